@@ -1,0 +1,221 @@
+/**
+ * The domain model shared by every part of the extension: project definitions, items, annotations.
+ * Pure types and tiny helpers only: no I/O, no 'vscode', no DOM. The webview may import this file.
+ */
+
+export const PROJECT_TYPES = [
+  'text-classification',
+  'text-multilabel',
+  'text-ner',
+  'image-classification',
+  'image-multilabel',
+  'image-detection',
+  'image-segmentation',
+] as const;
+export type ProjectType = (typeof PROJECT_TYPES)[number];
+
+export const PROJECT_TYPE_TITLES: Record<ProjectType, string> = {
+  'text-classification': 'Text classification (multi-class)',
+  'text-multilabel': 'Text classification (multi-label)',
+  'text-ner': 'Text named-entity recognition',
+  'image-classification': 'Image classification (multi-class)',
+  'image-multilabel': 'Image classification (multi-label)',
+  'image-detection': 'Object detection (bounding boxes)',
+  'image-segmentation': 'Instance segmentation (polygons)',
+};
+
+export type MediaKind = 'text' | 'image';
+
+export function mediaOf(type: ProjectType): MediaKind {
+  return type.startsWith('image-') ? 'image' : 'text';
+}
+
+/** The annotation kind a project type produces. */
+export function annotationKindOf(type: ProjectType): Annotation['kind'] {
+  switch (type) {
+    case 'text-classification':
+    case 'text-multilabel':
+    case 'image-classification':
+    case 'image-multilabel':
+      return 'classes';
+    case 'text-ner':
+      return 'spans';
+    case 'image-detection':
+      return 'boxes';
+    case 'image-segmentation':
+      return 'polygons';
+  }
+}
+
+export function isMultiLabel(type: ProjectType): boolean {
+  return type === 'text-multilabel' || type === 'image-multilabel';
+}
+
+export interface LabelClass {
+  /** Unique within the project; the value written to journals and exports. */
+  name: string;
+  /** CSS colour, '#rrggbb'. */
+  color: string;
+  /** One of 1-9 or a-z; unique within the project. */
+  hotkey?: string;
+}
+
+/** Where items come from. Globs are workspace-relative, '/'-separated. */
+export type DataSource =
+  | { kind: 'images'; glob: string }
+  | { kind: 'text-files'; glob: string }
+  | {
+      /** CSV, TSV, JSONL or a JSON array of objects: one item per row. */
+      kind: 'table';
+      glob: string;
+      textColumn: string;
+      /** Column whose value keys the row; default: the 1-based row number. */
+      idColumn?: string;
+    };
+
+export type ProjectStatus = 'running' | 'paused';
+export type Role = 'labeler' | 'reviewer' | 'manager';
+
+export interface ProjectDef {
+  schemaVersion: 1;
+  /** Folder name under .labeling/: [a-z0-9][a-z0-9-_]* */
+  id: string;
+  name: string;
+  type: ProjectType;
+  labels: LabelClass[];
+  dataSources: DataSource[];
+  consensus: { minLabelers: number; maxLabelers: number };
+  mlAssist: { enabled: boolean; backendUrl?: string; confidenceThreshold?: number };
+  status: ProjectStatus;
+  /** Seeds the fixed random order of the queue (reduces ordering bias). */
+  queueSeed: number;
+  /** Re-scan data sources every N minutes (0 or absent: only on file changes and on demand). */
+  refreshMinutes?: number;
+  /** labeler id -> roles; absent means everybody may do everything. */
+  roles?: Record<string, Role[]>;
+  createdAt: string;
+}
+
+// ---------------------------------------------------------------- annotations
+
+/** Character offsets into the item text, end exclusive. */
+export interface Span {
+  start: number;
+  end: number;
+  label: string;
+}
+
+/** Axis-aligned box in image pixels, top-left origin. */
+export interface Box {
+  label: string;
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+/**
+ * One object of an instance-segmentation project. `rings` holds one or more closed polygons
+ * (multi-part objects, as in COCO), each a flat [x1, y1, x2, y2, ...] list in image pixels.
+ */
+export interface Polygon {
+  label: string;
+  rings: number[][];
+}
+
+export type Annotation =
+  | { kind: 'classes'; labels: string[] }
+  | { kind: 'spans'; spans: Span[] }
+  | { kind: 'boxes'; boxes: Box[] }
+  | { kind: 'polygons'; polygons: Polygon[] };
+
+export function emptyAnnotation(kind: Annotation['kind']): Annotation {
+  switch (kind) {
+    case 'classes':
+      return { kind, labels: [] };
+    case 'spans':
+      return { kind, spans: [] };
+    case 'boxes':
+      return { kind, boxes: [] };
+    case 'polygons':
+      return { kind, polygons: [] };
+  }
+}
+
+/** Every label name an annotation uses, with repeats (one per shape/span/class). */
+export function labelsUsed(a: Annotation): string[] {
+  switch (a.kind) {
+    case 'classes':
+      return a.labels;
+    case 'spans':
+      return a.spans.map((s) => s.label);
+    case 'boxes':
+      return a.boxes.map((b) => b.label);
+    case 'polygons':
+      return a.polygons.map((p) => p.label);
+  }
+}
+
+// ---------------------------------------------------------------- items
+
+/** Item lifecycle states used by the queue, trees and dashboard. */
+export type ItemState =
+  | 'unlabeled' // in the queue, nobody has submitted
+  | 'incomplete' // some labelers submitted, fewer than consensus.minLabelers
+  | 'labeled' // final label settled (single labeler, or consensus reached, or approved)
+  | 'needs-review' // consensus disagreement or flagged for review
+  | 'skipped'
+  | 'missing'; // its file disappeared; labels kept, out of the queue
+
+export interface ItemRef {
+  /** Workspace-relative path, '/'-separated. */
+  path: string;
+  /** Row key for table sources (id column value or 1-based row number); absent for whole files. */
+  row?: string;
+}
+
+/** Stable key of an item: `path` or `path#row`. */
+export function itemKey(ref: ItemRef): string {
+  return ref.row === undefined ? ref.path : `${ref.path}#${ref.row}`;
+}
+
+export function parseItemKey(key: string): ItemRef {
+  const i = key.lastIndexOf('#');
+  return i < 0 ? { path: key } : { path: key.slice(0, i), row: key.slice(i + 1) };
+}
+
+// ---------------------------------------------------------------- export view of an item
+
+/** One labeler's annotation of an item, as exports and the review see it. */
+export interface LabelerAnnotation {
+  labeler: string;
+  annotation: Annotation;
+  /** ISO time of the submit event. */
+  at: string;
+  /** True for a prelabel (import or ML assist) nobody confirmed yet. */
+  prelabel?: boolean;
+  /** Model confidence in [0, 1] for prelabels. */
+  confidence?: number;
+}
+
+/**
+ * What an exporter receives for each item, in a stable order (by item key).
+ * `final` is the settled label (single labeler, consensus or approved), absent if none.
+ */
+export interface ExportItem {
+  key: string;
+  ref: ItemRef;
+  media: MediaKind;
+  /** Item text for text projects. */
+  text?: string;
+  /** Image size in pixels for image projects, when known. */
+  width?: number;
+  height?: number;
+  state: ItemState;
+  final?: Annotation;
+  /** Who produced the final label (labelers joined by consensus, or the approving reviewer). */
+  finalBy?: string[];
+  /** Agreement among labelers in [0, 1] when several labeled it. */
+  agreement?: number;
+  all: LabelerAnnotation[];
+}
