@@ -1,0 +1,121 @@
+/**
+ * The only way webview code talks to the extension host. Components never call acquireVsCodeApi():
+ * they get a HostIpc, which tests construct over a fake transport.
+ */
+import {
+  ReadyCommand,
+  isWireMessage,
+  type IpcCommand,
+  type IpcError,
+  type IpcNotification,
+  type IpcRequest,
+  type WireMessage,
+} from '../../src/protocol/ipc';
+
+export interface Transport {
+  post(message: WireMessage): void;
+  /** Registers the receiver of host messages; returns an unsubscribe function. */
+  listen(receiver: (message: WireMessage) => void): () => void;
+  /** UI-only state that survives the panel being hidden (never labels). */
+  getState(): unknown;
+  setState(state: unknown): void;
+}
+
+export class HostRequestError extends Error {
+  constructor(readonly reason: string, message: string) {
+    super(message);
+  }
+}
+
+interface VsCodeApi {
+  postMessage(message: unknown): void;
+  getState(): unknown;
+  setState(state: unknown): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+/** The real transport, over the VS Code webview API. Call once per page. */
+export function vscodeTransport(): Transport {
+  const api = acquireVsCodeApi();
+  return {
+    post: (m) => api.postMessage(m),
+    listen(receiver) {
+      const h = (e: MessageEvent) => {
+        if (isWireMessage(e.data)) receiver(e.data);
+      };
+      window.addEventListener('message', h);
+      return () => window.removeEventListener('message', h);
+    },
+    getState: () => api.getState(),
+    setState: (s) => api.setState(s),
+  };
+}
+
+export class HostIpc {
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void; timer: ReturnType<typeof setTimeout> }>();
+  private readonly handlers = new Map<string, Set<(params: unknown) => void>>();
+  private readonly unlisten: () => void;
+
+  constructor(private readonly transport: Transport, private readonly timeoutMs = 15000) {
+    this.unlisten = transport.listen((m) => this.receive(m));
+  }
+
+  /** Says ready; the host answers with a state notification. */
+  ready(): void {
+    this.send(ReadyCommand, undefined);
+  }
+
+  send<P>(cmd: IpcCommand<P>, params: P): void {
+    this.transport.post({ type: 'command', method: cmd.method, params });
+  }
+
+  request<P, R>(req: IpcRequest<P, R>, params: P): Promise<R> {
+    const id = this.nextId++;
+    return new Promise<R>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new HostRequestError('timeout', `The extension did not answer ${req.method} within ${this.timeoutMs / 1000} s.`));
+      }, this.timeoutMs);
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer });
+      this.transport.post({ type: 'request', id, method: req.method, params });
+    });
+  }
+
+  on<P>(n: IpcNotification<P>, handler: (params: P) => void): () => void {
+    let set = this.handlers.get(n.method);
+    if (!set) this.handlers.set(n.method, (set = new Set()));
+    const h = handler as (p: unknown) => void;
+    set.add(h);
+    return () => set!.delete(h);
+  }
+
+  getUiState<T>(): T | undefined {
+    return this.transport.getState() as T | undefined;
+  }
+  setUiState<T>(state: T): void {
+    this.transport.setState(state);
+  }
+
+  dispose(): void {
+    this.unlisten();
+    for (const p of this.pending.values()) {
+      clearTimeout(p.timer);
+      p.reject(new HostRequestError('disposed', 'The view was closed.'));
+    }
+    this.pending.clear();
+  }
+
+  private receive(m: WireMessage): void {
+    if (m.type === 'response') {
+      const p = this.pending.get(m.id);
+      if (!p) return;
+      this.pending.delete(m.id);
+      clearTimeout(p.timer);
+      if (m.ok) p.resolve(m.result);
+      else p.reject(new HostRequestError((m.error as IpcError).reason, (m.error as IpcError).message));
+    } else if (m.type === 'notification') {
+      for (const h of this.handlers.get(m.method) ?? []) h(m.params);
+    }
+  }
+}
