@@ -1,0 +1,46 @@
+/** Every id the extension contributes lives here; package.json must match (a test checks it). */
+
+export const EXTENSION_ID = 'data-labeling.data-labeling';
+export const OUTPUT_CHANNEL = 'Data Labeling';
+
+export const Commands = {
+  CreateProject: 'labeling.createProject',
+  RefreshProjects: 'labeling.refreshProjects',
+  ProjectDetails: 'labeling.projectDetails',
+  EditInstructions: 'labeling.editInstructions',
+  OpenProjectFile: 'labeling.openProjectFile',
+  ShowLog: 'labeling.showLog',
+} as const;
+export type CommandId = (typeof Commands)[keyof typeof Commands];
+
+export const Views = {
+  Container: 'labeling',
+  Projects: 'labeling.projects',
+  Queue: 'labeling.queue',
+  Skipped: 'labeling.skipped',
+  NeedsReview: 'labeling.needsReview',
+} as const;
+
+export const ContextKeys = {
+  HasProjects: 'labeling.hasProjects',
+} as const;
+
+export const Settings = {
+  Section: 'labeling',
+  Labeler: 'labeling.labeler',
+} as const;
+
+/** Tree item contextValues; menus match them with `viewItem == x`. */
+export enum ContextValue {
+  Project = 'project',
+  ProjectPaused = 'projectPaused',
+  ProjectBroken = 'projectBroken',
+  Item = 'item',
+  SkippedItem = 'skippedItem',
+  ReviewItem = 'reviewItem',
+}
+
+export const WebviewTypes = {
+  Details: 'labeling.details',
+  Labeler: 'labeling.labeler',
+} as const;

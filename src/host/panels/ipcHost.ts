@@ -1,0 +1,58 @@
+import * as vscode from 'vscode';
+import { LabelingError } from '../../core/errors';
+import type { Logger } from '../../core/logger';
+import { isWireMessage, type IpcCommand, type IpcNotification, type IpcRequest } from '../../protocol/ipc';
+import { Disposable } from '../util/lifecycle';
+
+type Handler = (params: unknown) => unknown;
+
+/**
+ * The host end of a webview's typed protocol: dispatches commands and requests to handlers registered
+ * with their descriptors, answers requests with a result or a typed error, and posts notifications.
+ */
+export class IpcHost extends Disposable {
+  private readonly commands = new Map<string, Handler>();
+  private readonly requests = new Map<string, Handler>();
+
+  constructor(private readonly webview: vscode.Webview, private readonly logger: Logger, private readonly name: string) {
+    super();
+    this._register(webview.onDidReceiveMessage((m) => void this.receive(m)));
+  }
+
+  onCommand<P>(cmd: IpcCommand<P>, handler: (params: P) => unknown): void {
+    this.commands.set(cmd.method, handler as Handler);
+  }
+
+  onRequest<P, R>(req: IpcRequest<P, R>, handler: (params: P) => Promise<R> | R): void {
+    this.requests.set(req.method, handler as Handler);
+  }
+
+  notify<P>(n: IpcNotification<P>, params: P): Thenable<boolean> {
+    return this.webview.postMessage({ type: 'notification', method: n.method, params });
+  }
+
+  private async receive(m: unknown): Promise<void> {
+    if (!isWireMessage(m)) return;
+    if (m.type === 'command') {
+      const h = this.commands.get(m.method);
+      if (!h) return this.logger.warn(`${this.name}: unknown command ${m.method}`);
+      try {
+        await h(m.params);
+      } catch (e) {
+        this.logger.error(`${this.name}: ${m.method} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+        void vscode.window.showErrorMessage(e instanceof Error ? e.message : String(e));
+      }
+    } else if (m.type === 'request') {
+      const h = this.requests.get(m.method);
+      try {
+        if (!h) throw new LabelingError('not-found', `unknown request ${m.method}`);
+        const result = await h(m.params);
+        await this.webview.postMessage({ type: 'response', id: m.id, ok: true, result });
+      } catch (e) {
+        const reason = e instanceof LabelingError ? e.reason : 'error';
+        if (!(e instanceof LabelingError)) this.logger.error(`${this.name}: ${m.method} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+        await this.webview.postMessage({ type: 'response', id: m.id, ok: false, error: { reason, message: e instanceof Error ? e.message : String(e) } });
+      }
+    }
+  }
+}

@@ -1,0 +1,46 @@
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+
+/** Options a panel needs for a strict-CSP page that loads one built webview app. */
+export function webviewOptions(extensionUri: vscode.Uri, dataRoots: vscode.Uri[] = []): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+  return {
+    enableScripts: true,
+    retainContextWhenHidden: false,
+    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), ...dataRoots],
+  };
+}
+
+/**
+ * The HTML of a webview app: `default-src 'none'`, scripts only with a per-load nonce, styles from the
+ * extension (codicons) and inline Lit styles, images only from localResourceRoots.
+ */
+export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, app: string, tag: string, title: string): string {
+  const nonce = randomBytes(16).toString('base64');
+  const asset = (f: string) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', f));
+  const csp = [
+    "default-src 'none'",
+    `img-src ${webview.cspSource} data:`,
+    `style-src ${webview.cspSource} 'unsafe-inline'`,
+    `font-src ${webview.cspSource}`,
+    `script-src 'nonce-${nonce}'`,
+  ].join('; ');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${asset('codicon.css')}" id="vscode-codicon-stylesheet">
+<title>${escapeHtml(title)}</title>
+<style nonce="${nonce}">html, body { height: 100%; margin: 0; padding: 0; } body { background: var(--vscode-editor-background); color: var(--vscode-foreground); font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); }</style>
+</head>
+<body>
+<${tag}></${tag}>
+<script type="module" nonce="${nonce}" src="${asset(`${app}.js`)}"></script>
+</body>
+</html>`;
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}

@@ -1,0 +1,25 @@
+import * as vscode from 'vscode';
+import { LabelingError, isCancelled } from '../../core/errors';
+import type { Logger } from '../../core/logger';
+
+/**
+ * Wraps a command handler: core errors are logged and shown with their message (which names the
+ * file, line and field); cancellation is silent; anything else is shown as an unexpected error.
+ */
+export function guarded<A extends unknown[], R>(logger: Logger, name: string, fn: (...args: A) => Promise<R> | R) {
+  return async (...args: A): Promise<R | undefined> => {
+    try {
+      return await fn(...args);
+    } catch (e) {
+      if (isCancelled(e)) {
+        logger.info(`${name}: cancelled`);
+        return undefined;
+      }
+      logger.error(`${name}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      const msg = e instanceof LabelingError ? e.message : `Unexpected error in ${name}: ${e instanceof Error ? e.message : String(e)}`;
+      const pick = await vscode.window.showErrorMessage(msg, 'Show Log');
+      if (pick === 'Show Log') void vscode.commands.executeCommand('labeling.showLog');
+      return undefined;
+    }
+  };
+}

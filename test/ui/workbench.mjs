@@ -1,0 +1,73 @@
+// Playwright helpers for driving the real VS Code workbench (code-server) in headless Chromium.
+import assert from 'node:assert/strict';
+
+export class Workbench {
+  constructor(page, shotDir) {
+    this.page = page;
+    this.shotDir = shotDir;
+  }
+
+  /** Runs a command from the command palette (F1), by its title as shown there. */
+  async palette(title) {
+    const { page } = this;
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(`>${title}`);
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first().waitFor();
+    await page.keyboard.press('Enter');
+  }
+
+  get quickInput() {
+    return this.page.locator('.quick-input-widget .quick-input-box input');
+  }
+
+  /** Waits for a quick input whose title contains `title`, then types `text` (if any) and presses Enter. */
+  async answer(title, text, { pick } = {}) {
+    const { page } = this;
+    await page.locator('.quick-input-widget .quick-input-title, .quick-input-widget .quick-input-header', { hasText: title }).first().waitFor({ timeout: 15000 });
+    if (text !== undefined) await this.quickInput.fill(text);
+    if (pick) await page.locator('.quick-input-widget .monaco-list-row', { hasText: pick }).first().waitFor();
+    await page.waitForTimeout(150); // validation and filtering are asynchronous
+    await page.keyboard.press('Enter');
+  }
+
+  async toast(text, timeout = 20000) {
+    await this.page.locator('.notification-toast', { hasText: text }).first().waitFor({ timeout });
+  }
+
+  async openActivity(label) {
+    const item = this.page.locator(`.activitybar .action-item a[aria-label^="${label}"]`);
+    await item.waitFor({ timeout: 60000 });
+    await item.click();
+  }
+
+  /** The rows of a side-bar view (pane) by its title. */
+  viewRows(viewTitle) {
+    const pane = this.page.locator('.pane', { has: this.page.locator('.pane-header', { hasText: viewTitle }) });
+    return pane.locator('.monaco-list-row');
+  }
+
+  /** The inner frame of the active webview (VS Code nests two iframes). */
+  webview() {
+    return this.page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+  }
+
+  async screenshot(name) {
+    await this.page.waitForTimeout(300);
+    const file = `${this.shotDir}/${name}.png`;
+    await this.page.screenshot({ path: file });
+    return file;
+  }
+
+  async expectText(locator, expected, ms = 5000) {
+    const end = Date.now() + ms;
+    let last;
+    while (Date.now() < end) {
+      last = (await locator.innerText()).trim();
+      if (expected instanceof RegExp ? expected.test(last) : last === expected) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.match(last, expected instanceof RegExp ? expected : new RegExp(`^${expected}$`));
+  }
+}

@@ -1,0 +1,129 @@
+import { LitElement, html, nothing } from 'lit';
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import { PROJECT_TYPE_TITLES } from '../../src/core/model';
+import { DetailsActionCommand, DetailsStateNotification, type DetailsAction, type DetailsState } from '../../src/protocol/details';
+import type { HostIpc } from '../shared/host-ipc';
+import { detailsStyles } from './details-app.styles';
+
+const fmt = (n: number) => n.toLocaleString('en-US');
+
+/**
+ * Project Details: definition, counts, storage and settings of one project, with its main actions.
+ * All state comes from the host (`details/state`); buttons send `details/action`.
+ */
+export class DetailsApp extends LitElement {
+  static override styles = detailsStyles;
+  static override properties = { state: { state: true } };
+  declare state: DetailsState | undefined;
+  ipc: HostIpc | undefined;
+  private unsubscribe: (() => void) | undefined;
+
+  constructor() {
+    super();
+    this.state = undefined;
+  }
+
+  /** Connects to the host; called once by main.ts (tests pass a HostIpc over a fake transport). */
+  attach(ipc: HostIpc): void {
+    this.ipc = ipc;
+    this.unsubscribe = ipc.on(DetailsStateNotification, (s) => (this.state = s));
+    ipc.ready();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.unsubscribe?.();
+  }
+
+  private act(action: DetailsAction): void {
+    this.ipc?.send(DetailsActionCommand, { action });
+  }
+
+  override render() {
+    const s = this.state;
+    if (!s) return html`<p class="muted" role="status">Loading project…</p>`;
+    const d = s.def;
+    const paused = d.status === 'paused';
+    return html`
+      <h1>${d.name}</h1>
+      <div class="sub">${PROJECT_TYPE_TITLES[d.type]} · <code>${d.id}</code> · ${paused ? 'paused' : 'running'}</div>
+      ${paused ? html`<div class="paused" role="status">This project is paused: labeling is disabled until it is resumed.</div>` : nothing}
+      <div class="actions">
+        <vscode-button @click=${() => this.act('startLabeling')} ?disabled=${paused}>Start Labeling</vscode-button>
+        <vscode-button secondary @click=${() => this.act('editInstructions')}>Edit Instructions</vscode-button>
+        <vscode-button secondary @click=${() => this.act('togglePause')}>${paused ? 'Resume' : 'Pause'}</vscode-button>
+        <vscode-button secondary @click=${() => this.act('addLabels')}>Add Labels…</vscode-button>
+        <vscode-button secondary @click=${() => this.act('refresh')}>Refresh Data</vscode-button>
+        <vscode-button secondary @click=${() => this.act('openDefinition')}>Open project.json</vscode-button>
+      </div>
+
+      <h2>Items</h2>
+      ${s.counts ? this.renderCounts(s.counts) : html`<p class="muted" role="status">Indexing data sources…</p>`}
+
+      <h2>Labels</h2>
+      <div class="labels" role="list">
+        ${d.labels.map(
+          (l) => html`<span class="chip" role="listitem"
+            ><span class="swatch" style="background:${l.color}" aria-hidden="true"></span>${l.name}${l.hotkey
+              ? html` <kbd aria-label="hotkey ${l.hotkey}">${l.hotkey}</kbd>`
+              : nothing}</span
+          >`,
+        )}
+      </div>
+
+      <h2>Data sources</h2>
+      <dl>
+        ${d.dataSources.map(
+          (src) => html`<dt>${src.kind === 'table' ? 'Table rows' : src.kind === 'images' ? 'Images' : 'Text files'}</dt>
+            <dd>
+              <code>${src.glob}</code>${src.kind === 'table'
+                ? html` · text column <code>${src.textColumn}</code>${src.idColumn ? html` · id column <code>${src.idColumn}</code>` : ' · rows numbered'}`
+                : nothing}
+            </dd>`,
+        )}
+      </dl>
+
+      <h2>Settings</h2>
+      <dl>
+        <dt>Stored in</dt>
+        <dd><code>${s.location}</code> (${s.folder})</dd>
+        <dt>Refresh</dt>
+        <dd>${d.refreshMinutes ? `every ${d.refreshMinutes} min, and on file changes` : 'on file changes and on demand'}</dd>
+        <dt>Consensus</dt>
+        <dd>${d.consensus.minLabelers === 1 && d.consensus.maxLabelers === 1 ? 'one labeler per item' : `${d.consensus.minLabelers} to ${d.consensus.maxLabelers} labelers per item`}</dd>
+        <dt>ML assist</dt>
+        <dd>${d.mlAssist.enabled ? `on${d.mlAssist.backendUrl ? ` (backend ${d.mlAssist.backendUrl})` : ''}${d.mlAssist.confidenceThreshold !== undefined ? `, prelabels above ${d.mlAssist.confidenceThreshold}` : ''}` : 'off'}</dd>
+        <dt>Created</dt>
+        <dd>${d.createdAt}</dd>
+      </dl>
+      ${s.problems.length
+        ? html`<h2>Problems</h2>
+            <ul class="problems">
+              ${s.problems.map((p) => html`<li>${p}</li>`)}
+            </ul>`
+        : nothing}
+    `;
+  }
+
+  private renderCounts(c: NonNullable<DetailsState['counts']>) {
+    const rows: [string, number][] = [
+      ['items', c.items],
+      ['labeled', c.labeled],
+      ['needs review', c.needsReview],
+      ['incomplete', c.incomplete],
+      ['skipped', c.skipped],
+      ['unlabeled', c.unlabeled],
+      ['missing files', c.missing],
+    ];
+    return html`<div class="counts">
+      ${rows.map(([what, n]) => html`<div class="count" data-count=${what}><div class="n">${fmt(n)}</div><div class="what">${what}</div></div>`)}
+    </div>`;
+  }
+}
+
+customElements.define('lbl-details-app', DetailsApp);
+declare global {
+  interface HTMLElementTagNameMap {
+    'lbl-details-app': DetailsApp;
+  }
+}
