@@ -1,0 +1,244 @@
+/**
+ * The data-mapping step of an import: resolves each record's raw ref to a workspace item (strip a
+ * prefix such as `azureml://.../paths/`, match the relative path, else the item text, else a unique
+ * basename, else a unique name without extension), maps categories to project labels (rename through
+ * `labelMap`, create missing ones or skip them, counted), and returns a dry-run summary plus the
+ * submits the store appends as ONE batch. Refs that escape the workspace ('../', absolute paths) are
+ * refused with a problem; nothing is read from or written to such paths.
+ */
+import { mediaOf, type Annotation, type ItemRef, type ProjectDef } from '../model';
+import type { ImportProblem, ImportRecord, ImportSubmit } from './types';
+
+export interface ItemIndex {
+  /** Exact lookup by workspace-relative path or item key (`path#row`). */
+  get(pathOrKey: string): ItemRef | undefined;
+  /** Items whose file name (last path segment) is `name`. */
+  byBasename(name: string): readonly ItemRef[];
+  /** Items whose file name without extension is `stem`. */
+  byStem(stem: string): readonly ItemRef[];
+  /** Text items whose text is exactly `text` (text projects). */
+  byText?(text: string): readonly ItemRef[];
+}
+
+export interface MapImportOptions {
+  itemIndex: ItemIndex;
+  def: ProjectDef;
+  /** Removed from the start of every ref that has it. */
+  stripPrefix?: string;
+  /** Source category -> project label. */
+  labelMap?: Record<string, string>;
+  /** Add labels the project does not have (true) or skip their objects (false). */
+  createLabels: boolean;
+  /** Labeler for records that name none (e.g. the importing user). */
+  labeler?: string;
+  /** Import everything as prelabels to be confirmed. */
+  asPrelabels?: boolean;
+}
+
+export interface ImportSummary {
+  records: number;
+  matched: number;
+  unmatched: number;
+  /** Up to 10 refs that matched no item. */
+  unmatchedExamples: string[];
+  labelsCreated: string[];
+  /** Label -> number of objects skipped because the project lacks it and createLabels is off. */
+  labelsSkipped: Record<string, number>;
+  shapesByType: { classes: number; spans: number; boxes: number; polygons: number };
+  problems: ImportProblem[];
+}
+
+export interface MapImportResult {
+  summary: ImportSummary;
+  submits: ImportSubmit[];
+}
+
+const EXAMPLES = 10;
+
+export function mapImport(records: readonly ImportRecord[], opts: MapImportOptions): MapImportResult {
+  const known = new Set(opts.def.labels.map((l) => l.name));
+  const created: string[] = [];
+  const summary: ImportSummary = {
+    records: records.length,
+    matched: 0,
+    unmatched: 0,
+    unmatchedExamples: [],
+    labelsCreated: created,
+    labelsSkipped: {},
+    shapesByType: { classes: 0, spans: 0, boxes: 0, polygons: 0 },
+    problems: [],
+  };
+  const textFirst = mediaOf(opts.def.type) === 'text';
+  const submits: ImportSubmit[] = [];
+  const mapLabel = (l: string): string | undefined => {
+    const name = opts.labelMap?.[l] ?? l;
+    if (known.has(name)) return name;
+    if (opts.createLabels) {
+      known.add(name);
+      created.push(name);
+      return name;
+    }
+    summary.labelsSkipped[name] = (summary.labelsSkipped[name] ?? 0) + 1;
+    return undefined;
+  };
+  for (const rec of records) {
+    const found = resolveRef(rec.ref, opts, textFirst);
+    if ('problem' in found) {
+      summary.problems.push({ where: short(rec.ref), message: found.problem });
+      unmatched(summary, rec.ref);
+      continue;
+    }
+    if (!found.ref) {
+      unmatched(summary, rec.ref);
+      continue;
+    }
+    summary.matched++;
+    const { annotation, before, after } = mapLabels(rec.annotation, mapLabel);
+    if (before > 0 && after === 0) {
+      summary.problems.push({ where: short(rec.ref), message: 'every object uses a skipped label: nothing imported for this item' });
+      continue;
+    }
+    countShapes(summary, annotation);
+    const prelabel = opts.asPrelabels === true || rec.prelabel === true;
+    const labeler = rec.labeler ?? opts.labeler;
+    submits.push({
+      ref: found.ref,
+      annotation,
+      ...(labeler !== undefined ? { labeler } : {}),
+      ...(prelabel ? { prelabel } : {}),
+      ...(rec.confidence !== undefined ? { confidence: rec.confidence } : {}),
+    });
+  }
+  return { summary, submits };
+}
+
+function unmatched(summary: ImportSummary, ref: string): void {
+  summary.unmatched++;
+  if (summary.unmatchedExamples.length < EXAMPLES) summary.unmatchedExamples.push(short(ref));
+}
+
+function short(ref: string): string {
+  return ref.length > 80 ? `${ref.slice(0, 77)}...` : ref;
+}
+
+type Resolved = { ref: ItemRef | undefined } | { problem: string };
+
+/** Resolves one raw ref to an item, or explains why it cannot be. */
+export function resolveRef(raw: string, opts: Pick<MapImportOptions, 'itemIndex' | 'stripPrefix'>, textFirst = false): Resolved {
+  const idx = opts.itemIndex;
+  if (textFirst && idx.byText) {
+    const hits = idx.byText(raw);
+    if (hits.length === 1) return { ref: hits[0] };
+    if (hits.length > 1) return { problem: `${hits.length} items have this text: ambiguous` };
+  }
+  let ref = raw;
+  if (opts.stripPrefix && ref.startsWith(opts.stripPrefix)) ref = ref.slice(opts.stripPrefix.length);
+  else ref = stripUrl(ref);
+  ref = ref.replace(/\\/g, '/').replace(/^(\.\/)+/, '');
+  if (/^\/|^[a-zA-Z]:\//.test(ref)) return { problem: `absolute path refused (outside the workspace); pass a prefix to strip` };
+  if (ref.split('/').includes('..')) return { problem: `path with '..' refused (outside the workspace)` };
+  const exact = idx.get(ref);
+  if (exact) return { ref: exact };
+  const name = ref.slice(ref.lastIndexOf('/') + 1);
+  if (!name) return { ref: undefined };
+  const byName = idx.byBasename(name);
+  if (byName.length === 1) return { ref: byName[0] };
+  if (byName.length > 1) return { problem: `${byName.length} items are named ${name}: ambiguous, import with a prefix to strip` };
+  if (!name.includes('.')) {
+    const byStem = idx.byStem(name);
+    if (byStem.length === 1) return { ref: byStem[0] };
+    if (byStem.length > 1) return { problem: `${byStem.length} items are named ${name}.*: ambiguous` };
+  }
+  return { ref: undefined };
+}
+
+/** `azureml://.../paths/<p>` -> `<p>`; other URLs -> their decoded path (Label Studio `?d=<p>` too). */
+function stripUrl(ref: string): string {
+  if (/^azureml:\/\//i.test(ref)) {
+    const i = ref.indexOf('/paths/');
+    return i >= 0 ? ref.slice(i + 7) : ref;
+  }
+  const local = /^\/data\/local-files\/\?d=(.*)$/.exec(ref);
+  if (local) return safeDecode(local[1]!);
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(ref)) {
+    try {
+      const u = new URL(ref);
+      return safeDecode(u.pathname.replace(/^\/+/, ''));
+    } catch {
+      return ref;
+    }
+  }
+  return ref;
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+function mapLabels(a: Annotation, map: (l: string) => string | undefined): { annotation: Annotation; before: number; after: number } {
+  const keep = <T extends { label: string }>(xs: T[]): T[] =>
+    xs.flatMap((x) => {
+      const label = map(x.label);
+      return label === undefined ? [] : [{ ...x, label }];
+    });
+  switch (a.kind) {
+    case 'classes': {
+      const labels = [...new Set(a.labels.flatMap((l) => map(l) ?? []))];
+      return { annotation: { kind: 'classes', labels }, before: a.labels.length, after: labels.length };
+    }
+    case 'spans': {
+      const spans = keep(a.spans);
+      return { annotation: { kind: 'spans', spans }, before: a.spans.length, after: spans.length };
+    }
+    case 'boxes': {
+      const boxes = keep(a.boxes);
+      return { annotation: { kind: 'boxes', boxes }, before: a.boxes.length, after: boxes.length };
+    }
+    case 'polygons': {
+      const polygons = keep(a.polygons);
+      return { annotation: { kind: 'polygons', polygons }, before: a.polygons.length, after: polygons.length };
+    }
+  }
+}
+
+function countShapes(summary: ImportSummary, a: Annotation): void {
+  const s = summary.shapesByType;
+  if (a.kind === 'classes') s.classes += a.labels.length;
+  else if (a.kind === 'spans') s.spans += a.spans.length;
+  else if (a.kind === 'boxes') s.boxes += a.boxes.length;
+  else s.polygons += a.polygons.length;
+}
+
+/** An in-memory ItemIndex over known items (the CLI and tests; the store may answer from sql.js). */
+export function itemIndexOf(items: Iterable<{ ref: ItemRef; text?: string }>): ItemIndex {
+  const byKey = new Map<string, ItemRef>();
+  const names = new Map<string, ItemRef[]>();
+  const stems = new Map<string, ItemRef[]>();
+  const texts = new Map<string, ItemRef[]>();
+  const push = (m: Map<string, ItemRef[]>, k: string, r: ItemRef): void => {
+    const list = m.get(k);
+    if (list) list.push(r);
+    else m.set(k, [r]);
+  };
+  for (const { ref, text } of items) {
+    const key = ref.row === undefined ? ref.path : `${ref.path}#${ref.row}`;
+    byKey.set(key, ref);
+    if (ref.row === undefined) {
+      const name = ref.path.slice(ref.path.lastIndexOf('/') + 1);
+      push(names, name, ref);
+      const dot = name.lastIndexOf('.');
+      if (dot > 0) push(stems, name.slice(0, dot), ref);
+    }
+    if (text !== undefined) push(texts, text, ref);
+  }
+  return {
+    get: (k) => byKey.get(k),
+    byBasename: (n) => names.get(n) ?? [],
+    byStem: (s) => stems.get(s) ?? [],
+    byText: (t) => texts.get(t) ?? [],
+  };
+}
