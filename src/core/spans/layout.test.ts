@@ -42,5 +42,6 @@ describe('span layout', () => {
     assert.equal(before.length, 3);
     assert.equal(before[0]!.signature, after[0]!.signature);
     assert.notEqual(before[1]!.signature, after[1]!.signature);
+    assert.equal(before[2]!.signature, after[2]!.signature, 'a later span whose index shifted keeps its signature');
   });
 });

@@ -17,7 +17,10 @@ export interface Chunk {
   start: number;
   end: number;
   segments: Segment[];
-  /** Changes whenever the chunk's segmentation or span labels change: a cheap re-render key. */
+  /**
+   * Changes whenever the chunk's segmentation or span labels change, and only then (not when spans
+   * elsewhere are added and indices shift): a cheap re-render key.
+   */
   signature: string;
 }
 
@@ -104,7 +107,7 @@ function signatureOf(segs: readonly Segment[], spans: readonly Span[]): string {
   for (const s of segs) {
     if (!s.spans.length) continue;
     sig += `${s.start}-${s.end}`;
-    for (const i of s.spans) sig += `:${i}=${spans[i]!.label}`;
+    for (const i of s.spans) sig += `:${spans[i]!.label}`;
     sig += ';';
   }
   return sig;

@@ -1,0 +1,53 @@
+/** Canvas drawing helpers shared by the box and polygon editors. Coordinates are image pixels. */
+import type { ViewTransform } from '../../src/core/geometry/transform';
+import { textOn } from '../shared/colors';
+
+export interface ShapeStyle {
+  color: string;
+  selected: boolean;
+  suggested: boolean;
+}
+
+/** Applies stroke settings that look the same at any zoom (line width and dashes in screen px). */
+export function strokeFor(ctx: CanvasRenderingContext2D, t: ViewTransform, s: ShapeStyle): void {
+  ctx.strokeStyle = s.color;
+  ctx.lineWidth = (s.selected ? 3 : 2) / t.scale;
+  ctx.setLineDash(s.suggested ? [6 / t.scale, 4 / t.scale] : []);
+}
+
+/** A filled label tag whose top-left corner sits at (x, y), drawn at a constant screen size. */
+export function drawTag(ctx: CanvasRenderingContext2D, t: ViewTransform, x: number, y: number, text: string, color: string): void {
+  const k = 1 / t.scale;
+  ctx.font = `${11 * k}px sans-serif`;
+  const w = ctx.measureText(text).width + 6 * k;
+  const h = 14 * k;
+  const top = y - h >= 0 ? y - h : y;
+  ctx.setLineDash([]);
+  ctx.fillStyle = color;
+  ctx.fillRect(x, top, w, h);
+  ctx.fillStyle = textOn(color);
+  ctx.textBaseline = 'middle';
+  ctx.fillText(text, x + 3 * k, top + h / 2);
+}
+
+/** Square handles of constant screen size centred on each point. */
+export function drawHandles(ctx: CanvasRenderingContext2D, t: ViewTransform, points: readonly { x: number; y: number }[], color: string): void {
+  const s = 7 / t.scale;
+  ctx.setLineDash([]);
+  ctx.lineWidth = 1 / t.scale;
+  ctx.strokeStyle = color;
+  ctx.fillStyle = '#ffffff';
+  for (const p of points) {
+    ctx.fillRect(p.x - s / 2, p.y - s / 2, s, s);
+    ctx.strokeRect(p.x - s / 2, p.y - s / 2, s, s);
+  }
+}
+
+export function tracePath(ctx: CanvasRenderingContext2D, ring: readonly number[], close: boolean): void {
+  ctx.beginPath();
+  for (let i = 0; i < ring.length; i += 2) {
+    if (i === 0) ctx.moveTo(ring[0]!, ring[1]!);
+    else ctx.lineTo(ring[i]!, ring[i + 1]!);
+  }
+  if (close) ctx.closePath();
+}

@@ -1,0 +1,290 @@
+/**
+ * lbl-labeler-app: the labeling panel. Receives full state snapshots from the host, keeps the draft
+ * annotation of the current item (with undo), routes keys (the active editor first, then Enter =
+ * submit/confirm, Ctrl/Cmd+Z = undo, label hotkeys) and sends submit/skip/back/next/confirm requests.
+ * Without an `ipc` set before it connects, it talks to VS Code through vscodeTransport().
+ */
+import { html, LitElement, nothing } from 'lit';
+import '@vscode-elements/elements/dist/vscode-badge/index.js';
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import { isMultiLabel, mediaOf, type Annotation } from '../../src/core/model';
+import {
+  BackRequest, ConfirmPrelabelRequest, LabelerStateNotification, NextRequest, ShowErrorCommand, SkipRequest, SubmitRequest,
+  type LabelerMessage, type LabelerState,
+} from '../../src/protocol/labeler';
+import type { IpcRequest } from '../../src/protocol/ipc';
+import '../components/box-editor';
+import '../components/class-editor';
+import type { LabelEditor, NoticeDetail } from '../components/editor';
+import '../components/instructions';
+import { hasPrimaryModifier, isTypingTarget, KeyboardController } from '../components/keyboard-controller';
+import '../components/label-palette';
+import '../components/ner-editor';
+import '../components/polygon-editor';
+import { HostIpc, HostRequestError, vscodeTransport } from '../shared/host-ipc';
+import { labelForKey } from '../shared/colors';
+import { appStyles } from './app.styles';
+import { Draft } from './draft';
+
+interface UiState {
+  instructionsOpen?: boolean;
+}
+
+const fmt = (n: number) => n.toLocaleString('en-US');
+
+export class LblLabelerApp extends LitElement {
+  static override styles = appStyles;
+  static override properties = {
+    state: { state: true },
+    activeLabel: { state: true },
+    notice: { state: true },
+    busy: { state: true },
+  };
+  declare state: LabelerState | undefined;
+  /** The label new spans/shapes get; set by hotkeys and palette clicks. */
+  declare activeLabel: string | undefined;
+  declare notice: LabelerMessage | undefined;
+  declare busy: boolean;
+  /** Set before connecting (tests); otherwise created over the VS Code webview API. */
+  ipc?: HostIpc;
+  draft?: Draft;
+  private ownsIpc = false;
+  private unsubscribe?: () => void;
+
+  constructor() {
+    super();
+    this.busy = false;
+    new KeyboardController(this, (e) => this.onKeyDown(e), (e) => this.onKeyUp(e));
+    this.addEventListener('lbl-change', (e) => this.onChange(e.detail.annotation));
+    this.addEventListener('lbl-notice', (e) => this.onNotice(e.detail));
+    this.addEventListener('lbl-label-pick', (e) => this.pick(e.detail.label));
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (!this.ipc) {
+      this.ipc = new HostIpc(vscodeTransport());
+      this.ownsIpc = true;
+    }
+    this.unsubscribe = this.ipc.on(LabelerStateNotification, (s) => this.applyState(s));
+    this.ipc.ready();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.unsubscribe?.();
+    if (this.ownsIpc) {
+      this.ipc?.dispose();
+      this.ipc = undefined;
+    }
+  }
+
+  /** The editor of the current item, if any. */
+  get editor(): LabelEditor | undefined {
+    return (this.renderRoot.querySelector('#editor') as LabelEditor | null) ?? undefined;
+  }
+
+  get paused(): boolean {
+    return this.state?.project.status === 'paused';
+  }
+
+  applyState(s: LabelerState): void {
+    const item = s.item;
+    if (!item) this.draft = undefined;
+    else if (!this.draft || this.draft.key !== item.key || this.draft.version !== item.version || this.state?.project.type !== s.project.type) {
+      this.draft = new Draft(item.key, item.version, s.project.type, item);
+    }
+    const names = s.project.labels.map((l) => l.name);
+    if (!this.activeLabel || !names.includes(this.activeLabel)) this.activeLabel = names[0];
+    this.notice = s.message;
+    this.state = s;
+  }
+
+  async submit(): Promise<void> {
+    const item = this.state?.item;
+    if (!item || !this.draft || this.busy) return;
+    if (this.paused) return this.onNotice({ kind: 'warning', text: 'The project is paused: labels cannot be submitted until a manager resumes it.' });
+    const d = this.draft;
+    await this.run(SubmitRequest, { key: item.key, annotation: d.annotation, version: item.version, fromPrelabel: d.fromPrelabel || d.suggested || undefined });
+  }
+
+  async skip(): Promise<void> {
+    const item = this.state?.item;
+    if (item) await this.run(SkipRequest, { key: item.key });
+  }
+
+  async back(): Promise<void> {
+    if (this.state?.canGoBack) await this.run(BackRequest, undefined);
+  }
+
+  async next(): Promise<void> {
+    await this.run(NextRequest, undefined);
+  }
+
+  confirm(): void {
+    const item = this.state?.item;
+    if (!item || !this.draft?.confirm()) return;
+    this.requestUpdate();
+    this.ipc?.request(ConfirmPrelabelRequest, { key: item.key, version: item.version }).catch((e: Error) => this.onNotice({ kind: 'error', text: e.message }));
+  }
+
+  undo(): void {
+    if (this.draft?.undo()) this.requestUpdate();
+  }
+
+  /** A label hotkey or palette click: it becomes the active label and the editor applies it. */
+  pick(label: string): void {
+    this.activeLabel = label;
+    this.editor?.applyLabel(label);
+  }
+
+  private async run<P, R>(req: IpcRequest<P, R>, params: P): Promise<R | undefined> {
+    if (!this.ipc || this.busy) return undefined;
+    this.busy = true;
+    try {
+      return await this.ipc.request(req, params);
+    } catch (e) {
+      const reason = e instanceof HostRequestError ? e.reason : 'error';
+      this.notice = { kind: reason === 'conflict' || reason === 'paused' ? 'warning' : 'error', text: (e as Error).message };
+      return undefined;
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private onChange(annotation: Annotation): void {
+    if (!this.draft) return;
+    this.draft.edit(annotation);
+    this.requestUpdate();
+  }
+
+  private onNotice(n: NoticeDetail): void {
+    this.notice = n;
+    if (n.kind === 'error') this.ipc?.send(ShowErrorCommand, { message: n.text });
+  }
+
+  private onKeyUp(e: KeyboardEvent): void {
+    const ed = this.editor as (LabelEditor & { handleKeyUp?(e: KeyboardEvent): void }) | undefined;
+    ed?.handleKeyUp?.(e);
+  }
+
+  private onKeyDown(e: KeyboardEvent): void {
+    if (e.defaultPrevented || isTypingTarget(e) || !this.state?.item || !this.draft) return;
+    const consume = () => {
+      e.preventDefault();
+      e.stopPropagation();
+    };
+    const path0 = e.composedPath()[0];
+    const onButton = path0 instanceof HTMLElement && (path0.tagName === 'BUTTON' || path0.tagName === 'VSCODE-BUTTON');
+    if ((e.key === 'Enter' || e.key === ' ') && onButton) return;
+    if (this.editor?.handleKey(e)) return consume();
+    const plain = !e.ctrlKey && !e.metaKey && !e.altKey;
+    if (hasPrimaryModifier(e) && !e.shiftKey && !e.altKey && e.key.toLowerCase() === 'z') {
+      consume();
+      return this.undo();
+    }
+    if (e.key === 'Enter' && plain && !e.shiftKey) {
+      consume();
+      if (this.draft.suggested) this.confirm();
+      else void this.submit();
+      return;
+    }
+    if (plain && e.key.length === 1) {
+      const l = labelForKey(this.state.project.labels, e.key);
+      if (l) {
+        consume();
+        this.pick(l.name);
+      }
+    }
+  }
+
+  override render() {
+    const s = this.state;
+    if (!s) return html`<div class="empty" role="status">Loading…</div>`;
+    const p = s.project;
+    const item = s.item;
+    const chosen = this.draft?.annotation.kind === 'classes' ? this.draft.annotation.labels : [];
+    return html`
+      <header>
+        <h1>${p.name}</h1>
+        ${item ? html`<span class="key" title="Item">${item.key}</span><vscode-badge variant="counter" title="Item state">${item.state}</vscode-badge>` : nothing}
+        ${item?.position ? html`<span class="key">${fmt(item.position.index)} / ${fmt(item.position.count)}</span>` : nothing}
+        <span class="progress" role="status">${fmt(s.progress.labeled)} of ${fmt(s.progress.total)} labeled, ${fmt(s.progress.mine)} by you</span>
+      </header>
+      ${p.status === 'paused'
+        ? html`<div class="banner paused" role="alert"><span class="codicon codicon-debug-pause"></span>This project is paused. You can look at items, but labels cannot be submitted until a manager resumes it.</div>`
+        : nothing}
+      ${this.notice
+        ? html`<div class="banner ${this.notice.kind}" role=${this.notice.kind === 'info' ? 'status' : 'alert'}>
+            <span>${this.notice.text}</span>
+            <vscode-button class="close" secondary icon="close" icon-only aria-label="Dismiss message" @click=${() => (this.notice = undefined)}></vscode-button>
+          </div>`
+        : nothing}
+      <lbl-instructions .text=${p.instructions} .open=${this.ipc?.getUiState<UiState>()?.instructionsOpen ?? true}
+        @lbl-instructions-toggle=${(e: CustomEvent<{ open: boolean }>) => this.ipc?.setUiState<UiState>({ instructionsOpen: e.detail.open })}></lbl-instructions>
+      <lbl-label-palette .labels=${p.labels} .chosen=${chosen} .active=${mediaOf(p.type) === 'image' || p.type === 'text-ner' ? this.activeLabel : undefined}></lbl-label-palette>
+      <main>${item ? this.renderEditor() : this.renderEmpty()}</main>
+      ${item ? this.renderActions() : nothing}
+    `;
+  }
+
+  private renderEditor() {
+    const s = this.state!;
+    const item = s.item!;
+    const d = this.draft!;
+    const a = d.annotation;
+    const labels = s.project.labels;
+    switch (a.kind) {
+      case 'classes':
+        return html`<lbl-class-editor id="editor" .text=${item.text} .imageUri=${item.imageUri} .labels=${labels} .chosen=${a.labels}
+          ?multi=${isMultiLabel(s.project.type)} ?suggested=${d.suggested}></lbl-class-editor>`;
+      case 'spans':
+        return html`<lbl-ner-editor id="editor" .text=${item.text ?? ''} .spans=${a.spans} .labels=${labels} ?suggested=${d.suggested}></lbl-ner-editor>`;
+      case 'boxes':
+        return html`<lbl-box-editor id="editor" .imageUri=${item.imageUri} .imageWidth=${item.width} .imageHeight=${item.height}
+          .labels=${labels} .activeLabel=${this.activeLabel} .boxes=${a.boxes} ?suggested=${d.suggested}></lbl-box-editor>`;
+      case 'polygons':
+        return html`<lbl-polygon-editor id="editor" .imageUri=${item.imageUri} .imageWidth=${item.width} .imageHeight=${item.height}
+          .labels=${labels} .activeLabel=${this.activeLabel} .polygons=${a.polygons} ?suggested=${d.suggested}></lbl-polygon-editor>`;
+    }
+  }
+
+  private renderActions() {
+    const d = this.draft!;
+    const s = this.state!;
+    const conf = s.item?.prelabel?.confidence;
+    return html`<footer>
+      <vscode-button secondary icon="arrow-left" ?disabled=${!s.canGoBack || this.busy} aria-label="Back to my previous item" @click=${() => this.back()}>Back</vscode-button>
+      <vscode-button secondary icon="debug-step-over" ?disabled=${this.busy} aria-label="Skip this item" @click=${() => this.skip()}>Skip</vscode-button>
+      <vscode-button secondary icon="discard" ?disabled=${!d.canUndo} aria-label="Undo last edit (Ctrl+Z)" title="Undo (Ctrl/Cmd+Z)" @click=${() => this.undo()}>Undo</vscode-button>
+      <span class="spacer"></span>
+      ${d.suggested
+        ? html`<span class="suggested-badge">suggested${conf !== undefined ? ` · ${Math.round(conf * 100)}%` : ''}${s.item?.prelabel?.source ? ` · ${s.item.prelabel.source}` : ''}</span>
+            <vscode-button secondary icon="check" aria-label="Confirm the suggestion (Enter)" title="Confirm the suggestion (Enter)" @click=${() => this.confirm()}>Confirm</vscode-button>`
+        : nothing}
+      <vscode-button icon="check-all" ?disabled=${this.paused || this.busy} aria-label="Submit (Enter)" title="Submit (Enter)" @click=${() => this.submit()}>Submit</vscode-button>
+    </footer>`;
+  }
+
+  private renderEmpty() {
+    const s = this.state!;
+    return html`<div class="empty" role="status">
+      <span class="codicon codicon-pass"></span>
+      <h2>No more items in the queue</h2>
+      <p>Every item available to you is labeled, skipped or waiting for other labelers (${fmt(s.progress.mine)} labeled by you).
+        New items appear here when the data sources change or a manager assigns you more.
+        ${s.canGoBack ? 'You can go back to check your earlier items.' : ''}</p>
+      <div class="toolbar">
+        ${s.canGoBack ? html`<vscode-button secondary icon="arrow-left" @click=${() => this.back()}>Back to my last item</vscode-button>` : nothing}
+        <vscode-button icon="refresh" @click=${() => this.next()}>Check again</vscode-button>
+      </div>
+    </div>`;
+  }
+}
+
+customElements.define('lbl-labeler-app', LblLabelerApp);
+declare global {
+  interface HTMLElementTagNameMap {
+    'lbl-labeler-app': LblLabelerApp;
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * The labeler's working copy of the current item's annotation, with undo. Starts from the labeler's
+ * saved annotation, else from the prelabel (marked suggested), else empty. Any edit or a confirm makes
+ * a suggestion the labeler's own. Labels always come from the host; this is never persisted.
+ */
+import { annotationKindOf, emptyAnnotation, type Annotation, type ProjectType } from '../../src/core/model';
+import type { LabelerItem } from '../../src/protocol/labeler';
+
+interface Snapshot {
+  annotation: Annotation;
+  suggested: boolean;
+  fromPrelabel: boolean;
+}
+
+export class Draft {
+  annotation: Annotation;
+  /** The annotation is an unconfirmed prelabel. */
+  suggested: boolean;
+  /** The annotation is a prelabel the labeler confirmed without editing. */
+  fromPrelabel = false;
+  private readonly history: Snapshot[] = [];
+
+  constructor(readonly key: string, readonly version: number, type: ProjectType, item: Pick<LabelerItem, 'annotation' | 'prelabel'>) {
+    const kind = annotationKindOf(type);
+    const fits = (a: Annotation | undefined): a is Annotation => a !== undefined && a.kind === kind;
+    if (fits(item.annotation)) {
+      this.annotation = item.annotation;
+      this.suggested = false;
+    } else if (fits(item.prelabel?.annotation)) {
+      this.annotation = item.prelabel.annotation;
+      this.suggested = true;
+    } else {
+      this.annotation = emptyAnnotation(kind);
+      this.suggested = false;
+    }
+  }
+
+  get canUndo(): boolean {
+    return this.history.length > 0;
+  }
+
+  edit(annotation: Annotation): void {
+    this.push();
+    this.annotation = annotation;
+    this.suggested = false;
+    this.fromPrelabel = false;
+  }
+
+  /** Accepts the suggestion as it is. Returns false if there was nothing to confirm. */
+  confirm(): boolean {
+    if (!this.suggested) return false;
+    this.push();
+    this.suggested = false;
+    this.fromPrelabel = true;
+    return true;
+  }
+
+  /** Reverts the last edit or confirm. Returns false when there is nothing to undo. */
+  undo(): boolean {
+    const s = this.history.pop();
+    if (!s) return false;
+    this.annotation = s.annotation;
+    this.suggested = s.suggested;
+    this.fromPrelabel = s.fromPrelabel;
+    return true;
+  }
+
+  private push(): void {
+    this.history.push({ annotation: this.annotation, suggested: this.suggested, fromPrelabel: this.fromPrelabel });
+    if (this.history.length > 200) this.history.shift();
+  }
+}
