@@ -1,0 +1,123 @@
+/** Table sources: CSV, TSV (csv-parse, never split on commas), JSONL and JSON arrays; one item per row. */
+import { parse } from 'csv-parse/sync';
+import { LabelingError } from '../errors';
+import { extensionOf } from './globs';
+
+export interface TableRow {
+  /** The id column value, or the 1-based row number. */
+  row: string;
+  text: string;
+  /** 1-based line in the file where the row starts. */
+  line: number;
+}
+
+export interface TableOptions {
+  textColumn: string;
+  idColumn?: string;
+}
+
+/** Parses one table file's content; `file` is the workspace-relative path used in errors. */
+export function parseTable(file: string, content: string, opts: TableOptions, onRow: (r: TableRow) => void): void {
+  const ext = extensionOf(file);
+  if (ext === 'csv' || ext === 'tsv') parseDelimited(file, content, ext === 'tsv' ? '\t' : ',', opts, onRow);
+  else if (ext === 'jsonl' || ext === 'ndjson') parseJsonLines(file, content, opts, onRow);
+  else if (ext === 'json') parseJsonArray(file, content, opts, onRow);
+  else throw new LabelingError('invalid-input', `not a table file (expected .csv, .tsv, .jsonl or .json)`, { file });
+}
+
+class RowKeys {
+  private readonly seen = new Set<string>();
+  private n = 0;
+  constructor(
+    private readonly file: string,
+    private readonly idColumn: string | undefined,
+  ) {}
+  next(idValue: unknown, line: number): string {
+    this.n++;
+    if (this.idColumn === undefined) return String(this.n);
+    if (idValue === undefined || idValue === null || idValue === '') {
+      throw new LabelingError('invalid-input', 'empty id', { file: this.file, line, field: this.idColumn });
+    }
+    const id = String(idValue);
+    if (this.seen.has(id)) throw new LabelingError('invalid-input', `duplicate id "${id}"`, { file: this.file, line, field: this.idColumn });
+    this.seen.add(id);
+    return id;
+  }
+}
+
+function textOf(v: unknown, file: string, line: number, field: string): string {
+  if (v === undefined || v === null) throw new LabelingError('invalid-input', 'missing text column', { file, line, field });
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  throw new LabelingError('invalid-input', 'text column is not a string', { file, line, field });
+}
+
+function parseDelimited(file: string, content: string, delimiter: string, opts: TableOptions, onRow: (r: TableRow) => void): void {
+  let records: { record: string[]; info: { lines: number } }[];
+  try {
+    records = parse(content, { delimiter, bom: true, info: true, skip_empty_lines: true, relax_column_count: false }) as unknown as {
+      record: string[];
+      info: { lines: number };
+    }[];
+  } catch (e) {
+    const line = (e as { lines?: number }).lines;
+    throw new LabelingError('invalid-input', `bad row: ${(e as Error).message}`, { file, line }, { cause: e });
+  }
+  if (!records.length) return;
+  const header = records[0]!.record;
+  const ti = header.indexOf(opts.textColumn);
+  if (ti < 0) throw new LabelingError('invalid-input', `no column "${opts.textColumn}" in the header`, { file, line: 1, field: opts.textColumn });
+  const ii = opts.idColumn === undefined ? -1 : header.indexOf(opts.idColumn);
+  if (opts.idColumn !== undefined && ii < 0) {
+    throw new LabelingError('invalid-input', `no column "${opts.idColumn}" in the header`, { file, line: 1, field: opts.idColumn });
+  }
+  const keys = new RowKeys(file, opts.idColumn);
+  for (let i = 1; i < records.length; i++) {
+    const { record, info } = records[i]!;
+    const line = info.lines;
+    onRow({ row: keys.next(ii < 0 ? undefined : record[ii], line), text: record[ti]!, line });
+  }
+}
+
+function rowOf(file: string, obj: unknown, line: number, opts: TableOptions, keys: RowKeys, onRow: (r: TableRow) => void): void {
+  if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
+    throw new LabelingError('invalid-input', 'a row must be a JSON object', { file, line });
+  }
+  const o = obj as Record<string, unknown>;
+  const text = textOf(o[opts.textColumn], file, line, opts.textColumn);
+  onRow({ row: keys.next(opts.idColumn === undefined ? undefined : o[opts.idColumn], line), text, line });
+}
+
+function parseJsonLines(file: string, content: string, opts: TableOptions, onRow: (r: TableRow) => void): void {
+  const keys = new RowKeys(file, opts.idColumn);
+  let start = content.charCodeAt(0) === 0xfeff ? 1 : 0;
+  let line = 0;
+  while (start < content.length) {
+    let end = content.indexOf('\n', start);
+    if (end < 0) end = content.length;
+    line++;
+    const text = content.slice(start, end).trim();
+    start = end + 1;
+    if (!text) continue;
+    let obj: unknown;
+    try {
+      obj = JSON.parse(text);
+    } catch (e) {
+      throw new LabelingError('invalid-input', `invalid JSON (${(e as Error).message})`, { file, line }, { cause: e });
+    }
+    rowOf(file, obj, line, opts, keys, onRow);
+  }
+}
+
+function parseJsonArray(file: string, content: string, opts: TableOptions, onRow: (r: TableRow) => void): void {
+  let arr: unknown;
+  try {
+    arr = JSON.parse(content.charCodeAt(0) === 0xfeff ? content.slice(1) : content);
+  } catch (e) {
+    throw new LabelingError('invalid-input', `invalid JSON (${(e as Error).message})`, { file }, { cause: e });
+  }
+  if (!Array.isArray(arr)) throw new LabelingError('invalid-input', 'expected a JSON array of objects', { file });
+  const keys = new RowKeys(file, opts.idColumn);
+  // JSON arrays carry no reliable line numbers: the line reported is the 1-based element index.
+  arr.forEach((o, i) => rowOf(file, o, i + 1, opts, keys, onRow));
+}

@@ -1,0 +1,111 @@
+/** Chunked journal reading: from a byte offset to the last complete line; corrupt lines reported, torn tail left. */
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import { eventProblem, type JournalEvent } from './events';
+
+export interface JournalProblem {
+  /** Workspace-relative journal path. */
+  file: string;
+  /** 1-based line. */
+  line: number;
+  message: string;
+}
+
+/** Where reading a journal file stopped: byte offset after the last complete line and lines read. */
+export interface JournalPosition {
+  offset: number;
+  line: number;
+}
+
+export interface ReadResult extends JournalPosition {
+  /** Bytes after offset that do not end in a newline yet (a torn or in-progress last line). */
+  tornBytes: number;
+  events: number;
+}
+
+const CHUNK = 4 * 1024 * 1024;
+const NL = 0x0a;
+
+/**
+ * Reads complete lines of `absFile` from `from` and calls onEvent for each valid event. Invalid
+ * lines are reported through onProblem and skipped. A last line without its newline is not consumed.
+ */
+export function readJournal(
+  absFile: string,
+  relFile: string,
+  from: JournalPosition,
+  onEvent: (e: JournalEvent, line: number) => void,
+  onProblem: (p: JournalProblem) => void,
+): ReadResult {
+  const fd = fs.openSync(absFile, 'r');
+  try {
+    const size = fs.fstatSync(fd).size;
+    let pos = from.offset;
+    let line = from.line;
+    let consumed = from.offset;
+    let events = 0;
+    let carry: Buffer | undefined;
+    const buf = Buffer.allocUnsafe(CHUNK);
+    while (pos < size) {
+      const n = fs.readSync(fd, buf, 0, Math.min(CHUNK, size - pos), pos);
+      if (n <= 0) break;
+      pos += n;
+      let start = 0;
+      for (;;) {
+        const nl = buf.indexOf(NL, start);
+        if (nl < 0 || nl >= n) break;
+        let text: string;
+        if (carry) {
+          text = Buffer.concat([carry, buf.subarray(start, nl)]).toString('utf8');
+          carry = undefined;
+        } else {
+          text = buf.toString('utf8', start, nl);
+        }
+        line++;
+        start = nl + 1;
+        consumed = pos - n + start;
+        if (text.trim() === '') continue;
+        let raw: unknown;
+        try {
+          raw = JSON.parse(text);
+        } catch (e) {
+          onProblem({ file: relFile, line, message: `invalid JSON (${(e as Error).message})` });
+          continue;
+        }
+        const problem = eventProblem(raw);
+        if (problem) {
+          onProblem({ file: relFile, line, message: problem });
+          continue;
+        }
+        events++;
+        onEvent(raw as JournalEvent, line);
+      }
+      if (start < n) {
+        const rest = Buffer.from(buf.subarray(start, n));
+        carry = carry ? Buffer.concat([carry, rest]) : rest;
+      }
+    }
+    return { offset: consumed, line, tornBytes: size - consumed, events };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+const HASH_BYTES = 256;
+
+/** Fingerprint of a journal's read part: hashes of its first and last bytes up to `offset`. */
+export function journalFingerprint(absFile: string, offset: number): { head: string; tail: string } {
+  const fd = fs.openSync(absFile, 'r');
+  try {
+    const read = (at: number, len: number): string => {
+      const b = Buffer.alloc(len);
+      const n = fs.readSync(fd, b, 0, len, at);
+      return createHash('sha1').update(b.subarray(0, n)).digest('hex');
+    };
+    const headLen = Math.min(HASH_BYTES, offset);
+    const tailLen = Math.min(HASH_BYTES, offset);
+    return { head: read(0, headLen), tail: read(offset - tailLen, tailLen) };
+  } finally {
+    fs.closeSync(fd);
+  }
+}

@@ -1,0 +1,110 @@
+/** Creating a project: a valid ProjectDef with defaults, written with its instructions and .gitignore. */
+import { randomInt } from 'node:crypto';
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
+import { LabelingError } from '../errors';
+import type { DataSource, LabelClass, ProjectDef, ProjectType } from '../model';
+import { exists, writeFileAtomic } from './fsutil';
+import { instructionsFile, labelingDir, projectDir, projectFile } from './paths';
+import { PROJECT_ID_PATTERN, parseProjectDef } from './schema';
+
+/** A fixed palette (Tableau 10 then Tableau 20's light tones), assigned in label order. */
+export const LABEL_PALETTE = [
+  '#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf',
+  '#aec7e8', '#ffbb78', '#98df8a', '#ff9896', '#c5b0d5', '#c49c94', '#f7b6d2', '#c7c7c7', '#dbdb8d', '#9edae5',
+];
+/** Hotkeys in assignment order: 1-9 then a-z. */
+export const HOTKEYS = [...'123456789abcdefghijklmnopqrstuvwxyz'];
+
+export type LabelInput = string | { name: string; color?: string; hotkey?: string };
+
+export interface CreateProjectInput {
+  id: string;
+  name?: string;
+  type: ProjectType;
+  labels: LabelInput[];
+  dataSources: DataSource[];
+  consensus?: { minLabelers: number; maxLabelers: number };
+  mlAssist?: ProjectDef['mlAssist'];
+  refreshMinutes?: number;
+  roles?: ProjectDef['roles'];
+  instructions?: string;
+  /** Defaults to a random seed. */
+  queueSeed?: number;
+  /** Defaults to now. */
+  createdAt?: string;
+}
+
+/**
+ * Completes label classes: colours from the palette (skipping colours already used), hotkeys 1-9
+ * then a-z in order (skipping hotkeys already taken). `existing` are labels already in the project.
+ */
+export function completeLabels(input: LabelInput[], existing: LabelClass[] = []): LabelClass[] {
+  const usedColors = new Set(existing.map((l) => l.color.toLowerCase()));
+  const usedKeys = new Set(existing.flatMap((l) => (l.hotkey ? [l.hotkey] : [])));
+  for (const l of input) if (typeof l !== 'string' && l.hotkey) usedKeys.add(l.hotkey);
+  let colorIndex = existing.length;
+  const out: LabelClass[] = [];
+  for (const l of input) {
+    const given = typeof l === 'string' ? { name: l } : l;
+    let color = given.color;
+    if (!color) {
+      const free = LABEL_PALETTE.find((c) => !usedColors.has(c));
+      color = free ?? LABEL_PALETTE[colorIndex % LABEL_PALETTE.length]!;
+    }
+    usedColors.add(color.toLowerCase());
+    colorIndex++;
+    let hotkey = given.hotkey;
+    if (!hotkey) {
+      hotkey = HOTKEYS.find((k) => !usedKeys.has(k));
+      if (hotkey) usedKeys.add(hotkey);
+    }
+    out.push(hotkey ? { name: given.name.trim(), color, hotkey } : { name: given.name.trim(), color });
+  }
+  return out;
+}
+
+export function buildProjectDef(input: CreateProjectInput): ProjectDef {
+  const def: ProjectDef = {
+    schemaVersion: 1,
+    id: input.id,
+    name: input.name ?? input.id,
+    type: input.type,
+    labels: completeLabels(input.labels),
+    dataSources: input.dataSources,
+    consensus: input.consensus ?? { minLabelers: 1, maxLabelers: 1 },
+    mlAssist: input.mlAssist ?? { enabled: false },
+    status: 'running',
+    queueSeed: input.queueSeed ?? randomInt(0, 2 ** 31 - 1),
+    createdAt: input.createdAt ?? new Date().toISOString(),
+  };
+  if (input.refreshMinutes !== undefined) def.refreshMinutes = input.refreshMinutes;
+  if (input.roles) def.roles = input.roles;
+  // Validate through the same schema project.json is loaded with.
+  return parseProjectDef(JSON.stringify(def), `.labeling/${input.id}/project.json`);
+}
+
+export function serializeProjectDef(def: ProjectDef): string {
+  return `${JSON.stringify(def, null, 2)}\n`;
+}
+
+/** Creates .labeling/<id>/ with project.json, instructions.md and .labeling/.gitignore. Refuses an existing id. */
+export async function createProject(root: string, input: CreateProjectInput): Promise<ProjectDef> {
+  if (!PROJECT_ID_PATTERN.test(input.id)) {
+    throw new LabelingError('invalid-input', 'project id must be lower-case letters, digits, - and _', { field: 'id' });
+  }
+  const def = buildProjectDef(input);
+  const dir = projectDir(root, def.id);
+  if (await exists(dir)) {
+    throw new LabelingError('conflict', `project "${def.id}" already exists`, { file: path.relative(root, dir) });
+  }
+  await fsp.mkdir(path.join(dir, 'journal'), { recursive: true });
+  const gitignore = path.join(labelingDir(root), '.gitignore');
+  if (!(await exists(gitignore))) await writeFileAtomic(gitignore, '.cache/\n');
+  await writeFileAtomic(
+    instructionsFile(root, def.id),
+    input.instructions ?? `# ${def.name}\n\nDescribe here how to label these items.\n`,
+  );
+  await writeFileAtomic(projectFile(root, def.id), serializeProjectDef(def));
+  return def;
+}

@@ -1,0 +1,104 @@
+/** Building the index from scratch (data sources + every journal) and replaying journal tails. */
+import type { SqlJsStatic } from 'sql.js';
+import { LabelingError, throwIfAborted } from '../errors';
+import { scanSources } from '../ingest/scan';
+import { listJournalFiles } from '../journal/files';
+import { readJournal, type JournalPosition, type JournalProblem } from '../journal/reader';
+import type { ProjectDef } from '../model';
+import { createEmptyIndex, finishBulkLoad } from './db';
+import { IndexDb } from './index-db';
+import { markStillValid, type Sidecar } from './snapshot';
+import type { StoreProgress } from './types';
+
+export interface JournalState {
+  marks: Map<string, JournalPosition>;
+  problems: JournalProblem[];
+}
+
+export interface BuildOptions {
+  signal?: AbortSignal;
+  onProgress?: (p: StoreProgress) => void;
+}
+
+/** Bulk load: tables without secondary indexes, items, every event, one recompute pass, then indexes. */
+export async function buildIndex(SQL: SqlJsStatic, root: string, def: ProjectDef, opts: BuildOptions): Promise<{ idx: IndexDb } & JournalState> {
+  const db = createEmptyIndex(SQL);
+  const idx = new IndexDb(db, def.queueSeed, def.consensus);
+  try {
+    db.exec('BEGIN');
+    await scanSources(root, def.dataSources, (it) => idx.insertItem(it), opts);
+    const state: JournalState = { marks: new Map(), problems: [] };
+    const files = listJournalFiles(root, def.id);
+    let events = 0;
+    for (const f of files) {
+      throwIfAborted(opts.signal);
+      const r = readJournal(f.abs, f.rel, { offset: 0, line: 0 }, (e) => void idx.applyEvent(e), (p) => state.problems.push(p));
+      state.marks.set(f.rel, { offset: r.offset, line: r.line });
+      events += r.events;
+      opts.onProgress?.({ message: `Replayed ${events} journal events`, done: events });
+    }
+    throwIfAborted(opts.signal);
+    opts.onProgress?.({ message: 'Computing item states' });
+    idx.recomputeAll();
+    db.exec('COMMIT');
+    finishBulkLoad(db);
+    return { idx, ...state };
+  } catch (e) {
+    idx.free();
+    db.close();
+    throw e;
+  }
+}
+
+/** Journals the snapshot covered that were rewritten or removed: any means a rebuild. */
+export function staleJournals(root: string, def: ProjectDef, sidecar: Sidecar): string[] {
+  const present = new Map(listJournalFiles(root, def.id).map((f) => [f.rel, f.abs]));
+  const stale: string[] = [];
+  for (const [rel, mark] of Object.entries(sidecar.files)) {
+    const abs = present.get(rel);
+    if (!abs || !markStillValid(abs, mark)) stale.push(rel);
+  }
+  return stale;
+}
+
+/**
+ * Reads every journal from its mark to its last complete line, applies the events and recomputes the
+ * items they touch (or every item when a label-set barrier moved). Runs in one transaction.
+ * Returns the number of events applied.
+ */
+export function replayTails(idx: IndexDb, root: string, projectId: string, state: JournalState, skip?: string): number {
+  const touched = new Set<number>();
+  let all = false;
+  let events = 0;
+  const marks = new Map<string, JournalPosition>();
+  const problems: JournalProblem[] = [];
+  idx.db.exec('BEGIN');
+  try {
+    for (const f of listJournalFiles(root, projectId)) {
+      if (f.rel === skip) continue;
+      const from = state.marks.get(f.rel) ?? { offset: 0, line: 0 };
+      const r = readJournal(
+        f.abs,
+        f.rel,
+        from,
+        (e) => {
+          const ids = idx.applyEvent(e);
+          if (ids === 'all') all = true;
+          else for (const id of ids) touched.add(id);
+        },
+        (p) => problems.push(p),
+      );
+      marks.set(f.rel, { offset: r.offset, line: r.line });
+      events += r.events;
+    }
+    if (all) idx.recomputeAll();
+    else for (const id of touched) idx.recomputeItem(id);
+    idx.db.exec('COMMIT');
+    for (const [rel, m] of marks) state.marks.set(rel, m);
+    state.problems.push(...problems);
+  } catch (e) {
+    idx.db.exec('ROLLBACK');
+    throw e instanceof LabelingError ? e : new LabelingError('io', `journal replay failed (${(e as Error).message})`, {}, { cause: e });
+  }
+  return events;
+}

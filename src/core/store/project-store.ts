@@ -1,0 +1,414 @@
+/**
+ * ProjectStore: one open labeling project. The journal append (fdatasync'd) is the commit point; the
+ * sql.js index answers every query and is snapshotted to .labeling/.cache/<id>/ when idle, every
+ * ~50k events and on close. Writes are serialized; reads are synchronous.
+ */
+import * as path from 'node:path';
+import type { SqlJsStatic } from 'sql.js';
+import { LabelingError } from '../errors';
+import { listJournalFiles } from '../journal/files';
+import type { EventPayload, LabelSetMode, SubmitPayload } from '../journal/events';
+import type { JournalProblem } from '../journal/reader';
+import { JournalWriter } from '../journal/writer';
+import { nullLogger, type Logger } from '../logger';
+import type { Annotation, ExportItem, ProjectDef, ProjectStatus, Role } from '../model';
+import { completeLabels, type LabelInput } from '../project/create';
+import { loadProject, saveProjectDef } from '../project/load';
+import { cacheDir, journalDir, safeSegment } from '../project/paths';
+import { loadSqlJs, openSnapshot } from './db';
+import { IndexDb } from './index-db';
+import { buildIndex, replayTails, staleJournals, type JournalState } from './loader';
+import { refreshItems } from './refresh';
+import { indexDefHash, loadSnapshot, markOf, saveSnapshot, type Sidecar } from './snapshot';
+import type { ItemView, Page, PageView, ProjectStats, RefreshResult, StoreProgress } from './types';
+import { checkAnnotation } from './validate';
+import { IndexViews } from './views';
+
+export interface OpenOptions {
+  root: string;
+  id: string;
+  labeler: string;
+  device: string;
+  /** Path of sql-wasm.wasm (the extension ships dist/sql-wasm.wasm). */
+  wasmPath: string;
+  logger?: Logger;
+  signal?: AbortSignal;
+  onProgress?: (p: StoreProgress) => void;
+}
+
+export interface SubmitOptions {
+  prelabel?: boolean;
+  confidence?: number;
+  source?: string;
+}
+
+/** Snapshot automatically after this many events since the last one. */
+export const SNAPSHOT_EVERY = 50_000;
+
+export class ProjectStore {
+  private chain: Promise<unknown> = Promise.resolve();
+  private sinceSnapshot = 0;
+  private closed = false;
+  private views: IndexViews;
+  private writerP?: Promise<JournalWriter>;
+
+  private constructor(
+    private readonly SQL: SqlJsStatic,
+    private readonly opts: OpenOptions,
+    private _def: ProjectDef,
+    private idx: IndexDb,
+    private journals: JournalState,
+    private readonly myJournal: string,
+    private readonly log: Logger,
+  ) {
+    this.views = new IndexViews(this.idx, opts.root, () => this._def);
+  }
+
+  /** Opens a project: snapshot + new journal tails, or a full build when there is no usable snapshot. */
+  static async open(opts: OpenOptions): Promise<ProjectStore> {
+    const log = opts.logger ?? nullLogger;
+    const def = await loadProject(opts.root, opts.id);
+    const SQL = await loadSqlJs(opts.wasmPath);
+    const myJournal = `.labeling/${def.id}/journal/${safeSegment(opts.labeler)}/${safeSegment(opts.device)}.jsonl`;
+    let loaded = ProjectStore.fromSnapshot(SQL, opts, def, log);
+    let fresh = false;
+    if (!loaded) {
+      loaded = await buildIndex(SQL, opts.root, def, opts);
+      fresh = true;
+    }
+    const store = new ProjectStore(SQL, opts, def, loaded.idx, { marks: loaded.marks, problems: loaded.problems }, myJournal, log);
+    if (fresh) await store.saveSnapshot();
+    return store;
+  }
+
+  /** The journal is created on the first append (opening a project writes nothing); a torn tail is repaired then. */
+  private writer(): Promise<JournalWriter> {
+    if (!this.writerP) {
+      const file = path.join(journalDir(this.opts.root, this._def.id), safeSegment(this.opts.labeler), `${safeSegment(this.opts.device)}.jsonl`);
+      this.writerP = JournalWriter.open(file, this.opts.labeler, this.opts.device).then((w) => {
+        if (w.repairedBytes) this.log.warn(`${this.myJournal}: removed a torn last line (${w.repairedBytes} bytes)`);
+        return w;
+      });
+      this.writerP.catch(() => (this.writerP = undefined));
+    }
+    return this.writerP;
+  }
+
+  private static fromSnapshot(SQL: SqlJsStatic, opts: OpenOptions, def: ProjectDef, log: Logger): ({ idx: IndexDb } & JournalState) | undefined {
+    const snap = loadSnapshot(cacheDir(opts.root, def.id), indexDefHash(def));
+    if (!snap) return undefined;
+    const stale = staleJournals(opts.root, def, snap.sidecar);
+    if (stale.length) {
+      log.info(`Rebuilding the index: journal rewritten or removed (${stale.join(', ')})`);
+      return undefined;
+    }
+    const db = openSnapshot(SQL, snap.bytes);
+    if (!db) return undefined;
+    const idx = new IndexDb(db, def.queueSeed, def.consensus);
+    const state: JournalState = {
+      marks: new Map(Object.entries(snap.sidecar.files).map(([rel, m]) => [rel, { offset: m.offset, line: m.line }])),
+      problems: snap.sidecar.problems,
+    };
+    const n = replayTails(idx, opts.root, def.id, state);
+    log.info(`Opened ${def.id} from snapshot, replayed ${n} new journal events`);
+    return { idx, ...state };
+  }
+
+  get def(): ProjectDef {
+    return this._def;
+  }
+  get labeler(): string {
+    return this.opts.labeler;
+  }
+  /** Workspace-relative path of this labeler's journal on this device. */
+  get journalFile(): string {
+    return this.myJournal;
+  }
+
+  /** Corrupt journal lines ({file, line, message}); the rest of each journal loaded. */
+  problems(): JournalProblem[] {
+    return [...this.journals.problems];
+  }
+
+  private serial<T>(fn: () => Promise<T> | T): Promise<T> {
+    const run = async (): Promise<T> => {
+      if (this.closed) throw new LabelingError('io', 'the project store is closed');
+      return fn();
+    };
+    const p = this.chain.then(run, run);
+    this.chain = p.catch(() => undefined);
+    return p;
+  }
+
+  private requireRole(role: Role): void {
+    const roles = this._def.roles;
+    if (!roles) return;
+    const mine = roles[this.opts.labeler];
+    if (!mine || !mine.includes(role)) {
+      throw new LabelingError('forbidden', `${this.opts.labeler} is not a ${role} in this project`, { field: `roles` });
+    }
+  }
+
+  private requireRunning(): void {
+    if (this._def.status === 'paused') throw new LabelingError('paused', `project "${this._def.id}" is paused`);
+  }
+
+  private requireItem(key: string): { version: number } {
+    const v = this.idx.one('SELECT version FROM items WHERE key = ?', [key]);
+    if (v === undefined) throw new LabelingError('not-found', `no item "${key}"`, { field: 'item' });
+    return { version: Number(v) };
+  }
+
+  private requireVersion(key: string, base: number): void {
+    const { version } = this.requireItem(key);
+    if (version !== base) {
+      throw new LabelingError('conflict', `item "${key}" changed since it was read (version ${base}, now ${version})`, { field: 'item' });
+    }
+  }
+
+  /** Appends events durably, then applies them to the index. */
+  private async commit(payloads: EventPayload[]): Promise<void> {
+    const { events, end } = await (await this.writer()).append(payloads);
+    const mark = this.journals.marks.get(this.myJournal) ?? { offset: 0, line: 0 };
+    this.journals.marks.set(this.myJournal, { offset: end, line: mark.line + events.length });
+    const touched = new Set<number>();
+    let all = false;
+    this.idx.db.exec('BEGIN');
+    try {
+      for (const e of events) {
+        const ids = this.idx.applyEvent(e);
+        if (ids === 'all') all = true;
+        else for (const id of ids) touched.add(id);
+      }
+      if (all) this.idx.recomputeAll();
+      else for (const id of touched) this.idx.recomputeItem(id);
+      this.idx.db.exec('COMMIT');
+    } catch (e) {
+      this.idx.db.exec('ROLLBACK');
+      throw e;
+    }
+    await this.afterEvents(events.length);
+  }
+
+  private async afterEvents(n: number): Promise<void> {
+    this.sinceSnapshot += n;
+    if (this.sinceSnapshot >= SNAPSHOT_EVERY) await this.saveSnapshot();
+  }
+
+  // ------------------------------------------------------------------ labeling
+
+  submit(key: string, annotation: Annotation, opts: SubmitOptions = {}): Promise<void> {
+    return this.serial(async () => {
+      this.requireRunning();
+      this.requireRole('labeler');
+      this.requireItem(key);
+      checkAnnotation(this._def, annotation, { field: 'annotation' });
+      const p: EventPayload = { type: 'submit', item: key, ann: annotation };
+      if (opts.prelabel) p.pre = true;
+      if (opts.confidence !== undefined) p.conf = opts.confidence;
+      if (opts.source !== undefined) p.src = opts.source;
+      await this.commit([p]);
+    });
+  }
+
+  skip(key: string): Promise<void> {
+    return this.serial(async () => {
+      this.requireRunning();
+      this.requireRole('labeler');
+      this.requireItem(key);
+      await this.commit([{ type: 'skip', item: key }]);
+    });
+  }
+
+  /** Returns a skipped item to the queue (for everyone). */
+  unskip(key: string): Promise<void> {
+    return this.serial(async () => {
+      this.requireItem(key);
+      await this.commit([{ type: 'unskip', item: key }]);
+    });
+  }
+
+  /** Reviewer: the item stays skipped for everyone. */
+  acceptSkip(key: string, basedOnVersion: number): Promise<void> {
+    return this.review({ type: 'accept-skip', item: key, base: basedOnVersion });
+  }
+  reject(key: string, basedOnVersion: number): Promise<void> {
+    return this.review({ type: 'reject', item: key, base: basedOnVersion });
+  }
+  approve(key: string, basedOnVersion: number): Promise<void> {
+    return this.review({ type: 'approve', item: key, base: basedOnVersion });
+  }
+  decide(key: string, annotation: Annotation, basedOnVersion: number): Promise<void> {
+    return this.review({ type: 'decide', item: key, ann: annotation, base: basedOnVersion });
+  }
+
+  private review(p: Extract<EventPayload, { base: number }>): Promise<void> {
+    return this.serial(async () => {
+      this.requireRole('reviewer');
+      if (p.type === 'decide') checkAnnotation(this._def, p.ann, { field: 'ann' });
+      this.requireVersion(p.item, p.base);
+      await this.commit([p]);
+    });
+  }
+
+  assign(key: string, labeler: string | undefined): Promise<void> {
+    return this.serial(async () => {
+      this.requireRole('manager');
+      this.requireItem(key);
+      await this.commit([{ type: 'assign', item: key, to: labeler ?? null }]);
+    });
+  }
+
+  /** Writes many submits as one journal line: all of them or none. Every annotation is checked first. */
+  importBatch(batch: string, submits: SubmitPayload[]): Promise<void> {
+    return this.serial(async () => {
+      this.requireRole('manager');
+      submits.forEach((s, i) => {
+        this.requireItem(s.item);
+        checkAnnotation(this._def, s.ann, { field: `submits[${i}]` });
+      });
+      if (submits.length) await this.commit([{ type: 'import', batch, submits }]);
+    });
+  }
+
+  // ------------------------------------------------------------------ lifecycle (project.json is authoritative)
+
+  setStatus(status: ProjectStatus): Promise<void> {
+    return this.serial(async () => {
+      this.requireRole('manager');
+      if (this._def.status === status) return;
+      const next = { ...this._def, status };
+      await saveProjectDef(this.opts.root, next);
+      this._def = next;
+      await this.commit([{ type: 'status', status }]);
+    });
+  }
+
+  /** Adds labels; 'remove-all' and 'keep-as-prelabels' start labeling over, 'continue' keeps going. */
+  addLabels(labels: LabelInput[], mode: LabelSetMode): Promise<void> {
+    return this.serial(async () => {
+      this.requireRole('manager');
+      const added = completeLabels(labels, this._def.labels);
+      const next = { ...this._def, labels: [...this._def.labels, ...added] };
+      await saveProjectDef(this.opts.root, next);
+      this._def = next;
+      await this.commit([{ type: 'labels', added, mode }]);
+    });
+  }
+
+  /** Re-reads project.json after an edit; rebuilds the index when its data sources or consensus changed. */
+  reloadDefinition(): Promise<ProjectDef> {
+    return this.serial(async () => {
+      const def = await loadProject(this.opts.root, this._def.id);
+      const rebuild = indexDefHash(def) !== indexDefHash(this._def);
+      this._def = def;
+      if (rebuild) await this.rebuildNow();
+      return def;
+    });
+  }
+
+  // ------------------------------------------------------------------ index maintenance
+
+  /** Reads teammates' new journal lines (after git pull or a watcher event). Returns events applied. */
+  syncJournals(): Promise<number> {
+    return this.serial(async () => {
+      const stale = staleJournals(this.opts.root, this._def, this.sidecar());
+      if (stale.length) {
+        this.log.info(`Rebuilding the index: journal rewritten or removed (${stale.join(', ')})`);
+        await this.rebuildNow();
+        return 0;
+      }
+      const n = replayTails(this.idx, this.opts.root, this._def.id, this.journals);
+      await this.afterEvents(n);
+      return n;
+    });
+  }
+
+  /** Re-scans data sources: new files become items, vanished ones missing (labels kept), returning ones restored. */
+  refresh(signal?: AbortSignal, onProgress?: (p: StoreProgress) => void): Promise<RefreshResult> {
+    return this.serial(async () => {
+      const r = await refreshItems(this.idx, this.opts.root, this._def, { signal, onProgress });
+      if (r.added || r.missing || r.restored) this.sinceSnapshot++;
+      return r;
+    });
+  }
+
+  rebuild(signal?: AbortSignal, onProgress?: (p: StoreProgress) => void): Promise<void> {
+    return this.serial(() => this.rebuildNow(signal, onProgress));
+  }
+
+  private async rebuildNow(signal?: AbortSignal, onProgress?: (p: StoreProgress) => void): Promise<void> {
+    const built = await buildIndex(this.SQL, this.opts.root, this._def, { signal: signal ?? this.opts.signal, onProgress: onProgress ?? this.opts.onProgress });
+    const old = this.idx;
+    this.idx = built.idx;
+    this.journals = { marks: built.marks, problems: built.problems };
+    this.views = new IndexViews(this.idx, this.opts.root, () => this._def);
+    old.free();
+    old.db.close();
+    await this.saveSnapshot();
+  }
+
+  private sidecar(): Sidecar {
+    const files: Sidecar['files'] = {};
+    const abs = new Map(listJournalFiles(this.opts.root, this._def.id).map((f) => [f.rel, f.abs]));
+    for (const [rel, pos] of this.journals.marks) {
+      const a = abs.get(rel);
+      if (a) files[rel] = markOf(a, pos);
+    }
+    return { format: 1, schema: 1, defHash: indexDefHash(this._def), files, problems: this.journals.problems, savedAt: new Date().toISOString() };
+  }
+
+  private async saveSnapshot(): Promise<number> {
+    const size = await saveSnapshot(cacheDir(this.opts.root, this._def.id), this.idx.db, this.sidecar());
+    this.sinceSnapshot = 0;
+    return size;
+  }
+
+  /** Saves a snapshot if anything changed since the last one (call when the user is idle). Returns its size or 0. */
+  snapshotIfIdle(): Promise<number> {
+    return this.serial(() => (this.sinceSnapshot > 0 ? this.saveSnapshot() : 0));
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.serial(async () => {
+      if (this.sinceSnapshot > 0) await this.saveSnapshot();
+      this.closed = true;
+    });
+    if (this.writerP) await (await this.writerP.catch(() => undefined))?.close();
+    this.idx.free();
+    this.idx.db.close();
+  }
+
+  // ------------------------------------------------------------------ queries (synchronous)
+
+  stats(labeler?: string): ProjectStats {
+    return this.views.stats(labeler);
+  }
+
+  /** The next item for this labeler; throws 'paused' when the project is paused. */
+  nextItem(): ItemView | undefined {
+    this.requireRunning();
+    const key = this.views.nextKey(this.opts.labeler);
+    return key === undefined ? undefined : this.views.getItem(key, this.opts.labeler);
+  }
+
+  getItem(key: string): ItemView | undefined {
+    return this.views.getItem(key, this.opts.labeler);
+  }
+
+  /** This labeler's items, most recent first (for Back). */
+  history(limit = 50): ItemView[] {
+    return this.views.historyKeys(this.opts.labeler, limit).flatMap((k) => this.views.getItem(k, this.opts.labeler) ?? []);
+  }
+
+  /** A tree page with a keyset cursor (`after` is the previous page's `next`). */
+  page(view: PageView, after?: string, limit = 100): Page {
+    return this.views.page(view, this.opts.labeler, after, limit);
+  }
+
+  /** Items in key order for exporters; `all` holds every labeler's latest annotation (and prelabels if asked). */
+  exportItems(opts: { includePrelabels?: boolean; signal?: AbortSignal } = {}): Iterable<ExportItem> {
+    return this.views.exportItems(opts);
+  }
+}

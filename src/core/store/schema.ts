@@ -1,0 +1,97 @@
+/**
+ * The sql.js index schema. `ev` mirrors every item event of the journals (the raw record); items,
+ * done and the counter tables are derived from it per item, so replay order does not matter.
+ */
+
+export const SCHEMA_VERSION = 1;
+
+/** Tables, created before bulk load. Secondary indexes and triggers come after (SECONDARY). */
+export const TABLES = `
+CREATE TABLE IF NOT EXISTS migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS items (
+  id INTEGER PRIMARY KEY,
+  key TEXT NOT NULL UNIQUE,
+  path TEXT NOT NULL,
+  row TEXT,
+  src INTEGER NOT NULL,            -- index into def.dataSources, -1 when known only from journals
+  text TEXT,                       -- table rows only; text files are read when shown
+  qorder INTEGER NOT NULL,         -- seeded hash: the fixed random queue order
+  missing INTEGER NOT NULL DEFAULT 0,
+  state TEXT NOT NULL DEFAULT 'unlabeled',
+  open INTEGER NOT NULL DEFAULT 1, -- 1 while the item is in the queue
+  version INTEGER NOT NULL DEFAULT 0,
+  assignee TEXT,
+  agreement REAL,
+  final TEXT,                      -- JSON Annotation
+  final_by TEXT,                   -- JSON string[]
+  final_labels TEXT,               -- JSON string[] (distinct), for the label counters
+  width INTEGER,
+  height INTEGER
+);
+CREATE TABLE IF NOT EXISTS ev (
+  item INTEGER NOT NULL,
+  ord TEXT NOT NULL,               -- total order (at, by, dev, seq[, index in an import batch])
+  type TEXT NOT NULL,
+  by TEXT NOT NULL,
+  at TEXT NOT NULL,
+  ann TEXT,                        -- JSON Annotation (submit, decide)
+  pre INTEGER NOT NULL DEFAULT 0,
+  conf REAL,
+  src TEXT,
+  base INTEGER,
+  target TEXT,                     -- assign: the labeler ('' = unassign)
+  PRIMARY KEY (item, ord)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS done (
+  labeler TEXT NOT NULL,
+  item INTEGER NOT NULL,
+  kind TEXT NOT NULL,              -- 'sub' (labeled by them) or 'skip'
+  ord TEXT NOT NULL,
+  PRIMARY KEY (labeler, item)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS cnt_state (state TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS cnt_label (label TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS cnt_labeler (labeler TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+`;
+
+/** Indexes for the queue, trees and history, and the triggers that keep counters current. */
+export const SECONDARY = `
+CREATE INDEX IF NOT EXISTS items_queue ON items (open, assignee, qorder, id);
+CREATE INDEX IF NOT EXISTS items_open ON items (open, qorder, id);
+CREATE INDEX IF NOT EXISTS items_state ON items (state, key);
+CREATE INDEX IF NOT EXISTS done_item ON done (item);
+CREATE INDEX IF NOT EXISTS done_hist ON done (labeler, ord);
+CREATE TRIGGER IF NOT EXISTS t_items_ins AFTER INSERT ON items BEGIN
+  INSERT INTO cnt_state VALUES (NEW.state, 1) ON CONFLICT(state) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS t_items_upd AFTER UPDATE OF state ON items WHEN OLD.state <> NEW.state BEGIN
+  UPDATE cnt_state SET n = n - 1 WHERE state = OLD.state;
+  INSERT INTO cnt_state VALUES (NEW.state, 1) ON CONFLICT(state) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS t_done_ins AFTER INSERT ON done WHEN NEW.kind = 'sub' BEGIN
+  INSERT INTO cnt_labeler VALUES (NEW.labeler, 1) ON CONFLICT(labeler) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS t_done_del AFTER DELETE ON done WHEN OLD.kind = 'sub' BEGIN
+  UPDATE cnt_labeler SET n = n - 1 WHERE labeler = OLD.labeler;
+END;
+`;
+
+/** Recomputes every counter from scratch (after a bulk load or a project-wide recompute). */
+export const RECOUNT = `
+DELETE FROM cnt_state;
+INSERT INTO cnt_state SELECT state, COUNT(*) FROM items GROUP BY state;
+DELETE FROM cnt_labeler;
+INSERT INTO cnt_labeler SELECT labeler, COUNT(*) FROM done WHERE kind = 'sub' GROUP BY labeler;
+`;
+
+/** Pragmas re-applied after every open (they are not stored in the snapshot). */
+export const PRAGMAS = `
+PRAGMA journal_mode = MEMORY;
+PRAGMA synchronous = OFF;
+PRAGMA temp_store = MEMORY;
+PRAGMA cache_size = -65536;
+`;
+
+/** Migrations from older index versions; an index this code cannot migrate is rebuilt. */
+export const MIGRATIONS: Record<number, string> = {};

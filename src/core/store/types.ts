@@ -1,0 +1,74 @@
+/** Public shapes returned by ProjectStore. */
+import type { Annotation, ItemRef, ItemState, LabelerAnnotation, MediaKind } from '../model';
+
+export interface ItemView {
+  key: string;
+  ref: ItemRef;
+  media: MediaKind;
+  state: ItemState;
+  /** Changes whenever an event touches the item; reviewer actions name it (stale -> 'conflict'). */
+  version: number;
+  /** Item text (text projects); undefined if the file cannot be read. */
+  text?: string;
+  /** Image size in pixels (image projects), read lazily from the file header. */
+  width?: number;
+  height?: number;
+  assignee?: string;
+  /** The caller's latest annotation. */
+  mine?: LabelerAnnotation;
+  /** True when the caller skipped the item. */
+  skippedByMe: boolean;
+  /** The latest prelabel (import, ML assist, or labels kept at a label-set change). */
+  prelabel?: LabelerAnnotation;
+  /** Other labelers' latest annotations. */
+  others: LabelerAnnotation[];
+  final?: Annotation;
+  finalBy?: string[];
+  agreement?: number;
+  /** The review in effect, if any. */
+  review?: { kind: 'approve' | 'decide' | 'accept-skip'; by: string; at: string };
+}
+
+export interface ItemSummary {
+  key: string;
+  state: ItemState;
+  version: number;
+  assignee?: string;
+}
+
+export type PageView = 'queue' | 'all' | 'mine' | 'skipped' | 'needs-review' | 'labeled' | 'incomplete' | 'missing';
+
+export interface Page {
+  items: ItemSummary[];
+  /** Opaque keyset cursor for the next page; absent on the last page. */
+  next?: string;
+}
+
+export interface ProjectStats {
+  items: number;
+  labeled: number;
+  skipped: number;
+  needsReview: number;
+  incomplete: number;
+  unlabeled: number;
+  missing: number;
+  /** Labeled items whose final annotation uses the label (once per item). */
+  byLabel: Record<string, number>;
+  /** Items each labeler has a current annotation on. */
+  byLabeler: Record<string, number>;
+  /** byLabeler of the labeler asked about. */
+  mine?: number;
+}
+
+export interface RefreshResult {
+  added: number;
+  missing: number;
+  restored: number;
+  total: number;
+}
+
+export interface StoreProgress {
+  message: string;
+  done?: number;
+  total?: number;
+}

@@ -1,0 +1,50 @@
+/** Checks an annotation against the project before it is journaled. */
+import { LabelingError, type ErrorLocation } from '../errors';
+import { annotationKindOf, isMultiLabel, type Annotation, type ProjectDef } from '../model';
+
+const finite = (n: unknown): n is number => typeof n === 'number' && Number.isFinite(n);
+
+export function checkAnnotation(def: ProjectDef, ann: Annotation, where: ErrorLocation = {}): void {
+  const fail = (message: string, field: string): never => {
+    throw new LabelingError('invalid-input', message, { ...where, field: where.field ? `${where.field}.${field}` : field });
+  };
+  const kind = annotationKindOf(def.type);
+  if (!ann || ann.kind !== kind) fail(`a ${def.type} project takes "${kind}" annotations`, 'kind');
+  const names = new Set(def.labels.map((l) => l.name));
+  const known = (label: unknown, field: string): void => {
+    if (typeof label !== 'string' || !names.has(label)) fail(`unknown label "${String(label)}"`, field);
+  };
+  switch (ann.kind) {
+    case 'classes':
+      ann.labels.forEach((l, i) => known(l, `labels[${i}]`));
+      if (new Set(ann.labels).size !== ann.labels.length) fail('a label is repeated', 'labels');
+      if (!isMultiLabel(def.type) && ann.labels.length > 1) fail('a multi-class project takes one label', 'labels');
+      if (!ann.labels.length) fail('choose at least one label', 'labels');
+      break;
+    case 'spans':
+      ann.spans.forEach((s, i) => {
+        known(s.label, `spans[${i}].label`);
+        if (!Number.isInteger(s.start) || !Number.isInteger(s.end) || s.start < 0 || s.end <= s.start) {
+          fail('a span needs integer 0 <= start < end', `spans[${i}]`);
+        }
+      });
+      break;
+    case 'boxes':
+      ann.boxes.forEach((b, i) => {
+        known(b.label, `boxes[${i}].label`);
+        if (![b.x, b.y, b.w, b.h].every(finite) || b.w <= 0 || b.h <= 0) fail('a box needs finite x, y and positive w, h', `boxes[${i}]`);
+      });
+      break;
+    case 'polygons':
+      ann.polygons.forEach((p, i) => {
+        known(p.label, `polygons[${i}].label`);
+        if (!Array.isArray(p.rings) || !p.rings.length) fail('a polygon needs at least one ring', `polygons[${i}].rings`);
+        p.rings.forEach((r, j) => {
+          if (!Array.isArray(r) || r.length < 6 || r.length % 2 !== 0 || !r.every(finite)) {
+            fail('a ring needs at least 3 points as [x1, y1, x2, y2, ...]', `polygons[${i}].rings[${j}]`);
+          }
+        });
+      });
+      break;
+  }
+}

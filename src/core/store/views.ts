@@ -1,0 +1,207 @@
+/** Read queries over the index: item views, tree pages (keyset, never OFFSET), stats, export items. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { LabelingError } from '../errors';
+import { readImageSize } from '../ingest/image-size';
+import { mediaOf, type Annotation, type ExportItem, type ItemRef, type ItemState, type MediaKind, type ProjectDef } from '../model';
+import type { IndexDb } from './index-db';
+import { computeItem, type EvRow } from './item-state';
+import type { ItemSummary, ItemView, Page, PageView, ProjectStats } from './types';
+
+interface ItemRow {
+  id: number;
+  key: string;
+  path: string;
+  row: string | null;
+  text: string | null;
+  missing: number;
+  state: ItemState;
+  version: number;
+  assignee: string | null;
+  agreement: number | null;
+  final: string | null;
+  final_by: string | null;
+  width: number | null;
+  height: number | null;
+}
+
+const ITEM_COLS = 'id, key, path, row, text, missing, state, version, assignee, agreement, final, final_by, width, height';
+const EV_COLS = 'ord, type, by, at, ann, pre, conf, src, base, target';
+
+export class IndexViews {
+  constructor(
+    private readonly idx: IndexDb,
+    private readonly root: string,
+    private readonly def: () => ProjectDef,
+  ) {}
+
+  private refOf(r: ItemRow): ItemRef {
+    return r.row === null ? { path: r.path } : { path: r.path, row: r.row };
+  }
+
+  private itemRow(key: string): ItemRow | undefined {
+    return this.idx.all<ItemRow>(`SELECT ${ITEM_COLS} FROM items WHERE key = ?`, [key])[0];
+  }
+
+  private textOf(r: ItemRow): string | undefined {
+    if (r.text !== null) return r.text;
+    try {
+      return fs.readFileSync(path.join(this.root, r.path), 'utf8');
+    } catch {
+      return undefined;
+    }
+  }
+
+  private sizeOf(r: ItemRow): { width: number; height: number } | undefined {
+    if (r.width !== null && r.height !== null) return { width: r.width, height: r.height };
+    const size = readImageSize(path.join(this.root, r.path));
+    // A cache of the file header, not a journaled fact: it is safe to store in the index.
+    if (size) this.idx.run('UPDATE items SET width = ?, height = ? WHERE id = ?', [size.width, size.height, r.id]);
+    return size;
+  }
+
+  /** Text or image size, and the settled label, shared by item views and export items. */
+  private fill(r: ItemRow, media: MediaKind, out: Pick<ItemView, 'text' | 'width' | 'height' | 'final' | 'finalBy' | 'agreement'>): void {
+    if (media === 'text') {
+      const text = this.textOf(r);
+      if (text !== undefined) out.text = text;
+    } else if (!r.missing) {
+      const size = this.sizeOf(r);
+      if (size) Object.assign(out, size);
+    }
+    if (r.final) out.final = JSON.parse(r.final) as Annotation;
+    if (r.final_by) out.finalBy = JSON.parse(r.final_by) as string[];
+    if (r.agreement !== null) out.agreement = r.agreement;
+  }
+
+  private compute(r: ItemRow) {
+    const evs = this.idx.all<EvRow>(`SELECT ${EV_COLS} FROM ev WHERE item = ? ORDER BY ord`, [r.id]);
+    return computeItem(evs, this.idx.barriers, this.def().consensus, r.missing === 1);
+  }
+
+  getItem(key: string, me: string): ItemView | undefined {
+    const r = this.itemRow(key);
+    if (!r) return undefined;
+    const media = mediaOf(this.def().type);
+    const c = this.compute(r);
+    const view: ItemView = {
+      key: r.key,
+      ref: this.refOf(r),
+      media,
+      state: r.state,
+      version: r.version,
+      skippedByMe: c.done.some((d) => d.labeler === me && d.kind === 'skip'),
+      others: c.annotations.filter((a) => a.labeler !== me).map(strip),
+    };
+    const mine = c.annotations.find((a) => a.labeler === me);
+    if (mine) view.mine = strip(mine);
+    const pre = c.prelabels.at(-1);
+    if (pre) view.prelabel = strip(pre);
+    this.fill(r, media, view);
+    if (r.assignee) view.assignee = r.assignee;
+    if (c.review) view.review = c.review;
+    return view;
+  }
+
+  /** Key of the next item for `me`: assigned to me first, then unassigned, in the seeded order. */
+  nextKey(me: string): string | undefined {
+    const notDone = 'NOT EXISTS (SELECT 1 FROM done d WHERE d.labeler = ? AND d.item = i.id)';
+    const mineFirst = this.idx.one(`SELECT key FROM items i WHERE open = 1 AND assignee = ? AND ${notDone} ORDER BY qorder, id LIMIT 1`, [me, me]);
+    if (mineFirst !== undefined) return String(mineFirst);
+    const free = this.idx.one(`SELECT key FROM items i WHERE open = 1 AND assignee IS NULL AND ${notDone} ORDER BY qorder, id LIMIT 1`, [me]);
+    return free === undefined ? undefined : String(free);
+  }
+
+  /** My items, most recent first (for Back). */
+  historyKeys(me: string, limit: number): string[] {
+    return this.idx
+      .all<{ key: string }>('SELECT i.key FROM done d JOIN items i ON i.id = d.item WHERE d.labeler = ? ORDER BY d.ord DESC LIMIT ?', [me, limit])
+      .map((r) => r.key);
+  }
+
+  page(view: PageView, me: string, after: string | undefined, limit: number): Page {
+    const n = Math.max(1, Math.min(1000, Math.floor(limit)));
+    type Row = { key: string; state: ItemState; version: number; assignee: string | null; c: string };
+    let list: Row[];
+    const cols = 'i.key, i.state, i.version, i.assignee';
+    if (view === 'all') {
+      list = this.idx.all<Row>(`SELECT ${cols}, i.key AS c FROM items i WHERE i.key > ? ORDER BY i.key LIMIT ?`, [after ?? '', n + 1]);
+    } else if (view === 'queue') {
+      const [q, id] = after ? after.split(':').map(Number) : [-1, -1];
+      list = this.idx.all<Row>(
+        `SELECT ${cols}, i.qorder || ':' || i.id AS c FROM items i WHERE i.open = 1 AND (i.qorder, i.id) > (?, ?) ORDER BY i.qorder, i.id LIMIT ?`,
+        [q ?? -1, id ?? -1, n + 1],
+      );
+    } else if (view === 'mine') {
+      list = this.idx.all<Row>(
+        `SELECT ${cols}, d.item AS c FROM done d JOIN items i ON i.id = d.item WHERE d.labeler = ? AND d.kind = 'sub' AND d.item > ? ORDER BY d.item LIMIT ?`,
+        [me, after ? Number(after) : -1, n + 1],
+      );
+    } else {
+      list = this.idx.all<Row>(`SELECT ${cols}, i.key AS c FROM items i WHERE i.state = ? AND i.key > ? ORDER BY i.key LIMIT ?`, [view, after ?? '', n + 1]);
+    }
+    const more = list.length > n;
+    const items: ItemSummary[] = list.slice(0, n).map((r) => {
+      const s: ItemSummary = { key: r.key, state: r.state, version: r.version };
+      if (r.assignee) s.assignee = r.assignee;
+      return s;
+    });
+    return more ? { items, next: String(list[n - 1]!.c) } : { items };
+  }
+
+  stats(me?: string): ProjectStats {
+    const byState = new Map(this.idx.all<{ state: string; n: number }>('SELECT state, n FROM cnt_state', []).map((r) => [r.state, r.n]));
+    const get = (s: ItemState): number => byState.get(s) ?? 0;
+    const byLabel: Record<string, number> = {};
+    for (const l of this.def().labels) byLabel[l.name] = 0;
+    for (const r of this.idx.all<{ label: string; n: number }>('SELECT label, n FROM cnt_label WHERE n > 0 ORDER BY label', [])) byLabel[r.label] = r.n;
+    const byLabeler: Record<string, number> = {};
+    for (const r of this.idx.all<{ labeler: string; n: number }>('SELECT labeler, n FROM cnt_labeler WHERE n > 0 ORDER BY labeler', [])) {
+      byLabeler[r.labeler] = r.n;
+    }
+    const stats: ProjectStats = {
+      items: [...byState.values()].reduce((a, b) => a + b, 0),
+      labeled: get('labeled'),
+      skipped: get('skipped'),
+      needsReview: get('needs-review'),
+      incomplete: get('incomplete'),
+      unlabeled: get('unlabeled'),
+      missing: get('missing'),
+      byLabel,
+      byLabeler,
+    };
+    if (me !== undefined) stats.mine = byLabeler[me] ?? 0;
+    return stats;
+  }
+
+  /** Every item in key order, read in keyset batches. */
+  *exportItems(opts: { includePrelabels?: boolean; signal?: AbortSignal } = {}): Generator<ExportItem> {
+    const media = mediaOf(this.def().type);
+    let after = '';
+    for (;;) {
+      if (opts.signal?.aborted) throw new LabelingError('cancelled', 'Cancelled.');
+      const batch = this.idx.all<ItemRow>(`SELECT ${ITEM_COLS} FROM items WHERE key > ? ORDER BY key LIMIT 500`, [after]);
+      if (!batch.length) return;
+      for (const r of batch) {
+        const c = this.compute(r);
+        const item: ExportItem = {
+          key: r.key,
+          ref: this.refOf(r),
+          media,
+          state: r.state,
+          all: [...c.annotations.map(strip), ...(opts.includePrelabels ? c.prelabels.map(strip) : [])],
+        };
+        this.fill(r, media, item);
+        yield item;
+      }
+      after = batch[batch.length - 1]!.key;
+    }
+  }
+}
+
+function strip<T extends { ord: string; source?: string }>(a: T): Omit<T, 'ord' | 'source'> {
+  const rest: Partial<T> = { ...a };
+  delete rest.ord;
+  delete rest.source;
+  return rest as Omit<T, 'ord' | 'source'>;
+}
