@@ -1,0 +1,14 @@
+/**
+ * The command table. To add a command, write src/cli/commands/<name>.ts exporting a CliCommand and
+ * add one line below (export and import are added this way).
+ */
+import type { CliCommand } from '../io';
+import { initCommand } from './init';
+import { statsCommand } from './stats';
+import { validateCommand } from './validate';
+
+export const COMMANDS: readonly CliCommand[] = [
+  initCommand,
+  statsCommand,
+  validateCommand,
+];

@@ -1,0 +1,41 @@
+/** data-labeling stats <workspace> <id> [--json] */
+import * as path from 'node:path';
+import { defaultDevice, defaultLabeler } from '../../core/project/identity';
+import { ProjectStore } from '../../core/store/project-store';
+import { parseCommandArgs, requirePositional, sqlWasmPath, type CliCommand } from '../io';
+
+const usage = 'data-labeling stats <workspace> <id> [--json]';
+
+export const statsCommand: CliCommand = {
+  name: 'stats',
+  summary: 'print item counts by state, label and labeler',
+  usage,
+  async run(args, io) {
+    const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' } });
+    const root = path.resolve(requirePositional(positionals, 0, 'workspace', usage));
+    const id = requirePositional(positionals, 1, 'id', usage);
+    const store = await ProjectStore.open({ root, id, labeler: defaultLabeler(root), device: defaultDevice(), wasmPath: sqlWasmPath() });
+    try {
+      const s = store.stats();
+      if (values.json) {
+        io.out(JSON.stringify({ project: id, ...s }, null, 2));
+        return 0;
+      }
+      const pct = (n: number): string => (s.items ? `${((100 * n) / s.items).toFixed(1)}%` : '-');
+      io.out(`${store.def.name} (${store.def.type}, ${store.def.status})`);
+      io.out(`  items        ${s.items}`);
+      for (const [name, n] of [['labeled', s.labeled], ['incomplete', s.incomplete], ['needs review', s.needsReview], ['skipped', s.skipped], ['unlabeled', s.unlabeled], ['missing', s.missing]] as const) {
+        io.out(`  ${name.padEnd(12)} ${String(n).padStart(String(s.items).length)}  ${pct(n)}`);
+      }
+      io.out('  by label:');
+      for (const [l, n] of Object.entries(s.byLabel)) io.out(`    ${l}: ${n}`);
+      io.out('  by labeler:');
+      for (const [l, n] of Object.entries(s.byLabeler)) io.out(`    ${l}: ${n}`);
+      const problems = store.problems();
+      if (problems.length) io.err(`${problems.length} corrupt journal line(s): run "data-labeling validate ${positionals[0]} ${id}"`);
+      return 0;
+    } finally {
+      await store.close();
+    }
+  },
+};

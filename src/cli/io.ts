@@ -1,0 +1,40 @@
+/** What a CLI command gets: its arguments and where to write. Tests pass their own streams. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { LabelingError } from '../core/errors';
+
+export interface CliIo {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+export interface CliCommand {
+  name: string;
+  /** One line for `--help`. */
+  summary: string;
+  usage: string;
+  /** Returns the exit code. Throw LabelingError for user errors (printed to stderr, exit 1). */
+  run(args: string[], io: CliIo): Promise<number>;
+}
+
+/** node:util parseArgs with errors turned into LabelingError('invalid-input'). */
+export function parseCommandArgs<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new LabelingError('invalid-input', (e as Error).message);
+  }
+}
+
+export function requirePositional(positionals: string[], index: number, name: string, usage: string): string {
+  const v = positionals[index];
+  if (v === undefined || v === '') throw new LabelingError('invalid-input', `missing <${name}>\nusage: ${usage}`);
+  return v;
+}
+
+/** sql-wasm.wasm beside the bundled CLI (dist/), else from node_modules when run from source. */
+export function sqlWasmPath(): string {
+  const beside = path.join(__dirname, 'sql-wasm.wasm');
+  return fs.existsSync(beside) ? beside : require.resolve('sql.js/dist/sql-wasm.wasm');
+}
