@@ -11,7 +11,7 @@ import type { LabelClass } from '../../src/core/model';
 import { colorMap } from '../shared/colors';
 import { noticeEvent } from './editor';
 import { canvasEditorStyles } from './canvas-editor.styles';
-import { PanZoomController } from './pan-zoom-controller';
+import { capturePointer, PanZoomController } from './pan-zoom-controller';
 
 export abstract class CanvasEditorBase extends LitElement {
   static override styles = canvasEditorStyles;
@@ -191,7 +191,7 @@ export abstract class CanvasEditorBase extends LitElement {
     this.canvas?.focus();
     if (this.panZoom.maybeStartPan(e)) return;
     if (e.button !== 0) return;
-    this.canvas?.setPointerCapture?.(e.pointerId);
+    capturePointer(this.canvas, e.pointerId);
     this.pointerDown(this.panZoom.imagePoint(e, this.canvas!), e);
   }
 

@@ -99,7 +99,7 @@ export class PanZoomController implements ReactiveController {
     if (e.button !== 1 && !(e.button === 0 && this.spaceHeld)) return false;
     e.preventDefault();
     this.pan = { pointerId: e.pointerId, last: { x: e.clientX, y: e.clientY } };
-    (e.target as Element).setPointerCapture?.(e.pointerId);
+    capturePointer(e.target as Element, e.pointerId);
     return true;
   }
 
@@ -131,5 +131,14 @@ export class PanZoomController implements ReactiveController {
     else if (e.key === '0') this.fit();
     else return false;
     return true;
+  }
+}
+
+/** Keeps pointer events coming to `el` during a drag; a pointer that is no longer active is ignored. */
+export function capturePointer(el: Element | undefined, pointerId: number): void {
+  try {
+    el?.setPointerCapture(pointerId);
+  } catch {
+    // NotFoundError: the pointer was released already (or is synthetic); the drag still works inside el.
   }
 }

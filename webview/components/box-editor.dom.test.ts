@@ -1,0 +1,101 @@
+import { assert } from 'chai';
+import type { Annotation, Box } from '../../src/core/model';
+import { blankImage, drag, mount, pointerAt, someLabels, unmountAll } from '../labeler/test-builders';
+import './box-editor';
+import type { LblBoxEditor } from './box-editor';
+
+async function editor(boxes: Box[] = []): Promise<{ el: LblBoxEditor; changes: Annotation[] }> {
+  const el = document.createElement('lbl-box-editor');
+  Object.assign(el, { imageUri: blankImage(), imageWidth: 400, imageHeight: 300, labels: someLabels('car', 'person'), activeLabel: 'car', boxes });
+  const changes: Annotation[] = [];
+  el.addEventListener('lbl-change', (e) => changes.push(e.detail.annotation));
+  await mount(el);
+  return { el, changes };
+}
+
+const box = (x: number, y: number, w: number, h: number, label = 'car'): Box => ({ label, x, y, w, h });
+
+describe('lbl-box-editor', () => {
+  afterEach(unmountAll);
+
+  it('draws a box by dragging, in image pixels, with the active label', async () => {
+    const { el, changes } = await editor();
+    drag(el, [10, 20], [110, 70]);
+    await el.updateComplete;
+    assert.equal(changes.length, 1);
+    assert.deepEqual(el.boxes, [box(10, 20, 100, 50)]);
+    assert.equal(el.selected, 0);
+  });
+
+  it('Esc while drawing cancels and leaves no box', async () => {
+    const { el, changes } = await editor();
+    drag(el, [10, 20], [200, 200], 3, false);
+    assert.isTrue(el.drawing);
+    el.handleKey(new KeyboardEvent('keydown', { key: 'Escape' }));
+    pointerAt(el, 'pointerup', 200, 200);
+    await el.updateComplete;
+    assert.isFalse(el.drawing);
+    assert.lengthOf(el.boxes, 0);
+    assert.lengthOf(changes, 0);
+  });
+
+  it('discards boxes smaller than 4x4 image pixels', async () => {
+    const { el, changes } = await editor();
+    drag(el, [50, 50], [52, 90]);
+    drag(el, [150, 150], [150, 150]);
+    assert.lengthOf(el.boxes, 0);
+    assert.lengthOf(changes, 0);
+  });
+
+  it('selects a box by click, Del deletes it', async () => {
+    const { el, changes } = await editor([box(10, 10, 50, 50), box(200, 100, 80, 80, 'person')]);
+    drag(el, [240, 140], [240, 140]);
+    assert.equal(el.selected, 1);
+    assert.isTrue(el.handleKey(new KeyboardEvent('keydown', { key: 'Delete' })));
+    assert.deepEqual(changes.at(-1), { kind: 'boxes', boxes: [box(10, 10, 50, 50)] });
+  });
+
+  it('moves a box by dragging it, clamped to the image', async () => {
+    const { el } = await editor([box(10, 10, 50, 50)]);
+    drag(el, [30, 30], [-100, 40]);
+    assert.deepEqual(el.boxes[0], box(0, 20, 50, 50));
+  });
+
+  it('resizes the selected box by its south-east handle', async () => {
+    const { el } = await editor([box(10, 10, 50, 50)]);
+    drag(el, [30, 30], [30, 30]);
+    drag(el, [60, 60], [100, 90]);
+    assert.deepEqual(el.boxes[0], box(10, 10, 90, 80));
+  });
+
+  it('nudges with arrows (Shift = 10 px) and relabels with applyLabel', async () => {
+    const { el } = await editor([box(10, 10, 50, 50)]);
+    drag(el, [30, 30], [30, 30]);
+    el.handleKey(new KeyboardEvent('keydown', { key: 'ArrowRight' }));
+    el.handleKey(new KeyboardEvent('keydown', { key: 'ArrowDown', shiftKey: true }));
+    assert.deepEqual(el.boxes[0], box(11, 20, 50, 50));
+    assert.isTrue(el.applyLabel('person'));
+    assert.equal(el.boxes[0]!.label, 'person');
+  });
+
+  it('zooms with the keyboard and hides labels with Shift+L', async () => {
+    const { el } = await editor();
+    const before = el.transform.scale;
+    el.handleKey(new KeyboardEvent('keydown', { key: '+' }));
+    assert.isAbove(el.transform.scale, before);
+    el.handleKey(new KeyboardEvent('keydown', { key: '0' }));
+    assert.equal(el.transform.scale, before);
+    el.handleKey(new KeyboardEvent('keydown', { key: 'L', shiftKey: true }));
+    assert.isFalse(el.showLabels);
+  });
+
+  it('pans with space-drag without drawing', async () => {
+    const { el } = await editor();
+    const tx = el.transform.tx;
+    el.handleKey(new KeyboardEvent('keydown', { key: ' ' }));
+    drag(el, [100, 100], [150, 100]);
+    el.handleKeyUp(new KeyboardEvent('keyup', { key: ' ' }));
+    assert.isAbove(el.transform.tx, tx);
+    assert.lengthOf(el.boxes, 0);
+  });
+});
