@@ -106,8 +106,9 @@ async function readResult(
     problem(`the size of ${ref} is unknown (no original_width/height): skipped`);
     return undefined;
   }
-  const W = width / 100;
-  const H = height / 100;
+  // x / 100 * W, as Label Studio's own converters compute it (so values match theirs to the last bit).
+  const px = (v: number): number => (v / 100) * width!;
+  const py = (v: number): number => (v / 100) * height!;
   if (type === 'rectanglelabels') {
     const [x, y, w, h] = ['x', 'y', 'width', 'height'].map((k) => finiteNumber(v[k]));
     if (x === undefined || y === undefined || w === undefined || h === undefined) {
@@ -115,16 +116,16 @@ async function readResult(
       return { width, height };
     }
     if (finiteNumber(v.rotation)) problem('rotated rectangle: imported without its rotation');
-    for (const label of labels('rectanglelabels')) shapes.boxes.push({ label, x: x * W, y: y * H, w: w * W, h: h * H });
+    for (const label of labels('rectanglelabels')) shapes.boxes.push({ label, x: px(x), y: py(y), w: px(w), h: py(h) });
   } else {
     const pts = v.points;
     if (!Array.isArray(pts) || pts.length < 3) throw invalid(file, 'a polygon needs at least 3 points', { field: `${field}.value.points` });
     const ring: number[] = [];
     for (const p of pts) {
-      const px = Array.isArray(p) ? finiteNumber(p[0]) : undefined;
-      const py = Array.isArray(p) ? finiteNumber(p[1]) : undefined;
-      if (px === undefined || py === undefined) throw invalid(file, 'polygon points are [x, y] numbers', { field: `${field}.value.points` });
-      ring.push(px * W, py * H);
+      const x0 = Array.isArray(p) ? finiteNumber(p[0]) : undefined;
+      const y0 = Array.isArray(p) ? finiteNumber(p[1]) : undefined;
+      if (x0 === undefined || y0 === undefined) throw invalid(file, 'polygon points are [x, y] numbers', { field: `${field}.value.points` });
+      ring.push(px(x0), py(y0));
     }
     for (const label of labels('polygonlabels')) shapes.polygons.push({ label, rings: [ring] });
   }
