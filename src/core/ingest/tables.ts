@@ -73,8 +73,9 @@ function parseDelimited(file: string, content: string, delimiter: string, opts: 
   }
   const keys = new RowKeys(file, opts.idColumn);
   for (let i = 1; i < records.length; i++) {
-    const { record, info } = records[i]!;
-    const line = info.lines;
+    const { record } = records[i]!;
+    // csv-parse reports the line a record ends on; a row starts after the previous one ends.
+    const line = records[i - 1]!.info.lines + 1;
     onRow({ row: keys.next(ii < 0 ? undefined : record[ii], line), text: record[ti]!, line });
   }
 }

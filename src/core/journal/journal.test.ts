@@ -1,0 +1,91 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { classes, cleanupWorkspaces, event, tempWorkspace } from '../store/test-support';
+import { eventProblem, orderKey, type JournalEvent } from './events';
+import { readJournal, type JournalProblem } from './reader';
+import { JournalWriter } from './writer';
+
+function readAll(file: string): { events: JournalEvent[]; problems: JournalProblem[]; offset: number; tornBytes: number } {
+  const events: JournalEvent[] = [];
+  const problems: JournalProblem[] = [];
+  const r = readJournal(file, 'j.jsonl', { offset: 0, line: 0 }, (e) => events.push(e), (p) => problems.push(p));
+  return { events, problems, offset: r.offset, tornBytes: r.tornBytes };
+}
+
+describe('journal', () => {
+  after(cleanupWorkspaces);
+
+  it('appends versioned events with per-file seq, continuing after reopen', async () => {
+    const file = path.join(tempWorkspace(), 'j', 'ann', 'd1.jsonl');
+    let w = await JournalWriter.open(file, 'ann', 'd1');
+    await w.append([{ type: 'submit', item: 'a', ann: classes('x') }]);
+    await w.append([{ type: 'skip', item: 'b' }, { type: 'unskip', item: 'b' }]);
+    await w.close();
+    w = await JournalWriter.open(file, 'ann', 'd1');
+    const { events } = await w.append([{ type: 'status', status: 'paused' }]);
+    await w.close();
+    assert.equal(events[0]!.seq, 4);
+    const all = readAll(file).events;
+    assert.deepEqual(all.map((e) => [e.seq, e.type, e.v, e.by, e.dev]), [
+      [1, 'submit', 1, 'ann', 'd1'], [2, 'skip', 1, 'ann', 'd1'], [3, 'unskip', 1, 'ann', 'd1'], [4, 'status', 1, 'ann', 'd1'],
+    ]);
+    assert.ok(all.every((e) => !Number.isNaN(Date.parse(e.at))));
+  });
+
+  it('ignores a torn last line on read and truncates it before the next append', async () => {
+    const file = path.join(tempWorkspace(), 'j.jsonl');
+    const good = JSON.stringify(event({ type: 'skip', item: 'a' }));
+    fs.writeFileSync(file, `${good}\n{"v":1,"at":"2026-11-27T1`);
+    const before = readAll(file);
+    assert.equal(before.events.length, 1);
+    assert.deepEqual(before.problems, []);
+    assert.equal(before.offset, good.length + 1);
+    assert.ok(before.tornBytes > 0);
+    const w = await JournalWriter.open(file, 'ann', 'd1');
+    assert.ok(w.repairedBytes > 0);
+    await w.append([{ type: 'skip', item: 'b' }]);
+    await w.close();
+    const after = readAll(file);
+    assert.deepEqual(after.events.map((e) => [e.item, e.seq]), [['a', 1], ['b', 2]]);
+    assert.deepEqual(after.problems, []);
+  });
+
+  it('reports a corrupt middle line with file and line, and loads the rest', () => {
+    const file = path.join(tempWorkspace(), 'j.jsonl');
+    const lines = [
+      JSON.stringify(event({ type: 'skip', item: 'a' }, { seq: 1 })),
+      '{"v":1, this is not json',
+      JSON.stringify({ ...event({ type: 'skip', item: 'c' }, { seq: 3 }), type: 'explode' }),
+      JSON.stringify(event({ type: 'skip', item: 'd' }, { seq: 4 })),
+    ];
+    fs.writeFileSync(file, `${lines.join('\n')}\n`);
+    const r = readAll(file);
+    assert.deepEqual(r.events.map((e) => 'item' in e && e.item), ['a', 'd']);
+    assert.deepEqual(r.problems.map((p) => [p.file, p.line]), [['j.jsonl', 2], ['j.jsonl', 3]]);
+    assert.match(r.problems[1]!.message, /unknown event type "explode"/);
+  });
+
+  it('reads from an offset and keeps counting lines; handles lines longer than a read chunk', () => {
+    const file = path.join(tempWorkspace(), 'j.jsonl');
+    const big = event({ type: 'import', batch: 'b1', submits: Array.from({ length: 120000 }, (_, i) => ({ item: `k${i}`, ann: classes('x') })) });
+    const first = JSON.stringify(event({ type: 'skip', item: 'a' }));
+    fs.writeFileSync(file, `${first}\n${JSON.stringify(big)}\n`);
+    assert.ok(fs.statSync(file).size > 4 * 1024 * 1024);
+    const seen: [string, number][] = [];
+    const r = readJournal(file, 'j', { offset: first.length + 1, line: 1 }, (e, line) => seen.push([e.type, line]), () => assert.fail('no problems'));
+    assert.deepEqual(seen, [['import', 2]]);
+    assert.equal(r.offset, fs.statSync(file).size);
+  });
+
+  it('validates event shapes and orders events by (at, by, dev, seq)', () => {
+    assert.equal(eventProblem(event({ type: 'skip', item: 'a' })), undefined);
+    assert.match(eventProblem({ ...event({ type: 'skip', item: 'a' }), v: 2 })!, /version/);
+    assert.match(eventProblem(event({ type: 'approve', item: 'a' } as never))!, /base/);
+    assert.match(eventProblem(event({ type: 'submit', item: 'a', ann: { kind: 'boxes' } } as never))!, /ann.boxes/);
+    const a = orderKey({ at: '2026-01-01T00:00:00.000Z', by: 'b', dev: 'd', seq: 9 });
+    const b = orderKey({ at: '2026-01-01T00:00:00.000Z', by: 'b', dev: 'd', seq: 10 });
+    const c = orderKey({ at: '2026-01-01T00:00:00.001Z', by: 'a', dev: 'a', seq: 1 });
+    assert.ok(a < b && b < c);
+  });
+});

@@ -1,0 +1,65 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { LabelingError } from '../errors';
+import { cleanupWorkspaces, tempWorkspace, writeFiles } from '../store/test-support';
+import { completeLabels, createProject, HOTKEYS, LABEL_PALETTE } from './create';
+import { listProjects, loadProject } from './load';
+
+const input = { id: 'signs', type: 'image-detection' as const, labels: ['stop', 'yield'], dataSources: [{ kind: 'images' as const, glob: 'img/*.png' }] };
+
+describe('createProject / listProjects / loadProject', () => {
+  after(cleanupWorkspaces);
+
+  it('writes project.json with defaults, instructions.md and .labeling/.gitignore', async () => {
+    const root = tempWorkspace();
+    const def = await createProject(root, input);
+    assert.deepEqual(def.labels, [
+      { name: 'stop', color: LABEL_PALETTE[0], hotkey: '1' },
+      { name: 'yield', color: LABEL_PALETTE[1], hotkey: '2' },
+    ]);
+    assert.equal(def.status, 'running');
+    assert.deepEqual(def.consensus, { minLabelers: 1, maxLabelers: 1 });
+    assert.ok(Number.isInteger(def.queueSeed) && def.queueSeed >= 0);
+    assert.ok(Math.abs(Date.parse(def.createdAt) - Date.now()) < 60_000);
+    assert.equal(fs.readFileSync(path.join(root, '.labeling/.gitignore'), 'utf8'), '.cache/\n');
+    assert.ok(fs.readFileSync(path.join(root, '.labeling/signs/instructions.md'), 'utf8').includes('signs'));
+    assert.deepEqual(await loadProject(root, 'signs'), def);
+  });
+
+  it('refuses an id that exists', async () => {
+    const root = tempWorkspace();
+    await createProject(root, input);
+    await assert.rejects(createProject(root, input), (e: unknown) => e instanceof LabelingError && e.reason === 'conflict');
+  });
+
+  it('assigns hotkeys 1-9 then a-z, skipping given ones, and keeps given colours', () => {
+    const labels = completeLabels([{ name: 'a', hotkey: '1', color: '#000000' }, ...Array.from({ length: 10 }, (_, i) => `l${i}`)]);
+    assert.deepEqual(labels.map((l) => l.hotkey), ['1', ...HOTKEYS.slice(1, 11)]);
+    assert.equal(labels[0]!.color, '#000000');
+    assert.equal(new Set(labels.map((l) => l.color)).size, labels.length);
+  });
+
+  it('lists every project; a broken project.json is returned as an error naming file and field', async () => {
+    const root = tempWorkspace();
+    await createProject(root, input);
+    await createProject(root, { ...input, id: 'broken' });
+    const file = path.join(root, '.labeling/broken/project.json');
+    const raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+    raw.labels[0].hotkey = 'F1';
+    fs.writeFileSync(file, JSON.stringify(raw));
+    writeFiles(root, { '.labeling/notjson/project.json': '{ nope' });
+    const list = await listProjects(root);
+    assert.deepEqual(list.map((p) => p.id), ['broken', 'notjson', 'signs']);
+    const broken = list[0]!;
+    assert.ok('error' in broken && broken.error.reason === 'invalid-project');
+    assert.equal(broken.error.where.file, '.labeling/broken/project.json');
+    assert.equal(broken.error.where.field, 'labels[0].hotkey');
+    assert.ok('error' in list[1]! && /not valid JSON/.test(list[1].error.message));
+    assert.ok('def' in list[2]! && list[2].def.id === 'signs');
+  });
+
+  it('loadProject of an unknown id is not-found', async () => {
+    await assert.rejects(loadProject(tempWorkspace(), 'nope'), (e: unknown) => e instanceof LabelingError && e.reason === 'not-found');
+  });
+});
