@@ -7,7 +7,7 @@ import { exportLabels } from './export';
 import { importLabels } from './import';
 import { decodeRleString, rleStats } from './rle';
 import { polygonArea, polygonBounds } from './export-common';
-import { aDef, fixture, itemsFromRecords, tempDir } from './test-support';
+import { aDef, fixture, itemsFromRecords, useTempDir } from './test-support';
 
 const FRIDGE = ['azureml-examples', 'sdk', 'python', 'foundation-models', 'system', 'evaluation'];
 const fridgeBoxes = fixture(...FRIDGE, 'image-object-detection', 'odFridgeObjects_coco.json');
@@ -27,6 +27,7 @@ function countBy(labels: string[]): Record<string, number> {
 }
 
 describe('COCO import', () => {
+  const tmp = useTempDir();
   it('reads the fridge boxes with string image ids: 128 images, 336 boxes, 83/86/85/82 per category', async () => {
     const r = await importLabels('coco', fridgeBoxes, { target: 'boxes' });
     assert.equal(r.records.length, 128);
@@ -97,95 +98,80 @@ describe('COCO import', () => {
   });
 
   it('fails cleanly on a malformed file, naming the JSON path', async () => {
-    const { dir, cleanup } = await tempDir();
-    try {
-      const bad = join(dir, 'bad.json');
-      await import('node:fs/promises').then((fs) =>
-        fs.writeFile(bad, JSON.stringify({ images: [{ id: 1, file_name: 'a.jpg' }], annotations: [{ id: 1, image_id: 2, category_id: 1, bbox: [0, 0, 1, 1] }], categories: [{ id: 1, name: 'x' }] })),
-      );
-      await assert.rejects(importLabels('coco', bad, { target: 'boxes' }), (e: unknown) => {
-        assert.ok(e instanceof LabelingError);
-        assert.equal(e.reason, 'invalid-input');
-        assert.equal(e.where.field, 'annotations[0].image_id');
-        return true;
-      });
-      await import('node:fs/promises').then((fs) => fs.writeFile(bad, '{"images": [\n  {"id": 1,}\n]}'));
-      await assert.rejects(importLabels('coco', bad, { target: 'boxes' }), (e: unknown) => e instanceof LabelingError && e.where.line === 2);
-    } finally {
-      await cleanup();
-    }
+    const dir = tmp();
+    const bad = join(dir, 'bad.json');
+    await import('node:fs/promises').then((fs) =>
+      fs.writeFile(bad, JSON.stringify({ images: [{ id: 1, file_name: 'a.jpg' }], annotations: [{ id: 1, image_id: 2, category_id: 1, bbox: [0, 0, 1, 1] }], categories: [{ id: 1, name: 'x' }] })),
+    );
+    await assert.rejects(importLabels('coco', bad, { target: 'boxes' }), (e: unknown) => {
+      assert.ok(e instanceof LabelingError);
+      assert.equal(e.reason, 'invalid-input');
+      assert.equal(e.where.field, 'annotations[0].image_id');
+      return true;
+    });
+    await import('node:fs/promises').then((fs) => fs.writeFile(bad, '{"images": [\n  {"id": 1,}\n]}'));
+    await assert.rejects(importLabels('coco', bad, { target: 'boxes' }), (e: unknown) => e instanceof LabelingError && e.where.line === 2);
   });
 });
 
 describe('COCO export', () => {
+  const tmp = useTempDir();
   // The fridge file's areas are (w+1)*(h+1) (VOC-style inclusive pixels); a Box carries no area, so we
   // write w*h: the boxes and categories must survive, and our own areas must survive a second trip.
   it('round-trips the fridge boxes: boxes, categories and our areas survive (ids renumbered)', async () => {
-    const { dir, cleanup } = await tempDir();
-    try {
-      const src = await importLabels('coco', fridgeBoxes, { target: 'boxes' });
-      const items = itemsFromRecords(src.records).sort((a, b) => a.key.localeCompare(b.key));
-      const sum = await exportLabels('coco', items, aDef('image-detection', FRIDGE_LABELS), dir);
-      assert.deepEqual(sum.files, ['coco.json']);
-      assert.equal(sum.items, 128);
-      assert.equal(sum.annotations, 336);
-      const out = JSON.parse(await readFile(join(dir, 'coco.json'), 'utf8'));
-      assert.deepEqual(out.categories.map((c: { id: number; name: string }) => [c.id, c.name]), [[1, 'can'], [2, 'carton'], [3, 'milk_bottle'], [4, 'water_bottle']]);
-      const orig = JSON.parse(await readFile(fridgeBoxes, 'utf8'));
-      const sig = (doc: typeof orig): string[] => {
-        const file = new Map<string, string>(doc.images.map((i: { id: unknown; file_name: string }) => [String(i.id), i.file_name]));
-        const cat = new Map<string, string>(doc.categories.map((c: { id: unknown; name: string }) => [String(c.id), c.name]));
-        return doc.annotations.map((a: { image_id: unknown; category_id: unknown; bbox: number[] }) =>
-          `${file.get(String(a.image_id))} ${cat.get(String(a.category_id))} ${a.bbox.join(',')}`).sort();
-      };
-      assert.deepEqual(sig(out), sig(orig));
-      assert.ok(out.annotations.every((a: { area: number; bbox: number[] }) => a.area === a.bbox[2]! * a.bbox[3]!));
-      const again = await importLabels('coco', join(dir, 'coco.json'), { target: 'boxes' });
-      const dir2 = join(dir, 'second');
-      await exportLabels('coco', itemsFromRecords(again.records).sort((a, b) => a.key.localeCompare(b.key)), aDef('image-detection', FRIDGE_LABELS), dir2);
-      assert.equal(await readFile(join(dir2, 'coco.json'), 'utf8'), await readFile(join(dir, 'coco.json'), 'utf8'));
-      assert.deepEqual(out.images.map((i: { id: number }) => i.id), Array.from({ length: 128 }, (_, i) => i + 1));
-    } finally {
-      await cleanup();
-    }
+    const dir = tmp();
+    const src = await importLabels('coco', fridgeBoxes, { target: 'boxes' });
+    const items = itemsFromRecords(src.records).sort((a, b) => a.key.localeCompare(b.key));
+    const sum = await exportLabels('coco', items, aDef('image-detection', FRIDGE_LABELS), dir);
+    assert.deepEqual(sum.files, ['coco.json']);
+    assert.equal(sum.items, 128);
+    assert.equal(sum.annotations, 336);
+    const out = JSON.parse(await readFile(join(dir, 'coco.json'), 'utf8'));
+    assert.deepEqual(out.categories.map((c: { id: number; name: string }) => [c.id, c.name]), [[1, 'can'], [2, 'carton'], [3, 'milk_bottle'], [4, 'water_bottle']]);
+    const orig = JSON.parse(await readFile(fridgeBoxes, 'utf8'));
+    const sig = (doc: typeof orig): string[] => {
+      const file = new Map<string, string>(doc.images.map((i: { id: unknown; file_name: string }) => [String(i.id), i.file_name]));
+      const cat = new Map<string, string>(doc.categories.map((c: { id: unknown; name: string }) => [String(c.id), c.name]));
+      return doc.annotations.map((a: { image_id: unknown; category_id: unknown; bbox: number[] }) =>
+        `${file.get(String(a.image_id))} ${cat.get(String(a.category_id))} ${a.bbox.join(',')}`).sort();
+    };
+    assert.deepEqual(sig(out), sig(orig));
+    assert.ok(out.annotations.every((a: { area: number; bbox: number[] }) => a.area === a.bbox[2]! * a.bbox[3]!));
+    const again = await importLabels('coco', join(dir, 'coco.json'), { target: 'boxes' });
+    const dir2 = join(dir, 'second');
+    await exportLabels('coco', itemsFromRecords(again.records).sort((a, b) => a.key.localeCompare(b.key)), aDef('image-detection', FRIDGE_LABELS), dir2);
+    assert.equal(await readFile(join(dir2, 'coco.json'), 'utf8'), await readFile(join(dir, 'coco.json'), 'utf8'));
+    assert.deepEqual(out.images.map((i: { id: number }) => i.id), Array.from({ length: 128 }, (_, i) => i + 1));
   });
 
   it('round-trips multi-part polygons with their areas', async () => {
-    const { dir, cleanup } = await tempDir();
-    try {
-      const src = await importLabels('coco', fridgeMask, { target: 'polygons' });
-      const items = itemsFromRecords(src.records);
-      await exportLabels('coco', items, aDef('image-segmentation', FRIDGE_LABELS), dir);
-      const back = await importLabels('coco', join(dir, 'coco.json'), { target: 'polygons' });
-      const norm = (recs: typeof src.records): string[] =>
-        recs.flatMap((r) => polygonsOf(r.annotation).map((p) => `${r.ref} ${p.label} ${JSON.stringify(p.rings)}`)).sort();
-      assert.deepEqual(norm(back.records), norm(src.records));
-      const out = JSON.parse(await readFile(join(dir, 'coco.json'), 'utf8'));
-      const multi = out.annotations.filter((a: { segmentation: number[][] }) => a.segmentation.length > 1);
-      assert.deepEqual(multi.map((a: { segmentation: number[][] }) => a.segmentation.length).sort(), [2, 2, 2, 4]);
-      assert.ok(out.annotations.every((a: { area: number; bbox: number[] }) => a.area > 0 && a.area <= a.bbox[2]! * a.bbox[3]!));
-    } finally {
-      await cleanup();
-    }
+    const dir = tmp();
+    const src = await importLabels('coco', fridgeMask, { target: 'polygons' });
+    const items = itemsFromRecords(src.records);
+    await exportLabels('coco', items, aDef('image-segmentation', FRIDGE_LABELS), dir);
+    const back = await importLabels('coco', join(dir, 'coco.json'), { target: 'polygons' });
+    const norm = (recs: typeof src.records): string[] =>
+      recs.flatMap((r) => polygonsOf(r.annotation).map((p) => `${r.ref} ${p.label} ${JSON.stringify(p.rings)}`)).sort();
+    assert.deepEqual(norm(back.records), norm(src.records));
+    const out = JSON.parse(await readFile(join(dir, 'coco.json'), 'utf8'));
+    const multi = out.annotations.filter((a: { segmentation: number[][] }) => a.segmentation.length > 1);
+    assert.deepEqual(multi.map((a: { segmentation: number[][] }) => a.segmentation.length).sort(), [2, 2, 2, 4]);
+    assert.ok(out.annotations.every((a: { area: number; bbox: number[] }) => a.area > 0 && a.area <= a.bbox[2]! * a.bbox[3]!));
   });
 
   it('writes the Azure variant (normalised, sizes 0) and reads it back with real sizes', async () => {
-    const { dir, cleanup } = await tempDir();
-    try {
-      const src = await importLabels('coco', fridgeBoxes, { target: 'boxes' });
-      await exportLabels('coco', itemsFromRecords(src.records), aDef('image-detection', FRIDGE_LABELS), dir, { azure: true });
-      const out = JSON.parse(await readFile(join(dir, 'coco.json'), 'utf8'));
-      assert.equal(out.images[0].width, 0);
-      assert.ok(out.annotations.every((a: { bbox: number[] }) => a.bbox.every((v) => v >= 0 && v <= 1)));
-      const noSize = await importLabels('coco', join(dir, 'coco.json'), { target: 'boxes' });
-      assert.equal(noSize.records.length, 0);
-      assert.equal(noSize.problems.length, 336);
-      const back = await importLabels('coco', join(dir, 'coco.json'), { target: 'boxes', sizeOf: () => ({ width: 499, height: 666 }) });
-      const a = back.records.find((r) => r.ref === '1.jpg')!;
-      const b = boxesOf(a.annotation)[0]!;
-      for (const [got, want] of [[b.x, 100], [b.y, 173], [b.w, 133], [b.h, 348]] as const) assert.ok(Math.abs(got - want) < 1e-9);
-    } finally {
-      await cleanup();
-    }
+    const dir = tmp();
+    const src = await importLabels('coco', fridgeBoxes, { target: 'boxes' });
+    await exportLabels('coco', itemsFromRecords(src.records), aDef('image-detection', FRIDGE_LABELS), dir, { azure: true });
+    const out = JSON.parse(await readFile(join(dir, 'coco.json'), 'utf8'));
+    assert.equal(out.images[0].width, 0);
+    assert.ok(out.annotations.every((a: { bbox: number[] }) => a.bbox.every((v) => v >= 0 && v <= 1)));
+    const noSize = await importLabels('coco', join(dir, 'coco.json'), { target: 'boxes' });
+    assert.equal(noSize.records.length, 0);
+    assert.equal(noSize.problems.length, 336);
+    const back = await importLabels('coco', join(dir, 'coco.json'), { target: 'boxes', sizeOf: () => ({ width: 499, height: 666 }) });
+    const a = back.records.find((r) => r.ref === '1.jpg')!;
+    const b = boxesOf(a.annotation)[0]!;
+    for (const [got, want] of [[b.x, 100], [b.y, 173], [b.w, 133], [b.h, 348]] as const) assert.ok(Math.abs(got - want) < 1e-9);
   });
 });

@@ -6,7 +6,7 @@ import type { Span } from '../model';
 import { conllLines } from './conll-export';
 import { exportLabels } from './export';
 import { importLabels } from './import';
-import { aDef, anItem, fixture, itemsFromRecords, tempDir } from './test-support';
+import { aDef, anItem, fixture, itemsFromRecords, useTempDir } from './test-support';
 
 const NER = ['azureml-examples', 'sdk', 'python', 'jobs', 'automl-standalone-jobs', 'automl-nlp-text-named-entity-recognition-task', 'training-mltable-folder'];
 const trainTxt = fixture(...NER, 'train.txt');
@@ -22,6 +22,7 @@ function sentences(text: string): string[][] {
 }
 
 describe('CoNLL import', () => {
+  const tmp = useTempDir();
   it('reads the Azure NER sample: 722 sentences, 9,179 tokens, LOC 526 / PER 454 / ORG 241 / MISC 192', async () => {
     const r = await importLabels('conll', trainTxt, { target: 'spans' });
     assert.equal(r.records.length, 722);
@@ -59,33 +60,26 @@ describe('CoNLL import', () => {
   });
 
   it("reads Label Studio's `token -X- _ TAG` form after `-DOCSTART- -X- O`", async () => {
-    const { dir, cleanup } = await tempDir();
-    try {
-      const file = join(dir, 'ls.conll');
-      await import('node:fs/promises').then((fs) => fs.writeFile(file, '-DOCSTART- -X- O\nJane -X- _ B-Person\nSmith -X- _ I-Person\nsaid -X- _ O\n\n'));
-      const r = await importLabels('conll', file, { target: 'spans' });
-      assert.deepEqual(r.records.map((x) => [x.ref, spansOf(x.annotation)]), [['Jane Smith said', [{ start: 0, end: 10, label: 'Person' }]]]);
-    } finally {
-      await cleanup();
-    }
+    const dir = tmp();
+    const file = join(dir, 'ls.conll');
+    await import('node:fs/promises').then((fs) => fs.writeFile(file, '-DOCSTART- -X- O\nJane -X- _ B-Person\nSmith -X- _ I-Person\nsaid -X- _ O\n\n'));
+    const r = await importLabels('conll', file, { target: 'spans' });
+    assert.deepEqual(r.records.map((x) => [x.ref, spansOf(x.annotation)]), [['Jane Smith said', [{ start: 0, end: 10, label: 'Person' }]]]);
   });
 });
 
 describe('CoNLL export', () => {
+  const tmp = useTempDir();
   it('Azure NER sample import -> export (2 columns) is token- and tag-identical', async () => {
-    const { dir, cleanup } = await tempDir();
-    try {
-      const src = await importLabels('conll', trainTxt, { target: 'spans' });
-      const items = itemsFromRecords(src.records, 'text');
-      const sum = await exportLabels('conll', items, aDef('text-ner', ['LOC', 'PER', 'ORG', 'MISC']), dir, { conllTokens: 'whitespace' });
-      assert.equal(sum.items, 722);
-      const out = await readFile(join(dir, 'labels.conll'), 'utf8');
-      assert.ok(!out.startsWith('\n'));
-      assert.ok(!out.includes('\n\n\n'));
-      assert.deepEqual(sentences(out), sentences(await readFile(trainTxt, 'utf8')));
-    } finally {
-      await cleanup();
-    }
+    const dir = tmp();
+    const src = await importLabels('conll', trainTxt, { target: 'spans' });
+    const items = itemsFromRecords(src.records, 'text');
+    const sum = await exportLabels('conll', items, aDef('text-ner', ['LOC', 'PER', 'ORG', 'MISC']), dir, { conllTokens: 'whitespace' });
+    assert.equal(sum.items, 722);
+    const out = await readFile(join(dir, 'labels.conll'), 'utf8');
+    assert.ok(!out.startsWith('\n'));
+    assert.ok(!out.includes('\n\n\n'));
+    assert.deepEqual(sentences(out), sentences(await readFile(trainTxt, 'utf8')));
   });
 
   it("snaps spans to the shared tokeniser's tokens (Label Studio's span -> token cases)", () => {
@@ -105,22 +99,18 @@ describe('CoNLL export', () => {
   });
 
   it('writes the 4-column form with -X- _ placeholders, one blank line between items, none at the start', async () => {
-    const { dir, cleanup } = await tempDir();
-    try {
-      const text = (key: string, t: string, spans: Span[]) =>
-        anItem('t.jsonl', { ref: { path: 't.jsonl', row: key }, media: 'text', text: t, state: 'labeled', final: { kind: 'spans', spans }, finalBy: ['ann'] });
-      const items = [
-        text('1', 'EU rejects German call to boycott British lamb.', [{ start: 0, end: 2, label: 'ORG' }, { start: 11, end: 17, label: 'MISC' }]),
-        text('2', 'Peter Blackburn', [{ start: 0, end: 15, label: 'PER' }]),
-      ];
-      await exportLabels('conll', items, aDef('text-ner', ['ORG', 'MISC', 'PER']), dir, { conllColumns: 4 });
-      assert.equal(
-        await readFile(join(dir, 'labels.conll'), 'utf8'),
-        'EU -X- _ B-ORG\nrejects -X- _ O\nGerman -X- _ B-MISC\ncall -X- _ O\nto -X- _ O\nboycott -X- _ O\nBritish -X- _ O\nlamb -X- _ O\n. -X- _ O\n' +
-          '\nPeter -X- _ B-PER\nBlackburn -X- _ I-PER\n',
-      );
-    } finally {
-      await cleanup();
-    }
+    const dir = tmp();
+    const text = (key: string, t: string, spans: Span[]) =>
+      anItem('t.jsonl', { ref: { path: 't.jsonl', row: key }, media: 'text', text: t, state: 'labeled', final: { kind: 'spans', spans }, finalBy: ['ann'] });
+    const items = [
+      text('1', 'EU rejects German call to boycott British lamb.', [{ start: 0, end: 2, label: 'ORG' }, { start: 11, end: 17, label: 'MISC' }]),
+      text('2', 'Peter Blackburn', [{ start: 0, end: 15, label: 'PER' }]),
+    ];
+    await exportLabels('conll', items, aDef('text-ner', ['ORG', 'MISC', 'PER']), dir, { conllColumns: 4 });
+    assert.equal(
+      await readFile(join(dir, 'labels.conll'), 'utf8'),
+      'EU -X- _ B-ORG\nrejects -X- _ O\nGerman -X- _ B-MISC\ncall -X- _ O\nto -X- _ O\nboycott -X- _ O\nBritish -X- _ O\nlamb -X- _ O\n. -X- _ O\n' +
+        '\nPeter -X- _ B-PER\nBlackburn -X- _ I-PER\n',
+    );
   });
 });

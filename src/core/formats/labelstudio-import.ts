@@ -43,7 +43,8 @@ export async function importLabelStudio(file: string, opts: ImportOptions): Prom
           size ??= s;
         }
         const prediction = key === 'predictions';
-        const who = prediction ? ann.model_version : isObject(ann.completed_by) ? ann.completed_by.email ?? ann.completed_by.id : ann.completed_by;
+        const user = ann.completed_by ?? ann.last_created_by ?? ann.updated_by;
+        const who = prediction ? ann.model_version : isObject(user) ? (user.email ?? user.id) : user;
         const score = finiteNumber(ann.score);
         out.add(field, {
           ref,

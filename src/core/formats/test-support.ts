@@ -77,9 +77,14 @@ export function indexOf(items: ExportItem[]): ReturnType<typeof itemIndexOf> {
   return itemIndexOf(items.map((i) => ({ ref: i.ref, text: i.text })));
 }
 
-export async function tempDir(): Promise<{ dir: string; cleanup: () => Promise<void> }> {
-  const dir = await mkdtemp(join(tmpdir(), 'formats-test-'));
-  return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+/** A fresh temp folder per test (mocha hooks of the calling describe); returns its getter. */
+export function useTempDir(): () => string {
+  let dir = '';
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'formats-test-'));
+  });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+  return () => dir;
 }
 
 /** Every file below `dir`, relative, '/'-separated, sorted. */
