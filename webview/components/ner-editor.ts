@@ -192,7 +192,7 @@ export class LblNerEditor extends LitElement implements LabelEditor {
 
   /** Character offset of a DOM position inside the text: each segment part is one text node in a [data-o] element. */
   private offsetOf(node: Node, offset: number): number | undefined {
-    const el = node.nodeType === Node.TEXT_NODE ? node.parentElement : (node as Element);
+    const el = node instanceof Element ? node : node.parentElement;
     const host = el?.closest('[data-o]');
     if (!host) return undefined;
     const base = Number(host.getAttribute('data-o'));

@@ -23,7 +23,7 @@ export function anItem(type: ProjectType, over: Partial<LabelerItem> = {}): Labe
   };
 }
 
-export function aState(type: ProjectType, over: Partial<LabelerState> & { item?: LabelerItem | null } = {}): LabelerState {
+export function aState(type: ProjectType, over: Partial<Omit<LabelerState, 'item'>> & { item?: LabelerItem | null } = {}): LabelerState {
   const { item, ...rest } = over;
   return {
     project: { id: 'p1', name: 'Demo project', type, status: 'running', labels: someLabels(), instructions: '# Rules\nTag **people** and places.' },
