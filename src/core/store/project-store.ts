@@ -382,33 +382,38 @@ export class ProjectStore {
 
   // ------------------------------------------------------------------ queries (synchronous)
 
+  private live(): IndexViews {
+    if (this.closed) throw new LabelingError('io', 'the project store is closed');
+    return this.views;
+  }
+
   stats(labeler?: string): ProjectStats {
-    return this.views.stats(labeler);
+    return this.live().stats(labeler);
   }
 
   /** The next item for this labeler; throws 'paused' when the project is paused. */
   nextItem(): ItemView | undefined {
     this.requireRunning();
-    const key = this.views.nextKey(this.opts.labeler);
+    const key = this.live().nextKey(this.opts.labeler);
     return key === undefined ? undefined : this.views.getItem(key, this.opts.labeler);
   }
 
   getItem(key: string): ItemView | undefined {
-    return this.views.getItem(key, this.opts.labeler);
+    return this.live().getItem(key, this.opts.labeler);
   }
 
   /** This labeler's items, most recent first (for Back). */
   history(limit = 50): ItemView[] {
-    return this.views.historyKeys(this.opts.labeler, limit).flatMap((k) => this.views.getItem(k, this.opts.labeler) ?? []);
+    return this.live().historyKeys(this.opts.labeler, limit).flatMap((k) => this.views.getItem(k, this.opts.labeler) ?? []);
   }
 
   /** A tree page with a keyset cursor (`after` is the previous page's `next`). */
   page(view: PageView, after?: string, limit = 100): Page {
-    return this.views.page(view, this.opts.labeler, after, limit);
+    return this.live().page(view, this.opts.labeler, after, limit);
   }
 
   /** Items in key order for exporters; `all` holds every labeler's latest annotation (and prelabels if asked). */
   exportItems(opts: { includePrelabels?: boolean; signal?: AbortSignal } = {}): Iterable<ExportItem> {
-    return this.views.exportItems(opts);
+    return this.live().exportItems(opts);
   }
 }
