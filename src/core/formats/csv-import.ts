@@ -36,9 +36,9 @@ export async function importCsv(file: string, opts: ImportOptions): Promise<Impo
     else {
       const cell = (r[labelCol] ?? '').trim();
       if (cell.startsWith('[')) {
-        const list = parseJson(cell, file, line);
-        if (!Array.isArray(list) || !list.every((x) => typeof x === 'string')) throw invalid(file, 'a label list is a JSON array of names', { line, field: labelCol });
-        shapes.classes.push(...(list as string[]));
+        const list = labelList(cell);
+        if (!list) throw invalid(file, "a label list is a JSON array of names (or a Python list like ['a','b'])", { line, field: labelCol });
+        shapes.classes.push(...list);
       } else if (cell) shapes.classes.push(cell);
     }
     const confidence = finiteNumber(r.confidence);
@@ -74,4 +74,24 @@ function readShapes(v: unknown, shapes: Shapes, file: string, line: number): voi
     } else if ('start' in s) shapes.spans.push({ label: s.label, start: n('start'), end: n('end') });
     else shapes.boxes.push({ label: s.label, x: n('x'), y: n('y'), w: n('w'), h: n('h') });
   });
+}
+
+/** A JSON array of strings, or Azure's Python list literal (`['a','b']`); undefined if neither. */
+export function labelList(cell: string): string[] | undefined {
+  try {
+    const v: unknown = JSON.parse(cell);
+    return Array.isArray(v) && v.every((x) => typeof x === 'string') ? v : undefined;
+  } catch {
+    const inner = cell.trim().slice(1, -1).trim();
+    if (!cell.trim().endsWith(']')) return undefined;
+    if (!inner) return [];
+    const out: string[] = [];
+    const re = /\s*(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)")\s*(,|$)/y;
+    let m: RegExpExecArray | null;
+    while (re.lastIndex < inner.length && (m = re.exec(inner))) {
+      out.push((m[1] ?? m[2]!).replace(/\\(.)/g, '$1'));
+      if (!m[3]) break;
+    }
+    return re.lastIndex === inner.length ? out : undefined;
+  }
 }
