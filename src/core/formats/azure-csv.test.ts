@@ -83,7 +83,7 @@ describe('Azure MLTable / JSONL', () => {
     const dir = tmp();
     const item = anItem('t.csv', { ref: { path: 't.csv', row: '1' }, media: 'text', text: "it's, \"good\"", state: 'labeled', final: { kind: 'classes', labels: ['pos', "o'k"] } });
     await exportLabels('mltable', [item], aDef('text-multilabel', ['pos', "o'k"]), dir);
-    assert.equal(await readFile(join(dir, 'mltable', 'labels.csv'), 'utf8'), 'text,label\n"it\'s, ""good""",\"[\'pos\',\'o\\\'k\']"\n');
+    assert.equal(await readFile(join(dir, 'mltable', 'labels.csv'), 'utf8'), 'text,label\n"it\'s, ""good""","[\'pos\',\'o\\\'k\']"\n');
     const back = await importLabels('mltable', join(dir, 'mltable'), { target: 'classes' });
     assert.equal(back.records[0]!.ref, "it's, \"good\"");
     assert.deepEqual(back.records[0]!.annotation, { kind: 'classes', labels: ['pos', "o'k"] });
