@@ -73,11 +73,12 @@ export class ProjectStore {
     let loaded = ProjectStore.fromSnapshot(SQL, opts, def, log);
     let fresh = false;
     if (!loaded) {
-      loaded = await buildIndex(SQL, opts.root, def, opts);
+      loaded = { ...(await buildIndex(SQL, opts.root, def, opts)), replayed: 0 };
       fresh = true;
     }
     const store = new ProjectStore(SQL, opts, def, loaded.idx, { marks: loaded.marks, problems: loaded.problems }, myJournal, log);
     if (fresh) await store.saveSnapshot();
+    else store.sinceSnapshot = loaded.replayed;
     return store;
   }
 
@@ -94,7 +95,7 @@ export class ProjectStore {
     return this.writerP;
   }
 
-  private static fromSnapshot(SQL: SqlJsStatic, opts: OpenOptions, def: ProjectDef, log: Logger): ({ idx: IndexDb } & JournalState) | undefined {
+  private static fromSnapshot(SQL: SqlJsStatic, opts: OpenOptions, def: ProjectDef, log: Logger): ({ idx: IndexDb; replayed: number } & JournalState) | undefined {
     const snap = loadSnapshot(cacheDir(opts.root, def.id), indexDefHash(def));
     if (!snap) return undefined;
     const stale = staleJournals(opts.root, def, snap.sidecar);
@@ -111,7 +112,7 @@ export class ProjectStore {
     };
     const n = replayTails(idx, opts.root, def.id, state);
     log.info(`Opened ${def.id} from snapshot, replayed ${n} new journal events`);
-    return { idx, ...state };
+    return { idx, replayed: n, ...state };
   }
 
   get def(): ProjectDef {
