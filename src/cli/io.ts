@@ -33,8 +33,8 @@ export function requirePositional(positionals: string[], index: number, name: st
   return v;
 }
 
-/** sql-wasm.wasm beside the bundled CLI (dist/), else from node_modules when run from source. */
+/** sql-wasm.wasm beside the bundled CLI (dist/), else from node_modules when run from source (src/cli). */
 export function sqlWasmPath(): string {
   const beside = path.join(__dirname, 'sql-wasm.wasm');
-  return fs.existsSync(beside) ? beside : require.resolve('sql.js/dist/sql-wasm.wasm');
+  return fs.existsSync(beside) ? beside : path.resolve(__dirname, '../../node_modules/sql.js/dist/sql-wasm.wasm');
 }

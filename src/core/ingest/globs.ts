@@ -1,9 +1,14 @@
 /** Safe workspace globs and the "does this project care about this path" test for file watchers. */
 import picomatch from 'picomatch';
-import { glob } from 'tinyglobby';
 import * as path from 'node:path';
 import { LabelingError } from '../errors';
 import type { DataSource, ProjectDef } from '../model';
+
+// require(), not import: esbuild then bundles tinyglobby's CommonJS build. Its ESM build (through
+// fdir) calls createRequire(import.meta.url), which is undefined in our CJS bundles (dist/cli.js,
+// dist/extension.js) and crashes them at load.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { glob } = require('tinyglobby') as typeof import('tinyglobby');
 
 const IGNORED = ['**/node_modules/**', '.git/**', '.labeling/**'];
 
