@@ -1,0 +1,72 @@
+import { strict as assert } from 'node:assert';
+import { cp, mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fixture, useTempDir } from '../../core/formats/test-support';
+import type { CliCommand } from '../io';
+import { exportCommand } from './export';
+import { importCommand } from './import';
+import { initCommand } from './init';
+
+async function run(cmd: CliCommand, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await cmd.run(args, { out: (t) => (out += `${t}\n`), err: (t) => (err += `${t}\n`) });
+  return { code, out, err };
+}
+
+const sentiment = fixture('azureml-examples', 'sdk', 'python', 'jobs', 'automl-standalone-jobs', 'automl-nlp-text-classification-multiclass-task-sentiment-analysis', 'training-mltable-folder');
+const yolo = fixture('label-studio-sdk', 'tests', 'custom', 'converter', 'data', 'test_import_yolo_data_unif_dims');
+
+describe('CLI import / export', () => {
+  const tmp = useTempDir();
+
+  it('imports the Azure sentiment MLTable into a table project by text, then exports CSV', async () => {
+    const root = tmp();
+    await mkdir(join(root, 'data'));
+    await cp(join(sentiment, 'yelp_training_set.csv'), join(root, 'data', 'yelp.csv'));
+    assert.equal((await run(initCommand, root, '--name', 'sent', '--type', 'text-classification', '--data', 'data/*.csv', '--text-column', 'ReviewText', '--labels', '0,1')).code, 0);
+    const dry = await run(importCommand, root, 'sent', sentiment, '--format', 'mltable', '--dry-run', '--json');
+    assert.equal(dry.code, 0, dry.err);
+    const s = JSON.parse(dry.out);
+    // Three rows read "#NAME?" (a spreadsheet artefact): their text is ambiguous, reported, not guessed.
+    assert.deepEqual([s.dryRun, s.records, s.matched, s.unmatched, s.shapesByType.classes], [true, 499, 496, 3, 496]);
+    assert.match(s.problems[0].message, /ambiguous/);
+    const imp = await run(importCommand, root, 'sent', sentiment, '--format', 'mltable');
+    assert.equal(imp.code, 0, imp.err);
+    assert.match(imp.out, /imported 496 annotations as one batch/);
+    const exp = await run(exportCommand, root, 'sent', '--format', 'csv', '--out', 'out');
+    assert.equal(exp.code, 0, exp.err);
+    const rows = (await readFile(join(root, 'out', 'labels.csv'), 'utf8')).trimEnd().split('\n');
+    assert.equal(rows.length, 1 + 496);
+    assert.equal(rows[0], 'item,text,label,labelers,agreement,confidence,prelabel');
+    assert.ok(rows.some((r) => r.startsWith('data/yelp.csv#1,Wow... Loved this place.,1,')));
+  });
+
+  it('imports a YOLO folder onto workspace images (sizes measured) and exports standard COCO', async () => {
+    const root = tmp();
+    await mkdir(join(root, 'images'));
+    await cp(join(yolo, 'images', 'img_1.jpg'), join(root, 'images', 'img_1.jpg'));
+    assert.equal((await run(initCommand, root, '--name', 'det', '--type', 'image-detection', '--data', 'images/*.jpg', '--labels', 'bus')).code, 0);
+    const skip = await run(importCommand, root, 'det', yolo, '--format', 'yolo', '--dry-run', '--json');
+    assert.deepEqual(JSON.parse(skip.out).labelsSkipped, { number: 1, closed_door: 2 });
+    const imp = await run(importCommand, root, 'det', yolo, '--format', 'yolo', '--create-labels');
+    assert.equal(imp.code, 0, imp.err);
+    assert.match(imp.out, /new labels: number, closed_door/);
+    const exp = await run(exportCommand, root, 'det', '--format', 'coco', '--json');
+    assert.equal(exp.code, 0, exp.err);
+    assert.deepEqual(JSON.parse(exp.out).files, ['coco.json']);
+    const coco = JSON.parse(await readFile(join(root, 'labels', 'det', 'coco.json'), 'utf8'));
+    assert.deepEqual(coco.images.map((i: { file_name: string; width: number; height: number }) => [i.file_name, i.width, i.height]), [['images/img_1.jpg', 640, 329]]);
+    assert.deepEqual(coco.categories.map((c: { name: string }) => c.name), ['bus', 'number', 'closed_door']);
+    assert.deepEqual(coco.annotations[0].bbox.map(Math.round), [10, 9, 617, 286]);
+    assert.equal(coco.annotations.length, 4);
+  });
+
+  it('refuses a format the project type does not support', async () => {
+    const root = tmp();
+    await mkdir(join(root, 'images'));
+    await cp(join(yolo, 'images', 'img_1.jpg'), join(root, 'images', 'img_1.jpg'));
+    await run(initCommand, root, '--name', 'det', '--type', 'image-detection', '--data', 'images/*.jpg', '--labels', 'bus');
+    await assert.rejects(run(exportCommand, root, 'det', '--format', 'conll'), /exports as csv, coco/);
+  });
+});
