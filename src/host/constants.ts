@@ -10,6 +10,15 @@ export const Commands = {
   EditInstructions: 'labeling.editInstructions',
   OpenProjectFile: 'labeling.openProjectFile',
   ShowLog: 'labeling.showLog',
+  RefreshProject: 'labeling.refreshProject',
+  RebuildIndex: 'labeling.rebuildIndex',
+  PauseProject: 'labeling.pauseProject',
+  ResumeProject: 'labeling.resumeProject',
+  TogglePause: 'labeling.togglePause',
+  AddLabels: 'labeling.addLabels',
+  StartLabeling: 'labeling.startLabeling',
+  OpenItem: 'labeling.openItem',
+  LoadMore: 'labeling.loadMore',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 

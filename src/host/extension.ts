@@ -1,46 +1,57 @@
 /**
  * Composition root: builds the parts and wires them together. No logic lives here.
  */
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Commands } from './constants';
 import { createProjectCommand, type CreateProjectArgs } from './commands/createProject';
+import { addLabels, rebuildIndex, refreshProject, setProjectStatus } from './commands/lifecycleCommands';
 import { editInstructions, openProjectFile, resolveProject } from './commands/projectCommands';
 import { DetailsPanels } from './panels/detailsPanel';
-import { ProjectRegistry } from './projects/registry';
+import { LabelerPanels } from './panels/labelerPanel';
+import { Identity } from './projects/identity';
+import { ProjectRegistry, type ProjectEntry } from './projects/registry';
+import { StoreManager } from './projects/stores';
 import { guarded } from './util/errors';
 import { createLogger } from './util/log';
+import { createItemViews } from './views/itemViews';
 import { ProjectsView } from './views/projectsView';
-import { registerItemViews } from './views/itemViews';
 
 export interface ExtensionApi {
   /** Registered command ids, for the contribution test. */
   readonly commands: readonly string[];
   readonly registry: ProjectRegistry;
+  readonly stores: StoreManager;
+  readonly labelers: LabelerPanels;
+  readonly identity: Identity;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<ExtensionApi> {
+  const own = <T extends vscode.Disposable>(d: T): T => {
+    context.subscriptions.push(d);
+    return d;
+  };
   const { channel, logger } = createLogger();
-  context.subscriptions.push(channel);
-  const registry = new ProjectRegistry(logger);
-  context.subscriptions.push(registry);
-  const projectsView = new ProjectsView(registry);
-  context.subscriptions.push(projectsView);
-  context.subscriptions.push(...registerItemViews());
-  const details = new DetailsPanels(context.extensionUri, registry, logger);
-  context.subscriptions.push(details);
+  own(channel);
+  const identity = own(new Identity());
+  const registry = own(new ProjectRegistry(logger));
+  const stores = own(new StoreManager(path.join(context.extensionPath, 'dist', 'sql-wasm.wasm'), registry, identity, logger));
+  const projectsView = own(new ProjectsView(registry, stores));
+  const itemViews = createItemViews(registry, stores).map(own);
+  const details = own(new DetailsPanels(context.extensionUri, registry, logger, stores));
+  const labelers = own(new LabelerPanels(context.extensionUri, stores, logger));
+  own(registry.onDidChange(() => identity.setVisible(registry.projects.length > 0)));
 
   const registered: string[] = [];
   const register = (id: string, fn: (...args: never[]) => unknown) => {
     registered.push(id);
-    context.subscriptions.push(vscode.commands.registerCommand(id, guarded(logger, id, fn as (...a: unknown[]) => unknown)));
+    own(vscode.commands.registerCommand(id, guarded(logger, id, fn as (...a: unknown[]) => unknown)));
   };
 
   register(Commands.CreateProject, async (args?: CreateProjectArgs) => {
     const def = await createProjectCommand(registry, args);
-    if (def) {
-      const entry = registry.find(def.id);
-      if (entry) await projectsView.view.reveal(entry, { select: true, focus: false }).then(undefined, () => undefined);
-    }
+    const entry = def && registry.find(def.id);
+    if (entry) await projectsView.view.reveal(entry, { select: true, focus: false }).then(undefined, () => undefined);
     return def;
   });
   register(Commands.RefreshProjects, () => registry.reload());
@@ -51,12 +62,29 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   register(Commands.EditInstructions, (arg?: unknown) => editInstructions(registry, arg));
   register(Commands.OpenProjectFile, (arg?: unknown) => openProjectFile(registry, arg));
   register(Commands.ShowLog, () => channel.show());
+  register(Commands.RefreshProject, (arg?: unknown) => refreshProject(registry, stores, arg));
+  register(Commands.RebuildIndex, (arg?: unknown) => rebuildIndex(registry, stores, arg));
+  register(Commands.PauseProject, (arg?: unknown) => setProjectStatus(registry, stores, arg, 'paused'));
+  register(Commands.ResumeProject, (arg?: unknown) => setProjectStatus(registry, stores, arg, 'running'));
+  register(Commands.TogglePause, (arg?: unknown) => setProjectStatus(registry, stores, arg, 'toggle'));
+  register(Commands.AddLabels, (arg?: unknown) => addLabels(registry, stores, arg));
+  register(Commands.StartLabeling, async (arg?: unknown) => {
+    const entry = await resolveProject(registry, arg, 'Project to label');
+    if (entry) await labelers.show(entry);
+  });
+  register(Commands.OpenItem, async (arg: unknown, key: string) => {
+    const entry = await resolveProject(registry, arg);
+    if (entry) await labelers.show(entry, key);
+  });
+  register(Commands.LoadMore, async (viewId: string, entry: ProjectEntry) => {
+    await itemViews.find((v) => v.viewId === viewId)?.loadMore(entry);
+  });
 
   await registry.reload();
-  logger.info(`Data Labeling activated: ${registry.projects.length} project(s).`);
-  return { commands: registered, registry };
+  logger.info(`Data Labeling activated: ${registry.projects.length} project(s); labeler ${identity.labeler} on ${identity.device}.`);
+  return { commands: registered, registry, stores, labelers, identity };
 }
 
 export function deactivate(): void {
-  // Everything is disposed through context.subscriptions.
+  // Everything is disposed through context.subscriptions (stores snapshot on close).
 }

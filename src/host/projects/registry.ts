@@ -67,9 +67,9 @@ export class ProjectRegistry extends Disposable {
           }
         }
         this.entries = next;
+        await vscode.commands.executeCommand('setContext', 'labeling.hasProjects', this.entries.length > 0);
+        this.changed.fire();
       } while (this.again);
-      await vscode.commands.executeCommand('setContext', 'labeling.hasProjects', this.entries.length > 0);
-      this.changed.fire();
     })().finally(() => (this.loading = undefined));
     return this.loading;
   }

@@ -1,11 +1,177 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { Views } from '../constants';
+import { parseItemKey } from '../../core/model';
+import type { ItemSummary, PageView } from '../../core/store/types';
+import { ContextValue, Views } from '../constants';
+import type { ProjectEntry, ProjectRegistry } from '../projects/registry';
+import type { StoreManager } from '../projects/stores';
+import { Disposable } from '../util/lifecycle';
+
+const PAGE = 100;
+
+type Node =
+  | { kind: 'project'; entry: ProjectEntry }
+  | { kind: 'item'; entry: ProjectEntry; item: ItemSummary }
+  | { kind: 'more'; entry: ProjectEntry }
+  | { kind: 'message'; entry: ProjectEntry; text: string };
+
+interface Loaded {
+  items: ItemSummary[];
+  next?: string;
+}
+
+const STATE_ICONS: Record<string, string> = {
+  unlabeled: 'circle-large-outline',
+  incomplete: 'circle-large-filled',
+  labeled: 'pass',
+  'needs-review': 'comment-unresolved',
+  skipped: 'debug-step-over',
+  missing: 'warning',
+};
 
 /**
- * Queue, Skipped and Needs Review list items of the open projects. Until a project is indexed they are
- * empty and show their welcome content (package.json `viewsWelcome`).
+ * One of the item lists (Queue, Skipped, Needs Review): projects at the top level, their items below in
+ * pages of 100 fetched with keyset cursors ("Load more..."). Clicking an item opens it for labeling.
  */
-export function registerItemViews(): vscode.Disposable[] {
-  const empty: vscode.TreeDataProvider<never> = { getChildren: () => [], getTreeItem: (e) => e };
-  return [Views.Queue, Views.Skipped, Views.NeedsReview].map((id) => vscode.window.createTreeView(id, { treeDataProvider: empty }));
+export class ItemsView extends Disposable implements vscode.TreeDataProvider<Node> {
+  private readonly changed = this._register(new vscode.EventEmitter<Node | undefined>());
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly loaded = new Map<string, Loaded>();
+  private readonly projectNodes = new Map<string, Node>();
+  readonly view: vscode.TreeView<Node>;
+
+  constructor(
+    readonly viewId: string,
+    private readonly pageView: PageView,
+    private readonly contextValue: ContextValue,
+    private readonly registry: ProjectRegistry,
+    private readonly stores: StoreManager,
+  ) {
+    super();
+    this.view = this._register(vscode.window.createTreeView(viewId, { treeDataProvider: this, showCollapseAll: true }));
+    this._register(registry.onDidChange(() => this.reset()));
+    this._register(stores.onDidChangeProject(() => this.reset()));
+  }
+
+  private reset(): void {
+    this.loaded.clear();
+    this.changed.fire(undefined);
+  }
+
+  async getChildren(node?: Node): Promise<Node[]> {
+    if (!node) {
+      const entries = this.registry.projects.filter((e) => e.def);
+      const withItems: Node[] = [];
+      for (const entry of entries) {
+        const first = await this.load(entry, false);
+        if (first && first.items.length) withItems.push(this.projectNode(entry));
+      }
+      if (withItems.length === 1 && withItems[0]!.kind === 'project') return this.getChildren(withItems[0]);
+      return withItems;
+    }
+    if (node.kind !== 'project') return [];
+    const loaded = await this.load(node.entry, false);
+    if (!loaded) return [{ kind: 'message', entry: node.entry, text: 'Indexing…' }];
+    const nodes: Node[] = loaded.items.map((item) => ({ kind: 'item', entry: node.entry, item }));
+    if (loaded.next) nodes.push({ kind: 'more', entry: node.entry });
+    return nodes;
+  }
+
+  private projectNode(entry: ProjectEntry): Node {
+    const k = `${entry.root}::${entry.id}`;
+    let n = this.projectNodes.get(k);
+    if (!n || (n.kind === 'project' && n.entry !== entry)) this.projectNodes.set(k, (n = { kind: 'project', entry }));
+    return n;
+  }
+
+  /** The first page (or, with `more`, one more page) of a project's items for this view. */
+  private async load(entry: ProjectEntry, more: boolean): Promise<Loaded | undefined> {
+    const k = `${entry.root}::${entry.id}`;
+    let l = this.loaded.get(k);
+    if (l && !more) return l;
+    const store = await this.stores.get(entry).catch(() => undefined);
+    if (!store) return undefined;
+    const page = store.page(this.pageView, more ? l?.next : undefined, PAGE);
+    l = more && l ? { items: [...l.items, ...page.items], next: page.next } : { items: page.items, next: page.next };
+    this.loaded.set(k, l);
+    return l;
+  }
+
+  /** "Load more..." */
+  async loadMore(entry: ProjectEntry): Promise<void> {
+    await this.load(entry, true);
+    this.changed.fire(undefined);
+  }
+
+  getTreeItem(node: Node): vscode.TreeItem {
+    switch (node.kind) {
+      case 'project': {
+        const stats = this.stores.statsOf(node.entry);
+        const item = new vscode.TreeItem(node.entry.def?.name ?? node.entry.id, vscode.TreeItemCollapsibleState.Expanded);
+        item.id = `${this.viewId}:${node.entry.root}::${node.entry.id}`;
+        item.iconPath = new vscode.ThemeIcon('project');
+        if (stats) item.description = countFor(this.pageView, stats);
+        return item;
+      }
+      case 'more': {
+        const item = new vscode.TreeItem('Load more…', vscode.TreeItemCollapsibleState.None);
+        item.iconPath = new vscode.ThemeIcon('ellipsis');
+        item.command = { command: 'labeling.loadMore', title: 'Load more', arguments: [this.viewId, node.entry] };
+        return item;
+      }
+      case 'message':
+        return new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
+      case 'item': {
+        const ref = parseItemKey(node.item.key);
+        const label = ref.row !== undefined ? ref.row : path.posix.basename(ref.path);
+        const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
+        item.id = `${this.viewId}:${node.entry.root}::${node.entry.id}::${node.item.key}`;
+        const where = ref.row !== undefined ? path.posix.basename(ref.path) : path.posix.dirname(ref.path);
+        item.description = [where === '.' ? '' : where, node.item.assignee ? `→ ${node.item.assignee}` : ''].filter(Boolean).join(' · ');
+        item.iconPath = new vscode.ThemeIcon(STATE_ICONS[node.item.state] ?? 'circle-outline');
+        item.contextValue = this.contextValue;
+        item.command = { command: 'labeling.openItem', title: 'Open Item', arguments: [node.entry, node.item.key] };
+        item.accessibilityInformation = { label: `${label}, ${node.item.state}${node.item.assignee ? `, assigned to ${node.item.assignee}` : ''}` };
+        return item;
+      }
+    }
+  }
+
+  async resolveTreeItem(item: vscode.TreeItem, node: Node): Promise<vscode.TreeItem> {
+    if (node.kind !== 'item') return item;
+    const store = await this.stores.get(node.entry).catch(() => undefined);
+    const view = store?.getItem(node.item.key);
+    if (!view) return item;
+    const md = new vscode.MarkdownString();
+    md.appendMarkdown(`**${node.item.key.replace(/[\\`*_[\]<>]/g, '\\$&')}** · ${view.state}`);
+    if (view.assignee) md.appendMarkdown(` · assigned to ${view.assignee}`);
+    if (view.text) md.appendMarkdown('\n\n').appendText(view.text.length > 400 ? view.text.slice(0, 400) + '…' : view.text);
+    item.tooltip = md;
+    return item;
+  }
+
+  getParent(node: Node): Node | undefined {
+    return node.kind === 'project' ? undefined : this.projectNode(node.entry);
+  }
+}
+
+function countFor(view: PageView, s: { unlabeled: number; incomplete: number; skipped: number; needsReview: number }): string {
+  switch (view) {
+    case 'queue':
+      return `${(s.unlabeled + s.incomplete).toLocaleString('en-US')} waiting`;
+    case 'skipped':
+      return `${s.skipped.toLocaleString('en-US')} skipped`;
+    case 'needs-review':
+      return `${s.needsReview.toLocaleString('en-US')} to review`;
+    default:
+      return '';
+  }
+}
+
+export function createItemViews(registry: ProjectRegistry, stores: StoreManager): ItemsView[] {
+  return [
+    new ItemsView(Views.Queue, 'queue', ContextValue.Item, registry, stores),
+    new ItemsView(Views.Skipped, 'skipped', ContextValue.SkippedItem, registry, stores),
+    new ItemsView(Views.NeedsReview, 'needs-review', ContextValue.ReviewItem, registry, stores),
+  ];
 }

@@ -1,0 +1,126 @@
+import * as vscode from 'vscode';
+import { LabelingError } from '../../core/errors';
+import type { LabelSetMode } from '../../core/journal/events';
+import type { ProjectStatus } from '../../core/model';
+import type { ProjectRegistry } from '../projects/registry';
+import type { StoreManager } from '../projects/stores';
+import { resolveProject } from './projectCommands';
+
+/** Runs `work` under a cancellable notification; the AbortSignal reaches core. */
+export function withCancellableProgress<T>(title: string, work: (signal: AbortSignal, report: (message: string) => void) => Promise<T>): Thenable<T> {
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
+    const abort = new AbortController();
+    token.onCancellationRequested(() => abort.abort());
+    return work(abort.signal, (message) => progress.report({ message }));
+  });
+}
+
+/** "Labeling: Refresh Project Data": re-scan data sources now. */
+export async function refreshProject(registry: ProjectRegistry, stores: StoreManager, arg: unknown) {
+  const entry = await resolveProject(registry, arg, 'Project to refresh');
+  if (!entry) return undefined;
+  const r = await withCancellableProgress(`Refreshing ${entry.def!.name}`, (signal, report) => stores.refresh(entry, signal, report));
+  const parts = [`${r.total.toLocaleString('en-US')} item(s)`];
+  if (r.added) parts.push(`${r.added} new`);
+  if (r.missing) parts.push(`${r.missing} missing (labels kept)`);
+  if (r.restored) parts.push(`${r.restored} restored`);
+  if (!r.added && !r.missing && !r.restored) parts.push('no changes');
+  void vscode.window.showInformationMessage(`${entry.def!.name}: ${parts.join(', ')}.`);
+  return r;
+}
+
+/** "Labeling: Rebuild Index": drop the index and replay every journal. */
+export async function rebuildIndex(registry: ProjectRegistry, stores: StoreManager, arg: unknown): Promise<void> {
+  const entry = await resolveProject(registry, arg, 'Project whose index to rebuild');
+  if (!entry) return;
+  await withCancellableProgress(`Rebuilding the index of ${entry.def!.name}`, (signal, report) => stores.rebuild(entry, signal, report));
+  void vscode.window.showInformationMessage(`Rebuilt the index of ${entry.def!.name} from its journals.`);
+}
+
+/** Pause, Resume, or toggle (Project Details). */
+export async function setProjectStatus(registry: ProjectRegistry, stores: StoreManager, arg: unknown, status: ProjectStatus | 'toggle'): Promise<ProjectStatus | undefined> {
+  const entry = await resolveProject(registry, arg, status === 'paused' ? 'Project to pause' : 'Project to resume');
+  if (!entry) return undefined;
+  const store = await stores.get(entry);
+  const next: ProjectStatus = status === 'toggle' ? (store.def.status === 'paused' ? 'running' : 'paused') : status;
+  if (store.def.status !== next) await store.setStatus(next);
+  await registry.reload();
+  await stores.changedProject(registry.find(entry.id, entry.root) ?? entry);
+  vscode.window.setStatusBarMessage(`${entry.def!.name} is ${next === 'paused' ? 'paused' : 'running'}`, 4000);
+  return next;
+}
+
+const MODES: { mode: LabelSetMode; label: string; detail: string }[] = [
+  {
+    mode: 'continue',
+    label: 'Continue, keeping all labels',
+    detail: 'Items already labeled keep their labels; the new labels are available from now on.',
+  },
+  {
+    mode: 'keep-as-prelabels',
+    label: 'Start over, keeping existing labels as prelabels',
+    detail: 'Every item returns to the queue; its current label is shown as a suggestion to confirm or change.',
+  },
+  {
+    mode: 'remove-all',
+    label: 'Start over, removing all labels',
+    detail: 'Every item returns to the queue unlabeled. The journals keep the history.',
+  },
+];
+
+export interface AddLabelsArgs {
+  project: string;
+  labels: string[];
+  mode: LabelSetMode;
+}
+
+/** "Labeling: Add Labels" with Azure's three options. */
+export async function addLabels(registry: ProjectRegistry, stores: StoreManager, arg: unknown): Promise<void> {
+  const direct = isAddLabelsArgs(arg) ? arg : undefined;
+  const entry = await resolveProject(registry, direct?.project ?? arg, 'Project to add labels to');
+  if (!entry) return;
+  const existing = new Set(entry.def!.labels.map((l) => l.name));
+  let labels = direct?.labels;
+  if (!labels) {
+    const text = await vscode.window.showInputBox({
+      title: `Add Labels to ${entry.def!.name} (1/2)`,
+      prompt: `New label classes, separated by commas. Existing: ${[...existing].join(', ')}`,
+      ignoreFocusOut: true,
+      validateInput: (v) => {
+        const names = v.split(',').map((s) => s.trim()).filter(Boolean);
+        if (!names.length) return 'Enter at least one label.';
+        const clash = names.find((n) => existing.has(n));
+        if (clash) return `"${clash}" is already a label.`;
+        const dup = names.find((n, i) => names.indexOf(n) !== i);
+        return dup ? `"${dup}" is listed twice.` : undefined;
+      },
+    });
+    if (!text) return;
+    labels = text.split(',').map((s) => s.trim()).filter(Boolean);
+  }
+  const clash = labels.find((n) => existing.has(n));
+  if (clash) throw new LabelingError('invalid-input', `"${clash}" is already a label of ${entry.id}`, { field: 'labels' });
+  let mode = direct?.mode;
+  if (!mode) {
+    const pick = await vscode.window.showQuickPick(MODES, { title: `Add Labels to ${entry.def!.name} (2/2)`, placeHolder: 'What happens to the labels already given?', ignoreFocusOut: true });
+    if (!pick) return;
+    mode = pick.mode;
+    if (mode === 'remove-all') {
+      const ok = await vscode.window.showWarningMessage(
+        `Remove all labels of ${entry.def!.name} and start over?`,
+        { modal: true, detail: 'Every item returns to the queue unlabeled. Past events stay in the journals.' },
+        'Remove and Start Over',
+      );
+      if (!ok) return;
+    }
+  }
+  const store = await stores.get(entry);
+  await store.addLabels(labels, mode);
+  await registry.reload();
+  await stores.changedProject(registry.find(entry.id, entry.root) ?? entry);
+  if (!direct) void vscode.window.showInformationMessage(`Added ${labels.length} label(s) to ${entry.def!.name}: ${MODES.find((m) => m.mode === mode)!.label.toLowerCase()}.`);
+}
+
+function isAddLabelsArgs(a: unknown): a is AddLabelsArgs {
+  return !!a && typeof a === 'object' && 'project' in a && 'labels' in a && 'mode' in a;
+}

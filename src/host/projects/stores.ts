@@ -1,0 +1,290 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { Logger } from '../../core/logger';
+import { ProjectStore } from '../../core/store/project-store';
+import type { ProjectStats } from '../../core/store/types';
+import type { DetailsCounts } from '../../protocol/details';
+import type { DetailsSource } from '../panels/detailsPanel';
+import { Disposable } from '../util/lifecycle';
+import type { ProgressSource } from '../views/projectsView';
+import type { Identity } from './identity';
+import type { ProjectEntry, ProjectRegistry } from './registry';
+
+const keyOf = (e: { root: string; id: string }) => `${e.root}::${e.id}`;
+/** Show a cancellable notification only when opening takes longer than this (a fresh index build). */
+const NOTIFY_AFTER_MS = 400;
+const DEBOUNCE_MS = 400;
+const IDLE_SNAPSHOT_MS = 30_000;
+
+interface Open {
+  entry: ProjectEntry;
+  store: Promise<ProjectStore>;
+  abort: AbortController;
+  stats?: ProjectStats;
+  watchers: vscode.Disposable[];
+  timers: Map<string, ReturnType<typeof setTimeout>>;
+  interval?: ReturnType<typeof setInterval>;
+  defJson: string;
+  problems: string[];
+}
+
+/**
+ * Opens each project's index (ProjectStore) once, keeps it in step with the files (data-source and journal
+ * watchers, the refresh interval, hand edits of project.json), reports journal problems as diagnostics,
+ * snapshots when idle, and tells views when a project's counts change.
+ */
+export class StoreManager extends Disposable implements ProgressSource, DetailsSource {
+  private readonly open = new Map<string, Open>();
+  private readonly changed = this._register(new vscode.EventEmitter<ProjectEntry | undefined>());
+  readonly onDidChangeProject = this.changed.event;
+  readonly onDidChangeProgress = this.changed.event as vscode.Event<unknown> as vscode.Event<void>;
+  private readonly diagnostics = this._register(vscode.languages.createDiagnosticCollection('labeling-journal'));
+  private idleTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly wasmPath: string,
+    private readonly registry: ProjectRegistry,
+    private readonly identity: Identity,
+    private readonly logger: Logger,
+  ) {
+    super();
+    this._register(registry.onDidChange(() => void this.syncWithRegistry()));
+    this._register(identity.onDidChange(() => void this.closeAll().then(() => this.syncWithRegistry())));
+  }
+
+  /** The project's store, opened (and indexed) on first use. */
+  get(entry: ProjectEntry): Promise<ProjectStore> {
+    if (entry.error) return Promise.reject(entry.error);
+    const existing = this.open.get(keyOf(entry));
+    if (existing) return existing.store;
+    return this.start(entry).store;
+  }
+
+  /** The stats last computed for a project (views call this synchronously). */
+  progressOf(entry: ProjectEntry): { labeled: number; total: number } | undefined {
+    const s = this.open.get(keyOf(entry))?.stats;
+    return s ? { labeled: s.labeled, total: s.items - s.missing } : undefined;
+  }
+
+  statsOf(entry: ProjectEntry): ProjectStats | undefined {
+    return this.open.get(keyOf(entry))?.stats;
+  }
+
+  async countsOf(entry: ProjectEntry): Promise<DetailsCounts | undefined> {
+    const o = this.open.get(keyOf(entry));
+    if (!o) return undefined;
+    await o.store.catch(() => undefined);
+    return o.stats;
+  }
+
+  problemsOf(entry: ProjectEntry): string[] {
+    const o = this.open.get(keyOf(entry));
+    return o?.problems ?? [];
+  }
+
+  /** Recomputes a project's counts and tells the views (after any change made through the store). */
+  async changedProject(entry: ProjectEntry): Promise<void> {
+    const o = this.open.get(keyOf(entry));
+    if (!o) return;
+    const store = await o.store;
+    o.stats = store.stats(this.identity.labeler);
+    this.publishProblems(o, store);
+    this.changed.fire(entry);
+    this.scheduleIdleSnapshot();
+  }
+
+  /** Re-scans a project's data sources now. */
+  async refresh(entry: ProjectEntry, signal?: AbortSignal, report?: (message: string) => void) {
+    const store = await this.get(entry);
+    const r = await store.refresh(signal, (p) => report?.(progressText(p)));
+    await this.changedProject(entry);
+    return r;
+  }
+
+  /** Rebuilds a project's index from its journals. */
+  async rebuild(entry: ProjectEntry, signal?: AbortSignal, report?: (message: string) => void): Promise<void> {
+    const store = await this.get(entry);
+    await store.rebuild(signal, (p) => report?.(progressText(p)));
+    await this.changedProject(entry);
+  }
+
+  private start(entry: ProjectEntry): Open {
+    const abort = new AbortController();
+    let reporter: ((m: string) => void) | undefined;
+    const storeP = ProjectStore.open({
+      root: entry.root,
+      id: entry.id,
+      labeler: this.identity.labeler,
+      device: this.identity.device,
+      wasmPath: this.wasmPath,
+      logger: this.logger,
+      signal: abort.signal,
+      onProgress: (p) => reporter?.(progressText(p)),
+    });
+    const o: Open = { entry, store: storeP, abort, watchers: [], timers: new Map(), defJson: JSON.stringify(entry.def), problems: [] };
+    this.open.set(keyOf(entry), o);
+    const timer = setTimeout(() => {
+      void vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Indexing ${entry.def?.name ?? entry.id}`, cancellable: true },
+        (progress, token) => {
+          token.onCancellationRequested(() => abort.abort());
+          reporter = (message) => progress.report({ message });
+          return storeP.catch(() => undefined);
+        },
+      );
+    }, NOTIFY_AFTER_MS);
+    storeP.then(
+      async (store) => {
+        clearTimeout(timer);
+        reporter = undefined;
+        o.stats = store.stats(this.identity.labeler);
+        this.publishProblems(o, store);
+        this.watch(o, store);
+        this.changed.fire(entry);
+        // Files may have come or gone while the project was closed.
+        await store.refresh(abort.signal).then(
+          (r) => {
+            if (r.added || r.missing || r.restored) this.logger.info(`${entry.id}: ${r.added} new, ${r.missing} missing, ${r.restored} restored item(s)`);
+            return this.changedProject(entry);
+          },
+          (e) => this.logger.warn(`${entry.id}: refresh failed: ${String(e)}`),
+        );
+      },
+      (e: unknown) => {
+        clearTimeout(timer);
+        this.dropOpen(o);
+        if (abort.signal.aborted) return;
+        this.logger.error(`Cannot open project ${entry.id}: ${e instanceof Error ? e.message : String(e)}`);
+        void vscode.window.showErrorMessage(`Cannot open labeling project "${entry.id}": ${e instanceof Error ? e.message : String(e)}`);
+      },
+    );
+    return o;
+  }
+
+  private watch(o: Open, store: ProjectStore): void {
+    const { entry } = o;
+    const folder = entry.folder;
+    const debounce = (what: string, fn: () => Promise<unknown>) => {
+      clearTimeout(o.timers.get(what));
+      o.timers.set(
+        what,
+        setTimeout(() => {
+          fn()
+            .then(() => this.changedProject(entry))
+            .catch((e) => this.logger.warn(`${entry.id}: ${what} failed: ${e instanceof Error ? e.message : String(e)}`));
+        }, DEBOUNCE_MS),
+      );
+    };
+    for (const src of store.def.dataSources) {
+      const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, src.glob));
+      const on = () => debounce('refresh', () => store.refresh(o.abort.signal));
+      w.onDidCreate(on);
+      w.onDidDelete(on);
+      if (src.kind !== 'images') w.onDidChange(on); // table and text contents are the items
+      o.watchers.push(w);
+    }
+    const jw = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, `.labeling/${entry.id}/journal/**/*.jsonl`));
+    const onJournal = () => debounce('sync', () => store.syncJournals());
+    jw.onDidCreate(onJournal);
+    jw.onDidChange(onJournal);
+    jw.onDidDelete(onJournal);
+    o.watchers.push(jw);
+    const minutes = store.def.refreshMinutes ?? 0;
+    if (minutes > 0) o.interval = setInterval(() => debounce('refresh', () => store.refresh(o.abort.signal)), minutes * 60_000);
+  }
+
+  private publishProblems(o: Open, store: ProjectStore): void {
+    const problems = store.problems();
+    const byFile = new Map<string, vscode.Diagnostic[]>();
+    for (const p of problems) {
+      const line = Math.max(0, p.line - 1);
+      const d = new vscode.Diagnostic(new vscode.Range(line, 0, line, Number.MAX_SAFE_INTEGER), `Skipped journal line: ${p.message}`, vscode.DiagnosticSeverity.Error);
+      d.source = 'Data Labeling';
+      const list = byFile.get(p.file) ?? [];
+      list.push(d);
+      byFile.set(p.file, list);
+    }
+    // Clear this project's previous entries, then set the current ones.
+    const prefix = path.join(o.entry.root, '.labeling', o.entry.id) + path.sep;
+    this.diagnostics.forEach((uri) => {
+      if (uri.fsPath.startsWith(prefix)) this.diagnostics.delete(uri);
+    });
+    for (const [file, ds] of byFile) this.diagnostics.set(vscode.Uri.file(path.join(o.entry.root, file)), ds);
+    o.problems = problems.map((p) => `${p.file}:${p.line}: ${p.message}`);
+  }
+
+  /** Follows the registry: closes stores of removed or broken projects, reloads edited definitions. */
+  private async syncWithRegistry(): Promise<void> {
+    for (const [k, o] of this.open) {
+      const now = this.registry.find(o.entry.id, o.entry.root);
+      if (!now?.def) {
+        await this.close(k);
+        continue;
+      }
+      o.entry = now;
+      const json = JSON.stringify(now.def);
+      if (json !== o.defJson) {
+        o.defJson = json;
+        const store = await o.store.catch(() => undefined);
+        if (!store) continue;
+        if (JSON.stringify(store.def) !== json) {
+          const def = await store.reloadDefinition().catch((e) => {
+            this.logger.warn(`${now.id}: ${String(e)}`);
+            return undefined;
+          });
+          if (def) {
+            this.disposeWatchers(o);
+            this.watch(o, store);
+          }
+        }
+        await this.changedProject(now);
+      }
+    }
+    // Open every valid project so views show counts (opening from a snapshot takes well under a second).
+    for (const e of this.registry.projects) if (e.def && !this.open.has(keyOf(e))) this.start(e);
+  }
+
+  private scheduleIdleSnapshot(): void {
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      for (const o of this.open.values()) void o.store.then((s) => s.snapshotIfIdle()).catch((e) => this.logger.warn(`snapshot: ${String(e)}`));
+    }, IDLE_SNAPSHOT_MS);
+  }
+
+  private disposeWatchers(o: Open): void {
+    o.watchers.forEach((w) => w.dispose());
+    o.watchers = [];
+    o.timers.forEach((t) => clearTimeout(t));
+    o.timers.clear();
+    if (o.interval) clearInterval(o.interval);
+  }
+
+  private dropOpen(o: Open): void {
+    this.disposeWatchers(o);
+    if (this.open.get(keyOf(o.entry)) === o) this.open.delete(keyOf(o.entry));
+  }
+
+  private async close(k: string): Promise<void> {
+    const o = this.open.get(k);
+    if (!o) return;
+    this.dropOpen(o);
+    o.abort.abort();
+    const store = await o.store.catch(() => undefined);
+    await store?.close().catch((e) => this.logger.warn(`close ${o.entry.id}: ${String(e)}`));
+  }
+
+  async closeAll(): Promise<void> {
+    await Promise.all([...this.open.keys()].map((k) => this.close(k)));
+  }
+
+  override dispose(): void {
+    clearTimeout(this.idleTimer);
+    void this.closeAll();
+    super.dispose();
+  }
+}
+
+function progressText(p: { message: string; done?: number; total?: number }): string {
+  if (p.done === undefined) return p.message;
+  return p.total ? `${p.message} ${p.done.toLocaleString('en-US')} / ${p.total.toLocaleString('en-US')}` : `${p.message} ${p.done.toLocaleString('en-US')}`;
+}
