@@ -1,0 +1,233 @@
+/**
+ * npm run bench: the project store at 10k, 100k and 1M items (BENCH_MAX_N caps the largest) with
+ * 3 labelers, next to this machine's raw JSON.parse and disk-write speed measured in the same run.
+ * Writes test-results/bench.json ({"results":[{name, n, value, unit}]}, merged with other entries).
+ * Not a test: nothing here is asserted.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { createProject } from '../src/core/project/create';
+import { loadProject } from '../src/core/project/load';
+import { loadSqlJs } from '../src/core/store/db';
+import { buildIndex } from '../src/core/store/loader';
+import { ProjectStore } from '../src/core/store/project-store';
+import { indexDefHash, markOf, saveSnapshot } from '../src/core/store/snapshot';
+import { listJournalFiles } from '../src/core/journal/files';
+
+const WASM = path.resolve(__dirname, '../node_modules/sql.js/dist/sql-wasm.wasm');
+const MAX_N = Number(process.env.BENCH_MAX_N ?? 1_000_000);
+const SIZES = [10_000, 100_000, 1_000_000].filter((n) => n <= MAX_N);
+const LABELS = ['pos', 'neg', 'neutral'];
+const LABELERS = ['ann', 'bob', 'cat'];
+
+interface Result {
+  name: string;
+  n: number;
+  value: number;
+  unit: string;
+}
+const results: Result[] = [];
+function record(name: string, n: number, value: number, unit: string): void {
+  const v = Number(value.toPrecision(4));
+  results.push({ name, n, value: v, unit });
+  console.log(`  ${name.padEnd(18)} n=${String(n).padEnd(8)} ${String(v).padStart(12)} ${unit}`);
+}
+
+const now = (): number => performance.now();
+function pct(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+const gc = (): void => (globalThis as { gc?: () => void }).gc?.();
+const rssMb = (): number => process.resourceUsage().maxRSS / 1024;
+
+/** Writes data/items.csv with n rows, in chunks. */
+function writeCsv(root: string, n: number): void {
+  fs.mkdirSync(path.join(root, 'data'), { recursive: true });
+  const fd = fs.openSync(path.join(root, 'data/items.csv'), 'w');
+  fs.writeSync(fd, 'id,text\n');
+  for (let i = 0; i < n; i += 10_000) {
+    let chunk = '';
+    for (let j = i; j < Math.min(n, i + 10_000); j++) chunk += `i${j},"Review number ${j}: the product was fine, shipping slow."\n`;
+    fs.writeSync(fd, chunk);
+  }
+  fs.closeSync(fd);
+}
+
+/**
+ * Journals of 3 labelers: ann and bob label every item, cat 90% of them (about 2.9 annotations per
+ * item); the last 10% stay incomplete so the queue has work for the benchmark labeler.
+ */
+function writeJournals(root: string, id: string, n: number): number {
+  let events = 0;
+  LABELERS.forEach((by, li) => {
+    const dir = path.join(root, '.labeling', id, 'journal', by);
+    fs.mkdirSync(dir, { recursive: true });
+    const fd = fs.openSync(path.join(dir, 'laptop.jsonl'), 'w');
+    const count = li === 2 ? Math.floor(n * 0.9) : n;
+    const base = Date.UTC(2026, 10, 1) + li * 1000;
+    for (let i = 0; i < count; i += 10_000) {
+      let chunk = '';
+      for (let j = i; j < Math.min(count, i + 10_000); j++) {
+        const at = new Date(base + j * 3000).toISOString();
+        const label = LABELS[(j + (j % 7 === 0 ? li : 0)) % 3];
+        chunk += `{"v":1,"at":"${at}","by":"${by}","dev":"laptop","seq":${j + 1},"type":"submit","item":"data/items.csv#i${j}","ann":{"kind":"classes","labels":["${label}"]}}\n`;
+      }
+      fs.writeSync(fd, chunk);
+    }
+    fs.closeSync(fd);
+    events += count;
+  });
+  return events;
+}
+
+/** Raw limits of this machine, measured in the same run. */
+function rawLimits(root: string, id: string): void {
+  const file = listJournalFiles(root, id)[0]!.abs;
+  const text = fs.readFileSync(file, 'utf8');
+  const lines = text.split('\n').filter(Boolean);
+  const t0 = now();
+  let sink = 0;
+  for (const l of lines) sink += (JSON.parse(l) as { seq: number }).seq;
+  const secs = (now() - t0) / 1000;
+  if (sink < 0) console.log(sink);
+  record('json_parse_raw', lines.length, lines.length / secs, 'lines/s');
+  const buf = Buffer.alloc(4 * 1024 * 1024, 120);
+  const target = path.join(root, 'disk-write.bin');
+  const fd = fs.openSync(target, 'w');
+  const total = 256;
+  const t1 = now();
+  for (let i = 0; i < total / 4; i++) fs.writeSync(fd, buf);
+  fs.fsyncSync(fd);
+  const wsecs = (now() - t1) / 1000;
+  fs.closeSync(fd);
+  fs.rmSync(target);
+  record('disk_write_raw', total, total / wsecs, 'MB/s');
+}
+
+async function benchSize(n: number, withRaw: boolean): Promise<void> {
+  console.log(`\n== ${n.toLocaleString('en')} items, ${LABELERS.length} labelers`);
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), `labeling-bench-${n}-`));
+  try {
+    writeCsv(root, n);
+    await createProject(root, {
+      id: 'bench',
+      type: 'text-classification',
+      labels: LABELS,
+      dataSources: [{ kind: 'table', glob: 'data/*.csv', textColumn: 'text', idColumn: 'id' }],
+      consensus: { minLabelers: 3, maxLabelers: 3 },
+      queueSeed: 42,
+    });
+    const def = await loadProject(root, 'bench');
+    const SQL = await loadSqlJs(WASM);
+
+    // Ingest: data sources into a fresh index (no journals yet).
+    let t = now();
+    const ingested = await buildIndex(SQL, root, def, {});
+    record('ingest', n, n / ((now() - t) / 1000), 'items/s');
+    ingested.idx.free();
+    ingested.idx.db.close();
+    gc();
+
+    const events = writeJournals(root, 'bench', n);
+    if (withRaw) rawLimits(root, 'bench');
+
+    // Rebuild from journals: ingest + every event + state pass + indexes.
+    t = now();
+    const built = await buildIndex(SQL, root, def, {});
+    const rebuildSecs = (now() - t) / 1000;
+    record('rebuild', events, events / rebuildSecs, 'events/s');
+    record('rebuild_total', events, rebuildSecs * 1000, 'ms');
+    const files: Record<string, ReturnType<typeof markOf>> = {};
+    const abs = new Map(listJournalFiles(root, 'bench').map((f) => [f.rel, f.abs]));
+    for (const [rel, pos] of built.marks) files[rel] = markOf(abs.get(rel)!, pos);
+    t = now();
+    const bytes = await saveSnapshot(path.join(root, '.labeling/.cache/bench'), built.idx.db, {
+      format: 1, schema: 1, defHash: indexDefHash(def), files, problems: built.problems, savedAt: new Date().toISOString(),
+    });
+    record('snapshot_save', n, now() - t, 'ms');
+    record('snapshot_size', n, bytes / 1024 / 1024, 'MB');
+    built.idx.free();
+    built.idx.db.close();
+    gc();
+
+    // Open from snapshot (+ an empty tail).
+    t = now();
+    const store = await ProjectStore.open({ root, id: 'bench', labeler: 'zoe', device: 'bench', wasmPath: WASM });
+    record('open', n, now() - t, 'ms');
+    const s = store.stats();
+    console.log(`  stats: ${s.items} items, ${s.labeled} labeled, ${s.needsReview} needs review, ${s.incomplete} incomplete`);
+
+    // Next item and durable submit, interleaved like a labeler.
+    const nextT: number[] = [];
+    const submitT: number[] = [];
+    for (let i = 0; i < 2000; i++) {
+      let t0 = now();
+      const it = store.nextItem();
+      nextT.push(now() - t0);
+      if (!it) break;
+      t0 = now();
+      await store.submit(it.key, { kind: 'classes', labels: [LABELS[i % 3]!] });
+      submitT.push(now() - t0);
+    }
+    nextT.sort((a, b) => a - b);
+    submitT.sort((a, b) => a - b);
+    record('next_p50', nextT.length, pct(nextT, 50), 'ms');
+    record('next_p99', nextT.length, pct(nextT, 99), 'ms');
+    record('submit_p50', submitT.length, pct(submitT, 50), 'ms');
+    record('submit_p99', submitT.length, pct(submitT, 99), 'ms');
+
+    // Tree pages of 100 by keyset: all items by key, and the queue.
+    const pageT: number[] = [];
+    for (const view of ['all', 'queue', 'mine'] as const) {
+      let cursor: string | undefined;
+      for (let i = 0; i < 300; i++) {
+        const t0 = now();
+        const pg = store.page(view, cursor, 100);
+        pageT.push(now() - t0);
+        cursor = pg.next;
+        if (!cursor) break;
+      }
+    }
+    pageT.sort((a, b) => a - b);
+    record('page_p99', pageT.length, pct(pageT, 99), 'ms');
+
+    t = now();
+    for (let i = 0; i < 100; i++) store.stats('zoe');
+    record('stats', n, (now() - t) / 100, 'ms');
+
+    await store.close();
+    gc();
+    record('peak_rss_mb', n, rssMb(), 'MB');
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+}
+
+function writeResults(): void {
+  const file = path.resolve(__dirname, '../test-results/bench.json');
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  let existing: Result[] = [];
+  try {
+    existing = (JSON.parse(fs.readFileSync(file, 'utf8')) as { results: Result[] }).results ?? [];
+  } catch {
+    existing = [];
+  }
+  const mine = new Set(results.map((r) => r.name));
+  const merged = [...existing.filter((r) => !mine.has(r.name)), ...results];
+  const tmp = `${file}.tmp`;
+  fs.writeFileSync(tmp, `${JSON.stringify({ results: merged }, null, 2)}\n`);
+  fs.renameSync(tmp, file);
+  console.log(`\nwrote ${path.relative(process.cwd(), file)} (${results.length} store entries)`);
+}
+
+async function run(): Promise<void> {
+  console.log(`Project store benchmark (sizes ${SIZES.join(', ')}; node ${process.version}, ${os.cpus().length} cores)`);
+  for (let i = 0; i < SIZES.length; i++) await benchSize(SIZES[i]!, i === SIZES.length - 1);
+  writeResults();
+}
+
+run().catch((e) => {
+  console.error(e);
+  process.exitCode = 1;
+});
