@@ -98,6 +98,22 @@ describe('CoNLL export', () => {
     assert.equal(conllLines('I need a break\nplease', [{ start: 9, end: 14, label: 'X' }], 2, 'tokenizer').length, 5);
   });
 
+  it("doccano's span JSONL gives the CoNLL-2003 tags of the same sentences (British is O upstream)", async () => {
+    const dir = tmp();
+    const lines = (await readFile(fixture('doccano', 'backend', 'data_export', 'pipeline', 'examples', 'sequence_labeling', 'example.jsonl'), 'utf8')).trim().split('\n');
+    const items = lines.map((l, i) => {
+      const o = JSON.parse(l) as { text: string; label: [number, number, string][] };
+      const spans = o.label.map(([start, end, label]) => ({ start, end, label }));
+      return anItem('ex.jsonl', { ref: { path: 'ex.jsonl', row: String(i + 1) }, media: 'text', text: o.text, state: 'labeled', final: { kind: 'spans', spans } });
+    });
+    await exportLabels('conll', items, aDef('text-ner', ['ORG', 'MISC', 'PERSON']), dir);
+    const ours = sentences(await readFile(join(dir, 'labels.conll'), 'utf8'));
+    const azure = sentences(await readFile(trainTxt, 'utf8'));
+    assert.deepEqual(ours[0], azure[0]!.map((l) => (l === 'British B-MISC' ? 'British O' : l)));
+    assert.deepEqual(ours[1], ['Peter B-PERSON', 'Blackburn I-PERSON']);
+    assert.deepEqual(ours[2], ['President O', 'Obama B-PERSON']);
+  });
+
   it('writes the 4-column form with -X- _ placeholders, one blank line between items, none at the start', async () => {
     const dir = tmp();
     const text = (key: string, t: string, spans: Span[]) =>

@@ -57,14 +57,14 @@ describe('Label Studio import', () => {
       item.state = 'labeled';
     }
     const sum = await exportLabels('yolo', items, def, dir, { allAnnotators: true });
-    assert.deepEqual(sum.files, ['classes.txt', 'labels']);
-    assert.deepEqual(await listFiles(join(dir, 'labels')), ['1/image1.txt', '1/image2.txt', '2/image1.txt']);
+    assert.deepEqual(sum.files, ['yolo']);
+    assert.deepEqual(await listFiles(join(dir, 'yolo', 'labels')), ['1/image1.txt', '1/image2.txt', '2/image1.txt']);
     for (const f of ['1/image1.txt', '1/image2.txt', '2/image1.txt']) {
-      assert.equal((await readFile(join(dir, 'labels', f), 'utf8')).trimEnd().split('\n').length, 2);
+      assert.equal((await readFile(join(dir, 'yolo', 'labels', f), 'utf8')).trimEnd().split('\n').length, 2);
     }
-    assert.equal(await readFile(join(dir, 'classes.txt'), 'utf8'), 'parasites\nwhite\n');
+    assert.equal(await readFile(join(dir, 'yolo', 'classes.txt'), 'utf8'), 'parasites\nwhite\n');
     // Label Studio's own expectation for the first box of user 2 on image1: cx=(x+w/2)/100 and so on.
-    const line = (await readFile(join(dir, 'labels', '2', 'image1.txt'), 'utf8')).split('\n')[0]!.split(' ').map(Number);
+    const line = (await readFile(join(dir, 'yolo', 'labels', '2', 'image1.txt'), 'utf8')).split('\n')[0]!.split(' ').map(Number);
     const want = [0, 0.39253187613843354, 0.7304189435336975, 0.04189435336976321, 0.04735883424408015];
     assert.equal(line[0], 0);
     for (let i = 1; i < 5; i++) assert.ok(Math.abs(line[i]! - want[i]!) < 1e-15, `${line[i]} vs ${want[i]}`);
@@ -75,8 +75,8 @@ describe('Label Studio import', () => {
     const r = await importLabels('labelstudio', yoloPolygons, { target: 'polygons' });
     const items = itemsFromRecords(r.records).map((i) => ({ ...i, key: 'image2', ref: { path: 'image2' } }));
     const sum = await exportLabels('yolo', items, aDef('image-segmentation', ['Airplane', 'Car']), dir);
-    assert.deepEqual(await listFiles(join(dir, 'labels')), ['image2.txt']);
-    const lines = (await readFile(join(dir, 'labels', 'image2.txt'), 'utf8')).trimEnd().split('\n');
+    assert.deepEqual(await listFiles(join(dir, 'yolo', 'labels')), ['image2.txt']);
+    const lines = (await readFile(join(dir, 'yolo', 'labels', 'image2.txt'), 'utf8')).trimEnd().split('\n');
     assert.equal(lines.length, 1);
     assert.equal(lines[0]!.split(' ').length, 1 + 2 * 37);
     assert.equal(sum.annotations, 1);

@@ -1,5 +1,5 @@
 /**
- * Pascal VOC export: one `Annotations/<item path without extension>.xml` per image (per labeler folder
+ * Pascal VOC export into a `voc/` folder: one `voc/Annotations/<item path without extension>.xml` per image (per labeler folder
  * with allAnnotators). Boxes are written as `<bndbox>` in pixels (xmax = x + w); polygons are written
  * as their bounding boxes. Image size is written when known, else 0.
  */
@@ -12,7 +12,7 @@ export async function vocWriter(ctx: ExportContext): Promise<FormatWriter> {
   return {
     async item(item, entries) {
       for (const e of entries) {
-        const rel = `Annotations/${split ? safeSegment(e.labeler) + '/' : ''}${withExtension(item.ref.path, '.xml')}`;
+        const rel = `voc/Annotations/${split ? safeSegment(e.labeler) + '/' : ''}${withExtension(item.ref.path, '.xml')}`;
         await ctx.staging.writeFile(rel, vocXml(item, e));
       }
       return true;

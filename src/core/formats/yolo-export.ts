@@ -1,5 +1,5 @@
 /**
- * YOLO export: `classes.txt` (one label per line, class index = line number from 0, in project label
+ * YOLO export into a `yolo/` folder (so a re-export replaces only its own output): `classes.txt` (one label per line, class index = line number from 0, in project label
  * order) and one `labels/<item path without extension>.txt` per image, a line per object, normalised
  * to [0,1]: boxes `class cx cy w h`; polygons (YOLO-seg) `class x1 y1 x2 y2 ...`, one line per ring.
  * With allAnnotators each labeler gets a folder: `labels/<labeler>/<path>.txt` (Label Studio's
@@ -18,13 +18,13 @@ export async function yoloWriter(ctx: ExportContext): Promise<FormatWriter> {
       const h = item.height ?? 0;
       if (!w || !h) return false;
       for (const e of entries) {
-        const rel = `labels/${split ? safeSegment(e.labeler) + '/' : ''}${withExtension(item.ref.path, '.txt')}`;
+        const rel = `yolo/labels/${split ? safeSegment(e.labeler) + '/' : ''}${withExtension(item.ref.path, '.txt')}`;
         await ctx.staging.writeFile(rel, yoloLines(item, e, (l) => cats.idOf(l) - 1).map((l) => l + '\n').join(''));
       }
       return true;
     },
     async end() {
-      await ctx.staging.writeFile('classes.txt', cats.names.map((n) => n + '\n').join(''));
+      await ctx.staging.writeFile('yolo/classes.txt', cats.names.map((n) => n + '\n').join(''));
     },
   };
 }

@@ -52,8 +52,8 @@ describe('YOLO import', () => {
       final: { kind: 'boxes', boxes: [{ label: 'b', x: 20, y: 10, w: 50, h: 40 }] },
     });
     await exportLabels('yolo', [item], aDef('image-detection', ['a', 'b']), dir);
-    assert.equal(await readFile(join(dir, 'labels', 'pics', 'a.txt'), 'utf8'), '1 0.225 0.3 0.25 0.4\n');
-    const r = await importLabels('yolo', dir, { target: 'boxes', sizeOf: () => ({ width: 200, height: 100 }) });
+    assert.equal(await readFile(join(dir, 'yolo', 'labels', 'pics', 'a.txt'), 'utf8'), '1 0.225 0.3 0.25 0.4\n');
+    const r = await importLabels('yolo', join(dir, 'yolo'), { target: 'boxes', sizeOf: () => ({ width: 200, height: 100 }) });
     assert.equal(r.records[0]!.ref, 'pics/a');
     const b = boxesOf(r.records[0]!.annotation)[0]!;
     assert.deepEqual([b.label, b.x, b.y, b.w, b.h].map((v) => (typeof v === 'number' ? Math.round(v * 1e9) / 1e9 : v)), ['b', 20, 10, 50, 40]);
@@ -109,9 +109,9 @@ describe('Pascal VOC', () => {
       final: { kind: 'polygons', polygons: [{ label: 'leaf & stem', rings: [[1, 2, 11, 2, 6, 22], [30, 30, 35, 30, 35, 38]] }] },
     });
     const sum = await exportLabels('voc', [item], aDef('image-segmentation', ['leaf & stem']), dir);
-    assert.deepEqual(await listFiles(dir), ['Annotations/imgs/p.xml']);
+    assert.deepEqual(await listFiles(dir), ['voc/Annotations/imgs/p.xml']);
     assert.equal(sum.annotations, 1);
-    const r = await importLabels('voc', join(dir, 'Annotations'), { target: 'boxes' });
+    const r = await importLabels('voc', join(dir, 'voc', 'Annotations'), { target: 'boxes' });
     assert.deepEqual(r.records.map((x) => [x.ref, x.width, x.annotation]), [
       ['p.jpg', 50, { kind: 'boxes', boxes: [{ label: 'leaf & stem', x: 1, y: 2, w: 34, h: 36 }] }],
     ]);
