@@ -89,6 +89,18 @@ describe('lbl-box-editor', () => {
     assert.isFalse(el.showLabels);
   });
 
+  it('a new image drops the selection and refits', async () => {
+    const { el } = await editor([box(10, 10, 50, 50)]);
+    drag(el, [30, 30], [30, 30]);
+    el.handleKey(new KeyboardEvent('keydown', { key: '+' }));
+    const fitted = el.transform.scale / 1.25;
+    el.imageUri = blankImage(400, 301);
+    el.boxes = [box(0, 0, 10, 10), box(20, 20, 10, 10)];
+    await el.updateComplete;
+    assert.equal(el.selected, -1);
+    assert.closeTo(el.transform.scale, fitted, 1e-9);
+  });
+
   it('pans with space-drag without drawing', async () => {
     const { el } = await editor();
     const tx = el.transform.tx;

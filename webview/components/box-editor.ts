@@ -59,6 +59,11 @@ export class LblBoxEditor extends CanvasEditorBase implements LabelEditor {
     if (changed.has('boxes') && this.selected >= this.boxes.length) this.selected = -1;
   }
 
+  protected resetInteraction(): void {
+    this.selected = -1;
+    this.drag = undefined;
+  }
+
   protected describe(): string {
     const n = this.boxes.length;
     const sel = this.selected >= 0 ? `, box ${this.selected + 1} (${this.boxes[this.selected]?.label}) selected` : '';

@@ -53,6 +53,8 @@ export abstract class CanvasEditorBase extends LitElement {
   protected abstract pointerDown(p: Point, e: PointerEvent): void;
   protected abstract pointerMove(p: Point, e: PointerEvent): void;
   protected abstract pointerUp(p: Point, e: PointerEvent): void;
+  /** A new image arrived: drop the selection and any drawing or drag in progress. */
+  protected abstract resetInteraction(): void;
   /** Editor keys (Esc, Del, arrows...); zoom keys are handled by the base. */
   protected abstract editorKey(e: KeyboardEvent): boolean;
 
@@ -104,6 +106,10 @@ export abstract class CanvasEditorBase extends LitElement {
     if (changed.has('labels')) this.colors = colorMap(this.labels);
     if (changed.has('imageUri')) this.loadImage();
     if (changed.has('imageWidth') || changed.has('imageHeight')) this.syncImageSize();
+    if (changed.has('imageUri') && changed.get('imageUri') !== undefined) {
+      this.panZoom.fit();
+      this.resetInteraction();
+    }
   }
 
   protected override firstUpdated(): void {

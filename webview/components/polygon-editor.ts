@@ -61,6 +61,13 @@ export class LblPolygonEditor extends CanvasEditorBase implements LabelEditor {
     if (changed.has('polygons') && this.selected >= this.polygons.length) this.select(-1);
   }
 
+  protected resetInteraction(): void {
+    this.select(-1);
+    this.path = undefined;
+    this.hoverPoint = undefined;
+    this.drag = undefined;
+  }
+
   protected describe(): string {
     const n = this.polygons.length;
     return `Image with ${n} polygon${n === 1 ? '' : 's'}${this.drawing ? `, drawing a polygon with ${vertexCount(this.path!)} points` : ''}. Click to place vertices.`;

@@ -57,6 +57,17 @@ describe('lbl-labeler-app', () => {
     assert.deepEqual(el.draft!.annotation, { kind: 'classes', labels: ['PER', 'LOC'] });
   });
 
+  it('clicking a label in the palette works like its hotkey', async () => {
+    const { el } = await app(aState('text-classification'));
+    const palette = el.shadowRoot!.querySelector('lbl-label-palette')!;
+    const button = [...palette.shadowRoot!.querySelectorAll('button')].find((b) => b.textContent!.includes('LOC'))!;
+    button.click();
+    await el.updateComplete;
+    assert.deepEqual(el.draft!.annotation, { kind: 'classes', labels: ['LOC'] });
+    await palette.updateComplete;
+    assert.equal(button.getAttribute('aria-pressed'), 'true');
+  });
+
   it('paused: a banner says so, Submit is disabled and Enter sends nothing', async () => {
     const s = aState('text-classification');
     const { el, transport } = await app({ ...s, project: { ...s.project, status: 'paused' } });

@@ -207,7 +207,7 @@ export class LblLabelerApp extends LitElement {
     return html`
       <header>
         <h1>${p.name}</h1>
-        ${item ? html`<span class="key" title="Item">${item.key}</span><vscode-badge variant="counter" title="Item state">${item.state}</vscode-badge>` : nothing}
+        ${item ? html`<span class="key" title="Item">${item.key}</span><vscode-badge title="Item state">${item.state}</vscode-badge>` : nothing}
         ${item?.position ? html`<span class="key">${fmt(item.position.index)} / ${fmt(item.position.count)}</span>` : nothing}
         <span class="progress" role="status">${fmt(s.progress.labeled)} of ${fmt(s.progress.total)} labeled, ${fmt(s.progress.mine)} by you</span>
       </header>
@@ -255,6 +255,7 @@ export class LblLabelerApp extends LitElement {
     const conf = s.item?.prelabel?.confidence;
     return html`<footer>
       <vscode-button secondary icon="arrow-left" ?disabled=${!s.canGoBack || this.busy} aria-label="Back to my previous item" @click=${() => this.back()}>Back</vscode-button>
+      <vscode-button secondary icon="arrow-right" ?disabled=${this.busy} aria-label="Next item (without saving)" title="Next item without saving: after Back, returns toward the queue" @click=${() => this.next()}>Next</vscode-button>
       <vscode-button secondary icon="debug-step-over" ?disabled=${this.busy} aria-label="Skip this item" @click=${() => this.skip()}>Skip</vscode-button>
       <vscode-button secondary icon="discard" ?disabled=${!d.canUndo} aria-label="Undo last edit (Ctrl+Z)" title="Undo (Ctrl/Cmd+Z)" @click=${() => this.undo()}>Undo</vscode-button>
       <span class="spacer"></span>
