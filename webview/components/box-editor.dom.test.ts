@@ -101,6 +101,21 @@ describe('lbl-box-editor', () => {
     assert.closeTo(el.transform.scale, fitted, 1e-9);
   });
 
+  it('wheel zooms around the cursor; middle-button drag pans', async () => {
+    const { el } = await editor();
+    const canvas = el.shadowRoot!.querySelector('canvas')!;
+    const r = canvas.getBoundingClientRect();
+    const before = el.transform.scale;
+    canvas.dispatchEvent(new WheelEvent('wheel', { deltaY: -200, clientX: r.left + 100, clientY: r.top + 100, bubbles: true, cancelable: true }));
+    assert.isAbove(el.transform.scale, before);
+    const ty = el.transform.ty;
+    pointerAt(el, 'pointerdown', 50, 50, { button: 1 });
+    pointerAt(el, 'pointermove', 50, 90, { button: 1 });
+    pointerAt(el, 'pointerup', 50, 90, { button: 1 });
+    assert.isAbove(el.transform.ty, ty);
+    assert.lengthOf(el.boxes, 0);
+  });
+
   it('pans with space-drag without drawing', async () => {
     const { el } = await editor();
     const tx = el.transform.tx;
