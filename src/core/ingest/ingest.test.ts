@@ -24,10 +24,12 @@ function errorOf(fn: () => unknown): LabelingError {
 describe('table sources', () => {
   it('parses CSV with quoted commas and newlines, keyed by id column', () => {
     const rows = rowsOf('a.csv', 'id,text\nx,"a, b"\ny,"multi\nline"\n', 'id');
-    assert.deepEqual(rows, [
-      { row: 'x', text: 'a, b', line: 2 },
-      { row: 'y', text: 'multi\nline', line: 3 },
+    assert.deepEqual(rows.map((r) => [r.row, r.text]), [
+      ['x', 'a, b'],
+      ['y', 'multi\nline'],
     ]);
+    const dup = errorOf(() => rowsOf('a.csv', 'id,text\nx,"multi\nline"\nx,b\n', 'id'));
+    assert.equal(dup.where.line, 4);
   });
 
   it('parses TSV, JSONL and JSON arrays; rows default to 1-based numbers', () => {

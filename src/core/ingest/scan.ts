@@ -39,11 +39,14 @@ export async function scanSources(
   onItem: (item: ScannedItem) => void,
   opts: ScanOptions = {},
 ): Promise<number> {
-  const seen = new Set<string>();
+  // Keys are unique within one source (sorted unique paths, unique row ids): only several sources can repeat one.
+  const seen = sources.length > 1 ? new Set<string>() : undefined;
   let count = 0;
   const emit = (item: ScannedItem): void => {
-    if (seen.has(item.key)) return;
-    seen.add(item.key);
+    if (seen) {
+      if (seen.has(item.key)) return;
+      seen.add(item.key);
+    }
     onItem(item);
     count++;
     if (count % 10000 === 0) {
@@ -69,7 +72,7 @@ export async function scanSources(
     } else {
       for (const f of files) {
         throwIfAborted(opts.signal);
-        const content = await fsp.readFile(path.join(root, f), 'utf8');
+        const content = await fsp.readFile(path.join(root, f));
         parseTable(f, content, src, (r) => emit({ key: itemKey({ path: f, row: r.row }), path: f, row: r.row, source: s, text: r.text }));
       }
     }

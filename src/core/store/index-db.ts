@@ -10,7 +10,19 @@ import { getMeta, setMeta } from './db';
 import { RECOUNT } from './schema';
 import { computeItem, type Barriers, type Consensus, type EvRow } from './item-state';
 
-const EV_COLUMNS = 'ord, type, by, at, ann, pre, conf, src, base, target';
+const EV_COLUMNS = 'ord, type, ann, pre, conf, src, base, target';
+
+/** An ev row from its columns (EV_COLUMNS order, from `offset`); `at` and `by` are read back from ord. */
+function evRowOf(v: SqlValue[], offset: number): EvRow {
+  const ord = v[offset] as string;
+  const a = ord.indexOf('\u0001');
+  const b = ord.indexOf('\u0001', a + 1);
+  return {
+    ord, type: v[offset + 1] as string, at: ord.slice(0, a), by: ord.slice(a + 1, b), ann: v[offset + 2] as string | null,
+    pre: v[offset + 3] as number, conf: v[offset + 4] as number | null, src: v[offset + 5] as string | null,
+    base: v[offset + 6] as number | null, target: v[offset + 7] as string | null,
+  };
+}
 
 export class IndexDb {
   private readonly stmts = new Map<string, Statement>();
@@ -65,15 +77,35 @@ export class IndexDb {
     this.consensus = c;
   }
 
+  /** During a bulk build: key -> id of every item, so replay needs no lookup query. */
+  private keyIds?: Map<string, number>;
+  private nextId = 0;
+
+  /** Starts a bulk build on an empty index: ids are assigned here and remembered by key. */
+  beginBulk(): void {
+    this.keyIds = new Map();
+    this.nextId = Number(this.one('SELECT COALESCE(MAX(id), 0) FROM items', []));
+  }
+
+  endBulk(): void {
+    this.keyIds = undefined;
+  }
+
   insertItem(it: ScannedItem, missing = false): number {
-    this.run(
-      'INSERT INTO items (key, path, row, src, text, qorder, missing, state, open) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      [it.key, it.path, it.row ?? null, it.source, it.text ?? null, queueOrder(this.seed, it.key), missing ? 1 : 0, missing ? 'missing' : 'unlabeled', missing ? 0 : 1],
-    );
+    const id = this.keyIds ? ++this.nextId : null;
+    this.run('INSERT INTO items (id, key, path, row, src, text, qorder, missing, state, open) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)', [
+      id, it.key, it.path, it.row ?? null, it.source, it.text ?? null, queueOrder(this.seed, it.key),
+      missing ? 1 : 0, missing ? 'missing' : 'unlabeled', missing ? 0 : 1,
+    ]);
+    if (id !== null) {
+      this.keyIds!.set(it.key, id);
+      return id;
+    }
     return Number(this.one('SELECT last_insert_rowid()', []));
   }
 
   itemId(key: string): number | undefined {
+    if (this.keyIds) return this.keyIds.get(key);
     const v = this.one('SELECT id FROM items WHERE key = ?', [key]);
     return v === undefined ? undefined : Number(v);
   }
@@ -87,8 +119,8 @@ export class IndexDb {
   }
 
   private insertEv(item: number, ord: string, e: JournalEvent, extra: Partial<Record<'ann' | 'pre' | 'conf' | 'src' | 'base' | 'target', SqlValue>>): void {
-    this.run(`INSERT OR IGNORE INTO ev (item, ${EV_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
-      item, ord, e.type === 'import' ? 'submit' : e.type, e.by, e.at,
+    this.run(`INSERT OR IGNORE INTO ev (item, ${EV_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
+      item, ord, e.type === 'import' ? 'submit' : e.type,
       extra.ann ?? null, extra.pre ?? 0, extra.conf ?? null, extra.src ?? null, extra.base ?? null, extra.target ?? null,
     ]);
   }
@@ -159,8 +191,14 @@ export class IndexDb {
     }
   }
 
-  private evRows(item: number): EvRow[] {
-    return this.all<EvRow>(`SELECT ${EV_COLUMNS} FROM ev WHERE item = ? ORDER BY ord`, [item]);
+  /** An item's events in total order. */
+  evRows(item: number): EvRow[] {
+    const s = this.stmt(`SELECT ${EV_COLUMNS} FROM ev WHERE item = ? ORDER BY ord`);
+    s.bind([item]);
+    const out: EvRow[] = [];
+    while (s.step()) out.push(evRowOf(s.get(), 0));
+    s.reset();
+    return out;
   }
 
   /** Recomputes one item's derived state and keeps every counter current. */
@@ -215,13 +253,14 @@ export class IndexDb {
     };
     try {
       while (st.step()) {
-        const r = st.getAsObject() as unknown as EvRow & { item: number };
-        if (r.item !== current) {
+        const v = st.get();
+        const item = v[0] as number;
+        if (item !== current) {
           flush();
-          current = r.item;
+          current = item;
           group = [];
         }
-        group.push(r);
+        group.push(evRowOf(v, 1));
       }
       flush();
     } finally {

@@ -26,6 +26,7 @@ export async function buildIndex(SQL: SqlJsStatic, root: string, def: ProjectDef
   const idx = new IndexDb(db, def.queueSeed, def.consensus);
   try {
     db.exec('BEGIN');
+    idx.beginBulk();
     await scanSources(root, def.dataSources, (it) => idx.insertItem(it), opts);
     const state: JournalState = { marks: new Map(), problems: [] };
     const files = listJournalFiles(root, def.id);
@@ -39,6 +40,7 @@ export async function buildIndex(SQL: SqlJsStatic, root: string, def: ProjectDef
     }
     throwIfAborted(opts.signal);
     opts.onProgress?.({ message: 'Computing item states' });
+    idx.endBulk();
     idx.recomputeAll();
     db.exec('COMMIT');
     finishBulkLoad(db);

@@ -31,10 +31,8 @@ CREATE TABLE IF NOT EXISTS items (
 );
 CREATE TABLE IF NOT EXISTS ev (
   item INTEGER NOT NULL,
-  ord TEXT NOT NULL,               -- total order (at, by, dev, seq[, index in an import batch])
+  ord TEXT NOT NULL,               -- total order: at, by, dev, seq[, index in an import batch] (\x01-separated)
   type TEXT NOT NULL,
-  by TEXT NOT NULL,
-  at TEXT NOT NULL,
   ann TEXT,                        -- JSON Annotation (submit, decide)
   pre INTEGER NOT NULL DEFAULT 0,
   conf REAL,

@@ -5,7 +5,7 @@ import { LabelingError } from '../errors';
 import { readImageSize } from '../ingest/image-size';
 import { mediaOf, type Annotation, type ExportItem, type ItemRef, type ItemState, type MediaKind, type ProjectDef } from '../model';
 import type { IndexDb } from './index-db';
-import { computeItem, type EvRow } from './item-state';
+import { computeItem } from './item-state';
 import type { ItemSummary, ItemView, Page, PageView, ProjectStats } from './types';
 
 interface ItemRow {
@@ -26,7 +26,6 @@ interface ItemRow {
 }
 
 const ITEM_COLS = 'id, key, path, row, text, missing, state, version, assignee, agreement, final, final_by, width, height';
-const EV_COLS = 'ord, type, by, at, ann, pre, conf, src, base, target';
 
 export class IndexViews {
   constructor(
@@ -75,8 +74,7 @@ export class IndexViews {
   }
 
   private compute(r: ItemRow) {
-    const evs = this.idx.all<EvRow>(`SELECT ${EV_COLS} FROM ev WHERE item = ? ORDER BY ord`, [r.id]);
-    return computeItem(evs, this.idx.barriers, this.def().consensus, r.missing === 1);
+    return computeItem(this.idx.evRows(r.id), this.idx.barriers, this.def().consensus, r.missing === 1);
   }
 
   getItem(key: string, me: string): ItemView | undefined {
