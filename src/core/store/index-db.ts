@@ -12,6 +12,10 @@ import { computeItem, type Barriers, type Consensus, type EvRow } from './item-s
 
 const EV_COLUMNS = 'ord, type, ann, pre, conf, src, base, target';
 
+// SQL as constants: statements are cached by their text, so it must not be rebuilt per call.
+const INSERT_EV = `INSERT OR IGNORE INTO ev (item, ${EV_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+const SELECT_EV = `SELECT ${EV_COLUMNS} FROM ev WHERE item = ? ORDER BY ord`;
+
 /** An ev row from its columns (EV_COLUMNS order, from `offset`); `at` and `by` are read back from ord. */
 function evRowOf(v: SqlValue[], offset: number): EvRow {
   const ord = v[offset] as string;
@@ -119,7 +123,7 @@ export class IndexDb {
   }
 
   private insertEv(item: number, ord: string, e: JournalEvent, extra: Partial<Record<'ann' | 'pre' | 'conf' | 'src' | 'base' | 'target', SqlValue>>): void {
-    this.run(`INSERT OR IGNORE INTO ev (item, ${EV_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
+    this.run(INSERT_EV, [
       item, ord, e.type === 'import' ? 'submit' : e.type,
       extra.ann ?? null, extra.pre ?? 0, extra.conf ?? null, extra.src ?? null, extra.base ?? null, extra.target ?? null,
     ]);
@@ -193,7 +197,7 @@ export class IndexDb {
 
   /** An item's events in total order. */
   evRows(item: number): EvRow[] {
-    const s = this.stmt(`SELECT ${EV_COLUMNS} FROM ev WHERE item = ? ORDER BY ord`);
+    const s = this.stmt(SELECT_EV);
     s.bind([item]);
     const out: EvRow[] = [];
     while (s.step()) out.push(evRowOf(s.get(), 0));
