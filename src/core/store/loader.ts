@@ -3,15 +3,16 @@ import type { SqlJsStatic } from 'sql.js';
 import { LabelingError, throwIfAborted } from '../errors';
 import { scanSources } from '../ingest/scan';
 import { listJournalFiles } from '../journal/files';
-import { readJournal, type JournalPosition, type JournalProblem } from '../journal/reader';
+import { readJournal, type JournalProblem } from '../journal/reader';
 import type { ProjectDef } from '../model';
 import { createEmptyIndex, finishBulkLoad } from './db';
 import { IndexDb } from './index-db';
-import { markStillValid, type Sidecar } from './snapshot';
+import { markOf, markStillValid, type FileMark } from './snapshot';
 import type { StoreProgress } from './types';
 
 export interface JournalState {
-  marks: Map<string, JournalPosition>;
+  /** Per journal file: how far it was read, with hashes of the read bytes taken when reading. */
+  marks: Map<string, FileMark>;
   problems: JournalProblem[];
 }
 
@@ -34,7 +35,7 @@ export async function buildIndex(SQL: SqlJsStatic, root: string, def: ProjectDef
     for (const f of files) {
       throwIfAborted(opts.signal);
       const r = readJournal(f.abs, f.rel, { offset: 0, line: 0 }, (e) => void idx.applyEvent(e), (p) => state.problems.push(p));
-      state.marks.set(f.rel, { offset: r.offset, line: r.line });
+      state.marks.set(f.rel, markOf(f.abs, { offset: r.offset, line: r.line }));
       events += r.events;
       opts.onProgress?.({ message: `Replayed ${events} journal events`, done: events });
     }
@@ -53,10 +54,10 @@ export async function buildIndex(SQL: SqlJsStatic, root: string, def: ProjectDef
 }
 
 /** Journals the snapshot covered that were rewritten or removed: any means a rebuild. */
-export function staleJournals(root: string, def: ProjectDef, sidecar: Sidecar): string[] {
+export function staleJournals(root: string, def: ProjectDef, marks: Iterable<[string, FileMark]>): string[] {
   const present = new Map(listJournalFiles(root, def.id).map((f) => [f.rel, f.abs]));
   const stale: string[] = [];
-  for (const [rel, mark] of Object.entries(sidecar.files)) {
+  for (const [rel, mark] of marks) {
     const abs = present.get(rel);
     if (!abs || !markStillValid(abs, mark)) stale.push(rel);
   }
@@ -72,7 +73,7 @@ export function replayTails(idx: IndexDb, root: string, projectId: string, state
   const touched = new Set<number>();
   let all = false;
   let events = 0;
-  const marks = new Map<string, JournalPosition>();
+  const marks = new Map<string, FileMark>();
   const problems: JournalProblem[] = [];
   idx.db.exec('BEGIN');
   try {
@@ -90,7 +91,7 @@ export function replayTails(idx: IndexDb, root: string, projectId: string, state
         },
         (p) => problems.push(p),
       );
-      marks.set(f.rel, { offset: r.offset, line: r.line });
+      if (r.offset !== from.offset || !state.marks.has(f.rel)) marks.set(f.rel, markOf(f.abs, { offset: r.offset, line: r.line }));
       events += r.events;
     }
     if (all) idx.recomputeAll();

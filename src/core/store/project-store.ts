@@ -6,7 +6,6 @@
 import * as path from 'node:path';
 import type { SqlJsStatic } from 'sql.js';
 import { LabelingError } from '../errors';
-import { listJournalFiles } from '../journal/files';
 import type { EventPayload, LabelSetMode, SubmitPayload } from '../journal/events';
 import type { JournalProblem } from '../journal/reader';
 import { JournalWriter } from '../journal/writer';
@@ -16,6 +15,7 @@ import { completeLabels, type LabelInput } from '../project/create';
 import { loadProject, saveProjectDef } from '../project/load';
 import { cacheDir, journalDir, safeSegment } from '../project/paths';
 import { loadSqlJs, openSnapshot } from './db';
+import { SCHEMA_VERSION } from './schema';
 import { IndexDb } from './index-db';
 import { buildIndex, replayTails, staleJournals, type JournalState } from './loader';
 import { refreshItems } from './refresh';
@@ -98,7 +98,7 @@ export class ProjectStore {
   private static fromSnapshot(SQL: SqlJsStatic, opts: OpenOptions, def: ProjectDef, log: Logger): ({ idx: IndexDb; replayed: number } & JournalState) | undefined {
     const snap = loadSnapshot(cacheDir(opts.root, def.id), indexDefHash(def));
     if (!snap) return undefined;
-    const stale = staleJournals(opts.root, def, snap.sidecar);
+    const stale = staleJournals(opts.root, def, Object.entries(snap.sidecar.files));
     if (stale.length) {
       log.info(`Rebuilding the index: journal rewritten or removed (${stale.join(', ')})`);
       return undefined;
@@ -107,7 +107,7 @@ export class ProjectStore {
     if (!db) return undefined;
     const idx = new IndexDb(db, def.queueSeed, def.consensus);
     const state: JournalState = {
-      marks: new Map(Object.entries(snap.sidecar.files).map(([rel, m]) => [rel, { offset: m.offset, line: m.line }])),
+      marks: new Map(Object.entries(snap.sidecar.files)),
       problems: snap.sidecar.problems,
     };
     const n = replayTails(idx, opts.root, def.id, state);
@@ -170,8 +170,8 @@ export class ProjectStore {
   /** Appends events durably, then applies them to the index. */
   private async commit(payloads: EventPayload[]): Promise<void> {
     const { events, end } = await (await this.writer()).append(payloads);
-    const mark = this.journals.marks.get(this.myJournal) ?? { offset: 0, line: 0 };
-    this.journals.marks.set(this.myJournal, { offset: end, line: mark.line + events.length });
+    const mark = this.journals.marks.get(this.myJournal);
+    this.journals.marks.set(this.myJournal, markOf(path.join(this.opts.root, this.myJournal), { offset: end, line: (mark?.line ?? 0) + events.length }));
     const touched = new Set<number>();
     let all = false;
     this.idx.db.exec('BEGIN');
@@ -313,7 +313,7 @@ export class ProjectStore {
   /** Reads teammates' new journal lines (after git pull or a watcher event). Returns events applied. */
   syncJournals(): Promise<number> {
     return this.serial(async () => {
-      const stale = staleJournals(this.opts.root, this._def, this.sidecar());
+      const stale = staleJournals(this.opts.root, this._def, this.journals.marks);
       if (stale.length) {
         this.log.info(`Rebuilding the index: journal rewritten or removed (${stale.join(', ')})`);
         await this.rebuildNow();
@@ -350,13 +350,14 @@ export class ProjectStore {
   }
 
   private sidecar(): Sidecar {
-    const files: Sidecar['files'] = {};
-    const abs = new Map(listJournalFiles(this.opts.root, this._def.id).map((f) => [f.rel, f.abs]));
-    for (const [rel, pos] of this.journals.marks) {
-      const a = abs.get(rel);
-      if (a) files[rel] = markOf(a, pos);
-    }
-    return { format: 1, schema: 1, defHash: indexDefHash(this._def), files, problems: this.journals.problems, savedAt: new Date().toISOString() };
+    return {
+      format: 1,
+      schema: SCHEMA_VERSION,
+      defHash: indexDefHash(this._def),
+      files: Object.fromEntries(this.journals.marks),
+      problems: this.journals.problems,
+      savedAt: new Date().toISOString(),
+    };
   }
 
   private async saveSnapshot(): Promise<number> {

@@ -156,6 +156,23 @@ describe('replay', () => {
     await s.close();
   });
 
+  it('syncJournals reads new lines, and rebuilds when a journal was rewritten or removed while open', async () => {
+    const p = await textProject(4);
+    const s = await openStore(p);
+    const bob = (label: string, seq = 1) => event({ type: 'submit', item: p.keys[0]!, ann: classes(label) }, { by: 'bob', dev: 'd', seq });
+    writeJournal(p.root, p.id, 'bob', 'd', [bob('neg')]);
+    assert.equal(await s.syncJournals(), 1);
+    assert.equal(await s.syncJournals(), 0);
+    assert.deepEqual(s.stats().byLabel, { pos: 0, neg: 1, neutral: 0 });
+    writeJournal(p.root, p.id, 'bob', 'd', [bob('pos')]); // same length, new content (git checkout)
+    await s.syncJournals();
+    assert.deepEqual(s.stats().byLabel, { pos: 1, neg: 0, neutral: 0 });
+    fs.rmSync(path.join(p.root, '.labeling/p/journal/bob'), { recursive: true });
+    await s.syncJournals();
+    assert.deepEqual([s.stats().labeled, s.stats().byLabeler], [0, {}]);
+    await s.close();
+  });
+
   it('reports a corrupt middle line with file and line (also after reopening from the snapshot) and loads the rest', async () => {
     const p = await textProject(3);
     const rel = writeJournal(p.root, p.id, 'bob', 'd', [event({ type: 'submit', item: p.keys[0]!, ann: classes('pos') }, { by: 'bob', dev: 'd' })]);
