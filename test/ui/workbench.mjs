@@ -10,11 +10,22 @@ export class Workbench {
   /** Runs a command from the command palette (F1), by its title as shown there. */
   async palette(title) {
     const { page } = this;
-    await page.keyboard.press('F1');
-    const input = page.locator('.quick-input-widget .quick-input-box input');
-    await input.waitFor({ state: 'visible' });
-    await input.fill(`>${title}`);
-    await page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first().waitFor();
+    // The command may not be enabled yet while the extension activates: reopen the palette until it is.
+    for (let attempt = 1; ; attempt++) {
+      await page.keyboard.press('F1');
+      const input = page.locator('.quick-input-widget .quick-input-box input');
+      await input.waitFor({ state: 'visible' });
+      await input.fill(`>${title}`);
+      const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
+      try {
+        await row.waitFor({ timeout: 5000 });
+        break;
+      } catch (e) {
+        if (attempt >= 6) throw e;
+        await page.keyboard.press('Escape');
+        await page.waitForTimeout(1000);
+      }
+    }
     await page.keyboard.press('Enter');
   }
 
@@ -29,6 +40,16 @@ export class Workbench {
     if (text !== undefined) await this.quickInput.fill(text);
     if (pick) await page.locator('.quick-input-widget .monaco-list-row', { hasText: pick }).first().waitFor();
     await page.waitForTimeout(150); // validation and filtering are asynchronous
+    await page.keyboard.press('Enter');
+  }
+
+  /** Picks the row matching `text` in the open quick pick (title-less pickers). */
+  async pick(text) {
+    const { page } = this;
+    await this.quickInput.waitFor({ state: 'visible' });
+    await this.quickInput.fill(text);
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: text }).first().waitFor();
+    await page.waitForTimeout(150);
     await page.keyboard.press('Enter');
   }
 

@@ -55,9 +55,10 @@ export class PanZoomController implements ReactiveController {
     this.fit();
   }
 
+  /** Fits the image in the view, scaling small images up too (MNIST digits are 28x28). */
   fit(): void {
     this.fitted = true;
-    this.transform = fitTransform(this.imageW, this.imageH, this.viewWidth, this.viewHeight);
+    this.transform = fitTransform(this.imageW, this.imageH, this.viewWidth, this.viewHeight, 8, true);
     this.changed();
   }
 
