@@ -14,6 +14,7 @@ import { buildIndex } from '../src/core/store/loader';
 import { ProjectStore } from '../src/core/store/project-store';
 import { indexDefHash, markOf, saveSnapshot } from '../src/core/store/snapshot';
 import { listJournalFiles } from '../src/core/journal/files';
+import { SCHEMA_VERSION } from '../src/core/store/schema';
 
 const WASM = path.resolve(__dirname, '../node_modules/sql.js/dist/sql-wasm.wasm');
 const MAX_N = Number(process.env.BENCH_MAX_N ?? 1_000_000);
@@ -143,7 +144,7 @@ async function benchSize(n: number, withRaw: boolean): Promise<void> {
     for (const [rel, pos] of built.marks) files[rel] = markOf(abs.get(rel)!, pos);
     t = now();
     const bytes = await saveSnapshot(path.join(root, '.labeling/.cache/bench'), built.idx.db, {
-      format: 1, schema: 1, defHash: indexDefHash(def), files, problems: built.problems, savedAt: new Date().toISOString(),
+      format: 1, schema: SCHEMA_VERSION, defHash: indexDefHash(def), files, problems: built.problems, savedAt: new Date().toISOString(),
     });
     record('snapshot_save', n, now() - t, 'ms');
     record('snapshot_size', n, bytes / 1024 / 1024, 'MB');

@@ -88,10 +88,11 @@ export interface ConsensusGroup<T> {
  * Groups annotations (already in total order) by agreement with each group's first member; returns
  * the largest group (ties: the group formed first) and agreement = its size / count.
  */
-export function consensusOf<T>(entries: T[], annOf: (t: T) => Annotation): { top: T[]; agreement: number } {
+export function consensusOf<T>(entries: T[], annOf: (t: T) => Annotation, rawOf?: (t: T) => string | null): { top: T[]; agreement: number } {
   const groups: T[][] = [];
   for (const e of entries) {
-    const g = groups.find((grp) => annotationsAgree(annOf(grp[0]!), annOf(e)));
+    // Identical serialisations agree without parsing geometry (the common case in a bulk replay).
+    const g = groups.find((grp) => (rawOf !== undefined && rawOf(grp[0]!) === rawOf(e)) || annotationsAgree(annOf(grp[0]!), annOf(e)));
     if (g) g.push(e);
     else groups.push([e]);
   }

@@ -134,7 +134,8 @@ export function computeItem(rows: readonly EvRow[], b: Barriers, c: Consensus, m
     return out;
   };
   const n = subs.length;
-  const cons = n ? consensusOf(out.annotations, (a) => a.annotation) : undefined;
+  const raw = new Map(out.annotations.map((a, i) => [a, subs[i]!.ann]));
+  const cons = n ? consensusOf(out.annotations, (a) => a.annotation, (a) => raw.get(a) ?? null) : undefined;
   if (cons && n >= 2) out.agreement = cons.agreement;
   const reviewValid = labelReview && labelReview.ord > max(b.removeAll, b.keep);
   if (reviewValid && labelReview!.type === 'decide') {

@@ -3,7 +3,7 @@
  * done and the counter tables are derived from it per item, so replay order does not matter.
  */
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /** Tables, created before bulk load. Secondary indexes and triggers come after (SECONDARY). */
 export const TABLES = `
@@ -46,7 +46,7 @@ CREATE TABLE IF NOT EXISTS done (
   item INTEGER NOT NULL,
   kind TEXT NOT NULL,              -- 'sub' (labeled by them) or 'skip'
   ord TEXT NOT NULL,
-  PRIMARY KEY (labeler, item)
+  PRIMARY KEY (item, labeler)      -- item first: the bulk state pass inserts in item order
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS cnt_state (state TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS cnt_label (label TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
@@ -58,7 +58,7 @@ export const SECONDARY = `
 CREATE INDEX IF NOT EXISTS items_queue ON items (open, assignee, qorder, id);
 CREATE INDEX IF NOT EXISTS items_open ON items (open, qorder, id);
 CREATE INDEX IF NOT EXISTS items_state ON items (state, key);
-CREATE INDEX IF NOT EXISTS done_item ON done (item);
+CREATE INDEX IF NOT EXISTS done_mine ON done (labeler, kind, item);
 CREATE INDEX IF NOT EXISTS done_hist ON done (labeler, ord);
 CREATE TRIGGER IF NOT EXISTS t_items_ins AFTER INSERT ON items BEGIN
   INSERT INTO cnt_state VALUES (NEW.state, 1) ON CONFLICT(state) DO UPDATE SET n = n + 1;
