@@ -56,9 +56,26 @@ export type JournalEvent = EventHeader & EventPayload;
 /** Events that name an item. */
 export type ItemEvent = Extract<JournalEvent, { item: string }>;
 
-/** Total order of events across files: (at, by, dev, seq). Fixed-width so strings compare in order. */
+/**
+ * Total order of events across files: (at, by, dev, seq), as a compact string that compares in that
+ * order: at as fixed-width base-36 milliseconds, then by, dev and seq (base 36, fixed width).
+ */
 export function orderKey(e: Pick<EventHeader, 'at' | 'by' | 'dev' | 'seq'>): string {
-  return `${e.at}\u0001${e.by}\u0001${e.dev}\u0001${String(e.seq).padStart(12, '0')}`;
+  const ms = Date.parse(e.at);
+  const t = (Number.isFinite(ms) && ms > 0 ? ms : 0).toString(36).padStart(9, '0');
+  return `${t}\u0001${e.by}\u0001${e.dev}\u0001${e.seq.toString(36).padStart(7, '0')}`;
+}
+
+/** Milliseconds since the epoch of an order key's time. */
+export function timeOfOrderKey(ord: string): number {
+  return parseInt(ord.slice(0, 9), 36);
+}
+
+/** The event time (ISO) and labeler an order key was made from. */
+export function headerOfOrderKey(ord: string): { at: string; by: string } {
+  const a = ord.indexOf('\u0001');
+  const b = ord.indexOf('\u0001', a + 1);
+  return { at: new Date(timeOfOrderKey(ord)).toISOString(), by: ord.slice(a + 1, b) };
 }
 
 const ITEM_TYPES = new Set(['submit', 'skip', 'unskip', 'accept-skip', 'reject', 'approve', 'decide', 'assign']);
@@ -90,7 +107,7 @@ export function eventProblem(raw: unknown): string | undefined {
   const e = raw as Record<string, unknown>;
   if (e.v !== JOURNAL_VERSION) return `unsupported schema version v=${String(e.v)}`;
   if (typeof e.type !== 'string') return 'type is missing';
-  if (typeof e.at !== 'string' || e.at.length < 20) return 'at must be an ISO time';
+  if (typeof e.at !== 'string' || e.at.length < 20 || Number.isNaN(Date.parse(e.at))) return 'at must be an ISO time';
   if (typeof e.by !== 'string' || !e.by) return 'by is missing';
   if (typeof e.dev !== 'string' || !e.dev) return 'dev is missing';
   if (typeof e.seq !== 'number' || !Number.isInteger(e.seq) || e.seq < 1) return 'seq must be a positive integer';

@@ -4,7 +4,7 @@
  */
 import type { Database, SqlValue, Statement } from 'sql.js';
 import type { ScannedItem } from '../ingest/scan';
-import { orderKey, type JournalEvent, type SubmitPayload } from '../journal/events';
+import { headerOfOrderKey, orderKey, type JournalEvent, type SubmitPayload } from '../journal/events';
 import { queueOrder } from '../queue/order';
 import { getMeta, setMeta } from './db';
 import { RECOUNT } from './schema';
@@ -19,10 +19,8 @@ const SELECT_EV = `SELECT ${EV_COLUMNS} FROM ev WHERE item = ? ORDER BY ord`;
 /** An ev row from its columns (EV_COLUMNS order, from `offset`); `at` and `by` are read back from ord. */
 function evRowOf(v: SqlValue[], offset: number): EvRow {
   const ord = v[offset] as string;
-  const a = ord.indexOf('\u0001');
-  const b = ord.indexOf('\u0001', a + 1);
   return {
-    ord, type: v[offset + 1] as string, at: ord.slice(0, a), by: ord.slice(a + 1, b), ann: v[offset + 2] as string | null,
+    ord, type: v[offset + 1] as string, ...headerOfOrderKey(ord), ann: v[offset + 2] as string | null,
     pre: v[offset + 3] as number, conf: v[offset + 4] as number | null, src: v[offset + 5] as string | null,
     base: v[offset + 6] as number | null, target: v[offset + 7] as string | null,
   };
@@ -149,7 +147,7 @@ export class IndexDb {
         const ids: number[] = [];
         e.submits.forEach((s, i) => {
           const id = this.itemFor(s.item);
-          this.insertSubmit(id, `${ord}\u0001${String(i).padStart(9, '0')}`, e, s);
+          this.insertSubmit(id, `${ord}\u0001${i.toString(36).padStart(5, '0')}`, e, s);
           ids.push(id);
         });
         return ids;
@@ -215,7 +213,7 @@ export class IndexDb {
     for (const l of c.finalLabels) if (!oldLabels.includes(l)) this.bumpLabel(l, 1);
     this.writeItem(id, c);
     this.run('DELETE FROM done WHERE item = ?', [id]);
-    for (const d of c.done) this.run('INSERT INTO done VALUES (?, ?, ?, ?)', [d.labeler, id, d.kind, d.ord]);
+    for (const d of c.done) this.run('INSERT INTO done VALUES (?, ?, ?, ?)', [d.labeler, id, d.kind, d.t]);
   }
 
   private bumpLabel(label: string, n: number): void {
@@ -252,7 +250,7 @@ export class IndexDb {
       const c = computeItem(group, this.barriers, this.consensus, missing.has(current));
       for (const l of c.finalLabels) labelCounts.set(l, (labelCounts.get(l) ?? 0) + 1);
       this.writeItem(current, c);
-      for (const d of c.done) this.run('INSERT INTO done VALUES (?, ?, ?, ?)', [d.labeler, current, d.kind, d.ord]);
+      for (const d of c.done) this.run('INSERT INTO done VALUES (?, ?, ?, ?)', [d.labeler, current, d.kind, d.t]);
       if (++n % 50000 === 0) onProgress?.(n);
     };
     try {

@@ -4,6 +4,7 @@
  * file order gives the same index.
  */
 import { labelsUsed, type Annotation, type ItemState, type LabelerAnnotation } from '../model';
+import { timeOfOrderKey } from '../journal/events';
 import { consensusOf } from './agreement';
 
 export interface EvRow {
@@ -42,7 +43,7 @@ export interface ItemComputation {
   /** Distinct labels of the final annotation (for the label counters). */
   finalLabels: string[];
   /** Per labeler: their effective status, for the queue and history. */
-  done: { labeler: string; kind: 'sub' | 'skip'; ord: string }[];
+  done: { labeler: string; kind: 'sub' | 'skip'; t: number }[];
   /** Each labeler's latest effective annotation, in total order. */
   annotations: (LabelerAnnotation & { ord: string })[];
   /** Each labeler's latest prelabel (imports, ML assist, or labels kept at a label-set change). */
@@ -112,7 +113,7 @@ export function computeItem(rows: readonly EvRow[], b: Barriers, c: Consensus, m
   const subs: EvRow[] = [];
   let skips = 0;
   for (const [labeler, r] of latest) {
-    done.push({ labeler, kind: r.type === 'submit' ? 'sub' : 'skip', ord: r.ord });
+    done.push({ labeler, kind: r.type === 'submit' ? 'sub' : 'skip', t: timeOfOrderKey(r.ord) });
     if (r.type === 'submit') subs.push(r);
     else skips++;
   }

@@ -63,7 +63,7 @@ function scenario(): JournalEvent[] {
 
 const DUMP = [
   'SELECT key, state, open, version, assignee, agreement, final, final_by, final_labels, missing FROM items ORDER BY key',
-  'SELECT i.key, d.labeler, d.kind, d.ord FROM done d JOIN items i ON i.id = d.item ORDER BY i.key, d.labeler',
+  'SELECT i.key, d.labeler, d.kind, d.t FROM done d JOIN items i ON i.id = d.item ORDER BY i.key, d.labeler',
   'SELECT state, n FROM cnt_state WHERE n > 0 ORDER BY state',
   'SELECT label, n FROM cnt_label WHERE n > 0 ORDER BY label',
   'SELECT labeler, n FROM cnt_labeler WHERE n > 0 ORDER BY labeler',

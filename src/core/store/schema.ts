@@ -3,7 +3,7 @@
  * done and the counter tables are derived from it per item, so replay order does not matter.
  */
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /** Tables, created before bulk load. Secondary indexes and triggers come after (SECONDARY). */
 export const TABLES = `
@@ -31,7 +31,7 @@ CREATE TABLE IF NOT EXISTS items (
 );
 CREATE TABLE IF NOT EXISTS ev (
   item INTEGER NOT NULL,
-  ord TEXT NOT NULL,               -- total order: at, by, dev, seq[, index in an import batch] (\x01-separated)
+  ord TEXT NOT NULL,               -- orderKey(): at, by, dev, seq[, index in an import batch]
   type TEXT NOT NULL,
   ann TEXT,                        -- JSON Annotation (submit, decide)
   pre INTEGER NOT NULL DEFAULT 0,
@@ -45,7 +45,7 @@ CREATE TABLE IF NOT EXISTS done (
   labeler TEXT NOT NULL,
   item INTEGER NOT NULL,
   kind TEXT NOT NULL,              -- 'sub' (labeled by them) or 'skip'
-  ord TEXT NOT NULL,
+  t INTEGER NOT NULL,              -- ms time of that event (history order)
   PRIMARY KEY (item, labeler)      -- item first: the bulk state pass inserts in item order
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS cnt_state (state TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
@@ -59,7 +59,7 @@ CREATE INDEX IF NOT EXISTS items_queue ON items (open, assignee, qorder, id);
 CREATE INDEX IF NOT EXISTS items_open ON items (open, qorder, id);
 CREATE INDEX IF NOT EXISTS items_state ON items (state, key);
 CREATE INDEX IF NOT EXISTS done_mine ON done (labeler, kind, item);
-CREATE INDEX IF NOT EXISTS done_hist ON done (labeler, ord);
+CREATE INDEX IF NOT EXISTS done_hist ON done (labeler, t);
 CREATE TRIGGER IF NOT EXISTS t_items_ins AFTER INSERT ON items BEGIN
   INSERT INTO cnt_state VALUES (NEW.state, 1) ON CONFLICT(state) DO UPDATE SET n = n + 1;
 END;

@@ -113,7 +113,7 @@ export class IndexViews {
   /** My items, most recent first (for Back). */
   historyKeys(me: string, limit: number): string[] {
     return this.idx
-      .all<{ key: string }>('SELECT i.key FROM done d JOIN items i ON i.id = d.item WHERE d.labeler = ? ORDER BY d.ord DESC LIMIT ?', [me, limit])
+      .all<{ key: string }>('SELECT i.key FROM done d JOIN items i ON i.id = d.item WHERE d.labeler = ? ORDER BY d.t DESC, d.item DESC LIMIT ?', [me, limit])
       .map((r) => r.key);
   }
 
