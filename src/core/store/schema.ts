@@ -3,7 +3,7 @@
  * done and the counter tables are derived from it per item, so replay order does not matter.
  */
 
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 /** Tables, created before bulk load. Secondary indexes and triggers come after (SECONDARY). */
 export const TABLES = `
@@ -11,7 +11,7 @@ CREATE TABLE IF NOT EXISTS migrations (version INTEGER PRIMARY KEY, applied_at T
 CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS items (
   id INTEGER PRIMARY KEY,
-  key TEXT NOT NULL UNIQUE,
+  key TEXT NOT NULL,               -- unique: items_key is built after a bulk load (sorted, much faster)
   path TEXT NOT NULL,
   row TEXT,
   src INTEGER NOT NULL,            -- index into def.dataSources, -1 when known only from journals
@@ -55,6 +55,7 @@ CREATE TABLE IF NOT EXISTS cnt_labeler (labeler TEXT PRIMARY KEY, n INTEGER NOT 
 
 /** Indexes for the queue, trees and history, and the triggers that keep counters current. */
 export const SECONDARY = `
+CREATE UNIQUE INDEX IF NOT EXISTS items_key ON items (key);
 CREATE INDEX IF NOT EXISTS items_queue ON items (open, assignee, qorder, id);
 CREATE INDEX IF NOT EXISTS items_open ON items (open, qorder, id);
 CREATE INDEX IF NOT EXISTS items_state ON items (state, key);
