@@ -1,5 +1,6 @@
 // Boundaries from docs/conventions: core is pure, webview is browser-only, only host imports 'vscode'.
 import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 const noVscode = { name: 'vscode', message: "Only src/host may import 'vscode'." };
@@ -10,7 +11,7 @@ export default tseslint.config(
   {
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
     },
   },
   {
@@ -58,7 +59,14 @@ export default tseslint.config(
     },
   },
   {
-    files: ['scripts/**/*.mjs', 'esbuild.mjs', 'eslint.config.mjs'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', fetch: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', Buffer: 'readonly', window: 'readonly', document: 'readonly' } },
+    files: ['scripts/**/*.{mjs,cjs}', 'test/ui/**/*.mjs', 'esbuild.mjs', 'eslint.config.mjs'],
+    // Playwright's page.evaluate() callbacks in these scripts run in the browser.
+    languageOptions: { globals: { ...globals.node, ...globals.browser } },
+    rules: { 'no-redeclare': ['error', { builtinGlobals: false }] },
+  },
+  {
+    files: ['scripts/**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

@@ -19,6 +19,8 @@ export const Commands = {
   StartLabeling: 'labeling.startLabeling',
   OpenItem: 'labeling.openItem',
   LoadMore: 'labeling.loadMore',
+  ExportLabels: 'labeling.exportLabels',
+  ImportLabels: 'labeling.importLabels',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 

@@ -5,6 +5,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Commands } from './constants';
 import { createProjectCommand, type CreateProjectArgs } from './commands/createProject';
+import { exportLabelsCommand } from './commands/exportCommand';
+import { importLabelsCommand } from './commands/importCommand';
 import { addLabels, rebuildIndex, refreshProject, setProjectStatus } from './commands/lifecycleCommands';
 import { editInstructions, openProjectFile, resolveProject } from './commands/projectCommands';
 import { DetailsPanels } from './panels/detailsPanel';
@@ -76,6 +78,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
     const entry = await resolveProject(registry, arg);
     if (entry) await labelers.show(entry, key);
   });
+  register(Commands.ExportLabels, (arg?: unknown) => exportLabelsCommand(registry, stores, arg));
+  register(Commands.ImportLabels, (arg?: unknown) => importLabelsCommand(registry, stores, arg));
   register(Commands.LoadMore, async (viewId: string, entry: ProjectEntry) => {
     await itemViews.find((v) => v.viewId === viewId)?.loadMore(entry);
   });

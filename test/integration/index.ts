@@ -26,7 +26,8 @@ export function run(): Promise<void> {
     try {
       const runner = mocha.run(failures => {
         save(failures, runner.stats);
-        failures > 0 ? reject(new Error(`${failures} test(s) failed`)) : resolve();
+        if (failures > 0) reject(new Error(`${failures} test(s) failed`));
+        else resolve();
       });
     } catch (err) {
       save(-1, undefined, String((err as Error)?.stack ?? err));

@@ -1,7 +1,7 @@
 /** data-labeling export <workspace> <id> --format <f> [--out <dir>] [options] */
 import * as path from 'node:path';
 import { LabelingError } from '../../core/errors';
-import { exportLabels } from '../../core/formats/export';
+import { runExport } from '../../core/formats/workflow';
 import { EXPORT_FORMATS, formatsFor, type ExportFormat, type ExportOptions } from '../../core/formats/types';
 import { defaultDevice, defaultLabeler } from '../../core/project/identity';
 import { ProjectStore } from '../../core/store/project-store';
@@ -45,8 +45,7 @@ export const exportCommand: CliCommand = {
       const onSignal = (): void => ctrl.abort();
       process.once('SIGINT', onSignal);
       try {
-        const items = store.exportItems({ includePrelabels: options.includePrelabels === true, signal: ctrl.signal });
-        const summary = await exportLabels(format, items, def, out, options, ctrl.signal);
+        const summary = await runExport(store, format, out, options, ctrl.signal);
         if (values.json) io.out(JSON.stringify({ ...summary, out }, null, 2));
         else {
           io.out(`exported ${summary.items} items, ${summary.annotations} annotations as ${format} to ${out}`);

@@ -31,7 +31,7 @@ describe('CLI import / export', () => {
     // Three rows read "#NAME?" (a spreadsheet artefact): their text is ambiguous, reported, not guessed.
     assert.deepEqual([s.dryRun, s.records, s.matched, s.unmatched, s.shapesByType.classes], [true, 499, 496, 3, 496]);
     assert.match(s.problems[0].message, /ambiguous/);
-    const imp = await run(importCommand, root, 'sent', sentiment, '--format', 'mltable');
+    const imp = await run(importCommand, root, 'sent', '--file', sentiment, '--format', 'mltable', '--as', 'final');
     assert.equal(imp.code, 0, imp.err);
     assert.match(imp.out, /imported 496 annotations as one batch/);
     const exp = await run(exportCommand, root, 'sent', '--format', 'csv', '--out', 'out');

@@ -17,8 +17,10 @@ export function guarded<A extends unknown[], R>(logger: Logger, name: string, fn
       }
       logger.error(`${name}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
       const msg = e instanceof LabelingError ? e.message : `Unexpected error in ${name}: ${e instanceof Error ? e.message : String(e)}`;
-      const pick = await vscode.window.showErrorMessage(msg, 'Show Log');
-      if (pick === 'Show Log') void vscode.commands.executeCommand('labeling.showLog');
+      // Not awaited: the command settles now, whatever the user does with the message.
+      void vscode.window.showErrorMessage(msg, 'Show Log').then((pick) => {
+        if (pick === 'Show Log') void vscode.commands.executeCommand('labeling.showLog');
+      });
       return undefined;
     }
   };

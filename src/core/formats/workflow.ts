@@ -1,0 +1,123 @@
+/**
+ * Import and export against an open project: the steps the CLI and the VS Code commands share.
+ *   planImport   parse the file, map refs to items and categories to labels: a dry-run summary + submits
+ *   applyImport  validate everything, add created labels, append ONE journal batch (all or nothing)
+ *   runExport    stream the project's items to a format in a destination folder
+ */
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { imageSize } from 'image-size';
+import { LabelingError, throwIfAborted } from '../errors';
+import { annotationKindOf, itemKey, type ProjectDef } from '../model';
+import { completeLabels } from '../project/create';
+import type { ProjectStore } from '../store/project-store';
+import { checkAnnotation } from '../store/validate';
+import { exportLabels } from './export';
+import { importLabels } from './import';
+import { itemIndexOf, mapImport, resolveRef, type ImportSummary } from './map-import';
+import { formatsFor, type ExportFormat, type ExportOptions, type ExportSummary, type ImageSize, type ImportFormat, type ImportSubmit, type ProgressCallback } from './types';
+
+export interface ImportPlanOptions {
+  format: ImportFormat;
+  /** Absolute path of the file (or folder, for YOLO and VOC) to import. */
+  source: string;
+  /** Removed from the start of every item reference, e.g. `azureml://.../paths/`. */
+  stripPrefix?: string;
+  /** Source category -> project label. */
+  labelMap?: Record<string, string>;
+  /** Add labels the project lacks (true) or skip their objects (false). */
+  createLabels: boolean;
+  /** Import as prelabels that labelers confirm, instead of final labels. */
+  asPrelabels?: boolean;
+  itemColumn?: string;
+  labelColumn?: string;
+}
+
+export interface ImportPlan {
+  format: ImportFormat;
+  source: string;
+  summary: ImportSummary;
+  submits: ImportSubmit[];
+}
+
+/** Parses and maps an import file; changes nothing. */
+export async function planImport(store: ProjectStore, opts: ImportPlanOptions, root: string): Promise<ImportPlan> {
+  const def = store.def;
+  if (!formatsFor(def.type).import.includes(opts.format)) {
+    throw new LabelingError('invalid-input', `a ${def.type} project imports ${formatsFor(def.type).import.join(', ')}`, { field: 'format' });
+  }
+  const itemIndex = itemIndexOf(store.exportItems());
+  const strip = opts.stripPrefix ? { stripPrefix: opts.stripPrefix } : {};
+  const sizeOf = (ref: string): ImageSize | undefined => {
+    const found = resolveRef(ref, { itemIndex, ...strip });
+    return 'ref' in found && found.ref ? measureImage(path.join(root, found.ref.path)) : undefined;
+  };
+  const parsed = await importLabels(opts.format, opts.source, {
+    target: annotationKindOf(def.type),
+    sizeOf,
+    ...(opts.itemColumn ? { itemColumn: opts.itemColumn } : {}),
+    ...(opts.labelColumn ? { labelColumn: opts.labelColumn } : {}),
+  });
+  const { summary, submits } = mapImport(parsed.records, {
+    itemIndex,
+    def,
+    createLabels: opts.createLabels,
+    labeler: store.labeler,
+    ...strip,
+    ...(opts.labelMap ? { labelMap: opts.labelMap } : {}),
+    ...(opts.asPrelabels ? { asPrelabels: true } : {}),
+  });
+  summary.problems.unshift(...parsed.problems);
+  return { format: opts.format, source: opts.source, summary, submits };
+}
+
+/**
+ * Writes a plan: every annotation is validated first (against the project plus the labels the plan
+ * creates), so a bad one changes nothing; then the labels are added and the submits appended as one
+ * journal line. Returns the batch id.
+ */
+export async function applyImport(store: ProjectStore, plan: ImportPlan, root: string, signal?: AbortSignal): Promise<{ batch: string; count: number }> {
+  if (!plan.submits.length) throw new LabelingError('invalid-input', 'nothing to import: no record matched an item of the project', { file: plan.source });
+  const created = plan.summary.labelsCreated;
+  const future: ProjectDef = created.length ? { ...store.def, labels: [...store.def.labels, ...completeLabels(created, store.def.labels)] } : store.def;
+  plan.submits.forEach((s, i) => checkAnnotation(future, s.annotation, { file: plan.source, field: `records[${i}]` }));
+  throwIfAborted(signal);
+  if (created.length) await store.addLabels(created, 'continue');
+  const src = path.relative(root, plan.source).split(path.sep).join('/') || path.basename(plan.source);
+  const batch = `import-${randomUUID()}`;
+  await store.importBatch(
+    batch,
+    plan.submits.map((s) => ({
+      item: itemKey(s.ref),
+      ann: s.annotation,
+      ...(s.prelabel ? { pre: true } : {}),
+      ...(s.confidence !== undefined ? { conf: s.confidence } : {}),
+      // The batch is written by the importing user; the source labeler is kept as provenance.
+      src: s.labeler && s.labeler !== store.labeler ? `${src} (${s.labeler})` : src,
+    })),
+  );
+  return { batch, count: plan.submits.length };
+}
+
+/** Exports a project's labels; the destination gets complete files or nothing. */
+export function runExport(
+  store: ProjectStore,
+  format: ExportFormat,
+  outDir: string,
+  options: ExportOptions = {},
+  signal?: AbortSignal,
+  onProgress?: ProgressCallback,
+): Promise<ExportSummary> {
+  const items = store.exportItems({ includePrelabels: options.includePrelabels === true, ...(signal ? { signal } : {}) });
+  return exportLabels(format, items, store.def, outDir, options, signal, onProgress);
+}
+
+function measureImage(file: string): ImageSize | undefined {
+  try {
+    const s = imageSize(readFileSync(file));
+    return s.width && s.height ? { width: s.width, height: s.height } : undefined;
+  } catch {
+    return undefined;
+  }
+}

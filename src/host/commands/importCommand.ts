@@ -1,0 +1,172 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { LabelingError } from '../../core/errors';
+import type { ImportSummary } from '../../core/formats/map-import';
+import { formatsFor, type ImportFormat } from '../../core/formats/types';
+import { applyImport, planImport, type ImportPlan, type ImportPlanOptions } from '../../core/formats/workflow';
+import type { ProjectStore } from '../../core/store/project-store';
+import type { ProjectRegistry } from '../projects/registry';
+import type { StoreManager } from '../projects/stores';
+import { withCancellableProgress } from './lifecycleCommands';
+import { resolveProject } from './projectCommands';
+
+/** Arguments for running "Import Labels" without prompts; `file` is workspace-relative or absolute. */
+export type ImportArgs = Omit<ImportPlanOptions, 'source'> & { project: string; file: string; dryRun?: boolean };
+
+const FORMATS: Record<ImportFormat, { label: string; detail: string; folder?: boolean; filters?: Record<string, string[]> }> = {
+  coco: { label: 'COCO', detail: 'COCO JSON (standard pixels, or Azure ML’s normalised export: detected)', filters: { COCO: ['json'] } },
+  'azure-jsonl': { label: 'Azure ML JSONL', detail: 'Azure labeled-dataset JSON lines (image_url, label)', filters: { JSONL: ['jsonl', 'json'] } },
+  mltable: { label: 'Azure ML MLTable', detail: 'An MLTable file; the data it points at is read', filters: { MLTable: ['*'] } },
+  labelstudio: { label: 'Label Studio JSON', detail: 'Tasks with annotations and predictions', filters: { JSON: ['json'] } },
+  conll: { label: 'CoNLL', detail: '2 columns (Azure), 4 columns (CoNLL-2003), Label Studio or doccano', filters: { CoNLL: ['txt', 'conll', 'tsv', '*'] } },
+  yolo: { label: 'YOLO', detail: 'A folder with classes.txt and labels/', folder: true },
+  voc: { label: 'Pascal VOC', detail: 'A folder of XML annotations', folder: true },
+  csv: { label: 'CSV', detail: 'An item column and a label column', filters: { CSV: ['csv', 'tsv'] } },
+};
+
+/** A prefix to strip so that references like `azureml://.../paths/data/x.png` match workspace files. */
+export function guessStripPrefix(examples: string[]): string | undefined {
+  const azure = examples.map((e) => /^(azureml:\/\/.*?\/paths\/)/i.exec(e)?.[1]).find(Boolean);
+  if (azure) return azure;
+  if (examples.length < 2) {
+    const m = examples[0] ? /^([a-z][a-z0-9+.-]*:\/\/[^/]+\/)/i.exec(examples[0]) : null;
+    return m?.[1];
+  }
+  let p = examples[0]!;
+  for (const e of examples) while (!e.startsWith(p)) p = p.slice(0, -1);
+  const cut = p.lastIndexOf('/');
+  return cut > 0 ? p.slice(0, cut + 1) : undefined;
+}
+
+export function describePlan(s: ImportSummary, asPrelabels: boolean): string {
+  const lines = [`${s.records.toLocaleString('en-US')} records: ${s.matched.toLocaleString('en-US')} matched an item, ${s.unmatched.toLocaleString('en-US')} did not.`];
+  if (s.unmatchedExamples.length) lines.push(`Unmatched, e.g.: ${s.unmatchedExamples.slice(0, 3).join(', ')}`);
+  const shapes = Object.entries(s.shapesByType).filter(([, n]) => n > 0);
+  if (shapes.length) lines.push(`Objects: ${shapes.map(([k, n]) => `${n.toLocaleString('en-US')} ${k}`).join(', ')}.`);
+  if (s.labelsCreated.length) lines.push(`New labels: ${s.labelsCreated.join(', ')}.`);
+  const skipped = Object.entries(s.labelsSkipped);
+  if (skipped.length) lines.push(`Skipped (label not in the project): ${skipped.map(([l, n]) => `${l} ×${n}`).join(', ')}.`);
+  if (s.problems.length) lines.push(`${s.problems.length} problem(s), e.g. ${s.problems[0]!.where}: ${s.problems[0]!.message}`);
+  lines.push(asPrelabels ? 'They will be prelabels that labelers confirm.' : 'They will be final labels.');
+  return lines.join('\n');
+}
+
+/** "Labeling: Import Labels...": format, file, data mapping, a dry-run summary, then one atomic batch. */
+export async function importLabelsCommand(registry: ProjectRegistry, stores: StoreManager, arg: unknown): Promise<ImportPlan | undefined> {
+  const direct = isImportArgs(arg) ? arg : undefined;
+  const entry = await resolveProject(registry, direct?.project ?? arg, 'Project to import into');
+  if (!entry) return undefined;
+  const def = entry.def!;
+  const store = await stores.get(entry);
+  const plan = (opts: ImportPlanOptions) => withCancellableProgress(`Reading ${vscode.workspace.asRelativePath(opts.source)}`, () => planImport(store, opts, entry.root));
+
+  if (direct) {
+    const { project: _p, file, dryRun, ...rest } = direct;
+    const p = await plan({ ...rest, source: path.isAbsolute(file) ? file : path.join(entry.root, file) });
+    if (!dryRun) await write(store, p, entry.root, stores, entry);
+    return p;
+  }
+
+  const fmt = await vscode.window.showQuickPick(
+    formatsFor(def.type).import.map((f) => ({ ...FORMATS[f], format: f })),
+    { title: `Import Labels: ${def.name} (1/4)`, placeHolder: 'Format of the file to import', matchOnDetail: true, ignoreFocusOut: true },
+  );
+  if (!fmt) return undefined;
+  const chosen = await vscode.window.showOpenDialog({
+    canSelectFiles: !fmt.folder,
+    canSelectFolders: !!fmt.folder,
+    canSelectMany: false,
+    defaultUri: entry.folder.uri,
+    openLabel: 'Import',
+    ...(fmt.filters ? { filters: fmt.filters } : {}),
+  });
+  if (!chosen?.[0]) return undefined;
+  const opts: ImportPlanOptions = { format: fmt.format, source: chosen[0].fsPath, createLabels: false };
+  let p = await plan(opts);
+
+  // Data mapping 1: how references map to workspace files.
+  if (p.summary.unmatched > 0) {
+    const guess = guessStripPrefix(p.summary.unmatchedExamples);
+    const prefix = await vscode.window.showInputBox({
+      title: `Import Labels: ${def.name} (2/4) – map items`,
+      prompt: `${p.summary.unmatched} of ${p.summary.records} references match no item (e.g. ${p.summary.unmatchedExamples[0]}). Strip this prefix so they match workspace paths, or leave empty.`,
+      value: guess ?? '',
+      ignoreFocusOut: true,
+    });
+    if (prefix === undefined) return undefined;
+    if (prefix.trim()) {
+      opts.stripPrefix = prefix.trim();
+      p = await plan(opts);
+    }
+  }
+  // Data mapping 2: categories the project lacks.
+  const unknown = Object.keys(p.summary.labelsSkipped);
+  if (unknown.length) {
+    const how = await vscode.window.showQuickPick(
+      [
+        { label: `Create the missing labels`, description: unknown.join(', '), how: 'create' as const },
+        { label: 'Map them to existing labels...', description: 'e.g. car=vehicle, truck=vehicle', how: 'map' as const },
+        { label: 'Skip their objects', how: 'skip' as const },
+      ],
+      { title: `Import Labels: ${def.name} (3/4) – map labels`, placeHolder: `${unknown.length} categories are not labels of this project`, ignoreFocusOut: true },
+    );
+    if (!how) return undefined;
+    if (how.how === 'create') opts.createLabels = true;
+    if (how.how === 'map') {
+      const text = await vscode.window.showInputBox({
+        title: `Import Labels: ${def.name} (3/4) – map labels`,
+        prompt: `source=label pairs, separated by commas. Labels: ${def.labels.map((l) => l.name).join(', ')}`,
+        value: unknown.map((u) => `${u}=`).join(', '),
+        ignoreFocusOut: true,
+        validateInput: (v) => parseMap(v, def.labels.map((l) => l.name)).error,
+      });
+      if (text === undefined) return undefined;
+      opts.labelMap = parseMap(text, def.labels.map((l) => l.name)).map;
+    }
+    if (how.how !== 'skip') p = await plan(opts);
+  }
+  const as = await vscode.window.showQuickPick(
+    [
+      { label: 'Final labels', description: 'as if labeled here', pre: false },
+      { label: 'Prelabels', description: 'suggestions that labelers confirm or correct', pre: true },
+    ],
+    { title: `Import Labels: ${def.name} (4/4)`, placeHolder: 'Import as', ignoreFocusOut: true },
+  );
+  if (!as) return undefined;
+  if (as.pre) {
+    opts.asPrelabels = true;
+    p = await plan(opts);
+  }
+  if (!p.submits.length) {
+    void vscode.window.showWarningMessage(`Nothing to import into ${def.name}.`, { modal: true, detail: describePlan(p.summary, as.pre) });
+    return p;
+  }
+  const go = await vscode.window.showInformationMessage(`Import ${p.submits.length.toLocaleString('en-US')} annotations into ${def.name}?`, { modal: true, detail: describePlan(p.summary, as.pre) }, 'Import');
+  if (go !== 'Import') return undefined;
+  await write(store, p, entry.root, stores, entry);
+  void vscode.window.showInformationMessage(`Imported ${p.submits.length.toLocaleString('en-US')} annotations into ${def.name} as one batch.`);
+  return p;
+}
+
+async function write(store: ProjectStore, p: ImportPlan, root: string, stores: StoreManager, entry: Parameters<StoreManager['changedProject']>[0]): Promise<void> {
+  await withCancellableProgress('Importing labels', (signal) => applyImport(store, p, root, signal));
+  await stores.changedProject(entry);
+}
+
+export function parseMap(text: string, labels: string[]): { map?: Record<string, string>; error?: string } {
+  const map: Record<string, string> = {};
+  for (const pair of text.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const i = pair.indexOf('=');
+    if (i <= 0) return { error: `"${pair}" is not source=label` };
+    const to = pair.slice(i + 1).trim();
+    if (!labels.includes(to)) return { error: `"${to}" is not a label of this project` };
+    map[pair.slice(0, i).trim()] = to;
+  }
+  return { map };
+}
+
+function isImportArgs(a: unknown): a is ImportArgs {
+  if (!a || typeof a !== 'object' || !('project' in a) || !('file' in a) || !('format' in a)) return false;
+  if (typeof (a as ImportArgs).file !== 'string') throw new LabelingError('invalid-input', 'file must be a path', { field: 'file' });
+  return true;
+}
