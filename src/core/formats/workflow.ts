@@ -5,10 +5,9 @@
  *   runExport    stream the project's items to a format in a destination folder
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { imageSize } from 'image-size';
 import { LabelingError, throwIfAborted } from '../errors';
+import { readImageSize } from '../ingest/image-size';
 import { annotationKindOf, itemKey, type ProjectDef } from '../model';
 import { completeLabels } from '../project/create';
 import type { ProjectStore } from '../store/project-store';
@@ -51,7 +50,7 @@ export async function planImport(store: ProjectStore, opts: ImportPlanOptions, r
   const strip = opts.stripPrefix ? { stripPrefix: opts.stripPrefix } : {};
   const sizeOf = (ref: string): ImageSize | undefined => {
     const found = resolveRef(ref, { itemIndex, ...strip });
-    return 'ref' in found && found.ref ? measureImage(path.join(root, found.ref.path)) : undefined;
+    return 'ref' in found && found.ref ? readImageSize(path.join(root, found.ref.path)) : undefined;
   };
   const parsed = await importLabels(opts.format, opts.source, {
     target: annotationKindOf(def.type),
@@ -111,13 +110,4 @@ export function runExport(
 ): Promise<ExportSummary> {
   const items = store.exportItems({ includePrelabels: options.includePrelabels === true, ...(signal ? { signal } : {}) });
   return exportLabels(format, items, store.def, outDir, options, signal, onProgress);
-}
-
-function measureImage(file: string): ImageSize | undefined {
-  try {
-    const s = imageSize(readFileSync(file));
-    return s.width && s.height ? { width: s.width, height: s.height } : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -7,11 +7,10 @@
  */
 import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { imageSize } from 'image-size';
-import { readFileSync } from 'node:fs';
+import { readImageSize } from '../ingest/image-size';
 import { throwIfAborted } from '../errors';
 import { invalid, readText, ResultBuilder, Shapes } from './import-common';
-import type { ImageSize, ImportOptions, ImportResult } from './types';
+import type { ImportOptions, ImportResult } from './types';
 
 export async function importYolo(dir: string, opts: ImportOptions): Promise<ImportResult> {
   const classesFile = join(dir, 'classes.txt');
@@ -33,7 +32,7 @@ export async function importYolo(dir: string, opts: ImportOptions): Promise<Impo
     const stem = (hasLabelsDir ? rel.slice(7) : rel).replace(/\.txt$/, '');
     const image = images.get(stem);
     const ref = image ?? stem;
-    const size = (await opts.sizeOf?.(ref)) ?? (image ? measure(join(dir, image)) : undefined);
+    const size = (await opts.sizeOf?.(ref)) ?? (image ? readImageSize(join(dir, image)) : undefined);
     const file = join(dir, rel);
     if (!size) {
       out.problem(rel, `the size of image ${ref} is unknown: skipped`);
@@ -71,13 +70,4 @@ async function listFiles(dir: string): Promise<string[]> {
     if (e.isFile()) out.push(relative(dir, join(e.parentPath, e.name)).split('\\').join('/'));
   }
   return out.sort();
-}
-
-function measure(file: string): ImageSize | undefined {
-  try {
-    const s = imageSize(readFileSync(file));
-    return s.width && s.height ? { width: s.width, height: s.height } : undefined;
-  } catch {
-    return undefined;
-  }
 }
