@@ -5,9 +5,11 @@ import { scanSources } from '../ingest/scan';
 import { listJournalFiles } from '../journal/files';
 import { readJournal, type JournalProblem } from '../journal/reader';
 import type { ProjectDef } from '../model';
-import { createEmptyIndex, finishBulkLoad } from './db';
+import type { Logger } from '../logger';
+import { cacheDir } from '../project/paths';
+import { createEmptyIndex, finishBulkLoad, openSnapshot } from './db';
 import { IndexDb } from './index-db';
-import { markOf, markStillValid, type FileMark } from './snapshot';
+import { indexDefHash, loadSnapshot, markOf, markStillValid, type FileMark } from './snapshot';
 import type { StoreProgress } from './types';
 
 export interface JournalState {
@@ -104,4 +106,27 @@ export function replayTails(idx: IndexDb, root: string, projectId: string, state
     throw e instanceof LabelingError ? e : new LabelingError('io', `journal replay failed (${(e as Error).message})`, {}, { cause: e });
   }
   return events;
+}
+
+/** Loads the snapshot and replays new journal tails; undefined when there is no usable snapshot. */
+export function openFromSnapshot(
+  SQL: SqlJsStatic,
+  root: string,
+  def: ProjectDef,
+  log: Logger,
+): ({ idx: IndexDb; replayed: number } & JournalState) | undefined {
+  const snap = loadSnapshot(cacheDir(root, def.id), indexDefHash(def));
+  if (!snap) return undefined;
+  const stale = staleJournals(root, def, Object.entries(snap.sidecar.files));
+  if (stale.length) {
+    log.info(`Rebuilding the index: journal rewritten or removed (${stale.join(', ')})`);
+    return undefined;
+  }
+  const db = openSnapshot(SQL, snap.bytes);
+  if (!db) return undefined;
+  const idx = new IndexDb(db, def.queueSeed, def.consensus);
+  const state: JournalState = { marks: new Map(Object.entries(snap.sidecar.files)), problems: snap.sidecar.problems };
+  const n = replayTails(idx, root, def.id, state);
+  log.info(`Opened ${def.id} from snapshot, replayed ${n} new journal events`);
+  return { idx, replayed: n, ...state };
 }

@@ -14,12 +14,12 @@ import type { Annotation, ExportItem, ProjectDef, ProjectStatus, Role } from '..
 import { completeLabels, type LabelInput } from '../project/create';
 import { loadProject, saveProjectDef } from '../project/load';
 import { cacheDir, journalDir, safeSegment } from '../project/paths';
-import { loadSqlJs, openSnapshot } from './db';
+import { loadSqlJs } from './db';
 import { SCHEMA_VERSION } from './schema';
 import { IndexDb } from './index-db';
-import { buildIndex, replayTails, staleJournals, type JournalState } from './loader';
+import { buildIndex, openFromSnapshot, replayTails, staleJournals, type JournalState } from './loader';
 import { refreshItems } from './refresh';
-import { indexDefHash, loadSnapshot, markOf, saveSnapshot, type Sidecar } from './snapshot';
+import { indexDefHash, markOf, saveSnapshot, type Sidecar } from './snapshot';
 import type { ItemView, Page, PageView, ProjectStats, RefreshResult, StoreProgress } from './types';
 import { checkAnnotation } from './validate';
 import { IndexViews } from './views';
@@ -70,7 +70,7 @@ export class ProjectStore {
     const def = await loadProject(opts.root, opts.id);
     const SQL = await loadSqlJs(opts.wasmPath);
     const myJournal = `.labeling/${def.id}/journal/${safeSegment(opts.labeler)}/${safeSegment(opts.device)}.jsonl`;
-    let loaded = ProjectStore.fromSnapshot(SQL, opts, def, log);
+    let loaded = openFromSnapshot(SQL, opts.root, def, log);
     let fresh = false;
     if (!loaded) {
       loaded = { ...(await buildIndex(SQL, opts.root, def, opts)), replayed: 0 };
@@ -93,26 +93,6 @@ export class ProjectStore {
       this.writerP.catch(() => (this.writerP = undefined));
     }
     return this.writerP;
-  }
-
-  private static fromSnapshot(SQL: SqlJsStatic, opts: OpenOptions, def: ProjectDef, log: Logger): ({ idx: IndexDb; replayed: number } & JournalState) | undefined {
-    const snap = loadSnapshot(cacheDir(opts.root, def.id), indexDefHash(def));
-    if (!snap) return undefined;
-    const stale = staleJournals(opts.root, def, Object.entries(snap.sidecar.files));
-    if (stale.length) {
-      log.info(`Rebuilding the index: journal rewritten or removed (${stale.join(', ')})`);
-      return undefined;
-    }
-    const db = openSnapshot(SQL, snap.bytes);
-    if (!db) return undefined;
-    const idx = new IndexDb(db, def.queueSeed, def.consensus);
-    const state: JournalState = {
-      marks: new Map(Object.entries(snap.sidecar.files)),
-      problems: snap.sidecar.problems,
-    };
-    const n = replayTails(idx, opts.root, def.id, state);
-    log.info(`Opened ${def.id} from snapshot, replayed ${n} new journal events`);
-    return { idx, replayed: n, ...state };
   }
 
   get def(): ProjectDef {
