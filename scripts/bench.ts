@@ -104,6 +104,21 @@ function rawLimits(root: string, id: string): void {
   fs.closeSync(fd);
   fs.rmSync(target);
   record('disk_write_raw', total, total / wsecs, 'MB/s');
+  // What a durable append costs at the OS level: a 200-byte write + fdatasync on a kept-open fd.
+  const line = Buffer.alloc(200, 120);
+  const afd = fs.openSync(target, 'a');
+  const times: number[] = [];
+  for (let i = 0; i < 2000; i++) {
+    const t0 = now();
+    fs.writeSync(afd, line);
+    fs.fdatasyncSync(afd);
+    times.push(now() - t0);
+  }
+  fs.closeSync(afd);
+  fs.rmSync(target);
+  times.sort((a, b) => a - b);
+  record('fsync_raw_p50', times.length, pct(times, 50), 'ms');
+  record('fsync_raw_p99', times.length, pct(times, 99), 'ms');
 }
 
 async function benchSize(n: number, withRaw: boolean): Promise<void> {
