@@ -8,7 +8,7 @@ import { writeDigitSheets, writeDigits, writeReviews } from './sample-data.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-export function makeWorkspace(dir, { reviews = 100, digits = 10, sheets = 12, projects = false } = {}) {
+export function makeWorkspace(dir, { reviews = 100, digits = 10, sheets = 12, projects = false, quiet = false } = {}) {
   mkdirSync(dir, { recursive: true });
   const data = path.join(dir, 'data');
   const counts = {
@@ -36,7 +36,7 @@ Open the **Data Labeling** view in the activity bar to see the projects in \`.la
     const init = (...args) => {
       const id = args[args.indexOf('--name') + 1];
       if (existsSync(path.join(dir, '.labeling', id))) return;
-      execFileSync(process.execPath, [cli, 'init', dir, ...args], { stdio: 'inherit' });
+      execFileSync(process.execPath, [cli, 'init', dir, ...args], { stdio: ['ignore', quiet ? 'ignore' : 'inherit', 'inherit'] });
     };
     init('--name', 'reviews', '--type', 'text-classification', '--data', 'data/reviews.csv', '--text-column', 'text', '--id-column', 'id', '--labels', 'positive,negative');
     init('--name', 'review-entities', '--type', 'text-ner', '--data', 'data/reviews.csv', '--text-column', 'text', '--id-column', 'id', '--labels', 'PRODUCT,PERSON,PLACE,ORG');

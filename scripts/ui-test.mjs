@@ -28,7 +28,7 @@ let failures = 0;
 for (const t of selected) {
   const runDir = makeRunDir();
   const workspace = path.join(runDir, 'workspace');
-  makeWorkspace(workspace, { reviews: 10, digits: 2, sheets: 3, ...(t.workspace ?? {}) });
+  makeWorkspace(workspace, { reviews: 10, digits: 2, sheets: 3, quiet: true, ...(t.workspace ?? {}) });
   const srv = await startCodeServer({ runDir, linkExtension: ROOT, settings: { 'workbench.colorTheme': t.theme ?? 'Default Dark Modern' } });
   let browser;
   let page;

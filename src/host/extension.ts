@@ -14,7 +14,7 @@ import { LabelerPanels } from './panels/labelerPanel';
 import { Identity } from './projects/identity';
 import { ProjectRegistry, type ProjectEntry } from './projects/registry';
 import { StoreManager } from './projects/stores';
-import { guarded } from './util/errors';
+import { guarded, requiringTrust } from './util/errors';
 import { createLogger } from './util/log';
 import { createItemViews } from './views/itemViews';
 import { ProjectsView } from './views/projectsView';
@@ -27,6 +27,20 @@ export interface ExtensionApi {
   readonly labelers: LabelerPanels;
   readonly identity: Identity;
 }
+
+/** Commands that write to the workspace: refused in an untrusted workspace (package.json: limited support). */
+const TRUSTED_ONLY = new Set<string>([
+  Commands.CreateProject,
+  Commands.RefreshProject,
+  Commands.PauseProject,
+  Commands.ResumeProject,
+  Commands.TogglePause,
+  Commands.AddLabels,
+  Commands.StartLabeling,
+  Commands.OpenItem,
+  Commands.ExportLabels,
+  Commands.ImportLabels,
+]);
 
 export async function activate(context: vscode.ExtensionContext): Promise<ExtensionApi> {
   const own = <T extends vscode.Disposable>(d: T): T => {
@@ -47,7 +61,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   const registered: string[] = [];
   const register = (id: string, fn: (...args: never[]) => unknown) => {
     registered.push(id);
-    own(vscode.commands.registerCommand(id, guarded(logger, id, fn as (...a: unknown[]) => unknown)));
+    const run = TRUSTED_ONLY.has(id) ? requiringTrust(fn as (...a: unknown[]) => unknown) : (fn as (...a: unknown[]) => unknown);
+    own(vscode.commands.registerCommand(id, guarded(logger, id, run)));
   };
 
   register(Commands.CreateProject, async (args?: CreateProjectArgs) => {

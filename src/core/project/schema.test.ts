@@ -2,7 +2,8 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LabelingError } from '../errors';
-import { parseProjectDef, projectJsonSchema } from './schema';
+import { projectJsonSchema } from './json-schema';
+import { parseProjectDef } from './schema';
 
 export function validProject(over: Record<string, unknown> = {}): Record<string, unknown> {
   return {

@@ -1,80 +1,77 @@
 /**
  * project.json: the zod schema (validation on load) and the JSON Schema contributed to VS Code
- * (`jsonValidation`, completion and errors while editing by hand) are one definition.
+ * (`jsonValidation`, completion and errors while editing by hand) are one definition: json-schema.ts
+ * derives the latter (zod/mini keeps the extension bundle small).
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
 import { LabelingError } from '../errors';
 import { PROJECT_TYPES, type ProjectDef } from '../model';
+
+// zod/mini ships no messages: load the English ones ("Unrecognized key: \"colour\"").
+z.config(en());
 
 export const PROJECT_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 const HOTKEY = /^[1-9a-z]$/;
 const COLOR = /^#[0-9a-fA-F]{6}$/;
 
-const labelClass = z
-  .object({
-    name: z.string().trim().min(1).max(100).describe('Label name, unique in the project; written to journals and exports.'),
-    color: z.string().regex(COLOR, 'a colour like #1f77b4').describe('Display colour, #rrggbb.'),
-    hotkey: z.string().regex(HOTKEY, 'one of 1-9 or a-z').optional().describe('Keyboard shortcut: one of 1-9, a-z.'),
-  })
-  .strict();
+const desc = (text: string) => z.describe(text);
+
+const labelClass = z.strictObject({
+  name: z.string().check(z.trim(), z.minLength(1), z.maxLength(100), desc('Label name, unique in the project; written to journals and exports.')),
+  color: z.string().check(z.regex(COLOR, 'a colour like #1f77b4'), desc('Display colour, #rrggbb.')),
+  hotkey: z.optional(z.string().check(z.regex(HOTKEY, 'one of 1-9 or a-z'), desc('Keyboard shortcut: one of 1-9, a-z.'))),
+});
 
 const dataSource = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('images'), glob: z.string().min(1).describe('Workspace-relative glob of image files.') }).strict(),
-  z.object({ kind: z.literal('text-files'), glob: z.string().min(1).describe('Workspace-relative glob of text files, one item per file.') }).strict(),
-  z
-    .object({
-      kind: z.literal('table'),
-      glob: z.string().min(1).describe('Workspace-relative glob of CSV, TSV, JSONL or JSON-array files, one item per row.'),
-      textColumn: z.string().min(1).describe('Column (or JSON key) holding the text to label.'),
-      idColumn: z.string().min(1).optional().describe('Column that keys each row; default: the 1-based row number.'),
-    })
-    .strict(),
+  z.strictObject({ kind: z.literal('images'), glob: z.string().check(z.minLength(1), desc('Workspace-relative glob of image files.')) }),
+  z.strictObject({ kind: z.literal('text-files'), glob: z.string().check(z.minLength(1), desc('Workspace-relative glob of text files, one item per file.')) }),
+  z.strictObject({
+    kind: z.literal('table'),
+    glob: z.string().check(z.minLength(1), desc('Workspace-relative glob of CSV, TSV, JSONL or JSON-array files, one item per row.')),
+    textColumn: z.string().check(z.minLength(1), desc('Column (or JSON key) holding the text to label.')),
+    idColumn: z.optional(z.string().check(z.minLength(1), desc('Column that keys each row; default: the 1-based row number.'))),
+  }),
 ]);
 
-export const projectSchema = z
-  .object({
-    $schema: z.string().optional(),
-    schemaVersion: z.literal(1),
-    id: z.string().regex(PROJECT_ID_PATTERN, 'lower-case letters, digits, - and _, starting with a letter or digit'),
-    name: z.string().trim().min(1).max(200),
-    type: z.enum(PROJECT_TYPES),
-    labels: z
-      .array(labelClass)
-      .min(1, 'a project needs at least one label')
-      .superRefine((labels, ctx) => {
-        const names = new Set<string>();
-        const keys = new Set<string>();
-        labels.forEach((l, i) => {
-          if (names.has(l.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate label name "${l.name}"` });
-          names.add(l.name);
-          if (l.hotkey) {
-            if (keys.has(l.hotkey)) ctx.addIssue({ code: 'custom', path: [i, 'hotkey'], message: `hotkey "${l.hotkey}" is used twice` });
-            keys.add(l.hotkey);
-          }
-        });
-      }),
-    dataSources: z.array(dataSource).min(1, 'a project needs at least one data source'),
-    consensus: z
-      .object({
-        minLabelers: z.number().int().min(1).max(10),
-        maxLabelers: z.number().int().min(1).max(10),
-      })
-      .strict()
-      .refine((c) => c.maxLabelers >= c.minLabelers, { message: 'maxLabelers must be >= minLabelers', path: ['maxLabelers'] }),
-    mlAssist: z
-      .object({
-        enabled: z.boolean(),
-        backendUrl: z.string().url().optional().describe('Label Studio ML backend URL (bring your own model).'),
-        confidenceThreshold: z.number().min(0).max(1).optional(),
-      })
-      .strict(),
-    status: z.enum(['running', 'paused']),
-    queueSeed: z.number().int().nonnegative(),
-    refreshMinutes: z.number().int().min(0).max(1440).optional(),
-    roles: z.record(z.string(), z.array(z.enum(['labeler', 'reviewer', 'manager']))).optional(),
-    createdAt: z.string().datetime({ offset: true }),
-  })
-  .strict();
+const int = (min: number, max: number) => z.number().check(z.int(), z.minimum(min), z.maximum(max));
+
+export const projectSchema = z.strictObject({
+  $schema: z.optional(z.string()),
+  schemaVersion: z.literal(1),
+  id: z.string().check(z.regex(PROJECT_ID_PATTERN, 'lower-case letters, digits, - and _, starting with a letter or digit')),
+  name: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
+  type: z.enum(PROJECT_TYPES),
+  labels: z.array(labelClass).check(
+    z.minLength(1, 'a project needs at least one label'),
+    z.superRefine((labels, ctx) => {
+      const names = new Set<string>();
+      const keys = new Set<string>();
+      labels.forEach((l, i) => {
+        if (names.has(l.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate label name "${l.name}"`, input: l.name });
+        names.add(l.name);
+        if (l.hotkey) {
+          if (keys.has(l.hotkey)) ctx.addIssue({ code: 'custom', path: [i, 'hotkey'], message: `hotkey "${l.hotkey}" is used twice`, input: l.hotkey });
+          keys.add(l.hotkey);
+        }
+      });
+    }),
+  ),
+  dataSources: z.array(dataSource).check(z.minLength(1, 'a project needs at least one data source')),
+  consensus: z.strictObject({ minLabelers: int(1, 10), maxLabelers: int(1, 10) }).check(
+    z.refine((c) => c.maxLabelers >= c.minLabelers, { message: 'maxLabelers must be >= minLabelers', path: ['maxLabelers'] }),
+  ),
+  mlAssist: z.strictObject({
+    enabled: z.boolean(),
+    backendUrl: z.optional(z.string().check(z.url(), desc('Label Studio ML backend URL (bring your own model).'))),
+    confidenceThreshold: z.optional(z.number().check(z.minimum(0), z.maximum(1))),
+  }),
+  status: z.enum(['running', 'paused']),
+  queueSeed: int(0, Number.MAX_SAFE_INTEGER),
+  refreshMinutes: z.optional(int(0, 1440)),
+  roles: z.optional(z.record(z.string(), z.array(z.enum(['labeler', 'reviewer', 'manager'])))),
+  createdAt: z.iso.datetime({ offset: true }),
+});
 
 /** Parses and validates project.json text; errors name the file, the field and what is wrong. */
 export function parseProjectDef(text: string, file: string): ProjectDef {
@@ -97,12 +94,4 @@ export function parseProjectDef(text: string, file: string): ProjectDef {
 
 export function formatPath(path: readonly PropertyKey[]): string {
   return path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)), '');
-}
-
-/** The JSON Schema that package.json contributes for `.labeling/*\/project.json`. */
-export function projectJsonSchema(): object {
-  return {
-    ...z.toJSONSchema(projectSchema, { io: 'input' }),
-    title: 'Data Labeling project',
-  };
 }

@@ -183,12 +183,20 @@ export class StoreManager extends Disposable implements ProgressSource, DetailsS
       if (src.kind !== 'images') w.onDidChange(on); // table and text contents are the items
       o.watchers.push(w);
     }
-    const jw = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, `.labeling/${entry.id}/journal/**/*.jsonl`));
+    // Every event under journal/, folders included: on Linux a file written right after its new folder
+    // (a teammate's first journal arriving by git pull) can be created before the folder is watched.
+    const jw = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, `.labeling/${entry.id}/journal/**`));
     const onJournal = () => debounce('sync', () => store.syncJournals());
     jw.onDidCreate(onJournal);
     jw.onDidChange(onJournal);
     jw.onDidDelete(onJournal);
     o.watchers.push(jw);
+    // Missed file events (network drives, editors that swap folders) are caught up when the window regains focus.
+    o.watchers.push(
+      vscode.window.onDidChangeWindowState((w) => {
+        if (w.focused) debounce('sync', () => store.syncJournals());
+      }),
+    );
     const minutes = store.def.refreshMinutes ?? 0;
     if (minutes > 0) o.interval = setInterval(() => debounce('refresh', () => store.refresh(o.abort.signal)), minutes * 60_000);
   }

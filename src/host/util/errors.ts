@@ -25,3 +25,16 @@ export function guarded<A extends unknown[], R>(logger: Logger, name: string, fn
     }
   };
 }
+
+/** Refuses a command in an untrusted workspace with a message that says how to enable it. */
+export function requiringTrust<A extends unknown[], R>(fn: (...args: A) => R) {
+  return (...args: A): R => {
+    if (!vscode.workspace.isTrusted) {
+      throw new LabelingError(
+        'forbidden',
+        'This workspace is not trusted: projects can be browsed, but creating, labeling, importing, exporting and refreshing need a trusted workspace (run "Workspaces: Manage Workspace Trust").',
+      );
+    }
+    return fn(...args);
+  };
+}
