@@ -3,6 +3,8 @@
  * add one line below (export and import are added this way).
  */
 import type { CliCommand } from '../io';
+import { exportCommand } from './export';
+import { importCommand } from './import';
 import { initCommand } from './init';
 import { statsCommand } from './stats';
 import { validateCommand } from './validate';
@@ -11,4 +13,6 @@ export const COMMANDS: readonly CliCommand[] = [
   initCommand,
   statsCommand,
   validateCommand,
+  exportCommand,
+  importCommand,
 ];

@@ -106,7 +106,7 @@ async function announce(root: string, outDir: string, s: ExportSummary): Promise
     s.skippedMissing ? `${s.skippedMissing.toLocaleString('en-US')} missing` : '',
     s.skippedNoSize ? `${s.skippedNoSize.toLocaleString('en-US')} without a known image size` : '',
   ].filter(Boolean);
-  const msg = `Exported ${s.items.toLocaleString('en-US')} items to ${shown}${s.files.length > 1 ? ` (+${s.files.length - 1} more)` : ''}.${left.length ? ` Left out: ${left.join(', ')}.` : ''}`;
+  const msg = `Exported ${s.items.toLocaleString('en-US')} item${s.items === 1 ? '' : 's'} to ${shown}${s.files.length > 1 ? ` (+${s.files.length - 1} more)` : ''}.${left.length ? ` Left out: ${left.join(', ')}.` : ''}`;
   const pick = await vscode.window.showInformationMessage(msg, 'Open', 'Reveal in Explorer');
   const uri = vscode.Uri.file(first);
   if (pick === 'Open') {

@@ -62,8 +62,11 @@ export class ProjectsView extends Disposable implements vscode.TreeDataProvider<
     const paused = def.status === 'paused';
     item.iconPath = new vscode.ThemeIcon(paused ? 'debug-pause' : TYPE_ICONS[def.type]);
     const p = this.progress?.progressOf(e);
-    const parts = [PROJECT_TYPE_TITLES[def.type].replace(/ \(.*\)$/, ''), paused ? 'paused' : 'running'];
-    if (p) parts.push(`${p.labeled.toLocaleString('en-US')} / ${p.total.toLocaleString('en-US')}`);
+    // Progress first: the description is cut at the view's edge.
+    const parts: string[] = [];
+    if (p) parts.push(`${p.labeled.toLocaleString('en-US')}/${p.total.toLocaleString('en-US')}`);
+    if (paused) parts.push('paused');
+    parts.push(PROJECT_TYPE_TITLES[def.type].replace(/ \(.*\)$/, ''));
     if (multiRoot) parts.push(e.folder.name);
     item.description = parts.join(' · ');
     const md = new vscode.MarkdownString(undefined, true);
