@@ -134,3 +134,39 @@ describe('projects and the store (inside the VS Code extension host)', function 
     assert.deepEqual(s.stats(), before);
   });
 });
+
+describe('labeling panel wiring (inside the VS Code extension host)', function () {
+  this.timeout(60000);
+  let api: ExtensionApi;
+  before(async () => {
+    api = await activateExtension();
+  });
+
+  it('opening an item from the Queue view opens the project panel on that item', async () => {
+    const entry = api.registry.find('store-reviews')!;
+    const s = await api.stores.get(entry);
+    const key = s.page('queue').items[3]!.key;
+    await vscode.commands.executeCommand('labeling.openItem', entry, key);
+    const panel = await eventually(() => api.labelers.all.find((p) => p.project.id === 'store-reviews'), 'the labeling panel');
+    assert.equal(panel.currentKey, key);
+    assert.equal(panel.panel.title, 'Label: Store Reviews');
+    assert.match(panel.panel.webview.html, /<lbl-labeler-app>/);
+    assert.match(panel.panel.webview.html, /default-src 'none'/);
+    await vscode.commands.executeCommand('labeling.openItem', entry, 'data/reviews.csv#no-such-row');
+    assert.equal(panel.currentKey, key, 'an unknown item leaves the panel where it was');
+    panel.panel.dispose();
+  });
+
+  it('Start Labeling on a paused project opens the panel; submitting is refused', async () => {
+    await vscode.commands.executeCommand('labeling.pauseProject', 'store-reviews');
+    await vscode.commands.executeCommand('labeling.startLabeling', 'store-reviews');
+    const panel = await eventually(() => api.labelers.all.find((p) => p.project.id === 'store-reviews'), 'the labeling panel');
+    const state = await eventually(() => panel.lastState?.project.status === 'paused' && panel.lastState, 'a paused snapshot');
+    assert.ok(state.item, 'a paused project still shows an item to look at');
+    assert.ok(state.progress.total > 0);
+    const s = await api.stores.get(api.registry.find('store-reviews')!);
+    await assert.rejects(s.skip('data/reviews.csv#amazon-3'), /paused/);
+    await vscode.commands.executeCommand('labeling.resumeProject', 'store-reviews');
+    panel.panel.dispose();
+  });
+});

@@ -53,6 +53,7 @@ export class DetailsApp extends LitElement {
         <vscode-button secondary @click=${() => this.act('editInstructions')}>Edit Instructions</vscode-button>
         <vscode-button secondary @click=${() => this.act('togglePause')}>${paused ? 'Resume' : 'Pause'}</vscode-button>
         <vscode-button secondary @click=${() => this.act('addLabels')}>Add Labels…</vscode-button>
+        <vscode-button secondary @click=${() => this.act('export')}>Export Labels…</vscode-button>
         <vscode-button secondary @click=${() => this.act('refresh')}>Refresh Data</vscode-button>
         <vscode-button secondary @click=${() => this.act('openDefinition')}>Open project.json</vscode-button>
       </div>

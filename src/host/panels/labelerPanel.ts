@@ -51,6 +51,7 @@ export class LabelerPanel extends Disposable {
   private historyIndex = -1;
   private history: string[] = [];
   private message: LabelerMessage | undefined;
+  private _lastState: LabelerState | undefined;
 
   constructor(
     extensionUri: vscode.Uri,
@@ -137,6 +138,11 @@ export class LabelerPanel extends Disposable {
     return this.entry;
   }
 
+  /** The last snapshot sent to the webview (tests and the review use it). */
+  get lastState(): LabelerState | undefined {
+    return this._lastState;
+  }
+
   /** The item on screen (tests and the review use it). */
   get currentKey(): string | undefined {
     return this.current;
@@ -178,8 +184,10 @@ export class LabelerPanel extends Disposable {
     try {
       return store.nextItem();
     } catch (e) {
-      if (e instanceof LabelingError && e.reason === 'paused') return undefined;
-      throw e;
+      if (!(e instanceof LabelingError && e.reason === 'paused')) throw e;
+      // Paused: the labeler can still look at the queue's first item; the webview disables Submit.
+      const first = store.page('queue', undefined, 1).items[0];
+      return first ? store.getItem(first.key) : undefined;
     }
   }
 
@@ -204,6 +212,7 @@ export class LabelerPanel extends Disposable {
       if (item) state.item = this.toLabelerItem(item);
       if (this.message) state.message = this.message;
       this.panel.title = `Label: ${def.name}`;
+      this._lastState = state;
       await this.ipc.notify(LabelerStateNotification, state);
     } catch (e) {
       this.logger.error(`labeler ${this.entry.id}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
