@@ -11,7 +11,7 @@ async function labelFirstDigit(wb) {
   const app = wb.webview().locator('lbl-labeler-app');
   await app.locator('lbl-class-editor img').waitFor({ timeout: 30000 });
   await app.locator('lbl-class-editor').click();
-  await wb.page.keyboard.press('4'); // label "3"
+  await wb.page.keyboard.press('4'); // label "4"
   await wb.page.keyboard.press('Enter');
   await app.locator('.progress', { hasText: '1 by you' }).waitFor();
   return app;
@@ -32,7 +32,7 @@ export const tests = [
       await wb.screenshot('20-export-notification');
       const csv = readFileSync(path.join(workspace, 'labels/digits/labels.csv'), 'utf8').trim().split('\n');
       assert.equal(csv.length, 2, 'a header and one row');
-      assert.match(csv[1], /^data\/digits\/\d-\d{3}\.png,3,/);
+      assert.match(csv[1], /^data\/digits\/\d-\d{3}\.png,4,/);
       await wb.page.locator('.notification-toast').getByRole('button', { name: 'Open' }).click();
       await wb.page.locator('.tabs-container .tab', { hasText: 'labels.csv' }).waitFor();
       await wb.screenshot('21-exported-csv');

@@ -97,10 +97,10 @@ export const tests = [
       await editor.locator('img').waitFor();
       await wb.screenshot('12-image-classification');
       await editor.click();
-      await wb.page.keyboard.press('7'); // hotkey 7 is label "6" (hotkeys 1-9 then a for labels 0-9)
+      await wb.page.keyboard.press('7'); // labels named like hotkeys get them: 7 is label "7" ("0" gets "a")
       await wb.page.keyboard.press('Enter');
       const [e] = await waitForSubmits(workspace, 'digits', 1);
-      assert.deepEqual(e.ann, { kind: 'classes', labels: ['6'] });
+      assert.deepEqual(e.ann, { kind: 'classes', labels: ['7'] });
       assert.match(e.item, /^data\/digits\/\d-\d{3}\.png$/);
     },
   },
@@ -113,7 +113,7 @@ export const tests = [
       await editor.waitFor();
       await wb.page.waitForTimeout(500); // image load + fit
       await editor.click({ position: { x: 5, y: 5 } });
-      await wb.page.keyboard.press('3'); // active label "2"
+      await wb.page.keyboard.press('3'); // active label "3"
       // Esc while drawing: start a drag, press Escape, release: nothing is created
       const box = await editor.boundingBox();
       await wb.page.mouse.move(box.x + box.width * 0.45, box.y + box.height * 0.45);
@@ -128,7 +128,7 @@ export const tests = [
       assert.equal(e.ann.kind, 'boxes');
       assert.equal(e.ann.boxes.length, 1, 'Esc while drawing left no box');
       const b = e.ann.boxes[0];
-      assert.equal(b.label, '2');
+      assert.equal(b.label, '3');
       assert.ok(b.w > 20 && b.h > 20, `box in image pixels: ${JSON.stringify(b)}`);
       assert.ok(b.x >= 0 && b.y >= 0 && b.x + b.w <= 256 && b.y + b.h <= 192, 'inside the 256x192 image');
     },
@@ -142,7 +142,7 @@ export const tests = [
       await editor.waitFor();
       await wb.page.waitForTimeout(500);
       await editor.click({ position: { x: 5, y: 5 } });
-      await wb.page.keyboard.press('5'); // active label "4"
+      await wb.page.keyboard.press('5'); // active label "5"
       const box = await editor.boundingBox();
       for (const [fx, fy] of [[0.42, 0.4], [0.58, 0.4], [0.58, 0.62], [0.42, 0.62]]) {
         await wb.page.mouse.click(box.x + box.width * fx, box.y + box.height * fy);
@@ -153,7 +153,7 @@ export const tests = [
       const [e] = await waitForSubmits(workspace, 'digit-shapes', 1);
       assert.equal(e.ann.kind, 'polygons');
       assert.equal(e.ann.polygons.length, 1);
-      assert.equal(e.ann.polygons[0].label, '4');
+      assert.equal(e.ann.polygons[0].label, '5');
       assert.equal(e.ann.polygons[0].rings[0].length, 8, 'four vertices');
     },
   },

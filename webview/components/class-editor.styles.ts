@@ -34,13 +34,21 @@ export const classEditorStyles = [
       display: grid;
       place-items: center;
     }
-    .stage.fit img {
-      max-width: 100%;
-      max-height: 100%;
-      object-fit: contain;
-    }
+    /* Fit scales both ways: a 28x28 digit fills the stage like a photo does. */
     .stage.fit {
       overflow: hidden;
+      position: relative;
+    }
+    .stage.fit img {
+      position: absolute;
+      inset: 8px;
+      width: calc(100% - 16px);
+      height: calc(100% - 16px);
+      object-fit: contain;
+    }
+    /* Small images are enlarged with visible pixels rather than blurred. */
+    .stage.small img {
+      image-rendering: pixelated;
     }
     .stage.actual {
       place-items: start;

@@ -23,6 +23,7 @@ export class LblClassEditor extends LitElement implements LabelEditor {
     multi: { type: Boolean },
     suggested: { type: Boolean },
     zoom: { state: true },
+    small: { state: true },
   };
   declare text: string | undefined;
   declare imageUri: string | undefined;
@@ -32,6 +33,8 @@ export class LblClassEditor extends LitElement implements LabelEditor {
   declare multi: boolean;
   declare suggested: boolean;
   declare zoom: 'fit' | 'actual';
+  /** True for images under 256x256 px, drawn with visible pixels when enlarged. */
+  declare small: boolean;
   private colors = new Map<string, string>();
 
   constructor() {
@@ -41,6 +44,7 @@ export class LblClassEditor extends LitElement implements LabelEditor {
     this.multi = false;
     this.suggested = false;
     this.zoom = 'fit';
+    this.small = false;
   }
 
   applyLabel(label: string): boolean {
@@ -83,10 +87,15 @@ export class LblClassEditor extends LitElement implements LabelEditor {
           : nothing}
       </div>
       ${this.imageUri
-        ? html`<div class="stage ${this.zoom}"><img src=${this.imageUri} alt="Item image" @error=${this.onImageError} /></div>`
+        ? html`<div class="stage ${this.zoom} ${this.small ? 'small' : ''}"><img src=${this.imageUri} alt="Item image" @load=${this.onImageLoad} @error=${this.onImageError} /></div>`
         : html`<pre class="text" tabindex="0" aria-label="Item text">${this.text ?? ''}</pre>`}
     `;
   }
+
+  private onImageLoad = (e: Event): void => {
+    const img = e.target as HTMLImageElement;
+    this.small = img.naturalWidth * img.naturalHeight < 256 * 256;
+  };
 
   private onImageError(): void {
     this.dispatchEvent(noticeEvent('error', `The image could not be loaded: ${this.imageUri}`));

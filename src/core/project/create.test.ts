@@ -63,3 +63,12 @@ describe('createProject / listProjects / loadProject', () => {
     await assert.rejects(loadProject(tempWorkspace(), 'nope'), (e: unknown) => e instanceof LabelingError && e.reason === 'not-found');
   });
 });
+
+describe('completeLabels hotkeys', () => {
+  it('gives a label named like a hotkey that hotkey, the others the free ones in order', () => {
+    const labels = completeLabels(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+    assert.deepEqual(labels.map((l) => `${l.name}:${l.hotkey}`), ['0:a', '1:1', '2:2', '3:3', '4:4', '5:5', '6:6', '7:7', '8:8', '9:9']);
+    const mixed = completeLabels(['cat', 'b', 'dog'], [{ name: 'x', color: '#000000', hotkey: '1' }]);
+    assert.deepEqual(mixed.map((l) => l.hotkey), ['2', 'b', '3']);
+  });
+});

@@ -43,6 +43,15 @@ export function completeLabels(input: LabelInput[], existing: LabelClass[] = [])
   const usedColors = new Set(existing.map((l) => l.color.toLowerCase()));
   const usedKeys = new Set(existing.flatMap((l) => (l.hotkey ? [l.hotkey] : [])));
   for (const l of input) if (typeof l !== 'string' && l.hotkey) usedKeys.add(l.hotkey);
+  // A label named like a free hotkey gets that hotkey ("1" -> 1, "b" -> b): digits 1-9 label as you read them.
+  const named = new Map<LabelInput, string>();
+  for (const l of input) {
+    const name = (typeof l === 'string' ? l : l.name).trim().toLowerCase();
+    if ((typeof l === 'string' || !l.hotkey) && name.length === 1 && HOTKEYS.includes(name) && !usedKeys.has(name)) {
+      named.set(l, name);
+      usedKeys.add(name);
+    }
+  }
   let colorIndex = existing.length;
   const out: LabelClass[] = [];
   for (const l of input) {
@@ -54,7 +63,7 @@ export function completeLabels(input: LabelInput[], existing: LabelClass[] = [])
     }
     usedColors.add(color.toLowerCase());
     colorIndex++;
-    let hotkey = given.hotkey;
+    let hotkey = given.hotkey ?? named.get(l);
     if (!hotkey) {
       hotkey = HOTKEYS.find((k) => !usedKeys.has(k));
       if (hotkey) usedKeys.add(hotkey);
