@@ -58,6 +58,12 @@ describe('project.json schema', () => {
     assert.equal(errorOf(() => parseProjectDef(JSON.stringify(dupKey), 'p')).where.field, 'labels[1].hotkey');
   });
 
+  it('says which field is missing', () => {
+    const { name: _n, ...noName } = validProject();
+    const e = errorOf(() => parseProjectDef(JSON.stringify(noName), 'p.json'));
+    assert.equal(e.message, 'p.json: name: is missing (expected string)');
+  });
+
   it('reports invalid JSON with the file name', () => {
     const e = errorOf(() => parseProjectDef('{"id": ', 'x/project.json'));
     assert.match(e.message, /^x\/project\.json: not valid JSON/);

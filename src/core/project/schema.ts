@@ -86,10 +86,21 @@ export function parseProjectDef(text: string, file: string): ProjectDef {
     const issue = r.error.issues[0]!;
     const field = issue.path.length ? formatPath(issue.path) : undefined;
     const more = r.error.issues.length > 1 ? ` (and ${r.error.issues.length - 1} more problem(s))` : '';
-    throw new LabelingError('invalid-project', `${issue.message}${more}`, { file, field });
+    const missing = issue.code === 'invalid_type' && valueAt(raw, issue.path) === undefined;
+    const message = missing ? `is missing (expected ${issue.expected})` : issue.message;
+    throw new LabelingError('invalid-project', `${message}${more}`, { file, field });
   }
   const { $schema: _ignored, ...def } = r.data;
   return def as ProjectDef;
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let v = root;
+  for (const k of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[k];
+  }
+  return v;
 }
 
 export function formatPath(path: readonly PropertyKey[]): string {
