@@ -161,7 +161,7 @@ describe('labeling panel wiring (inside the VS Code extension host)', function (
     await vscode.commands.executeCommand('labeling.pauseProject', 'store-reviews');
     await vscode.commands.executeCommand('labeling.startLabeling', 'store-reviews');
     const panel = await eventually(() => api.labelers.all.find((p) => p.project.id === 'store-reviews'), 'the labeling panel');
-    const state = await eventually(() => panel.lastState?.project.status === 'paused' && panel.lastState, 'a paused snapshot');
+    const state = await eventually(() => (panel.lastState?.project.status === 'paused' ? panel.lastState : undefined), 'a paused snapshot');
     assert.ok(state.item, 'a paused project still shows an item to look at');
     assert.ok(state.progress.total > 0);
     const s = await api.stores.get(api.registry.find('store-reviews')!);
