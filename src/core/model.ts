@@ -167,6 +167,17 @@ export type ItemState =
   | 'skipped'
   | 'missing'; // its file disappeared; labels kept, out of the queue
 
+/** How many items of a project are in each state (dashboard, details, views). */
+export interface ItemCounts {
+  items: number;
+  labeled: number;
+  skipped: number;
+  needsReview: number;
+  incomplete: number;
+  unlabeled: number;
+  missing: number;
+}
+
 export interface ItemRef {
   /** Workspace-relative path, '/'-separated. */
   path: string;

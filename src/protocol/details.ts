@@ -1,16 +1,8 @@
 /** Protocol of the Project Details panel. */
-import type { ProjectDef } from '../core/model';
+import type { ItemCounts, ProjectDef } from '../core/model';
 import { command, notification } from './ipc';
 
-export interface DetailsCounts {
-  items: number;
-  labeled: number;
-  skipped: number;
-  needsReview: number;
-  incomplete: number;
-  unlabeled: number;
-  missing: number;
-}
+export type DetailsCounts = ItemCounts;
 
 export interface DetailsState {
   def: ProjectDef;

@@ -6,7 +6,7 @@ import { Commands, WebviewTypes } from '../constants';
 import type { ProjectEntry, ProjectRegistry } from '../projects/registry';
 import { Disposable } from '../util/lifecycle';
 import { IpcHost } from './ipcHost';
-import { webviewHtml, webviewOptions } from './webviewHtml';
+import { createAppPanel } from './webviewHtml';
 
 /** Where the details panel gets live counts and journal problems (the project store, when open). */
 export interface DetailsSource {
@@ -73,9 +73,7 @@ export class DetailsPanel extends Disposable {
   ) {
     super();
     const title = `Project: ${entry.def?.name ?? entry.id}`;
-    this.panel = this._register(vscode.window.createWebviewPanel(WebviewTypes.Details, title, vscode.ViewColumn.Active, webviewOptions(extensionUri)));
-    this.panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'labeling.svg');
-    this.panel.webview.html = webviewHtml(this.panel.webview, extensionUri, 'details', 'lbl-details-app', title);
+    this.panel = this._register(createAppPanel(extensionUri, { viewType: WebviewTypes.Details, title, app: 'details', tag: 'lbl-details-app' }));
     this.ipc = this._register(new IpcHost(this.panel.webview, logger, 'details'));
     this.ipc.onCommand(ReadyCommand, () => {
       this.ready = true;

@@ -24,7 +24,7 @@ import type { ProjectEntry } from '../projects/registry';
 import type { StoreManager } from '../projects/stores';
 import { Disposable } from '../util/lifecycle';
 import { IpcHost } from './ipcHost';
-import { webviewHtml, webviewOptions } from './webviewHtml';
+import { createAppPanel } from './webviewHtml';
 
 const HISTORY = 200;
 
@@ -62,13 +62,8 @@ export class LabelerPanel extends Disposable {
     super();
     const def = entry.def!;
     const title = `Label: ${def.name}`;
-    this.panel = this._register(
-      vscode.window.createWebviewPanel(WebviewTypes.Labeler, title, vscode.ViewColumn.Active, {
-        ...webviewOptions(extensionUri, dataRoots(entry.folder.uri, def.dataSources.map((d) => d.glob))),
-      }),
-    );
-    this.panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'labeling.svg');
-    this.panel.webview.html = webviewHtml(this.panel.webview, extensionUri, 'labeler', 'lbl-labeler-app', title);
+    const roots = dataRoots(entry.folder.uri, def.dataSources.map((d) => d.glob));
+    this.panel = this._register(createAppPanel(extensionUri, { viewType: WebviewTypes.Labeler, title, app: 'labeler', tag: 'lbl-labeler-app', dataRoots: roots }));
     this.ipc = this._register(new IpcHost(this.panel.webview, logger, 'labeler'));
     this.ipc.onCommand(ReadyCommand, () => {
       this.ready = true;

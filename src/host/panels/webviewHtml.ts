@@ -44,3 +44,14 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, a
 function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
+
+/** A webview panel showing one built app (`dist/webview/<app>.js`, root element `<tag>`). */
+export function createAppPanel(
+  extensionUri: vscode.Uri,
+  opts: { viewType: string; title: string; app: string; tag: string; dataRoots?: vscode.Uri[] },
+): vscode.WebviewPanel {
+  const panel = vscode.window.createWebviewPanel(opts.viewType, opts.title, vscode.ViewColumn.Active, webviewOptions(extensionUri, opts.dataRoots));
+  panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'labeling.svg');
+  panel.webview.html = webviewHtml(panel.webview, extensionUri, opts.app, opts.tag, opts.title);
+  return panel;
+}
