@@ -5,6 +5,7 @@ import type { ImportSummary } from '../../core/formats/map-import';
 import { formatsFor, type ImportFormat } from '../../core/formats/types';
 import { applyImport, planImport, type ImportPlan, type ImportPlanOptions } from '../../core/formats/workflow';
 import type { ProjectStore } from '../../core/store/project-store';
+import { tableColumns } from '../projects/columns';
 import type { ProjectRegistry } from '../projects/registry';
 import type { StoreManager } from '../projects/stores';
 import { withCancellableProgress } from './lifecycleCommands';
@@ -82,6 +83,23 @@ export async function importLabelsCommand(registry: ProjectRegistry, stores: Sto
   });
   if (!chosen?.[0]) return undefined;
   const opts: ImportPlanOptions = { format: fmt.format, source: chosen[0].fsPath, createLabels: false };
+  if (fmt.format === 'csv') {
+    // Which column names the item, which holds the label (our own CSV export uses `item` and `label`).
+    const columns = await tableColumns(opts.source);
+    const pickColumn = async (placeHolder: string, preferred: string, exclude?: string) =>
+      (
+        await vscode.window.showQuickPick(
+          columns.filter((c) => c !== exclude).map((c) => ({ label: c, picked: c === preferred })).sort((a, b) => Number(b.picked) - Number(a.picked)),
+          { title: `Import Labels: ${def.name} (1/4) – columns`, placeHolder, ignoreFocusOut: true },
+        )
+      )?.label;
+    const itemColumn = await pickColumn('Column that names the item (path, file name, URL, text or row id)', 'item');
+    if (!itemColumn) return undefined;
+    const labelColumn = await pickColumn('Column that holds the label(s)', 'label', itemColumn);
+    if (!labelColumn) return undefined;
+    opts.itemColumn = itemColumn;
+    opts.labelColumn = labelColumn;
+  }
   let p = await plan(opts);
 
   // Data mapping 1: how references map to workspace files.
