@@ -4,11 +4,12 @@
  */
 import type { Database, SqlValue, Statement } from 'sql.js';
 import type { ScannedItem } from '../ingest/scan';
-import { headerOfOrderKey, orderKey, type JournalEvent, type SubmitPayload } from '../journal/events';
+import { headerOfOrderKey, orderKey, type JournalEvent } from '../journal/events';
+import { evRecords } from './ev-rows';
 import { queueOrder } from '../queue/order';
 import { getMeta, setMeta } from './db';
 import { RECOUNT } from './schema';
-import { computeItem, type Barriers, type Consensus, type EvRow } from './item-state';
+import { computeItem, type Barriers, type Consensus, type EvRow, type ItemComputation } from './item-state';
 
 const EV_COLUMNS = 'ord, type, ann, pre, conf, src, base, target';
 
@@ -24,6 +25,15 @@ function evRowOf(v: SqlValue[], offset: number): EvRow {
     pre: v[offset + 3] as number, conf: v[offset + 4] as number | null, src: v[offset + 5] as string | null,
     base: v[offset + 6] as number | null, target: v[offset + 7] as string | null,
   };
+}
+
+/** The derived columns (state, open, version, assignee, agreement, final, final_by, final_labels) of a computation. */
+export function stateValues(c: ItemComputation): SqlValue[] {
+  return [
+    c.state, c.open ? 1 : 0, c.version, c.assignee ?? null, c.agreement ?? null,
+    c.final ? JSON.stringify(c.final) : null, c.finalBy ? JSON.stringify(c.finalBy) : null,
+    c.finalLabels.length ? JSON.stringify(c.finalLabels) : null,
+  ];
 }
 
 export class IndexDb {
@@ -79,35 +89,15 @@ export class IndexDb {
     this.consensus = c;
   }
 
-  /** During a bulk build: key -> id of every item, so replay needs no lookup query. */
-  private keyIds?: Map<string, number>;
-  private nextId = 0;
-
-  /** Starts a bulk build on an empty index: ids are assigned here and remembered by key. */
-  beginBulk(): void {
-    this.keyIds = new Map();
-    this.nextId = Number(this.one('SELECT COALESCE(MAX(id), 0) FROM items', []));
-  }
-
-  endBulk(): void {
-    this.keyIds = undefined;
-  }
-
   insertItem(it: ScannedItem, missing = false): number {
-    const id = this.keyIds ? ++this.nextId : null;
-    this.run('INSERT INTO items (id, key, path, row, src, text, qorder, missing, state, open) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)', [
-      id, it.key, it.path, it.row ?? null, it.source, it.text ?? null, queueOrder(this.seed, it.key),
+    this.run('INSERT INTO items (key, path, row, src, text, qorder, missing, state, open) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)', [
+      it.key, it.path, it.row ?? null, it.source, it.text ?? null, queueOrder(this.seed, it.key),
       missing ? 1 : 0, missing ? 'missing' : 'unlabeled', missing ? 0 : 1,
     ]);
-    if (id !== null) {
-      this.keyIds!.set(it.key, id);
-      return id;
-    }
     return Number(this.one('SELECT last_insert_rowid()', []));
   }
 
   itemId(key: string): number | undefined {
-    if (this.keyIds) return this.keyIds.get(key);
     const v = this.one('SELECT id FROM items WHERE key = ?', [key]);
     return v === undefined ? undefined : Number(v);
   }
@@ -120,77 +110,35 @@ export class IndexDb {
     return this.insertItem({ key, path: hash < 0 ? key : key.slice(0, hash), row: hash < 0 ? undefined : key.slice(hash + 1), source: -1 }, true);
   }
 
-  private insertEv(item: number, ord: string, e: JournalEvent, extra: Partial<Record<'ann' | 'pre' | 'conf' | 'src' | 'base' | 'target', SqlValue>>): void {
-    this.run(INSERT_EV, [
-      item, ord, e.type === 'import' ? 'submit' : e.type,
-      extra.ann ?? null, extra.pre ?? 0, extra.conf ?? null, extra.src ?? null, extra.base ?? null, extra.target ?? null,
-    ]);
-  }
-
-  private insertSubmit(item: number, ord: string, e: JournalEvent, s: SubmitPayload): void {
-    this.insertEv(item, ord, e, { ann: JSON.stringify(s.ann), pre: s.pre ? 1 : 0, conf: s.conf ?? null, src: s.src ?? null });
-  }
-
   /**
    * Records one journal event. Returns the ids of items whose state must be recomputed, or 'all'
    * when a label-set change moved a project-wide barrier.
    */
   applyEvent(e: JournalEvent): number[] | 'all' {
     const ord = orderKey(e);
-    switch (e.type) {
-      case 'submit': {
-        const id = this.itemFor(e.item);
-        this.insertSubmit(id, ord, e, e);
-        return [id];
-      }
-      case 'import': {
-        const ids: number[] = [];
-        e.submits.forEach((s, i) => {
-          const id = this.itemFor(s.item);
-          this.insertSubmit(id, `${ord}\u0001${i.toString(36).padStart(5, '0')}`, e, s);
-          ids.push(id);
-        });
-        return ids;
-      }
-      case 'skip':
-      case 'unskip': {
-        const id = this.itemFor(e.item);
-        this.insertEv(id, ord, e, {});
-        return [id];
-      }
-      case 'accept-skip':
-      case 'reject':
-      case 'approve': {
-        const id = this.itemFor(e.item);
-        this.insertEv(id, ord, e, { base: e.base });
-        return [id];
-      }
-      case 'decide': {
-        const id = this.itemFor(e.item);
-        this.insertEv(id, ord, e, { ann: JSON.stringify(e.ann), base: e.base });
-        return [id];
-      }
-      case 'assign': {
-        const id = this.itemFor(e.item);
-        this.insertEv(id, ord, e, { target: e.to ?? '' });
-        return [id];
-      }
-      case 'labels': {
-        if (e.mode === 'remove-all' && ord > this.barriers.removeAll) {
-          this.barriers.removeAll = ord;
-          setMeta(this.db, 'barrier_remove_all', ord);
-          return 'all';
-        }
-        if (e.mode === 'keep-as-prelabels' && ord > this.barriers.keep) {
-          this.barriers.keep = ord;
-          setMeta(this.db, 'barrier_keep', ord);
-          return 'all';
-        }
-        return [];
-      }
-      case 'status':
-        return [];
+    if (e.type === 'labels') return this.moveBarrier(e, ord) ? 'all' : [];
+    const ids: number[] = [];
+    evRecords(e, ord, (key, o, v) => {
+      const id = this.itemFor(key);
+      this.run(INSERT_EV, [id, o, v.type, v.ann, v.pre, v.conf, v.src, v.base, v.target]);
+      ids.push(id);
+    });
+    return ids;
+  }
+
+  /** Applies a label-set change to the project-wide barriers; true when one moved. */
+  moveBarrier(e: Extract<JournalEvent, { type: 'labels' }>, ord: string): boolean {
+    if (e.mode === 'remove-all' && ord > this.barriers.removeAll) {
+      this.barriers.removeAll = ord;
+      setMeta(this.db, 'barrier_remove_all', ord);
+      return true;
     }
+    if (e.mode === 'keep-as-prelabels' && ord > this.barriers.keep) {
+      this.barriers.keep = ord;
+      setMeta(this.db, 'barrier_keep', ord);
+      return true;
+    }
+    return false;
   }
 
   /** An item's events in total order. */
@@ -207,7 +155,7 @@ export class IndexDb {
   recomputeItem(id: number): void {
     const old = this.all<{ missing: number; final_labels: string | null }>('SELECT missing, final_labels FROM items WHERE id = ?', [id])[0];
     if (!old) return;
-    const c = computeItem(this.evRows(id), this.barriers, this.consensus, old.missing === 1);
+    const c = computeItem(this.evRows(id), this.barriers, this.consensus, old.missing === 1, false);
     const oldLabels = old.final_labels ? (JSON.parse(old.final_labels) as string[]) : [];
     for (const l of oldLabels) if (!c.finalLabels.includes(l)) this.run('UPDATE cnt_label SET n = n - 1 WHERE label = ?', [l]);
     for (const l of c.finalLabels) if (!oldLabels.includes(l)) this.bumpLabel(l, 1);
@@ -216,18 +164,14 @@ export class IndexDb {
     for (const d of c.done) this.run('INSERT INTO done VALUES (?, ?, ?, ?)', [d.labeler, id, d.kind, d.t]);
   }
 
-  private bumpLabel(label: string, n: number): void {
+  bumpLabel(label: string, n: number): void {
     this.run('INSERT INTO cnt_label VALUES (?, ?) ON CONFLICT(label) DO UPDATE SET n = n + excluded.n', [label, n]);
   }
 
-  private writeItem(id: number, c: ReturnType<typeof computeItem>): void {
+  private writeItem(id: number, c: ItemComputation): void {
     this.run(
       'UPDATE items SET state = ?, open = ?, version = ?, assignee = ?, agreement = ?, final = ?, final_by = ?, final_labels = ? WHERE id = ?',
-      [
-        c.state, c.open ? 1 : 0, c.version, c.assignee ?? null, c.agreement ?? null,
-        c.final ? JSON.stringify(c.final) : null, c.finalBy ? JSON.stringify(c.finalBy) : null,
-        c.finalLabels.length ? JSON.stringify(c.finalLabels) : null, id,
-      ],
+      [...stateValues(c), id],
     );
   }
 
@@ -247,7 +191,7 @@ export class IndexDb {
     let n = 0;
     const flush = (): void => {
       if (current < 0) return;
-      const c = computeItem(group, this.barriers, this.consensus, missing.has(current));
+      const c = computeItem(group, this.barriers, this.consensus, missing.has(current), false);
       for (const l of c.finalLabels) labelCounts.set(l, (labelCounts.get(l) ?? 0) + 1);
       this.writeItem(current, c);
       for (const d of c.done) this.run('INSERT INTO done VALUES (?, ?, ?, ?)', [d.labeler, current, d.kind, d.t]);

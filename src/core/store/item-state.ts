@@ -66,8 +66,12 @@ function labelerAnn(r: EvRow, prelabel: boolean): LabelerAnnotation & { ord: str
   return out;
 }
 
-/** `rows` must be this item's events sorted by ord. */
-export function computeItem(rows: readonly EvRow[], b: Barriers, c: Consensus, missing: boolean): ItemComputation {
+/**
+ * `rows` must be this item's events sorted by ord. With `detail` false the per-labeler
+ * `annotations`, `prelabels` and `review` are left out (the bulk build stores none of them) and only
+ * the annotations consensus needs are parsed.
+ */
+export function computeItem(rows: readonly EvRow[], b: Barriers, c: Consensus, missing: boolean, detail = true): ItemComputation {
   let lastReject = '';
   let lastUnskip = '';
   let labelReview: EvRow | undefined;
@@ -124,8 +128,8 @@ export function computeItem(rows: readonly EvRow[], b: Barriers, c: Consensus, m
     version: rows.length,
     finalLabels: [],
     done,
-    annotations: subs.map((r) => labelerAnn(r, false)),
-    prelabels: [...pre.values()].sort((x, y) => (x.ord < y.ord ? -1 : 1)).map((r) => labelerAnn(r, true)),
+    annotations: detail ? subs.map((r) => labelerAnn(r, false)) : [],
+    prelabels: detail ? [...pre.values()].sort((x, y) => (x.ord < y.ord ? -1 : 1)).map((r) => labelerAnn(r, true)) : [],
   };
   if (assignee) out.assignee = assignee;
   const settle = (state: ItemState, open: boolean): ItemComputation => {
@@ -135,30 +139,36 @@ export function computeItem(rows: readonly EvRow[], b: Barriers, c: Consensus, m
     return out;
   };
   const n = subs.length;
-  const raw = new Map(out.annotations.map((a, i) => [a, subs[i]!.ann]));
-  const cons = n ? consensusOf(out.annotations, (a) => a.annotation, (a) => raw.get(a) ?? null) : undefined;
+  // Consensus over the submit rows; each annotation parsed at most once, and only when compared.
+  const parsed = new Map<EvRow, Annotation>(detail ? subs.map((r, i) => [r, out.annotations[i]!.annotation]) : []);
+  const parse = (r: EvRow): Annotation => {
+    let a = parsed.get(r);
+    if (!a) parsed.set(r, (a = annOf(r)));
+    return a;
+  };
+  const cons = n ? consensusOf(subs, parse, (r) => r.ann) : undefined;
   if (cons && n >= 2) out.agreement = cons.agreement;
   const reviewValid = labelReview && labelReview.ord > max(b.removeAll, b.keep);
   if (reviewValid && labelReview!.type === 'decide') {
     out.final = annOf(labelReview!);
     out.finalBy = [labelReview!.by];
-    out.review = { kind: 'decide', by: labelReview!.by, at: labelReview!.at };
+    if (detail) out.review = { kind: 'decide', by: labelReview!.by, at: labelReview!.at };
     return settle('labeled', false);
   }
   if (reviewValid && labelReview!.type === 'approve' && cons) {
-    out.final = cons.top[0]!.annotation;
+    out.final = parse(cons.top[0]!);
     out.finalBy = [labelReview!.by];
-    out.review = { kind: 'approve', by: labelReview!.by, at: labelReview!.at };
+    if (detail) out.review = { kind: 'approve', by: labelReview!.by, at: labelReview!.at };
     return settle('labeled', false);
   }
   if (skipReview?.type === 'accept-skip' && !cons) {
-    out.review = { kind: 'accept-skip', by: skipReview.by, at: skipReview.at };
+    if (detail) out.review = { kind: 'accept-skip', by: skipReview.by, at: skipReview.at };
     return settle('skipped', false);
   }
   if (cons) {
     if (n >= c.minLabelers && cons.top.length >= c.minLabelers) {
-      out.final = cons.top[0]!.annotation;
-      out.finalBy = cons.top.map((a) => a.labeler).sort();
+      out.final = parse(cons.top[0]!);
+      out.finalBy = cons.top.map((r) => r.by).sort();
       return settle('labeled', false);
     }
     if (n >= c.minLabelers && n >= c.maxLabelers) return settle('needs-review', false);

@@ -1,13 +1,13 @@
 /** Building the index from scratch (data sources + every journal) and replaying journal tails. */
 import type { SqlJsStatic } from 'sql.js';
 import { LabelingError, throwIfAborted } from '../errors';
-import { scanSources } from '../ingest/scan';
 import { listJournalFiles } from '../journal/files';
 import { readJournal, type JournalProblem } from '../journal/reader';
 import type { ProjectDef } from '../model';
 import type { Logger } from '../logger';
 import { cacheDir } from '../project/paths';
 import { createEmptyIndex, finishBulkLoad, openSnapshot } from './db';
+import { bulkLoad } from './bulk';
 import { IndexDb } from './index-db';
 import { indexDefHash, loadSnapshot, markOf, markStillValid, type FileMark } from './snapshot';
 import type { StoreProgress } from './types';
@@ -23,31 +23,18 @@ export interface BuildOptions {
   onProgress?: (p: StoreProgress) => void;
 }
 
-/** Bulk load: tables without secondary indexes, items, every event, one recompute pass, then indexes. */
+/** Bulk load (bulk.ts): tables without secondary indexes, every item written once with its final state, then indexes. */
 export async function buildIndex(SQL: SqlJsStatic, root: string, def: ProjectDef, opts: BuildOptions): Promise<{ idx: IndexDb } & JournalState> {
   const db = createEmptyIndex(SQL);
   const idx = new IndexDb(db, def.queueSeed, def.consensus);
   try {
     db.exec('BEGIN');
-    idx.beginBulk();
-    await scanSources(root, def.dataSources, (it) => idx.insertItem(it), opts);
-    const state: JournalState = { marks: new Map(), problems: [] };
-    const files = listJournalFiles(root, def.id);
-    let events = 0;
-    for (const f of files) {
-      throwIfAborted(opts.signal);
-      const r = readJournal(f.abs, f.rel, { offset: 0, line: 0 }, (e) => void idx.applyEvent(e), (p) => state.problems.push(p));
-      state.marks.set(f.rel, markOf(f.abs, { offset: r.offset, line: r.line }));
-      events += r.events;
-      opts.onProgress?.({ message: `Replayed ${events} journal events`, done: events });
-    }
-    throwIfAborted(opts.signal);
-    opts.onProgress?.({ message: 'Computing item states' });
-    idx.endBulk();
-    idx.recomputeAll();
+    const r = await bulkLoad(idx, root, def, opts);
     db.exec('COMMIT');
+    throwIfAborted(opts.signal);
+    opts.onProgress?.({ message: `Building the indexes of ${r.items} items` });
     finishBulkLoad(db);
-    return { idx, ...state };
+    return { idx, marks: r.marks, problems: r.problems };
   } catch (e) {
     idx.free();
     db.close();

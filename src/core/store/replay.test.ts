@@ -6,6 +6,8 @@ import { orderKey, type JournalEvent } from '../journal/events';
 import type { Logger } from '../logger';
 import { createEmptyIndex, finishBulkLoad, loadSqlJs, rows } from './db';
 import { IndexDb } from './index-db';
+import { buildIndex } from './loader';
+import { loadProject } from '../project/load';
 import { ProjectStore } from './project-store';
 import { classes, cleanupWorkspaces, event, openStore, textProject, WASM, writeJournal } from './test-support';
 
@@ -58,6 +60,7 @@ function scenario(): JournalEvent[] {
   add(12, 'bob', { type: 'submit', item: k(6), ann: classes('extra') });
   add(5, 'cat', { type: 'submit', item: k(7), ann: classes('pos') });
   add(13, 'imp', { type: 'import', batch: 'b', submits: [{ item: k(8), ann: classes('neg'), pre: true, conf: 0.5 }, { item: 'gone.txt', ann: classes('pos') }] });
+  evs.push({ ...evs[0]! }); // a line repeated in a journal (e.g. after a merge) counts once
   return evs;
 }
 
@@ -67,29 +70,40 @@ const DUMP = [
   'SELECT state, n FROM cnt_state WHERE n > 0 ORDER BY state',
   'SELECT label, n FROM cnt_label WHERE n > 0 ORDER BY label',
   'SELECT labeler, n FROM cnt_labeler WHERE n > 0 ORDER BY labeler',
+  'SELECT i.key, e.ord, e.type, e.ann, e.pre, e.conf, e.src, e.base, e.target FROM ev e JOIN items i ON i.id = e.item ORDER BY i.key, e.ord',
+  "SELECT k, v FROM meta WHERE k LIKE 'barrier%' ORDER BY k",
 ];
+
+/** The incremental path: items first, then every event applied and its items recomputed. */
+async function incrementalDump(evs: JournalEvent[]): Promise<string> {
+  const SQL = await loadSqlJs(WASM);
+  const db = createEmptyIndex(SQL);
+  finishBulkLoad(db);
+  const idx = new IndexDb(db, 7, { minLabelers: 2, maxLabelers: 3 });
+  for (let i = 1; i <= 8; i++) idx.insertItem({ key: `data/items.csv#r${i}`, path: 'data/items.csv', row: `r${i}`, source: 0 });
+  for (const e of evs) {
+    const ids = idx.applyEvent(e);
+    if (ids === 'all') idx.recomputeAll();
+    else for (const id of ids) idx.recomputeItem(id);
+  }
+  const dump = JSON.stringify(DUMP.map((q) => rows(db, q)));
+  idx.free();
+  db.close();
+  return dump;
+}
 
 describe('replay', () => {
   after(cleanupWorkspaces);
 
   it('is deterministic: the same events in any arrival order give the same index', async () => {
-    const SQL = await loadSqlJs(WASM);
     const evs = scenario();
     const dumps: string[] = [];
     for (const seed of [0, 1, 2, 3, 4]) {
-      const db = createEmptyIndex(SQL);
-      finishBulkLoad(db);
-      const idx = new IndexDb(db, 7, { minLabelers: 2, maxLabelers: 3 });
-      for (let i = 1; i <= 8; i++) idx.insertItem({ key: `data/items.csv#r${i}`, path: 'data/items.csv', row: `r${i}`, source: 0 });
       const order = seed === 0 ? [...evs].sort((a, b) => (orderKey(a) < orderKey(b) ? -1 : 1)) : shuffled(evs, seed);
-      for (const e of order) {
-        const ids = idx.applyEvent(e);
-        if (ids === 'all') idx.recomputeAll();
-        else for (const id of ids) idx.recomputeItem(id);
-      }
-      dumps.push(JSON.stringify(DUMP.map((q) => rows(db, q))));
+      dumps.push(await incrementalDump(order));
       if (seed === 0) {
-        const states = Object.fromEntries(rows<{ key: string; state: string }>(db, DUMP[0]!).map((r) => [r.key, r.state]));
+        const items = (JSON.parse(dumps[0]!) as { key: string; state: string }[][])[0]!;
+        const states = Object.fromEntries(items.map((r) => [r.key, r.state]));
         assert.deepEqual(states, {
           'data/items.csv#r1': 'unlabeled', // kept as prelabels by the label-set change
           'data/items.csv#r2': 'unlabeled',
@@ -102,10 +116,35 @@ describe('replay', () => {
           'gone.txt': 'missing',
         });
       }
-      idx.free();
-      db.close();
     }
     assert.ok(dumps.every((d) => d === dumps[0]));
+  });
+
+  it('bulk build from journals gives exactly the index of the incremental path, whatever the file order', async () => {
+    const SQL = await loadSqlJs(WASM);
+    const evs = scenario();
+    const expected = await incrementalDump(evs);
+    const p = await textProject(8, { consensus: { minLabelers: 2, maxLabelers: 3 } });
+    const def = await loadProject(p.root, p.id);
+    // Split each labeler's events over two devices, so files interleave in time and order.
+    const files = new Map<string, JournalEvent[]>();
+    evs.forEach((e, i) => {
+      const f = `${e.by}/${i % 2 ? 'a' : 'b'}`;
+      files.set(f, [...(files.get(f) ?? []), e]);
+    });
+    for (const [f, list] of files) {
+      const [who, dev] = f.split('/') as [string, string];
+      writeJournal(p.root, p.id, who, dev, list.map((e) => ({ ...e, dev: 'd' })));
+    }
+    const built = await buildIndex(SQL, p.root, def, {});
+    try {
+      assert.equal(JSON.stringify(DUMP.map((q) => rows(built.idx.db, q))), expected);
+      assert.equal(rows(built.idx.db, "SELECT name FROM sqlite_master WHERE name = 'items_key'").length, 1, 'indexes are built after the load');
+      assert.equal([...built.marks.keys()].length, files.size);
+    } finally {
+      built.idx.free();
+      built.idx.db.close();
+    }
   });
 
   it('gives the same stats and export whether teammates\' journals arrive in one go or one by one, in any order', async () => {

@@ -1,0 +1,126 @@
+/**
+ * The bulk build of an empty index. Journals are read first, their rows grouped per item key in
+ * memory (and the label-set barriers settled); then every item is written once: the data sources in
+ * scan order, then items known only from journals (as missing) in order of first appearance. Each
+ * item's events are sorted, inserted in (item, ord) order and its state computed once in JS, so no
+ * row is updated afterwards. The result equals replaying every event through `applyEvent` and
+ * `recomputeItem` (replay.test.ts checks this).
+ */
+import { throwIfAborted } from '../errors';
+import { scanSources, type ScannedItem } from '../ingest/scan';
+import { listJournalFiles } from '../journal/files';
+import { orderKey } from '../journal/events';
+import { readJournal, type JournalProblem } from '../journal/reader';
+import type { ProjectDef } from '../model';
+import { queueOrder } from '../queue/order';
+import { byOfOrderKey, compareOrd, evRecords, MemEv } from './ev-rows';
+import { stateValues, type IndexDb } from './index-db';
+import { computeItem } from './item-state';
+import { markOf, type FileMark } from './snapshot';
+import { RECOUNT } from './schema';
+import type { StoreProgress } from './types';
+
+const INSERT_PLAIN = 'INSERT INTO items (id, key, path, row, src, text, qorder) VALUES (?, ?, ?, ?, ?, ?, ?)';
+const INSERT_FULL = `INSERT INTO items (id, key, path, row, src, text, qorder, missing,
+  state, open, version, assignee, agreement, final, final_by, final_labels) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+const INSERT_EV = 'INSERT INTO ev (item, ord, type, ann, pre, conf, src, base, target) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)';
+const INSERT_DONE = 'INSERT INTO done VALUES (?, ?, ?, ?)';
+
+export interface BulkOptions {
+  signal?: AbortSignal;
+  onProgress?: (p: StoreProgress) => void;
+}
+
+export interface BulkResult {
+  marks: Map<string, FileMark>;
+  problems: JournalProblem[];
+  items: number;
+  events: number;
+}
+
+/** Reads every journal: rows grouped by item key (in first-appearance order), barriers applied. */
+function readAllJournals(idx: IndexDb, root: string, def: ProjectDef, opts: BulkOptions): { groups: Map<string, MemEv[]> } & Omit<BulkResult, 'items'> {
+  const groups = new Map<string, MemEv[]>();
+  const marks = new Map<string, FileMark>();
+  const problems: JournalProblem[] = [];
+  let events = 0;
+  for (const f of listJournalFiles(root, def.id)) {
+    throwIfAborted(opts.signal);
+    const r = readJournal(
+      f.abs,
+      f.rel,
+      { offset: 0, line: 0 },
+      (e) => {
+        const ord = orderKey(e);
+        if (e.type === 'labels') {
+          idx.moveBarrier(e, ord);
+          return;
+        }
+        evRecords(e, ord, (key, o, v) => {
+          const row = new MemEv(o, byOfOrderKey(o), v.type, v.ann, v.pre, v.conf, v.src, v.base, v.target);
+          const g = groups.get(key);
+          if (g) g.push(row);
+          else groups.set(key, [row]);
+        });
+      },
+      (p) => problems.push(p),
+    );
+    marks.set(f.rel, markOf(f.abs, { offset: r.offset, line: r.line }));
+    events += r.events;
+    opts.onProgress?.({ message: `Read ${events} journal events`, done: events });
+  }
+  return { groups, marks, problems, events };
+}
+
+/** Sorted by ord; a repeated ord keeps its first row (as INSERT OR IGNORE does). */
+function sortedUnique(rows: MemEv[]): MemEv[] {
+  if (rows.length < 2) return rows;
+  rows.sort((a, b) => compareOrd(a.ord, b.ord));
+  const out = [rows[0]!];
+  for (let i = 1; i < rows.length; i++) if (rows[i]!.ord !== out[out.length - 1]!.ord) out.push(rows[i]!);
+  return out;
+}
+
+/**
+ * Loads items and journals into an empty index (tables only, inside the caller's transaction).
+ * Secondary indexes and triggers must be created afterwards (finishBulkLoad).
+ */
+export async function bulkLoad(idx: IndexDb, root: string, def: ProjectDef, opts: BulkOptions): Promise<BulkResult> {
+  const read = readAllJournals(idx, root, def, opts);
+  const { groups } = read;
+  const labelCounts = new Map<string, number>();
+  const plain = idx.stmt(INSERT_PLAIN);
+  const full = idx.stmt(INSERT_FULL);
+  const ev = idx.stmt(INSERT_EV);
+  const done = idx.stmt(INSERT_DONE);
+  let id = 0;
+
+  const write = (it: ScannedItem, missing: boolean): void => {
+    id++;
+    const head = [id, it.key, it.path, it.row ?? null, it.source, it.text ?? null, queueOrder(def.queueSeed, it.key)];
+    const evs = groups.get(it.key);
+    if (!evs && !missing) {
+      plain.run(head);
+      return;
+    }
+    groups.delete(it.key);
+    const rows = sortedUnique(evs ?? []);
+    const c = computeItem(rows, idx.barriers, def.consensus, missing, false);
+    full.run([...head, missing ? 1 : 0, ...stateValues(c)]);
+    for (const r of rows) ev.run([id, r.ord, r.type, r.ann, r.pre, r.conf, r.src, r.base, r.target]);
+    for (const d of c.done) done.run([d.labeler, id, d.kind, d.t]);
+    for (const l of c.finalLabels) labelCounts.set(l, (labelCounts.get(l) ?? 0) + 1);
+  };
+
+  opts.onProgress?.({ message: 'Indexing data sources' });
+  await scanSources(root, def.dataSources, (it) => write(it, false), opts);
+  throwIfAborted(opts.signal);
+  // Items known only from journals, in order of first appearance.
+  for (const key of [...groups.keys()]) {
+    const hash = key.lastIndexOf('#');
+    write({ key, path: hash < 0 ? key : key.slice(0, hash), row: hash < 0 ? undefined : key.slice(hash + 1), source: -1 }, true);
+  }
+  for (const [l, k] of labelCounts) idx.bumpLabel(l, k);
+  idx.db.exec(RECOUNT);
+  return { marks: read.marks, problems: read.problems, items: id, events: read.events };
+}

@@ -1,0 +1,96 @@
+/**
+ * The `ev` rows a journal event becomes, shared by the incremental path (one INSERT per event) and
+ * the bulk build (rows grouped per item in memory, sorted, inserted once per item).
+ */
+import { headerOfOrderKey, type JournalEvent, type SubmitPayload } from '../journal/events';
+import type { EvRow } from './item-state';
+
+/** The stored columns of an ev row besides item and ord. */
+export type EvValues = Omit<EvRow, 'ord' | 'by' | 'at'>;
+
+/** An ev row held in memory during a bulk build; `at` is derived from ord only when read. */
+export class MemEv implements EvRow {
+  constructor(
+    readonly ord: string,
+    readonly by: string,
+    readonly type: string,
+    readonly ann: string | null,
+    readonly pre: number,
+    readonly conf: number | null,
+    readonly src: string | null,
+    readonly base: number | null,
+    readonly target: string | null,
+  ) {}
+
+  get at(): string {
+    return headerOfOrderKey(this.ord).at;
+  }
+}
+
+/** The labeler an order key was made from (the second \u0001-separated field). */
+export function byOfOrderKey(ord: string): string {
+  const a = ord.indexOf('\u0001');
+  return ord.slice(a + 1, ord.indexOf('\u0001', a + 1));
+}
+
+function submitValues(type: string, s: SubmitPayload): EvValues {
+  return { type, ann: JSON.stringify(s.ann), pre: s.pre ? 1 : 0, conf: s.conf ?? null, src: s.src ?? null, base: null, target: null };
+}
+
+function plain(type: string, extra: Partial<EvValues> = {}): EvValues {
+  return { type, ann: null, pre: 0, conf: null, src: null, base: null, target: null, ...extra };
+}
+
+/**
+ * Calls `push` with (item key, ord, values) for every ev row of an item event (an import gives one
+ * row per submit, ord suffixed with its index). Label-set and status events give no rows.
+ */
+export function evRecords(e: JournalEvent, ord: string, push: (key: string, ord: string, v: EvValues) => void): void {
+  switch (e.type) {
+    case 'submit':
+      push(e.item, ord, submitValues('submit', e));
+      return;
+    case 'import':
+      e.submits.forEach((s, i) => push(s.item, `${ord}\u0001${i.toString(36).padStart(5, '0')}`, submitValues('submit', s)));
+      return;
+    case 'skip':
+    case 'unskip':
+      push(e.item, ord, plain(e.type));
+      return;
+    case 'accept-skip':
+    case 'reject':
+    case 'approve':
+      push(e.item, ord, plain(e.type, { base: e.base }));
+      return;
+    case 'decide':
+      push(e.item, ord, plain(e.type, { ann: JSON.stringify(e.ann), base: e.base }));
+      return;
+    case 'assign':
+      push(e.item, ord, plain(e.type, { target: e.to ?? '' }));
+      return;
+    case 'labels':
+    case 'status':
+      return;
+  }
+}
+
+/**
+ * Orders strings as SQLite's BINARY collation does on their UTF-8 bytes (code point order), which
+ * differs from JavaScript's UTF-16 order only between surrogates and U+E000..U+FFFF.
+ */
+export function compareOrd(a: string, b: string): number {
+  if (a === b) return 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    let x = a.charCodeAt(i);
+    let y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x >= 0xd800 && y >= 0xd800) {
+      // Surrogates (code points above U+FFFF) sort after U+E000..U+FFFF in UTF-8.
+      x = x >= 0xe000 ? x - 0x800 : x + 0x2000;
+      y = y >= 0xe000 ? y - 0x800 : y + 0x2000;
+    }
+    return x - y;
+  }
+  return a.length - b.length;
+}
