@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { classes, cleanupWorkspaces, event, tempWorkspace } from '../store/test-support';
 import { eventProblem, orderKey, type JournalEvent } from './events';
-import { readJournal, type JournalProblem } from './reader';
+import { journalFingerprint, readJournal, type JournalProblem } from './reader';
 import { JournalWriter } from './writer';
 
 function readAll(file: string): { events: JournalEvent[]; problems: JournalProblem[]; offset: number; tornBytes: number } {
@@ -31,6 +31,25 @@ describe('journal', () => {
       [1, 'submit', 1, 'ann', 'd1'], [2, 'skip', 1, 'ann', 'd1'], [3, 'unskip', 1, 'ann', 'd1'], [4, 'status', 1, 'ann', 'd1'],
     ]);
     assert.ok(all.every((e) => !Number.isNaN(Date.parse(e.at))));
+  });
+
+  it('keeps the fingerprint of what it wrote in memory, equal to one read from the file', async () => {
+    const file = path.join(tempWorkspace(), 'j', 'ann', 'd1.jsonl');
+    let w = await JournalWriter.open(file, 'ann', 'd1');
+    const sizes: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      // One short line, then lines that cross and pass the hashed 256 bytes at each end.
+      const { end } = await w.append([{ type: 'skip', item: `item-${'x'.repeat(i * 40)}` }]);
+      sizes.push(end);
+      assert.deepEqual(w.fingerprint(), journalFingerprint(file, end), `after ${end} bytes`);
+      if (i === 2) {
+        await w.close();
+        w = await JournalWriter.open(file, 'ann', 'd1');
+        assert.deepEqual(w.fingerprint(), journalFingerprint(file, end), 'after reopening');
+      }
+    }
+    await w.close();
+    assert.ok(sizes[0]! < 256 && sizes[5]! > 512);
   });
 
   it('ignores a torn last line on read and truncates it before the next append', async () => {

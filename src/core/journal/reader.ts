@@ -91,20 +91,26 @@ export function readJournal(
   }
 }
 
-const HASH_BYTES = 256;
+/** How many bytes at each end of a journal's read part its fingerprint hashes. */
+export const HASH_BYTES = 256;
+
+const sha1 = (b: Uint8Array): string => createHash('sha1').update(b).digest('hex');
+
+/** The fingerprint of known bytes: the first and the last HASH_BYTES of a file's read part. */
+export function fingerprintOf(head: Uint8Array, tail: Uint8Array): { head: string; tail: string } {
+  return { head: sha1(head.subarray(0, HASH_BYTES)), tail: sha1(tail.subarray(Math.max(0, tail.length - HASH_BYTES))) };
+}
 
 /** Fingerprint of a journal's read part: hashes of its first and last bytes up to `offset`. */
 export function journalFingerprint(absFile: string, offset: number): { head: string; tail: string } {
   const fd = fs.openSync(absFile, 'r');
   try {
-    const read = (at: number, len: number): string => {
+    const read = (at: number, len: number): Buffer => {
       const b = Buffer.alloc(len);
-      const n = fs.readSync(fd, b, 0, len, at);
-      return createHash('sha1').update(b.subarray(0, n)).digest('hex');
+      return b.subarray(0, fs.readSync(fd, b, 0, len, at));
     };
-    const headLen = Math.min(HASH_BYTES, offset);
-    const tailLen = Math.min(HASH_BYTES, offset);
-    return { head: read(0, headLen), tail: read(offset - tailLen, tailLen) };
+    const len = Math.min(HASH_BYTES, offset);
+    return fingerprintOf(read(0, len), read(offset - len, len));
   } finally {
     fs.closeSync(fd);
   }

@@ -1,8 +1,11 @@
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { PNG } from 'pngjs';
 import { LabelingError } from '../errors';
 import { createProject } from '../project/create';
-import { cleanupWorkspaces, openStore, tempWorkspace, writeFiles } from './test-support';
+import { SNAPSHOT_EVERY, SNAPSHOT_IDLE_MS } from './project-store';
+import { cleanupWorkspaces, event, openStore, tempWorkspace, writeFiles, writeJournal } from './test-support';
 
 function png(width: number, height: number): Buffer {
   return PNG.sync.write(new PNG({ width, height }));
@@ -59,6 +62,22 @@ describe('ProjectStore: image projects, roles and snapshots', () => {
     await s.skip('img/a.png');
     assert.ok((await s.snapshotIfIdle()) > 0);
     assert.equal(await s.snapshotIfIdle(), 0);
+    await s.close();
+  });
+
+  it('takes the automatic snapshot after SNAPSHOT_EVERY events only once writes pause, not on the write path', async () => {
+    const p = await imageProject();
+    const s = await openStore(p);
+    const sidecar = path.join(p.root, '.labeling/.cache', p.id, 'index.json');
+    const saved = (): string => (JSON.parse(fs.readFileSync(sidecar, 'utf8')) as { savedAt: string }).savedAt;
+    const before = saved();
+    const evs = Array.from({ length: SNAPSHOT_EVERY }, (_, i) => event({ type: 'skip', item: i % 2 ? 'img/a.png' : 'img/b.png' }, { by: 'bob', seq: i + 1 }));
+    writeJournal(p.root, p.id, 'bob', 'd1', evs);
+    assert.equal(await s.syncJournals(), SNAPSHOT_EVERY);
+    assert.equal(saved(), before, 'no snapshot inside the write');
+    await new Promise((r) => setTimeout(r, SNAPSHOT_IDLE_MS + 300));
+    assert.notEqual(saved(), before, 'a snapshot once idle');
+    assert.equal(await s.snapshotIfIdle(), 0, 'nothing left to save');
     await s.close();
   });
 });

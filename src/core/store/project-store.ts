@@ -19,7 +19,7 @@ import { SCHEMA_VERSION } from './schema';
 import { IndexDb } from './index-db';
 import { buildIndex, openFromSnapshot, replayTails, staleJournals, type JournalState } from './loader';
 import { refreshItems } from './refresh';
-import { indexDefHash, markOf, saveSnapshot, type Sidecar } from './snapshot';
+import { indexDefHash, saveSnapshot, type Sidecar } from './snapshot';
 import type { ItemView, Page, PageView, ProjectStats, RefreshResult, StoreProgress } from './types';
 import { checkAnnotation } from './validate';
 import { IndexViews } from './views';
@@ -42,8 +42,10 @@ export interface SubmitOptions {
   source?: string;
 }
 
-/** Snapshot automatically after this many events since the last one. */
+/** Snapshot automatically after this many events since the last one ... */
 export const SNAPSHOT_EVERY = 50_000;
+/** ... once no event was written for this long. */
+export const SNAPSHOT_IDLE_MS = 2_000;
 
 export class ProjectStore {
   private chain: Promise<unknown> = Promise.resolve();
@@ -51,6 +53,7 @@ export class ProjectStore {
   private closed = false;
   private views: IndexViews;
   private writerP?: Promise<JournalWriter>;
+  private snapshotTimer?: ReturnType<typeof setTimeout>;
 
   private constructor(
     private readonly SQL: SqlJsStatic,
@@ -149,9 +152,10 @@ export class ProjectStore {
 
   /** Appends events durably, then applies them to the index. */
   private async commit(payloads: EventPayload[]): Promise<void> {
-    const { events, end } = await (await this.writer()).append(payloads);
+    const w = await this.writer();
+    const { events, end } = await w.append(payloads);
     const mark = this.journals.marks.get(this.myJournal);
-    this.journals.marks.set(this.myJournal, markOf(path.join(this.opts.root, this.myJournal), { offset: end, line: (mark?.line ?? 0) + events.length }));
+    this.journals.marks.set(this.myJournal, { offset: end, line: (mark?.line ?? 0) + events.length, ...w.fingerprint() });
     const touched = new Set<number>();
     let all = false;
     this.idx.db.exec('BEGIN');
@@ -168,12 +172,16 @@ export class ProjectStore {
       this.idx.db.exec('ROLLBACK');
       throw e;
     }
-    await this.afterEvents(events.length);
+    this.afterEvents(events.length);
   }
 
-  private async afterEvents(n: number): Promise<void> {
+  /** Past SNAPSHOT_EVERY events a snapshot is due: taken once writes pause, never on the write path. */
+  private afterEvents(n: number): void {
     this.sinceSnapshot += n;
-    if (this.sinceSnapshot >= SNAPSHOT_EVERY) await this.saveSnapshot();
+    if (this.sinceSnapshot < SNAPSHOT_EVERY) return;
+    clearTimeout(this.snapshotTimer);
+    this.snapshotTimer = setTimeout(() => void this.snapshotIfIdle().catch((e) => this.log.warn(`snapshot: ${String(e)}`)), SNAPSHOT_IDLE_MS);
+    this.snapshotTimer.unref?.();
   }
 
   // ------------------------------------------------------------------ labeling
@@ -300,7 +308,7 @@ export class ProjectStore {
         return 0;
       }
       const n = replayTails(this.idx, this.opts.root, this._def.id, this.journals);
-      await this.afterEvents(n);
+      this.afterEvents(n);
       return n;
     });
   }
@@ -353,6 +361,7 @@ export class ProjectStore {
 
   async close(): Promise<void> {
     if (this.closed) return;
+    clearTimeout(this.snapshotTimer);
     await this.serial(async () => {
       if (this.sinceSnapshot > 0) await this.saveSnapshot();
       this.closed = true;
