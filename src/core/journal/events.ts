@@ -61,9 +61,23 @@ export type ItemEvent = Extract<JournalEvent, { item: string }>;
  * order: at as fixed-width base-36 milliseconds, then by, dev and seq (base 36, fixed width).
  */
 export function orderKey(e: Pick<EventHeader, 'at' | 'by' | 'dev' | 'seq'>): string {
-  const ms = Date.parse(e.at);
-  const t = (Number.isFinite(ms) && ms > 0 ? ms : 0).toString(36).padStart(9, '0');
-  return `${t}\u0001${e.by}\u0001${e.dev}\u0001${e.seq.toString(36).padStart(7, '0')}`;
+  return orderKeyOf(orderTime(e.at), e.by, e.dev, e.seq);
+}
+
+/** The time an order key sorts by: milliseconds of `at`, 0 when it does not parse. */
+export function orderTime(at: string): number {
+  const ms = Date.parse(at);
+  return Number.isFinite(ms) && ms > 0 ? ms : 0;
+}
+
+/** The order key of an event from its parts (`ms` from orderTime). */
+export function orderKeyOf(ms: number, by: string, dev: string, seq: number): string {
+  return `${ms.toString(36).padStart(9, '0')}\u0001${by}\u0001${dev}\u0001${seq.toString(36).padStart(7, '0')}`;
+}
+
+/** The order key of the i-th submit of an import event with order key `ord`. */
+export function importOrderKey(ord: string, i: number): string {
+  return `${ord}\u0001${i.toString(36).padStart(5, '0')}`;
 }
 
 /** Milliseconds since the epoch of an order key's time. */

@@ -13,7 +13,8 @@ import { orderKey } from '../journal/events';
 import { readJournal, type JournalProblem } from '../journal/reader';
 import type { ProjectDef } from '../model';
 import { queueOrder } from '../queue/order';
-import { byOfOrderKey, compareOrd, evRecords, MemEv } from './ev-rows';
+import { EvColumns } from './ev-columns';
+import { compareOrd, type MemEv } from './ev-rows';
 import { stateValues, type IndexDb } from './index-db';
 import { computeItem } from './item-state';
 import { markOf, type FileMark } from './snapshot';
@@ -38,9 +39,9 @@ export interface BulkResult {
   events: number;
 }
 
-/** Reads every journal: rows grouped by item key (in first-appearance order), barriers applied. */
-function readAllJournals(idx: IndexDb, root: string, def: ProjectDef, opts: BulkOptions): { groups: Map<string, MemEv[]> } & Omit<BulkResult, 'items'> {
-  const groups = new Map<string, MemEv[]>();
+/** Reads every journal into columns (barriers applied), then groups the rows by item. */
+function readAllJournals(idx: IndexDb, root: string, def: ProjectDef, opts: BulkOptions): { cols: EvColumns } & Omit<BulkResult, 'items'> {
+  const cols = new EvColumns();
   const marks = new Map<string, FileMark>();
   const problems: JournalProblem[] = [];
   let events = 0;
@@ -51,17 +52,8 @@ function readAllJournals(idx: IndexDb, root: string, def: ProjectDef, opts: Bulk
       f.rel,
       { offset: 0, line: 0 },
       (e) => {
-        const ord = orderKey(e);
-        if (e.type === 'labels') {
-          idx.moveBarrier(e, ord);
-          return;
-        }
-        evRecords(e, ord, (key, o, v) => {
-          const row = new MemEv(o, byOfOrderKey(o), v.type, v.ann, v.pre, v.conf, v.src, v.base, v.target);
-          const g = groups.get(key);
-          if (g) g.push(row);
-          else groups.set(key, [row]);
-        });
+        if (e.type === 'labels') idx.moveBarrier(e, orderKey(e));
+        else cols.add(e);
       },
       (p) => problems.push(p),
     );
@@ -69,7 +61,8 @@ function readAllJournals(idx: IndexDb, root: string, def: ProjectDef, opts: Bulk
     events += r.events;
     opts.onProgress?.({ message: `Read ${events} journal events`, done: events });
   }
-  return { groups, marks, problems, events };
+  cols.group();
+  return { cols, marks, problems, events };
 }
 
 /** Sorted by ord; a repeated ord keeps its first row (as INSERT OR IGNORE does). */
@@ -87,7 +80,8 @@ function sortedUnique(rows: MemEv[]): MemEv[] {
  */
 export async function bulkLoad(idx: IndexDb, root: string, def: ProjectDef, opts: BulkOptions): Promise<BulkResult> {
   const read = readAllJournals(idx, root, def, opts);
-  const { groups } = read;
+  const { cols } = read;
+  const written = new Uint8Array(cols.keys.size);
   const labelCounts = new Map<string, number>();
   const plain = idx.stmt(INSERT_PLAIN);
   const full = idx.stmt(INSERT_FULL);
@@ -98,13 +92,13 @@ export async function bulkLoad(idx: IndexDb, root: string, def: ProjectDef, opts
   const write = (it: ScannedItem, missing: boolean): void => {
     id++;
     const head = [id, it.key, it.path, it.row ?? null, it.source, it.text ?? null, queueOrder(def.queueSeed, it.key)];
-    const evs = groups.get(it.key);
-    if (!evs && !missing) {
+    const k = cols.keys.get(it.key);
+    if (k === undefined && !missing) {
       plain.run(head);
       return;
     }
-    groups.delete(it.key);
-    const rows = sortedUnique(evs ?? []);
+    if (k !== undefined) written[k] = 1;
+    const rows = k === undefined ? [] : sortedUnique(cols.rowsOf(k));
     const c = computeItem(rows, idx.barriers, def.consensus, missing, false);
     full.run([...head, missing ? 1 : 0, ...stateValues(c)]);
     for (const r of rows) ev.run([id, r.ord, r.type, r.ann, r.pre, r.conf, r.src, r.base, r.target]);
@@ -116,7 +110,8 @@ export async function bulkLoad(idx: IndexDb, root: string, def: ProjectDef, opts
   await scanSources(root, def.dataSources, (it) => write(it, false), opts);
   throwIfAborted(opts.signal);
   // Items known only from journals, in order of first appearance.
-  for (const key of [...groups.keys()]) {
+  for (const [key, k] of cols.keys) {
+    if (written[k]) continue;
     const hash = key.lastIndexOf('#');
     write({ key, path: hash < 0 ? key : key.slice(0, hash), row: hash < 0 ? undefined : key.slice(hash + 1), source: -1 }, true);
   }

@@ -42,31 +42,32 @@ function plain(type: string, extra: Partial<EvValues> = {}): EvValues {
 }
 
 /**
- * Calls `push` with (item key, ord, values) for every ev row of an item event (an import gives one
- * row per submit, ord suffixed with its index). Label-set and status events give no rows.
+ * Calls `push` with (item key, sub, values) for every ev row of an item event: sub is -1, or the
+ * index of the submit in an import (its ord is importOrderKey(ord, sub)). Label-set and status
+ * events give no rows.
  */
-export function evRecords(e: JournalEvent, ord: string, push: (key: string, ord: string, v: EvValues) => void): void {
+export function evRecords(e: JournalEvent, push: (key: string, sub: number, v: EvValues) => void): void {
   switch (e.type) {
     case 'submit':
-      push(e.item, ord, submitValues('submit', e));
+      push(e.item, -1, submitValues('submit', e));
       return;
     case 'import':
-      e.submits.forEach((s, i) => push(s.item, `${ord}\u0001${i.toString(36).padStart(5, '0')}`, submitValues('submit', s)));
+      e.submits.forEach((s, i) => push(s.item, i, submitValues('submit', s)));
       return;
     case 'skip':
     case 'unskip':
-      push(e.item, ord, plain(e.type));
+      push(e.item, -1, plain(e.type));
       return;
     case 'accept-skip':
     case 'reject':
     case 'approve':
-      push(e.item, ord, plain(e.type, { base: e.base }));
+      push(e.item, -1, plain(e.type, { base: e.base }));
       return;
     case 'decide':
-      push(e.item, ord, plain(e.type, { ann: JSON.stringify(e.ann), base: e.base }));
+      push(e.item, -1, plain(e.type, { ann: JSON.stringify(e.ann), base: e.base }));
       return;
     case 'assign':
-      push(e.item, ord, plain(e.type, { target: e.to ?? '' }));
+      push(e.item, -1, plain(e.type, { target: e.to ?? '' }));
       return;
     case 'labels':
     case 'status':

@@ -4,7 +4,7 @@
  */
 import type { Database, SqlValue, Statement } from 'sql.js';
 import type { ScannedItem } from '../ingest/scan';
-import { headerOfOrderKey, orderKey, type JournalEvent } from '../journal/events';
+import { headerOfOrderKey, importOrderKey, orderKey, type JournalEvent } from '../journal/events';
 import { evRecords } from './ev-rows';
 import { queueOrder } from '../queue/order';
 import { getMeta, setMeta } from './db';
@@ -118,9 +118,9 @@ export class IndexDb {
     const ord = orderKey(e);
     if (e.type === 'labels') return this.moveBarrier(e, ord) ? 'all' : [];
     const ids: number[] = [];
-    evRecords(e, ord, (key, o, v) => {
+    evRecords(e, (key, sub, v) => {
       const id = this.itemFor(key);
-      this.run(INSERT_EV, [id, o, v.type, v.ann, v.pre, v.conf, v.src, v.base, v.target]);
+      this.run(INSERT_EV, [id, sub < 0 ? ord : importOrderKey(ord, sub), v.type, v.ann, v.pre, v.conf, v.src, v.base, v.target]);
       ids.push(id);
     });
     return ids;
