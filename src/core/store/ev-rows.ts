@@ -3,6 +3,7 @@
  * the bulk build (rows grouped per item in memory, sorted, inserted once per item).
  */
 import { headerOfOrderKey, type JournalEvent, type SubmitPayload } from '../journal/events';
+import { packAnn } from './ann-text';
 import type { EvRow } from './item-state';
 
 /** The stored columns of an ev row besides item and ord. */
@@ -34,7 +35,7 @@ export function byOfOrderKey(ord: string): string {
 }
 
 function submitValues(type: string, s: SubmitPayload): EvValues {
-  return { type, ann: JSON.stringify(s.ann), pre: s.pre ? 1 : 0, conf: s.conf ?? null, src: s.src ?? null, base: null, target: null };
+  return { type, ann: packAnn(s.ann), pre: s.pre ? 1 : 0, conf: s.conf ?? null, src: s.src ?? null, base: null, target: null };
 }
 
 function plain(type: string, extra: Partial<EvValues> = {}): EvValues {
@@ -64,7 +65,7 @@ export function evRecords(e: JournalEvent, push: (key: string, sub: number, v: E
       push(e.item, -1, plain(e.type, { base: e.base }));
       return;
     case 'decide':
-      push(e.item, -1, plain(e.type, { ann: JSON.stringify(e.ann), base: e.base }));
+      push(e.item, -1, plain(e.type, { ann: packAnn(e.ann), base: e.base }));
       return;
     case 'assign':
       push(e.item, -1, plain(e.type, { target: e.to ?? '' }));

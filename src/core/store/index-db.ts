@@ -5,6 +5,7 @@
 import type { Database, SqlValue, Statement } from 'sql.js';
 import type { ScannedItem } from '../ingest/scan';
 import { headerOfOrderKey, importOrderKey, orderKey, type JournalEvent } from '../journal/events';
+import { packAnn } from './ann-text';
 import { evRecords } from './ev-rows';
 import { queueOrder } from '../queue/order';
 import { getMeta, setMeta } from './db';
@@ -31,7 +32,7 @@ function evRowOf(v: SqlValue[], offset: number): EvRow {
 export function stateValues(c: ItemComputation): SqlValue[] {
   return [
     c.state, c.open ? 1 : 0, c.version, c.assignee ?? null, c.agreement ?? null,
-    c.final ? JSON.stringify(c.final) : null, c.finalBy ? JSON.stringify(c.finalBy) : null,
+    c.final ? packAnn(c.final) : null, c.finalBy ? JSON.stringify(c.finalBy) : null,
     c.finalLabels.length ? JSON.stringify(c.finalLabels) : null,
   ];
 }

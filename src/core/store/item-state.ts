@@ -6,6 +6,7 @@
 import { labelsUsed, type Annotation, type ItemState, type LabelerAnnotation } from '../model';
 import { timeOfOrderKey } from '../journal/events';
 import { consensusOf } from './agreement';
+import { unpackAnn } from './ann-text';
 
 export interface EvRow {
   ord: string;
@@ -55,7 +56,7 @@ export interface ItemComputation {
 const max = (a: string, b: string): string => (a > b ? a : b);
 
 function annOf(r: EvRow): Annotation {
-  return JSON.parse(r.ann ?? 'null') as Annotation;
+  return unpackAnn(r.ann ?? 'null');
 }
 
 function labelerAnn(r: EvRow, prelabel: boolean): LabelerAnnotation & { ord: string; source?: string } {

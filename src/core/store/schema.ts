@@ -3,7 +3,7 @@
  * done and the counter tables are derived from it per item, so replay order does not matter.
  */
 
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 /** Tables, created before bulk load. Secondary indexes and triggers come after (SECONDARY). */
 export const TABLES = `
@@ -23,7 +23,7 @@ CREATE TABLE IF NOT EXISTS items (
   version INTEGER NOT NULL DEFAULT 0,
   assignee TEXT,
   agreement REAL,
-  final TEXT,                      -- JSON Annotation
+  final TEXT,                      -- Annotation, packed (ann-text.ts)
   final_by TEXT,                   -- JSON string[]
   final_labels TEXT,               -- JSON string[] (distinct), for the label counters
   width INTEGER,
@@ -33,7 +33,7 @@ CREATE TABLE IF NOT EXISTS ev (
   item INTEGER NOT NULL,
   ord TEXT NOT NULL,               -- orderKey(): at, by, dev, seq[, index in an import batch]
   type TEXT NOT NULL,
-  ann TEXT,                        -- JSON Annotation (submit, decide)
+  ann TEXT,                        -- Annotation, packed (ann-text.ts) (submit, decide)
   pre INTEGER NOT NULL DEFAULT 0,
   conf REAL,
   src TEXT,

@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LabelingError } from '../errors';
 import { readImageSize } from '../ingest/image-size';
-import { mediaOf, type Annotation, type ExportItem, type ItemRef, type ItemState, type MediaKind, type ProjectDef } from '../model';
+import { mediaOf, type ExportItem, type ItemRef, type ItemState, type MediaKind, type ProjectDef } from '../model';
+import { unpackAnn } from './ann-text';
 import type { IndexDb } from './index-db';
 import { computeItem } from './item-state';
 import type { ItemSummary, ItemView, Page, PageView, ProjectStats } from './types';
@@ -68,7 +69,7 @@ export class IndexViews {
       const size = this.sizeOf(r);
       if (size) Object.assign(out, size);
     }
-    if (r.final) out.final = JSON.parse(r.final) as Annotation;
+    if (r.final) out.final = unpackAnn(r.final);
     if (r.final_by) out.finalBy = JSON.parse(r.final_by) as string[];
     if (r.agreement !== null) out.agreement = r.agreement;
   }
