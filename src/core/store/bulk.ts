@@ -25,6 +25,8 @@ const INSERT_PLAIN = 'INSERT INTO items (id, key, path, row, src, text, qorder) 
 const INSERT_FULL = `INSERT INTO items (id, key, path, row, src, text, qorder, missing,
   state, open, version, assignee, agreement, final, final_by, final_labels) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 const INSERT_EV = 'INSERT INTO ev (item, ord, type, ann, pre, conf, src, base, target) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)';
+/** The common row (no prelabel, confidence, source, base or target): fewer values to bind. */
+const INSERT_EV_SHORT = 'INSERT INTO ev (item, ord, type, ann) VALUES (?, ?, ?, ?)';
 const INSERT_DONE = 'INSERT INTO done VALUES (?, ?, ?, ?)';
 
 export interface BulkOptions {
@@ -86,6 +88,7 @@ export async function bulkLoad(idx: IndexDb, root: string, def: ProjectDef, opts
   const plain = idx.stmt(INSERT_PLAIN);
   const full = idx.stmt(INSERT_FULL);
   const ev = idx.stmt(INSERT_EV);
+  const evShort = idx.stmt(INSERT_EV_SHORT);
   const done = idx.stmt(INSERT_DONE);
   let id = 0;
 
@@ -101,7 +104,10 @@ export async function bulkLoad(idx: IndexDb, root: string, def: ProjectDef, opts
     const rows = k === undefined ? [] : sortedUnique(cols.rowsOf(k));
     const c = computeItem(rows, idx.barriers, def.consensus, missing, false);
     full.run([...head, missing ? 1 : 0, ...stateValues(c)]);
-    for (const r of rows) ev.run([id, r.ord, r.type, r.ann, r.pre, r.conf, r.src, r.base, r.target]);
+    for (const r of rows) {
+      if (r.pre || r.conf !== null || r.src !== null || r.base !== null || r.target !== null) ev.run([id, r.ord, r.type, r.ann, r.pre, r.conf, r.src, r.base, r.target]);
+      else evShort.run([id, r.ord, r.type, r.ann]);
+    }
     for (const d of c.done) done.run([d.labeler, id, d.kind, d.t]);
     for (const l of c.finalLabels) labelCounts.set(l, (labelCounts.get(l) ?? 0) + 1);
   };

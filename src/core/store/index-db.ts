@@ -32,7 +32,7 @@ function evRowOf(v: SqlValue[], offset: number): EvRow {
 export function stateValues(c: ItemComputation): SqlValue[] {
   return [
     c.state, c.open ? 1 : 0, c.version, c.assignee ?? null, c.agreement ?? null,
-    c.final ? packAnn(c.final) : null, c.finalBy ? JSON.stringify(c.finalBy) : null,
+    c.final ? (c.finalText ?? packAnn(c.final)) : null, c.finalBy ? JSON.stringify(c.finalBy) : null,
     c.finalLabels.length ? JSON.stringify(c.finalLabels) : null,
   ];
 }

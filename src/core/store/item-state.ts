@@ -40,6 +40,8 @@ export interface ItemComputation {
   assignee?: string;
   agreement?: number;
   final?: Annotation;
+  /** The stored (packed) text of `final` when it is a row's annotation as written. */
+  finalText?: string;
   finalBy?: string[];
   /** Distinct labels of the final annotation (for the label counters). */
   finalLabels: string[];
@@ -152,12 +154,14 @@ export function computeItem(rows: readonly EvRow[], b: Barriers, c: Consensus, m
   const reviewValid = labelReview && labelReview.ord > max(b.removeAll, b.keep);
   if (reviewValid && labelReview!.type === 'decide') {
     out.final = annOf(labelReview!);
+    out.finalText = labelReview!.ann ?? undefined;
     out.finalBy = [labelReview!.by];
     if (detail) out.review = { kind: 'decide', by: labelReview!.by, at: labelReview!.at };
     return settle('labeled', false);
   }
   if (reviewValid && labelReview!.type === 'approve' && cons) {
     out.final = parse(cons.top[0]!);
+    out.finalText = cons.top[0]!.ann ?? undefined;
     out.finalBy = [labelReview!.by];
     if (detail) out.review = { kind: 'approve', by: labelReview!.by, at: labelReview!.at };
     return settle('labeled', false);
@@ -169,6 +173,7 @@ export function computeItem(rows: readonly EvRow[], b: Barriers, c: Consensus, m
   if (cons) {
     if (n >= c.minLabelers && cons.top.length >= c.minLabelers) {
       out.final = parse(cons.top[0]!);
+      out.finalText = cons.top[0]!.ann ?? undefined;
       out.finalBy = cons.top.map((r) => r.by).sort();
       return settle('labeled', false);
     }

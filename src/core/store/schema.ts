@@ -56,8 +56,10 @@ CREATE TABLE IF NOT EXISTS cnt_labeler (labeler TEXT PRIMARY KEY, n INTEGER NOT 
 /** Indexes for the queue, trees and history, and the triggers that keep counters current. */
 export const SECONDARY = `
 CREATE UNIQUE INDEX IF NOT EXISTS items_key ON items (key);
-CREATE INDEX IF NOT EXISTS items_queue ON items (open, assignee, qorder, id);
+-- The queue: items_open in seeded order; items assigned to someone (few) in a small partial index.
 CREATE INDEX IF NOT EXISTS items_open ON items (open, qorder, id);
+CREATE INDEX IF NOT EXISTS items_assigned ON items (assignee, qorder, id) WHERE open = 1 AND assignee IS NOT NULL;
+DROP INDEX IF EXISTS items_queue;
 CREATE INDEX IF NOT EXISTS items_state ON items (state, key);
 CREATE INDEX IF NOT EXISTS done_mine ON done (labeler, kind, item);
 CREATE INDEX IF NOT EXISTS done_hist ON done (labeler, t);

@@ -105,7 +105,8 @@ export class IndexViews {
   /** Key of the next item for `me`: assigned to me first, then unassigned, in the seeded order. */
   nextKey(me: string): string | undefined {
     const notDone = 'NOT EXISTS (SELECT 1 FROM done d WHERE d.labeler = ? AND d.item = i.id)';
-    const mineFirst = this.idx.one(`SELECT key FROM items i WHERE open = 1 AND assignee = ? AND ${notDone} ORDER BY qorder, id LIMIT 1`, [me, me]);
+    const mine = `SELECT key FROM items i INDEXED BY items_assigned WHERE open = 1 AND assignee = ? AND ${notDone} ORDER BY qorder, id LIMIT 1`;
+    const mineFirst = this.idx.one(mine, [me, me]);
     if (mineFirst !== undefined) return String(mineFirst);
     const free = this.idx.one(`SELECT key FROM items i WHERE open = 1 AND assignee IS NULL AND ${notDone} ORDER BY qorder, id LIMIT 1`, [me]);
     return free === undefined ? undefined : String(free);
