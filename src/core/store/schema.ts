@@ -90,8 +90,8 @@ INSERT INTO cnt_labeler SELECT labeler, COUNT(*) FROM done WHERE kind = 'sub' GR
 export const PRAGMAS = `
 PRAGMA journal_mode = MEMORY;
 PRAGMA synchronous = OFF;
-PRAGMA temp_store = MEMORY;
-PRAGMA cache_size = -65536;
+PRAGMA temp_store = FILE;
+PRAGMA cache_size = -16384;
 `;
 
 /** Migrations from older index versions; an index this code cannot migrate is rebuilt. */
