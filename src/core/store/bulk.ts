@@ -14,7 +14,7 @@ import { readJournal, type JournalProblem } from '../journal/reader';
 import type { ProjectDef } from '../model';
 import { queueOrder } from '../queue/order';
 import { EvColumns } from './ev-columns';
-import { compareOrd, type MemEv } from './ev-rows';
+import { compareOrd, doneKindCode, evTypeCode, type MemEv } from './ev-rows';
 import { stateValues, type IndexDb } from './index-db';
 import { computeItem } from './item-state';
 import { markOf, type FileMark } from './snapshot';
@@ -105,10 +105,10 @@ export async function bulkLoad(idx: IndexDb, root: string, def: ProjectDef, opts
     const c = computeItem(rows, idx.barriers, def.consensus, missing, false);
     full.run([...head, missing ? 1 : 0, ...stateValues(c)]);
     for (const r of rows) {
-      if (r.pre || r.conf !== null || r.src !== null || r.base !== null || r.target !== null) ev.run([id, r.ord, r.type, r.ann, r.pre, r.conf, r.src, r.base, r.target]);
-      else evShort.run([id, r.ord, r.type, r.ann]);
+      if (r.pre || r.conf !== null || r.src !== null || r.base !== null || r.target !== null) ev.run([id, r.ord, evTypeCode(r.type), r.ann, r.pre, r.conf, r.src, r.base, r.target]);
+      else evShort.run([id, r.ord, evTypeCode(r.type), r.ann]);
     }
-    for (const d of c.done) done.run([d.labeler, id, d.kind, d.t]);
+    for (const d of c.done) done.run([d.labeler, id, doneKindCode(d.kind), d.t]);
     for (const l of c.finalLabels) labelCounts.set(l, (labelCounts.get(l) ?? 0) + 1);
   };
 

@@ -5,10 +5,8 @@
  * order key string of a row is made only when it is written.
  */
 import { importOrderKey, orderKeyOf, orderTime, type JournalEvent } from '../journal/events';
-import { byOfOrderKey, evRecords, MemEv, type EvValues } from './ev-rows';
+import { byOfOrderKey, EV_TYPES, evRecords, evTypeCode, MemEv, type EvValues } from './ev-rows';
 
-const TYPES = ['submit', 'skip', 'unskip', 'accept-skip', 'reject', 'approve', 'decide', 'assign'];
-const TYPE_CODE = new Map(TYPES.map((t, i) => [t, i]));
 const PRE = 0x80;
 /** Annotation texts shared between rows; past this many distinct ones they are rarely repeated. */
 const MAX_INTERNED = 4096;
@@ -78,7 +76,7 @@ export class EvColumns {
     this.ms[i] = ms;
     this.seq[i] = seq;
     this.who[i] = who;
-    this.code[i] = TYPE_CODE.get(v.type)! | (v.pre ? PRE : 0);
+    this.code[i] = evTypeCode(v.type) | (v.pre ? PRE : 0);
     let ann = v.ann;
     if (ann !== null) {
       const known = this.anns.get(ann);
@@ -126,7 +124,7 @@ export class EvColumns {
     if (s?.sub !== undefined) ord = importOrderKey(ord, s.sub);
     const code = this.code[i]!;
     return new MemEv(
-      ord, byOfOrderKey(ord), TYPES[code & ~PRE]!, this.ann[i]!, code & PRE ? 1 : 0,
+      ord, byOfOrderKey(ord), EV_TYPES[code & ~PRE]!, this.ann[i]!, code & PRE ? 1 : 0,
       s?.conf ?? null, s?.src ?? null, s?.base ?? null, s?.target ?? null,
     );
   }

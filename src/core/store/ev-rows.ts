@@ -6,6 +6,17 @@ import { headerOfOrderKey, type JournalEvent, type SubmitPayload } from '../jour
 import { packAnn } from './ann-text';
 import type { EvRow } from './item-state';
 
+/** ev.type codes (an integer column: the first two, the most common, take no bytes). */
+export const EV_TYPES = ['submit', 'skip', 'unskip', 'accept-skip', 'reject', 'approve', 'decide', 'assign'];
+const EV_TYPE_CODE = new Map(EV_TYPES.map((t, i) => [t, i]));
+
+export function evTypeCode(type: string): number {
+  return EV_TYPE_CODE.get(type)!;
+}
+
+/** done.kind as stored: 1 labeled (submit), 0 skipped. */
+export const doneKindCode = (kind: 'sub' | 'skip'): number => (kind === 'sub' ? 1 : 0);
+
 /** The stored columns of an ev row besides item and ord. */
 export type EvValues = Omit<EvRow, 'ord' | 'by' | 'at'>;
 

@@ -6,7 +6,7 @@ import type { Database, SqlValue, Statement } from 'sql.js';
 import type { ScannedItem } from '../ingest/scan';
 import { headerOfOrderKey, importOrderKey, orderKey, type JournalEvent } from '../journal/events';
 import { packAnn } from './ann-text';
-import { evRecords } from './ev-rows';
+import { doneKindCode, EV_TYPES, evRecords, evTypeCode } from './ev-rows';
 import { queueOrder } from '../queue/order';
 import { getMeta, setMeta } from './db';
 import { RECOUNT } from './schema';
@@ -22,7 +22,7 @@ const SELECT_EV = `SELECT ${EV_COLUMNS} FROM ev WHERE item = ? ORDER BY ord`;
 function evRowOf(v: SqlValue[], offset: number): EvRow {
   const ord = v[offset] as string;
   return {
-    ord, type: v[offset + 1] as string, ...headerOfOrderKey(ord), ann: v[offset + 2] as string | null,
+    ord, type: EV_TYPES[v[offset + 1] as number]!, ...headerOfOrderKey(ord), ann: v[offset + 2] as string | null,
     pre: v[offset + 3] as number, conf: v[offset + 4] as number | null, src: v[offset + 5] as string | null,
     base: v[offset + 6] as number | null, target: v[offset + 7] as string | null,
   };
@@ -121,7 +121,7 @@ export class IndexDb {
     const ids: number[] = [];
     evRecords(e, (key, sub, v) => {
       const id = this.itemFor(key);
-      this.run(INSERT_EV, [id, sub < 0 ? ord : importOrderKey(ord, sub), v.type, v.ann, v.pre, v.conf, v.src, v.base, v.target]);
+      this.run(INSERT_EV, [id, sub < 0 ? ord : importOrderKey(ord, sub), evTypeCode(v.type), v.ann, v.pre, v.conf, v.src, v.base, v.target]);
       ids.push(id);
     });
     return ids;
@@ -162,7 +162,7 @@ export class IndexDb {
     for (const l of c.finalLabels) if (!oldLabels.includes(l)) this.bumpLabel(l, 1);
     this.writeItem(id, c);
     this.run('DELETE FROM done WHERE item = ?', [id]);
-    for (const d of c.done) this.run('INSERT INTO done VALUES (?, ?, ?, ?)', [d.labeler, id, d.kind, d.t]);
+    for (const d of c.done) this.run('INSERT INTO done VALUES (?, ?, ?, ?)', [d.labeler, id, doneKindCode(d.kind), d.t]);
   }
 
   bumpLabel(label: string, n: number): void {
@@ -195,7 +195,7 @@ export class IndexDb {
       const c = computeItem(group, this.barriers, this.consensus, missing.has(current), false);
       for (const l of c.finalLabels) labelCounts.set(l, (labelCounts.get(l) ?? 0) + 1);
       this.writeItem(current, c);
-      for (const d of c.done) this.run('INSERT INTO done VALUES (?, ?, ?, ?)', [d.labeler, current, d.kind, d.t]);
+      for (const d of c.done) this.run('INSERT INTO done VALUES (?, ?, ?, ?)', [d.labeler, current, doneKindCode(d.kind), d.t]);
       if (++n % 50000 === 0) onProgress?.(n);
     };
     try {

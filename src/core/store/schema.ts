@@ -3,7 +3,7 @@
  * done and the counter tables are derived from it per item, so replay order does not matter.
  */
 
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 
 /** Tables, created before bulk load. Secondary indexes and triggers come after (SECONDARY). */
 export const TABLES = `
@@ -32,7 +32,7 @@ CREATE TABLE IF NOT EXISTS items (
 CREATE TABLE IF NOT EXISTS ev (
   item INTEGER NOT NULL,
   ord TEXT NOT NULL,               -- orderKey(): at, by, dev, seq[, index in an import batch]
-  type TEXT NOT NULL,
+  type INTEGER NOT NULL,           -- index into EV_TYPES (ev-rows.ts): submit 0 and skip 1 take no bytes
   ann TEXT,                        -- Annotation, packed (ann-text.ts) (submit, decide)
   pre INTEGER NOT NULL DEFAULT 0,
   conf REAL,
@@ -44,7 +44,7 @@ CREATE TABLE IF NOT EXISTS ev (
 CREATE TABLE IF NOT EXISTS done (
   labeler TEXT NOT NULL,
   item INTEGER NOT NULL,
-  kind TEXT NOT NULL,              -- 'sub' (labeled by them) or 'skip'
+  kind INTEGER NOT NULL,           -- 1: labeled by them (submit), 0: skipped
   t INTEGER NOT NULL,              -- ms time of that event (history order)
   PRIMARY KEY (item, labeler)      -- item first: the bulk state pass inserts in item order
 ) WITHOUT ROWID;
@@ -70,10 +70,10 @@ CREATE TRIGGER IF NOT EXISTS t_items_upd AFTER UPDATE OF state ON items WHEN OLD
   UPDATE cnt_state SET n = n - 1 WHERE state = OLD.state;
   INSERT INTO cnt_state VALUES (NEW.state, 1) ON CONFLICT(state) DO UPDATE SET n = n + 1;
 END;
-CREATE TRIGGER IF NOT EXISTS t_done_ins AFTER INSERT ON done WHEN NEW.kind = 'sub' BEGIN
+CREATE TRIGGER IF NOT EXISTS t_done_ins AFTER INSERT ON done WHEN NEW.kind = 1 BEGIN
   INSERT INTO cnt_labeler VALUES (NEW.labeler, 1) ON CONFLICT(labeler) DO UPDATE SET n = n + 1;
 END;
-CREATE TRIGGER IF NOT EXISTS t_done_del AFTER DELETE ON done WHEN OLD.kind = 'sub' BEGIN
+CREATE TRIGGER IF NOT EXISTS t_done_del AFTER DELETE ON done WHEN OLD.kind = 1 BEGIN
   UPDATE cnt_labeler SET n = n - 1 WHERE labeler = OLD.labeler;
 END;
 `;
@@ -83,7 +83,7 @@ export const RECOUNT = `
 DELETE FROM cnt_state;
 INSERT INTO cnt_state SELECT state, COUNT(*) FROM items GROUP BY state;
 DELETE FROM cnt_labeler;
-INSERT INTO cnt_labeler SELECT labeler, COUNT(*) FROM done WHERE kind = 'sub' GROUP BY labeler;
+INSERT INTO cnt_labeler SELECT labeler, COUNT(*) FROM done WHERE kind = 1 GROUP BY labeler;
 `;
 
 /** Pragmas re-applied after every open (they are not stored in the snapshot). */

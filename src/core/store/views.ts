@@ -134,7 +134,7 @@ export class IndexViews {
       );
     } else if (view === 'mine') {
       list = this.idx.all<Row>(
-        `SELECT ${cols}, d.item AS c FROM done d JOIN items i ON i.id = d.item WHERE d.labeler = ? AND d.kind = 'sub' AND d.item > ? ORDER BY d.item LIMIT ?`,
+        `SELECT ${cols}, d.item AS c FROM done d JOIN items i ON i.id = d.item WHERE d.labeler = ? AND d.kind = 1 AND d.item > ? ORDER BY d.item LIMIT ?`,
         [me, after ? Number(after) : -1, n + 1],
       );
     } else {
