@@ -15,15 +15,15 @@ import type { ProjectDef } from '../model';
 import { queueOrder } from '../queue/order';
 import { EvColumns } from './ev-columns';
 import { compareOrd, doneKindCode, evTypeCode, type MemEv } from './ev-rows';
-import { stateValues, type IndexDb } from './index-db';
+import { journalOnlyItem, stateValues, type IndexDb } from './index-db';
 import { computeItem } from './item-state';
 import { markOf, type FileMark } from './snapshot';
 import { RECOUNT } from './schema';
 import type { StoreProgress } from './types';
 
-const INSERT_PLAIN = 'INSERT INTO items (id, key, path, row, src, text, qorder) VALUES (?, ?, ?, ?, ?, ?, ?)';
-const INSERT_FULL = `INSERT INTO items (id, key, path, row, src, text, qorder, missing,
-  state, open, version, assignee, agreement, final, final_by, final_labels) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+const INSERT_PLAIN = 'INSERT INTO items (id, key, row, src, text, qorder) VALUES (?, ?, ?, ?, ?, ?)';
+const INSERT_FULL = `INSERT INTO items (id, key, row, src, text, qorder, missing,
+  state, open, version, assignee, agreement, final, final_by, final_labels) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 const INSERT_EV = 'INSERT INTO ev (item, ord, type, ann, pre, conf, src, base, target) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)';
 /** The common row (no prelabel, confidence, source, base or target): fewer values to bind. */
 const INSERT_EV_SHORT = 'INSERT INTO ev (item, ord, type, ann) VALUES (?, ?, ?, ?)';
@@ -94,7 +94,7 @@ export async function bulkLoad(idx: IndexDb, root: string, def: ProjectDef, opts
 
   const write = (it: ScannedItem, missing: boolean): void => {
     id++;
-    const head = [id, it.key, it.path, it.row ?? null, it.source, it.text ?? null, queueOrder(def.queueSeed, it.key)];
+    const head = [id, it.key, it.row ?? null, it.source, it.text ?? null, queueOrder(def.queueSeed, it.key)];
     const k = cols.keys.get(it.key);
     if (k === undefined && !missing) {
       plain.run(head);
@@ -118,8 +118,7 @@ export async function bulkLoad(idx: IndexDb, root: string, def: ProjectDef, opts
   // Items known only from journals, in order of first appearance.
   for (const [key, k] of cols.keys) {
     if (written[k]) continue;
-    const hash = key.lastIndexOf('#');
-    write({ key, path: hash < 0 ? key : key.slice(0, hash), row: hash < 0 ? undefined : key.slice(hash + 1), source: -1 }, true);
+    write(journalOnlyItem(key), true);
   }
   for (const [l, k] of labelCounts) idx.bumpLabel(l, k);
   idx.db.exec(RECOUNT);

@@ -37,6 +37,12 @@ export function stateValues(c: ItemComputation): SqlValue[] {
   ];
 }
 
+/** An item known only from journals (its file is gone or was never indexed). */
+export function journalOnlyItem(key: string): ScannedItem {
+  const hash = key.lastIndexOf('#');
+  return { key, path: hash < 0 ? key : key.slice(0, hash), row: hash < 0 ? undefined : key.slice(hash + 1), source: -1 };
+}
+
 export class IndexDb {
   private readonly stmts = new Map<string, Statement>();
   barriers: Barriers;
@@ -91,8 +97,8 @@ export class IndexDb {
   }
 
   insertItem(it: ScannedItem, missing = false): number {
-    this.run('INSERT INTO items (key, path, row, src, text, qorder, missing, state, open) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)', [
-      it.key, it.path, it.row ?? null, it.source, it.text ?? null, queueOrder(this.seed, it.key),
+    this.run('INSERT INTO items (key, row, src, text, qorder, missing, state, open) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [
+      it.key, it.row ?? null, it.source, it.text ?? null, queueOrder(this.seed, it.key),
       missing ? 1 : 0, missing ? 'missing' : 'unlabeled', missing ? 0 : 1,
     ]);
     return Number(this.one('SELECT last_insert_rowid()', []));
@@ -107,8 +113,7 @@ export class IndexDb {
   private itemFor(key: string): number {
     const id = this.itemId(key);
     if (id !== undefined) return id;
-    const hash = key.lastIndexOf('#');
-    return this.insertItem({ key, path: hash < 0 ? key : key.slice(0, hash), row: hash < 0 ? undefined : key.slice(hash + 1), source: -1 }, true);
+    return this.insertItem(journalOnlyItem(key), true);
   }
 
   /**

@@ -7,6 +7,7 @@ import type { Logger } from '../logger';
 import { createEmptyIndex, finishBulkLoad, loadSqlJs, rows } from './db';
 import { IndexDb } from './index-db';
 import { buildIndex } from './loader';
+import { ITEM_PATH } from './schema';
 import { loadProject } from '../project/load';
 import { ProjectStore } from './project-store';
 import { classes, cleanupWorkspaces, event, openStore, textProject, WASM, writeJournal } from './test-support';
@@ -141,6 +142,8 @@ describe('replay', () => {
       assert.equal(JSON.stringify(DUMP.map((q) => rows(built.idx.db, q))), expected);
       assert.equal(rows(built.idx.db, "SELECT name FROM sqlite_master WHERE name = 'items_key'").length, 1, 'indexes are built after the load');
       assert.equal([...built.marks.keys()].length, files.size);
+      const paths = rows<{ key: string; path: string; row: string | null }>(built.idx.db, `SELECT key, ${ITEM_PATH} AS path, row FROM items WHERE key IN ('gone.txt', 'data/items.csv#r8') ORDER BY key`);
+      assert.deepEqual(paths, [{ key: 'data/items.csv#r8', path: 'data/items.csv', row: 'r8' }, { key: 'gone.txt', path: 'gone.txt', row: null }]);
     } finally {
       built.idx.free();
       built.idx.db.close();

@@ -3,7 +3,10 @@
  * done and the counter tables are derived from it per item, so replay order does not matter.
  */
 
-export const SCHEMA_VERSION = 6;
+export const SCHEMA_VERSION = 7;
+
+/** An item's workspace-relative file, from its key and row (itemKey in model.ts). */
+export const ITEM_PATH = 'CASE WHEN row IS NULL THEN key ELSE substr(key, 1, length(key) - length(row) - 1) END';
 
 /** Tables, created before bulk load. Secondary indexes and triggers come after (SECONDARY). */
 export const TABLES = `
@@ -12,8 +15,7 @@ CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS items (
   id INTEGER PRIMARY KEY,
   key TEXT NOT NULL,               -- unique: items_key is built after a bulk load (sorted, much faster)
-  path TEXT NOT NULL,
-  row TEXT,
+  row TEXT,                        -- table rows: key is path#row; files: key is the path (see ITEM_PATH)
   src INTEGER NOT NULL,            -- index into def.dataSources, -1 when known only from journals
   text TEXT,                       -- table rows only; text files are read when shown
   qorder INTEGER NOT NULL,         -- seeded hash: the fixed random queue order

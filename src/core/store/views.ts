@@ -6,6 +6,7 @@ import { readImageSize } from '../ingest/image-size';
 import { mediaOf, type ExportItem, type ItemRef, type ItemState, type MediaKind, type ProjectDef } from '../model';
 import { unpackAnn } from './ann-text';
 import type { IndexDb } from './index-db';
+import { ITEM_PATH } from './schema';
 import { computeItem } from './item-state';
 import type { ItemSummary, ItemView, Page, PageView, ProjectStats } from './types';
 
@@ -26,7 +27,7 @@ interface ItemRow {
   height: number | null;
 }
 
-const ITEM_COLS = 'id, key, path, row, text, missing, state, version, assignee, agreement, final, final_by, width, height';
+const ITEM_COLS = `id, key, ${ITEM_PATH} AS path, row, text, missing, state, version, assignee, agreement, final, final_by, width, height`;
 
 export class IndexViews {
   constructor(
