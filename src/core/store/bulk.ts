@@ -18,7 +18,6 @@ import { compareOrd, doneKindCode, evTypeCode, type MemEv } from './ev-rows';
 import { journalOnlyItem, stateValues, type IndexDb } from './index-db';
 import { computeItem } from './item-state';
 import { markOf, type FileMark } from './snapshot';
-import { RECOUNT } from './schema';
 import type { StoreProgress } from './types';
 
 const INSERT_PLAIN = 'INSERT INTO items (id, key, row, src, text, qorder) VALUES (?, ?, ?, ?, ?, ?)';
@@ -84,7 +83,11 @@ export async function bulkLoad(idx: IndexDb, root: string, def: ProjectDef, opts
   const read = readAllJournals(idx, root, def, opts);
   const { cols } = read;
   const written = new Uint8Array(cols.keys.size);
+  // Counters kept in JS while writing (the tables are empty: no triggers yet, no recount scan after).
   const labelCounts = new Map<string, number>();
+  const stateCounts = new Map<string, number>();
+  const labelerCounts = new Map<string, number>();
+  const count = (m: Map<string, number>, k: string): void => void m.set(k, (m.get(k) ?? 0) + 1);
   const plain = idx.stmt(INSERT_PLAIN);
   const full = idx.stmt(INSERT_FULL);
   const ev = idx.stmt(INSERT_EV);
@@ -98,6 +101,7 @@ export async function bulkLoad(idx: IndexDb, root: string, def: ProjectDef, opts
     const k = cols.keys.get(it.key);
     if (k === undefined && !missing) {
       plain.run(head);
+      count(stateCounts, 'unlabeled');
       return;
     }
     if (k !== undefined) written[k] = 1;
@@ -108,8 +112,12 @@ export async function bulkLoad(idx: IndexDb, root: string, def: ProjectDef, opts
       if (r.pre || r.conf !== null || r.src !== null || r.base !== null || r.target !== null) ev.run([id, r.ord, evTypeCode(r.type), r.ann, r.pre, r.conf, r.src, r.base, r.target]);
       else evShort.run([id, r.ord, evTypeCode(r.type), r.ann]);
     }
-    for (const d of c.done) done.run([d.labeler, id, doneKindCode(d.kind), d.t]);
-    for (const l of c.finalLabels) labelCounts.set(l, (labelCounts.get(l) ?? 0) + 1);
+    for (const d of c.done) {
+      done.run([d.labeler, id, doneKindCode(d.kind), d.t]);
+      if (d.kind === 'sub') count(labelerCounts, d.labeler);
+    }
+    for (const l of c.finalLabels) count(labelCounts, l);
+    count(stateCounts, c.state);
   };
 
   opts.onProgress?.({ message: 'Indexing data sources' });
@@ -120,7 +128,8 @@ export async function bulkLoad(idx: IndexDb, root: string, def: ProjectDef, opts
     if (written[k]) continue;
     write(journalOnlyItem(key), true);
   }
-  for (const [l, k] of labelCounts) idx.bumpLabel(l, k);
-  idx.db.exec(RECOUNT);
+  for (const [table, counts] of [['cnt_state', stateCounts], ['cnt_label', labelCounts], ['cnt_labeler', labelerCounts]] as const) {
+    for (const [k, n] of counts) idx.db.run(`INSERT INTO ${table} VALUES (?, ?)`, [k, n]);
+  }
   return { marks: read.marks, problems: read.problems, items: id, events: read.events };
 }

@@ -41,6 +41,7 @@ export class EvColumns {
   /** `by` and `dev` of each writer, by index. */
   private readonly whos: { by: string; dev: string }[] = [];
   private readonly whoIndex = new Map<string, number>();
+  private lastWho = -1;
   /** Item key -> index, in order of first appearance. */
   readonly keys = new Map<string, number>();
   private start?: Int32Array;
@@ -50,14 +51,22 @@ export class EvColumns {
   add(e: JournalEvent): void {
     if (e.type === 'labels' || e.type === 'status') return;
     const ms = orderTime(e.at);
-    const whoKey = `${e.by}\u0001${e.dev}`;
+    const who = this.whoOf(e.by, e.dev);
+    evRecords(e, (key, sub, v) => this.push(key, ms, who, e.seq, sub, v));
+  }
+
+  /** Index of a (by, dev) writer; a journal file has one, so the last one is checked first. */
+  private whoOf(by: string, dev: string): number {
+    const last = this.whos[this.lastWho];
+    if (last && last.by === by && last.dev === dev) return this.lastWho;
+    const whoKey = `${by}\u0001${dev}`;
     let who = this.whoIndex.get(whoKey);
     if (who === undefined) {
       who = this.whos.length;
-      this.whos.push({ by: e.by, dev: e.dev });
+      this.whos.push({ by, dev });
       this.whoIndex.set(whoKey, who);
     }
-    evRecords(e, (key, sub, v) => this.push(key, ms, who, e.seq, sub, v));
+    return (this.lastWho = who);
   }
 
   private push(key: string, ms: number, who: number, seq: number, sub: number, v: EvValues): void {
