@@ -38,11 +38,11 @@ Open the **Data Labeling** view in the activity bar to see the projects in \`.la
       if (existsSync(path.join(dir, '.labeling', id))) return;
       execFileSync(process.execPath, [cli, 'init', dir, ...args], { stdio: ['ignore', quiet ? 'ignore' : 'inherit', 'inherit'] });
     };
-    init('--name', 'reviews', '--type', 'text-classification', '--data', 'data/reviews.csv', '--text-column', 'text', '--id-column', 'id', '--labels', 'positive,negative');
-    init('--name', 'review-entities', '--type', 'text-ner', '--data', 'data/reviews.csv', '--text-column', 'text', '--id-column', 'id', '--labels', 'PRODUCT,PERSON,PLACE,ORG');
-    init('--name', 'digits', '--type', 'image-classification', '--data', 'data/digits/*.png', '--labels', '0,1,2,3,4,5,6,7,8,9');
-    init('--name', 'digit-boxes', '--type', 'image-detection', '--data', 'data/digit-sheets/*.png', '--labels', '0,1,2,3,4,5,6,7,8,9');
-    init('--name', 'digit-shapes', '--type', 'image-segmentation', '--data', 'data/digit-sheets/*.png', '--labels', '0,1,2,3,4,5,6,7,8,9');
+    init('--name', 'reviews', '--title', 'Review sentiment', '--type', 'text-classification', '--data', 'data/reviews.csv', '--text-column', 'text', '--id-column', 'id', '--labels', 'positive,negative');
+    init('--name', 'review-entities', '--title', 'Review entities', '--type', 'text-ner', '--data', 'data/reviews.csv', '--text-column', 'text', '--id-column', 'id', '--labels', 'PRODUCT,PERSON,PLACE,ORG');
+    init('--name', 'digits', '--title', 'Handwritten digits', '--type', 'image-classification', '--data', 'data/digits/*.png', '--labels', '0,1,2,3,4,5,6,7,8,9');
+    init('--name', 'digit-boxes', '--title', 'Digit boxes', '--type', 'image-detection', '--data', 'data/digit-sheets/*.png', '--labels', '0,1,2,3,4,5,6,7,8,9');
+    init('--name', 'digit-shapes', '--title', 'Digit outlines', '--type', 'image-segmentation', '--data', 'data/digit-sheets/*.png', '--labels', '0,1,2,3,4,5,6,7,8,9');
   }
   return counts;
 }

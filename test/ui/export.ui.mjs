@@ -7,7 +7,7 @@ import path from 'node:path';
 
 async function labelFirstDigit(wb) {
   await wb.palette('Labeling: Start Labeling');
-  await wb.pick('digits');
+  await wb.pick('Handwritten digits');
   const app = wb.webview().locator('lbl-labeler-app');
   await app.locator('lbl-class-editor img').waitFor({ timeout: 30000 });
   await app.locator('lbl-class-editor').click();
@@ -24,10 +24,10 @@ export const tests = [
     async run(wb, { workspace }) {
       await labelFirstDigit(wb);
       await wb.palette('Labeling: Export Labels...');
-      await wb.pick('digits');
-      await wb.answer('Export Labels: digits (1/3)', 'CSV', { pick: 'CSV' });
-      await wb.answer('Export Labels: digits (2/3)'); // final labels only
-      await wb.answer('Export Labels: digits (3/3)'); // labels/digits/
+      await wb.pick('Handwritten digits');
+      await wb.answer('Export Labels: Handwritten digits (1/3)', 'CSV', { pick: 'CSV' });
+      await wb.answer('Export Labels: Handwritten digits (2/3)'); // final labels only
+      await wb.answer('Export Labels: Handwritten digits (3/3)'); // labels/digits/
       await wb.toast('Exported 1 item to labels/digits/labels.csv');
       await wb.screenshot('20-export-notification');
       const csv = readFileSync(path.join(workspace, 'labels/digits/labels.csv'), 'utf8').trim().split('\n');
@@ -44,7 +44,7 @@ export const tests = [
     theme: 'Default Light Modern',
     async run(wb) {
       await wb.palette('Labeling: Start Labeling');
-      await wb.pick('review-entities');
+      await wb.pick('Review entities');
       const app = wb.webview().locator('lbl-labeler-app');
       await app.locator('lbl-ner-editor').waitFor({ timeout: 30000 });
       const bg = await app.evaluate((el) => getComputedStyle(el.ownerDocument.body).backgroundColor);
@@ -59,7 +59,7 @@ export const tests = [
     theme: 'Default High Contrast',
     async run(wb) {
       await wb.palette('Labeling: Start Labeling');
-      await wb.pick('digit-boxes');
+      await wb.pick('Digit boxes');
       const app = wb.webview().locator('lbl-labeler-app');
       await app.locator('lbl-box-editor').waitFor({ timeout: 30000 });
       const bg = await app.evaluate((el) => getComputedStyle(el.ownerDocument.body).backgroundColor);

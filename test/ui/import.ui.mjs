@@ -17,8 +17,8 @@ export const tests = [
       writeFileSync(csv, ['file,digit', ...rows, 'no-such-file.png,3'].join('\n') + '\n');
 
       await wb.palette('Labeling: Import Labels...');
-      await wb.pick('digits');
-      await wb.answer('Import Labels: digits (1/4)', 'CSV', { pick: 'CSV' });
+      await wb.pick('Handwritten digits');
+      await wb.answer('Import Labels: Handwritten digits (1/4)', 'CSV', { pick: 'CSV' });
       // VS Code's own file dialog (the simple dialog in a remote window): type the path, Enter.
       await wb.quickInput.waitFor({ state: 'visible' });
       await page.waitForTimeout(300);
@@ -31,11 +31,11 @@ export const tests = [
       await wb.answer('(4/4)', 'Prelabels', { pick: 'Prelabels' });
       const dialog = page.locator('.monaco-dialog-box');
       await dialog.waitFor();
-      await wb.expectText(dialog.locator('.dialog-message-text'), `Import ${files.length} annotations into digits?`);
+      await wb.expectText(dialog.locator('.dialog-message-text'), `Import ${files.length} annotations into Handwritten digits?`);
       assert.match(await dialog.innerText(), /1 did not/);
       await wb.screenshot('22-import-summary');
       await dialog.getByRole('button', { name: 'Import' }).click();
-      await wb.toast(`Imported ${files.length} annotations into digits as one batch.`);
+      await wb.toast(`Imported ${files.length} annotations into Handwritten digits as one batch.`);
 
       const dir = path.join(workspace, '.labeling/digits/journal');
       const events = readdirSync(dir).flatMap((l) => readdirSync(path.join(dir, l)).flatMap((f) => readFileSync(path.join(dir, l, f), 'utf8').trim().split('\n').map((x) => JSON.parse(x))));
@@ -45,7 +45,7 @@ export const tests = [
       assert.ok(imports[0].submits.every((s) => s.pre === true && s.ann.labels[0] === s.item.split('/').pop()[0]));
 
       await wb.palette('Labeling: Start Labeling');
-      await wb.pick('digits');
+      await wb.pick('Handwritten digits');
       const app = wb.webview().locator('lbl-labeler-app');
       await app.locator('.suggested-badge').first().waitFor({ timeout: 30000 });
       await wb.screenshot('23-prelabel-suggested');

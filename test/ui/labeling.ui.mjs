@@ -54,7 +54,7 @@ export const tests = [
     name: 'label a text classification item with hotkey and Enter',
     workspace: { projects: true },
     async run(wb, { workspace }) {
-      const app = await startLabeling(wb, 'reviews');
+      const app = await startLabeling(wb, 'Review sentiment');
       await app.locator('lbl-class-editor').waitFor();
       await app.locator('.progress', { hasText: '0 of 30 labeled' }).waitFor();
       await wb.screenshot('10-text-classification');
@@ -71,7 +71,7 @@ export const tests = [
     name: 'tag an entity in a NER item',
     workspace: { projects: true },
     async run(wb, { workspace }) {
-      const app = await startLabeling(wb, 'review-entities');
+      const app = await startLabeling(wb, 'Review entities');
       const editor = app.locator('lbl-ner-editor');
       await editor.waitFor();
       await editor.click();
@@ -92,7 +92,7 @@ export const tests = [
     name: 'classify a digit image',
     workspace: { projects: true },
     async run(wb, { workspace }) {
-      const app = await startLabeling(wb, 'digits');
+      const app = await startLabeling(wb, 'Handwritten digits');
       const editor = app.locator('lbl-class-editor');
       await editor.locator('img').waitFor();
       await wb.screenshot('12-image-classification');
@@ -108,7 +108,7 @@ export const tests = [
     name: 'draw a box, and Esc while drawing leaves no box',
     workspace: { projects: true },
     async run(wb, { workspace }) {
-      const app = await startLabeling(wb, 'digit-boxes');
+      const app = await startLabeling(wb, 'Digit boxes');
       const editor = app.locator('lbl-box-editor');
       await editor.waitFor();
       await wb.page.waitForTimeout(500); // image load + fit
@@ -137,7 +137,7 @@ export const tests = [
     name: 'draw a polygon by clicking vertices and closing with Enter',
     workspace: { projects: true },
     async run(wb, { workspace }) {
-      const app = await startLabeling(wb, 'digit-shapes');
+      const app = await startLabeling(wb, 'Digit outlines');
       const editor = app.locator('lbl-polygon-editor');
       await editor.waitFor();
       await wb.page.waitForTimeout(500);

@@ -9,7 +9,7 @@ import { ProjectStore } from '../../core/store/project-store';
 import { parseCommandArgs, requirePositional, sqlWasmPath, type CliCommand } from '../io';
 
 const usage =
-  'data-labeling init <workspace> --name <id> --type <type> --data <glob> [--text-column <c>] [--id-column <c>] [--labels a,b,c]';
+  'data-labeling init <workspace> --name <id> --type <type> --data <glob> [--text-column <c>] [--id-column <c>] [--labels a,b,c] [--title <display name>]';
 
 /** The data kind follows the glob's extension: images, tables (need --text-column), else text files. */
 export function inferDataSource(glob: string, textColumn?: string, idColumn?: string): DataSource {
@@ -29,6 +29,7 @@ export const initCommand: CliCommand = {
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(args, {
       name: { type: 'string' },
+      title: { type: 'string' },
       type: { type: 'string' },
       data: { type: 'string' },
       'text-column': { type: 'string' },
@@ -48,7 +49,7 @@ export const initCommand: CliCommand = {
     }
     const labels = (values.labels ?? '').split(',').map((s) => s.trim()).filter(Boolean);
     if (!labels.length) throw new LabelingError('invalid-input', '--labels needs at least one label, e.g. --labels cat,dog', { field: '--labels' });
-    const def = await createProject(root, { id: values.name, type, labels, dataSources: [source] });
+    const def = await createProject(root, { id: values.name, ...(values.title ? { name: values.title } : {}), type, labels, dataSources: [source] });
     const store = await ProjectStore.open({ root, id: def.id, labeler: defaultLabeler(root), device: defaultDevice(), wasmPath: sqlWasmPath() });
     try {
       const s = store.stats();

@@ -25,7 +25,7 @@ export async function resolveProject(registry: ProjectRegistry, arg: unknown, pl
     else {
       const pick = await vscode.window.showQuickPick(
         all.map((p) => ({ label: p.def?.name ?? p.id, description: p.def ? p.id : 'broken', detail: p.error?.message, entry: p })),
-        { placeHolder },
+        { placeHolder, matchOnDescription: true },
       );
       entry = pick?.entry;
     }
