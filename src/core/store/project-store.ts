@@ -1,7 +1,7 @@
 /**
  * ProjectStore: one open labeling project. The journal append (fdatasync'd) is the commit point; the
- * sql.js index answers every query and is snapshotted to .labeling/.cache/<id>/ when idle, every
- * ~50k events and on close. Writes are serialized; reads are synchronous.
+ * sql.js index answers every query and is snapshotted to .labeling/.cache/<id>/ when idle (also
+ * after ~50k events, once writes pause) and on close. Writes are serialized; reads are synchronous.
  */
 import * as path from 'node:path';
 import type { SqlJsStatic } from 'sql.js';
@@ -42,9 +42,8 @@ export interface SubmitOptions {
   source?: string;
 }
 
-/** Snapshot automatically after this many events since the last one ... */
+/** Snapshot automatically after SNAPSHOT_EVERY events since the last one, once none was written for SNAPSHOT_IDLE_MS. */
 export const SNAPSHOT_EVERY = 50_000;
-/** ... once no event was written for this long. */
 export const SNAPSHOT_IDLE_MS = 2_000;
 
 export class ProjectStore {
