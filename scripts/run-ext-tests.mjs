@@ -2,7 +2,8 @@
 // Runs the integration tests (test/integration/*.test.ts, built to dist/test/integration) INSIDE a real VS Code
 // extension host, offline, and writes {passes, failures} to test-results/ext.json.
 //
-// Where a desktop VS Code can be had (VSCODE_EXECUTABLE=/path/to/code), @vscode/test-electron runs them.
+// Where a desktop VS Code can be had (VSCODE_EXECUTABLE=/path/to/code, or VSCODE_TEST_DOWNLOAD=1 with internet),
+// @vscode/test-electron runs them.
 // Otherwise (this machine: no internet, no Electron) code-server serves VS Code for the browser and headless
 // Chromium opens it with extensionDevelopmentPath/extensionTestsPath in the URL payload; the server needs
 // `--vscode-option enable-smoke-test-driver` for a built workbench to honour that payload (see
@@ -29,10 +30,11 @@ makeWorkspace(workspace, { reviews: 10, digits: 2, sheets: 3 });
 const resultFile = path.join(runDir, 'mocha-result.json');
 
 let exitCode;
-if (process.env.VSCODE_EXECUTABLE) {
+if (process.env.VSCODE_EXECUTABLE || process.env.VSCODE_TEST_DOWNLOAD) {
+  // Desktop VS Code: a given executable, or (with internet) the build @vscode/test-electron downloads.
   const { runTests } = await import('@vscode/test-electron');
   exitCode = await runTests({
-    vscodeExecutablePath: process.env.VSCODE_EXECUTABLE,
+    ...(process.env.VSCODE_EXECUTABLE ? { vscodeExecutablePath: process.env.VSCODE_EXECUTABLE } : {}),
     extensionDevelopmentPath: ROOT,
     extensionTestsPath: testsPath,
     launchArgs: [workspace, '--disable-extensions', '--disable-workspace-trust'],
