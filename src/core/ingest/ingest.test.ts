@@ -38,6 +38,20 @@ describe('table sources', () => {
     assert.deepEqual(rowsOf('a.json', '[{"text":"a","id":5},{"text":"b","id":6}]', 'id').map((r) => r.row), ['5', '6']);
   });
 
+  it('hands CSV rows over as they are parsed: rows before a bad one arrive, and a callback error passes through unchanged', () => {
+    const seen: string[] = [];
+    const bad = 'id,text\na,one\nb,two\nc,"unclosed\n';
+    assert.throws(() => parseTable('t.csv', bad, { textColumn: 'text', idColumn: 'id' }, (r) => seen.push(r.row)), /bad row/);
+    assert.deepEqual(seen, ['a', 'b']);
+    const boom = new Error('index full');
+    assert.throws(
+      () => parseTable('t.csv', csvRows(3), { textColumn: 'text', idColumn: 'id' }, (r) => {
+        if (r.row === 'r2') throw boom;
+      }),
+      (e: unknown) => e === boom,
+    );
+  });
+
   it('names file and line for a bad CSV row, a bad JSONL line, a duplicate id and a missing column', () => {
     const bad = errorOf(() => rowsOf('d/a.csv', 'id,text\n1,ok\n2,"unterminated\n'));
     assert.equal(bad.where.file, 'd/a.csv');
