@@ -6,6 +6,7 @@
  * row is updated afterwards. The result equals replaying every event through `applyEvent` and
  * `recomputeItem` (replay.test.ts checks this).
  */
+import type { SqlJsStatic } from 'sql.js';
 import { throwIfAborted } from '../errors';
 import { scanSources, type ScannedItem } from '../ingest/scan';
 import { listJournalFiles } from '../journal/files';
@@ -14,6 +15,7 @@ import { readJournal, type JournalProblem } from '../journal/reader';
 import type { ProjectDef } from '../model';
 import { queueOrder } from '../queue/order';
 import { EvColumns } from './ev-columns';
+import { RawInsert, type Cell } from './raw-insert';
 import { compareOrd, doneKindCode, evTypeCode, type MemEv } from './ev-rows';
 import { journalOnlyItem, stateValues, type IndexDb } from './index-db';
 import { computeItem } from './item-state';
@@ -24,8 +26,6 @@ const INSERT_PLAIN = 'INSERT INTO items (id, key, row, src, text, qorder) VALUES
 const INSERT_FULL = `INSERT INTO items (id, key, row, src, text, qorder, missing,
   state, open, version, assignee, agreement, final, final_by, final_labels) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 const INSERT_EV = 'INSERT INTO ev (item, ord, type, ann, pre, conf, src, base, target) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)';
-/** The common row (no prelabel, confidence, source, base or target): fewer values to bind. */
-const INSERT_EV_SHORT = 'INSERT INTO ev (item, ord, type, ann) VALUES (?, ?, ?, ?)';
 const INSERT_DONE = 'INSERT INTO done VALUES (?, ?, ?, ?)';
 
 export interface BulkOptions {
@@ -79,7 +79,7 @@ function sortedUnique(rows: MemEv[]): MemEv[] {
  * Loads items and journals into an empty index (tables only, inside the caller's transaction).
  * Secondary indexes and triggers must be created afterwards (finishBulkLoad).
  */
-export async function bulkLoad(idx: IndexDb, root: string, def: ProjectDef, opts: BulkOptions): Promise<BulkResult> {
+export async function bulkLoad(SQL: SqlJsStatic, idx: IndexDb, root: string, def: ProjectDef, opts: BulkOptions): Promise<BulkResult> {
   const read = readAllJournals(idx, root, def, opts);
   const { cols } = read;
   const written = new Uint8Array(cols.keys.size);
@@ -88,45 +88,50 @@ export async function bulkLoad(idx: IndexDb, root: string, def: ProjectDef, opts
   const stateCounts = new Map<string, number>();
   const labelerCounts = new Map<string, number>();
   const count = (m: Map<string, number>, k: string): void => void m.set(k, (m.get(k) ?? 0) + 1);
-  const plain = idx.stmt(INSERT_PLAIN);
-  const full = idx.stmt(INSERT_FULL);
-  const ev = idx.stmt(INSERT_EV);
-  const evShort = idx.stmt(INSERT_EV_SHORT);
-  const done = idx.stmt(INSERT_DONE);
+  // Rows are written in chunks through raw-insert.ts. Items are inserted in id order: pending rows
+  // of the other kind are flushed first whenever plain and full rows alternate.
+  const plain = new RawInsert(SQL, idx.db, INSERT_PLAIN);
+  const full = new RawInsert(SQL, idx.db, INSERT_FULL);
+  const ev = new RawInsert(SQL, idx.db, INSERT_EV);
+  const done = new RawInsert(SQL, idx.db, INSERT_DONE);
   let id = 0;
 
   const write = (it: ScannedItem, missing: boolean): void => {
     id++;
-    const head = [id, it.key, it.row ?? null, it.source, it.text ?? null, queueOrder(def.queueSeed, it.key)];
+    const head: Cell[] = [id, it.key, it.row ?? null, it.source, it.text ?? null, queueOrder(def.queueSeed, it.key)];
     const k = cols.keys.get(it.key);
     if (k === undefined && !missing) {
-      plain.run(head);
+      full.flush();
+      plain.add(head);
       count(stateCounts, 'unlabeled');
       return;
     }
     if (k !== undefined) written[k] = 1;
     const rows = k === undefined ? [] : sortedUnique(cols.rowsOf(k));
     const c = computeItem(rows, idx.barriers, def.consensus, missing, false);
-    full.run([...head, missing ? 1 : 0, ...stateValues(c)]);
-    for (const r of rows) {
-      if (r.pre || r.conf !== null || r.src !== null || r.base !== null || r.target !== null) ev.run([id, r.ord, evTypeCode(r.type), r.ann, r.pre, r.conf, r.src, r.base, r.target]);
-      else evShort.run([id, r.ord, evTypeCode(r.type), r.ann]);
-    }
+    plain.flush();
+    full.add([...head, missing ? 1 : 0, ...(stateValues(c) as Cell[])]);
+    for (const r of rows) ev.add([id, r.ord, evTypeCode(r.type), r.ann, r.pre, r.conf, r.src, r.base, r.target]);
     for (const d of c.done) {
-      done.run([d.labeler, id, doneKindCode(d.kind), d.t]);
+      done.add([d.labeler, id, doneKindCode(d.kind), d.t]);
       if (d.kind === 'sub') count(labelerCounts, d.labeler);
     }
     for (const l of c.finalLabels) count(labelCounts, l);
     count(stateCounts, c.state);
   };
 
-  opts.onProgress?.({ message: 'Indexing data sources' });
-  await scanSources(root, def.dataSources, (it) => write(it, false), opts);
-  throwIfAborted(opts.signal);
-  // Items known only from journals, in order of first appearance.
-  for (const [key, k] of cols.keys) {
-    if (written[k]) continue;
-    write(journalOnlyItem(key), true);
+  try {
+    opts.onProgress?.({ message: 'Indexing data sources' });
+    await scanSources(root, def.dataSources, (it) => write(it, false), opts);
+    throwIfAborted(opts.signal);
+    // Items known only from journals, in order of first appearance.
+    for (const [key, k] of cols.keys) {
+      if (written[k]) continue;
+      write(journalOnlyItem(key), true);
+    }
+    for (const ins of [plain, full, ev, done]) ins.flush();
+  } finally {
+    for (const ins of [plain, full, ev, done]) ins.free();
   }
   for (const [table, counts] of [['cnt_state', stateCounts], ['cnt_label', labelCounts], ['cnt_labeler', labelerCounts]] as const) {
     for (const [k, n] of counts) idx.db.run(`INSERT INTO ${table} VALUES (?, ?)`, [k, n]);

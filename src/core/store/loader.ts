@@ -29,7 +29,7 @@ export async function buildIndex(SQL: SqlJsStatic, root: string, def: ProjectDef
   const idx = new IndexDb(db, def.queueSeed, def.consensus);
   try {
     db.exec('BEGIN');
-    const r = await bulkLoad(idx, root, def, opts);
+    const r = await bulkLoad(SQL, idx, root, def, opts);
     db.exec('COMMIT');
     throwIfAborted(opts.signal);
     opts.onProgress?.({ message: `Building the indexes of ${r.items} items` });
