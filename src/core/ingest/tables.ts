@@ -2,6 +2,7 @@
 import { Parser, type Options } from 'csv-parse';
 import { parse } from 'csv-parse/sync';
 import { LabelingError } from '../errors';
+import { fastDelimited } from './fast-csv';
 import { extensionOf } from './globs';
 
 export interface TableRow {
@@ -71,11 +72,13 @@ interface PushParser {
 }
 
 /**
- * Calls onRecord for each record without collecting them: at 1M rows the record array of
+ * Calls onRecord for each record without collecting them. Plain files take the fast path
+ * (fast-csv.ts, ~5x faster); the rest goes through csv-parse: at 1M rows the record array of
  * csv-parse/sync holds ~130 MB while the index is written (its on_record option costs 2x in speed).
  * Falls back to csv-parse/sync if this csv-parse version has no push interface.
  */
-function eachRecord(content: string | Buffer, options: Options, onRecord: (record: string[]) => void): void {
+function eachRecord(content: string | Buffer, options: Options & { delimiter: string }, onRecord: (record: string[]) => void): void {
+  if (fastDelimited(typeof content === 'string' ? content : content.toString('utf8'), options.delimiter, onRecord)) return;
   const api = (new Parser(options) as unknown as { api?: PushParser }).api;
   if (typeof api?.parse !== 'function') {
     for (const r of parse(content, options) as string[][]) onRecord(r);
