@@ -26,13 +26,31 @@ export function loadSqlJs(wasmPath: string): Promise<SqlJsStatic> {
   return p;
 }
 
-/** A fresh index: tables only (bulk load first, then `finishBulkLoad`). */
-export function createEmptyIndex(SQL: SqlJsStatic): Database {
-  const db = new SQL.Database();
+/**
+ * A fresh index: tables only (bulk load first, then `finishBulkLoad`). With a size hint (bytes,
+ * size-hint.ts) its in-memory file starts at that size: written in place, truncated on commit.
+ */
+export function createEmptyIndex(SQL: SqlJsStatic, sizeHint = 0): Database {
+  const db = sizeHint > 0 ? new SQL.Database(paddedImage(SQL, sizeHint)) : new SQL.Database();
   db.exec(PRAGMAS);
   db.exec(TABLES);
   db.run('INSERT INTO migrations VALUES (?, ?)', [SCHEMA_VERSION, new Date().toISOString()]);
   return db;
+}
+
+/** An empty database with the tables, followed by zeros up to `size` bytes (SQLite reads the size from the header). */
+function paddedImage(SQL: SqlJsStatic, size: number): Uint8Array {
+  const t = new SQL.Database();
+  let image: Uint8Array;
+  try {
+    t.exec(TABLES);
+    image = t.export();
+  } finally {
+    t.close();
+  }
+  const bytes = new Uint8Array(Math.max(size, image.length));
+  bytes.set(image);
+  return bytes;
 }
 
 export function finishBulkLoad(db: Database): void {

@@ -9,6 +9,7 @@ import { cacheDir } from '../project/paths';
 import { createEmptyIndex, finishBulkLoad, openSnapshot } from './db';
 import { bulkLoad } from './bulk';
 import { IndexDb } from './index-db';
+import { estimateIndexBytes } from './size-hint';
 import { indexDefHash, loadSnapshot, markOf, markStillValid, type FileMark } from './snapshot';
 import type { StoreProgress } from './types';
 
@@ -25,7 +26,7 @@ export interface BuildOptions {
 
 /** Bulk load (bulk.ts): tables without secondary indexes, every item written once with its final state, then indexes. */
 export async function buildIndex(SQL: SqlJsStatic, root: string, def: ProjectDef, opts: BuildOptions): Promise<{ idx: IndexDb } & JournalState> {
-  const db = createEmptyIndex(SQL);
+  const db = createEmptyIndex(SQL, await estimateIndexBytes(root, def, opts.signal));
   const idx = new IndexDb(db, def.queueSeed, def.consensus);
   try {
     db.exec('BEGIN');
