@@ -1,7 +1,7 @@
 /**
  * Bulk inserts through sql.js's exported SQLite C functions. `Statement.run` copies every string into
  * wasm memory on its own (UTF-8 encoded in a JS loop, one malloc and free each) and resets twice;
- * here a chunk of rows has its strings encoded natively (TextEncoder) into one buffer, copied into
+ * here each row's strings are encoded natively into one buffer as the row is added, copied into
  * wasm memory at once and bound in place (SQLITE_STATIC), then each row is bound and stepped with
  * direct calls. Values are bound exactly as `Statement.run` binds them (int32 as int, other numbers as
  * double, null as an empty blob pointer), so the rows are identical. When this sql.js build does not
@@ -51,16 +51,32 @@ function exportsOf(SQL: SqlJsStatic): SqlJsExports | undefined {
   return needed.every((k) => typeof api[k] === 'function') ? (api as SqlJsExports) : undefined;
 }
 
+/** Cell kinds in the chunk buffers. */
+const NULL = 0;
+const INT = 1;
+const DOUBLE = 2;
+const TEXT = 3;
+
 export class RawInsert {
   private readonly st: Statement;
   private readonly api?: SqlJsExports;
   private readonly ptr: number = 0;
   private readonly dbPtr: number;
-  private rows: Cell[][] = [];
-  private bytes = new Uint8Array(1 << 16);
+  /** Rows of the fallback path (Statement.run). */
+  private pending: Cell[][] = [];
+  /**
+   * The direct path encodes each row as it is added (nothing of it is kept alive until the flush):
+   * per cell its kind, its number or text offset, and its text length; text bytes in `bytes`.
+   */
+  private kinds: Uint8Array;
+  private nums: Float64Array;
+  private lens: Int32Array;
+  private bytes = Buffer.allocUnsafe(1 << 16);
+  private used = 0;
+  private rows = 0;
+  private width = -1;
   private wasmBuf = 0;
   private wasmCap = 0;
-  private readonly enc = new TextEncoder();
 
   constructor(
     SQL: SqlJsStatic,
@@ -76,6 +92,9 @@ export class RawInsert {
       this.api = api;
       this.ptr = ptr;
     }
+    this.kinds = new Uint8Array(0);
+    this.nums = new Float64Array(0);
+    this.lens = new Int32Array(0);
   }
 
   /** Whether rows go through the direct path (false: through Statement.run). */
@@ -83,50 +102,69 @@ export class RawInsert {
     return this.api !== undefined;
   }
 
-  /** Queues one row (values in parameter order); written when the chunk is full or on flush(). */
+  /** Queues one row (values in parameter order, always as many); written when the chunk is full or on flush(). */
   add(values: Cell[]): void {
-    this.rows.push(values);
-    if (this.rows.length >= this.chunkRows) this.flush();
+    if (!this.api) {
+      this.pending.push(values);
+      if (this.pending.length >= this.chunkRows) this.flush();
+      return;
+    }
+    if (this.width < 0) {
+      this.width = values.length;
+      const cells = this.width * this.chunkRows;
+      this.kinds = new Uint8Array(cells);
+      this.nums = new Float64Array(cells);
+      this.lens = new Int32Array(cells);
+    } else if (values.length !== this.width) {
+      throw new LabelingError('io', `expected ${this.width} values, got ${values.length}`, { field: this.sql });
+    }
+    let c = this.rows * this.width;
+    for (let i = 0; i < values.length; i++, c++) {
+      const v = values[i]!;
+      if (typeof v === 'string') {
+        if (this.bytes.length - this.used < v.length * 3) this.growBytes(this.used + v.length * 3);
+        const n = this.bytes.write(v, this.used, 'utf8');
+        this.kinds[c] = TEXT;
+        this.nums[c] = this.used;
+        this.lens[c] = n;
+        this.used += n;
+      } else if (v === null) this.kinds[c] = NULL;
+      else {
+        this.kinds[c] = v === (v | 0) ? INT : DOUBLE;
+        this.nums[c] = v;
+      }
+    }
+    if (++this.rows >= this.chunkRows) this.flush();
   }
 
   flush(): void {
-    const rows = this.rows;
-    if (!rows.length) return;
-    this.rows = [];
     if (!this.api) {
+      const rows = this.pending;
+      this.pending = [];
       for (const r of rows) this.st.run(r);
       return;
     }
-    // Encode every string of the chunk; `spans` holds (offset, length) per string in row order.
-    const spans: number[] = [];
-    let off = 0;
-    for (const r of rows) {
-      for (const v of r) {
-        if (typeof v !== 'string') continue;
-        if (this.bytes.length - off < v.length * 3) this.growBytes(off + v.length * 3);
-        const n = this.enc.encodeInto(v, this.bytes.subarray(off)).written;
-        spans.push(off, n);
-        off += n;
-      }
-    }
-    this.ensureWasm(off);
-    this.api.writeArrayToMemory(this.bytes.subarray(0, off), this.wasmBuf);
-    let s = 0;
-    for (const r of rows) {
-      for (let i = 0; i < r.length; i++) {
-        const v = r[i];
-        let rc: number;
-        if (typeof v === 'string') {
-          rc = this.api._sqlite3_bind_text(this.ptr, i + 1, this.wasmBuf + spans[s]!, spans[s + 1]!, 0);
-          s += 2;
-        } else if (v === null) rc = this.api._sqlite3_bind_blob(this.ptr, i + 1, 0, 0, 0);
-        else if (v === (v | 0)) rc = this.api._sqlite3_bind_int(this.ptr, i + 1, v);
-        else rc = this.api._sqlite3_bind_double(this.ptr, i + 1, v);
+    if (!this.rows) return;
+    const api = this.api;
+    const rows = this.rows;
+    this.rows = 0;
+    this.ensureWasm(this.used);
+    api.writeArrayToMemory(this.bytes.subarray(0, this.used), this.wasmBuf);
+    this.used = 0;
+    const { kinds, nums, lens, width, ptr } = this;
+    for (let r = 0, c = 0; r < rows; r++) {
+      for (let i = 1; i <= width; i++, c++) {
+        const k = kinds[c];
+        const rc =
+          k === TEXT ? api._sqlite3_bind_text(ptr, i, this.wasmBuf + nums[c]!, lens[c]!, 0)
+          : k === INT ? api._sqlite3_bind_int(ptr, i, nums[c]!)
+          : k === DOUBLE ? api._sqlite3_bind_double(ptr, i, nums[c]!)
+          : api._sqlite3_bind_blob(ptr, i, 0, 0, 0);
         if (rc !== SQLITE_OK) this.fail(rc);
       }
-      const rc = this.api._sqlite3_step(this.ptr);
+      const rc = api._sqlite3_step(ptr);
       if (rc !== SQLITE_DONE) this.fail(rc);
-      this.api._sqlite3_reset(this.ptr);
+      api._sqlite3_reset(ptr);
     }
   }
 
@@ -155,8 +193,8 @@ export class RawInsert {
   private growBytes(min: number): void {
     let cap = this.bytes.length * 2;
     while (cap < min) cap *= 2;
-    const b = new Uint8Array(cap);
-    b.set(this.bytes);
+    const b = Buffer.allocUnsafe(cap);
+    this.bytes.copy(b, 0, 0, this.used);
     this.bytes = b;
   }
 
