@@ -66,6 +66,9 @@ function lineOfRecord(content: string | Buffer, delimiter: string, index: number
   return index === 0 ? 1 : (withInfo[index - 1]?.info.lines ?? 0) + 1;
 }
 
+/** Larger table files go through csv-parse, which reads the bytes without one whole-file string. */
+const FAST_PATH_MAX_BYTES = 256 * 1024 * 1024;
+
 /** csv-parse's push interface (what its stream Parser drives): records are handed over as parsed. */
 interface PushParser {
   parse(data: Buffer | undefined, end: boolean, push: (record: string[]) => void, close: () => void): Error | undefined;
@@ -78,7 +81,9 @@ interface PushParser {
  * Falls back to csv-parse/sync if this csv-parse version has no push interface.
  */
 function eachRecord(content: string | Buffer, options: Options & { delimiter: string }, onRecord: (record: string[]) => void): void {
-  if (fastDelimited(typeof content === 'string' ? content : content.toString('utf8'), options.delimiter, onRecord)) return;
+  // The fast path decodes the file into one string: only below V8's string limit (~512 MB), with margin.
+  const decodable = typeof content === 'string' || content.length <= FAST_PATH_MAX_BYTES;
+  if (decodable && fastDelimited(typeof content === 'string' ? content : content.toString('utf8'), options.delimiter, onRecord)) return;
   const api = (new Parser(options) as unknown as { api?: PushParser }).api;
   if (typeof api?.parse !== 'function') {
     for (const r of parse(content, options) as string[][]) onRecord(r);

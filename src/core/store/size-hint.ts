@@ -16,7 +16,8 @@ const TABLE_FACTOR = 3;
 const JOURNAL_FACTOR = 0.7;
 /** Below this the growth copies are negligible. */
 export const MIN_SIZE_HINT = 4 * 1024 * 1024;
-const MAX_SIZE_HINT = 1536 * 1024 * 1024;
+/** The padded file is held in memory at once: past this, the last growth steps are left to SQLite. */
+const MAX_SIZE_HINT = 1024 * 1024 * 1024;
 
 function sizeOf(abs: string): number {
   try {
