@@ -1,6 +1,8 @@
+import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Logger } from '../../core/logger';
+import { listJournalFiles } from '../../core/journal/files';
 import { ProjectStore } from '../../core/store/project-store';
 import type { ProjectStats } from '../../core/store/types';
 import type { DetailsCounts } from '../../protocol/details';
@@ -15,6 +17,7 @@ const keyOf = (e: { root: string; id: string }) => `${e.root}::${e.id}`;
 const NOTIFY_AFTER_MS = 400;
 const DEBOUNCE_MS = 400;
 const IDLE_SNAPSHOT_MS = 30_000;
+const JOURNAL_POLL_MS = 3_000;
 
 interface Open {
   entry: ProjectEntry;
@@ -183,20 +186,26 @@ export class StoreManager extends Disposable implements ProgressSource, DetailsS
       if (src.kind !== 'images') w.onDidChange(on); // table and text contents are the items
       o.watchers.push(w);
     }
-    // Every event under journal/, folders included: on Linux a file written right after its new folder
-    // (a teammate's first journal arriving by git pull) can be created before the folder is watched.
-    const jw = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, `.labeling/${entry.id}/journal/**`));
+    // A watcher on the journal folder itself (every event, folders included: a teammate's first journal
+    // arriving by git pull is written right after its new folder).
+    const journalDir = vscode.Uri.joinPath(folder.uri, '.labeling', entry.id, 'journal');
+    const jw = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(journalDir, '**'));
     const onJournal = () => debounce('sync', () => store.syncJournals());
     jw.onDidCreate(onJournal);
     jw.onDidChange(onJournal);
     jw.onDidDelete(onJournal);
     o.watchers.push(jw);
-    // Missed file events (network drives, editors that swap folders) are caught up when the window regains focus.
-    o.watchers.push(
-      vscode.window.onDidChangeWindowState((w) => {
-        if (w.focused) debounce('sync', () => store.syncJournals());
-      }),
-    );
+    // File events can be lost (a watcher still starting, network drives, folders swapped by git): a cheap
+    // poll of the journal files' sizes and times catches up within a few seconds.
+    let signature = journalSignature(entry.root, entry.id);
+    const poll = setInterval(() => {
+      const now = journalSignature(entry.root, entry.id);
+      if (now !== signature) {
+        signature = now;
+        onJournal();
+      }
+    }, JOURNAL_POLL_MS);
+    o.watchers.push({ dispose: () => clearInterval(poll) });
     const minutes = store.def.refreshMinutes ?? 0;
     if (minutes > 0) o.interval = setInterval(() => debounce('refresh', () => store.refresh(o.abort.signal)), minutes * 60_000);
   }
@@ -290,6 +299,20 @@ export class StoreManager extends Disposable implements ProgressSource, DetailsS
     void this.closeAll();
     super.dispose();
   }
+}
+
+/** Sizes and modification times of a project's journal files: changes when any journal does. */
+function journalSignature(root: string, id: string): string {
+  return listJournalFiles(root, id)
+    .map((f) => {
+      try {
+        const st = statSync(f.abs);
+        return `${f.rel}:${st.size}:${st.mtimeMs}`;
+      } catch {
+        return f.rel;
+      }
+    })
+    .join('|');
 }
 
 function progressText(p: { message: string; done?: number; total?: number }): string {
