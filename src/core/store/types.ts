@@ -1,5 +1,5 @@
 /** Public shapes returned by ProjectStore. */
-import type { Annotation, ItemRef, ItemState, LabelerAnnotation, MediaKind } from '../model';
+import type { Annotation, ItemCounts, ItemRef, ItemState, LabelerAnnotation, MediaKind } from '../model';
 
 export interface ItemView {
   key: string;
@@ -44,14 +44,7 @@ export interface Page {
   next?: string;
 }
 
-export interface ProjectStats {
-  items: number;
-  labeled: number;
-  skipped: number;
-  needsReview: number;
-  incomplete: number;
-  unlabeled: number;
-  missing: number;
+export interface ProjectStats extends ItemCounts {
   /** Labeled items whose final annotation uses the label (once per item). */
   byLabel: Record<string, number>;
   /** Items each labeler has a current annotation on. */
