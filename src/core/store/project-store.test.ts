@@ -134,6 +134,7 @@ describe('ProjectStore: labeling, queue and review', () => {
     assert.equal(queue.length, 18);
     assert.equal(queue[0], s.nextItem()!.key); // the queue view is in queue order
     assert.deepEqual(s.history(3).map((i) => i.key), p.keys.slice(7, 10).reverse());
+    assert.deepEqual(s.historyKeys(3), p.keys.slice(7, 10).reverse());
     await s.close();
   });
 

@@ -394,7 +394,12 @@ export class ProjectStore {
 
   /** This labeler's items, most recent first (for Back). */
   history(limit = 50): ItemView[] {
-    return this.live().historyKeys(this.opts.labeler, limit).flatMap((k) => this.views.getItem(k, this.opts.labeler) ?? []);
+    return this.historyKeys(limit).flatMap((k) => this.views.getItem(k, this.opts.labeler) ?? []);
+  }
+
+  /** The keys of history(): no item text or image header is read. */
+  historyKeys(limit = 50): string[] {
+    return this.live().historyKeys(this.opts.labeler, limit);
   }
 
   /** A tree page with a keyset cursor (`after` is the previous page's `next`). */

@@ -90,7 +90,7 @@ export class LabelerPanel extends Disposable {
     });
     this.ipc.onRequest(BackRequest, async () => {
       const store = await this.store();
-      this.history = store.history(HISTORY).map((i) => i.key);
+      this.history = store.historyKeys(HISTORY);
       const at = this.current ? this.history.indexOf(this.current) : -1;
       const nextIndex = at >= 0 ? at + 1 : 0;
       if (nextIndex >= this.history.length) return { moved: false };
@@ -147,7 +147,7 @@ export class LabelerPanel extends Disposable {
     const store = await this.store();
     if (!store.getItem(key)) throw new LabelingError('not-found', `item "${key}" is not in project ${this.entry.id}`);
     this.current = key;
-    this.history = store.history(HISTORY).map((i) => i.key);
+    this.history = store.historyKeys(HISTORY);
     this.historyIndex = this.history.indexOf(key);
     this.message = undefined;
     await this.push();
@@ -198,7 +198,7 @@ export class LabelerPanel extends Disposable {
         this.current = item?.key;
       }
       const stats = store.stats(store.labeler);
-      this.history = store.history(HISTORY).map((i) => i.key);
+      this.history = store.historyKeys(HISTORY);
       const state: LabelerState = {
         project: { id: def.id, name: def.name, type: def.type, status: def.status, labels: def.labels, instructions: await this.instructions() },
         progress: { labeled: stats.labeled, total: stats.items - stats.missing, mine: stats.mine ?? 0 },
