@@ -39,7 +39,7 @@ const common = {
 };
 
 const configs = [
-  ...nodeBundles.filter((b) => existsSync(b.entry)).map((b) => ({
+  ...nodeBundles.map((b) => ({
     ...common,
     entryPoints: [b.entry],
     outfile: b.out,
