@@ -1,5 +1,5 @@
 /** data-labeling: a small command line over core for CI pipelines. */
-import { LabelingError } from '../core/errors';
+import { asLabelingError } from '../core/errors';
 import { COMMANDS } from './commands/index';
 import type { CliIo } from './io';
 
@@ -36,7 +36,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   try {
     return await cmd.run(rest, io);
   } catch (e) {
-    io.err(`data-labeling ${name}: ${e instanceof LabelingError ? e.message : e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    // A core error or an I/O error: one line naming the path and the cause. Anything else is a bug: its stack.
+    const known = asLabelingError(e);
+    io.err(`data-labeling ${name}: ${known ? known.message : e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     return 1;
   }
 }

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { LabelingError } from '../errors';
 import { classes, cleanupWorkspaces, event, tempWorkspace } from '../store/test-support';
 import { eventProblem, orderKey, type JournalEvent } from './events';
 import { journalFingerprint, readJournal, type JournalProblem } from './reader';
@@ -68,6 +69,47 @@ describe('journal', () => {
     const after = readAll(file);
     assert.deepEqual(after.events.map((e) => ['item' in e ? e.item : '', e.seq]), [['a', 1], ['b', 2]]);
     assert.deepEqual(after.problems, []);
+  });
+
+  it('continues seq after a last line longer than 64 KB, and steps over a corrupt last line', async () => {
+    const file = path.join(tempWorkspace(), 'j', 'ann', 'd1.jsonl');
+    let w = await JournalWriter.open(file, 'ann', 'd1');
+    await w.append([{ type: 'skip', item: 'a' }]);
+    const submits = Array.from({ length: 3000 }, (_, i) => ({ item: `item-${i}`, ann: classes('x') }));
+    await w.append([{ type: 'import', batch: 'b1', submits }]);
+    await w.close();
+    assert.ok(fs.statSync(file).size > 128 * 1024);
+    w = await JournalWriter.open(file, 'ann', 'd1');
+    assert.equal(w.nextSeq, 3);
+    await w.close();
+    fs.appendFileSync(file, '{"v":1, not json\n');
+    w = await JournalWriter.open(file, 'ann', 'd1');
+    assert.equal((await w.append([{ type: 'skip', item: 'b' }])).events[0]!.seq, 3);
+    await w.close();
+  });
+
+  it('names the journal and the cause in one line when it is a folder or the disk is full', async () => {
+    const root = tempWorkspace();
+    const dir = path.join(root, 'ann', 'd1.jsonl');
+    fs.mkdirSync(dir, { recursive: true });
+    await assert.rejects(JournalWriter.open(dir, 'ann', 'd1', { display: 'journal/ann/d1.jsonl' }), (e: Error) => {
+      assert.ok(e instanceof LabelingError && e.reason === 'io');
+      assert.equal(e.message, 'journal/ann/d1.jsonl: cannot open the journal: it is a folder, not a file (EISDIR)');
+      return true;
+    });
+    fs.writeFileSync(path.join(root, 'bob'), 'a file where a folder should be');
+    await assert.rejects(JournalWriter.open(path.join(root, 'bob', 'd1.jsonl'), 'bob', 'd1', { display: 'journal/bob/d1.jsonl' }), (e: Error) => {
+      assert.ok(e instanceof LabelingError && e.reason === 'io');
+      assert.match(e.message, /^journal\/bob\/d1\.jsonl: cannot open the journal: (a part of the path is a file, not a folder \(ENOTDIR\)|it already exists \(EEXIST\))$/);
+      return true;
+    });
+    if (!fs.existsSync('/dev/full')) return;
+    const full = path.join(root, 'full.jsonl');
+    fs.symlinkSync('/dev/full', full);
+    const w = await JournalWriter.open(full, 'ann', 'd1', { display: 'journal/ann/full.jsonl' });
+    await assert.rejects(w.append([{ type: 'skip', item: 'a' }]), /^LabelingError: journal\/ann\/full\.jsonl: cannot append to the journal: the disk is full \(ENOSPC\)$/);
+    assert.equal(w.nextSeq, 1, 'a failed append takes no seq');
+    await w.close();
   });
 
   it('reports a corrupt middle line with file and line, and loads the rest', () => {

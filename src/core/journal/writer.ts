@@ -1,21 +1,27 @@
 /**
  * The append side of one journal file (one labeler on one device). Appends go through a kept-open fd,
  * each followed by fdatasync before the promise resolves; a torn last line is truncated on open.
+ * One process writes a file: openLockedWriter takes its lock (lock.ts) first, and a process that finds
+ * `<device>.jsonl` held by a live one writes `<device>-2.jsonl` (then -3...).
  * The write and fdatasync are synchronous: two thread-pool round trips cost more than the sync
  * itself (0.2 ms typical), and their wake-ups dominated the latency tail on a busy machine.
  */
 import * as fs from 'node:fs';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { LabelingError } from '../errors';
+import { ioError, LabelingError } from '../errors';
+import { safeSegment } from '../project/paths';
 import { JOURNAL_VERSION, type EventPayload, type JournalEvent } from './events';
+import { tryLock, type FileLock } from './lock';
 import { fingerprintOf, HASH_BYTES } from './reader';
+
+/** How many device files (`<device>`, `<device>-2`, ...) a labeler may write at once on one machine. */
+export const MAX_DEVICE_FILES = 64;
 
 const BACK_CHUNK = 64 * 1024;
 
-/** Size of the file up to and including its last newline (0 if none). */
-async function completeLength(h: import('node:fs/promises').FileHandle, size: number): Promise<number> {
-  let end = size;
+/** Offset just after the last newline before `end` (0 if none): the start of the line that ends at `end`. */
+async function lineStart(h: import('node:fs/promises').FileHandle, end: number): Promise<number> {
   const buf = Buffer.alloc(BACK_CHUNK);
   while (end > 0) {
     const start = Math.max(0, end - BACK_CHUNK);
@@ -27,20 +33,25 @@ async function completeLength(h: import('node:fs/promises').FileHandle, size: nu
   return 0;
 }
 
-/** The seq of the last complete line (0 if none or unreadable). */
+/**
+ * The seq of the last complete line that has one (0 if none), however long the lines are (an import
+ * batch is one line, often megabytes). Lines that do not parse are stepped over.
+ */
 async function lastSeq(h: import('node:fs/promises').FileHandle, length: number): Promise<number> {
-  if (length === 0) return 0;
-  const prevEnd = length - 1; // the final newline
-  const from = Math.max(0, prevEnd - BACK_CHUNK);
-  const buf = Buffer.alloc(prevEnd - from);
-  await h.read(buf, 0, buf.length, from);
-  const nl = buf.lastIndexOf(0x0a);
-  try {
-    const seq = (JSON.parse(buf.subarray(nl + 1).toString('utf8')) as { seq?: unknown }).seq;
-    return typeof seq === 'number' ? seq : 0;
-  } catch {
-    return 0;
+  let end = length - 1; // the newline ending the line looked at
+  while (end > 0) {
+    const start = await lineStart(h, end);
+    const buf = Buffer.alloc(end - start);
+    await h.read(buf, 0, buf.length, start);
+    try {
+      const seq = (JSON.parse(buf.toString('utf8')) as { seq?: unknown }).seq;
+      if (typeof seq === 'number' && Number.isSafeInteger(seq)) return seq;
+    } catch {
+      // a corrupt or blank line: the reader reports it; look at the one before
+    }
+    end = start - 1;
   }
+  return 0;
 }
 
 /** The last `max` bytes of a followed by b. */
@@ -66,19 +77,37 @@ export class JournalWriter {
     private readonly dev: string,
     /** Bytes removed from a torn last line on open. */
     readonly repairedBytes: number,
+    /** The name used in messages (workspace-relative). */
+    private readonly display: string,
+    private readonly lock: FileLock | undefined,
   ) {}
 
-  static async open(file: string, by: string, dev: string): Promise<JournalWriter> {
-    await fsp.mkdir(path.dirname(file), { recursive: true });
-    const h = await fsp.open(file, 'a+');
+  /** The device id written into every event (`<device>-2` for a second device file). */
+  get device(): string {
+    return this.dev;
+  }
+
+  /**
+   * Opens a journal file for appending. Without `lock` the caller guarantees it is the file's only
+   * writer (tests); openLockedWriter is the way in otherwise. The lock is released on close.
+   */
+  static async open(file: string, by: string, dev: string, opts: { display?: string; lock?: FileLock } = {}): Promise<JournalWriter> {
+    const display = opts.display ?? file;
+    let h: import('node:fs/promises').FileHandle;
+    try {
+      await fsp.mkdir(path.dirname(file), { recursive: true });
+      h = await fsp.open(file, 'a+');
+    } catch (e) {
+      throw ioError('cannot open the journal', display, e);
+    }
     try {
       const size = (await h.stat()).size;
-      const length = await completeLength(h, size);
+      const length = await lineStart(h, size); // all complete lines
       if (length < size) {
         await h.truncate(length);
         await h.datasync();
       }
-      const w = new JournalWriter(file, h, await lastSeq(h, length), length, by, dev, size - length);
+      const w = new JournalWriter(file, h, await lastSeq(h, length), length, by, dev, size - length, display, opts.lock);
       const ends = Math.min(HASH_BYTES, length);
       w.head = Buffer.alloc(ends);
       w.tail = Buffer.alloc(ends);
@@ -87,7 +116,7 @@ export class JournalWriter {
       return w;
     } catch (e) {
       await h.close();
-      throw new LabelingError('io', `cannot open journal (${(e as Error).message})`, { file }, { cause: e });
+      throw ioError('cannot open the journal', display, e);
     }
   }
 
@@ -96,18 +125,18 @@ export class JournalWriter {
     return this.seq + 1;
   }
 
-  /**
-   * Appends events (one line each, one write) and fdatasyncs before resolving. Calls are serialized.
-   * Resolves with the complete events as written and the byte range they occupy.
-   */
   /** Hashes of the first and last bytes of the file's complete lines (as journalFingerprint reads them). */
   fingerprint(): { head: string; tail: string } {
     return fingerprintOf(this.head, this.tail);
   }
 
+  /**
+   * Appends events (one line each, one write) and fdatasyncs before resolving. Calls are serialized.
+   * Resolves with the complete events as written and the byte range they occupy.
+   */
   append(payloads: EventPayload[], at = new Date()): Promise<{ events: JournalEvent[]; start: number; end: number }> {
     const run = (): { events: JournalEvent[]; start: number; end: number } => {
-      if (this.closed) throw new LabelingError('io', 'journal is closed', { file: this.file });
+      if (this.closed) throw new LabelingError('io', 'journal is closed', { file: this.display });
       const iso = at.toISOString();
       const events = payloads.map((p, i) => ({ v: JOURNAL_VERSION, at: iso, by: this.by, dev: this.dev, seq: this.seq + 1 + i, ...p }) as JournalEvent);
       const data = Buffer.from(events.map((e) => JSON.stringify(e)).join('\n') + '\n', 'utf8');
@@ -117,13 +146,14 @@ export class JournalWriter {
         while (off < data.length) off += fs.writeSync(this.h.fd, data, off, data.length - off);
         fs.fdatasyncSync(this.h.fd);
       } catch (e) {
-        // Leave no partial line behind: cut back to the last complete line.
+        // Leave no partial line behind: cut back to the last complete line, and only ever what this
+        // call wrote (the lock makes this process the only writer; the size check keeps it so anyway).
         try {
-          fs.ftruncateSync(this.h.fd, start);
+          if (fs.fstatSync(this.h.fd).size <= start + data.length) fs.ftruncateSync(this.h.fd, start);
         } catch {
           // the error below is what the caller needs
         }
-        throw new LabelingError('io', `journal append failed (${(e as Error).message})`, { file: this.file }, { cause: e });
+        throw ioError('cannot append to the journal', this.display, e);
       }
       this.seq += events.length;
       this.size = start + data.length;
@@ -140,6 +170,45 @@ export class JournalWriter {
     await this.chain;
     if (this.closed) return;
     this.closed = true;
-    await this.h.close();
+    try {
+      await this.h.close();
+    } finally {
+      this.lock?.release();
+    }
   }
+}
+
+export interface LockedWriterOptions {
+  /** Folder of this labeler's journal files (journal/<labeler>/). */
+  journalFolder: string;
+  /** Folder of their locks, under .labeling/.cache/. */
+  lockFolder: string;
+  /** The same folder as journalFolder, workspace-relative, for messages. */
+  displayFolder: string;
+  by: string;
+  device: string;
+}
+
+/**
+ * Opens the first device file no live process writes: `<device>.jsonl`, else `<device>-2.jsonl`, ...
+ * Files do not multiply when nothing is contended: a lock released (or left by a dead process) is taken
+ * again by the next writer.
+ */
+export async function openLockedWriter(o: LockedWriterOptions): Promise<JournalWriter> {
+  const seg = safeSegment(o.device);
+  for (let n = 1; n <= MAX_DEVICE_FILES; n++) {
+    const name = n === 1 ? seg : `${seg}-${n}`;
+    const lock = tryLock(path.join(o.lockFolder, `${name}.lock`));
+    if (!lock) continue;
+    try {
+      return await JournalWriter.open(path.join(o.journalFolder, `${name}.jsonl`), o.by, n === 1 ? o.device : `${o.device}-${n}`, {
+        display: `${o.displayFolder}/${name}.jsonl`,
+        lock,
+      });
+    } catch (e) {
+      lock.release();
+      throw e;
+    }
+  }
+  throw new LabelingError('io', `${MAX_DEVICE_FILES} processes are writing journals of ${o.by} on this device; close some`, { file: o.displayFolder });
 }

@@ -1,10 +1,9 @@
 /** Loading, listing and saving project definitions. A broken project.json never throws from listProjects. */
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { LabelingError } from '../errors';
+import { ioError, LabelingError } from '../errors';
 import type { ProjectDef } from '../model';
 import { serializeProjectDef } from './create';
-import { writeFileAtomic } from './fsutil';
 import { CACHE_DIR, labelingDir, projectFile } from './paths';
 import { parseProjectDef } from './schema';
 
@@ -19,10 +18,8 @@ export async function loadProject(root: string, id: string): Promise<ProjectDef>
   try {
     text = await fsp.readFile(projectFile(root, id), 'utf8');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new LabelingError(code === 'ENOENT' ? 'not-found' : 'io', code === 'ENOENT' ? 'no such project' : String(e), {
-      file: relProjectFile(id),
-    });
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new LabelingError('not-found', 'no such project', { file: relProjectFile(id) });
+    throw ioError('cannot read the project', relProjectFile(id), e);
   }
   const def = parseProjectDef(text, relProjectFile(id));
   if (def.id !== id) {
@@ -65,8 +62,52 @@ export async function listProjects(root: string): Promise<ListedProject[]> {
 
 /** Writes project.json atomically (temp + rename). project.json is authoritative for labels and status. */
 export async function saveProjectDef(root: string, def: ProjectDef): Promise<void> {
-  parseProjectDef(JSON.stringify(def), relProjectFile(def.id));
-  await writeFileAtomic(projectFile(root, def.id), serializeProjectDef(def));
+  await (await stageProjectDef(root, def)).commit();
+}
+
+/** A new project.json written (and fsync'd) beside the current one, not in place yet. */
+export interface StagedProjectDef {
+  /** Renames it over project.json. */
+  commit(): Promise<void>;
+  /** Removes it: project.json stays as it was. */
+  discard(): Promise<void>;
+}
+
+let staged = 0;
+
+/**
+ * Validates `def` and writes it to a temp file beside project.json, so a change whose commit point is
+ * elsewhere (a journal event) can check project.json is writable first and put it in place after.
+ */
+export async function stageProjectDef(root: string, def: ProjectDef): Promise<StagedProjectDef> {
+  const rel = relProjectFile(def.id);
+  parseProjectDef(JSON.stringify(def), rel);
+  const file = projectFile(root, def.id);
+  const tmp = `${file}.${process.pid}.${Date.now()}.${staged++}.tmp`;
+  const discard = () => fsp.rm(tmp, { force: true }).catch(() => undefined);
+  try {
+    const h = await fsp.open(tmp, 'wx');
+    try {
+      await h.writeFile(serializeProjectDef(def));
+      await h.sync();
+    } finally {
+      await h.close();
+    }
+  } catch (e) {
+    await discard();
+    throw ioError('cannot write the project', rel, e);
+  }
+  return {
+    commit: async () => {
+      try {
+        await fsp.rename(tmp, file);
+      } catch (e) {
+        await discard();
+        throw ioError('cannot write the project', rel, e);
+      }
+    },
+    discard,
+  };
 }
 
 export function projectRelDir(id: string): string {

@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { asLabelingError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import { listJournalFiles } from '../../core/journal/files';
 import { ProjectStore } from '../../core/store/project-store';
@@ -157,8 +158,9 @@ export class StoreManager extends Disposable implements ProgressSource, DetailsS
         clearTimeout(timer);
         this.dropOpen(o);
         if (abort.signal.aborted) return;
-        this.logger.error(`Cannot open project ${entry.id}: ${e instanceof Error ? e.message : String(e)}`);
-        void vscode.window.showErrorMessage(`Cannot open labeling project "${entry.id}": ${e instanceof Error ? e.message : String(e)}`);
+        const message = asLabelingError(e)?.message ?? (e instanceof Error ? e.message : String(e));
+        this.logger.error(`Cannot open project ${entry.id}: ${message}`);
+        void vscode.window.showErrorMessage(`Cannot open labeling project "${entry.id}": ${message}`);
       },
     );
     return o;

@@ -1,10 +1,11 @@
 import * as vscode from 'vscode';
-import { LabelingError, isCancelled } from '../../core/errors';
+import { asLabelingError, isCancelled, LabelingError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 
 /**
- * Wraps a command handler: core errors are logged and shown with their message (which names the
- * file, line and field); cancellation is silent; anything else is shown as an unexpected error.
+ * Wraps a command handler: core errors and Node I/O errors are logged and shown with their message
+ * (which names the file, line and field, or the path and the cause); cancellation is silent; anything
+ * else is shown as an unexpected error. The stack goes to the log only.
  */
 export function guarded<A extends unknown[], R>(logger: Logger, name: string, fn: (...args: A) => Promise<R> | R) {
   return async (...args: A): Promise<R | undefined> => {
@@ -16,7 +17,9 @@ export function guarded<A extends unknown[], R>(logger: Logger, name: string, fn
         return undefined;
       }
       logger.error(`${name}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-      const msg = e instanceof LabelingError ? e.message : `Unexpected error in ${name}: ${e instanceof Error ? e.message : String(e)}`;
+      // Core errors and I/O errors (mapped to one line naming the path and the cause) are shown as they are.
+      const known = asLabelingError(e);
+      const msg = known ? known.message : `Unexpected error in ${name}: ${e instanceof Error ? e.message : String(e)}`;
       // Not awaited: the command settles now, whatever the user does with the message.
       void vscode.window.showErrorMessage(msg, 'Show Log').then((pick) => {
         if (pick === 'Show Log') void vscode.commands.executeCommand('labeling.showLog');
