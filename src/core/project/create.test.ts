@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LabelingError } from '../errors';
 import { cleanupWorkspaces, tempWorkspace, writeFiles } from '../store/test-support';
-import { completeLabels, createProject, HOTKEYS, LABEL_PALETTE } from './create';
+import { buildProjectDef, completeLabels, createProject, HOTKEYS, LABEL_PALETTE } from './create';
 import { listProjects, loadProject } from './load';
 
 const input = { id: 'signs', type: 'image-detection' as const, labels: ['stop', 'yield'], dataSources: [{ kind: 'images' as const, glob: 'img/*.png' }] };
@@ -67,8 +67,15 @@ describe('createProject / listProjects / loadProject', () => {
 describe('completeLabels hotkeys', () => {
   it('gives a label named like a hotkey that hotkey, the others the free ones in order', () => {
     const labels = completeLabels(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
-    assert.deepEqual(labels.map((l) => `${l.name}:${l.hotkey}`), ['0:a', '1:1', '2:2', '3:3', '4:4', '5:5', '6:6', '7:7', '8:8', '9:9']);
+    assert.deepEqual(labels.map((l) => `${l.name}:${l.hotkey}`), ['0:0', '1:1', '2:2', '3:3', '4:4', '5:5', '6:6', '7:7', '8:8', '9:9']);
     const mixed = completeLabels(['cat', 'b', 'dog'], [{ name: 'x', color: '#000000', hotkey: '1' }]);
     assert.deepEqual(mixed.map((l) => l.hotkey), ['2', 'b', '3']);
+  });
+
+  it('lets a one-character name take its own key before positional keys are handed out, 0 included', () => {
+    const labels = completeLabels(['cat', 'dog', '1', '0', 'C']);
+    assert.deepEqual(labels.map((l) => `${l.name}:${l.hotkey}`), ['cat:2', 'dog:3', '1:1', '0:0', 'C:c']);
+    // The result is a valid project: the schema accepts hotkey 0.
+    assert.equal(buildProjectDef({ id: 'digits', type: 'text-classification', labels: ['0', '1'], dataSources: [{ kind: 'text-files', glob: '*.txt' }] }).labels[0]!.hotkey, '0');
   });
 });

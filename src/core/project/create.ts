@@ -6,14 +6,14 @@ import { LabelingError } from '../errors';
 import type { DataSource, LabelClass, ProjectDef, ProjectType } from '../model';
 import { exists, writeFileAtomic } from './fsutil';
 import { instructionsFile, labelingDir, projectDir, projectFile } from './paths';
-import { PROJECT_ID_PATTERN, parseProjectDef } from './schema';
+import { HOTKEY_PATTERN, PROJECT_ID_PATTERN, parseProjectDef } from './schema';
 
 /** A fixed palette (Tableau 10 then Tableau 20's light tones), assigned in label order. */
 export const LABEL_PALETTE = [
   '#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf',
   '#aec7e8', '#ffbb78', '#98df8a', '#ff9896', '#c5b0d5', '#c49c94', '#f7b6d2', '#c7c7c7', '#dbdb8d', '#9edae5',
 ];
-/** Hotkeys in assignment order: 1-9 then a-z. */
+/** Hotkeys handed out by position, in order: 1-9 then a-z (0 only to a label named "0" or given it). */
 export const HOTKEYS = [...'123456789abcdefghijklmnopqrstuvwxyz'];
 
 export type LabelInput = string | { name: string; color?: string; hotkey?: string };
@@ -36,18 +36,20 @@ export interface CreateProjectInput {
 }
 
 /**
- * Completes label classes: colours from the palette (skipping colours already used), hotkeys 1-9
- * then a-z in order (skipping hotkeys already taken). `existing` are labels already in the project.
+ * Completes label classes: colours from the palette (skipping colours already used) and hotkeys. A
+ * one-character label name that is a valid hotkey ("0", "7", "b") takes its own character first; the
+ * other labels then get 1-9, a-z in order, skipping hotkeys already taken. `existing` are labels already
+ * in the project.
  */
 export function completeLabels(input: LabelInput[], existing: LabelClass[] = []): LabelClass[] {
   const usedColors = new Set(existing.map((l) => l.color.toLowerCase()));
   const usedKeys = new Set(existing.flatMap((l) => (l.hotkey ? [l.hotkey] : [])));
   for (const l of input) if (typeof l !== 'string' && l.hotkey) usedKeys.add(l.hotkey);
-  // A label named like a free hotkey gets that hotkey ("1" -> 1, "b" -> b): digits 1-9 label as you read them.
+  // A label named like a free hotkey gets that hotkey ("0" -> 0, "1" -> 1, "b" -> b): digits label as you read them.
   const named = new Map<LabelInput, string>();
   for (const l of input) {
     const name = (typeof l === 'string' ? l : l.name).trim().toLowerCase();
-    if ((typeof l === 'string' || !l.hotkey) && name.length === 1 && HOTKEYS.includes(name) && !usedKeys.has(name)) {
+    if ((typeof l === 'string' || !l.hotkey) && HOTKEY_PATTERN.test(name) && !usedKeys.has(name)) {
       named.set(l, name);
       usedKeys.add(name);
     }

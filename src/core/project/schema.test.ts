@@ -51,6 +51,12 @@ describe('project.json schema', () => {
     assert.match(e.message, /^\.labeling\/signs\/project\.json: labels\[0\]\.color: /);
   });
 
+  it('accepts hotkeys 0-9 and a-z, refuses others', () => {
+    const withKey = (hotkey: string) => validProject({ labels: [{ name: 'a', color: '#000000', hotkey }] });
+    for (const k of ['0', '9', 'a', 'z']) assert.equal(parseProjectDef(JSON.stringify(withKey(k)), 'p').labels[0]!.hotkey, k);
+    for (const k of ['A', '10', '-', '']) assert.equal(errorOf(() => parseProjectDef(JSON.stringify(withKey(k)), 'p')).where.field, 'labels[0].hotkey');
+  });
+
   it('refuses duplicate names and hotkeys', () => {
     const dupName = validProject({ labels: [{ name: 'a', color: '#000000' }, { name: 'a', color: '#ffffff' }] });
     assert.equal(errorOf(() => parseProjectDef(JSON.stringify(dupName), 'p')).where.field, 'labels[1].name');

@@ -12,7 +12,8 @@ import { PROJECT_TYPES, type ProjectDef } from '../model';
 z.config(en());
 
 export const PROJECT_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
-const HOTKEY = /^[1-9a-z]$/;
+/** A label hotkey: one digit or lower-case letter. 0 is allowed (a label named "0"); it is never handed out by position. */
+export const HOTKEY_PATTERN = /^[0-9a-z]$/;
 const COLOR = /^#[0-9a-fA-F]{6}$/;
 
 const desc = (text: string) => z.describe(text);
@@ -20,7 +21,7 @@ const desc = (text: string) => z.describe(text);
 const labelClass = z.strictObject({
   name: z.string().check(z.trim(), z.minLength(1), z.maxLength(100), desc('Label name, unique in the project; written to journals and exports.')),
   color: z.string().check(z.regex(COLOR, 'a colour like #1f77b4'), desc('Display colour, #rrggbb.')),
-  hotkey: z.optional(z.string().check(z.regex(HOTKEY, 'one of 1-9 or a-z'), desc('Keyboard shortcut: one of 1-9, a-z.'))),
+  hotkey: z.optional(z.string().check(z.regex(HOTKEY_PATTERN, 'one of 0-9 or a-z'), desc('Keyboard shortcut: one of 0-9, a-z.'))),
 });
 
 const dataSource = z.discriminatedUnion('kind', [
