@@ -37,15 +37,36 @@ export function serveDir(dir) {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${server.address().port}/` })));
 }
 
+// The page's CSP is as strict as the webviews' (src/host/panels/webviewHtml.ts): no 'unsafe-inline' for styles,
+// so a template's style= attribute or a third-party component setting inline styles is a violation. Every
+// `securitypolicyviolation` is recorded with the test that was running and counts as a failure.
+const NONCE = 'domtests';
+export const PAGE_CSP = [
+  "default-src 'none'",
+  "img-src 'self' data: blob:",
+  `style-src 'self' 'nonce-${NONCE}'`,
+  "font-src 'self'",
+  `script-src 'self' 'nonce-${NONCE}'`,
+].join('; ');
+
 const PAGE = `<!doctype html>
 <html><head><meta charset="utf-8"><title>dom tests</title><link rel="icon" href="data:,">
+<meta http-equiv="Content-Security-Policy" content="${PAGE_CSP}">
 <link rel="stylesheet" id="vscode-codicon-stylesheet" href="codicon.css">
-<style>body{margin:0;width:1200px;height:800px;background:#1e1e1e;color:#ccc}</style>
+<style nonce="${NONCE}">body{margin:0;width:1200px;height:800px;background:#1e1e1e;color:#ccc}</style>
 <script src="mocha.js"></script>
-<script>
+<script nonce="${NONCE}">
+  window.__cspViolations = [];
+  window.__currentTest = '(before any test)';
+  document.addEventListener('securitypolicyviolation', (e) => {
+    const t = e.composedPath()[0] || e.target; // the element inside a shadow root, not its host
+    const where = t && t.nodeType === 1 ? '<' + t.localName + (t.id ? '#' + t.id : '') + (t.className && typeof t.className === 'string' ? '.' + t.className.trim().split(/\\s+/).join('.') : '') + '>' : String(e.sourceFile || 'document');
+    window.__cspViolations.push({ test: window.__currentTest, directive: e.effectiveDirective, blocked: e.blockedURI || 'inline', where, sample: e.sample || '' });
+  });
   mocha.setup({ ui: 'bdd', reporter: function (runner) {
     let depth = 0;
     const out = (s) => console.log('[mocha] ' + '  '.repeat(depth) + s);
+    runner.on('test', (t) => { window.__currentTest = t.fullTitle(); });
     runner.on('suite', (s) => { if (s.title) { out(s.title); depth++; } });
     runner.on('suite end', (s) => { if (s.title) depth--; });
     runner.on('pass', (t) => out('  \\u2714 ' + t.title));
@@ -54,7 +75,7 @@ const PAGE = `<!doctype html>
   }, timeout: 10000 });
 </script>
 <script type="module" src="tests.js"></script>
-<script type="module">mocha.run();</script>
+<script type="module" nonce="${NONCE}">mocha.run();</script>
 </head><body></body></html>`;
 
 async function main() {
@@ -96,6 +117,12 @@ async function main() {
     await page.goto(url);
     await page.waitForFunction(() => window.__domResult !== undefined, undefined, { timeout: 120000 });
     result = await page.evaluate(() => window.__domResult);
+    await page.waitForTimeout(50); // violation events are queued tasks: let the last ones arrive
+    const violations = await page.evaluate(() => window.__cspViolations);
+    for (const v of violations) {
+      console.error(`dom: CSP violation (${v.directive}, ${v.blocked}) on ${v.where} ${v.sample ? `"${v.sample}" ` : ''}during "${v.test}"`);
+    }
+    result = { ...result, failures: result.failures + violations.length };
   } catch (e) {
     console.error(`dom: the test page did not finish: ${e.message}`);
   } finally {

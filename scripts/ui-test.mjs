@@ -38,7 +38,9 @@ for (const t of selected) {
     page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
     await page.goto(`http://127.0.0.1:${srv.port}/?folder=${encodeURIComponent(workspace)}`);
     await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
-    await t.run(new Workbench(page, shotDir), { workspace, runDir });
+    const wb = new Workbench(page, shotDir);
+    await t.run(wb, { workspace, runDir });
+    wb.assertNoCspViolations();
     passes++;
     console.log(`  ✔ ${t.name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   } catch (e) {

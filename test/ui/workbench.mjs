@@ -1,10 +1,28 @@
 // Playwright helpers for driving the real VS Code workbench (code-server) in headless Chromium.
 import assert from 'node:assert/strict';
 
+/** Chromium's report of a blocked resource or inline style/script (one per `securitypolicyviolation`). */
+const CSP_REPORT = /violates the following Content Security Policy directive/;
+
 export class Workbench {
   constructor(page, shotDir) {
     this.page = page;
     this.shotDir = shotDir;
+    /** Every CSP violation in any frame (the webviews' inner frames included), as Chromium reported it. */
+    this.cspViolations = [];
+    // Chromium reports each violation to the console of the frame it happened in, and Playwright forwards the
+    // console of every frame. (A `securitypolicyviolation` listener cannot be installed early enough in a
+    // webview: VS Code writes the webview's HTML with document.open(), which drops listeners added before.)
+    page.on('console', (m) => {
+      // UI_CONSOLE=1 prints every frame's console while debugging a test.
+      if (process.env.UI_CONSOLE) console.log('[console]', m.type(), m.text().slice(0, 300), m.location().url);
+      if (CSP_REPORT.test(m.text())) this.cspViolations.push(`${m.text()} (at ${m.location().url || 'unknown'})`);
+    });
+  }
+
+  /** Fails when any frame reported a CSP violation (the runner calls it after each test). */
+  assertNoCspViolations() {
+    assert.deepEqual(this.cspViolations, [], 'no Content Security Policy violation in the workbench or its webviews');
   }
 
   /** Runs a command from the command palette (F1), by its title as shown there. */

@@ -22,6 +22,9 @@ export const classEditorStyles = [
       color: inherit;
       border: 1px dashed var(--c);
     }
+    .push {
+      margin-left: auto;
+    }
     .none {
       color: var(--vscode-descriptionForeground, #9d9d9d);
     }

@@ -10,6 +10,7 @@ import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import type { LabelClass } from '../../src/core/model';
 import { colorMap, textOn } from '../shared/colors';
+import { cssVars } from '../shared/css-vars';
 import { classEditorStyles } from './class-editor.styles';
 import { changeEvent, noticeEvent, type LabelEditor } from './editor';
 
@@ -76,12 +77,12 @@ export class LblClassEditor extends LitElement implements LabelEditor {
         ${this.chosen.length
           ? this.chosen.map((l) => {
               const c = this.colors.get(l) ?? '#888888';
-              return html`<span class="chip ${this.suggested ? 'suggested' : ''}" style=${`--c:${c};--t:${textOn(c)}`}>${l}</span>`;
+              return html`<span class="chip ${this.suggested ? 'suggested' : ''}" ${cssVars({ '--c': c, '--t': textOn(c) })}>${l}</span>`;
             })
           : html`<span class="none">${this.multi ? 'No labels yet: press hotkeys to toggle labels' : 'No label yet: press a hotkey to choose one'}</span>`}
-        ${this.suggested ? html`<span class="suggested-badge" title="Prelabel: press Enter or Confirm to accept, or change it">suggested</span>` : nothing}
+        ${this.suggested ? html`<span class="suggested-badge" title="Prelabel: press Enter or Confirm to accept and submit it, or change it">suggested</span>` : nothing}
         ${this.imageUri
-          ? html`<span style="margin-left:auto"></span>
+          ? html`<span class="push"></span>
               <vscode-button secondary icon="screen-full" aria-pressed=${this.zoom === 'fit' ? 'true' : 'false'} aria-label="Zoom to fit (0)" @click=${() => (this.zoom = 'fit')}>Fit</vscode-button>
               <vscode-button secondary aria-pressed=${this.zoom === 'actual' ? 'true' : 'false'} aria-label="Zoom 1:1 (+)" @click=${() => (this.zoom = 'actual')}>1:1</vscode-button>`
           : nothing}

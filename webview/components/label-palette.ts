@@ -6,6 +6,7 @@
  */
 import { html, LitElement } from 'lit';
 import type { LabelClass } from '../../src/core/model';
+import { cssVars } from '../shared/css-vars';
 import { labelPaletteStyles } from './label-palette.styles';
 
 export interface LabelPickDetail {
@@ -36,7 +37,7 @@ export class LblLabelPalette extends LitElement {
         return html`<li>
           <button type="button" class=${l.name === this.active ? 'active' : ''} aria-pressed=${pressed ? 'true' : 'false'}
             aria-label=${l.hotkey ? `${l.name} (hotkey ${l.hotkey})` : l.name} aria-keyshortcuts=${l.hotkey ?? ''}
-            style=${`--c:${l.color}`} @click=${() => this.pick(l.name)}>
+            ${cssVars({ '--c': l.color })} @click=${() => this.pick(l.name)}>
             <span class="swatch"></span><span>${l.name}</span>${l.hotkey ? html`<kbd>${l.hotkey}</kbd>` : ''}
           </button>
         </li>`;

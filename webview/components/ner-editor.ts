@@ -18,6 +18,7 @@ import { addSpan, relabelSpan, removeSpan, spanAtOffset } from '../../src/core/s
 import { layoutChunks, type Chunk, type Segment } from '../../src/core/spans/layout';
 import { snapToTokens, tokenize, type Token } from '../../src/core/spans/tokenize';
 import { colorMap, textOn } from '../shared/colors';
+import { cssVars } from '../shared/css-vars';
 import { changeEvent, noticeEvent, type LabelEditor } from './editor';
 import { nerEditorStyles } from './ner-editor.styles';
 
@@ -168,7 +169,7 @@ export class LblNerEditor extends LitElement implements LabelEditor {
     const sp = this.spans[i]!;
     const color = this.colors.get(sp.label) ?? '#888888';
     const cls = `${this.suggested ? 'suggested' : ''} ${sp.end === s.end ? 'end' : ''} ${i === selectedSpan ? 'selected' : ''} ${s.spans.length > 1 ? 'overlap' : ''}`;
-    return html`<mark class=${cls} data-label=${sp.label} style=${`--c:${color};--t:${textOn(color)}`}
+    return html`<mark class=${cls} data-label=${sp.label} ${cssVars({ '--c': color, '--t': textOn(color) })}
       title=${sp.label} aria-label=${`${sp.label}: ${this.text.slice(sp.start, sp.end)}`}>${inner}</mark>`;
   }
 

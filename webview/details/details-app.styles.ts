@@ -69,6 +69,7 @@ export const detailsStyles = css`
     width: 12px;
     height: 12px;
     border-radius: 50%;
+    background: var(--c);
     forced-color-adjust: none;
   }
   kbd {

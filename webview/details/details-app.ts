@@ -2,6 +2,7 @@ import { LitElement, html, nothing } from 'lit';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import { PROJECT_TYPE_TITLES } from '../../src/core/model';
 import { DetailsActionCommand, DetailsStateNotification, type DetailsAction, type DetailsState } from '../../src/protocol/details';
+import { cssVars } from '../shared/css-vars';
 import type { HostIpc } from '../shared/host-ipc';
 import { detailsStyles } from './details-app.styles';
 
@@ -65,7 +66,7 @@ export class DetailsApp extends LitElement {
       <div class="labels" role="list">
         ${d.labels.map(
           (l) => html`<span class="chip" role="listitem"
-            ><span class="swatch" style="background:${l.color}" aria-hidden="true"></span>${l.name}${l.hotkey
+            ><span class="swatch" ${cssVars({ '--c': l.color })} aria-hidden="true"></span>${l.name}${l.hotkey
               ? html` <kbd aria-label="hotkey ${l.hotkey}">${l.hotkey}</kbd>`
               : nothing}</span
           >`,

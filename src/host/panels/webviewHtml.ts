@@ -11,8 +11,11 @@ export function webviewOptions(extensionUri: vscode.Uri, dataRoots: vscode.Uri[]
 }
 
 /**
- * The HTML of a webview app: `default-src 'none'`, scripts only with a per-load nonce, styles from the
- * extension (codicons) and inline Lit styles, images only from localResourceRoots.
+ * The HTML of a webview app: `default-src 'none'`, scripts only with a per-load nonce, images only from
+ * localResourceRoots. Styles: the extension's files (codicons) and the page's one nonce'd <style>; no
+ * `'unsafe-inline'`. Lit components style themselves with constructable stylesheets (adoptedStyleSheets,
+ * which CSP does not govern) and set per-element values through the CSSOM (webview/shared/css-vars.ts),
+ * never through a `style=` attribute.
  */
 export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, app: string, tag: string, title: string): string {
   const nonce = randomBytes(16).toString('base64');
@@ -20,7 +23,7 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, a
   const csp = [
     "default-src 'none'",
     `img-src ${webview.cspSource} data:`,
-    `style-src ${webview.cspSource} 'unsafe-inline'`,
+    `style-src ${webview.cspSource} 'nonce-${nonce}'`,
     `font-src ${webview.cspSource}`,
     `script-src 'nonce-${nonce}'`,
   ].join('; ');
