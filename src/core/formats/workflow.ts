@@ -73,8 +73,8 @@ export async function planImport(store: ProjectStore, opts: ImportPlanOptions, r
 
 /**
  * Writes a plan: every annotation is validated first (against the project plus the labels the plan
- * creates), so a bad one changes nothing; then the labels are added and the submits appended as one
- * journal line. Returns the batch id.
+ * creates), so a bad one changes nothing; then the created labels and the submits are appended
+ * together (a labels event, then the batch as one journal line). Returns the batch id.
  */
 export async function applyImport(store: ProjectStore, plan: ImportPlan, root: string, signal?: AbortSignal): Promise<{ batch: string; count: number }> {
   if (!plan.submits.length) throw new LabelingError('invalid-input', 'nothing to import: no record matched an item of the project', { file: plan.source });
@@ -82,7 +82,6 @@ export async function applyImport(store: ProjectStore, plan: ImportPlan, root: s
   const future: ProjectDef = created.length ? { ...store.def, labels: [...store.def.labels, ...completeLabels(created, store.def.labels)] } : store.def;
   plan.submits.forEach((s, i) => checkAnnotation(future, s.annotation, { file: plan.source, field: `records[${i}]` }));
   throwIfAborted(signal);
-  if (created.length) await store.addLabels(created, 'continue');
   const src = path.relative(root, plan.source).split(path.sep).join('/') || path.basename(plan.source);
   const batch = `import-${randomUUID()}`;
   await store.importBatch(
@@ -95,6 +94,7 @@ export async function applyImport(store: ProjectStore, plan: ImportPlan, root: s
       // The batch is written by the importing user; the source labeler is kept as provenance.
       src: s.labeler && s.labeler !== store.labeler ? `${src} (${s.labeler})` : src,
     })),
+    created, // the labels and the batch are one append: both or neither
   );
   return { batch, count: plan.submits.length };
 }

@@ -8,11 +8,11 @@ import type { SqlJsStatic } from 'sql.js';
 import { LabelingError } from '../errors';
 import type { EventPayload, LabelSetMode, SubmitPayload } from '../journal/events';
 import type { JournalProblem } from '../journal/reader';
-import { JournalWriter } from '../journal/writer';
+import { openLockedWriter, type JournalWriter } from '../journal/writer';
 import { nullLogger, type Logger } from '../logger';
 import type { Annotation, ExportItem, ProjectDef, ProjectStatus, Role } from '../model';
 import { completeLabels, type LabelInput } from '../project/create';
-import { loadProject, saveProjectDef } from '../project/load';
+import { loadProject, stageProjectDef } from '../project/load';
 import { cacheDir, journalDir, safeSegment } from '../project/paths';
 import { loadSqlJs } from './db';
 import { SCHEMA_VERSION } from './schema';
@@ -60,7 +60,8 @@ export class ProjectStore {
     private _def: ProjectDef,
     private idx: IndexDb,
     private journals: JournalState,
-    private readonly myJournal: string,
+    /** This process's journal file: `<device>.jsonl` until the writer opens (it may get `<device>-2.jsonl`). */
+    private myJournal: string,
     private readonly log: Logger,
   ) {
     this.views = new IndexViews(this.idx, opts.root, () => this._def);
@@ -84,12 +85,26 @@ export class ProjectStore {
     return store;
   }
 
-  /** The journal is created on the first append (opening a project writes nothing); a torn tail is repaired then. */
+  /**
+   * The journal is created on the first append (opening a project writes nothing); a torn tail is
+   * repaired then. The writer holds the file's lock until close: another process of this labeler on
+   * this device writes `<device>-2.jsonl`. Lines the index has not read yet (another process wrote the
+   * file and exited) are applied before this process appends after them.
+   */
   private writer(): Promise<JournalWriter> {
     if (!this.writerP) {
-      const file = path.join(journalDir(this.opts.root, this._def.id), safeSegment(this.opts.labeler), `${safeSegment(this.opts.device)}.jsonl`);
-      this.writerP = JournalWriter.open(file, this.opts.labeler, this.opts.device).then((w) => {
+      const labeler = safeSegment(this.opts.labeler);
+      const displayFolder = `.labeling/${this._def.id}/journal/${labeler}`;
+      this.writerP = openLockedWriter({
+        journalFolder: path.join(journalDir(this.opts.root, this._def.id), labeler),
+        lockFolder: path.join(cacheDir(this.opts.root, this._def.id), 'locks', labeler),
+        displayFolder,
+        by: this.opts.labeler,
+        device: this.opts.device,
+      }).then((w) => {
+        this.myJournal = `${displayFolder}/${path.basename(w.file)}`;
         if (w.repairedBytes) this.log.warn(`${this.myJournal}: removed a torn last line (${w.repairedBytes} bytes)`);
+        if ((this.journals.marks.get(this.myJournal)?.offset ?? 0) !== w.size) this.afterEvents(replayTails(this.idx, this.opts.root, this._def.id, this.journals));
         return w;
       });
       this.writerP.catch(() => (this.writerP = undefined));
@@ -247,15 +262,23 @@ export class ProjectStore {
     });
   }
 
-  /** Writes many submits as one journal line: all of them or none. Every annotation is checked first. */
-  importBatch(batch: string, submits: SubmitPayload[]): Promise<void> {
+  /**
+   * Writes many submits as one journal line: all of them or none. Labels the import creates
+   * (`createLabels`, mode 'continue') go in the same append, just before it. Everything is checked
+   * first (against the project plus those labels), so a refused batch changes nothing.
+   */
+  importBatch(batch: string, submits: SubmitPayload[], createLabels: LabelInput[] = []): Promise<void> {
     return this.serial(async () => {
       this.requireRole('manager');
+      const added = createLabels.length ? completeLabels(createLabels, this._def.labels) : [];
+      const def = added.length ? { ...this._def, labels: [...this._def.labels, ...added] } : this._def;
       submits.forEach((s, i) => {
         this.requireItem(s.item);
-        checkAnnotation(this._def, s.ann, { field: `submits[${i}]` });
+        checkAnnotation(def, s.ann, { field: `submits[${i}]` });
       });
-      if (submits.length) await this.commit([{ type: 'import', batch, submits }]);
+      const events: EventPayload[] = submits.length ? [{ type: 'import', batch, submits }] : [];
+      if (added.length) await this.commitDefinition(def, [{ type: 'labels', added, mode: 'continue' }, ...events]);
+      else if (events.length) await this.commit(events);
     });
   }
 
@@ -265,10 +288,7 @@ export class ProjectStore {
     return this.serial(async () => {
       this.requireRole('manager');
       if (this._def.status === status) return;
-      const next = { ...this._def, status };
-      await saveProjectDef(this.opts.root, next);
-      this._def = next;
-      await this.commit([{ type: 'status', status }]);
+      await this.commitDefinition({ ...this._def, status }, [{ type: 'status', status }]);
     });
   }
 
@@ -277,10 +297,26 @@ export class ProjectStore {
     return this.serial(async () => {
       this.requireRole('manager');
       const added = completeLabels(labels, this._def.labels);
-      const next = { ...this._def, labels: [...this._def.labels, ...added] };
-      await saveProjectDef(this.opts.root, next);
-      this._def = next;
-      await this.commit([{ type: 'labels', added, mode }]);
+      await this.commitDefinition({ ...this._def, labels: [...this._def.labels, ...added] }, [{ type: 'labels', added, mode }]);
+    });
+  }
+
+  /**
+   * A manager action: its journal events are the commit point. project.json is written beside itself
+   * first (so an unwritable one refuses the action before anything is recorded), the events are
+   * appended, and only then is the new project.json renamed into place. A failed append changes nothing.
+   */
+  private async commitDefinition(next: ProjectDef, events: EventPayload[]): Promise<void> {
+    const staged = await stageProjectDef(this.opts.root, next);
+    try {
+      await this.commit(events);
+    } catch (e) {
+      await staged.discard();
+      throw e;
+    }
+    this._def = next;
+    await staged.commit().catch((e: unknown) => {
+      throw new LabelingError('io', `the change is recorded in ${this.myJournal}, but project.json was not updated (${e instanceof Error ? e.message : String(e)})`, {}, { cause: e });
     });
   }
 
