@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { LabelingError } from '../../core/errors';
+import { asLabelingError, LabelingError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import { isWireMessage, type IpcCommand, type IpcNotification, type IpcRequest } from '../../protocol/ipc';
 import { Disposable } from '../util/lifecycle';
@@ -40,7 +40,7 @@ export class IpcHost extends Disposable {
         await h(m.params);
       } catch (e) {
         this.logger.error(`${this.name}: ${m.method} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-        void vscode.window.showErrorMessage(e instanceof Error ? e.message : String(e));
+        void vscode.window.showErrorMessage(asLabelingError(e)?.message ?? (e instanceof Error ? e.message : String(e)));
       }
     } else if (m.type === 'request') {
       const h = this.requests.get(m.method);
@@ -49,9 +49,11 @@ export class IpcHost extends Disposable {
         const result = await h(m.params);
         await this.webview.postMessage({ type: 'response', id: m.id, ok: true, result });
       } catch (e) {
-        const reason = e instanceof LabelingError ? e.reason : 'error';
-        if (!(e instanceof LabelingError)) this.logger.error(`${this.name}: ${m.method} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-        await this.webview.postMessage({ type: 'response', id: m.id, ok: false, error: { reason, message: e instanceof Error ? e.message : String(e) } });
+        // Core errors and I/O errors (one line naming the path and the cause) go to the webview as they are.
+        const known = asLabelingError(e);
+        if (!known) this.logger.error(`${this.name}: ${m.method} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+        const error = known ? { reason: known.reason, message: known.message } : { reason: 'error' as const, message: e instanceof Error ? e.message : String(e) };
+        await this.webview.postMessage({ type: 'response', id: m.id, ok: false, error });
       }
     }
   }
