@@ -3,7 +3,7 @@ import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:chil
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { cleanupWorkspaces, tempWorkspace, textProject } from '../store/test-support';
+import { cleanupWorkspaces, openStore, tempWorkspace, textProject } from '../store/test-support';
 import type { JournalEvent } from './events';
 import { listJournalFiles } from './files';
 import { processAlive, tryLock } from './lock';
@@ -144,5 +144,33 @@ describe('journal locks', () => {
     }
     for (const a of acked) assert.ok(seen.has(a), `acknowledged ${a} is in a journal`);
     assert.deepEqual(fs.readdirSync(path.join(p.root, '.labeling', '.cache', p.id, 'locks', 'crash')), [], 'both locks released');
+  });
+
+  it('takes over the lock of a writer killed with SIGKILL: the next writer continues its file', async function () {
+    this.timeout(60_000);
+    const p = await textProject(5);
+    const k = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, '..', 'store', 'crash-child.ts'), p.root, p.id, '--append', '100000', 'k']);
+    let acks = 0;
+    let err = '';
+    k.stderr.on('data', (d) => (err += String(d)));
+    await new Promise<void>((resolve) => {
+      k.stdout.on('data', (d) => {
+        if (String(d).includes('ready')) k.stdin.write('go\n');
+        acks += String(d).split('ack ').length - 1;
+        if (acks >= 20) k.kill('SIGKILL');
+      });
+      k.on('exit', () => resolve());
+    });
+    assert.ok(acks >= 20, err);
+    const lock = path.join(p.root, '.labeling', '.cache', p.id, 'locks', 'crash', 'child.lock');
+    assert.equal(JSON.parse(fs.readFileSync(lock, 'utf8')).pid, k.pid, 'the dead writer left its lock');
+    const s = await openStore(p, 'crash', 'child');
+    await s.skip(p.keys[0]!);
+    assert.equal(s.journalFile, `.labeling/${p.id}/journal/crash/child.jsonl`);
+    await s.close();
+    const evs = events(path.join(p.root, s.journalFile));
+    assert.deepEqual(evs.map((e) => e.seq), evs.map((_, i) => i + 1));
+    assert.equal(evs.at(-1)!.type, 'skip');
+    assert.ok(!fs.existsSync(lock));
   });
 });

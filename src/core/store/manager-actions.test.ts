@@ -88,6 +88,18 @@ describe('ProjectStore: manager actions commit at the journal event', () => {
     await s.close();
   });
 
+  it('a full disk fails the submit with one line naming the journal; the store stays usable', async function () {
+    if (!fs.existsSync('/dev/full')) this.skip();
+    const p = await textProject(2);
+    const s = await openStore(p);
+    fs.mkdirSync(path.dirname(journalAt(p)), { recursive: true });
+    fs.symlinkSync('/dev/full', journalAt(p));
+    await assert.rejects(s.submit(p.keys[0]!, classes('pos')), ioNaming(`.labeling/${p.id}/journal/ann/d1.jsonl`, /cannot append to the journal: the disk is full \(ENOSPC\)$/));
+    assert.equal(s.getItem(p.keys[0]!)!.state, 'unlabeled');
+    assert.equal(s.stats().labeled, 0);
+    await s.close();
+  });
+
   it('a second store of the same labeler and device writes <device>-2.jsonl; each sees the other after a sync', async () => {
     const p = await textProject(4);
     const a = await openStore(p);
