@@ -6,6 +6,7 @@
 import * as path from 'node:path';
 import { LabelingError } from '../../core/errors';
 import type { ImportSummary } from '../../core/formats/map-import';
+import { summaryLines } from '../../core/formats/summary-import';
 import { IMPORT_FORMATS, type ImportFormat } from '../../core/formats/types';
 import { applyImport, planImport } from '../../core/formats/workflow';
 import { defaultDevice, defaultLabeler } from '../../core/project/identity';
@@ -64,7 +65,7 @@ export const importCommand: CliCommand = {
         },
         root,
       );
-      report(io, plan.summary, values.json === true, values['dry-run'] === true);
+      report(io, plan.summary, plan.submits.length, values.json === true, values['dry-run'] === true);
       if (values['dry-run']) return 0;
       if (!plan.submits.length) {
         io.err('nothing to import');
@@ -90,18 +91,15 @@ function parseLabelMap(text: string | undefined): Record<string, string> | undef
   return out;
 }
 
-function report(io: CliIo, s: ImportSummary, json: boolean, dryRun: boolean): void {
+function report(io: CliIo, s: ImportSummary, annotations: number, json: boolean, dryRun: boolean): void {
   if (json) {
-    io.out(JSON.stringify({ dryRun, ...s }, null, 2));
+    io.out(JSON.stringify({ dryRun, annotations, ...s }, null, 2));
     return;
   }
-  io.out(`${dryRun ? 'dry run: ' : ''}${s.records} records: ${s.matched} matched, ${s.unmatched} unmatched`);
-  if (s.unmatchedExamples.length) io.out(`  unmatched, e.g.: ${s.unmatchedExamples.join(', ')}`);
-  const shapes = Object.entries(s.shapesByType).filter(([, n]) => n > 0);
-  if (shapes.length) io.out(`  objects: ${shapes.map(([k, n]) => `${n} ${k}`).join(', ')}`);
-  if (s.labelsCreated.length) io.out(`  new labels: ${s.labelsCreated.join(', ')}`);
-  const skipped = Object.entries(s.labelsSkipped);
-  if (skipped.length) io.out(`  skipped labels (not in the project; --create-labels or --map): ${skipped.map(([l, n]) => `${l} x${n}`).join(', ')}`);
+  const [first, ...rest] = summaryLines(s, annotations);
+  io.out(`${dryRun ? 'dry run: ' : ''}${first}`);
+  for (const line of rest) io.out(`  ${line}`);
+  if (Object.keys(s.labelsSkipped).length) io.out('  skipped labels are not in the project: pass --create-labels, or --map src=label');
   for (const p of s.problems.slice(0, 20)) io.err(`  ${p.where}: ${p.message}`);
   if (s.problems.length > 20) io.err(`  ... and ${s.problems.length - 20} more problems`);
 }

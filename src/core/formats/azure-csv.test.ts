@@ -5,6 +5,8 @@ import { LabelingError } from '../errors';
 import { exportLabels } from './export';
 import { importLabels } from './import';
 import { IMAGE_MLTABLE } from './jsonl-export';
+import { cleanupWorkspaces } from '../store/test-support';
+import { assertJournalWithin, journalText, png, runImport, workspace } from './bounds-test-support';
 import { aDef, anItem, byLabeler, fixture, itemsFromRecords, listFiles, useTempDir } from './test-support';
 
 const fridgeBoxes = fixture('azureml-examples', 'sdk', 'python', 'foundation-models', 'system', 'evaluation', 'image-object-detection', 'odFridgeObjects_coco.json');
@@ -120,5 +122,36 @@ describe('CSV', () => {
     const f = join(dir, 'x.csv');
     await writeFile(f, 'item,shapes\na.jpg,"[]"\nb.jpg,"[{""label"":""x"",""x"":1}]"\n');
     await assert.rejects(importLabels('csv', f, { target: 'boxes' }), (e: unknown) => e instanceof LabelingError && e.where.line === 3 && e.where.field === 'shapes[0].y');
+  });
+});
+
+describe('Azure JSONL and CSV import: shapes checked against their images', () => {
+  after(cleanupWorkspaces);
+
+  it('Azure JSONL: clips bottomX 1.01, refuses bottomX 1e308 and a polygon at 1.5', async () => {
+    const ws = await workspace('image-detection', ['car'], { 'img/a.png': png(100, 50) }, 'img/*.png');
+    const box = (x0: number, x1: number) => ({ label: 'car', topX: x0, topY: 0.1, bottomX: x1, bottomY: 0.5 });
+    const line = { image_url: 'img/a.png', image_details: { width: 100, height: 50 }, label: [box(0.1, 0.3), box(0.98, 1.01), box(0.1, 1e308), { label: 'car', polygon: [[0.1, 0.1, 0.5, 0.1, 0.5, 1.5]] }] };
+    const plan = await runImport(ws, 'azure-jsonl', 'a.jsonl', `${JSON.stringify(line)}\n`);
+    assert.deepEqual(plan.summary.bounds, { checked: true, clipped: 1, refused: 2, unreadable: 0 });
+    assertJournalWithin(ws, 100, 50);
+    await ws.store.close();
+  });
+
+  it('CSV shapes: clips x -1, refuses x 1e308; a "NaN" cell refuses the file with its line', async () => {
+    const ws = await workspace('image-detection', ['car'], { 'img/a.png': png(100, 50), 'img/b.png': png(100, 50) }, 'img/*.png');
+    const cell = (boxes: unknown[]): string => `"${JSON.stringify(boxes).replace(/"/g, '""')}"`;
+    const csv = ['item,shapes', `img/a.png,${cell([{ label: 'car', x: -1, y: 0, w: 10, h: 10 }, { label: 'car', x: 1e308, y: 0, w: 10, h: 10 }])}`, `img/b.png,${cell([{ label: 'car', x: 1, y: 1, w: 10, h: 10 }])}`].join('\n');
+    const plan = await runImport(ws, 'csv', 'a.csv', csv);
+    assert.deepEqual(plan.summary.bounds, { checked: true, clipped: 1, refused: 1, unreadable: 0 });
+    assert.deepEqual(plan.submits.map((s) => s.annotation), [
+      { kind: 'boxes', boxes: [{ label: 'car', x: 0, y: 0, w: 9, h: 10 }] },
+      { kind: 'boxes', boxes: [{ label: 'car', x: 1, y: 1, w: 10, h: 10 }] },
+    ]);
+    assertJournalWithin(ws, 100, 50);
+    const before = journalText(ws);
+    await assert.rejects(runImport(ws, 'csv', 'b.csv', `item,shapes\nimg/a.png,${cell([{ label: 'car', x: 'NaN', y: 0, w: 1, h: 1 }])}`), (e: unknown) => e instanceof LabelingError && e.where.line === 2);
+    assert.equal(journalText(ws), before);
+    await ws.store.close();
   });
 });

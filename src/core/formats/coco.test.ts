@@ -7,7 +7,10 @@ import { exportLabels } from './export';
 import { importLabels } from './import';
 import { decodeRleString, rleStats } from './rle';
 import { polygonArea, polygonBounds } from './export-common';
+import { assertJournalWithin, journalText, png, runImport, tinyJpeg, workspace } from './bounds-test-support';
+import { summaryLines } from './summary-import';
 import { aDef, fixture, itemsFromRecords, useTempDir } from './test-support';
+import { cleanupWorkspaces } from '../store/test-support';
 
 const FRIDGE = ['azureml-examples', 'sdk', 'python', 'foundation-models', 'system', 'evaluation'];
 const fridgeBoxes = fixture(...FRIDGE, 'image-object-detection', 'odFridgeObjects_coco.json');
@@ -173,5 +176,61 @@ describe('COCO export', () => {
     const a = back.records.find((r) => r.ref === '1.jpg')!;
     const b = boxesOf(a.annotation)[0]!;
     for (const [got, want] of [[b.x, 100], [b.y, 173], [b.w, 133], [b.h, 348]] as const) assert.ok(Math.abs(got - want) < 1e-9);
+  });
+});
+
+describe('COCO import: shapes checked against their images', () => {
+  after(cleanupWorkspaces);
+  const coco = (images: { id: number; file_name: string; width: number; height: number }[], anns: Record<string, unknown>[]): string =>
+    JSON.stringify({ images, categories: [{ id: 1, name: 'car' }], annotations: anns.map((a, i) => ({ id: i + 1, category_id: 1, ...a })) });
+
+  it('clips boxes within the tolerance, refuses those beyond it and 1e308, and says so in the summary', async () => {
+    const ws = await workspace('image-detection', ['car'], { 'img/a.png': png(100, 50), 'img/b.png': png(100, 50) }, 'img/*.png');
+    const plan = await runImport(ws, 'coco', 'coco.json', coco(
+      [{ id: 1, file_name: 'img/a.png', width: 100, height: 50 }, { id: 2, file_name: 'img/b.png', width: 100, height: 50 }],
+      [
+        { image_id: 1, bbox: [10, 10, 20, 20] },
+        { image_id: 1, bbox: [-1, 0, 20, 20] },
+        { image_id: 1, bbox: [90, 10, 30, 10] },
+        { image_id: 2, bbox: [1e308, 0, 10, 10] },
+        { image_id: 2, bbox: [0, 0, 1e308, 1e308] },
+      ],
+    ));
+    assert.deepEqual(plan.summary.bounds, { checked: true, clipped: 1, refused: 3, unreadable: 0 });
+    assert.deepEqual(plan.submits.map((s) => s.annotation), [{ kind: 'boxes', boxes: [{ label: 'car', x: 10, y: 10, w: 20, h: 20 }, { label: 'car', x: 0, y: 0, w: 19, h: 20 }] }]);
+    assert.ok(plan.summary.problems.some((p) => p.where === 'img/b.png' && /every object was refused/.test(p.message)));
+    const text = summaryLines(plan.summary, plan.submits.length).join('\n');
+    assert.match(text, /To import: 1 image, 2 boxes\./);
+    assert.match(text, /past the image edge are clipped to it, shapes further out or with absurd coordinates are refused; 1 shape clipped, 3 refused/);
+    assertJournalWithin(ws, 100, 50);
+    await ws.store.close();
+  });
+
+  it('checks polygons against the image as displayed (EXIF orientation 6) and reports an unreadable image', async () => {
+    const files = { 'img/rot.jpg': tinyJpeg(40, 20, 6), 'img/broken.jpg': Buffer.from('no image here') };
+    const ws = await workspace('image-segmentation', ['car'], files, 'img/*.jpg');
+    const plan = await runImport(ws, 'coco', 'coco.json', coco(
+      [{ id: 1, file_name: 'img/rot.jpg', width: 40, height: 20 }, { id: 2, file_name: 'img/broken.jpg', width: 40, height: 20 }],
+      [
+        { image_id: 1, segmentation: [[0, 0, 35, 0, 35, 15]] },
+        { image_id: 1, segmentation: [[0, 0, 15, 0, 15, 35]] },
+        { image_id: 2, segmentation: [[0, 0, 5, 0, 5, 5]] },
+      ],
+    ));
+    assert.deepEqual(plan.summary.bounds, { checked: true, clipped: 0, refused: 2, unreadable: 1 });
+    assert.deepEqual(plan.submits.map((s) => [s.ref.path, s.annotation]), [['img/rot.jpg', { kind: 'polygons', polygons: [{ label: 'car', rings: [[0, 0, 15, 0, 15, 35]] }] }]]);
+    const messages = plan.summary.problems.map((p) => `${p.where}: ${p.message}`);
+    assert.ok(messages.some((m) => /img\/rot.jpg: the file gives the image size 40×20, the image is 20×40 as displayed \(rotated by its EXIF orientation\?\)/.test(m)), messages.join('\n'));
+    assert.ok(messages.some((m) => /img\/broken.jpg: the size of image img\/broken.jpg cannot be read: its 1 object\(s\) are not imported/.test(m)), messages.join('\n'));
+    assertJournalWithin(ws, 20, 40);
+    await ws.store.close();
+  });
+
+  it('a NaN in the file (as Python writes it) refuses the whole file; nothing is journaled', async () => {
+    const ws = await workspace('image-detection', ['car'], { 'img/a.png': png(100, 50) }, 'img/*.png');
+    const text = coco([{ id: 1, file_name: 'img/a.png', width: 100, height: 50 }], [{ image_id: 1, bbox: [1, 2, 3, 4] }]).replace('[1,2,3,4]', '[1,\n2,NaN,4]');
+    await assert.rejects(runImport(ws, 'coco', 'coco.json', text), (e: unknown) => e instanceof LabelingError && /coco\.json: not valid JSON/.test(e.message));
+    assert.equal(journalText(ws), '');
+    await ws.store.close();
   });
 });

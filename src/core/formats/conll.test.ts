@@ -6,6 +6,9 @@ import type { Span } from '../model';
 import { conllLines } from './conll-export';
 import { exportLabels } from './export';
 import { importLabels } from './import';
+import { cleanupWorkspaces } from '../store/test-support';
+import { journalText, runImport, workspace } from './bounds-test-support';
+import { summaryLines } from './summary-import';
 import { aDef, anItem, fixture, itemsFromRecords, useTempDir } from './test-support';
 
 const NER = ['azureml-examples', 'sdk', 'python', 'jobs', 'automl-standalone-jobs', 'automl-nlp-text-named-entity-recognition-task', 'training-mltable-folder'];
@@ -128,5 +131,21 @@ describe('CoNLL export', () => {
       'EU -X- _ B-ORG\nrejects -X- _ O\nGerman -X- _ B-MISC\ncall -X- _ O\nto -X- _ O\nboycott -X- _ O\nBritish -X- _ O\nlamb -X- _ O\n. -X- _ O\n' +
         '\nPeter -X- _ B-PER\nBlackburn -X- _ I-PER\n',
     );
+  });
+});
+
+describe('CoNLL import: spans checked against their items', () => {
+  after(cleanupWorkspaces);
+
+  it('checks every span against the matched item text and states the rule in the summary', async () => {
+    const ws = await workspace('text-ner', ['PER', 'LOC'], { 'txt/a.txt': 'Ann met Bob in Rome', 'txt/b.txt': 'Rome' }, 'txt/*.txt');
+    const conll = ['Ann B-PER', 'met O', 'Bob B-PER', 'in O', 'Rome B-LOC', '', 'Rome B-LOC', ''].join('\n');
+    const plan = await runImport(ws, 'conll', 'a.conll', conll);
+    assert.deepEqual(plan.summary.bounds, { checked: true, clipped: 0, refused: 0, unreadable: 0 });
+    assert.deepEqual([plan.summary.items, plan.summary.shapesByType.spans], [2, 4]);
+    const text = summaryLines(plan.summary, plan.submits.length).join('\n');
+    assert.match(text, /To import: 2 texts, 4 spans\.\nLabels: PER \(2\), LOC \(2\)\.\nBounds: spans must lie within the text \(never clipped\); 0 spans refused\./);
+    assert.match(journalText(ws), /"start":15,"end":19,"label":"LOC"/);
+    await ws.store.close();
   });
 });

@@ -5,6 +5,9 @@ import type { Box } from '../model';
 import { exportLabels } from './export';
 import { importLabels } from './import';
 import { mapImport } from './map-import';
+import { cleanupWorkspaces } from '../store/test-support';
+import { assertJournalWithin, journalText, png, runImport, workspace } from './bounds-test-support';
+import { summaryLines } from './summary-import';
 import { aDef, anItem, byLabeler, fixture, indexOf, itemsFromRecords, listFiles, useTempDir } from './test-support';
 
 const LS = ['label-studio-sdk', 'tests', 'custom', 'converter', 'data'];
@@ -101,5 +104,33 @@ describe('Label Studio import', () => {
         ['imgs/a.png', 'model', true, 0.75, { kind: 'boxes', boxes: [{ ...box, x: 12 }] }],
       ],
     );
+  });
+});
+
+describe('Label Studio import: shapes and spans checked against their items', () => {
+  after(cleanupWorkspaces);
+  const rect = (x: number, width: number) => ({ type: 'rectanglelabels', original_width: 100, original_height: 50, value: { x, y: 10, width, height: 20, rectanglelabels: ['car'] } });
+
+  it('clips a rectangle 1 % past the edge, refuses one 5 % past it and one at 1e308 %', async () => {
+    const ws = await workspace('image-detection', ['car'], { 'img/a.png': png(100, 50) }, 'img/*.png');
+    const tasks = [{ data: { image: 'img/a.png' }, annotations: [{ completed_by: 1, result: [rect(10, 20), rect(99, 2), rect(95, 10), rect(1e308, 10)] }] }];
+    const plan = await runImport(ws, 'labelstudio', 'ls.json', JSON.stringify(tasks));
+    assert.deepEqual(plan.summary.bounds, { checked: true, clipped: 1, refused: 2, unreadable: 0 });
+    assert.equal(plan.submits[0]!.annotation.kind === 'boxes' && plan.submits[0]!.annotation.boxes.length, 2);
+    assertJournalWithin(ws, 100, 50);
+    await ws.store.close();
+  });
+
+  it('refuses a span that ends past the item text, and imports the one inside', async () => {
+    const ws = await workspace('text-ner', ['PER'], { 'txt/a.txt': 'hello world' }, 'txt/*.txt');
+    const span = (start: number, end: number) => ({ type: 'labels', value: { start, end, labels: ['PER'] } });
+    const tasks = [{ data: { text: 'hello world' }, annotations: [{ result: [span(6, 11), span(6, 40), span(1e308, 1e308)] }] }];
+    const plan = await runImport(ws, 'labelstudio', 'ls.json', JSON.stringify(tasks));
+    assert.deepEqual(plan.summary.bounds, { checked: true, clipped: 0, refused: 2, unreadable: 0 });
+    assert.deepEqual(plan.submits.map((s) => s.annotation), [{ kind: 'spans', spans: [{ start: 6, end: 11, label: 'PER' }] }]);
+    assert.ok(plan.summary.problems.some((p) => /span 1 refused: span 6-40 ends past the text \(11 characters\)/.test(p.message)));
+    assert.match(summaryLines(plan.summary, 1).join('\n'), /To import: 1 text, 1 span\.[^]*Labels: PER \(3\)\.[^]*Bounds: spans must lie within the text \(never clipped\); 2 spans refused\./);
+    assert.doesNotMatch(journalText(ws), /"end":40|e\+308/);
+    await ws.store.close();
   });
 });

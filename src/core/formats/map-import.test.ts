@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import type { Annotation } from '../model';
 import { itemIndexOf, mapImport } from './map-import';
+import { summaryLines } from './summary-import';
 import { aDef } from './test-support';
 import type { ImportRecord } from './types';
 
@@ -66,5 +67,38 @@ describe('mapImport', () => {
       { ref: { path: 't.csv', row: '1' }, annotation: cls, confidence: 0.4 },
       { ref: { path: 'notes/a.txt' }, annotation: cls, prelabel: true },
     ]);
+  });
+});
+
+describe('import summary', () => {
+  it('repeats the category mapping chosen and counts items and objects apart', () => {
+    const records = [rec('1.jpg', boxes('Cat', 'bird', 'dog')), rec('1.jpg', boxes('Cat'), { labeler: 'x' }), rec('2.jpg', boxes('bird', 'fox'))];
+    const r = mapImport(records, { itemIndex: index, def, createLabels: false, labelMap: { Cat: 'cat', fox: 'dog' } });
+    assert.deepEqual(r.summary.categories, [
+      { source: 'Cat', label: 'cat', objects: 2 },
+      { source: 'bird', objects: 2 },
+      { source: 'dog', label: 'dog', objects: 1 },
+      { source: 'fox', label: 'dog', objects: 1 },
+    ]);
+    assert.deepEqual([r.summary.items, r.submits.length, r.summary.shapesByType.boxes], [2, 3, 4]);
+    assert.deepEqual(summaryLines(r.summary, r.submits.length), [
+      '3 records: 3 matched an item, 0 did not.',
+      'To import: 2 images, 4 boxes (3 annotations: some items have several labelers).',
+      'Labels: Cat → cat (2), bird: skipped (2), dog (1), fox → dog (1).',
+    ]);
+    const created = mapImport(records, { itemIndex: index, def, createLabels: true });
+    assert.match(summaryLines(created.summary, created.submits.length)[2]!, /^Labels: Cat \(new, 2\), bird \(new, 2\), dog \(1\), fox \(new, 1\)\.$/);
+  });
+
+  it('drops an item whose every shape is refused by the bounds check and counts each one', () => {
+    const r = mapImport([rec('1.jpg', { kind: 'boxes', boxes: [{ label: 'cat', x: 1e308, y: 0, w: 1, h: 1 }] }), rec('2.jpg')], {
+      itemIndex: index,
+      def,
+      createLabels: false,
+      boundsOf: (ref) => ({ media: 'image', size: ref.path.endsWith('2.jpg') ? { width: 10, height: 10 } : { width: 5, height: 5 }, what: ref.path }),
+    });
+    assert.deepEqual(r.submits.map((s) => s.ref.path), ['data/fridge/2.jpg']);
+    assert.deepEqual(r.summary.bounds, { checked: true, clipped: 0, refused: 1, unreadable: 0 });
+    assert.deepEqual(r.summary.problems.map((p) => p.message), ['box 0 refused: box (x 1e+308, y 0, w 1, h 1) reaches outside the 5×5 image', 'every object was refused: nothing imported for this item']);
   });
 });

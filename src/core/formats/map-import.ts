@@ -4,9 +4,12 @@
  * basename, else a unique name without extension), maps categories to project labels (rename through
  * `labelMap`, create missing ones or skip them, counted), and returns a dry-run summary plus the
  * submits the store appends as ONE batch. Refs that escape the workspace ('../', absolute paths) are
- * refused with a problem; nothing is read from or written to such paths.
+ * refused with a problem; nothing is read from or written to such paths. Given `boundsOf`, every shape
+ * is checked against its item (geometry/bounds.ts): clipped within the tolerance, else refused, both
+ * counted; an item whose size or text cannot be read gets nothing and is reported.
  */
-import { mediaOf, type Annotation, type ItemRef, type ProjectDef } from '../model';
+import { boundedObjects, fitAnnotation, type ItemBounds } from '../geometry/bounds';
+import { itemKey, mediaOf, type Annotation, type ItemRef, type MediaKind, type ProjectDef } from '../model';
 import type { ImportProblem, ImportRecord, ImportSubmit } from './types';
 
 export interface ItemIndex {
@@ -33,6 +36,18 @@ export interface MapImportOptions {
   labeler?: string;
   /** Import everything as prelabels to be confirmed. */
   asPrelabels?: boolean;
+  /** The bounds of an item (its image as displayed, or its text); without it shapes are not checked. */
+  boundsOf?: (ref: ItemRef) => ItemBounds | undefined;
+}
+
+/** How one source category was mapped: to a project label (existing or created), or skipped. */
+export interface CategoryMapping {
+  source: string;
+  /** The project label; absent when its objects are skipped. */
+  label?: string;
+  created?: boolean;
+  /** Objects (or class labels) of matched items that use this category. */
+  objects: number;
 }
 
 export interface ImportSummary {
@@ -44,7 +59,19 @@ export interface ImportSummary {
   labelsCreated: string[];
   /** Label -> number of objects skipped because the project lacks it and createLabels is off. */
   labelsSkipped: Record<string, number>;
+  /** Every source category in first-seen order and what it became. */
+  categories: CategoryMapping[];
+  /** What the items are ('image' or 'text'), for "128 images, 336 boxes". */
+  media: MediaKind;
+  /** Distinct items that get an annotation (an item labeled by several source labelers counts once). */
+  items: number;
+  /** Objects to import, after the bounds check. */
   shapesByType: { classes: number; spans: number; boxes: number; polygons: number };
+  /**
+   * The bounds check (given `boundsOf`): shapes clipped to the image, objects refused (outside the
+   * image beyond the tolerance, not finite, spans outside the text), items whose size/text is unreadable.
+   */
+  bounds: { checked: boolean; clipped: number; refused: number; unreadable: number };
   problems: ImportProblem[];
 }
 
@@ -65,19 +92,34 @@ export function mapImport(records: readonly ImportRecord[], opts: MapImportOptio
     unmatchedExamples: [],
     labelsCreated: created,
     labelsSkipped: {},
+    categories: [],
+    media: mediaOf(opts.def.type),
+    items: 0,
     shapesByType: { classes: 0, spans: 0, boxes: 0, polygons: 0 },
+    bounds: { checked: opts.boundsOf !== undefined, clipped: 0, refused: 0, unreadable: 0 },
     problems: [],
   };
-  const textFirst = mediaOf(opts.def.type) === 'text';
+  const textFirst = summary.media === 'text';
   const submits: ImportSubmit[] = [];
+  const categories = new Map<string, CategoryMapping>();
+  const items = new Set<string>();
   const mapLabel = (l: string): string | undefined => {
-    const name = opts.labelMap?.[l] ?? l;
-    if (known.has(name)) return name;
-    if (opts.createLabels) {
-      known.add(name);
-      created.push(name);
-      return name;
+    let c = categories.get(l);
+    if (!c) {
+      const name = opts.labelMap?.[l] ?? l;
+      c = { source: l, objects: 0 };
+      if (known.has(name)) c.label = name;
+      else if (opts.createLabels) {
+        known.add(name);
+        created.push(name);
+        Object.assign(c, { label: name, created: true });
+      }
+      categories.set(l, c);
+      summary.categories.push(c);
     }
+    c.objects++;
+    if (c.label !== undefined) return c.label;
+    const name = opts.labelMap?.[l] ?? l;
     summary.labelsSkipped[name] = (summary.labelsSkipped[name] ?? 0) + 1;
     return undefined;
   };
@@ -93,12 +135,16 @@ export function mapImport(records: readonly ImportRecord[], opts: MapImportOptio
       continue;
     }
     summary.matched++;
-    const { annotation, before, after } = mapLabels(rec.annotation, mapLabel);
-    if (before > 0 && after === 0) {
+    const mapped = mapLabels(rec.annotation, mapLabel);
+    if (mapped.before > 0 && mapped.after === 0) {
       summary.problems.push({ where: short(rec.ref), message: 'every object uses a skipped label: nothing imported for this item' });
       continue;
     }
+    const bounds = opts.boundsOf?.(found.ref);
+    const annotation = bounds ? fitToItem(summary, rec, mapped.annotation, bounds) : mapped.annotation;
+    if (!annotation) continue;
     countShapes(summary, annotation);
+    items.add(itemKey(found.ref));
     const prelabel = opts.asPrelabels === true || rec.prelabel === true;
     const labeler = rec.labeler ?? opts.labeler;
     submits.push({
@@ -109,7 +155,31 @@ export function mapImport(records: readonly ImportRecord[], opts: MapImportOptio
       ...(rec.confidence !== undefined ? { confidence: rec.confidence } : {}),
     });
   }
+  summary.items = items.size;
   return { summary, submits };
+}
+
+/** Checks one record's shapes against its item; undefined when nothing of it is left to import. */
+function fitToItem(summary: ImportSummary, rec: ImportRecord, annotation: Annotation, bounds: ItemBounds): Annotation | undefined {
+  const where = short(rec.ref);
+  const size = bounds.media === 'image' ? bounds.size : undefined;
+  if (size && rec.width !== undefined && rec.height !== undefined && (rec.width !== size.width || rec.height !== size.height)) {
+    const rotated = rec.width === size.height && rec.height === size.width ? ' (rotated by its EXIF orientation?)' : '';
+    summary.problems.push({ where, message: `the file gives the image size ${rec.width}×${rec.height}, the image is ${size.width}×${size.height} as displayed${rotated}: shapes are checked against ${size.width}×${size.height}` });
+  }
+  const fit = fitAnnotation(annotation, bounds);
+  summary.bounds.clipped += fit.clipped;
+  summary.bounds.refused += fit.refused.length;
+  const noun = annotation.kind === 'spans' ? 'span' : annotation.kind === 'boxes' ? 'box' : 'polygon';
+  if (fit.unreadable) {
+    summary.bounds.unreadable++;
+    summary.problems.push({ where, message: `${fit.unreadable}: its ${fit.refused.length} object(s) are not imported` });
+  } else for (const r of fit.refused) summary.problems.push({ where, message: `${noun} ${r.index} refused: ${r.reason}` });
+  if (boundedObjects(annotation) > 0 && boundedObjects(fit.annotation) === 0) {
+    if (!fit.unreadable) summary.problems.push({ where, message: 'every object was refused: nothing imported for this item' });
+    return undefined;
+  }
+  return fit.annotation;
 }
 
 function unmatched(summary: ImportSummary, ref: string): void {

@@ -7,8 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import { LabelingError, throwIfAborted } from '../errors';
-import { readImageSize } from '../ingest/image-size';
-import { annotationKindOf, itemKey, type ProjectDef } from '../model';
+import type { ItemBounds } from '../geometry/bounds';
+import { annotationKindOf, itemKey, type ItemRef, type ProjectDef } from '../model';
 import { completeLabels } from '../project/create';
 import type { ProjectStore } from '../store/project-store';
 import { checkAnnotation } from '../store/validate';
@@ -40,17 +40,23 @@ export interface ImportPlan {
   submits: ImportSubmit[];
 }
 
-/** Parses and maps an import file; changes nothing. */
-export async function planImport(store: ProjectStore, opts: ImportPlanOptions, root: string): Promise<ImportPlan> {
+/**
+ * Parses and maps an import file; changes nothing. Shapes are checked against their items (sizes and
+ * texts from the store, so `_root`, the workspace, is no longer read here).
+ */
+export async function planImport(store: ProjectStore, opts: ImportPlanOptions, _root: string): Promise<ImportPlan> {
   const def = store.def;
   if (!formatsFor(def.type).import.includes(opts.format)) {
     throw new LabelingError('invalid-input', `a ${def.type} project imports ${formatsFor(def.type).import.join(', ')}`, { field: 'format' });
   }
   const itemIndex = itemIndexOf(store.exportItems());
   const strip = opts.stripPrefix ? { stripPrefix: opts.stripPrefix } : {};
+  // Sizes of the image as displayed (EXIF orientation applied), read once per item and kept in the index.
+  const boundsOf = (ref: ItemRef): ItemBounds | undefined => store.itemBounds(itemKey(ref));
   const sizeOf = (ref: string): ImageSize | undefined => {
     const found = resolveRef(ref, { itemIndex, ...strip });
-    return 'ref' in found && found.ref ? readImageSize(path.join(root, found.ref.path)) : undefined;
+    const b = 'ref' in found && found.ref ? boundsOf(found.ref) : undefined;
+    return b?.media === 'image' ? b.size : undefined;
   };
   const parsed = await importLabels(opts.format, opts.source, {
     target: annotationKindOf(def.type),
@@ -63,6 +69,7 @@ export async function planImport(store: ProjectStore, opts: ImportPlanOptions, r
     def,
     createLabels: opts.createLabels,
     labeler: store.labeler,
+    boundsOf,
     ...strip,
     ...(opts.labelMap ? { labelMap: opts.labelMap } : {}),
     ...(opts.asPrelabels ? { asPrelabels: true } : {}),
@@ -80,7 +87,7 @@ export async function applyImport(store: ProjectStore, plan: ImportPlan, root: s
   if (!plan.submits.length) throw new LabelingError('invalid-input', 'nothing to import: no record matched an item of the project', { file: plan.source });
   const created = plan.summary.labelsCreated;
   const future: ProjectDef = created.length ? { ...store.def, labels: [...store.def.labels, ...completeLabels(created, store.def.labels)] } : store.def;
-  plan.submits.forEach((s, i) => checkAnnotation(future, s.annotation, { file: plan.source, field: `records[${i}]` }));
+  plan.submits.forEach((s, i) => checkAnnotation(future, s.annotation, { file: plan.source, field: `records[${i}]` }, store.itemBounds(itemKey(s.ref))));
   throwIfAborted(signal);
   const src = path.relative(root, plan.source).split(path.sep).join('/') || path.basename(plan.source);
   const batch = `import-${randomUUID()}`;

@@ -5,6 +5,8 @@ import { LabelingError } from '../errors';
 import type { Annotation, Box } from '../model';
 import { exportLabels } from './export';
 import { importLabels } from './import';
+import { cleanupWorkspaces } from '../store/test-support';
+import { assertJournalWithin, journalText, png, runImport, workspace } from './bounds-test-support';
 import { aDef, anItem, fixture, listFiles, useTempDir } from './test-support';
 
 const yoloDir = fixture('label-studio-sdk', 'tests', 'custom', 'converter', 'data', 'test_import_yolo_data_unif_dims');
@@ -115,5 +117,45 @@ describe('Pascal VOC', () => {
     assert.deepEqual(r.records.map((x) => [x.ref, x.width, x.annotation]), [
       ['p.jpg', 50, { kind: 'boxes', boxes: [{ label: 'leaf & stem', x: 1, y: 2, w: 34, h: 36 }] }],
     ]);
+  });
+});
+
+describe('YOLO and VOC import: shapes checked against their images', () => {
+  after(cleanupWorkspaces);
+
+  it('YOLO: clips a box 1 px past the edge, refuses 1e308 and a polygon far outside', async () => {
+    const ws = await workspace('image-detection', ['car'], { 'img/a.png': png(100, 50) }, 'img/*.png');
+    const plan = await runImport(ws, 'yolo', 'yolo', {
+      'classes.txt': 'car\n',
+      'labels/a.txt': ['0 0.5 0.5 0.2 0.2', '0 0.9 0.5 0.22 0.2', '0 1e308 0.5 0.1 0.1', '0 0.1 0.1 0.5 0.1 0.5 1.5'].join('\n'),
+    });
+    assert.deepEqual(plan.summary.bounds, { checked: true, clipped: 1, refused: 2, unreadable: 0 });
+    const boxes = boxesOf(plan.submits[0]!.annotation);
+    assert.equal(boxes.length, 2);
+    assert.ok(Math.abs(boxes[1]!.x + boxes[1]!.w - 100) < 1e-9, 'clipped to the right edge');
+    assertJournalWithin(ws, 100, 50);
+    await ws.store.close();
+  });
+
+  it('YOLO: a NaN value refuses the file with its line; nothing is journaled', async () => {
+    const ws = await workspace('image-detection', ['car'], { 'img/a.png': png(100, 50) }, 'img/*.png');
+    await assert.rejects(
+      runImport(ws, 'yolo', 'yolo', { 'classes.txt': 'car\n', 'labels/a.txt': '0 0.5 0.5 0.2 0.2\n0 NaN 0.5 0.1 0.1\n' }),
+      (e: unknown) => e instanceof LabelingError && e.where.line === 2,
+    );
+    assert.equal(journalText(ws), '');
+    await ws.store.close();
+  });
+
+  it('VOC: clips xmax 1 px past the width, refuses 1e308 and a box beyond the tolerance', async () => {
+    const ws = await workspace('image-detection', ['car'], { 'img/a.png': png(100, 50) }, 'img/*.png');
+    const obj = (x0: number | string, y0: number, x1: number | string, y1: number): string =>
+      `<object><name>car</name><bndbox><xmin>${x0}</xmin><ymin>${y0}</ymin><xmax>${x1}</xmax><ymax>${y1}</ymax></bndbox></object>`;
+    const xml = `<annotation><filename>a.png</filename><size><width>100</width><height>50</height></size>${obj(10, 10, 20, 20)}${obj(50, 10, 101, 20)}${obj(1, 1, '1e308', 20)}${obj(1, 1, 20, 60)}</annotation>`;
+    const plan = await runImport(ws, 'voc', 'voc', { 'a.xml': xml });
+    assert.deepEqual(plan.summary.bounds, { checked: true, clipped: 1, refused: 2, unreadable: 0 });
+    assert.deepEqual(boxesOf(plan.submits[0]!.annotation), [{ label: 'car', x: 10, y: 10, w: 10, h: 10 }, { label: 'car', x: 50, y: 10, w: 50, h: 10 }]);
+    assertJournalWithin(ws, 100, 50);
+    await ws.store.close();
   });
 });

@@ -5,6 +5,7 @@ import { PNG } from 'pngjs';
 import { LabelingError } from '../errors';
 import { createProject } from '../project/create';
 import { SNAPSHOT_EVERY, SNAPSHOT_IDLE_MS } from './project-store';
+import { tinyJpeg } from '../formats/bounds-test-support';
 import { cleanupWorkspaces, event, openStore, tempWorkspace, writeFiles, writeJournal } from './test-support';
 
 function png(width: number, height: number): Buffer {
@@ -81,3 +82,59 @@ describe('ProjectStore: image projects, roles and snapshots', () => {
     await s.close();
   });
 });
+
+  it('refuses a submit whose box or polygon lies outside the image, naming the field', async () => {
+    const p = await imageProject();
+    const s = await openStore(p);
+    const refused = (field: string, message: RegExp) => (e: unknown) => e instanceof LabelingError && e.where.field === field && message.test(e.message);
+    const far = { kind: 'boxes' as const, boxes: [{ label: 'dog', x: 1, y: 1, w: 3, h: 4 }, { label: 'dog', x: 20, y: 5, w: 11, h: 5 }] };
+    await assert.rejects(s.submit('img/a.png', far), refused('annotation.boxes[1]', /box \(x 20, y 5, w 11, h 5\) reaches outside the 30×20 image/));
+    await assert.rejects(s.submit('img/a.png', { kind: 'boxes', boxes: [{ label: 'dog', x: 1e308, y: 0, w: 1e308, h: 4 }] }), refused('annotation.boxes[0]', /outside|not finite/));
+    await s.submit('img/a.png', { kind: 'boxes', boxes: [{ label: 'dog', x: 0, y: 0, w: 30, h: 20 }] });
+    assert.equal(s.getItem('img/a.png')!.mine?.annotation.kind, 'boxes');
+    await s.close();
+    const poly = tempWorkspace();
+    writeFiles(poly, { 'img/a.png': png(30, 20) });
+    await createProject(poly, { id: 'seg', type: 'image-segmentation', labels: ['car'], dataSources: [{ kind: 'images', glob: 'img/**' }], queueSeed: 1 });
+    const t = await openStore({ root: poly, id: 'seg' });
+    await assert.rejects(t.submit('img/a.png', { kind: 'polygons', polygons: [{ label: 'car', rings: [[0, 0, 10, 0, 10, 25]] }] }), refused('annotation.polygons[0]', /point 2 of ring 0 \(y 25\) reaches outside the 30×20 image/));
+    await t.close();
+  });
+
+  it('checks against the image as displayed: a JPEG with EXIF orientation 6 is 20×40, not 40×20', async () => {
+    const root = tempWorkspace();
+    writeFiles(root, { 'img/rot.jpg': tinyJpeg(40, 20, 6), 'img/flat.jpg': tinyJpeg(40, 20, 1) });
+    await createProject(root, { id: 'exif', type: 'image-detection', labels: ['car'], dataSources: [{ kind: 'images', glob: 'img/**' }], queueSeed: 1 });
+    const s = await openStore({ root, id: 'exif' });
+    assert.deepEqual([s.getItem('img/rot.jpg')!.width, s.getItem('img/rot.jpg')!.height], [20, 40]);
+    const wide = { kind: 'boxes' as const, boxes: [{ label: 'car', x: 0, y: 0, w: 35, h: 15 }] };
+    await s.submit('img/flat.jpg', wide);
+    await assert.rejects(s.submit('img/rot.jpg', wide), (e: unknown) => e instanceof LabelingError && /outside the 20×40 image/.test(e.message));
+    await s.submit('img/rot.jpg', { kind: 'boxes', boxes: [{ label: 'car', x: 0, y: 0, w: 15, h: 35 }] });
+    await s.close();
+  });
+
+  it('reports an image whose size cannot be read instead of guessing it', async () => {
+    const root = tempWorkspace();
+    writeFiles(root, { 'img/ok.png': png(10, 10), 'img/broken.png': Buffer.from('not a png at all') });
+    await createProject(root, { id: 'bad', type: 'image-detection', labels: ['car'], dataSources: [{ kind: 'images', glob: 'img/**' }], queueSeed: 1 });
+    const s = await openStore({ root, id: 'bad' });
+    const one = { kind: 'boxes' as const, boxes: [{ label: 'car', x: 1, y: 1, w: 2, h: 2 }] };
+    await assert.rejects(s.submit('img/broken.png', one), (e: unknown) => e instanceof LabelingError && e.where.field === 'annotation.boxes' && /the size of image img\/broken.png cannot be read/.test(e.message));
+    await s.submit('img/broken.png', { kind: 'boxes', boxes: [] });
+    await s.submit('img/ok.png', one);
+    await s.close();
+  });
+
+  it('refuses NER spans that end past the item text', async () => {
+    const root = tempWorkspace();
+    writeFiles(root, { 'txt/a.txt': 'hello world' });
+    await createProject(root, { id: 'ner', type: 'text-ner', labels: ['PER'], dataSources: [{ kind: 'text-files', glob: 'txt/*.txt' }], queueSeed: 1 });
+    const s = await openStore({ root, id: 'ner' });
+    await assert.rejects(
+      s.submit('txt/a.txt', { kind: 'spans', spans: [{ start: 6, end: 11, label: 'PER' }, { start: 6, end: 12, label: 'PER' }] }),
+      (e: unknown) => e instanceof LabelingError && e.where.field === 'annotation.spans[1]' && /ends past the text \(11 characters\)/.test(e.message),
+    );
+    await s.submit('txt/a.txt', { kind: 'spans', spans: [{ start: 6, end: 11, label: 'PER' }] });
+    await s.close();
+  });

@@ -6,6 +6,7 @@
 import * as path from 'node:path';
 import type { SqlJsStatic } from 'sql.js';
 import { LabelingError } from '../errors';
+import type { ItemBounds } from '../geometry/bounds';
 import type { EventPayload, LabelSetMode, SubmitPayload } from '../journal/events';
 import type { JournalProblem } from '../journal/reader';
 import { openLockedWriter, type JournalWriter } from '../journal/writer';
@@ -205,7 +206,7 @@ export class ProjectStore {
       this.requireRunning();
       this.requireRole('labeler');
       this.requireItem(key);
-      checkAnnotation(this._def, annotation, { field: 'annotation' });
+      checkAnnotation(this._def, annotation, { field: 'annotation' }, this.views.boundsOf(key));
       const p: EventPayload = { type: 'submit', item: key, ann: annotation };
       if (opts.prelabel) p.pre = true;
       if (opts.confidence !== undefined) p.conf = opts.confidence;
@@ -248,7 +249,7 @@ export class ProjectStore {
   private review(p: Extract<EventPayload, { base: number }>): Promise<void> {
     return this.serial(async () => {
       this.requireRole('reviewer');
-      if (p.type === 'decide') checkAnnotation(this._def, p.ann, { field: 'ann' });
+      if (p.type === 'decide') checkAnnotation(this._def, p.ann, { field: 'ann' }, this.views.boundsOf(p.item));
       this.requireVersion(p.item, p.base);
       await this.commit([p]);
     });
@@ -260,6 +261,11 @@ export class ProjectStore {
       this.requireItem(key);
       await this.commit([{ type: 'assign', item: key, to: labeler ?? null }]);
     });
+  }
+
+  /** What an annotation of the item must lie within (image as displayed, or text); undefined for no such item. */
+  itemBounds(key: string): ItemBounds | undefined {
+    return this.views.boundsOf(key);
   }
 
   /**
@@ -274,7 +280,7 @@ export class ProjectStore {
       const def = added.length ? { ...this._def, labels: [...this._def.labels, ...added] } : this._def;
       submits.forEach((s, i) => {
         this.requireItem(s.item);
-        checkAnnotation(def, s.ann, { field: `submits[${i}]` });
+        checkAnnotation(def, s.ann, { field: `submits[${i}]` }, this.views.boundsOf(s.item));
       });
       const events: EventPayload[] = submits.length ? [{ type: 'import', batch, submits }] : [];
       if (added.length) await this.commitDefinition(def, [{ type: 'labels', added, mode: 'continue' }, ...events]);

@@ -1,10 +1,15 @@
-/** Checks an annotation against the project before it is journaled. */
+/**
+ * Checks an annotation against the project before it is journaled, and (given the item's bounds)
+ * against its item: boxes and polygons within the image as displayed, spans within the text
+ * (geometry/bounds.ts, strict: the store never clips).
+ */
 import { LabelingError, type ErrorLocation } from '../errors';
+import { strictFit, type ItemBounds } from '../geometry/bounds';
 import { annotationKindOf, isMultiLabel, type Annotation, type ProjectDef } from '../model';
 
 const finite = (n: unknown): n is number => typeof n === 'number' && Number.isFinite(n);
 
-export function checkAnnotation(def: ProjectDef, ann: Annotation, where: ErrorLocation = {}): void {
+export function checkAnnotation(def: ProjectDef, ann: Annotation, where: ErrorLocation = {}, bounds?: ItemBounds): void {
   const fail = (message: string, field: string): never => {
     throw new LabelingError('invalid-input', message, { ...where, field: where.field ? `${where.field}.${field}` : field });
   };
@@ -47,4 +52,15 @@ export function checkAnnotation(def: ProjectDef, ann: Annotation, where: ErrorLo
       });
       break;
   }
+  if (bounds) checkBounds(ann, bounds, fail);
+}
+
+/** The first object that does not lie within its item, as a field path (`boxes[2]`) and a reason. */
+function checkBounds(ann: Annotation, bounds: ItemBounds, fail: (message: string, field: string) => never): void {
+  const fit = strictFit(ann, bounds);
+  const first = fit.refused[0];
+  if (!first) return;
+  const list = ann.kind === 'boxes' ? 'boxes' : ann.kind === 'polygons' ? 'polygons' : 'spans';
+  if (fit.unreadable) fail(`${fit.unreadable}, so its ${list} cannot be checked`, list);
+  fail(`${first.reason}${fit.refused.length > 1 ? ` (and ${fit.refused.length - 1} more)` : ''}`, `${list}[${first.index}]`);
 }

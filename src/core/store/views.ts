@@ -2,6 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LabelingError } from '../errors';
+import type { ItemBounds } from '../geometry/bounds';
 import { readImageSize } from '../ingest/image-size';
 import { mediaOf, type ExportItem, type ItemRef, type ItemState, type MediaKind, type ProjectDef } from '../model';
 import { unpackAnn } from './ann-text';
@@ -59,6 +60,17 @@ export class IndexViews {
     // A cache of the file header, not a journaled fact: it is safe to store in the index.
     if (size) this.idx.run('UPDATE items SET width = ?, height = ? WHERE id = ?', [size.width, size.height, r.id]);
     return size;
+  }
+
+  /**
+   * What an annotation of the item must lie within: its image as displayed (header read once, then
+   * kept in the index) or its text; size or length undefined when it cannot be read.
+   */
+  boundsOf(key: string): ItemBounds | undefined {
+    const r = this.itemRow(key);
+    if (!r) return undefined;
+    if (mediaOf(this.def().type) === 'text') return { media: 'text', length: this.textOf(r)?.length, what: r.key };
+    return { media: 'image', size: r.missing ? undefined : this.sizeOf(r), what: r.path };
   }
 
   /** Text or image size, and the settled label, shared by item views and export items. */

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LabelingError } from '../../core/errors';
 import type { ImportSummary } from '../../core/formats/map-import';
+import { summaryLines } from '../../core/formats/summary-import';
 import { formatsFor, type ImportFormat } from '../../core/formats/types';
 import { applyImport, planImport, type ImportPlan, type ImportPlanOptions } from '../../core/formats/workflow';
 import type { ProjectStore } from '../../core/store/project-store';
@@ -39,14 +40,9 @@ export function guessStripPrefix(examples: string[]): string | undefined {
   return cut > 0 ? p.slice(0, cut + 1) : undefined;
 }
 
-export function describePlan(s: ImportSummary, asPrelabels: boolean): string {
-  const lines = [`${s.records.toLocaleString('en-US')} records: ${s.matched.toLocaleString('en-US')} matched an item, ${s.unmatched.toLocaleString('en-US')} did not.`];
-  if (s.unmatchedExamples.length) lines.push(`Unmatched, e.g.: ${s.unmatchedExamples.slice(0, 3).join(', ')}`);
-  const shapes = Object.entries(s.shapesByType).filter(([, n]) => n > 0);
-  if (shapes.length) lines.push(`Objects: ${shapes.map(([k, n]) => `${n.toLocaleString('en-US')} ${k}`).join(', ')}.`);
-  if (s.labelsCreated.length) lines.push(`New labels: ${s.labelsCreated.join(', ')}.`);
-  const skipped = Object.entries(s.labelsSkipped);
-  if (skipped.length) lines.push(`Skipped (label not in the project): ${skipped.map(([l, n]) => `${l} ×${n}`).join(', ')}.`);
+/** The dry-run dialog's text: counts, the category mapping chosen, the bounds check, a first problem. */
+export function describePlan(s: ImportSummary, asPrelabels: boolean, annotations: number): string {
+  const lines = summaryLines(s, annotations);
   if (s.problems.length) lines.push(`${s.problems.length} problem(s), e.g. ${s.problems[0]!.where}: ${s.problems[0]!.message}`);
   lines.push(asPrelabels ? 'They will be prelabels that labelers confirm.' : 'They will be final labels.');
   return lines.join('\n');
@@ -156,10 +152,10 @@ export async function importLabelsCommand(registry: ProjectRegistry, stores: Sto
     p = await plan(opts);
   }
   if (!p.submits.length) {
-    void vscode.window.showWarningMessage(`Nothing to import into ${def.name}.`, { modal: true, detail: describePlan(p.summary, as.pre) });
+    void vscode.window.showWarningMessage(`Nothing to import into ${def.name}.`, { modal: true, detail: describePlan(p.summary, as.pre, p.submits.length) });
     return p;
   }
-  const go = await vscode.window.showInformationMessage(`Import ${p.submits.length.toLocaleString('en-US')} annotations into ${def.name}?`, { modal: true, detail: describePlan(p.summary, as.pre) }, 'Import');
+  const go = await vscode.window.showInformationMessage(`Import ${p.submits.length.toLocaleString('en-US')} annotations into ${def.name}?`, { modal: true, detail: describePlan(p.summary, as.pre, p.submits.length) }, 'Import');
   if (go !== 'Import') return undefined;
   await write(store, p, entry.root, stores, entry);
   void vscode.window.showInformationMessage(`Imported ${p.submits.length.toLocaleString('en-US')} annotations into ${def.name} as one batch.`);
