@@ -108,11 +108,12 @@ function create(file: string): FileLock | undefined {
   try {
     fs.writeSync(fd, JSON.stringify(owner));
   } catch (e) {
-    lock.release();
-    throw ioError('cannot write the lock', file, e);
-  } finally {
+    held.delete(owner.token);
     fs.closeSync(fd);
+    fs.rmSync(file, { force: true }); // ours: created a moment ago, never handed out
+    throw ioError('cannot write the lock', file, e);
   }
+  fs.closeSync(fd);
   installExitHook();
   return lock;
 }
