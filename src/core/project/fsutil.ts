@@ -1,7 +1,7 @@
 /** Atomic file writes: write a temp file beside the target, fsync, then rename over it. */
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { LabelingError } from '../errors';
+import { ioError } from '../errors';
 
 let counter = 0;
 
@@ -19,7 +19,7 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
     await fsp.rename(tmp, file);
   } catch (e) {
     await fsp.rm(tmp, { force: true }).catch(() => undefined);
-    throw new LabelingError('io', `could not write (${(e as Error).message})`, { file }, { cause: e });
+    throw ioError('cannot write', file, e);
   }
 }
 
