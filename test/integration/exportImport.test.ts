@@ -86,6 +86,7 @@ describe('export and import (inside the VS Code extension host)', function () {
       annotations: [
         { id: 1, image_id: 1, category_id: 1, bbox: [1, 1, 10, 10], area: 100, iscrowd: 0 },
         { id: 2, image_id: 2, category_id: 1, bbox: [5, 5, 20, 20], area: 400, iscrowd: 0 },
+        { id: 3, image_id: 2, category_id: 1, bbox: [250, 5, 1e308, 20], area: 400, iscrowd: 0 },
       ],
       categories: [{ id: 1, name: 'digit' }],
     };
@@ -102,6 +103,10 @@ describe('export and import (inside the VS Code extension host)', function () {
     assert.equal(plan.summary.matched, 1);
     assert.ok(plan.summary.problems.some((p) => /outside|escape|workspace/i.test(p.message)), JSON.stringify(plan.summary.problems));
     assert.equal(await journalLines('io-boxes-copy'), before, 'a dry run writes nothing');
+    // The dry-run dialog's text: items and objects apart, the category mapping, the bounds rule and counts.
+    const { describePlan } = await import('../../src/host/commands/importCommand');
+    const text = describePlan(plan.summary, false, plan.submits.length);
+    assert.match(text, /To import: 1 image, 1 box\.\nLabels: digit \(2\)\.\nBounds: shapes up to 2 px [^\n]* are refused; 0 shapes clipped, 1 refused\./);
   });
 
   it('a malformed file is refused with its name and changes nothing', async () => {
