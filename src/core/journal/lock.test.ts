@@ -119,7 +119,10 @@ describe('journal locks', () => {
               const line = buf.slice(0, nl);
               buf = buf.slice(nl + 1);
               if (line === 'ready') k.emit('ready');
-              else if (line.startsWith('ack ')) acked.push(line.slice(4));
+              else if (line.startsWith('ack ')) {
+                acked.push(line.slice(4));
+                if (line.endsWith('-0')) k.emit('first');
+              }
               else if (line.startsWith('file ')) files.push(line.slice(5));
             }
           });
@@ -128,6 +131,10 @@ describe('journal locks', () => {
         }),
     );
     await Promise.all(kids.map((k) => new Promise((r) => k.once('ready', r))));
+    // Both take their journal at once, then both append while the other is still writing.
+    const first = kids.map((k) => new Promise((r) => k.once('first', r)));
+    for (const k of kids) k.stdin.write('go\n');
+    await Promise.all(first);
     for (const k of kids) k.stdin.write('go\n');
     await Promise.all(done);
     assert.equal(acked.length, 2 * N);
@@ -155,7 +162,7 @@ describe('journal locks', () => {
     k.stderr.on('data', (d) => (err += String(d)));
     await new Promise<void>((resolve) => {
       k.stdout.on('data', (d) => {
-        if (String(d).includes('ready')) k.stdin.write('go\n');
+        if (String(d).includes('ready')) k.stdin.write('go\ngo\n');
         acks += String(d).split('ack ').length - 1;
         if (acks >= 20) k.kill('SIGKILL');
       });

@@ -4,9 +4,9 @@
  *     (replay.test.ts) submits labels to every item and prints "ack <key>" after each submit resolved
  *     (i.e. after fdatasync). The parent SIGKILLs it mid-way.
  *   crash-child.ts <root> <id> --append <n> <tag>
- *     (lock.test.ts) prints "ready", waits for a line on stdin, then submits n labels as labeler
- *     "crash" on device "child" (items in turn, source "<tag>-<i>"), printing "ack <tag>-<i>" after each,
- *     then "file <journal>" and exits once the store is closed.
+ *     (lock.test.ts) prints "ready"; on a first line on stdin submits one label as labeler "crash" on
+ *     device "child", on a second line n - 1 more (items in turn, source "<tag>-<i>"), printing
+ *     "ack <tag>-<i>" after each, then "file <journal>", and exits once the store is closed.
  */
 import { ProjectStore } from './project-store';
 import { WASM } from './test-support';
@@ -19,13 +19,39 @@ async function crash(store: ProjectStore): Promise<void> {
   process.stdout.write('done\n');
 }
 
+/** Resolves on each next line the parent writes to stdin. */
+function stdinLines(): () => Promise<void> {
+  let waiting: (() => void)[] = [];
+  let pending = 0;
+  process.stdin.on('data', (d) => {
+    for (const ch of String(d)) if (ch === '\n') pending++;
+    while (pending && waiting.length) {
+      pending--;
+      waiting.shift()!();
+    }
+  });
+  return () =>
+    new Promise<void>((resolve) => {
+      if (pending) {
+        pending--;
+        resolve();
+      } else waiting = [...waiting, resolve];
+    });
+}
+
 async function append(store: ProjectStore, n: number, tag: string): Promise<void> {
-  await new Promise<void>((resolve) => process.stdin.once('data', () => resolve()));
+  const nextLine = stdinLines();
   const keys = store.page('all', undefined, 1000).items.map((i) => i.key);
-  for (let i = 0; i < n; i++) {
+  const submit = async (i: number) => {
     await store.submit(keys[i % keys.length]!, { kind: 'classes', labels: ['pos'] }, { source: `${tag}-${i}` });
     process.stdout.write(`ack ${tag}-${i}\n`);
-  }
+  };
+  // The first append (which takes the journal's lock) on the first line, the rest on the second: the
+  // parent can make two children write at the same time.
+  await nextLine();
+  await submit(0);
+  await nextLine();
+  for (let i = 1; i < n; i++) await submit(i);
   process.stdout.write(`file ${store.journalFile}\n`);
   await store.close();
   process.stdin.destroy();
