@@ -6,6 +6,7 @@ import { LabelingError } from '../errors';
 import { createProject } from '../project/create';
 import { SNAPSHOT_EVERY, SNAPSHOT_IDLE_MS } from './project-store';
 import { tinyJpeg } from '../formats/bounds-test-support';
+import { readImageSize } from '../ingest/image-size';
 import { cleanupWorkspaces, event, openStore, tempWorkspace, writeFiles, writeJournal } from './test-support';
 
 function png(width: number, height: number): Buffer {
@@ -81,7 +82,6 @@ describe('ProjectStore: image projects, roles and snapshots', () => {
     assert.equal(await s.snapshotIfIdle(), 0, 'nothing left to save');
     await s.close();
   });
-});
 
   it('refuses a submit whose box or polygon lies outside the image, naming the field', async () => {
     const p = await imageProject();
@@ -114,6 +114,22 @@ describe('ProjectStore: image projects, roles and snapshots', () => {
     await s.close();
   });
 
+  it('readImageSize swaps width and height for EXIF orientations 5-8, also past a 256 KB header', () => {
+    const root = tempWorkspace();
+    for (let o = 1; o <= 8; o++) writeFiles(root, { [`o${o}.jpg`]: tinyJpeg(40, 20, o) });
+    const sizes = Array.from({ length: 8 }, (_, i) => readImageSize(path.join(root, `o${i + 1}.jpg`)));
+    assert.deepEqual(sizes.map((s) => `${s?.width}x${s?.height}`), ['40x20', '40x20', '40x20', '40x20', '20x40', '20x40', '20x40', '20x40']);
+    // A comment segment of 300 KB between the Exif block and the frame header: the whole file is read.
+    const jpeg = tinyJpeg(40, 20, 6);
+    const sof = jpeg.indexOf(Buffer.from([0xff, 0xc0]));
+    const com = Buffer.alloc(60_000 + 4, 0x20);
+    com.writeUInt16BE(0xfffe, 0);
+    com.writeUInt16BE(60_002, 2);
+    writeFiles(root, { 'big.jpg': Buffer.concat([jpeg.subarray(0, sof), com, com, com, com, com, jpeg.subarray(sof)]) });
+    assert.deepEqual(readImageSize(path.join(root, 'big.jpg')), { width: 20, height: 40 });
+    assert.equal(readImageSize(path.join(root, 'missing.jpg')), undefined);
+  });
+
   it('reports an image whose size cannot be read instead of guessing it', async () => {
     const root = tempWorkspace();
     writeFiles(root, { 'img/ok.png': png(10, 10), 'img/broken.png': Buffer.from('not a png at all') });
@@ -138,3 +154,4 @@ describe('ProjectStore: image projects, roles and snapshots', () => {
     await s.submit('txt/a.txt', { kind: 'spans', spans: [{ start: 6, end: 11, label: 'PER' }] });
     await s.close();
   });
+});
