@@ -12,8 +12,9 @@ import { loadProject } from '../src/core/project/load';
 import { loadSqlJs } from '../src/core/store/db';
 import { buildIndex } from '../src/core/store/loader';
 import { ProjectStore } from '../src/core/store/project-store';
-import { indexDefHash, markOf, saveSnapshot } from '../src/core/store/snapshot';
+import { indexDefHash, saveSnapshot, SNAPSHOT_FORMAT } from '../src/core/store/snapshot';
 import { listJournalFiles } from '../src/core/journal/files';
+import { recheckMark, type FileMark } from '../src/core/journal/marks';
 import { SCHEMA_VERSION } from '../src/core/store/schema';
 
 const WASM = path.resolve(__dirname, '../node_modules/sql.js/dist/sql-wasm.wasm');
@@ -154,12 +155,13 @@ async function benchSize(n: number, withRaw: boolean): Promise<void> {
     const rebuildSecs = (now() - t) / 1000;
     record('rebuild', events, events / rebuildSecs, 'events/s');
     record('rebuild_total', events, rebuildSecs * 1000, 'ms');
-    const files: Record<string, ReturnType<typeof markOf>> = {};
-    const abs = new Map(listJournalFiles(root, 'bench').map((f) => [f.rel, f.abs]));
-    for (const [rel, pos] of built.marks) files[rel] = markOf(abs.get(rel)!, pos);
+    // As the store saves a snapshot: marks of journals changed since they were read are checked by content.
     t = now();
+    const files: Record<string, FileMark> = {};
+    const abs = new Map(listJournalFiles(root, 'bench').map((f) => [f.rel, f.abs]));
+    for (const [rel, mark] of built.marks) files[rel] = recheckMark(abs.get(rel)!, mark);
     const bytes = await saveSnapshot(path.join(root, '.labeling/.cache/bench'), built.idx.db, {
-      format: 1, schema: SCHEMA_VERSION, defHash: indexDefHash(def), files, problems: built.problems, savedAt: new Date().toISOString(),
+      format: SNAPSHOT_FORMAT, schema: SCHEMA_VERSION, defHash: indexDefHash(def), labels: LABELS, files, problems: built.problems, savedAt: new Date().toISOString(),
     });
     record('snapshot_save', n, now() - t, 'ms');
     record('snapshot_size', n, bytes / 1024 / 1024, 'MB');

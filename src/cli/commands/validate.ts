@@ -27,17 +27,28 @@ export async function validateProject(root: string, id: string): Promise<string[
   } catch (e) {
     problems.push(e instanceof LabelingError ? e.message : String(e));
   }
-  for (const f of listJournalFiles(root, id)) {
+  // Labels added by label-set events of any journal are the project's too, wherever the lines using them are.
+  const files = listJournalFiles(root, id);
+  const labels = new Map(def.labels.map((l) => [l.name, l]));
+  for (const f of files) {
+    readJournal(f.abs, f.rel, { offset: 0, line: 0 }, (e) => {
+      if (e.type === 'labels') for (const l of e.added) if (typeof l?.name === 'string' && !labels.has(l.name)) labels.set(l.name, l);
+    }, () => undefined);
+  }
+  const effective: ProjectDef = { ...def, labels: [...labels.values()] };
+  for (const f of files) {
     const r = readJournal(
       f.abs,
       f.rel,
       { offset: 0, line: 0 },
       (e, line) => {
-        const anns = e.type === 'submit' || e.type === 'decide' ? [e.ann] : e.type === 'import' ? e.submits.map((s) => s.ann) : [];
-        try {
-          for (const a of anns) checkAnnotation(def, a, { file: f.rel, line, field: 'ann' });
-        } catch (err) {
-          problems.push((err as Error).message);
+        const anns = e.type === 'submit' || e.type === 'decide' ? [{ ann: e.ann, field: 'ann' }] : e.type === 'import' ? e.submits.map((s, i) => ({ ann: s.ann, field: `submits[${i}].ann` })) : [];
+        for (const { ann, field } of anns) {
+          try {
+            checkAnnotation(effective, ann, { file: f.rel, line, field });
+          } catch (err) {
+            problems.push((err as Error).message);
+          }
         }
       },
       (p) => problems.push(`${p.file}:${p.line}: ${p.message}`),

@@ -9,6 +9,8 @@ export interface JournalProblem {
   /** 1-based line. */
   line: number;
   message: string;
+  /** Labels the line uses that the project does not define (it is left out until they are). */
+  labels?: string[];
 }
 
 /** Where reading a journal file stopped: byte offset after the last complete line and lines read. */
@@ -26,6 +28,9 @@ export interface ReadResult extends JournalPosition {
 const CHUNK = 4 * 1024 * 1024;
 const NL = 0x0a;
 
+/** Called with the bytes of complete lines as they are consumed, in file order (a mark's hashes are taken from them). */
+export type OnConsumed = (bytes: Buffer, start: number, end: number) => void;
+
 /**
  * Reads complete lines of `absFile` from `from` and calls onEvent for each valid event. Invalid
  * lines are reported through onProblem and skipped. A last line without its newline is not consumed.
@@ -39,56 +44,73 @@ export function readJournal(
 ): ReadResult {
   const fd = fs.openSync(absFile, 'r');
   try {
-    const size = fs.fstatSync(fd).size;
-    let pos = from.offset;
-    let line = from.line;
-    let consumed = from.offset;
-    let events = 0;
-    let carry: Buffer | undefined;
-    const buf = Buffer.allocUnsafe(CHUNK);
-    while (pos < size) {
-      const n = fs.readSync(fd, buf, 0, Math.min(CHUNK, size - pos), pos);
-      if (n <= 0) break;
-      pos += n;
-      let start = 0;
-      for (;;) {
-        const nl = buf.indexOf(NL, start);
-        if (nl < 0 || nl >= n) break;
-        let text: string;
-        if (carry) {
-          text = Buffer.concat([carry, buf.subarray(start, nl)]).toString('utf8');
-          carry = undefined;
-        } else {
-          text = buf.toString('utf8', start, nl);
-        }
-        line++;
-        start = nl + 1;
-        consumed = pos - n + start;
-        if (text.trim() === '') continue;
-        let raw: unknown;
-        try {
-          raw = JSON.parse(text);
-        } catch (e) {
-          onProblem({ file: relFile, line, message: `invalid JSON (${(e as Error).message})` });
-          continue;
-        }
-        const problem = eventProblem(raw);
-        if (problem) {
-          onProblem({ file: relFile, line, message: problem });
-          continue;
-        }
-        events++;
-        onEvent(raw as JournalEvent, line);
-      }
-      if (start < n) {
-        const rest = Buffer.from(buf.subarray(start, n));
-        carry = carry ? Buffer.concat([carry, rest]) : rest;
-      }
-    }
-    return { offset: consumed, line, tornBytes: size - consumed, events };
+    return readLines(fd, fs.fstatSync(fd).size, relFile, from, onEvent, onProblem);
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/** readJournal on an open file of `size` bytes; `onConsumed` sees every byte up to the returned offset. */
+export function readLines(
+  fd: number,
+  size: number,
+  relFile: string,
+  from: JournalPosition,
+  onEvent: (e: JournalEvent, line: number) => void,
+  onProblem: (p: JournalProblem) => void,
+  onConsumed?: OnConsumed,
+): ReadResult {
+  let pos = from.offset;
+  let line = from.line;
+  let consumed = from.offset;
+  let events = 0;
+  let carry: Buffer | undefined;
+  const buf = Buffer.allocUnsafe(Math.min(CHUNK, Math.max(1, size - from.offset)));
+  while (pos < size) {
+    const n = fs.readSync(fd, buf, 0, Math.min(buf.length, size - pos), pos);
+    if (n <= 0) break;
+    pos += n;
+    const pending = carry;
+    let start = 0;
+    for (;;) {
+      const nl = buf.indexOf(NL, start);
+      if (nl < 0 || nl >= n) break;
+      let text: string;
+      if (carry) {
+        text = Buffer.concat([carry, buf.subarray(start, nl)]).toString('utf8');
+        carry = undefined;
+      } else {
+        text = buf.toString('utf8', start, nl);
+      }
+      line++;
+      start = nl + 1;
+      consumed = pos - n + start;
+      if (text.trim() === '') continue;
+      let raw: unknown;
+      try {
+        raw = JSON.parse(text);
+      } catch (e) {
+        onProblem({ file: relFile, line, message: `invalid JSON (${(e as Error).message})` });
+        continue;
+      }
+      const problem = eventProblem(raw);
+      if (problem) {
+        onProblem({ file: relFile, line, message: problem });
+        continue;
+      }
+      events++;
+      onEvent(raw as JournalEvent, line);
+    }
+    if (start > 0 && onConsumed) {
+      if (pending) onConsumed(pending, 0, pending.length);
+      onConsumed(buf, 0, start);
+    }
+    if (start < n) {
+      const rest = Buffer.from(buf.subarray(start, n));
+      carry = carry ? Buffer.concat([carry, rest]) : rest;
+    }
+  }
+  return { offset: consumed, line, tornBytes: size - consumed, events };
 }
 
 /** How many bytes at each end of a journal's read part its fingerprint hashes. */

@@ -7,19 +7,21 @@
  * `recomputeItem` (replay.test.ts checks this).
  */
 import type { SqlJsStatic } from 'sql.js';
-import { throwIfAborted } from '../errors';
+import { LabelingError, throwIfAborted } from '../errors';
 import { scanSources, type ScannedItem } from '../ingest/scan';
 import { listJournalFiles } from '../journal/files';
 import { orderKey } from '../journal/events';
-import { readJournal, type JournalProblem } from '../journal/reader';
+import { followJournal, type ChunkHasher, type FileMark } from '../journal/marks';
+import type { JournalProblem } from '../journal/reader';
 import type { ProjectDef } from '../model';
 import { queueOrder } from '../queue/order';
+import { notApplied } from './apply';
 import { EvColumns } from './ev-columns';
 import { RawInsert, type Cell } from './raw-insert';
 import { compareOrd, doneKindCode, evTypeCode, type MemEv } from './ev-rows';
 import { journalOnlyItem, stateValues, type IndexDb } from './index-db';
 import { computeItem } from './item-state';
-import { markOf, type FileMark } from './snapshot';
+import { LabelGate, projectLabelsOf, type ApplyLine } from './known-labels';
 import type { StoreProgress } from './types';
 
 const INSERT_PLAIN = 'INSERT INTO items (id, key, row, src, text, qorder) VALUES (?, ?, ?, ?, ?, ?)';
@@ -35,35 +37,49 @@ export interface BulkOptions {
 
 export interface BulkResult {
   marks: Map<string, FileMark>;
+  /** Hashers at the marks (the journals were hashed while read). */
+  live: Map<string, ChunkHasher>;
   problems: JournalProblem[];
   items: number;
   events: number;
 }
 
-/** Reads every journal into columns (barriers applied), then groups the rows by item. */
+/**
+ * Reads every journal into columns (barriers applied; lines with labels the project lacks left out,
+ * as replay does), then groups the rows by item.
+ */
 function readAllJournals(idx: IndexDb, root: string, def: ProjectDef, opts: BulkOptions): { cols: EvColumns } & Omit<BulkResult, 'items'> {
   const cols = new EvColumns();
   const marks = new Map<string, FileMark>();
+  const live = new Map<string, ChunkHasher>();
   const problems: JournalProblem[] = [];
+  const gate = new LabelGate(projectLabelsOf(def), idx.addedLabels);
+  const apply: ApplyLine = (e, skip, file, line) => {
+    if (e.type === 'labels') {
+      idx.moveBarrier(e, orderKey(e));
+      idx.noteLabels(e);
+      return;
+    }
+    try {
+      cols.add(e, skip);
+    } catch (err) {
+      problems.push(notApplied(file, line, err));
+    }
+  };
   let events = 0;
   for (const f of listJournalFiles(root, def.id)) {
     throwIfAborted(opts.signal);
-    const r = readJournal(
-      f.abs,
-      f.rel,
-      { offset: 0, line: 0 },
-      (e) => {
-        if (e.type === 'labels') idx.moveBarrier(e, orderKey(e));
-        else cols.add(e);
-      },
-      (p) => problems.push(p),
-    );
-    marks.set(f.rel, markOf(f.abs, { offset: r.offset, line: r.line }));
+    const r = followJournal(f.abs, f.rel, undefined, undefined, (e, line) => gate.offer(e, f.rel, line, apply), (p) => problems.push(p));
+    // Read from its start there is no part read before that could have changed; this cannot happen.
+    if (r === 'rewritten') throw new LabelingError('io', 'journal changed while it was read', { file: f.rel });
+    marks.set(f.rel, r.mark);
+    if (r.hasher) live.set(f.rel, r.hasher);
     events += r.events;
     opts.onProgress?.({ message: `Read ${events} journal events`, done: events });
   }
+  problems.push(...gate.settle(apply));
   cols.group();
-  return { cols, marks, problems, events };
+  return { cols, marks, live, problems, events };
 }
 
 /** Sorted by ord; a repeated ord keeps its first row (as INSERT OR IGNORE does). */
@@ -136,5 +152,5 @@ export async function bulkLoad(SQL: SqlJsStatic, idx: IndexDb, root: string, def
   for (const [table, counts] of [['cnt_state', stateCounts], ['cnt_label', labelCounts], ['cnt_labeler', labelerCounts]] as const) {
     for (const [k, n] of counts) idx.db.run(`INSERT INTO ${table} VALUES (?, ?)`, [k, n]);
   }
-  return { marks: read.marks, problems: read.problems, items: id, events: read.events };
+  return { marks: read.marks, live: read.live, problems: read.problems, items: id, events: read.events };
 }

@@ -47,12 +47,21 @@ export class EvColumns {
   private start?: Int32Array;
   private order?: Int32Array;
 
-  /** Adds the rows of one item event (none for label-set and status events). */
-  add(e: JournalEvent): void {
+  /**
+   * Adds the rows of one item event (none for label-set and status events), leaving out the import
+   * submits in `skip`. All of an event's rows or none: an import's rows are made before any is added.
+   */
+  add(e: JournalEvent, skip?: ReadonlySet<number>): void {
     if (e.type === 'labels' || e.type === 'status') return;
     const ms = orderTime(e.at);
     const who = this.whoOf(e.by, e.dev);
-    evRecords(e, (key, sub, v) => this.push(key, ms, who, e.seq, sub, v));
+    if (e.type !== 'import') {
+      evRecords(e, (key, sub, v) => this.push(key, ms, who, e.seq, sub, v));
+      return;
+    }
+    const rows: [string, number, EvValues][] = [];
+    evRecords(e, (key, sub, v) => rows.push([key, sub, v]), skip);
+    for (const [key, sub, v] of rows) this.push(key, ms, who, e.seq, sub, v);
   }
 
   /** Index of a (by, dev) writer; a journal file has one, so the last one is checked first. */

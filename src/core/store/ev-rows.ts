@@ -55,16 +55,18 @@ function plain(type: string, extra: Partial<EvValues> = {}): EvValues {
 
 /**
  * Calls `push` with (item key, sub, values) for every ev row of an item event: sub is -1, or the
- * index of the submit in an import (its ord is importOrderKey(ord, sub)). Label-set and status
- * events give no rows.
+ * index of the submit in an import (its ord is importOrderKey(ord, sub)); submits listed in `skip`
+ * are left out (they keep their index). Label-set and status events give no rows.
  */
-export function evRecords(e: JournalEvent, push: (key: string, sub: number, v: EvValues) => void): void {
+export function evRecords(e: JournalEvent, push: (key: string, sub: number, v: EvValues) => void, skip?: ReadonlySet<number>): void {
   switch (e.type) {
     case 'submit':
       push(e.item, -1, submitValues('submit', e));
       return;
     case 'import':
-      e.submits.forEach((s, i) => push(s.item, i, submitValues('submit', s)));
+      e.submits.forEach((s, i) => {
+        if (!skip?.has(i)) push(s.item, i, submitValues('submit', s));
+      });
       return;
     case 'skip':
     case 'unskip':

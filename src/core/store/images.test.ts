@@ -70,8 +70,9 @@ describe('ProjectStore: image projects, roles and snapshots', () => {
   it('takes the automatic snapshot after SNAPSHOT_EVERY events only once writes pause, not on the write path', async () => {
     const p = await imageProject();
     const s = await openStore(p);
-    const sidecar = path.join(p.root, '.labeling/.cache', p.id, 'index.json');
-    const saved = (): string => (JSON.parse(fs.readFileSync(sidecar, 'utf8')) as { savedAt: string }).savedAt;
+    // Every snapshot is a new file renamed into place: its inode tells one save from the next.
+    const snapshot = path.join(p.root, '.labeling/.cache', p.id, 'index.sqlite');
+    const saved = (): string => String(fs.statSync(snapshot).ino);
     const before = saved();
     const evs = Array.from({ length: SNAPSHOT_EVERY }, (_, i) => event({ type: 'skip', item: i % 2 ? 'img/a.png' : 'img/b.png' }, { by: 'bob', seq: i + 1 }));
     writeJournal(p.root, p.id, 'bob', 'd1', evs);

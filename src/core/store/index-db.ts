@@ -45,14 +45,34 @@ export function journalOnlyItem(key: string): ScannedItem {
 
 export class IndexDb {
   private readonly stmts = new Map<string, Statement>();
-  barriers: Barriers;
+  barriers: Barriers = { removeAll: '', keep: '' };
+  /** Label names added by label-set events (kept in meta: a snapshot carries them). */
+  readonly addedLabels = new Set<string>();
 
   constructor(
     readonly db: Database,
     private readonly seed: number,
     private consensus: Consensus,
   ) {
-    this.barriers = { removeAll: getMeta(db, 'barrier_remove_all') ?? '', keep: getMeta(db, 'barrier_keep') ?? '' };
+    this.reloadMeta();
+  }
+
+  /** Reads the barriers and added labels back from the database (after a rollback undid changes to them). */
+  reloadMeta(): void {
+    this.barriers = { removeAll: getMeta(this.db, 'barrier_remove_all') ?? '', keep: getMeta(this.db, 'barrier_keep') ?? '' };
+    this.addedLabels.clear();
+    for (const l of JSON.parse(getMeta(this.db, 'labels_added') ?? '[]') as string[]) this.addedLabels.add(l);
+  }
+
+  /** Records the label names a label-set event adds. */
+  noteLabels(e: Extract<JournalEvent, { type: 'labels' }>): void {
+    let added = false;
+    for (const l of e.added) {
+      if (typeof l?.name !== 'string' || this.addedLabels.has(l.name)) continue;
+      this.addedLabels.add(l.name);
+      added = true;
+    }
+    if (added) setMeta(this.db, 'labels_added', JSON.stringify([...this.addedLabels].sort()));
   }
 
   stmt(sql: string): Statement {
@@ -117,18 +137,25 @@ export class IndexDb {
   }
 
   /**
-   * Records one journal event. Returns the ids of items whose state must be recomputed, or 'all'
-   * when a label-set change moved a project-wide barrier.
+   * Records one journal event (without the import submits in `skip`). Returns the ids of items whose
+   * state must be recomputed, or 'all' when a label-set change moved a project-wide barrier.
    */
-  applyEvent(e: JournalEvent): number[] | 'all' {
+  applyEvent(e: JournalEvent, skip?: ReadonlySet<number>): number[] | 'all' {
     const ord = orderKey(e);
-    if (e.type === 'labels') return this.moveBarrier(e, ord) ? 'all' : [];
+    if (e.type === 'labels') {
+      this.noteLabels(e);
+      return this.moveBarrier(e, ord) ? 'all' : [];
+    }
     const ids: number[] = [];
-    evRecords(e, (key, sub, v) => {
-      const id = this.itemFor(key);
-      this.run(INSERT_EV, [id, sub < 0 ? ord : importOrderKey(ord, sub), evTypeCode(v.type), v.ann, v.pre, v.conf, v.src, v.base, v.target]);
-      ids.push(id);
-    });
+    evRecords(
+      e,
+      (key, sub, v) => {
+        const id = this.itemFor(key);
+        this.run(INSERT_EV, [id, sub < 0 ? ord : importOrderKey(ord, sub), evTypeCode(v.type), v.ann, v.pre, v.conf, v.src, v.base, v.target]);
+        ids.push(id);
+      },
+      skip,
+    );
     return ids;
   }
 

@@ -1,22 +1,37 @@
 /** Building the index from scratch (data sources + every journal) and replaying journal tails. */
 import type { SqlJsStatic } from 'sql.js';
 import { LabelingError, throwIfAborted } from '../errors';
-import { listJournalFiles } from '../journal/files';
-import { readJournal, type JournalProblem } from '../journal/reader';
+import type { JournalEvent } from '../journal/events';
+import { listJournalFiles, type JournalFile } from '../journal/files';
+import { extendMark, followJournal, type ChunkHasher, type FileMark, type FollowResult } from '../journal/marks';
+import type { JournalProblem } from '../journal/reader';
 import type { ProjectDef } from '../model';
 import type { Logger } from '../logger';
 import { cacheDir } from '../project/paths';
-import { createEmptyIndex, finishBulkLoad, openSnapshot } from './db';
+import { addProblems, Applier, ApplyFailed, rollback } from './apply';
+import { createEmptyIndex, finishBulkLoad } from './db';
 import { bulkLoad } from './bulk';
 import { IndexDb } from './index-db';
+import { labelsChangeNeedsRebuild, projectLabelsOf, type ProjectLabels } from './known-labels';
 import { estimateIndexBytes } from './size-hint';
-import { indexDefHash, loadSnapshot, markOf, markStillValid, type FileMark } from './snapshot';
+import { indexDefHash, loadSnapshot } from './snapshot';
 import type { StoreProgress } from './types';
 
 export interface JournalState {
-  /** Per journal file: how far it was read, with hashes of the read bytes taken when reading. */
+  /** Per journal file: how far it was read, with the hashes of what was read (marks.ts). */
   marks: Map<string, FileMark>;
   problems: JournalProblem[];
+  /** Hashers at the marks' offsets, kept by this process so extending a mark reads nothing again. */
+  live: Map<string, ChunkHasher>;
+  /** The labels of project.json the index was built with. */
+  project: ProjectLabels;
+  /** Set when the index no longer matches the journals (one rewritten or removed, a label defined late): rebuild. */
+  stale?: string;
+}
+
+/** The journal state part of a loader result. */
+export function journalStateOf(s: JournalState): JournalState {
+  return { marks: s.marks, problems: s.problems, live: s.live, project: s.project };
 }
 
 export interface BuildOptions {
@@ -35,7 +50,7 @@ export async function buildIndex(SQL: SqlJsStatic, root: string, def: ProjectDef
     throwIfAborted(opts.signal);
     opts.onProgress?.({ message: `Building the indexes of ${r.items} items` });
     finishBulkLoad(db);
-    return { idx, marks: r.marks, problems: r.problems };
+    return { idx, marks: r.marks, problems: r.problems, live: r.live, project: projectLabelsOf(def) };
   } catch (e) {
     idx.free();
     db.close();
@@ -43,57 +58,92 @@ export async function buildIndex(SQL: SqlJsStatic, root: string, def: ProjectDef
   }
 }
 
-/** Journals the snapshot covered that were rewritten or removed: any means a rebuild. */
-export function staleJournals(root: string, def: ProjectDef, marks: Iterable<[string, FileMark]>): string[] {
-  const present = new Map(listJournalFiles(root, def.id).map((f) => [f.rel, f.abs]));
-  const stale: string[] = [];
-  for (const [rel, mark] of marks) {
-    const abs = present.get(rel);
-    if (!abs || !markStillValid(abs, mark)) stale.push(rel);
+/** Thrown inside a replay pass when a journal's part already read changed. */
+class Rewritten extends Error {}
+
+/** One pass over every journal's new lines in one transaction; fast (throws ApplyFailed) or careful. */
+function replayPass(idx: IndexDb, files: JournalFile[], state: JournalState, careful: boolean): number {
+  const ap = new Applier(idx, state.project, careful);
+  const read = new Map<string, FollowResult>();
+  const problems: JournalProblem[] = [];
+  let events = 0;
+  idx.db.exec('BEGIN');
+  try {
+    for (const f of files) {
+      const r = followJournal(f.abs, f.rel, state.marks.get(f.rel), state.live.get(f.rel), (e, line) => ap.line(e, f.rel, line), (p) => problems.push(p));
+      if (r === 'rewritten') throw new Rewritten(f.rel);
+      read.set(f.rel, r);
+      events += r.events;
+    }
+    problems.push(...ap.finish());
+    idx.db.exec('COMMIT');
+  } catch (e) {
+    rollback(idx);
+    if (!(e instanceof Rewritten)) throw e;
+    state.stale = `journal rewritten (${e.message})`;
+    return 0;
   }
-  return stale;
+  for (const [rel, r] of read) {
+    state.marks.set(rel, r.mark);
+    if (r.hasher) state.live.set(rel, r.hasher);
+  }
+  state.stale = ap.definedLate(state.problems);
+  addProblems(state.problems, problems);
+  return events;
 }
 
 /**
  * Reads every journal from its mark to its last complete line, applies the events and recomputes the
- * items they touch (or every item when a label-set barrier moved). Runs in one transaction.
- * Returns the number of events applied.
+ * items they touch, in one transaction; a line the index cannot apply is reported and stepped over.
+ * Returns the number of events read. Sets state.stale (and applies nothing) when a journal the index
+ * read was rewritten or removed.
  */
-export function replayTails(idx: IndexDb, root: string, projectId: string, state: JournalState, skip?: string): number {
-  const touched = new Set<number>();
-  let all = false;
-  let events = 0;
-  const marks = new Map<string, FileMark>();
-  const problems: JournalProblem[] = [];
-  idx.db.exec('BEGIN');
+export function replayTails(idx: IndexDb, root: string, projectId: string, state: JournalState): number {
+  if (state.stale) return 0;
+  const files = listJournalFiles(root, projectId);
+  const present = new Set(files.map((f) => f.rel));
+  const gone = [...state.marks.keys()].filter((rel) => !present.has(rel));
+  if (gone.length) {
+    state.stale = `journal removed (${gone.join(', ')})`;
+    return 0;
+  }
   try {
-    for (const f of listJournalFiles(root, projectId)) {
-      if (f.rel === skip) continue;
-      const from = state.marks.get(f.rel) ?? { offset: 0, line: 0 };
-      const r = readJournal(
-        f.abs,
-        f.rel,
-        from,
-        (e) => {
-          const ids = idx.applyEvent(e);
-          if (ids === 'all') all = true;
-          else for (const id of ids) touched.add(id);
-        },
-        (p) => problems.push(p),
-      );
-      if (r.offset !== from.offset || !state.marks.has(f.rel)) marks.set(f.rel, markOf(f.abs, { offset: r.offset, line: r.line }));
-      events += r.events;
+    try {
+      return replayPass(idx, files, state, false);
+    } catch (e) {
+      if (!(e instanceof ApplyFailed)) throw e;
+      return replayPass(idx, files, state, true);
     }
-    if (all) idx.recomputeAll();
-    else for (const id of touched) idx.recomputeItem(id);
-    idx.db.exec('COMMIT');
-    for (const [rel, m] of marks) state.marks.set(rel, m);
-    state.problems.push(...problems);
   } catch (e) {
-    idx.db.exec('ROLLBACK');
     throw e instanceof LabelingError ? e : new LabelingError('io', `journal replay failed (${(e as Error).message})`, {}, { cause: e });
   }
-  return events;
+}
+
+/**
+ * Applies lines this process just appended to `file` at its mark (`events`, ending at byte `end`), in
+ * one transaction, then moves the mark over them. Throws (nothing applied, mark unmoved) when one
+ * cannot be applied: replayTails then reads them again and reports the one that fails.
+ */
+export function applyAppended(idx: IndexDb, state: JournalState, file: JournalFile, events: JournalEvent[], end: number): void {
+  const mark = state.marks.get(file.rel);
+  const ap = new Applier(idx, state.project, false);
+  let problems: JournalProblem[];
+  idx.db.exec('BEGIN');
+  try {
+    events.forEach((e, i) => ap.line(e, file.rel, (mark?.line ?? 0) + i + 1));
+    problems = ap.finish();
+    idx.db.exec('COMMIT');
+  } catch (e) {
+    rollback(idx);
+    throw e instanceof ApplyFailed ? e.error : e;
+  }
+  const next = extendMark(file.abs, mark, state.live.get(file.rel), end, events.length);
+  if (next) {
+    state.marks.set(file.rel, next.mark);
+    state.live.set(file.rel, next.hasher);
+  } else state.stale = `journal rewritten (${file.rel})`;
+  state.stale ??= ap.definedLate(state.problems);
+  addProblems(state.problems, problems);
 }
 
 /** Loads the snapshot and replays new journal tails; undefined when there is no usable snapshot. */
@@ -103,18 +153,19 @@ export function openFromSnapshot(
   def: ProjectDef,
   log: Logger,
 ): ({ idx: IndexDb; replayed: number } & JournalState) | undefined {
-  const snap = loadSnapshot(cacheDir(root, def.id), indexDefHash(def));
+  const snap = loadSnapshot(SQL, cacheDir(root, def.id), indexDefHash(def));
   if (!snap) return undefined;
-  const stale = staleJournals(root, def, Object.entries(snap.sidecar.files));
-  if (stale.length) {
-    log.info(`Rebuilding the index: journal rewritten or removed (${stale.join(', ')})`);
+  const project = projectLabelsOf(def);
+  const labels = labelsChangeNeedsRebuild(snap.meta.labels, project.names, snap.meta.problems);
+  const idx = new IndexDb(snap.db, def.queueSeed, def.consensus);
+  const state: JournalState = { marks: new Map(Object.entries(snap.meta.files)), problems: snap.meta.problems, live: new Map(), project, ...(labels ? { stale: labels } : {}) };
+  const n = replayTails(idx, root, def.id, state);
+  if (state.stale) {
+    log.info(`Rebuilding the index: ${state.stale}`);
+    idx.free();
+    snap.db.close();
     return undefined;
   }
-  const db = openSnapshot(SQL, snap.bytes);
-  if (!db) return undefined;
-  const idx = new IndexDb(db, def.queueSeed, def.consensus);
-  const state: JournalState = { marks: new Map(Object.entries(snap.sidecar.files)), problems: snap.sidecar.problems };
-  const n = replayTails(idx, root, def.id, state);
   log.info(`Opened ${def.id} from snapshot, replayed ${n} new journal events`);
   return { idx, replayed: n, ...state };
 }

@@ -18,9 +18,11 @@ import { cacheDir, journalDir, safeSegment } from '../project/paths';
 import { loadSqlJs } from './db';
 import { SCHEMA_VERSION } from './schema';
 import { IndexDb } from './index-db';
-import { buildIndex, openFromSnapshot, replayTails, staleJournals, type JournalState } from './loader';
+import { labelsChangeNeedsRebuild, projectLabelsOf } from './known-labels';
+import { applyAppended, buildIndex, journalStateOf, openFromSnapshot, replayTails, type JournalState } from './loader';
 import { refreshItems } from './refresh';
-import { indexDefHash, saveSnapshot, type Sidecar } from './snapshot';
+import { recheckMark } from '../journal/marks';
+import { indexDefHash, saveSnapshot, SNAPSHOT_FORMAT, type SnapshotMeta } from './snapshot';
 import type { ItemView, Page, PageView, ProjectStats, RefreshResult, StoreProgress } from './types';
 import { checkAnnotation } from './validate';
 import { IndexViews } from './views';
@@ -80,7 +82,7 @@ export class ProjectStore {
       loaded = { ...(await buildIndex(SQL, opts.root, def, opts)), replayed: 0 };
       fresh = true;
     }
-    const store = new ProjectStore(SQL, opts, def, loaded.idx, { marks: loaded.marks, problems: loaded.problems }, myJournal, log);
+    const store = new ProjectStore(SQL, opts, def, loaded.idx, journalStateOf(loaded), myJournal, log);
     if (fresh) await store.saveSnapshot();
     else store.sinceSnapshot = loaded.replayed;
     return store;
@@ -165,29 +167,44 @@ export class ProjectStore {
     }
   }
 
-  /** Appends events durably, then applies them to the index. */
+  /**
+   * Appends events durably (the commit point), then applies them to the index; the journal mark moves
+   * over them only once applied. When the index cannot apply one, the events stay saved and the call
+   * succeeds: they are read again like a teammate's lines, and one that still fails is a journal
+   * problem (a rebuild would fail on it too), logged and shown with its line.
+   */
   private async commit(payloads: EventPayload[]): Promise<void> {
     const w = await this.writer();
-    const { events, end } = await w.append(payloads);
-    const mark = this.journals.marks.get(this.myJournal);
-    this.journals.marks.set(this.myJournal, { offset: end, line: (mark?.line ?? 0) + events.length, ...w.fingerprint() });
-    const touched = new Set<number>();
-    let all = false;
-    this.idx.db.exec('BEGIN');
-    try {
-      for (const e of events) {
-        const ids = this.idx.applyEvent(e);
-        if (ids === 'all') all = true;
-        else for (const id of ids) touched.add(id);
+    const { events, start, end } = await w.append(payloads);
+    const rel = this.myJournal;
+    const s = this.journals;
+    if ((s.marks.get(rel)?.offset ?? 0) === start && !s.stale) {
+      try {
+        applyAppended(this.idx, s, { rel, abs: path.join(this.opts.root, rel) }, events, end);
+        await this.afterApplied(events.length);
+        return;
+      } catch (e) {
+        this.log.warn(`${rel}: saved, but the index could not apply ${events.length} event(s) (${e instanceof Error ? e.message : String(e)}); reading them again`);
       }
-      if (all) this.idx.recomputeAll();
-      else for (const id of touched) this.idx.recomputeItem(id);
-      this.idx.db.exec('COMMIT');
-    } catch (e) {
-      this.idx.db.exec('ROLLBACK');
-      throw e;
     }
-    this.afterEvents(events.length);
+    const known = s.problems.length;
+    try {
+      await this.afterApplied(replayTails(this.idx, this.opts.root, this._def.id, s));
+    } catch (e) {
+      const line = (s.marks.get(rel)?.line ?? 0) + 1;
+      s.problems.push({ file: rel, line, message: `saved, but the index could not read the journal from here (${e instanceof Error ? e.message : String(e)})` });
+    }
+    for (const p of s.problems.slice(known)) this.log.warn(`${p.file}:${p.line}: ${p.message}`);
+  }
+
+  /** After events were applied: a rebuild when the journals no longer match the index, else a snapshot when due. */
+  private async afterApplied(n: number): Promise<void> {
+    if (this.journals.stale) {
+      this.log.info(`Rebuilding the index: ${this.journals.stale}`);
+      await this.rebuildNow();
+      return;
+    }
+    this.afterEvents(n);
   }
 
   /** Past SNAPSHOT_EVERY events a snapshot is due: taken once writes pause, never on the write path. */
@@ -330,9 +347,11 @@ export class ProjectStore {
   reloadDefinition(): Promise<ProjectDef> {
     return this.serial(async () => {
       const def = await loadProject(this.opts.root, this._def.id);
-      const rebuild = indexDefHash(def) !== indexDefHash(this._def);
+      const labels = labelsChangeNeedsRebuild(this.journals.project.names, projectLabelsOf(def).names, this.journals.problems);
+      const rebuild = indexDefHash(def) !== indexDefHash(this._def) || labels !== undefined;
       this._def = def;
       if (rebuild) await this.rebuildNow();
+      else this.journals.project = projectLabelsOf(def);
       return def;
     });
   }
@@ -342,15 +361,10 @@ export class ProjectStore {
   /** Reads teammates' new journal lines (after git pull or a watcher event). Returns events applied. */
   syncJournals(): Promise<number> {
     return this.serial(async () => {
-      const stale = staleJournals(this.opts.root, this._def, this.journals.marks);
-      if (stale.length) {
-        this.log.info(`Rebuilding the index: journal rewritten or removed (${stale.join(', ')})`);
-        await this.rebuildNow();
-        return 0;
-      }
       const n = replayTails(this.idx, this.opts.root, this._def.id, this.journals);
-      this.afterEvents(n);
-      return n;
+      const rebuild = this.journals.stale !== undefined;
+      await this.afterApplied(n);
+      return rebuild ? 0 : n;
     });
   }
 
@@ -371,26 +385,30 @@ export class ProjectStore {
     const built = await buildIndex(this.SQL, this.opts.root, this._def, { signal: signal ?? this.opts.signal, onProgress: onProgress ?? this.opts.onProgress });
     const old = this.idx;
     this.idx = built.idx;
-    this.journals = { marks: built.marks, problems: built.problems };
+    this.journals = journalStateOf(built);
     this.views = new IndexViews(this.idx, this.opts.root, () => this._def);
     old.free();
     old.db.close();
     await this.saveSnapshot();
   }
 
-  private sidecar(): Sidecar {
+  /** What the snapshot covers, saved inside it. Marks of journals that changed are checked by content first, so the next open need not hash them. */
+  private snapshotMeta(): SnapshotMeta {
+    const marks = this.journals.marks;
+    for (const [rel, m] of marks) marks.set(rel, recheckMark(path.join(this.opts.root, rel), m));
     return {
-      format: 1,
+      format: SNAPSHOT_FORMAT,
       schema: SCHEMA_VERSION,
       defHash: indexDefHash(this._def),
-      files: Object.fromEntries(this.journals.marks),
+      labels: this.journals.project.names,
+      files: Object.fromEntries(marks),
       problems: this.journals.problems,
       savedAt: new Date().toISOString(),
     };
   }
 
   private async saveSnapshot(): Promise<number> {
-    const size = await saveSnapshot(cacheDir(this.opts.root, this._def.id), this.idx.db, this.sidecar());
+    const size = await saveSnapshot(cacheDir(this.opts.root, this._def.id), this.idx.db, this.snapshotMeta());
     this.sinceSnapshot = 0;
     return size;
   }

@@ -1,34 +1,38 @@
 /**
- * Index snapshots: .labeling/.cache/<id>/index.sqlite (db.export(), written atomically) and a sidecar
- * recording, per journal file, how far it was read and hashes of the first/last read bytes, so a
- * rewritten journal (git checkout, rebase) is detected and the index rebuilt.
+ * Index snapshots: .labeling/.cache/<id>/index.sqlite, written atomically (temp file + rename). What
+ * the index has read of each journal (marks.ts) and the journal problems travel inside it, in the
+ * meta table, so a snapshot can never be paired with another process's marks. Snapshots of format 1
+ * (marks in a separate index.json) are not read: the index is rebuilt once, and index.json removed.
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Database } from 'sql.js';
+import type { Database, SqlJsStatic } from 'sql.js';
 import type { ProjectDef } from '../model';
 import { writeFileAtomic } from '../project/fsutil';
-import { journalFingerprint, type JournalPosition, type JournalProblem } from '../journal/reader';
+import type { FileMark } from '../journal/marks';
+import type { JournalProblem } from '../journal/reader';
+import { getMeta, openSnapshot, setMeta } from './db';
 import { SCHEMA_VERSION } from './schema';
 
-export interface FileMark extends JournalPosition {
-  head: string;
-  tail: string;
-}
+export const SNAPSHOT_FORMAT = 2;
 
-export interface Sidecar {
-  format: 1;
+export interface SnapshotMeta {
+  format: typeof SNAPSHOT_FORMAT;
   schema: number;
   /** Hash of the parts of project.json the index depends on. */
   defHash: string;
+  /** The label names of project.json the index was built with (known-labels.ts). */
+  labels: string[];
   files: Record<string, FileMark>;
   problems: JournalProblem[];
   savedAt: string;
 }
 
 export const SNAPSHOT_FILE = 'index.sqlite';
-export const SIDECAR_FILE = 'index.json';
+/** Where format 1 kept the marks; removed when a snapshot is saved. */
+const OLD_SIDECAR_FILE = 'index.json';
+const META_KEY = 'snapshot';
 
 /** What the index depends on: a change in any of these means a rebuild. */
 export function indexDefHash(def: ProjectDef): string {
@@ -36,35 +40,32 @@ export function indexDefHash(def: ProjectDef): string {
   return createHash('sha1').update(JSON.stringify(basis)).digest('hex');
 }
 
-export function markOf(absFile: string, pos: JournalPosition): FileMark {
-  return { ...pos, ...journalFingerprint(absFile, pos.offset) };
-}
-
-/** True when the file still starts with the bytes that were read (same offset, same hashes). */
-export function markStillValid(absFile: string, mark: FileMark): boolean {
-  try {
-    if (fs.statSync(absFile).size < mark.offset) return false;
-    const fp = journalFingerprint(absFile, mark.offset);
-    return fp.head === mark.head && fp.tail === mark.tail;
-  } catch {
-    return false;
-  }
-}
-
-export async function saveSnapshot(dir: string, db: Database, sidecar: Sidecar): Promise<number> {
+/** Writes the index with `meta` inside it: one file, one rename. Returns its size. */
+export async function saveSnapshot(dir: string, db: Database, meta: SnapshotMeta): Promise<number> {
+  setMeta(db, META_KEY, JSON.stringify(meta));
   const bytes = db.export();
   await writeFileAtomic(path.join(dir, SNAPSHOT_FILE), bytes);
-  // The sidecar goes second: if we crash in between, the tail is replayed again, which is idempotent.
-  await writeFileAtomic(path.join(dir, SIDECAR_FILE), JSON.stringify(sidecar));
+  await fs.promises.rm(path.join(dir, OLD_SIDECAR_FILE), { force: true });
   return bytes.byteLength;
 }
 
-export function loadSnapshot(dir: string, defHash: string): { bytes: Uint8Array; sidecar: Sidecar } | undefined {
+/** The snapshot's database and what it covers; undefined when missing, unreadable, of another format or definition. */
+export function loadSnapshot(SQL: SqlJsStatic, dir: string, defHash: string): { db: Database; meta: SnapshotMeta } | undefined {
+  let bytes: Uint8Array;
   try {
-    const sidecar = JSON.parse(fs.readFileSync(path.join(dir, SIDECAR_FILE), 'utf8')) as Sidecar;
-    if (sidecar.format !== 1 || sidecar.schema !== SCHEMA_VERSION || sidecar.defHash !== defHash) return undefined;
-    return { bytes: fs.readFileSync(path.join(dir, SNAPSHOT_FILE)), sidecar };
+    bytes = fs.readFileSync(path.join(dir, SNAPSHOT_FILE));
   } catch {
     return undefined;
   }
+  let db: Database | undefined;
+  try {
+    db = openSnapshot(SQL, bytes);
+    const text = db && getMeta(db, META_KEY);
+    const meta = text ? (JSON.parse(text) as SnapshotMeta) : undefined;
+    if (db && meta && meta.format === SNAPSHOT_FORMAT && meta.schema === SCHEMA_VERSION && meta.defHash === defHash) return { db, meta };
+  } catch {
+    // not a database of ours: rebuild
+  }
+  db?.close();
+  return undefined;
 }
