@@ -107,7 +107,14 @@ export class ProjectStore {
       }).then((w) => {
         this.myJournal = `${displayFolder}/${path.basename(w.file)}`;
         if (w.repairedBytes) this.log.warn(`${this.myJournal}: removed a torn last line (${w.repairedBytes} bytes)`);
-        if ((this.journals.marks.get(this.myJournal)?.offset ?? 0) !== w.size) this.afterEvents(replayTails(this.idx, this.opts.root, this._def.id, this.journals));
+        if ((this.journals.marks.get(this.myJournal)?.offset ?? 0) !== w.size) {
+          try {
+            this.afterEvents(replayTails(this.idx, this.opts.root, this._def.id, this.journals));
+          } catch (e) {
+            // commit() reads them again after its append and reports what still fails
+            this.log.warn(`${this.myJournal}: could not read lines written by another process (${e instanceof Error ? e.message : String(e)})`);
+          }
+        }
         return w;
       });
       this.writerP.catch(() => (this.writerP = undefined));
