@@ -81,7 +81,10 @@ export interface SubmitParams {
   annotation: Annotation;
   /** The `version` of the item the labeler saw. A different current version answers 'conflict'. */
   version: number;
-  /** True when the annotation is a prelabel accepted without edits. */
+  /**
+   * True when the annotation is a prelabel accepted without edits. Confirming a suggestion (Enter or
+   * Confirm) is this submit: one action, recorded with `source: 'prelabel'`.
+   */
   fromPrelabel?: boolean;
 }
 export interface SubmitResult {
@@ -91,10 +94,6 @@ export interface SubmitResult {
 
 export interface ItemKeyParams {
   key: string;
-}
-export interface ConfirmPrelabelParams {
-  key: string;
-  version: number;
 }
 export interface NavigationResult {
   /** False when there was nothing to move to (e.g. Back at the first item); the state is unchanged. */
@@ -114,12 +113,6 @@ export const BackRequest = request<void, NavigationResult>('labeler/back');
 export const NextRequest = request<void, NavigationResult>('labeler/next');
 /** Opens a specific item (from a tree view or the review). */
 export const OpenItemRequest = request<ItemKeyParams, NavigationResult>('labeler/openItem');
-/**
- * The labeler accepted the item's prelabel as it is (Confirm action or Enter). The host records the
- * acceptance (ML-assist statistics); the webview then treats it as the labeler's own draft. The label
- * is saved only by a submit.
- */
-export const ConfirmPrelabelRequest = request<ConfirmPrelabelParams, { confirmed: true }>('labeler/confirmPrelabel');
 
 /** webview -> host: show an error the webview hit (image failed to load...) in the VS Code UI and log. */
 export const ShowErrorCommand = command<{ message: string }>('labeler/showError');

@@ -68,6 +68,26 @@ export const tests = [
     },
   },
   {
+    name: 'Ctrl+Z in the labeling panel undoes the last change',
+    workspace: { projects: true },
+    async run(wb, { workspace }) {
+      const app = await startLabeling(wb, 'Review sentiment');
+      const editor = app.locator('lbl-class-editor');
+      await editor.waitFor();
+      await editor.click();
+      await wb.page.keyboard.press('2');
+      await editor.locator('.chip', { hasText: 'negative' }).waitFor();
+      // The workbench catches Ctrl+Z in a webview (it runs its own Undo); the panel must still see it.
+      await wb.page.keyboard.press('Control+z');
+      await editor.locator('.none', { hasText: 'No label yet' }).waitFor({ timeout: 5000 });
+      await wb.screenshot('15-undo-in-panel');
+      await wb.page.keyboard.press('1');
+      await wb.page.keyboard.press('Enter');
+      const [e] = await waitForSubmits(workspace, 'reviews', 1);
+      assert.deepEqual(e.ann, { kind: 'classes', labels: ['positive'] });
+    },
+  },
+  {
     name: 'tag an entity in a NER item',
     workspace: { projects: true },
     async run(wb, { workspace }) {
@@ -97,10 +117,12 @@ export const tests = [
       await editor.locator('img').waitFor();
       await wb.screenshot('12-image-classification');
       await editor.click();
-      await wb.page.keyboard.press('7'); // labels named like hotkeys get them: 7 is label "7" ("0" gets "a")
+      // Labels named like hotkeys get them, 0 included; a label hotkey wins over 0 = zoom to fit.
+      await wb.page.keyboard.press('0');
+      await editor.locator('.chip', { hasText: '0' }).waitFor();
       await wb.page.keyboard.press('Enter');
       const [e] = await waitForSubmits(workspace, 'digits', 1);
-      assert.deepEqual(e.ann, { kind: 'classes', labels: ['7'] });
+      assert.deepEqual(e.ann, { kind: 'classes', labels: ['0'] });
       assert.match(e.item, /^data\/digits\/\d-\d{3}\.png$/);
     },
   },
@@ -122,6 +144,8 @@ export const tests = [
       await wb.page.keyboard.press('Escape');
       await wb.page.mouse.up();
       await drag(wb.page, editor, [0.42, 0.4], [0.58, 0.62]); // inside the image, which is centred
+      // The new box is not selected: the hint says a hotkey now picks the next box's label.
+      await editor.locator('.hint', { hasText: 'label for the next box' }).waitFor();
       await wb.screenshot('13-object-detection');
       await wb.page.keyboard.press('Enter');
       const [e] = await waitForSubmits(workspace, 'digit-boxes', 1);

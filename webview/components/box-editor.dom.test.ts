@@ -18,13 +18,27 @@ const box = (x: number, y: number, w: number, h: number, label = 'car'): Box => 
 describe('lbl-box-editor', () => {
   afterEach(unmountAll);
 
-  it('draws a box by dragging, in image pixels, with the active label', async () => {
+  it('draws a box by dragging, in image pixels, with the active label; the new box is not selected', async () => {
     const { el, changes } = await editor();
     drag(el, [10, 20], [110, 70]);
     await el.updateComplete;
     assert.equal(changes.length, 1);
     assert.deepEqual(el.boxes, [box(10, 20, 100, 50)]);
-    assert.equal(el.selected, 0);
+    assert.equal(el.selected, -1);
+    assert.isFalse(el.applyLabel('person'), 'a label after drawing is for the next box, not a relabel');
+    assert.equal(el.boxes[0]!.label, 'car');
+  });
+
+  it('the hint line says what a label hotkey does: label the next box, or relabel the selected one', async () => {
+    const { el } = await editor([box(10, 10, 50, 50)]);
+    const hint = () => el.shadowRoot!.querySelector('.hint')!.textContent!;
+    assert.match(hint(), /^1,2: label for the next box · /);
+    drag(el, [30, 30], [30, 30]);
+    await el.updateComplete;
+    assert.match(hint(), /^1,2: relabel the selected box · /);
+    el.handleKey(new KeyboardEvent('keydown', { key: 'Escape' }));
+    await el.updateComplete;
+    assert.match(hint(), /^1,2: label for the next box/);
   });
 
   it('Esc while drawing cancels and leaves no box', async () => {

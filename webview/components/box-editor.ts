@@ -1,8 +1,10 @@
 /**
  * lbl-box-editor: object detection. Drag on empty image to draw a box with the active label; click a
  * box to select it, drag it to move, drag one of its 8 handles to resize; Del deletes, arrows nudge
- * (Shift: 10 px), a label hotkey relabels, [ and ] cycle the selection, Esc cancels a drawing (no box
- * is left) or clears the selection. Boxes under 4x4 image px are discarded. Boxes are image pixels.
+ * (Shift: 10 px), [ and ] cycle the selection, Esc cancels a drawing (no box is left) or clears the
+ * selection. A new box is not selected: a label hotkey then chooses the label of the next box, and it
+ * relabels a box only after the labeler selected that box (click, [ or ]); the hint line says which.
+ * Boxes under 4x4 image px are discarded. Boxes are image pixels.
  *
  * @fires lbl-change - {annotation} after every edit (one per drag, not per pointer move)
  * @fires lbl-notice - {kind, text} for messages to the labeler
@@ -71,7 +73,9 @@ export class LblBoxEditor extends CanvasEditorBase implements LabelEditor {
   }
 
   protected hint(): string {
-    return this.drawing ? 'Release to add the box, Esc to cancel' : 'Drag to draw · Del delete · arrows nudge · Space-drag pan';
+    if (this.drawing) return 'Release to add the box, Esc to cancel';
+    if (this.selected >= 0) return this.withHotkeys('relabel the selected box', 'Esc deselect · Del delete · arrows nudge');
+    return this.withHotkeys('label for the next box', 'Drag to draw · click a box to select it · Space-drag pan');
   }
 
   protected editorKey(e: KeyboardEvent): boolean {
@@ -149,7 +153,7 @@ export class LblBoxEditor extends CanvasEditorBase implements LabelEditor {
         this.scheduleDraw();
         return;
       }
-      this.selected = this.boxes.length;
+      this.selected = -1; // hotkeys keep choosing the next box's label; relabelling needs a click on the box
       this.commit([...this.boxes, { label: this.activeLabel!, ...r }]);
       return;
     }

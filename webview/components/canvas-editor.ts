@@ -9,6 +9,7 @@ import type { ImageSize } from '../../src/core/geometry/box';
 import type { Point, ViewTransform } from '../../src/core/geometry/transform';
 import type { LabelClass } from '../../src/core/model';
 import { colorMap } from '../shared/colors';
+import { hotkeyRange } from '../shared/hotkeys';
 import { noticeEvent } from './editor';
 import { canvasEditorStyles } from './canvas-editor.styles';
 import { capturePointer, PanZoomController } from './pan-zoom-controller';
@@ -98,6 +99,12 @@ export abstract class CanvasEditorBase extends LitElement {
     this.requestUpdate();
   }
 
+  /** A hint line that starts with what a label hotkey does now ("1-3: label for the next box"). */
+  protected withHotkeys(action: string, rest: string): string {
+    const keys = hotkeyRange(this.labels);
+    return keys ? `${keys}: ${action} · ${rest}` : rest;
+  }
+
   protected colorOf(label: string): string {
     return this.colors.get(label) ?? '#888888';
   }
@@ -131,7 +138,7 @@ export abstract class CanvasEditorBase extends LitElement {
         <span class="zoom" aria-live="polite">${this.panZoom.zoomPercent}%</span>
         <vscode-button secondary icon=${this.showLabels ? 'eye' : 'eye-closed'} aria-pressed=${this.showLabels ? 'true' : 'false'}
           aria-label="Show labels (Shift+L)" title="Show labels (Shift+L)" @click=${() => (this.showLabels = !this.showLabels)}>Labels</vscode-button>
-        ${this.suggested ? html`<span class="suggested-badge" title="Prelabel: press Enter or Confirm to accept, or edit it">suggested</span>` : nothing}
+        ${this.suggested ? html`<span class="suggested-badge" title="Prelabel: press Enter or Confirm to accept and submit it, or edit it">suggested</span>` : nothing}
         <span class="hint">${this.hint()}</span>
       </div>
       <div class="stage">

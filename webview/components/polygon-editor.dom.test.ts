@@ -28,6 +28,10 @@ describe('lbl-polygon-editor', () => {
     click(el, 11, 11);
     assert.isFalse(el.drawing);
     assert.deepEqual(changes.at(-1), [{ label: 'cat', rings: [[10, 10, 100, 10, 100, 100]] }]);
+    assert.equal(el.selected, -1, 'a closed polygon is not selected');
+    assert.isFalse(el.applyLabel('dog'), 'a label after drawing is for the next polygon');
+    await el.updateComplete;
+    assert.match(el.shadowRoot!.querySelector('.hint')!.textContent!, /^1,2: label for the next polygon · /);
   });
 
   it('Enter closes the polygon; Esc cancels a drawing and leaves nothing', async () => {
@@ -48,6 +52,8 @@ describe('lbl-polygon-editor', () => {
     const { el } = await editor([square]);
     click(el, 150, 150);
     assert.equal(el.selected, 0);
+    await el.updateComplete;
+    assert.match(el.shadowRoot!.querySelector('.hint')!.textContent!, /^1,2: relabel the selected polygon · /);
     drag(el, [200, 200], [250, 260]);
     assert.deepEqual(el.polygons[0]!.rings[0], [100, 100, 200, 100, 250, 260, 100, 200]);
     press(el, 'Delete');

@@ -2,7 +2,9 @@
  * lbl-polygon-editor: instance segmentation. Click to place vertices; click the first vertex or press
  * Enter to close the polygon (Backspace removes the last vertex, Esc cancels). Click a polygon to select
  * it, drag it to move, drag a vertex to move it, click an edge of the selected polygon to insert a
- * vertex there, Del deletes the selected vertex (or the polygon), a label hotkey relabels.
+ * vertex there, Del deletes the selected vertex (or the polygon). A closed polygon is not selected: a
+ * label hotkey then chooses the label of the next polygon, and it relabels a polygon only after the
+ * labeler clicked it; the hint line says which.
  *
  * @fires lbl-change - {annotation} after every edit
  * @fires lbl-notice - {kind, text} for messages to the labeler
@@ -74,7 +76,9 @@ export class LblPolygonEditor extends CanvasEditorBase implements LabelEditor {
   }
 
   protected hint(): string {
-    return this.drawing ? 'Click the first point or Enter to close · Backspace undo point · Esc cancel' : 'Click to start a polygon · click an edge to add a vertex · Del delete';
+    if (this.drawing) return 'Click the first point or Enter to close · Backspace undo point · Esc cancel';
+    if (this.selected >= 0) return this.withHotkeys('relabel the selected polygon', 'click an edge to add a vertex · Del delete · Esc deselect');
+    return this.withHotkeys('label for the next polygon', 'Click to start a polygon · click a polygon to select it');
   }
 
   protected editorKey(e: KeyboardEvent): boolean {
@@ -217,7 +221,7 @@ export class LblPolygonEditor extends CanvasEditorBase implements LabelEditor {
       this.dispatchEvent(noticeEvent('info', 'A polygon needs at least 3 points enclosing an area; it was discarded.'));
       return;
     }
-    this.select(this.polygons.length);
+    this.select(-1); // hotkeys keep choosing the next polygon's label; relabelling needs a click on it
     this.commit([...this.polygons, { label: this.activeLabel!, rings: [ring] }]);
   }
 

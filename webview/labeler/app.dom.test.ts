@@ -23,6 +23,13 @@ const text = (el: LblLabelerApp) => el.shadowRoot!.textContent!.replace(/\s+/g, 
 const submitted = (t: FakeTransport) => t.lastParams('labeler/submit') as SubmitParams | undefined;
 const settle = () => new Promise((r) => setTimeout(r, 0));
 
+/** After a refused submit in a paused project: one banner, and it says the label was not saved. */
+function assertOneNotSavedBanner(el: LblLabelerApp): void {
+  const banners = el.shadowRoot!.querySelectorAll('.banner');
+  assert.lengthOf(banners, 1, 'one banner about the pause, not two');
+  assert.include(banners[0]!.textContent!, 'this label was not saved');
+}
+
 describe('lbl-labeler-app', () => {
   afterEach(unmountAll);
 
@@ -68,7 +75,7 @@ describe('lbl-labeler-app', () => {
     assert.equal(button.getAttribute('aria-pressed'), 'true');
   });
 
-  it('paused: a banner says so, Submit is disabled and Enter sends nothing', async () => {
+  it('paused: one banner says so, Submit is disabled; Enter sends nothing and the same banner says it was not saved', async () => {
     const s = aState('text-classification');
     const { el, transport } = await app({ ...s, project: { ...s.project, status: 'paused' } });
     assert.include(text(el), 'This project is paused');
@@ -77,7 +84,22 @@ describe('lbl-labeler-app', () => {
     key(window, '1');
     key(window, 'Enter');
     await settle();
+    await el.updateComplete;
     assert.notInclude(transport.methods, 'labeler/submit');
+    assertOneNotSavedBanner(el);
+  });
+
+  it('paused on the host side: the refused submit shows the one paused banner, not a second message', async () => {
+    const t = new FakeTransport((m) => (m === 'labeler/submit' ? { ok: false, reason: 'paused', message: 'project "p1" is paused' } : { ok: true, result: {} }));
+    const { el } = await app(aState('text-classification'), t);
+    key(window, '1');
+    key(window, 'Enter');
+    await settle();
+    await el.updateComplete;
+    const s = aState('text-classification');
+    t.notify(LabelerStateNotification, { ...s, project: { ...s.project, status: 'paused' } });
+    await el.updateComplete;
+    assertOneNotSavedBanner(el);
   });
 
   it('empty queue: shows what to do next, and Check again asks the host for the next item', async () => {
@@ -89,19 +111,26 @@ describe('lbl-labeler-app', () => {
     assert.include(transport.methods, 'labeler/next');
   });
 
-  it('prelabels show as suggested; Enter confirms, then Enter submits as fromPrelabel', async () => {
+  it('prelabels show as suggested; one Enter confirms and submits as fromPrelabel', async () => {
     const prelabel: Annotation = { kind: 'classes', labels: ['LOC'] };
     const { el, transport } = await app(aState('image-classification', { item: anItem('image-classification', { prelabel: { annotation: prelabel, confidence: 0.9 } }) }));
     assert.include(text(el), 'suggested');
     key(window, 'Enter');
     await settle();
-    assert.include(transport.methods, 'labeler/confirmPrelabel');
-    assert.notInclude(transport.methods, 'labeler/submit');
     assert.isFalse(el.draft!.suggested);
-    key(window, 'Enter');
-    await settle();
+    assert.deepEqual(transport.methods.filter((m) => m === 'labeler/submit'), ['labeler/submit']);
     assert.deepEqual(submitted(transport)!.annotation, prelabel);
     assert.isTrue(submitted(transport)!.fromPrelabel);
+  });
+
+  it('the Confirm button on a suggestion confirms and submits in one click (it replaces Submit)', async () => {
+    const prelabel: Annotation = { kind: 'classes', labels: ['ORG'] };
+    const { el, transport } = await app(aState('text-classification', { item: anItem('text-classification', { prelabel: { annotation: prelabel } }) }));
+    const buttons = () => [...el.shadowRoot!.querySelectorAll('vscode-button')];
+    assert.isUndefined(buttons().find((b) => b.textContent!.trim() === 'Submit'));
+    buttons().find((b) => b.textContent!.includes('Confirm'))!.click();
+    await settle();
+    assert.deepEqual(submitted(transport), { key: 'data/reviews.csv#7', annotation: prelabel, version: 1, fromPrelabel: true });
   });
 
   it('editing a prelabel makes it the labeler own (no longer suggested)', async () => {
@@ -129,23 +158,55 @@ describe('lbl-labeler-app', () => {
     assert.isFalse(el.draft!.canUndo);
   });
 
-  {
-    it('image-detection: Esc pressed while drawing leaves no box; hotkey relabels the selected box; Del deletes', async () => {
-      const { el } = await app(aState('image-detection'));
-      await new Promise((r) => requestAnimationFrame(r));
-      const ed = el.editor as LblBoxEditor;
-      await ed.updateComplete;
-      drag(ed, [10, 10], [100, 100], 2, false);
-      key(window, 'Escape');
-      pointerAt(ed, 'pointerup', 100, 100);
-      assert.deepEqual(el.draft!.annotation, { kind: 'boxes', boxes: [] });
-      drag(ed, [10, 10], [100, 100]);
+  it('image-detection: Esc while drawing leaves no box; after drawing a hotkey picks the next box label; relabelling needs a click; Del deletes', async () => {
+    const { el } = await app(aState('image-detection'));
+    await new Promise((r) => requestAnimationFrame(r));
+    const ed = el.editor as LblBoxEditor;
+    await ed.updateComplete;
+    drag(ed, [10, 10], [100, 100], 2, false);
+    key(window, 'Escape');
+    pointerAt(ed, 'pointerup', 100, 100);
+    assert.deepEqual(el.draft!.annotation, { kind: 'boxes', boxes: [] });
+    drag(ed, [10, 10], [100, 100]);
+    key(window, '2');
+    assert.deepEqual(el.draft!.annotation, { kind: 'boxes', boxes: [{ label: 'PER', x: 10, y: 10, w: 90, h: 90 }] }, 'the drawn box keeps its label');
+    assert.equal(el.activeLabel, 'ORG', 'the hotkey chose the next box label');
+    await el.updateComplete;
+    drag(ed, [150, 150], [250, 250]);
+    assert.equal((el.draft!.annotation as { boxes: { label: string }[] }).boxes[1]!.label, 'ORG');
+    drag(ed, [50, 50], [50, 50]); // click: selects the first box
+    await ed.updateComplete;
+    assert.include(ed.shadowRoot!.querySelector('.hint')!.textContent!, 'relabel the selected box');
+    key(window, '3');
+    assert.deepEqual((el.draft!.annotation as { boxes: { label: string }[] }).boxes.map((b) => b.label), ['LOC', 'ORG']);
+    key(window, 'Delete');
+    assert.deepEqual((el.draft!.annotation as { boxes: { label: string }[] }).boxes.map((b) => b.label), ['ORG']);
+  });
+
+  it('Ctrl+Z undoes even when the VS Code webview host already called preventDefault on it', async () => {
+    // VS Code's webview host registers its keydown listener first and prevents the browser's own undo.
+    const vscodeHost = (e: KeyboardEvent) => {
+      if (e.ctrlKey && e.key === 'z') e.preventDefault();
+    };
+    window.addEventListener('keydown', vscodeHost);
+    try {
+      const { el } = await app(aState('text-classification'));
       key(window, '2');
-      assert.deepEqual(el.draft!.annotation, { kind: 'boxes', boxes: [{ label: 'ORG', x: 10, y: 10, w: 90, h: 90 }] });
-      key(window, 'Delete');
-      assert.deepEqual(el.draft!.annotation, { kind: 'boxes', boxes: [] });
-    });
-  }
+      assert.deepEqual(el.draft!.annotation, { kind: 'classes', labels: ['ORG'] });
+      key(window, 'z', { ctrlKey: true });
+      assert.deepEqual(el.draft!.annotation, { kind: 'classes', labels: [] });
+    } finally {
+      window.removeEventListener('keydown', vscodeHost);
+    }
+  });
+
+  it('a label with hotkey 0 gets key 0, before the image editor uses 0 for zoom to fit', async () => {
+    const s = aState('image-classification');
+    const labels = [{ name: '0', color: '#1f77b4', hotkey: '0' }, ...s.project.labels];
+    const { el } = await app({ ...s, project: { ...s.project, labels } });
+    key(window, '0');
+    assert.deepEqual(el.draft!.annotation, { kind: 'classes', labels: ['0'] });
+  });
 
   it('text-ner: keyboard selection + hotkey tags a span through the app, and Back is sent', async () => {
     const { el, transport } = await app(aState('text-ner', { item: withAnnotation(anItem('text-ner'), { kind: 'spans', spans: [] }) }));

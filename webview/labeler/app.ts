@@ -1,7 +1,8 @@
 /**
  * lbl-labeler-app: the labeling panel. Receives full state snapshots from the host, keeps the draft
- * annotation of the current item (with undo), routes keys (the active editor first, then Enter =
- * submit/confirm, Ctrl/Cmd+Z = undo, label hotkeys) and sends submit/skip/back/next/confirm requests.
+ * annotation of the current item (with undo), routes keys (Ctrl/Cmd+Z = undo, unshifted label hotkeys,
+ * then the active editor, then Enter = submit, or on a suggestion confirm-and-submit in one action) and
+ * sends submit/skip/back/next requests.
  * Without an `ipc` set before it connects, it talks to VS Code through vscodeTransport().
  */
 import { html, LitElement, nothing } from 'lit';
@@ -9,7 +10,7 @@ import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import { isMultiLabel, mediaOf, type Annotation } from '../../src/core/model';
 import {
-  BackRequest, ConfirmPrelabelRequest, LabelerStateNotification, NextRequest, ShowErrorCommand, SkipRequest, SubmitRequest,
+  BackRequest, LabelerStateNotification, NextRequest, ShowErrorCommand, SkipRequest, SubmitRequest,
   type LabelerMessage, type LabelerState,
 } from '../../src/protocol/labeler';
 import type { IpcRequest } from '../../src/protocol/ipc';
@@ -39,12 +40,15 @@ export class LblLabelerApp extends LitElement {
     activeLabel: { state: true },
     notice: { state: true },
     busy: { state: true },
+    refusedWhilePaused: { state: true },
   };
   declare state: LabelerState | undefined;
   /** The label new spans/shapes get; set by hotkeys and palette clicks. */
   declare activeLabel: string | undefined;
   declare notice: LabelerMessage | undefined;
   declare busy: boolean;
+  /** A submit was refused because the project is paused: the one paused banner then says the label was not saved. */
+  declare refusedWhilePaused: boolean;
   /** Set before connecting (tests); otherwise created over the VS Code webview API. */
   ipc?: HostIpc;
   draft?: Draft;
@@ -54,6 +58,7 @@ export class LblLabelerApp extends LitElement {
   constructor() {
     super();
     this.busy = false;
+    this.refusedWhilePaused = false;
     new KeyboardController(this, (e) => this.onKeyDown(e), (e) => this.onKeyUp(e));
     this.addEventListener('lbl-change', (e) => this.onChange(e.detail.annotation));
     this.addEventListener('lbl-notice', (e) => this.onNotice(e.detail));
@@ -94,6 +99,7 @@ export class LblLabelerApp extends LitElement {
     else if (!this.draft || this.draft.key !== item.key || this.draft.version !== item.version || this.state?.project.type !== s.project.type) {
       this.draft = new Draft(item.key, item.version, s.project.type, item);
     }
+    if (s.project.status !== 'paused' || s.item?.key !== this.state?.item?.key) this.refusedWhilePaused = false;
     const names = s.project.labels.map((l) => l.name);
     if (!this.activeLabel || !names.includes(this.activeLabel)) this.activeLabel = names[0];
     this.notice = s.message;
@@ -103,7 +109,10 @@ export class LblLabelerApp extends LitElement {
   async submit(): Promise<void> {
     const item = this.state?.item;
     if (!item || !this.draft || this.busy) return;
-    if (this.paused) return this.onNotice({ kind: 'warning', text: 'The project is paused: labels cannot be submitted until a manager resumes it.' });
+    if (this.paused) {
+      this.refusedWhilePaused = true;
+      return;
+    }
     const d = this.draft;
     await this.run(SubmitRequest, { key: item.key, annotation: d.annotation, version: item.version, fromPrelabel: d.fromPrelabel || d.suggested || undefined });
   }
@@ -121,11 +130,16 @@ export class LblLabelerApp extends LitElement {
     await this.run(NextRequest, undefined);
   }
 
-  confirm(): void {
-    const item = this.state?.item;
-    if (!item || !this.draft?.confirm()) return;
+  /** Accepts the suggestion as it is and submits it: one action (Enter or the Confirm button). */
+  async confirm(): Promise<void> {
+    if (!this.state?.item || this.busy) return;
+    if (this.paused) {
+      this.refusedWhilePaused = true;
+      return;
+    }
+    if (!this.draft?.confirm()) return;
     this.requestUpdate();
-    this.ipc?.request(ConfirmPrelabelRequest, { key: item.key, version: item.version }).catch((e: Error) => this.onNotice({ kind: 'error', text: e.message }));
+    await this.submit();
   }
 
   undo(): void {
@@ -145,6 +159,11 @@ export class LblLabelerApp extends LitElement {
       return await this.ipc.request(req, params);
     } catch (e) {
       const reason = e instanceof HostRequestError ? e.reason : 'error';
+      if (reason === 'paused') {
+        // The host knew before this panel did; its next snapshot shows the project paused.
+        this.refusedWhilePaused = true;
+        return undefined;
+      }
       this.notice = { kind: reason === 'conflict' || reason === 'paused' ? 'warning' : 'error', text: (e as Error).message };
       return undefined;
     } finally {
@@ -169,24 +188,33 @@ export class LblLabelerApp extends LitElement {
   }
 
   private onKeyDown(e: KeyboardEvent): void {
-    if (e.defaultPrevented || isTypingTarget(e) || !this.state?.item || !this.draft) return;
+    if (isTypingTarget(e) || !this.state?.item || !this.draft) return;
     const consume = () => {
       e.preventDefault();
       e.stopPropagation();
     };
-    const path0 = e.composedPath()[0];
-    const onButton = path0 instanceof HTMLElement && (path0.tagName === 'BUTTON' || path0.tagName === 'VSCODE-BUTTON');
-    if ((e.key === 'Enter' || e.key === ' ') && onButton) return;
-    if (this.editor?.handleKey(e)) return consume();
-    const plain = !e.ctrlKey && !e.metaKey && !e.altKey;
+    // Undo first: inside VS Code the webview host's own keydown listener runs before ours and calls
+    // preventDefault() on Ctrl/Cmd+Z (it stops the browser's native undo and forwards the key to the
+    // workbench, whose Undo does nothing in this page). So Ctrl/Cmd+Z arrives here already "prevented".
     if (hasPrimaryModifier(e) && !e.shiftKey && !e.altKey && e.key.toLowerCase() === 'z') {
       consume();
       return this.undo();
     }
+    if (e.defaultPrevented) return;
+    const path0 = e.composedPath()[0];
+    const onButton = path0 instanceof HTMLElement && (path0.tagName === 'BUTTON' || path0.tagName === 'VSCODE-BUTTON');
+    if ((e.key === 'Enter' || e.key === ' ') && onButton) return;
+    const plain = !e.ctrlKey && !e.metaKey && !e.altKey;
+    // An unshifted label hotkey wins over an editor's own key (0 is also "zoom to fit" in image editors).
+    const label = plain && !e.shiftKey && e.key.length === 1 ? labelForKey(this.state.project.labels, e.key) : undefined;
+    if (label) {
+      consume();
+      return this.pick(label.name);
+    }
+    if (this.editor?.handleKey(e)) return consume();
     if (e.key === 'Enter' && plain && !e.shiftKey) {
       consume();
-      if (this.draft.suggested) this.confirm();
-      else void this.submit();
+      void (this.draft.suggested ? this.confirm() : this.submit());
       return;
     }
     if (plain && e.key.length === 1) {
@@ -211,9 +239,7 @@ export class LblLabelerApp extends LitElement {
         ${item?.position ? html`<span class="key">${fmt(item.position.index)} / ${fmt(item.position.count)}</span>` : nothing}
         <span class="progress" role="status">${fmt(s.progress.labeled)} of ${fmt(s.progress.total)} labeled, ${fmt(s.progress.mine)} by you</span>
       </header>
-      ${p.status === 'paused'
-        ? html`<div class="banner paused" role="alert"><span class="codicon codicon-debug-pause"></span>This project is paused. You can look at items, but labels cannot be submitted until a manager resumes it.</div>`
-        : nothing}
+      ${p.status === 'paused' || this.refusedWhilePaused ? this.renderPaused() : nothing}
       ${this.notice
         ? html`<div class="banner ${this.notice.kind}" role=${this.notice.kind === 'info' ? 'status' : 'alert'}>
             <span>${this.notice.text}</span>
@@ -249,6 +275,14 @@ export class LblLabelerApp extends LitElement {
     }
   }
 
+  /** The one banner about a paused project; after a refused submit it also says the label was not saved. */
+  private renderPaused() {
+    const text = this.refusedWhilePaused
+      ? 'This project is paused: this label was not saved. Labels can be submitted again when a manager resumes the project.'
+      : 'This project is paused. You can look at items, but labels cannot be submitted until a manager resumes it.';
+    return html`<div class="banner paused" role="alert"><span class="codicon codicon-debug-pause"></span>${text}</div>`;
+  }
+
   private renderActions() {
     const d = this.draft!;
     const s = this.state!;
@@ -261,9 +295,9 @@ export class LblLabelerApp extends LitElement {
       <span class="spacer"></span>
       ${d.suggested
         ? html`<span class="suggested-badge">suggested${conf !== undefined ? ` · ${Math.round(conf * 100)}%` : ''}${s.item?.prelabel?.source ? ` · ${s.item.prelabel.source}` : ''}</span>
-            <vscode-button secondary icon="check" aria-label="Confirm the suggestion (Enter)" title="Confirm the suggestion (Enter)" @click=${() => this.confirm()}>Confirm</vscode-button>`
-        : nothing}
-      <vscode-button icon="check-all" ?disabled=${this.paused || this.busy} aria-label="Submit (Enter)" title="Submit (Enter)" @click=${() => this.submit()}>Submit</vscode-button>
+            <vscode-button icon="check" ?disabled=${this.paused || this.busy} aria-label="Confirm the suggestion and submit it (Enter)"
+              title="Confirm the suggestion and submit it (Enter)" @click=${() => this.confirm()}>Confirm</vscode-button>`
+        : html`<vscode-button icon="check-all" ?disabled=${this.paused || this.busy} aria-label="Submit (Enter)" title="Submit (Enter)" @click=${() => this.submit()}>Submit</vscode-button>`}
     </footer>`;
   }
 

@@ -8,7 +8,6 @@ import type { ItemView } from '../../core/store/types';
 import { ReadyCommand } from '../../protocol/ipc';
 import {
   BackRequest,
-  ConfirmPrelabelRequest,
   LabelerStateNotification,
   NextRequest,
   OpenItemRequest,
@@ -24,6 +23,7 @@ import type { ProjectEntry } from '../projects/registry';
 import type { StoreManager } from '../projects/stores';
 import { Disposable } from '../util/lifecycle';
 import { IpcHost } from './ipcHost';
+import { adoptAppPanel } from './panelRestore';
 import { createAppPanel } from './webviewHtml';
 
 const HISTORY = 200;
@@ -58,12 +58,15 @@ export class LabelerPanel extends Disposable {
     private entry: ProjectEntry,
     private readonly stores: StoreManager,
     private readonly logger: Logger,
+    /** `existing`: a panel VS Code restored after a reload; `onShow`: called after each state push. */
+    private readonly restore: { existing?: vscode.WebviewPanel; onShow?: (p: LabelerPanel) => void } = {},
   ) {
     super();
     const def = entry.def!;
     const title = `Label: ${def.name}`;
     const roots = dataRoots(entry.folder.uri, def.dataSources.map((d) => d.glob));
-    this.panel = this._register(createAppPanel(extensionUri, { viewType: WebviewTypes.Labeler, title, app: 'labeler', tag: 'lbl-labeler-app', dataRoots: roots }));
+    const app = { title, app: 'labeler', tag: 'lbl-labeler-app', dataRoots: roots };
+    this.panel = this._register(restore.existing ? adoptAppPanel(restore.existing, extensionUri, app) : createAppPanel(extensionUri, { viewType: WebviewTypes.Labeler, ...app }));
     this.ipc = this._register(new IpcHost(this.panel.webview, logger, 'labeler'));
     this.ipc.onCommand(ReadyCommand, () => {
       this.ready = true;
@@ -108,13 +111,6 @@ export class LabelerPanel extends Disposable {
     this.ipc.onRequest(OpenItemRequest, async (p) => {
       await this.openItem(p.key);
       return { moved: true };
-    });
-    this.ipc.onRequest(ConfirmPrelabelRequest, async (p) => {
-      const store = await this.store();
-      const item = store.getItem(p.key);
-      if (!item?.prelabel) throw new LabelingError('not-found', `"${p.key}" has no suggestion to confirm`);
-      this.logger.info(`${this.entry.id}: ${store.labeler} confirmed the suggestion on ${p.key}`);
-      return { confirmed: true };
     });
     this.ipc.onCommand(ShowErrorCommand, ({ message }) => {
       this.logger.warn(`labeler webview: ${message}`);
@@ -208,6 +204,7 @@ export class LabelerPanel extends Disposable {
       if (this.message) state.message = this.message;
       this.panel.title = `Label: ${def.name}`;
       this._lastState = state;
+      this.restore.onShow?.(this);
       await this.ipc.notify(LabelerStateNotification, state);
     } catch (e) {
       this.logger.error(`labeler ${this.entry.id}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
@@ -245,7 +242,12 @@ export class LabelerPanel extends Disposable {
 export class LabelerPanels extends Disposable {
   private readonly panels = new Map<string, LabelerPanel>();
 
-  constructor(private readonly extensionUri: vscode.Uri, private readonly stores: StoreManager, private readonly logger: Logger) {
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly stores: StoreManager,
+    private readonly logger: Logger,
+    private readonly onShow?: (p: LabelerPanel) => void,
+  ) {
     super();
   }
 
@@ -253,14 +255,18 @@ export class LabelerPanels extends Disposable {
     return [...this.panels.values()];
   }
 
-  async show(entry: ProjectEntry, key?: string): Promise<LabelerPanel> {
+  /** `existing`: a panel VS Code restored after a reload, to fill (or close, when the project has one already). */
+  async show(entry: ProjectEntry, key?: string, existing?: vscode.WebviewPanel): Promise<LabelerPanel> {
     if (!entry.def) throw entry.error ?? new LabelingError('invalid-project', `project ${entry.id} cannot be loaded`);
     await this.stores.get(entry); // index first, so the panel opens on real data
     const k = `${entry.root}::${entry.id}`;
     let p = this.panels.get(k);
-    if (p) p.panel.reveal();
+    if (p) {
+      existing?.dispose();
+      p.panel.reveal();
+    }
     else {
-      p = new LabelerPanel(this.extensionUri, entry, this.stores, this.logger);
+      p = new LabelerPanel(this.extensionUri, entry, this.stores, this.logger, { ...(existing ? { existing } : {}), ...(this.onShow ? { onShow: this.onShow } : {}) });
       this.panels.set(k, p);
       const created = p;
       p.panel.onDidDispose(() => {
