@@ -5,18 +5,22 @@
 //   dom      Lit components in headless Debian Chromium (scripts/run-dom-tests.mjs)
 //   ext      mocha inside a real VS Code extension host (code-server) (scripts/run-ext-tests.mjs)
 //   ui       Playwright driving the real VS Code workbench (scripts/ui-test.mjs)
-// The first run installs the harness (apt packages, Node 24, code-server) through scripts/setup-vscode-test.sh.
+// On a fresh clone it first runs `npm install` (scripts/ensure-deps.mjs; only node: builtins are imported here),
+// and the first run of ext/ui installs the harness (apt packages, Node 24, code-server) through
+// scripts/setup-vscode-test.sh, once per machine (later clones link the cached copy).
 // LEVELS=unit,dom runs a subset.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureDeps } from './ensure-deps.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const RESULTS = path.join(ROOT, 'test-results');
 mkdirSync(RESULTS, { recursive: true });
 const levels = (process.env.LEVELS ?? 'static,unit,dom,ext,ui').split(',');
 const t0 = Date.now();
+ensureDeps('test');
 const totals = { passed: 0, failed: 0 };
 const rows = [];
 
@@ -25,7 +29,8 @@ function run(cmd, args, env = {}) {
   return r.status ?? 1;
 }
 function banner(s) {
-  console.log(`\n=== ${s} ${'='.repeat(Math.max(0, 70 - s.length))}`);
+  const at = `[+${((Date.now() - t0) / 1000).toFixed(0)}s]`;
+  console.log(`\n=== ${s} ${'='.repeat(Math.max(0, 70 - s.length - at.length))} ${at}`);
 }
 function record(level, passed, failed, note = '') {
   totals.passed += passed;
