@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { JournalEvent } from '../journal/events';
 import type { Logger } from '../logger';
+import { loadSqlJs } from './db';
 import { IndexDb } from './index-db';
 import { ProjectStore } from './project-store';
 import { classes, cleanupWorkspaces, event, openStore, textProject, WASM, writeJournal, type ProjectBuild } from './test-support';
@@ -141,6 +142,19 @@ describe('journals and the index stay true', () => {
     s = await ProjectStore.open({ root: p.root, id: p.id, labeler: 'ann', device: 'd1', wasmPath: WASM, logger });
     assert.ok(lines.some((m) => /from snapshot, replayed 3 new journal events/.test(m)), lines.join('\n'));
     assert.deepEqual([s.stats().labeled, s.stats().byLabel], [5, { pos: 4, neg: 1, neutral: 0 }]);
+    await s.close();
+    // A format-1 snapshot (marks in index.json beside it) is not read: the index is rebuilt.
+    const SQL = await loadSqlJs(WASM);
+    const db = new SQL.Database(fs.readFileSync(path.join(cache, 'index.sqlite')));
+    db.run("DELETE FROM meta WHERE k = 'snapshot'");
+    fs.writeFileSync(path.join(cache, 'index.sqlite'), db.export());
+    db.close();
+    fs.writeFileSync(path.join(cache, 'index.json'), JSON.stringify({ format: 1, files: {}, problems: [] }));
+    lines.length = 0;
+    s = await ProjectStore.open({ root: p.root, id: p.id, labeler: 'ann', device: 'd1', wasmPath: WASM, logger });
+    assert.ok(!lines.some((m) => /from snapshot/.test(m)), lines.join('\n'));
+    assert.equal(s.stats().labeled, 5);
+    assert.ok(!fs.existsSync(path.join(cache, 'index.json')));
     await s.close();
   });
 

@@ -58,8 +58,10 @@ export async function buildIndex(SQL: SqlJsStatic, root: string, def: ProjectDef
   }
 }
 
-/** Thrown inside a replay pass when a journal's part already read changed. */
+/** Thrown inside a replay pass when a journal's part already read changed or went away (the message says which). */
 class Rewritten extends Error {}
+
+const isMissing = (e: unknown): boolean => (e as NodeJS.ErrnoException).code === 'ENOENT';
 
 /** One pass over every journal's new lines in one transaction; fast (throws ApplyFailed) or careful. */
 function replayPass(idx: IndexDb, files: JournalFile[], state: JournalState, careful: boolean): number {
@@ -70,8 +72,16 @@ function replayPass(idx: IndexDb, files: JournalFile[], state: JournalState, car
   idx.db.exec('BEGIN');
   try {
     for (const f of files) {
-      const r = followJournal(f.abs, f.rel, state.marks.get(f.rel), state.live.get(f.rel), (e, line) => ap.line(e, f.rel, line), (p) => problems.push(p));
-      if (r === 'rewritten') throw new Rewritten(f.rel);
+      let r: FollowResult | 'rewritten';
+      try {
+        r = followJournal(f.abs, f.rel, state.marks.get(f.rel), state.live.get(f.rel), (e, line) => ap.line(e, f.rel, line), (p) => problems.push(p));
+      } catch (e) {
+        // Removed since it was listed (git switching branches): as if it had not been there.
+        if (!isMissing(e)) throw e;
+        if (state.marks.has(f.rel)) throw new Rewritten(`journal removed (${f.rel})`);
+        continue;
+      }
+      if (r === 'rewritten') throw new Rewritten(`journal rewritten (${f.rel})`);
       read.set(f.rel, r);
       events += r.events;
     }
@@ -80,7 +90,7 @@ function replayPass(idx: IndexDb, files: JournalFile[], state: JournalState, car
   } catch (e) {
     rollback(idx);
     if (!(e instanceof Rewritten)) throw e;
-    state.stale = `journal rewritten (${e.message})`;
+    state.stale = e.message;
     return 0;
   }
   for (const [rel, r] of read) {
