@@ -11,12 +11,14 @@ import { addLabels, rebuildIndex, refreshProject, setProjectStatus } from './com
 import { editInstructions, openProjectFile, resolveProject } from './commands/projectCommands';
 import { DetailsPanels } from './panels/detailsPanel';
 import { LabelerPanels } from './panels/labelerPanel';
+import { PanelMemory, panelSerializers, registerPanelSerializers } from './panels/panelRestore';
 import { Identity } from './projects/identity';
 import { ProjectRegistry, type ProjectEntry } from './projects/registry';
 import { StoreManager } from './projects/stores';
 import { guarded, requiringTrust } from './util/errors';
 import { createLogger } from './util/log';
-import { createItemViews } from './views/itemViews';
+import { createItemViews, type ItemsView } from './views/itemViews';
+import { wireProjectContext } from './views/projectContext';
 import { ProjectsView } from './views/projectsView';
 
 export interface ExtensionApi {
@@ -25,7 +27,12 @@ export interface ExtensionApi {
   readonly registry: ProjectRegistry;
   readonly stores: StoreManager;
   readonly labelers: LabelerPanels;
+  readonly details: DetailsPanels;
   readonly identity: Identity;
+  readonly projectsView: ProjectsView;
+  readonly itemViews: readonly ItemsView[];
+  /** What "Reload Window" calls to restore the labeling and details panels, by view type. */
+  readonly panelSerializers: Readonly<Record<string, vscode.WebviewPanelSerializer>>;
 }
 
 /** Commands that write to the workspace: refused in an untrusted workspace (package.json: limited support). */
@@ -54,9 +61,22 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   const stores = own(new StoreManager(path.join(context.extensionPath, 'dist', 'sql-wasm.wasm'), registry, identity, logger));
   const projectsView = own(new ProjectsView(registry, stores));
   const itemViews = createItemViews(registry, stores).map(own);
-  const details = own(new DetailsPanels(context.extensionUri, registry, logger, stores));
-  const labelers = own(new LabelerPanels(context.extensionUri, stores, logger));
+  const memory = new PanelMemory(context.workspaceState);
+  const details = own(new DetailsPanels(context.extensionUri, registry, logger, stores, memory));
+  const labelerShown = own(new vscode.EventEmitter<unknown>());
+  const labelers = own(
+    new LabelerPanels(context.extensionUri, stores, logger, (p) => {
+      memory.rememberLabeler(p);
+      labelerShown.fire(p);
+    }),
+  );
   own(registry.onDidChange(() => identity.setVisible(registry.projects.length > 0)));
+  // "The project in context" for palette commands (projectContext.ts).
+  own(wireProjectContext(registry, { labelers, labelerShown: labelerShown.event, details, views: [projectsView, ...itemViews] }));
+  const loaded = registry.reload();
+  // "Reload Window" restores the panels (package.json: onWebviewPanel activation events).
+  const serializers = panelSerializers({ registry, labelers, details, memory, logger, loaded });
+  own(registerPanelSerializers(serializers));
 
   const registered: string[] = [];
   const register = (id: string, fn: (...args: never[]) => unknown) => {
@@ -73,7 +93,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   });
   register(Commands.RefreshProjects, () => registry.reload());
   register(Commands.ProjectDetails, async (arg?: unknown) => {
-    const entry = await resolveProject(registry, arg);
+    const entry = await resolveProject(registry, arg, { placeHolder: 'Project to show', fromContext: true });
     if (entry) details.show(entry);
   });
   register(Commands.EditInstructions, (arg?: unknown) => editInstructions(registry, arg));
@@ -86,7 +106,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   register(Commands.TogglePause, (arg?: unknown) => setProjectStatus(registry, stores, arg, 'toggle'));
   register(Commands.AddLabels, (arg?: unknown) => addLabels(registry, stores, arg));
   register(Commands.StartLabeling, async (arg?: unknown) => {
-    const entry = await resolveProject(registry, arg, 'Project to label');
+    const entry = await resolveProject(registry, arg, { placeHolder: 'Project to label', fromContext: true });
     if (entry) await labelers.show(entry);
   });
   register(Commands.OpenItem, async (arg: unknown, key: string) => {
@@ -99,9 +119,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
     await itemViews.find((v) => v.viewId === viewId)?.loadMore(entry);
   });
 
-  await registry.reload();
+  await loaded;
   logger.info(`Data Labeling activated: ${registry.projects.length} project(s); labeler ${identity.labeler} on ${identity.device}.`);
-  return { commands: registered, registry, stores, labelers, identity };
+  return { commands: registered, registry, stores, labelers, identity, projectsView, itemViews, details, panelSerializers: serializers };
 }
 
 export function deactivate(): void {

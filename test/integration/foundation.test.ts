@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
+import { WebviewTypes } from '../../src/host/constants';
 import type { ExtensionApi } from '../../src/host/extension';
 import { activateExtension, EXT_ID, eventually, readText, workspaceRoot } from './helpers';
 
@@ -35,6 +36,19 @@ describe('foundation (inside the VS Code extension host)', () => {
     for (const w of pkg.contributes.viewsWelcome) {
       for (const m of w.contents.matchAll(/command:(labeling\.[\w.]+)/g)) assert.ok(declared.has(m[1]!), `viewsWelcome names unknown ${m[1]}`);
     }
+  });
+
+  it('every webview panel can be restored after a reload, and the labeler is a user setting', () => {
+    const pkg = vscode.extensions.getExtension(EXT_ID)!.packageJSON as {
+      activationEvents: string[];
+      contributes: { configuration: { properties: Record<string, { scope?: string }> } };
+    };
+    for (const viewType of Object.values(WebviewTypes)) {
+      assert.ok(pkg.activationEvents.includes(`onWebviewPanel:${viewType}`), `no onWebviewPanel:${viewType} activation event`);
+      assert.ok(api.panelSerializers[viewType], `no serializer for ${viewType}`);
+    }
+    // machine-overridable hid it from the Settings UI's User tab in a remote or browser workbench.
+    assert.equal(pkg.contributes.configuration.properties['labeling.labeler']?.scope, 'application');
   });
 
   it('creates a project without prompts and lists it', async () => {

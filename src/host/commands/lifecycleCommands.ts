@@ -4,7 +4,7 @@ import type { LabelSetMode } from '../../core/journal/events';
 import type { ProjectStatus } from '../../core/model';
 import type { ProjectRegistry } from '../projects/registry';
 import type { StoreManager } from '../projects/stores';
-import { resolveProject } from './projectCommands';
+import { resolveProject, type ResolveOptions } from './projectCommands';
 
 /** Runs `work` under a cancellable notification; the AbortSignal reaches core. */
 export function withCancellableProgress<T>(title: string, work: (signal: AbortSignal, report: (message: string) => void) => Promise<T>): Thenable<T> {
@@ -17,7 +17,7 @@ export function withCancellableProgress<T>(title: string, work: (signal: AbortSi
 
 /** "Labeling: Refresh Project Data": re-scan data sources now. */
 export async function refreshProject(registry: ProjectRegistry, stores: StoreManager, arg: unknown) {
-  const entry = await resolveProject(registry, arg, 'Project to refresh');
+  const entry = await resolveProject(registry, arg, { placeHolder: 'Project to refresh', fromContext: true });
   if (!entry) return undefined;
   const r = await withCancellableProgress(`Refreshing ${entry.def!.name}`, (signal, report) => stores.refresh(entry, signal, report));
   const parts = [`${r.total.toLocaleString('en-US')} item(s)`];
@@ -39,7 +39,7 @@ export async function rebuildIndex(registry: ProjectRegistry, stores: StoreManag
 
 /** Pause, Resume, or toggle (Project Details). */
 export async function setProjectStatus(registry: ProjectRegistry, stores: StoreManager, arg: unknown, status: ProjectStatus | 'toggle'): Promise<ProjectStatus | undefined> {
-  const entry = await resolveProject(registry, arg, status === 'paused' ? 'Project to pause' : 'Project to resume');
+  const entry = await resolveProject(registry, arg, statusChoice(status));
   if (!entry) return undefined;
   const store = await stores.get(entry);
   const next: ProjectStatus = status === 'toggle' ? (store.def.status === 'paused' ? 'running' : 'paused') : status;
@@ -48,6 +48,20 @@ export async function setProjectStatus(registry: ProjectRegistry, stores: StoreM
   await stores.changedProject(registry.find(entry.id, entry.root) ?? entry);
   vscode.window.setStatusBarMessage(`${entry.def!.name} is ${next === 'paused' ? 'paused' : 'running'}`, 4000);
   return next;
+}
+
+/** Pause offers running projects, Resume paused ones; both take the project in context when it fits. */
+function statusChoice(status: ProjectStatus | 'toggle'): ResolveOptions {
+  if (status === 'toggle') return { placeHolder: 'Project to pause or resume', fromContext: true };
+  const paused = status === 'running';
+  return {
+    placeHolder: paused ? 'Paused project to resume' : 'Running project to pause',
+    fromContext: true,
+    only: {
+      accept: (e) => (e.def?.status === 'paused') === paused,
+      none: paused ? 'No labeling project is paused.' : 'Every labeling project is paused already.',
+    },
+  };
 }
 
 const MODES: { mode: LabelSetMode; label: string; detail: string }[] = [

@@ -2,11 +2,25 @@ import * as vscode from 'vscode';
 import { LabelingError } from '../../core/errors';
 import type { ProjectEntry, ProjectRegistry } from '../projects/registry';
 
+/** How a command without a project argument (the palette) chooses one. */
+export interface ResolveOptions {
+  placeHolder?: string;
+  /** Take the project the user is working in (focused panel, selection in the Projects view) without asking. */
+  fromContext?: boolean;
+  /** Offer only the projects this accepts (Resume: paused ones); `none` is said when there is none. */
+  only?: { accept(entry: ProjectEntry): boolean; none: string };
+}
+
 /**
- * Resolves the project a command acts on: the tree item or panel that invoked it, an id string, or
- * (from the palette) the only project, else a quick pick. Broken projects are refused with their error.
+ * Resolves the project a command acts on: the tree item or panel that invoked it, or an id string. From
+ * the palette: with `fromContext`, the project in context (registry.inContext: the active labeling or
+ * details panel, or the row selected in a visible view, whichever came last); else the only candidate;
+ * else a quick pick of the candidates. A project in context that `only` refuses is never replaced
+ * silently by another one: the user picks.
+ * Broken projects are refused with their error.
  */
-export async function resolveProject(registry: ProjectRegistry, arg: unknown, placeHolder = 'Choose a labeling project'): Promise<ProjectEntry | undefined> {
+export async function resolveProject(registry: ProjectRegistry, arg: unknown, options: string | ResolveOptions = {}): Promise<ProjectEntry | undefined> {
+  const opts: ResolveOptions = typeof options === 'string' ? { placeHolder: options } : options;
   let entry: ProjectEntry | undefined;
   if (arg && typeof arg === 'object' && 'id' in arg && 'root' in arg) {
     entry = registry.find(String((arg as ProjectEntry).id), String((arg as ProjectEntry).root));
@@ -21,11 +35,18 @@ export async function resolveProject(registry: ProjectRegistry, arg: unknown, pl
       if (pick === create) void vscode.commands.executeCommand('labeling.createProject');
       return undefined;
     }
-    if (all.length === 1) entry = all[0];
+    const accept = (e: ProjectEntry) => !opts.only || (!!e.def && opts.only.accept(e));
+    const candidates = all.filter(accept);
+    const context = opts.fromContext ? registry.inContext() : undefined;
+    if (context && accept(context)) entry = context;
+    else if (!candidates.length) {
+      void vscode.window.showInformationMessage(opts.only?.none ?? 'No labeling project can do this.');
+      return undefined;
+    } else if (candidates.length === 1 && !context) entry = candidates[0];
     else {
       const pick = await vscode.window.showQuickPick(
-        all.map((p) => ({ label: p.def?.name ?? p.id, description: p.def ? p.id : 'broken', detail: p.error?.message, entry: p })),
-        { placeHolder, matchOnDescription: true },
+        candidates.map((p) => ({ label: p.def?.name ?? p.id, description: describe(p), detail: p.error?.message, entry: p })),
+        { placeHolder: opts.placeHolder ?? 'Choose a labeling project', matchOnDescription: true },
       );
       entry = pick?.entry;
     }
@@ -34,8 +55,13 @@ export async function resolveProject(registry: ProjectRegistry, arg: unknown, pl
   return entry;
 }
 
+function describe(p: ProjectEntry): string {
+  if (!p.def) return 'broken';
+  return p.def.status === 'paused' ? `${p.id} · paused` : p.id;
+}
+
 export async function editInstructions(registry: ProjectRegistry, arg: unknown): Promise<void> {
-  const entry = await resolveProject(registry, arg);
+  const entry = await resolveProject(registry, arg, { placeHolder: 'Project whose instructions to edit', fromContext: true });
   if (!entry) return;
   const uri = vscode.Uri.joinPath(entry.folder.uri, '.labeling', entry.id, 'instructions.md');
   try {
@@ -49,7 +75,7 @@ export async function editInstructions(registry: ProjectRegistry, arg: unknown):
 export async function openProjectFile(registry: ProjectRegistry, arg: unknown): Promise<void> {
   let entry: ProjectEntry | undefined;
   if (arg && typeof arg === 'object' && 'id' in arg && 'root' in arg) entry = arg as ProjectEntry; // broken ones too
-  else entry = await resolveProject(registry, arg);
+  else entry = await resolveProject(registry, arg, { placeHolder: 'Project whose project.json to open', fromContext: true });
   if (!entry) return;
   await vscode.window.showTextDocument(vscode.Uri.joinPath(entry.folder.uri, '.labeling', entry.id, 'project.json'), { preview: false });
 }

@@ -6,6 +6,7 @@ import { Commands, WebviewTypes } from '../constants';
 import type { ProjectEntry, ProjectRegistry } from '../projects/registry';
 import { Disposable } from '../util/lifecycle';
 import { IpcHost } from './ipcHost';
+import { adoptAppPanel, type PanelMemory } from './panelRestore';
 import { createAppPanel } from './webviewHtml';
 
 /** Where the details panel gets live counts and journal problems (the project store, when open). */
@@ -34,23 +35,31 @@ export class DetailsPanels extends Disposable {
     private readonly registry: ProjectRegistry,
     private readonly logger: Logger,
     private readonly source?: DetailsSource,
+    private readonly memory?: PanelMemory,
   ) {
     super();
     this._register(registry.onDidChange(() => this.panels.forEach((p) => p.update())));
     if (source) this._register(source.onDidChangeProject(() => this.panels.forEach((p) => p.update())));
   }
 
-  show(entry: ProjectEntry): DetailsPanel {
+  /** `existing`: a panel VS Code restored after a reload, to fill (or close, when the project has one already). */
+  show(entry: ProjectEntry, existing?: vscode.WebviewPanel): DetailsPanel {
     const key = `${entry.root}::${entry.id}`;
     let panel = this.panels.get(key);
     if (panel) {
+      existing?.dispose();
       panel.panel.reveal();
       return panel;
     }
-    panel = new DetailsPanel(this.extensionUri, entry, this.registry, this.logger, this.source);
+    panel = new DetailsPanel(this.extensionUri, entry, this.registry, this.logger, this.source, existing, this.memory);
     this.panels.set(key, panel);
     panel.panel.onDidDispose(() => this.panels.delete(key));
     return panel;
+  }
+
+  /** The project of the details panel that has focus. */
+  activeEntry(): ProjectEntry | undefined {
+    return [...this.panels.values()].find((p) => p.panel.active)?.project;
   }
 
   override dispose(): void {
@@ -70,10 +79,13 @@ export class DetailsPanel extends Disposable {
     private readonly registry: ProjectRegistry,
     logger: Logger,
     private readonly source?: DetailsSource,
+    existing?: vscode.WebviewPanel,
+    private readonly memory?: PanelMemory,
   ) {
     super();
-    const title = `Project: ${entry.def?.name ?? entry.id}`;
-    this.panel = this._register(createAppPanel(extensionUri, { viewType: WebviewTypes.Details, title, app: 'details', tag: 'lbl-details-app' }));
+    const app = { title: `Project: ${entry.def?.name ?? entry.id}`, app: 'details', tag: 'lbl-details-app' };
+    this.panel = this._register(existing ? adoptAppPanel(existing, extensionUri, app) : createAppPanel(extensionUri, { viewType: WebviewTypes.Details, ...app }));
+    this.remember();
     this.ipc = this._register(new IpcHost(this.panel.webview, logger, 'details'));
     this.ipc.onCommand(ReadyCommand, () => {
       this.ready = true;
@@ -81,6 +93,14 @@ export class DetailsPanel extends Disposable {
     });
     this.ipc.onCommand(DetailsActionCommand, ({ action }) => vscode.commands.executeCommand(ACTIONS[action], this.entry));
     this._register(this.panel.onDidDispose(() => this.dispose()));
+  }
+
+  get project(): ProjectEntry {
+    return this.entry;
+  }
+
+  private remember(): void {
+    this.memory?.remember(WebviewTypes.Details, this.panel.title, { id: this.entry.id, root: this.entry.root });
   }
 
   async update(): Promise<void> {
@@ -91,6 +111,7 @@ export class DetailsPanel extends Disposable {
     }
     this.entry = fresh;
     this.panel.title = `Project: ${fresh.def!.name}`;
+    this.remember();
     if (!this.ready) return;
     const state: DetailsState = {
       def: fresh.def!,

@@ -25,6 +25,8 @@ export class ProjectRegistry extends Disposable {
   readonly onDidChange = this.changed.event;
   private loading: Promise<void> | undefined;
   private again = false;
+  private readonly contextSources: { current: () => ProjectEntry | undefined; stamp: number }[] = [];
+  private contextClock = 0;
 
   constructor(private readonly logger: Logger) {
     super();
@@ -42,6 +44,37 @@ export class ProjectRegistry extends Disposable {
 
   find(id: string, root?: string): ProjectEntry | undefined {
     return this.entries.find((e) => e.id === id && (root === undefined || e.root === root));
+  }
+
+  /**
+   * Adds a place that can say which project the user is working in (a focused panel, a view's selection);
+   * `onDidChange` fires when the user moves there (a tab activated, a row selected).
+   */
+  addContextSource(current: () => ProjectEntry | undefined, onDidChange: vscode.Event<unknown>): vscode.Disposable {
+    const source = { current, stamp: 0 };
+    this.contextSources.push(source);
+    const sub = onDidChange(() => (source.stamp = ++this.contextClock));
+    return {
+      dispose: () => {
+        sub.dispose();
+        const i = this.contextSources.indexOf(source);
+        if (i >= 0) this.contextSources.splice(i, 1);
+      },
+    };
+  }
+
+  /**
+   * The project the user is working in: of the sources that name a valid project now, the one the user
+   * moved to last (a row selected after a panel was focused wins, and the other way round).
+   */
+  inContext(): ProjectEntry | undefined {
+    let best: { entry: ProjectEntry; stamp: number } | undefined;
+    for (const source of this.contextSources) {
+      const e = source.current();
+      const now = e && this.find(e.id, e.root);
+      if (now?.def && (!best || source.stamp > best.stamp)) best = { entry: now, stamp: source.stamp };
+    }
+    return best?.entry;
   }
 
   /** Re-reads every project.json; concurrent calls coalesce. */

@@ -11,7 +11,8 @@ const PAGE = 100;
 
 type Node =
   | { kind: 'project'; entry: ProjectEntry }
-  | { kind: 'item'; entry: ProjectEntry; item: ItemSummary }
+  /** `flat`: listed without its project row above it (one project in the view), so the row names the project. */
+  | { kind: 'item'; entry: ProjectEntry; item: ItemSummary; flat?: boolean }
   | { kind: 'more'; entry: ProjectEntry }
   | { kind: 'message'; entry: ProjectEntry; text: string };
 
@@ -66,13 +67,17 @@ export class ItemsView extends Disposable implements vscode.TreeDataProvider<Nod
         const first = await this.load(entry, false);
         if (first && first.items.length) withItems.push(this.projectNode(entry));
       }
-      if (withItems.length === 1 && withItems[0]!.kind === 'project') return this.getChildren(withItems[0]);
+      if (withItems.length === 1 && withItems[0]!.kind === 'project') return this.itemsOf(withItems[0], true);
       return withItems;
     }
+    return this.itemsOf(node, false);
+  }
+
+  private async itemsOf(node: Node, flat: boolean): Promise<Node[]> {
     if (node.kind !== 'project') return [];
     const loaded = await this.load(node.entry, false);
     if (!loaded) return [{ kind: 'message', entry: node.entry, text: 'Indexing…' }];
-    const nodes: Node[] = loaded.items.map((item) => ({ kind: 'item', entry: node.entry, item }));
+    const nodes: Node[] = loaded.items.map((item) => ({ kind: 'item', entry: node.entry, item, ...(flat ? { flat } : {}) }));
     if (loaded.next) nodes.push({ kind: 'more', entry: node.entry });
     return nodes;
   }
@@ -127,11 +132,14 @@ export class ItemsView extends Disposable implements vscode.TreeDataProvider<Nod
         const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
         item.id = `${this.viewId}:${node.entry.root}::${node.entry.id}::${node.item.key}`;
         const where = ref.row !== undefined ? path.posix.basename(ref.path) : path.posix.dirname(ref.path);
-        item.description = [where === '.' ? '' : where, node.item.assignee ? `→ ${node.item.assignee}` : ''].filter(Boolean).join(' · ');
+        const project = node.flat ? (node.entry.def?.name ?? node.entry.id) : '';
+        item.description = [project, where === '.' ? '' : where, node.item.assignee ? `→ ${node.item.assignee}` : ''].filter(Boolean).join(' · ');
         item.iconPath = new vscode.ThemeIcon(STATE_ICONS[node.item.state] ?? 'circle-outline');
         item.contextValue = this.contextValue;
         item.command = { command: 'labeling.openItem', title: 'Open Item', arguments: [node.entry, node.item.key] };
-        item.accessibilityInformation = { label: `${label}, ${node.item.state}${node.item.assignee ? `, assigned to ${node.item.assignee}` : ''}` };
+        item.accessibilityInformation = {
+          label: `${label}, ${node.item.state}${node.item.assignee ? `, assigned to ${node.item.assignee}` : ''}, in ${node.entry.def?.name ?? node.entry.id}`,
+        };
         return item;
       }
     }
@@ -143,11 +151,17 @@ export class ItemsView extends Disposable implements vscode.TreeDataProvider<Nod
     const view = store?.getItem(node.item.key);
     if (!view) return item;
     const md = new vscode.MarkdownString();
-    md.appendMarkdown(`**${node.item.key.replace(/[\\`*_[\]<>]/g, '\\$&')}** · ${view.state}`);
+    const esc = (t: string) => t.replace(/[\\`*_[\]<>]/g, '\\$&');
+    md.appendMarkdown(`**${esc(node.item.key)}** · ${view.state} · ${esc(node.entry.def?.name ?? node.entry.id)}`);
     if (view.assignee) md.appendMarkdown(` · assigned to ${view.assignee}`);
     if (view.text) md.appendMarkdown('\n\n').appendText(view.text.length > 400 ? view.text.slice(0, 400) + '…' : view.text);
     item.tooltip = md;
     return item;
+  }
+
+  /** The project of the selected row while the view is visible. */
+  selected(): ProjectEntry | undefined {
+    return this.view.visible ? this.view.selection[0]?.entry : undefined;
   }
 
   getParent(node: Node): Node | undefined {

@@ -85,6 +85,11 @@ export class ProjectsView extends Disposable implements vscode.TreeDataProvider<
   refresh(): void {
     this.changed.fire(undefined);
   }
+
+  /** The project selected in the view while the view is visible (a hidden selection is not a choice). */
+  selected(): ProjectEntry | undefined {
+    return this.view.visible ? this.view.selection[0] : undefined;
+  }
 }
 
 function escapeMd(s: string): string {
