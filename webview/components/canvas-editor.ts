@@ -9,7 +9,7 @@ import type { ImageSize } from '../../src/core/geometry/box';
 import type { Point, ViewTransform } from '../../src/core/geometry/transform';
 import type { LabelClass } from '../../src/core/model';
 import { colorMap } from '../shared/colors';
-import { hotkeyRange } from '../shared/hotkeys';
+import { fitLabel, hotkeyRange } from '../shared/hotkeys';
 import { noticeEvent } from './editor';
 import { canvasEditorStyles } from './canvas-editor.styles';
 import { capturePointer, PanZoomController } from './pan-zoom-controller';
@@ -131,7 +131,7 @@ export abstract class CanvasEditorBase extends LitElement {
   override render() {
     return html`
       <div class="toolbar" role="toolbar" aria-label="Image view">
-        <vscode-button secondary icon="screen-full" aria-label="Zoom to fit (0)" title="Zoom to fit (0)" @click=${() => this.panZoom.fit()}>Fit</vscode-button>
+        <vscode-button secondary icon="screen-full" aria-label=${fitLabel(this.labels)} title=${fitLabel(this.labels)} @click=${() => this.panZoom.fit()}>Fit</vscode-button>
         <vscode-button secondary aria-label="Zoom 1:1" title="Zoom 1:1" @click=${() => this.panZoom.oneToOne()}>1:1</vscode-button>
         <vscode-button secondary icon="zoom-in" icon-only aria-label="Zoom in (+)" title="Zoom in (+)" @click=${() => this.panZoom.zoomBy(1.25)}></vscode-button>
         <vscode-button secondary icon="zoom-out" icon-only aria-label="Zoom out (-)" title="Zoom out (-)" @click=${() => this.panZoom.zoomBy(0.8)}></vscode-button>

@@ -11,6 +11,7 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import type { LabelClass } from '../../src/core/model';
 import { colorMap, textOn } from '../shared/colors';
 import { cssVars } from '../shared/css-vars';
+import { fitLabel } from '../shared/hotkeys';
 import { classEditorStyles } from './class-editor.styles';
 import { changeEvent, noticeEvent, type LabelEditor } from './editor';
 
@@ -59,6 +60,7 @@ export class LblClassEditor extends LitElement implements LabelEditor {
     return true;
   }
 
+  /** Zoom keys of an image item (0 fit, + or = 1:1); the app offers a label hotkey 0 to the label first. */
   handleKey(e: KeyboardEvent): boolean {
     if (!this.imageUri || e.ctrlKey || e.metaKey || e.altKey) return false;
     if (e.key === '0') this.zoom = 'fit';
@@ -83,7 +85,7 @@ export class LblClassEditor extends LitElement implements LabelEditor {
         ${this.suggested ? html`<span class="suggested-badge" title="Prelabel: press Enter or Confirm to accept and submit it, or change it">suggested</span>` : nothing}
         ${this.imageUri
           ? html`<span class="push"></span>
-              <vscode-button secondary icon="screen-full" aria-pressed=${this.zoom === 'fit' ? 'true' : 'false'} aria-label="Zoom to fit (0)" @click=${() => (this.zoom = 'fit')}>Fit</vscode-button>
+              <vscode-button secondary icon="screen-full" aria-pressed=${this.zoom === 'fit' ? 'true' : 'false'} aria-label=${fitLabel(this.labels)} @click=${() => (this.zoom = 'fit')}>Fit</vscode-button>
               <vscode-button secondary aria-pressed=${this.zoom === 'actual' ? 'true' : 'false'} aria-label="Zoom 1:1 (+)" @click=${() => (this.zoom = 'actual')}>1:1</vscode-button>`
           : nothing}
       </div>

@@ -2,6 +2,7 @@ import { assert } from 'chai';
 import type { Annotation } from '../../src/core/model';
 import { LabelerStateNotification, type LabelerState, type SubmitParams } from '../../src/protocol/labeler';
 import type { LblBoxEditor } from '../components/box-editor';
+import type { LblClassEditor } from '../components/class-editor';
 import type { LblNerEditor } from '../components/ner-editor';
 import { FakeTransport } from '../shared/fake-transport';
 import { HostIpc } from '../shared/host-ipc';
@@ -206,6 +207,10 @@ describe('lbl-labeler-app', () => {
     const { el } = await app({ ...s, project: { ...s.project, labels } });
     key(window, '0');
     assert.deepEqual(el.draft!.annotation, { kind: 'classes', labels: ['0'] });
+    await el.updateComplete;
+    const ed = el.editor as LblClassEditor;
+    await ed.updateComplete;
+    assert.exists(ed.shadowRoot!.querySelector('vscode-button[aria-label="Zoom to fit"]'), 'the Fit button no longer promises key 0');
   });
 
   it('text-ner: keyboard selection + hotkey tags a span through the app, and Back is sent', async () => {

@@ -1,4 +1,4 @@
-/** How the label hotkeys read in a hint line: "1-9", "1-9,a-c", "0-9" or "1,5,x". */
+/** Label hotkeys as the editors show them: the hint line's "1-9", "1-9,a-c", "0-9" or "1,5,x", and zoom-to-fit's key. */
 import type { LabelClass } from '../../src/core/model';
 
 const ORDER = '0123456789abcdefghijklmnopqrstuvwxyz';
@@ -15,4 +15,9 @@ export function hotkeyRange(labels: readonly LabelClass[]): string | undefined {
   }
   const text = (r: [number, number]) => (r[0] === r[1] ? ORDER[r[0]]! : `${ORDER[r[0]]}${r[1] === r[0] + 1 ? ',' : '-'}${ORDER[r[1]]}`);
   return runs.length > 3 ? 'label hotkeys' : runs.map(text).join(',');
+}
+
+/** "Zoom to fit (0)", or without the key when a label's hotkey is 0 (the label wins the key). */
+export function fitLabel(labels: readonly LabelClass[]): string {
+  return labels.some((l) => l.hotkey === '0') ? 'Zoom to fit' : 'Zoom to fit (0)';
 }
