@@ -133,7 +133,7 @@ export class LblNerEditor extends LitElement implements LabelEditor {
     return html`
       <div class="toolbar">
         ${sel ? html`Selected: “${clip(this.text.slice(sel.start, sel.end))}” — press a label hotkey to tag` : span ? html`Span “${clip(this.text.slice(span.start, span.end))}” (${span.label}) — hotkey relabels, Del deletes` : 'Select text with the mouse, or arrows (Shift extends), then press a label hotkey'}
-        ${this.suggested ? html`<span class="suggested-badge" title="Prelabel: press Enter or Confirm to accept, or edit it">suggested</span>` : nothing}
+        ${this.suggested ? html`<span class="suggested-badge" title="Prelabel: press Enter or Confirm to accept and submit it, or edit it">suggested</span>` : nothing}
       </div>
       <div class="text" tabindex="0" role="document" aria-label=${`Item text with ${this.spans.length} spans`} @mouseup=${this.onMouseUp}>${repeat(
         this.chunks,

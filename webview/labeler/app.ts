@@ -296,7 +296,7 @@ export class LblLabelerApp extends LitElement {
       ${d.suggested
         ? html`<span class="suggested-badge">suggested${conf !== undefined ? ` · ${Math.round(conf * 100)}%` : ''}${s.item?.prelabel?.source ? ` · ${s.item.prelabel.source}` : ''}</span>
             <vscode-button icon="check" ?disabled=${this.paused || this.busy} aria-label="Confirm the suggestion and submit it (Enter)"
-              title="Confirm the suggestion and submit it (Enter)" @click=${() => this.confirm()}>Confirm</vscode-button>`
+              title="Confirm the suggestion and submit it (Enter)" @click=${() => this.confirm()}>Confirm &amp; Submit</vscode-button>`
         : html`<vscode-button icon="check-all" ?disabled=${this.paused || this.busy} aria-label="Submit (Enter)" title="Submit (Enter)" @click=${() => this.submit()}>Submit</vscode-button>`}
     </footer>`;
   }
