@@ -1,9 +1,10 @@
 /** Building the index from scratch (data sources + every journal) and replaying journal tails. */
+import * as path from 'node:path';
 import type { SqlJsStatic } from 'sql.js';
 import { LabelingError, throwIfAborted } from '../errors';
 import type { JournalEvent } from '../journal/events';
 import { listJournalFiles, type JournalFile } from '../journal/files';
-import { extendMark, followJournal, type ChunkHasher, type FileMark, type FollowResult } from '../journal/marks';
+import { extendMark, followJournal, recheckMark, type ChunkHasher, type FileMark, type FollowResult } from '../journal/marks';
 import type { JournalProblem } from '../journal/reader';
 import type { ProjectDef } from '../model';
 import type { Logger } from '../logger';
@@ -14,7 +15,8 @@ import { bulkLoad } from './bulk';
 import { IndexDb } from './index-db';
 import { labelsChangeNeedsRebuild, projectLabelsOf, type ProjectLabels } from './known-labels';
 import { estimateIndexBytes } from './size-hint';
-import { indexDefHash, loadSnapshot } from './snapshot';
+import { SCHEMA_VERSION } from './schema';
+import { indexDefHash, loadSnapshot, SNAPSHOT_FORMAT, type SnapshotMeta } from './snapshot';
 import type { StoreProgress } from './types';
 
 export interface JournalState {
@@ -154,6 +156,56 @@ export function applyAppended(idx: IndexDb, state: JournalState, file: JournalFi
   } else state.stale = `journal rewritten (${file.rel})`;
   state.stale ??= ap.definedLate(state.problems);
   addProblems(state.problems, problems);
+}
+
+/**
+ * After this process appended `events` at [start, end) of its journal `file`: applies them and moves
+ * the mark over them (applyAppended) when the mark ends where they start; otherwise, or when applying
+ * fails, reads every journal again from its mark (replayTails), which reports a line that still fails.
+ * The events are durable either way: this never throws. Returns the number of events applied.
+ */
+export function applyOwnAppend(
+  idx: IndexDb,
+  state: JournalState,
+  root: string,
+  projectId: string,
+  file: JournalFile,
+  appended: { events: JournalEvent[]; start: number; end: number },
+  log: Logger,
+): number {
+  const { events, start, end } = appended;
+  if ((state.marks.get(file.rel)?.offset ?? 0) === start && !state.stale) {
+    try {
+      applyAppended(idx, state, file, events, end);
+      return events.length;
+    } catch (e) {
+      log.warn(`${file.rel}: saved, but the index could not apply ${events.length} event(s) (${e instanceof Error ? e.message : String(e)}); reading them again`);
+    }
+  }
+  const known = state.problems.length;
+  let n = 0;
+  try {
+    n = replayTails(idx, root, projectId, state);
+  } catch (e) {
+    const line = (state.marks.get(file.rel)?.line ?? 0) + 1;
+    state.problems.push({ file: file.rel, line, message: `saved, but the index could not read the journal from here (${e instanceof Error ? e.message : String(e)})` });
+  }
+  for (const p of state.problems.slice(known)) log.warn(`${p.file}:${p.line}: ${p.message}`);
+  return n;
+}
+
+/** What a snapshot covers, saved inside it. Marks of journals changed since read are checked by content first, so the next open need not hash them. */
+export function snapshotMetaOf(root: string, def: ProjectDef, state: JournalState): SnapshotMeta {
+  for (const [rel, m] of state.marks) state.marks.set(rel, recheckMark(path.join(root, rel), m));
+  return {
+    format: SNAPSHOT_FORMAT,
+    schema: SCHEMA_VERSION,
+    defHash: indexDefHash(def),
+    labels: state.project.names,
+    files: Object.fromEntries(state.marks),
+    problems: state.problems,
+    savedAt: new Date().toISOString(),
+  };
 }
 
 /** Loads the snapshot and replays new journal tails; undefined when there is no usable snapshot. */

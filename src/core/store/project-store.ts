@@ -16,13 +16,11 @@ import { completeLabels, type LabelInput } from '../project/create';
 import { loadProject, stageProjectDef } from '../project/load';
 import { cacheDir, journalDir, safeSegment } from '../project/paths';
 import { loadSqlJs } from './db';
-import { SCHEMA_VERSION } from './schema';
 import { IndexDb } from './index-db';
 import { labelsChangeNeedsRebuild, projectLabelsOf } from './known-labels';
-import { applyAppended, buildIndex, journalStateOf, openFromSnapshot, replayTails, type JournalState } from './loader';
+import { applyOwnAppend, buildIndex, journalStateOf, openFromSnapshot, replayTails, snapshotMetaOf, type JournalState } from './loader';
 import { refreshItems } from './refresh';
-import { recheckMark } from '../journal/marks';
-import { indexDefHash, saveSnapshot, SNAPSHOT_FORMAT, type SnapshotMeta } from './snapshot';
+import { indexDefHash, saveSnapshot } from './snapshot';
 import type { ItemView, Page, PageView, ProjectStats, RefreshResult, StoreProgress } from './types';
 import { checkAnnotation } from './validate';
 import { IndexViews } from './views';
@@ -182,26 +180,9 @@ export class ProjectStore {
    */
   private async commit(payloads: EventPayload[]): Promise<void> {
     const w = await this.writer();
-    const { events, start, end } = await w.append(payloads);
-    const rel = this.myJournal;
-    const s = this.journals;
-    if ((s.marks.get(rel)?.offset ?? 0) === start && !s.stale) {
-      try {
-        applyAppended(this.idx, s, { rel, abs: path.join(this.opts.root, rel) }, events, end);
-        await this.afterApplied(events.length);
-        return;
-      } catch (e) {
-        this.log.warn(`${rel}: saved, but the index could not apply ${events.length} event(s) (${e instanceof Error ? e.message : String(e)}); reading them again`);
-      }
-    }
-    const known = s.problems.length;
-    try {
-      await this.afterApplied(replayTails(this.idx, this.opts.root, this._def.id, s));
-    } catch (e) {
-      const line = (s.marks.get(rel)?.line ?? 0) + 1;
-      s.problems.push({ file: rel, line, message: `saved, but the index could not read the journal from here (${e instanceof Error ? e.message : String(e)})` });
-    }
-    for (const p of s.problems.slice(known)) this.log.warn(`${p.file}:${p.line}: ${p.message}`);
+    const appended = await w.append(payloads);
+    const file = { rel: this.myJournal, abs: path.join(this.opts.root, this.myJournal) };
+    await this.afterApplied(applyOwnAppend(this.idx, this.journals, this.opts.root, this._def.id, file, appended, this.log));
   }
 
   /** After events were applied: a rebuild when the journals no longer match the index, else a snapshot when due. */
@@ -399,23 +380,8 @@ export class ProjectStore {
     await this.saveSnapshot();
   }
 
-  /** What the snapshot covers, saved inside it. Marks of journals that changed are checked by content first, so the next open need not hash them. */
-  private snapshotMeta(): SnapshotMeta {
-    const marks = this.journals.marks;
-    for (const [rel, m] of marks) marks.set(rel, recheckMark(path.join(this.opts.root, rel), m));
-    return {
-      format: SNAPSHOT_FORMAT,
-      schema: SCHEMA_VERSION,
-      defHash: indexDefHash(this._def),
-      labels: this.journals.project.names,
-      files: Object.fromEntries(marks),
-      problems: this.journals.problems,
-      savedAt: new Date().toISOString(),
-    };
-  }
-
   private async saveSnapshot(): Promise<number> {
-    const size = await saveSnapshot(cacheDir(this.opts.root, this._def.id), this.idx.db, this.snapshotMeta());
+    const size = await saveSnapshot(cacheDir(this.opts.root, this._def.id), this.idx.db, snapshotMetaOf(this.opts.root, this._def, this.journals));
     this.sinceSnapshot = 0;
     return size;
   }
