@@ -56,6 +56,21 @@ describe('export and import (inside the VS Code extension host)', function () {
     assert.equal(await readText(file), first, 're-exporting unchanged labels gives identical bytes');
   });
 
+  it("keeps the user's files in an export folder, refuses to overwrite an edited export, and takes no folder outside the workspace as an argument", async () => {
+    const exists = (uri: vscode.Uri) => vscode.workspace.fs.stat(uri).then(() => true, () => false);
+    const train = vscode.Uri.joinPath(root, 'labels/io-boxes/yolo/train.py');
+    await vscode.workspace.fs.writeFile(train, Buffer.from('import ultralytics\n'));
+    for (let i = 0; i < 2; i++) assert.ok(await vscode.commands.executeCommand<ExportSummary>('labeling.exportLabels', { project: 'io-boxes', format: 'yolo' }));
+    assert.equal(await readText(train), 'import ultralytics\n');
+    const label = vscode.Uri.joinPath(root, 'labels/io-boxes/yolo/labels/data/digit-sheets/sheet-01.txt');
+    await vscode.workspace.fs.writeFile(label, Buffer.from('0 0.5 0.5 0.1 0.1\n'));
+    assert.equal(await vscode.commands.executeCommand('labeling.exportLabels', { project: 'io-boxes', format: 'yolo' }), undefined, 'refused');
+    assert.equal(await readText(label), '0 0.5 0.5 0.1 0.1\n', 'the edit is kept');
+    const outside = vscode.Uri.joinPath(root, '..', `outside-export-${Date.now()}`);
+    assert.equal(await vscode.commands.executeCommand('labeling.exportLabels', { project: 'io-boxes', format: 'csv', out: outside.fsPath }), undefined);
+    assert.equal(await exists(outside), false, 'nothing is written outside the workspace');
+  });
+
   it('imports that COCO into another project as prelabels, mapping categories, in one batch', async () => {
     const before = await journalLines('io-boxes-copy');
     const labelMap = Object.fromEntries(['0', '5', '9'].map((d) => [d, 'digit']));

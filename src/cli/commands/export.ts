@@ -1,6 +1,8 @@
 /** data-labeling export <workspace> <id> --format <f> [--out <dir>] [options] */
+import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { LabelingError } from '../../core/errors';
+import { isInsideFolder } from '../../core/formats/output';
 import { runExport } from '../../core/formats/workflow';
 import { EXPORT_FORMATS, formatsFor, type ExportFormat, type ExportOptions } from '../../core/formats/types';
 import { defaultDevice, defaultLabeler } from '../../core/project/identity';
@@ -34,21 +36,26 @@ export const exportCommand: CliCommand = {
       throw new LabelingError('invalid-input', `--format must be one of ${EXPORT_FORMATS.join(', ')}`, { field: '--format' });
     }
     const options = exportOptions(values);
+    // Relative to the workspace; anywhere else is allowed, and the resolved folder is printed.
+    const out = path.resolve(root, values.out ?? path.join('labels', id));
+    if ((await stat(out).catch(() => undefined))?.isFile()) {
+      throw new LabelingError('invalid-input', 'is a file: --out names the folder to export into', { file: out });
+    }
+    const outside = !(await isInsideFolder(root, out));
     const store = await ProjectStore.open({ root, id, labeler: defaultLabeler(root), device: defaultDevice(), wasmPath: sqlWasmPath() });
     try {
       const def = store.def;
       if (!formatsFor(def.type).export.includes(format)) {
         throw new LabelingError('invalid-input', `a ${def.type} project exports as ${formatsFor(def.type).export.join(', ')}`, { field: '--format' });
       }
-      const out = path.resolve(root, values.out ?? path.join('labels', id));
       const ctrl = new AbortController();
       const onSignal = (): void => ctrl.abort();
       process.once('SIGINT', onSignal);
       try {
         const summary = await runExport(store, format, out, options, ctrl.signal);
-        if (values.json) io.out(JSON.stringify({ ...summary, out }, null, 2));
+        if (values.json) io.out(JSON.stringify({ ...summary, out, outsideWorkspace: outside }, null, 2));
         else {
-          io.out(`exported ${summary.items} items, ${summary.annotations} annotations as ${format} to ${out}`);
+          io.out(`exported ${summary.items} items, ${summary.annotations} annotations as ${format} to ${out}${outside ? ' (outside the workspace)' : ''}`);
           io.out(`  files: ${summary.files.join(', ')}`);
           const skipped = [
             [summary.skippedUnlabeled, 'unlabeled or skipped'],

@@ -1,8 +1,9 @@
 import { strict as assert } from 'node:assert';
-import { cp, mkdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { fixture, useTempDir } from '../../core/formats/test-support';
 import type { CliCommand } from '../io';
+import { main } from '../main';
 import { exportCommand } from './export';
 import { importCommand } from './import';
 import { initCommand } from './init';
@@ -70,5 +71,41 @@ describe('CLI import / export', () => {
     await cp(join(yolo, 'images', 'img_1.jpg'), join(root, 'images', 'img_1.jpg'));
     await run(initCommand, root, '--name', 'det', '--type', 'image-detection', '--data', 'images/*.jpg', '--labels', 'bus');
     await assert.rejects(run(exportCommand, root, 'det', '--format', 'conll'), /exports as csv, coco/);
+  });
+
+  it("exports into a folder holding the user's files without touching them, and refuses to overwrite an edited export", async () => {
+    const root = tmp();
+    await mkdir(join(root, 'images'));
+    await cp(join(yolo, 'images', 'img_1.jpg'), join(root, 'images', 'img_1.jpg'));
+    await run(initCommand, root, '--name', 'det', '--type', 'image-detection', '--data', 'images/*.jpg', '--labels', 'bus');
+    assert.equal((await run(importCommand, root, 'det', yolo, '--format', 'yolo', '--create-labels')).code, 0);
+    const train = join(root, 'labels', 'det', 'yolo', 'train.py');
+    await mkdir(join(train, '..'), { recursive: true });
+    await writeFile(train, 'import ultralytics\n');
+    for (let i = 0; i < 2; i++) assert.equal((await run(exportCommand, root, 'det', '--format', 'yolo')).code, 0);
+    assert.equal(await readFile(train, 'utf8'), 'import ultralytics\n', "the user's file survives");
+    const label = join(root, 'labels', 'det', 'yolo', 'labels', 'images', 'img_1.txt');
+    assert.equal((await readFile(label, 'utf8')).trimEnd().split('\n').length, 4);
+    await writeFile(label, '0 0.5 0.5 0.2 0.2\n');
+    const cli = async (...argv: string[]): Promise<{ code: number; out: string; err: string }> => {
+      let out = '';
+      let err = '';
+      const code = await main(argv, { out: (t) => (out += `${t}\n`), err: (t) => (err += `${t}\n`) });
+      return { code, out, err };
+    };
+    const refused = await cli('export', root, 'det', '--format', 'yolo');
+    assert.equal(refused.code, 1);
+    assert.equal(refused.err, `data-labeling export: ${label}: was changed after the last export. Nothing was written: export into another folder, or move it away and export again\n`);
+    assert.equal(await readFile(label, 'utf8'), '0 0.5 0.5 0.2 0.2\n', 'the edit is kept');
+    // --out outside the workspace is allowed and the CLI says where it wrote; --out naming a file is one line.
+    const outside = `${root}-outside`;
+    const far = await cli('export', root, 'det', '--format', 'coco', '--out', `../${basename(outside)}`);
+    assert.equal(far.code, 0, far.err);
+    assert.match(far.out, new RegExp(`as coco to ${outside.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(outside the workspace\\)\n`));
+    assert.equal(JSON.parse(await readFile(join(outside, 'coco.json'), 'utf8')).images.length, 1);
+    await rm(outside, { recursive: true, force: true });
+    await writeFile(join(root, 'out.csv'), 'x');
+    const file = await cli('export', root, 'det', '--format', 'csv', '--out', 'out.csv');
+    assert.deepEqual([file.code, file.err], [1, `data-labeling export: ${join(root, 'out.csv')}: is a file: --out names the folder to export into\n`]);
   });
 });

@@ -23,7 +23,7 @@ describe('Azure MLTable / JSONL', () => {
     const src = await importLabels('coco', fridgeBoxes, { target: 'boxes' });
     const items = itemsFromRecords(src.records).map((i) => ({ ...i, key: `images/${i.key}`, ref: { path: `images/${i.ref.path}` } }));
     await exportLabels('mltable', items, aDef('image-detection', FRIDGE_LABELS), dir, { urlPrefix: 'azureml://datastores/ds/paths/fridge/' });
-    assert.deepEqual(await listFiles(dir), ['mltable/MLTable', 'mltable/labels.jsonl']);
+    assert.deepEqual(await listFiles(dir), ['.labeling-export/mltable.sha256', 'mltable/MLTable', 'mltable/labels.jsonl']);
     assert.equal(await readFile(join(dir, 'mltable', 'MLTable'), 'utf8'), IMAGE_MLTABLE);
     const first = JSON.parse((await readFile(join(dir, 'mltable', 'labels.jsonl'), 'utf8')).split('\n')[0]!);
     assert.deepEqual(first, {

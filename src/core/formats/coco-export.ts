@@ -7,7 +7,6 @@
  * and polygons to 0-1 and writes image width/height as 0, as Azure ML's export did.
  */
 import { createReadStream } from 'node:fs';
-import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Categories, num, polygonArea, polygonBounds } from './export-common';
 import type { ExportContext, FormatWriter } from './export';
@@ -68,7 +67,7 @@ export async function cocoWriter(ctx: ExportContext): Promise<FormatWriter> {
       for await (const chunk of createReadStream(sidePath, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
         await main.write(chunk as string);
       }
-      await rm(sidePath);
+      await ctx.staging.remove(SIDE);
       const categories = cats.names.map((name, i) => JSON.stringify({ id: i + 1, name, supercategory: '' }));
       await main.write(`\n],"categories":[\n${categories.join(',\n')}\n]}\n`);
       await main.close();

@@ -67,7 +67,7 @@ export async function exportLabels(
     skippedUnlabeled: 0,
     skippedNoSize: 0,
   };
-  const { files } = await withStaging(destDir, signal, async (staging) => {
+  const { files } = await withStaging(destDir, format, signal, async (staging) => {
     const writer = await WRITERS[format]({ def, options, staging });
     let seen = 0;
     for await (const item of items) {

@@ -111,7 +111,7 @@ describe('Pascal VOC', () => {
       final: { kind: 'polygons', polygons: [{ label: 'leaf & stem', rings: [[1, 2, 11, 2, 6, 22], [30, 30, 35, 30, 35, 38]] }] },
     });
     const sum = await exportLabels('voc', [item], aDef('image-segmentation', ['leaf & stem']), dir);
-    assert.deepEqual(await listFiles(dir), ['voc/Annotations/imgs/p.xml']);
+    assert.deepEqual(await listFiles(dir), ['.labeling-export/voc.sha256', 'voc/Annotations/imgs/p.xml']);
     assert.equal(sum.annotations, 1);
     const r = await importLabels('voc', join(dir, 'voc', 'Annotations'), { target: 'boxes' });
     assert.deepEqual(r.records.map((x) => [x.ref, x.width, x.annotation]), [

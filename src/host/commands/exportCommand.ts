@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LabelingError } from '../../core/errors';
+import { isInsideFolder } from '../../core/formats/output';
 import { formatsFor, type ExportFormat, type ExportOptions, type ExportSummary } from '../../core/formats/types';
 import { runExport } from '../../core/formats/workflow';
 import type { ProjectDef } from '../../core/model';
@@ -13,7 +14,10 @@ import { resolveProject } from './projectCommands';
 export interface ExportArgs {
   project: string;
   format: ExportFormat;
-  /** Workspace-relative or absolute folder; default labels/<project-id>. */
+  /**
+   * Workspace-relative or absolute folder inside the workspace; default labels/<project-id>. A folder
+   * outside the workspace is refused here: only the user picks one, in the folder dialog.
+   */
   out?: string;
   options?: ExportOptions;
 }
@@ -58,6 +62,9 @@ export async function exportLabelsCommand(registry: ProjectRegistry, stores: Sto
       throw new LabelingError('invalid-input', `a ${def.type} project exports as ${formatsFor(def.type).export.join(', ')}`, { field: 'format' });
     }
     outDir = path.resolve(entry.root, direct.out ?? path.join('labels', def.id));
+    if (!(await isInsideFolder(entry.root, outDir))) {
+      throw new LabelingError('outside-workspace', 'is outside the workspace: choose a folder outside it in the Export Labels dialog', { file: outDir });
+    }
   } else {
     const pick = await vscode.window.showQuickPick(formatPicks(def), { title: `Export Labels: ${def.name} (1/3)`, placeHolder: 'Format', matchOnDetail: true, ignoreFocusOut: true });
     if (!pick) return undefined;
@@ -83,19 +90,32 @@ export async function exportLabelsCommand(registry: ProjectRegistry, stores: Sto
       { title: `Export Labels: ${def.name} (3/3)`, placeHolder: 'Destination folder', ignoreFocusOut: true },
     );
     if (!where) return undefined;
-    if (where.out) outDir = where.out;
-    else {
-      const chosen = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, defaultUri: entry.folder.uri, openLabel: 'Export Here' });
-      if (!chosen?.[0]) return undefined;
-      outDir = chosen[0].fsPath;
-    }
+    const chosen = where.out || (await chooseFolder(entry.folder.uri));
+    if (!chosen) return undefined;
+    outDir = chosen;
   }
   const store = await stores.get(entry);
-  const summary = await withCancellableProgress(`Exporting ${def.name} as ${format}`, (signal, report) =>
-    runExport(store, format!, outDir, options, signal, (done, message) => report(message ?? `${done.toLocaleString('en-US')} items`)),
-  );
-  if (!direct) void announce(entry.root, outDir, summary);
-  return summary;
+  for (;;) {
+    try {
+      const summary = await withCancellableProgress(`Exporting ${def.name} as ${format}`, (signal, report) =>
+        runExport(store, format!, outDir, options, signal, (done, message) => report(message ?? `${done.toLocaleString('en-US')} items`)),
+      );
+      if (!direct) void announce(entry.root, outDir, summary);
+      return summary;
+    } catch (e) {
+      // Something the export did not write is in the way: nothing was written; offer another folder.
+      if (direct || !(e instanceof LabelingError && e.reason === 'conflict')) throw e;
+      const pick = await vscode.window.showWarningMessage(e.message, { modal: true }, 'Choose Another Folder...');
+      const other = pick && (await chooseFolder(vscode.Uri.file(path.dirname(outDir))));
+      if (!other) return undefined;
+      outDir = other;
+    }
+  }
+}
+
+async function chooseFolder(defaultUri: vscode.Uri): Promise<string | undefined> {
+  const chosen = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, defaultUri, openLabel: 'Export Here' });
+  return chosen?.[0]?.fsPath;
 }
 
 async function announce(root: string, outDir: string, s: ExportSummary): Promise<void> {

@@ -1,0 +1,180 @@
+import { strict as assert } from 'node:assert';
+import { execFileSync, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { once } from 'node:events';
+import { copyFile, mkdir, readFile, readdir, rm, utimes, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { LabelingError } from '../errors';
+import type { ExportItem } from '../model';
+import { exportLabels } from './export';
+import { encodeManifest, parseManifest } from './export-manifest';
+import { FOREIGN_STALE_MS, HOST } from './export-owner';
+import { aDef, anItem, listFiles, useTempDir } from './test-support';
+
+const det = aDef('image-detection', ['dog', 'cat']);
+
+function boxes(paths: string[], x = 1): ExportItem[] {
+  return paths.map((p) =>
+    anItem(p, { width: 100, height: 80, state: 'labeled', final: { kind: 'boxes', boxes: [{ label: 'dog', x, y: 2, w: 10, h: 20 }] }, finalBy: ['ann'] }),
+  );
+}
+
+const isConflict = (path: RegExp) => (e: unknown) => e instanceof LabelingError && e.reason === 'conflict' && path.test(e.message) && !e.message.includes('\n');
+
+describe('export into a folder that holds other files', () => {
+  const tmp = useTempDir();
+
+  it('never removes a file it did not write, in folder formats (YOLO, VOC, MLTable) too', async () => {
+    const dir = tmp();
+    const mine = { 'yolo/train.py': 'print("train")\n', 'voc/notes.md': '# notes\n', 'mltable/README': 'mine\n', 'yolo/labels/img/keep.txt': 'hand-made\n' };
+    for (const [rel, text] of Object.entries(mine)) {
+      await mkdir(join(dir, rel, '..'), { recursive: true });
+      await writeFile(join(dir, rel), text);
+    }
+    for (const round of [1, 2]) {
+      for (const format of ['yolo', 'voc', 'mltable'] as const) await exportLabels(format, boxes(['img/a.jpg', 'img/b.jpg'], round), det, dir);
+    }
+    for (const [rel, text] of Object.entries(mine)) assert.equal(await readFile(join(dir, rel), 'utf8'), text, rel);
+    assert.match(await readFile(join(dir, 'yolo/labels/img/a.txt'), 'utf8'), /^0 0\.07/);
+  });
+
+  it('removes files of its previous export it no longer writes, and the folders they leave empty', async () => {
+    const dir = tmp();
+    await exportLabels('yolo', boxes(['img/a.jpg', 'old/b.jpg']), det, dir);
+    await writeFile(join(dir, 'yolo', 'labels', 'img', 'user.txt'), 'mine\n');
+    await exportLabels('yolo', boxes(['img/a.jpg']), det, dir);
+    assert.deepEqual(await listFiles(join(dir, 'yolo')), ['classes.txt', 'labels/img/a.txt', 'labels/img/user.txt']);
+    assert.deepEqual(await readdir(join(dir, 'yolo', 'labels')), ['img']);
+  });
+
+  it('refuses to overwrite a file the user edited after the export, naming it, and changes nothing', async () => {
+    const dir = tmp();
+    await exportLabels('yolo', boxes(['img/a.jpg', 'img/b.jpg']), det, dir);
+    const edited = join(dir, 'yolo', 'labels', 'img', 'b.txt');
+    await writeFile(edited, '1 0.5 0.5 0.1 0.1\n');
+    const before = await readFile(join(dir, 'yolo', 'labels', 'img', 'a.txt'), 'utf8');
+    await assert.rejects(exportLabels('yolo', boxes(['img/a.jpg', 'img/b.jpg'], 7), det, dir), isConflict(/yolo\/labels\/img\/b\.txt: was changed after the last export/));
+    assert.equal(await readFile(edited, 'utf8'), '1 0.5 0.5 0.1 0.1\n');
+    assert.equal(await readFile(join(dir, 'yolo', 'labels', 'img', 'a.txt'), 'utf8'), before, 'nothing moved');
+    // Nor is an edited file of the previous export removed when the new export no longer writes it.
+    await assert.rejects(exportLabels('yolo', boxes(['img/a.jpg']), det, dir), isConflict(/b\.txt: was changed after the last export, which wrote it; this export would remove it/));
+    assert.equal(await readFile(edited, 'utf8'), '1 0.5 0.5 0.1 0.1\n');
+    assert.deepEqual(await readdir(join(dir, '.labeling-export')), ['yolo.sha256'], 'no staging folder or lock is left');
+  });
+
+  it('refuses when a file it did not write is where it would write, and when a folder is in the way', async () => {
+    const dir = tmp();
+    await writeFile(join(dir, 'coco.json'), '{"mine":true}');
+    await assert.rejects(exportLabels('coco', boxes(['a.jpg']), det, dir), isConflict(/coco\.json: is in the way and was not written by an export/));
+    assert.equal(await readFile(join(dir, 'coco.json'), 'utf8'), '{"mine":true}');
+    await mkdir(join(dir, 'labels.csv'));
+    await assert.rejects(exportLabels('csv', boxes(['a.jpg']), det, dir), isConflict(/labels\.csv: is in the way \(a folder\)/));
+    assert.deepEqual((await readdir(dir)).sort(), ['coco.json', 'labels.csv'], 'a refused first export leaves no manifest folder');
+  });
+
+  it('takes a file that already holds exactly the bytes it writes (an earlier version\'s export) as its own', async () => {
+    const dir = tmp();
+    const other = `${dir}-earlier`;
+    await exportLabels('coco', boxes(['a.jpg']), det, other);
+    await copyFile(join(other, 'coco.json'), join(dir, 'coco.json'));
+    await rm(other, { recursive: true, force: true });
+    await exportLabels('coco', boxes(['a.jpg']), det, dir);
+    await exportLabels('coco', boxes(['a.jpg'], 9), det, dir);
+    assert.match(await readFile(join(dir, 'coco.json'), 'utf8'), /"bbox":\[9,2,10,20\]/);
+  });
+
+  it('writes a sha256sum manifest that sha256sum -c accepts, deterministic on re-export', async function () {
+    const dir = tmp();
+    await exportLabels('yolo', boxes(['img/a b.jpg', 'img/c.jpg']), det, dir);
+    const manifest = await readFile(join(dir, '.labeling-export', 'yolo.sha256'), 'utf8');
+    const expected = [];
+    for (const f of ['yolo/classes.txt', 'yolo/labels/img/a b.txt', 'yolo/labels/img/c.txt']) {
+      expected.push(`${createHash('sha256').update(await readFile(join(dir, f))).digest('hex')}  ${f}\n`);
+    }
+    assert.equal(manifest, expected.join(''));
+    await exportLabels('yolo', boxes(['img/a b.jpg', 'img/c.jpg']), det, dir);
+    assert.equal(await readFile(join(dir, '.labeling-export', 'yolo.sha256'), 'utf8'), manifest);
+    try {
+      execFileSync('sha256sum', ['--version'], { stdio: 'ignore' });
+    } catch {
+      this.skip();
+    }
+    assert.match(execFileSync('sha256sum', ['-c', '.labeling-export/yolo.sha256'], { cwd: dir, encoding: 'utf8' }), /c\.txt: OK/);
+  });
+
+  it('encodes names with a backslash or a newline as sha256sum does, and reads them back', () => {
+    const m = new Map([['a\\b\nc.txt', 'a'.repeat(64)], ['plain.txt', 'b'.repeat(64)]]);
+    const text = encodeManifest(m);
+    assert.equal(text, `\\${'a'.repeat(64)}  a\\\\b\\nc.txt\n${'b'.repeat(64)}  plain.txt\n`);
+    assert.deepEqual(parseManifest(text, 'm'), m);
+    assert.throws(() => parseManifest('not a manifest\n', '/x/m.sha256'), /\/x\/m\.sha256:1: not a line of an export manifest/);
+  });
+
+  it('after an export killed while moving files in, the next one takes its half-moved files as its own', async () => {
+    const dir = tmp();
+    const other = tmp() + '-v2';
+    await exportLabels('yolo', boxes(['a.jpg', 'b.jpg'], 1), det, dir);
+    await exportLabels('yolo', boxes(['a.jpg', 'b.jpg'], 2), det, other);
+    // The state a kill between two renames leaves: the pending manifest, a.txt new, b.txt old.
+    await copyFile(join(other, '.labeling-export', 'yolo.sha256'), join(dir, '.labeling-export', 'yolo.sha256.pending'));
+    await copyFile(join(other, 'yolo', 'labels', 'a.txt'), join(dir, 'yolo', 'labels', 'a.txt'));
+    await exportLabels('yolo', boxes(['a.jpg', 'b.jpg'], 3), det, dir);
+    assert.deepEqual(await readdir(join(dir, '.labeling-export')), ['yolo.sha256']);
+    assert.match(await readFile(join(dir, 'yolo', 'labels', 'a.txt'), 'utf8'), /^0 0\.08 /);
+    await rm(other, { recursive: true, force: true });
+  });
+
+  it('two exports to one destination at once both land, each with its manifest', async () => {
+    const dir = tmp();
+    await Promise.all([exportLabels('coco', boxes(['a.jpg']), det, dir), exportLabels('yolo', boxes(['a.jpg']), det, dir), exportLabels('csv', boxes(['a.jpg']), det, dir)]);
+    assert.deepEqual(await readdir(join(dir, '.labeling-export')), ['coco.sha256', 'csv.sha256', 'yolo.sha256']);
+    await Promise.all([exportLabels('coco', boxes(['a.jpg'], 5), det, dir), exportLabels('yolo', boxes(['a.jpg'], 5), det, dir)]);
+  });
+
+  it('refuses a destination that is a file with a one-line error', async () => {
+    const file = join(tmp(), 'out.csv');
+    await writeFile(file, 'x');
+    await assert.rejects(exportLabels('csv', boxes(['a.jpg']), det, file), (e: unknown) =>
+      e instanceof LabelingError && e.reason === 'invalid-input' && e.message === `${file}: is a file, not a folder: an export writes into a folder`);
+    assert.equal(await readFile(file, 'utf8'), 'x');
+  });
+});
+
+describe('staging folders of other exports', () => {
+  const tmp = useTempDir();
+  const live: ReturnType<typeof spawn>[] = [];
+  after(() => live.forEach((c) => c.kill()));
+
+  async function stage(dir: string, name: string, ageMs = 0): Promise<string> {
+    const path = join(dir, '.labeling-export', name);
+    await mkdir(join(path, 'yolo', 'labels'), { recursive: true });
+    await writeFile(join(path, 'yolo', 'labels', 'ghost.txt'), '0 0.5 0.5 1 1\n');
+    const t = new Date(Date.now() - ageMs);
+    await utimes(path, t, t);
+    return name;
+  }
+
+  it('removes the ones of dead exports (never taking their files) and keeps live ones', async () => {
+    const dir = tmp();
+    const dead = spawn(process.execPath, ['-e', '']);
+    await once(dead, 'exit');
+    const alive = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
+    live.push(alive);
+    const token = (c: string): string => c.repeat(12);
+    const keep = [
+      await stage(dir, `tmp-${HOST}-${alive.pid}-${token('a')}`),
+      await stage(dir, `tmp-0badc0de-${dead.pid}-${token('b')}`, FOREIGN_STALE_MS / 2), // another machine, heartbeat fresh
+    ];
+    await stage(dir, `tmp-${HOST}-${dead.pid}-${token('c')}`); // this machine, process gone
+    await stage(dir, `tmp-${HOST}-${process.pid}-${token('d')}`); // our pid, a token we never held: an earlier run
+    await stage(dir, `tmp-0badc0de-${alive.pid}-${token('e')}`, FOREIGN_STALE_MS * 2); // another machine, heartbeat stopped
+    await mkdir(join(dir, '.export-tmp-old', 'yolo'), { recursive: true }); // an earlier version's staging, hours old
+    await utimes(join(dir, '.export-tmp-old'), new Date(0), new Date(0));
+    await mkdir(join(dir, '.export-tmp-young'));
+
+    await exportLabels('yolo', boxes(['a.jpg']), det, dir);
+    assert.deepEqual((await readdir(join(dir, '.labeling-export'))).sort(), [...keep, 'yolo.sha256'].sort());
+    assert.deepEqual(await listFiles(join(dir, 'yolo')), ['classes.txt', 'labels/a.txt'], 'no file of a staging folder is taken as a result');
+    assert.deepEqual((await readdir(dir)).filter((n) => n.startsWith('.export-tmp-')), ['.export-tmp-young']);
+  });
+});
