@@ -36,14 +36,13 @@ export function ensureDeps(tag) {
   const npm = process.env.npm_execpath;
   const [cmd, pre] = npm && npm.endsWith('.js') ? [process.execPath, [npm]] : ['npm', []];
   const r = spawnSync(cmd, [...pre, 'install', '--no-audit', '--no-fund'], { cwd: ROOT, stdio: 'inherit' });
-  if (r.status !== 0) {
-    console.error(`[${tag}] npm install failed (exit ${r.status ?? r.signal}); fix the error above and run it again.`);
-    process.exit(r.status || 1);
-  }
   const still = missingDeps();
   if (still) {
-    console.error(`[${tag}] npm install finished but ${still}.`);
-    process.exit(1);
+    console.error(`[${tag}] npm install exited ${r.status ?? r.signal} and ${still}; fix the error above and run it again.`);
+    process.exit(r.status || 1);
   }
-  console.log(`[${tag}] npm install done in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  // Every dependency is in place but the postinstall (`node esbuild.mjs`) failed: the caller's own build step
+  // reports it (npm test counts it as a failed "build" level instead of stopping before any test).
+  const note = r.status === 0 ? '' : ` (it exited ${r.status ?? r.signal}: the build above failed; every dependency is installed)`;
+  console.log(`[${tag}] npm install done in ${((Date.now() - t0) / 1000).toFixed(0)} s${note}`);
 }
