@@ -154,6 +154,52 @@ describe('staging folders of other exports', () => {
     return name;
   }
 
+  /** Starts an export in another process that takes about `ms` to stream; resolves once its staging folder exists. */
+  async function exportInChild(dir: string, items: number, ms: number): Promise<ReturnType<typeof spawn>> {
+    const code = `
+      const { exportLabels } = require(${JSON.stringify(join(__dirname, 'export.ts'))});
+      const { syntheticDetectionItems, benchDef } = require(${JSON.stringify(join(__dirname, 'bench.ts'))});
+      async function* slow() {
+        for (const item of syntheticDetectionItems(${items * 3})) {
+          await new Promise((r) => setTimeout(r, ${ms / items}));
+          yield item;
+        }
+      }
+      exportLabels('yolo', slow(), benchDef(), ${JSON.stringify(dir)}).catch((e) => {
+        console.error(e);
+        process.exit(1);
+      });`;
+    const child = spawn(process.execPath, ['--import', 'tsx', '-e', code], { stdio: ['ignore', 'ignore', 'inherit'] });
+    live.push(child);
+    for (let i = 0; i < 400; i++) {
+      const names = await readdir(join(dir, '.labeling-export')).catch(() => []);
+      if (names.some((n) => n.startsWith('tmp-'))) return child;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    throw new Error('the child export never staged');
+  }
+
+  it('a SIGKILLed export leaves a staging folder that the next export removes', async () => {
+    const dir = tmp();
+    const child = await exportInChild(dir, 5000, 60_000);
+    child.kill('SIGKILL');
+    await once(child, 'exit');
+    assert.equal((await readdir(join(dir, '.labeling-export'))).filter((n) => n.startsWith('tmp-')).length, 1);
+    await exportLabels('coco', boxes(['a.jpg']), det, dir);
+    assert.deepEqual(await readdir(join(dir, '.labeling-export')), ['coco.sha256']);
+    assert.deepEqual((await readdir(dir)).sort(), ['.labeling-export', 'coco.json']);
+  });
+
+  it("an export in another process is left alone by one that runs meanwhile, and both land", async () => {
+    const dir = tmp();
+    const child = await exportInChild(dir, 300, 1500);
+    await exportLabels('coco', boxes(['a.jpg']), det, dir);
+    const [code] = (await once(child, 'exit')) as [number];
+    assert.equal(code, 0);
+    assert.deepEqual(await readdir(join(dir, '.labeling-export')), ['coco.sha256', 'yolo.sha256']);
+    assert.equal((await listFiles(join(dir, 'yolo', 'labels'))).length, 300);
+  });
+
   it('removes the ones of dead exports (never taking their files) and keeps live ones', async () => {
     const dir = tmp();
     const dead = spawn(process.execPath, ['-e', '']);
