@@ -18,7 +18,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, type Dirent, type Stats } from 'node:fs';
 import { lstat, readFile, readdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { LabelingError, throwIfAborted } from '../errors';
+import { ioError, LabelingError, throwIfAborted } from '../errors';
 import { withCommitLock } from './export-owner';
 
 export const META_DIR = '.labeling-export';
@@ -42,7 +42,8 @@ export function encodeManifest(m: Manifest): string {
 
 export function parseManifest(text: string, file: string): Manifest {
   const m: Manifest = new Map();
-  text.split('\n').forEach((line, i) => {
+  text.split('\n').forEach((raw, i) => {
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw; // checked out with CRLF; a CR in a name is escaped
     if (!line) return;
     const match = LINE.exec(line);
     if (!match) {
@@ -76,6 +77,32 @@ export async function hashFile(path: string, size = Infinity): Promise<string> {
   return hash.digest('hex');
 }
 
+/**
+ * SHA-256 of a file with CRLF read as LF: a file git checked out with CRLF line endings (core.autocrlf
+ * on Windows) is still the file the export wrote.
+ */
+export async function hashFileLf(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  const CR = Buffer.from('\r');
+  let carry = false; // the previous chunk ended with CR
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
+    let buf = chunk as Buffer;
+    if (carry && buf[0] !== 0x0a) hash.update(CR);
+    carry = buf[buf.length - 1] === 0x0d;
+    if (carry) buf = buf.subarray(0, -1);
+    hash.update(Buffer.from(buf.toString('latin1').replace(/\r\n/g, '\n'), 'latin1'));
+  }
+  if (carry) hash.update(CR);
+  return hash.digest('hex');
+}
+
+/** Whether the file's content is one of `hashes` (as written, or with its CRLF line endings read as LF). */
+async function isOneOf(path: string, size: number, hashes: readonly string[], raw?: string): Promise<boolean> {
+  if (!hashes.length) return false;
+  if (hashes.includes(raw ?? (await hashFile(path, size)))) return true;
+  return hashes.includes(await hashFileLf(path));
+}
+
 const lstatOrNone = (path: string): Promise<Stats | undefined> =>
   lstat(path).catch((e: NodeJS.ErrnoException) => {
     if (e.code === 'ENOENT') return undefined;
@@ -87,7 +114,7 @@ const onDisk = (dest: string, rel: string): string => join(dest, ...rel.split('/
 /** Whether the file at `path` is a regular file with this hash. */
 async function holds(path: string, hash: string): Promise<boolean> {
   const st = await lstatOrNone(path);
-  return !!st?.isFile() && (await hashFile(path, st.size)) === hash;
+  return !!st?.isFile() && (await isOneOf(path, st.size, [hash]));
 }
 
 /** Folds the pending manifests a killed export left into the real ones, keeping what is on disk. */
@@ -146,8 +173,7 @@ export async function install(req: InstallRequest): Promise<string[]> {
     try {
       return await installLocked(req, meta);
     } catch (e) {
-      if (e instanceof LabelingError) throw e;
-      throw new LabelingError('io', `cannot move the export into place: ${(e as Error).message}`, { file: dest }, { cause: e });
+      throw ioError('cannot move the export into place', dest, e);
     }
   });
 }
@@ -171,11 +197,12 @@ async function installLocked(req: InstallRequest, meta: string): Promise<string[
       await eachLimit(children, PARALLEL, (c) => visit(`${rel}/${c.name}`, c));
     } else if (entry.isDirectory() || !st.isFile()) conflicts.push({ rel, why: WHY.kind(st) });
     else {
-      const hash = await hashFile(onDisk(dest, rel), st.size);
+      const path = onDisk(dest, rel);
+      const hash = await hashFile(path, st.size);
       const known = recorded(rel);
       // The very bytes this export wrote (also a file of an earlier version's export): left as it is.
       if (hash === req.written.get(rel)) return;
-      if (known.includes(hash)) moves.push(rel);
+      if (await isOneOf(path, st.size, known, hash)) moves.push(rel);
       else conflicts.push({ rel, why: known.length ? WHY.changed : WHY.foreign });
     }
   };

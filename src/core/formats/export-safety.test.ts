@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { LabelingError } from '../errors';
 import type { ExportItem } from '../model';
 import { exportLabels } from './export';
-import { encodeManifest, parseManifest } from './export-manifest';
+import { encodeManifest, hashFileLf, parseManifest } from './export-manifest';
 import { FOREIGN_STALE_MS, HOST } from './export-owner';
 import { aDef, anItem, listFiles, useTempDir } from './test-support';
 
@@ -83,6 +83,33 @@ describe('export into a folder that holds other files', () => {
     assert.match(await readFile(join(dir, 'coco.json'), 'utf8'), /"bbox":\[9,2,10,20\]/);
   });
 
+  it('takes its files back after git checked them out with CRLF line endings (core.autocrlf)', async () => {
+    const dir = tmp();
+    await exportLabels('csv', boxes(['a.jpg', 'b.jpg']), det, dir);
+    await exportLabels('yolo', boxes(['a.jpg', 'b.jpg']), det, dir);
+    for (const f of ['labels.csv', 'yolo/classes.txt', 'yolo/labels/b.txt', '.labeling-export/csv.sha256', '.labeling-export/yolo.sha256']) {
+      const text = await readFile(join(dir, f), 'utf8');
+      assert.ok(text.includes('\n'), f);
+      await writeFile(join(dir, f), text.replace(/\n/g, '\r\n'));
+    }
+    await exportLabels('csv', boxes(['a.jpg'], 4), det, dir);
+    await exportLabels('yolo', boxes(['a.jpg'], 4), det, dir);
+    assert.equal((await readFile(join(dir, 'labels.csv'), 'utf8')).split('\n').length, 3);
+    assert.deepEqual(await listFiles(join(dir, 'yolo')), ['classes.txt', 'labels/a.txt'], 'b.txt (CRLF) removed as the stale file it is');
+  });
+
+  it('reads CRLF as LF across the 1 MB read chunks, and keeps a lone CR', async () => {
+    const dir = tmp();
+    const sha = (t: string): string => createHash('sha256').update(t).digest('hex');
+    for (const [crlf, lf] of [
+      ['x'.repeat((1 << 20) - 1) + '\r\nend\r\n', 'x'.repeat((1 << 20) - 1) + '\nend\n'],
+      ['x'.repeat((1 << 20) - 1) + '\rnot a line end\r', 'x'.repeat((1 << 20) - 1) + '\rnot a line end\r'],
+    ] as const) {
+      await writeFile(join(dir, 'f'), crlf);
+      assert.equal(await hashFileLf(join(dir, 'f')), sha(lf));
+    }
+  });
+
   it('writes a sha256sum manifest that sha256sum -c accepts, deterministic on re-export', async function () {
     const dir = tmp();
     await exportLabels('yolo', boxes(['img/a b.jpg', 'img/c.jpg']), det, dir);
@@ -137,6 +164,8 @@ describe('export into a folder that holds other files', () => {
     await assert.rejects(exportLabels('csv', boxes(['a.jpg']), det, file), (e: unknown) =>
       e instanceof LabelingError && e.reason === 'invalid-input' && e.message === `${file}: is a file, not a folder: an export writes into a folder`);
     assert.equal(await readFile(file, 'utf8'), 'x');
+    await assert.rejects(exportLabels('csv', boxes(['a.jpg']), det, join(file, 'sub')), (e: unknown) =>
+      e instanceof LabelingError && e.reason === 'io' && e.message === `${join(file, 'sub')}: cannot create the export folder: a part of the path is a file, not a folder (ENOTDIR)`);
   });
 });
 

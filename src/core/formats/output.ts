@@ -11,7 +11,7 @@ import { lstat, mkdir, readdir, realpath, rm, rmdir, stat, unlink } from 'node:f
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { Writable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
-import { LabelingError, throwIfAborted } from '../errors';
+import { ioError, LabelingError, throwIfAborted } from '../errors';
 import { install, META_DIR, type Manifest } from './export-manifest';
 import { OwnEntry, sweep } from './export-owner';
 
@@ -45,7 +45,7 @@ export class TextSink {
   }
 
   async flush(): Promise<void> {
-    if (this.failed) throw ioError(this.path, this.failed);
+    if (this.failed) throw ioError('cannot write', this.path, this.failed);
     if (!this.size) return;
     const data = this.buf.join('');
     this.buf = [];
@@ -59,7 +59,7 @@ export class TextSink {
         };
         const onError = (e: Error): void => {
           this.stream.off('drain', onDrain);
-          reject(ioError(this.path, e));
+          reject(ioError('cannot write', this.path, e));
         };
         this.stream.once('drain', onDrain);
         this.stream.once('error', onError);
@@ -70,7 +70,7 @@ export class TextSink {
   async close(): Promise<void> {
     await this.flush();
     await new Promise<void>((resolve, reject) => {
-      this.stream.end((e?: Error | null) => (e ? reject(ioError(this.path, e)) : resolve()));
+      this.stream.end((e?: Error | null) => (e ? reject(ioError('cannot write', this.path, e)) : resolve()));
     });
     this.onClosed(this.hash.digest('hex'));
   }
@@ -80,9 +80,6 @@ export class TextSink {
   }
 }
 
-function ioError(path: string, e: Error): LabelingError {
-  return new LabelingError('io', `cannot write: ${e.message}`, { file: path }, { cause: e });
-}
 
 
 /** The staging folder of one export. `commit` installs its files into the destination. */
@@ -113,7 +110,7 @@ export class Staging {
       await mkdir(entry.path, { recursive: true });
     } catch (e) {
       await entry.end();
-      throw new LabelingError('io', `cannot create the staging folder: ${(e as Error).message}`, { file: meta }, { cause: e });
+      throw ioError('cannot create the staging folder', meta, e);
     }
     return new Staging(destDir, entry);
   }
@@ -186,7 +183,7 @@ async function prepareDestination(dir: string): Promise<void> {
   try {
     await mkdir(dir, { recursive: true });
   } catch (e) {
-    throw new LabelingError('io', `cannot create the export folder: ${(e as Error).message}`, { file: dir }, { cause: e });
+    throw ioError('cannot create the export folder', dir, e);
   }
 }
 

@@ -62,7 +62,7 @@ export async function exportLabelsCommand(registry: ProjectRegistry, stores: Sto
       throw new LabelingError('invalid-input', `a ${def.type} project exports as ${formatsFor(def.type).export.join(', ')}`, { field: 'format' });
     }
     outDir = path.resolve(entry.root, direct.out ?? path.join('labels', def.id));
-    if (!(await isInsideFolder(entry.root, outDir))) {
+    if (direct.out !== undefined && !(await isInsideFolder(entry.root, outDir))) {
       throw new LabelingError('outside-workspace', 'is outside the workspace: choose a folder outside it in the Export Labels dialog', { file: outDir });
     }
   } else {
