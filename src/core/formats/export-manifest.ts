@@ -150,7 +150,7 @@ interface Conflict {
 }
 
 const WHY = {
-  foreign: 'is in the way and was not written by an export',
+  foreign: `is in the way and is not listed in ${META_DIR}/ as a file an export wrote`,
   changed: 'was changed after the last export',
   stale: 'was changed after the last export, which wrote it; this export would remove it',
   kind: (st: Stats): string => `is in the way (${st.isDirectory() ? 'a folder' : st.isSymbolicLink() ? 'a symbolic link' : 'not a plain file'})`,
@@ -175,7 +175,7 @@ export async function install(req: InstallRequest): Promise<string[]> {
     } catch (e) {
       throw ioError('cannot move the export into place', dest, e);
     }
-  });
+  }, req.signal);
 }
 
 async function installLocked(req: InstallRequest, meta: string): Promise<string[]> {

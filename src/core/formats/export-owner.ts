@@ -12,7 +12,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { lstat, mkdir, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
-import { LabelingError } from '../errors';
+import { LabelingError, throwIfAborted } from '../errors';
 import { processAlive } from '../journal/lock';
 
 export type EntryKind = 'tmp' | 'lock';
@@ -99,9 +99,10 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
  * it removes its file and tries again after a random pause. Files of dead contenders are removed on
  * the way, so a killed export never blocks the next one.
  */
-export async function withCommitLock<T>(dir: string, body: () => Promise<T>, timeoutMs = 60_000): Promise<T> {
+export async function withCommitLock<T>(dir: string, body: () => Promise<T>, signal?: AbortSignal, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
+    throwIfAborted(signal);
     const me = new OwnEntry(dir, 'lock');
     try {
       await mkdir(dir, { recursive: true });

@@ -65,7 +65,7 @@ describe('export into a folder that holds other files', () => {
   it('refuses when a file it did not write is where it would write, and when a folder is in the way', async () => {
     const dir = tmp();
     await writeFile(join(dir, 'coco.json'), '{"mine":true}');
-    await assert.rejects(exportLabels('coco', boxes(['a.jpg']), det, dir), isConflict(/coco\.json: is in the way and was not written by an export/));
+    await assert.rejects(exportLabels('coco', boxes(['a.jpg']), det, dir), isConflict(/coco\.json: is in the way and is not listed in \.labeling-export\/ as a file an export wrote\. Nothing was written/));
     assert.equal(await readFile(join(dir, 'coco.json'), 'utf8'), '{"mine":true}');
     await mkdir(join(dir, 'labels.csv'));
     await assert.rejects(exportLabels('csv', boxes(['a.jpg']), det, dir), isConflict(/labels\.csv: is in the way \(a folder\)/));
@@ -229,6 +229,20 @@ describe('staging folders of other exports', () => {
     assert.equal((await listFiles(join(dir, 'yolo', 'labels'))).length, 300);
   });
 
+  it("waits while another process's export holds the destination's commit lock", async () => {
+    const dir = tmp();
+    const alive = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
+    live.push(alive);
+    const lock = join(dir, '.labeling-export', `lock-${HOST}-${alive.pid}-${'9'.repeat(12)}`);
+    await mkdir(join(dir, '.labeling-export'));
+    await writeFile(lock, '');
+    let released = false;
+    setTimeout(() => void rm(lock).then(() => (released = true)), 400);
+    await exportLabels('csv', boxes(['a.jpg']), det, dir);
+    assert.ok(released, 'the export finished only after the lock was released');
+    assert.deepEqual(await readdir(join(dir, '.labeling-export')), ['csv.sha256']);
+  });
+
   it('removes the ones of dead exports (never taking their files) and keeps live ones', async () => {
     const dir = tmp();
     const dead = spawn(process.execPath, ['-e', '']);
@@ -246,6 +260,7 @@ describe('staging folders of other exports', () => {
     await mkdir(join(dir, '.export-tmp-old', 'yolo'), { recursive: true }); // an earlier version's staging, hours old
     await utimes(join(dir, '.export-tmp-old'), new Date(0), new Date(0));
     await mkdir(join(dir, '.export-tmp-young'));
+    await writeFile(join(dir, '.labeling-export', `lock-${HOST}-${dead.pid}-${token('f')}`), ''); // a commit lock of a killed export
 
     await exportLabels('yolo', boxes(['a.jpg']), det, dir);
     assert.deepEqual((await readdir(join(dir, '.labeling-export'))).sort(), [...keep, 'yolo.sha256'].sort());
