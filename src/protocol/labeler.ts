@@ -74,6 +74,11 @@ export interface LabelerState {
   /** True when the labeler has earlier items of their own to go back to. */
   canGoBack: boolean;
   message?: LabelerMessage;
+  /**
+   * Set when the project has no items because its data sources match no file (a glob that matches
+   * nothing, or files moved away): the workspace-relative globs and the project.json to fix them in.
+   */
+  noData?: { globs: string[]; definition: string };
 }
 
 export interface SubmitParams {

@@ -303,6 +303,17 @@ export class LblLabelerApp extends LitElement {
 
   private renderEmpty() {
     const s = this.state!;
+    if (s.noData) {
+      return html`<div class="empty" role="status">
+        <span class="codicon codicon-warning"></span>
+        <h2>No items: the data source matched no files</h2>
+        <p>${s.noData.globs.map((g, i) => html`${i ? ', ' : ''}<code>${g}</code>`)} ${s.noData.globs.length > 1 ? 'match' : 'matches'} no file in this
+          workspace folder, so there is nothing to label yet. Fix the <code>glob</code> under <code>dataSources</code> in
+          <code>${s.noData.definition}</code> (the project reloads by itself), or add the files, then run
+          <strong>Labeling: Refresh Project Data</strong>.</p>
+        <div class="toolbar"><vscode-button icon="refresh" @click=${() => this.next()}>Check again</vscode-button></div>
+      </div>`;
+    }
     return html`<div class="empty" role="status">
       <span class="codicon codicon-pass"></span>
       <h2>No more items in the queue</h2>

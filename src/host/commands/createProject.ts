@@ -1,19 +1,25 @@
-import * as path from 'node:path';
-import picomatch from 'picomatch';
 import * as vscode from 'vscode';
 import { LabelingError } from '../../core/errors';
-import { IMAGE_EXTENSIONS, TABLE_EXTENSIONS } from '../../core/ingest/globs';
-import { PROJECT_TYPES, PROJECT_TYPE_TITLES, mediaOf, type DataSource, type ProjectDef, type ProjectType } from '../../core/model';
+import { summaryLines } from '../../core/formats/summary-import';
+import type { ImportPlan } from '../../core/formats/workflow';
+import { PROJECT_TYPES, PROJECT_TYPE_TITLES, type ProjectDef, type ProjectType } from '../../core/model';
 import { createProject, type CreateProjectInput } from '../../core/project/create';
 import { PROJECT_ID_PATTERN } from '../../core/project/schema';
-import { tableColumns } from '../projects/columns';
+import { Commands } from '../constants';
 import type { ProjectRegistry } from '../projects/registry';
+import type { ImportArgs } from './importCommand';
+import { matchCount, pickDataSource, type LabelColumnImport } from './pickDataSource';
 
 /** Arguments for running the command without prompts (tests, other extensions, the sample workspace). */
-export type CreateProjectArgs = Omit<CreateProjectInput, 'id'> & { id?: string; name: string; folder?: vscode.Uri };
+export type CreateProjectArgs = Omit<CreateProjectInput, 'id'> & {
+  id?: string;
+  name: string;
+  folder?: vscode.Uri;
+  /** Import this column of the (first, single-CSV) table source as labels or prelabels once created. */
+  importLabelColumn?: { column: string; asPrelabels?: boolean };
+};
 
 const TITLE = 'Create Labeling Project';
-const EXCLUDE = '{**/node_modules/**,**/.git/**,**/.labeling/**,**/.vscode-test/**,**/dist/**,**/out/**}';
 
 export function slugify(name: string): string {
   return (
@@ -40,23 +46,63 @@ export async function createProjectCommand(registry: ProjectRegistry, args?: Cre
     return undefined;
   }
   const root = folder.uri.fsPath;
-  const input = args ? { ...args, id: args.id ?? slugify(args.name) } : await prompt(folder, registry);
-  if (!input) return undefined;
-  const { folder: _f, ...core } = input as CreateProjectArgs & { id: string };
+  let core: CreateProjectInput;
+  let labelImport: LabelColumnImport | undefined;
+  if (args) {
+    const { folder: _f, importLabelColumn, ...rest } = args;
+    core = { ...rest, id: args.id ?? slugify(args.name) };
+    labelImport = labelImportOf(core, importLabelColumn);
+  } else {
+    const asked = await prompt(folder, registry);
+    if (!asked) return undefined;
+    ({ input: core, labelImport } = asked);
+  }
   const def = await createProject(root, core);
   await registry.reload();
-  if (!args) {
-    const open = 'Start Labeling';
-    const details = 'Project Details';
-    void vscode.window
-      .showInformationMessage(`Created labeling project "${def.name}" in .labeling/${def.id}.`, open, details)
-      .then((pick) => {
-        const entry = registry.find(def.id, root);
-        if (pick === open) void vscode.commands.executeCommand('labeling.startLabeling', entry);
-        if (pick === details) void vscode.commands.executeCommand('labeling.projectDetails', entry);
-      });
+  const plan = labelImport ? await importColumn(def, labelImport) : undefined;
+  if (args) {
+    // No prompts, but not silent either: a source that matches nothing is said (the panel says it too).
+    const empty: string[] = [];
+    for (const src of def.dataSources) if ((await matchCount(root, src)) === 0) empty.push(src.glob);
+    if (empty.length) void vscode.window.showWarningMessage(`Labeling project "${def.name}" has no items: ${empty.join(', ')} matches no files.`);
+    return def;
   }
+  const open = 'Start Labeling';
+  const details = 'Project Details';
+  const detailsOfImport = 'Import Details';
+  let text = `Created labeling project "${def.name}" in .labeling/${def.id}.`;
+  if (plan && labelImport) {
+    const skipped = plan.summary.records - plan.submits.length;
+    text += ` Imported ${plan.submits.length.toLocaleString('en-US')} ${labelImport.asPrelabels ? 'prelabels' : 'labels'} from column "${labelImport.column}"`;
+    text += skipped ? `; ${skipped.toLocaleString('en-US')} row(s) were not imported.` : '.';
+  }
+  void vscode.window.showInformationMessage(text, open, details, ...(plan ? [detailsOfImport] : [])).then((pick) => {
+    const entry = registry.find(def.id, root);
+    if (pick === open) void vscode.commands.executeCommand(Commands.StartLabeling, entry);
+    if (pick === details) void vscode.commands.executeCommand(Commands.ProjectDetails, entry);
+    if (pick === detailsOfImport && plan) void vscode.window.showInformationMessage(`Import into ${def.name}`, { modal: true, detail: summaryLines(plan.summary, plan.submits.length).join('\n') });
+  });
   return def;
+}
+
+/** The label-column import asked for in CreateProjectArgs: the first table source must be one CSV file. */
+function labelImportOf(input: CreateProjectInput, col: CreateProjectArgs['importLabelColumn']): LabelColumnImport | undefined {
+  if (!col) return undefined;
+  const table = input.dataSources.find((d) => d.kind === 'table');
+  if (!table || table.kind !== 'table' || /[*?[\]{}]/.test(table.glob) || !table.glob.toLowerCase().endsWith('.csv')) {
+    throw new LabelingError('invalid-input', 'importLabelColumn needs a table source that is one .csv file', { field: 'importLabelColumn' });
+  }
+  return { file: table.glob, itemColumn: table.textColumn, column: col.column, values: [], asPrelabels: col.asPrelabels === true };
+}
+
+/**
+ * Imports a label column of the project's CSV through "Import Labels" (the CSV importer, its data
+ * mapping and one journal batch): rows are matched to items by their text; classes that are not labels
+ * of the project are skipped and counted. Errors are shown by that command; undefined then.
+ */
+function importColumn(def: ProjectDef, imp: LabelColumnImport): Thenable<ImportPlan | undefined> {
+  const args: ImportArgs = { project: def.id, file: imp.file, format: 'csv', itemColumn: imp.itemColumn, labelColumn: imp.column, createLabels: false, asPrelabels: imp.asPrelabels };
+  return vscode.commands.executeCommand<ImportPlan | undefined>(Commands.ImportLabels, args);
 }
 
 async function pickFolder(): Promise<vscode.WorkspaceFolder | undefined> {
@@ -65,7 +111,7 @@ async function pickFolder(): Promise<vscode.WorkspaceFolder | undefined> {
   return vscode.window.showWorkspaceFolderPick({ placeHolder: 'Workspace folder that will hold the project' });
 }
 
-async function prompt(folder: vscode.WorkspaceFolder, registry: ProjectRegistry): Promise<(CreateProjectInput & { name: string }) | undefined> {
+async function prompt(folder: vscode.WorkspaceFolder, registry: ProjectRegistry): Promise<{ input: CreateProjectInput & { name: string }; labelImport?: LabelColumnImport } | undefined> {
   const steps = 7;
   const step = (n: number) => `${TITLE} (${n}/${steps})`;
   const taken = new Set(registry.projects.filter((p) => p.root === folder.uri.fsPath).map((p) => p.id));
@@ -92,13 +138,16 @@ async function prompt(folder: vscode.WorkspaceFolder, registry: ProjectRegistry)
   if (!typePick) return undefined;
   const type: ProjectType = typePick.type;
 
-  const source = await pickDataSource(folder, type, step(3));
-  if (!source) return undefined;
+  const picked = await pickDataSource(folder, type, step(3));
+  if (!picked) return undefined;
+  const { source, labelImport } = picked;
 
   const labelsText = await vscode.window.showInputBox({
     title: step(4),
     prompt: 'Label classes, separated by commas. Colours and hotkeys (1-9, a-z) are assigned in order; edit project.json to change them.',
     placeHolder: type === 'text-ner' ? 'PER, ORG, LOC, MISC' : 'cat, dog, other',
+    // The classes of the label column being imported (a class left out is skipped by the import, and counted).
+    value: labelImport?.values.join(', ') ?? '',
     ignoreFocusOut: true,
     validateInput: (v) => {
       const names = v.split(',').map((s) => s.trim()).filter(Boolean);
@@ -131,7 +180,7 @@ async function prompt(folder: vscode.WorkspaceFolder, registry: ProjectRegistry)
   );
   if (!ml) return undefined;
 
-  return {
+  const input: CreateProjectInput & { name: string } = {
     id: slugify(name),
     name: name.trim(),
     type,
@@ -141,84 +190,7 @@ async function prompt(folder: vscode.WorkspaceFolder, registry: ProjectRegistry)
     mlAssist: { enabled: ml.enabled },
     instructions: instructions.trim() ? `# ${name.trim()}\n\n${instructions.trim()}\n` : undefined,
   };
-}
-
-interface SourcePick extends vscode.QuickPickItem {
-  source?: DataSource;
-  table?: string;
-  custom?: boolean;
-}
-
-async function pickDataSource(folder: vscode.WorkspaceFolder, type: ProjectType, title: string): Promise<DataSource | undefined> {
-  const media = mediaOf(type);
-  const exts = media === 'image' ? IMAGE_EXTENSIONS : ['txt', 'md', ...TABLE_EXTENSIONS];
-  const found = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, `**/*.{${exts.join(',')}}`), EXCLUDE, 20000);
-  const rel = found.map((u) => path.relative(folder.uri.fsPath, u.fsPath).split(path.sep).join('/'));
-  const items: SourcePick[] = [];
-  if (media === 'image') {
-    const byDir = countBy(rel, (p) => path.posix.dirname(p));
-    for (const [dir, n] of [...byDir].sort((a, b) => b[1] - a[1]).slice(0, 30)) {
-      const glob = dir === '.' ? `*.{${IMAGE_EXTENSIONS.join(',')}}` : `${dir}/**/*.{${IMAGE_EXTENSIONS.join(',')}}`;
-      items.push({ label: `$(file-media) ${dir === '.' ? '(workspace root)' : dir}`, description: `${n} image(s)`, source: { kind: 'images', glob } });
-    }
-  } else {
-    for (const p of rel.filter((r) => TABLE_EXTENSIONS.includes(r.split('.').pop()!.toLowerCase())).slice(0, 30)) {
-      items.push({ label: `$(table) ${p}`, description: 'one item per row', table: p });
-    }
-    const byDir = countBy(rel.filter((r) => /\.(txt|md)$/i.test(r)), (p) => path.posix.dirname(p));
-    for (const [dir, n] of [...byDir].sort((a, b) => b[1] - a[1]).slice(0, 20)) {
-      const glob = dir === '.' ? '*.txt' : `${dir}/**/*.txt`;
-      items.push({ label: `$(files) ${dir === '.' ? '(workspace root)' : dir}`, description: `${n} text file(s), one item per file`, source: { kind: 'text-files', glob } });
-    }
-  }
-  items.push({ label: '$(edit) Enter a glob pattern...', custom: true, alwaysShow: true });
-  const pick = await vscode.window.showQuickPick(items, {
-    title,
-    placeHolder: items.length > 1 ? `Data to label (${media === 'image' ? 'images' : 'text files or table rows'})` : 'No matching files found: enter a glob pattern',
-    ignoreFocusOut: true,
-    matchOnDescription: true,
-  });
-  if (!pick) return undefined;
-  if (pick.source) return pick.source;
-  let table = pick.table;
-  if (pick.custom) {
-    const glob = await vscode.window.showInputBox({
-      title,
-      prompt: 'Workspace-relative glob, e.g. data/images/**/*.jpg or data/reviews.csv',
-      ignoreFocusOut: true,
-      validateInput: (v) => (!v.trim() ? 'Enter a pattern.' : v.includes('..') || path.isAbsolute(v) ? 'The pattern must stay inside the workspace folder.' : undefined),
-    });
-    if (!glob) return undefined;
-    const ext = glob.split('.').pop()?.toLowerCase() ?? '';
-    if (media === 'image') return { kind: 'images', glob: glob.trim() };
-    if (!TABLE_EXTENSIONS.includes(ext)) return { kind: 'text-files', glob: glob.trim() };
-    table = glob.trim();
-  }
-  if (!table) return undefined;
-  // Table: choose the text column and the id column from the first file's header.
-  const sample = table.includes('*') ? rel.find((r) => picomatch.isMatch(r, table!)) : table;
-  let columns: string[] = [];
-  if (sample) {
-    try {
-      columns = await tableColumns(path.join(folder.uri.fsPath, sample));
-    } catch (e) {
-      throw new LabelingError('invalid-input', `cannot read the header: ${(e as Error).message}`, { file: sample });
-    }
-  }
-  const textColumn = columns.length
-    ? (await vscode.window.showQuickPick(columns.map((c) => ({ label: c })), { title, placeHolder: 'Column holding the text to label', ignoreFocusOut: true }))?.label
-    : await vscode.window.showInputBox({ title, prompt: 'Name of the column (or JSON key) holding the text', ignoreFocusOut: true });
-  if (!textColumn) return undefined;
-  const none = '(none: number the rows)';
-  const idPick = columns.length
-    ? (await vscode.window.showQuickPick([none, ...columns.filter((c) => c !== textColumn)].map((c) => ({ label: c })), {
-        title,
-        placeHolder: 'Column that identifies each row (keeps labels attached if rows move)',
-        ignoreFocusOut: true,
-      }))?.label
-    : none;
-  if (!idPick) return undefined;
-  return idPick === none ? { kind: 'table', glob: table, textColumn } : { kind: 'table', glob: table, textColumn, idColumn: idPick };
+  return { input, ...(labelImport ? { labelImport } : {}) };
 }
 
 async function pickConsensus(title: string): Promise<{ minLabelers: number; maxLabelers: number } | undefined> {
@@ -245,10 +217,4 @@ async function pickConsensus(title: string): Promise<{ minLabelers: number; maxL
   const max = await num('Maximum labelers per item (when they disagree)', +min);
   if (!max) return undefined;
   return { minLabelers: +min, maxLabelers: +max };
-}
-
-function countBy<T>(xs: T[], key: (x: T) => string): Map<string, number> {
-  const m = new Map<string, number>();
-  for (const x of xs) m.set(key(x), (m.get(key(x)) ?? 0) + 1);
-  return m;
 }

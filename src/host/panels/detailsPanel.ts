@@ -121,6 +121,13 @@ export class DetailsPanel extends Disposable {
     };
     const counts = await this.source?.countsOf(fresh);
     if (counts) state.counts = counts;
+    if (counts && counts.items - counts.missing === 0) {
+      const globs = fresh.def!.dataSources.map((d) => d.glob).join(', ');
+      state.problems = [
+        `The data source ${globs} matched no files, so the project has no items. Fix "dataSources" in .labeling/${fresh.id}/project.json (or add the files), then run Refresh Project Data.`,
+        ...state.problems,
+      ];
+    }
     await this.ipc.notify(DetailsStateNotification, state);
   }
 }

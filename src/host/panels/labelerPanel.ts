@@ -200,6 +200,7 @@ export class LabelerPanel extends Disposable {
         progress: { labeled: stats.labeled, total: stats.items - stats.missing, mine: stats.mine ?? 0 },
         canGoBack: this.history.length > 0 && (this.current === undefined || this.history.indexOf(this.current) < this.history.length - 1),
       };
+      if (stats.items - stats.missing === 0) state.noData = { globs: def.dataSources.map((d) => d.glob), definition: `.labeling/${def.id}/project.json` };
       if (item) state.item = this.toLabelerItem(item);
       if (this.message) state.message = this.message;
       this.panel.title = `Label: ${def.name}`;
