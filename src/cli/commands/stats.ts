@@ -32,7 +32,7 @@ export const statsCommand: CliCommand = {
       io.out('  by labeler:');
       for (const [l, n] of Object.entries(s.byLabeler)) io.out(`    ${l}: ${n}`);
       const problems = store.problems();
-      if (problems.length) io.err(`${problems.length} corrupt journal line(s): run "data-labeling validate ${positionals[0]} ${id}"`);
+      if (problems.length) io.err(`${problems.length} journal line(s) not applied (corrupt, or naming an unknown label): run "data-labeling validate ${positionals[0]} ${id}"`);
       return 0;
     } finally {
       await store.close();

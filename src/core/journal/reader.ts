@@ -1,5 +1,4 @@
 /** Chunked journal reading: from a byte offset to the last complete line; corrupt lines reported, torn tail left. */
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { eventProblem, type JournalEvent } from './events';
 
@@ -111,29 +110,4 @@ export function readLines(
     }
   }
   return { offset: consumed, line, tornBytes: size - consumed, events };
-}
-
-/** How many bytes at each end of a journal's read part its fingerprint hashes. */
-export const HASH_BYTES = 256;
-
-const sha1 = (b: Uint8Array): string => createHash('sha1').update(b).digest('hex');
-
-/** The fingerprint of known bytes: the first and the last HASH_BYTES of a file's read part. */
-export function fingerprintOf(head: Uint8Array, tail: Uint8Array): { head: string; tail: string } {
-  return { head: sha1(head.subarray(0, HASH_BYTES)), tail: sha1(tail.subarray(Math.max(0, tail.length - HASH_BYTES))) };
-}
-
-/** Fingerprint of a journal's read part: hashes of its first and last bytes up to `offset`. */
-export function journalFingerprint(absFile: string, offset: number): { head: string; tail: string } {
-  const fd = fs.openSync(absFile, 'r');
-  try {
-    const read = (at: number, len: number): Buffer => {
-      const b = Buffer.alloc(len);
-      return b.subarray(0, fs.readSync(fd, b, 0, len, at));
-    };
-    const len = Math.min(HASH_BYTES, offset);
-    return fingerprintOf(read(0, len), read(offset - len, len));
-  } finally {
-    fs.closeSync(fd);
-  }
 }

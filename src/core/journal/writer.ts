@@ -13,7 +13,6 @@ import { ioError, LabelingError } from '../errors';
 import { safeSegment } from '../project/paths';
 import { JOURNAL_VERSION, type EventPayload, type JournalEvent } from './events';
 import { tryLock, type FileLock } from './lock';
-import { fingerprintOf, HASH_BYTES } from './reader';
 
 /** How many device files (`<device>`, `<device>-2`, ...) a labeler may write at once on one machine. */
 export const MAX_DEVICE_FILES = 64;
@@ -54,18 +53,9 @@ async function lastSeq(h: import('node:fs/promises').FileHandle, length: number)
   return 0;
 }
 
-/** The last `max` bytes of a followed by b. */
-function lastBytes(a: Buffer, b: Buffer, max: number): Buffer {
-  if (b.length >= max) return Buffer.from(b.subarray(b.length - max));
-  return Buffer.concat([a.subarray(Math.max(0, a.length - (max - b.length))), b]);
-}
-
 export class JournalWriter {
   private chain: Promise<unknown> = Promise.resolve();
   private closed = false;
-  /** The first and last HASH_BYTES of the file's complete lines, for its fingerprint without reading it. */
-  private head: Buffer = Buffer.alloc(0);
-  private tail: Buffer = Buffer.alloc(0);
 
   private constructor(
     readonly file: string,
@@ -107,13 +97,7 @@ export class JournalWriter {
         await h.truncate(length);
         await h.datasync();
       }
-      const w = new JournalWriter(file, h, await lastSeq(h, length), length, by, dev, size - length, display, opts.lock);
-      const ends = Math.min(HASH_BYTES, length);
-      w.head = Buffer.alloc(ends);
-      w.tail = Buffer.alloc(ends);
-      await h.read(w.head, 0, ends, 0);
-      await h.read(w.tail, 0, ends, length - ends);
-      return w;
+      return new JournalWriter(file, h, await lastSeq(h, length), length, by, dev, size - length, display, opts.lock);
     } catch (e) {
       await h.close();
       throw ioError('cannot open the journal', display, e);
@@ -123,11 +107,6 @@ export class JournalWriter {
   /** The seq the next event will get. */
   get nextSeq(): number {
     return this.seq + 1;
-  }
-
-  /** Hashes of the first and last bytes of the file's complete lines (as journalFingerprint reads them). */
-  fingerprint(): { head: string; tail: string } {
-    return fingerprintOf(this.head, this.tail);
   }
 
   /**
@@ -157,8 +136,6 @@ export class JournalWriter {
       }
       this.seq += events.length;
       this.size = start + data.length;
-      if (start < HASH_BYTES) this.head = lastBytes(this.head, data, Infinity).subarray(0, HASH_BYTES);
-      this.tail = lastBytes(this.tail, data, HASH_BYTES);
       return { events, start, end: this.size };
     };
     const p = this.chain.then(run, run);
