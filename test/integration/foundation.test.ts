@@ -67,6 +67,20 @@ describe('foundation (inside the VS Code extension host)', () => {
     await eventually(() => api.registry.find('foundation-reviews')?.def, 'the project in the registry');
   });
 
+  it('a labeling.labeler change applies at once: the identity and the open stores follow it', async () => {
+    const cfg = () => vscode.workspace.getConfiguration('labeling');
+    const entry = api.registry.find('foundation-reviews')!;
+    await api.stores.get(entry);
+    await cfg().update('labeler', 'settings-test@example.com', vscode.ConfigurationTarget.Global);
+    try {
+      await eventually(() => api.identity.labeler === 'settings-test@example.com', 'the new identity');
+      await eventually(async () => (await api.stores.get(api.registry.find('foundation-reviews')!)).labeler === 'settings-test@example.com', 'the store under the new labeler');
+    } finally {
+      await cfg().update('labeler', undefined, vscode.ConfigurationTarget.Global);
+      await eventually(() => api.identity.labeler !== 'settings-test@example.com', 'the identity back');
+    }
+  });
+
   it('a broken project.json shows as broken instead of breaking the extension', async () => {
     const root = workspaceRoot();
     const file = vscode.Uri.joinPath(root, '.labeling/broken/project.json');
