@@ -89,6 +89,11 @@ export function panelSerializers(deps: RestoreDeps): Record<string, vscode.Webvi
         await loaded;
         const { entry, key } = projectOf(panel, 'Label: ');
         if (!entry) return gone(panel);
+        if (!vscode.workspace.isTrusted) {
+          // Labeling needs a trusted workspace (Start Labeling is refused too): show nothing to label.
+          logger.info(`Not restoring "${panel.title}": this workspace is not trusted.`);
+          return panel.dispose();
+        }
         try {
           await labelers.show(entry, key, panel);
         } catch (e) {

@@ -34,6 +34,7 @@ describe('table columns for the Create flow', () => {
     assert.deepEqual((await labelColumns(tsv)).map((c) => c.column), ['category']);
     assert.deepEqual(await labelColumns(file('t.jsonl', '{"text":"a","label":"x"}\n{"text":"b","label":"x"}\n')), []);
     assert.deepEqual(await labelColumns(file('plain.csv', 'id,text\n1,a\n2,b\n3,c\n')), []);
+    assert.deepEqual((await labelColumns(file('xy.csv', 'text,pos_y,y\na,1,0\nb,1,1\nc,1,0\nd,1,1\n'))).map((c) => c.column), ['y'], 'y alone, not pos_y');
   });
 
   it('a file larger than the 256 KB head is sampled without its cut last line', async () => {

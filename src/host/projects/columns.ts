@@ -61,8 +61,9 @@ export interface LabelColumn {
   rows: number;
 }
 
-/** Column names that say "label" (alone or as a word of the name: `label`, `true_label`, `Sentiment`, `class_name`). */
-const LABEL_WORDS = new Set(['label', 'labels', 'class', 'classes', 'category', 'categories', 'sentiment', 'tag', 'tags', 'target', 'annotation', 'gold', 'y']);
+/** Column names that say "label" (alone or as a word of the name: `label`, `true_label`, `Sentiment`, `class_name`; `y` alone). */
+const LABEL_WORDS = new Set(['label', 'labels', 'class', 'classes', 'category', 'categories', 'sentiment', 'tag', 'tags', 'target', 'annotation', 'gold']);
+const saysLabel = (column: string) => column.toLowerCase() === 'y' || column.split(/[^A-Za-z]+|(?<=[a-z])(?=[A-Z])/).some((w) => LABEL_WORDS.has(w.toLowerCase()));
 const MAX_CLASSES = 50;
 
 /**
@@ -84,7 +85,7 @@ export async function labelColumns(file: string, exclude: readonly string[] = []
   if (rows.length < 2) return [];
   const out: LabelColumn[] = [];
   for (const column of Object.keys(rows[0]!)) {
-    if (exclude.includes(column) || !column.split(/[^A-Za-z]+|(?<=[a-z])(?=[A-Z])/).some((w) => LABEL_WORDS.has(w.toLowerCase()))) continue;
+    if (exclude.includes(column) || !saysLabel(column)) continue;
     const values = classesIn(rows.map((r) => r[column] ?? ''));
     if (values) out.push({ column, values, rows: rows.length });
   }
