@@ -34,6 +34,10 @@ export const Views = {
 
 export const ContextKeys = {
   HasProjects: 'labeling.hasProjects',
+  /** Some project is paused: "Resume Project" is offered in the palette. */
+  HasPausedProjects: 'labeling.hasPausedProjects',
+  /** Some project is running: "Pause Project" is offered in the palette. */
+  HasRunningProjects: 'labeling.hasRunningProjects',
 } as const;
 
 export const Settings = {

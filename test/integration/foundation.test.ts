@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
-import { WebviewTypes } from '../../src/host/constants';
+import { ContextKeys, Views, WebviewTypes } from '../../src/host/constants';
 import type { ExtensionApi } from '../../src/host/extension';
 import { activateExtension, EXT_ID, eventually, readText, workspaceRoot } from './helpers';
 
@@ -36,6 +36,15 @@ describe('foundation (inside the VS Code extension host)', () => {
     for (const w of pkg.contributes.viewsWelcome) {
       for (const m of w.contents.matchAll(/command:(labeling\.[\w.]+)/g)) assert.ok(declared.has(m[1]!), `viewsWelcome names unknown ${m[1]}`);
     }
+  });
+
+  it('every labeling.* context key a when clause uses is one the extension sets (constants ContextKeys)', () => {
+    const pkg = vscode.extensions.getExtension(EXT_ID)!.packageJSON as { contributes: { menus: Record<string, { when?: string }[]>; viewsWelcome: { when?: string }[] } };
+    const whens = [...Object.values(pkg.contributes.menus).flat(), ...pkg.contributes.viewsWelcome].map((e) => e.when ?? '');
+    const views = new Set<string>(Object.values(Views));
+    const keys = new Set<string>(Object.values(ContextKeys));
+    for (const w of whens) for (const [k] of w.matchAll(/\blabeling\.[A-Za-z]+\b/g)) if (!views.has(k)) assert.ok(keys.has(k), `when clause "${w}" uses unknown context key ${k}`);
+    assert.ok(whens.some((w) => w.includes(ContextKeys.HasPausedProjects)), 'Resume is offered only with a paused project');
   });
 
   it('every webview panel can be restored after a reload, and the labeler is a user setting', () => {

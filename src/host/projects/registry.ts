@@ -3,6 +3,7 @@ import type { LabelingError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import type { ProjectDef } from '../../core/model';
 import { listProjects } from '../../core/project/load';
+import { ContextKeys } from '../constants';
 import { Disposable } from '../util/lifecycle';
 
 /** A project found in a workspace folder: either a valid definition or the error that broke it. */
@@ -100,7 +101,9 @@ export class ProjectRegistry extends Disposable {
           }
         }
         this.entries = next;
-        await vscode.commands.executeCommand('setContext', 'labeling.hasProjects', this.entries.length > 0);
+        await vscode.commands.executeCommand('setContext', ContextKeys.HasProjects, this.entries.length > 0);
+        await vscode.commands.executeCommand('setContext', ContextKeys.HasPausedProjects, this.entries.some((e) => e.def?.status === 'paused'));
+        await vscode.commands.executeCommand('setContext', ContextKeys.HasRunningProjects, this.entries.some((e) => e.def && e.def.status !== 'paused'));
         this.changed.fire();
       } while (this.again);
     })().finally(() => (this.loading = undefined));
