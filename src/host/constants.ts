@@ -38,6 +38,8 @@ export const ContextKeys = {
   HasPausedProjects: 'labeling.hasPausedProjects',
   /** Some project is running: "Pause Project" is offered in the palette. */
   HasRunningProjects: 'labeling.hasRunningProjects',
+  /** Every project is indexed and has no items: its sources match no files (the Queue's welcome says how to fix it). */
+  NoData: 'labeling.noData',
 } as const;
 
 export const Settings = {

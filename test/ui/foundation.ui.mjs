@@ -55,7 +55,7 @@ export const tests = [
     },
   },
   {
-    name: 'a typed glob that matches nothing is said, with a fix for a folder; Create Anyway gives a panel that says why it is empty',
+    name: 'a typed glob that matches nothing: Create Anyway gives a panel and a Queue that say why they are empty; a folder gets a fix',
     async run(wb, { workspace }) {
       const { page } = wb;
       await wb.openActivity('Data Labeling');
@@ -76,6 +76,19 @@ export const tests = [
       };
       const def = (id) => JSON.parse(readFileSync(path.join(workspace, `.labeling/${id}/project.json`), 'utf8'));
 
+      await create('Empty digits', 'data/nothing/*.png');
+      await dialog.getByRole('button', { name: 'Create Anyway' }).click();
+      await finish();
+      const toast = page.locator('.notification-toast', { hasText: 'Created labeling project "Empty digits"' });
+      await toast.waitFor();
+      await toast.getByRole('button', { name: 'Start Labeling' }).click();
+      const app = wb.webview().locator('lbl-labeler-app');
+      await app.locator('h2', { hasText: 'the data source matched no files' }).waitFor({ timeout: 30000 });
+      assert.match(await app.locator('.empty').innerText(), /data\/nothing\/\*\.png[\s\S]*\.labeling\/empty-digits\/project\.json[\s\S]*Refresh Project Data/);
+      await wb.screenshot('05-empty-project-panel');
+      // The only project has no items: the Queue says why instead of "everything is labeled".
+      await page.locator('.welcome-view-content', { hasText: 'the data sources of your projects match no files' }).first().waitFor({ timeout: 15000 });
+
       await create('Typo digits', 'data/digitz/*.png');
       assert.match(await dialog.innerText(), /"data\/digitz\/\*\.png" matches no image file/);
       await wb.screenshot('04-glob-matches-nothing');
@@ -89,17 +102,6 @@ export const tests = [
       await finish();
       await wb.toast('Created labeling project "Typo digits"');
       assert.match(def('typo-digits').dataSources[0].glob, /^data\/digits\/\*\*\/\*\.\{png,/);
-
-      await create('Empty digits', 'data/nothing/*.png');
-      await dialog.getByRole('button', { name: 'Create Anyway' }).click();
-      await finish();
-      const toast = page.locator('.notification-toast', { hasText: 'Created labeling project "Empty digits"' });
-      await toast.waitFor();
-      await toast.getByRole('button', { name: 'Start Labeling' }).click();
-      const app = wb.webview().locator('lbl-labeler-app');
-      await app.locator('h2', { hasText: 'the data source matched no files' }).waitFor({ timeout: 30000 });
-      assert.match(await app.locator('.empty').innerText(), /data\/nothing\/\*\.png[\s\S]*\.labeling\/empty-digits\/project\.json[\s\S]*Refresh Project Data/);
-      await wb.screenshot('05-empty-project-panel');
     },
   },
 ];

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { parseItemKey } from '../../core/model';
 import type { ItemSummary, PageView } from '../../core/store/types';
-import { ContextValue, Views } from '../constants';
+import { ContextKeys, ContextValue, Views } from '../constants';
 import type { ProjectEntry, ProjectRegistry } from '../projects/registry';
 import type { StoreManager } from '../projects/stores';
 import { Disposable } from '../util/lifecycle';
@@ -66,6 +66,14 @@ export class ItemsView extends Disposable implements vscode.TreeDataProvider<Nod
       for (const entry of entries) {
         const first = await this.load(entry, false);
         if (first && first.items.length) withItems.push(this.projectNode(entry));
+      }
+      if (this.pageView === 'queue') {
+        // Every project indexed and without items: the welcome says the sources match nothing, not "all labeled".
+        const empty = (e: ProjectEntry) => {
+          const s = this.stores.statsOf(e);
+          return !!s && s.items - s.missing === 0;
+        };
+        void vscode.commands.executeCommand('setContext', ContextKeys.NoData, entries.length > 0 && entries.every(empty));
       }
       if (withItems.length === 1 && withItems[0]!.kind === 'project') return this.itemsOf(withItems[0], true);
       return withItems;
