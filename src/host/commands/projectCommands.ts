@@ -1,11 +1,12 @@
 import * as vscode from 'vscode';
 import { LabelingError } from '../../core/errors';
+import { Commands } from '../constants';
 import type { ProjectEntry, ProjectRegistry } from '../projects/registry';
 
 /** How a command without a project argument (the palette) chooses one. */
 export interface ResolveOptions {
   placeHolder?: string;
-  /** Take the project the user is working in (focused panel, selection in the Projects view) without asking. */
+  /** Take the project the user is working in (focused panel, or the row selected in a visible view) without asking. */
   fromContext?: boolean;
   /** Offer only the projects this accepts (Resume: paused ones); `none` is said when there is none. */
   only?: { accept(entry: ProjectEntry): boolean; none: string };
@@ -31,8 +32,10 @@ export async function resolveProject(registry: ProjectRegistry, arg: unknown, op
     const all = registry.projects;
     if (all.length === 0) {
       const create = 'Create Labeling Project';
-      const pick = await vscode.window.showInformationMessage('This workspace has no labeling project yet.', create);
-      if (pick === create) void vscode.commands.executeCommand('labeling.createProject');
+      // Not awaited: the command settles now, whatever the user does with the message.
+      void vscode.window.showInformationMessage('This workspace has no labeling project yet.', create).then((pick) => {
+        if (pick === create) void vscode.commands.executeCommand(Commands.CreateProject);
+      });
       return undefined;
     }
     const accept = (e: ProjectEntry) => !opts.only || (!!e.def && opts.only.accept(e));
