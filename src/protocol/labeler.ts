@@ -121,3 +121,9 @@ export const OpenItemRequest = request<ItemKeyParams, NavigationResult>('labeler
 
 /** webview -> host: show an error the webview hit (image failed to load...) in the VS Code UI and log. */
 export const ShowErrorCommand = command<{ message: string }>('labeler/showError');
+
+/**
+ * A no-op round trip (webview -> host -> webview, no store, no state): the floor that npm run bench:ui
+ * compares Enter-to-next-item with. The host answers at once with its clock (ms since the epoch).
+ */
+export const PingRequest = request<void, { hostAt: number }>('labeler/ping');

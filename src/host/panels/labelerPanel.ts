@@ -11,6 +11,7 @@ import {
   LabelerStateNotification,
   NextRequest,
   OpenItemRequest,
+  PingRequest,
   ShowErrorCommand,
   SkipRequest,
   SubmitRequest,
@@ -112,6 +113,7 @@ export class LabelerPanel extends Disposable {
       await this.openItem(p.key);
       return { moved: true };
     });
+    this.ipc.onRequest(PingRequest, () => ({ hostAt: Date.now() }));
     this.ipc.onCommand(ShowErrorCommand, ({ message }) => {
       this.logger.warn(`labeler webview: ${message}`);
       void vscode.window.showErrorMessage(message);
