@@ -1,0 +1,118 @@
+// The in-page half of npm run bench:ui: installed into the labeling panel's inner webview frame with
+// frame.evaluate (so it must be self-contained: no imports, no closures over module scope).
+// Clocks: everything is performance.now() of the webview frame (input and message events by their
+// timeStamp); host marks, when messages carry them, are epoch ms and are shifted by performance.timeOrigin.
+export function installProbe() {
+  if (window.__benchUi) return true;
+  const app = document.querySelector('lbl-labeler-app');
+  if (!app) return false;
+  const msgs = [];
+  const inputs = [];
+  window.addEventListener('message', (e) => {
+    const d = e.data;
+    if (d && (d.type === 'response' || d.type === 'notification')) msgs.push({ ts: e.timeStamp, d });
+  });
+  for (const type of ['keydown', 'click']) window.addEventListener(type, (e) => inputs.push({ type, key: e.key, ts: e.timeStamp }), true);
+  const root = () => app.shadowRoot ?? app;
+  const keyText = () => (root().querySelector('header .key[title="Item"]') ?? root().querySelector('header .key'))?.textContent ?? '';
+  const progressText = () => root().querySelector('header .progress')?.textContent ?? '';
+  // Marks the host or webview may attach to a message (src/protocol/labeler.ts says which): any object
+  // named marks/timing/timings of name -> number, found on the message, its params or its result.
+  const marksOf = (d) => {
+    for (const o of [d, d.params, d.result, d.params?.timing]) {
+      if (!o || typeof o !== 'object') continue;
+      for (const k of ['marks', 'timing', 'timings', 'perf']) {
+        const m = o[k];
+        if (m && typeof m === 'object' && Object.values(m).every((v) => typeof v === 'number')) return m;
+      }
+    }
+    return undefined;
+  };
+  let pings = 0;
+  const outerWin = window.frameElement?.ownerDocument?.defaultView;
+  const post = outerWin?.__vscode_post_message__?.bind(outerWin);
+  window.__benchUi = {
+    canPing: !!post,
+    texts: () => ({ key: keyText(), progress: progressText() }),
+    /** A no-op request to the host and back (labeler/ping). */
+    ping() {
+      const id = 2_000_000_000 + ++pings;
+      return new Promise((resolve) => {
+        const t0 = performance.now();
+        const timer = setTimeout(() => { window.removeEventListener('message', h); resolve({ ms: NaN, ok: false }); }, 10000);
+        const h = (e) => {
+          if (e.data?.type !== 'response' || e.data.id !== id) return;
+          clearTimeout(timer);
+          window.removeEventListener('message', h);
+          resolve({ ms: performance.now() - t0, ok: e.data.ok, hostAt: e.data.result?.hostAt, t0 });
+        };
+        window.addEventListener('message', h);
+        post('onmessage', { message: { type: 'request', id, method: 'labeler/ping', params: null }, transfer: undefined });
+      });
+    },
+    /**
+     * Arms a measurement: resolves when the item key (and, with `progress`, the progress line) differ from
+     * now, the editor finished updating, its image (with `image`) decoded, and the next frame has run.
+     */
+    arm({ progress, image, timeoutMs = 15000 }) {
+      const before = { key: keyText(), progress: progressText() };
+      const i0 = inputs.length;
+      const m0 = msgs.length;
+      let done = false;
+      window.__benchUi.result = new Promise((resolve) => {
+        const finish = async () => {
+          const tDom = performance.now();
+          await app.updateComplete;
+          const ed = root().querySelector('#editor');
+          if (ed?.updateComplete) await ed.updateComplete;
+          let tImg;
+          if (image) {
+            const img = ed?.shadowRoot?.querySelector('img') ?? ed?.image;
+            if (img) {
+              await img.decode().catch(() => {});
+              tImg = performance.now();
+            }
+          }
+          requestAnimationFrame(() => {
+            const tRaf = performance.now();
+            const ch = new MessageChannel();
+            ch.port1.onmessage = () => {
+              const tEnd = performance.now();
+              const input = inputs.slice(i0).find((x) => x.type === 'keydown' ? x.key === 'Enter' : true) ?? inputs[i0];
+              const t0 = input?.ts ?? NaN;
+              const after = msgs.slice(m0).filter((x) => x.ts >= t0 - 1);
+              const resp = after.find((x) => x.d.type === 'response' && x.d.id < 2_000_000_000);
+              const notes = after.filter((x) => x.d.type === 'notification' && x.ts <= tEnd);
+              const first = notes[0];
+              const marks = [resp, ...notes].map((x) => x && marksOf(x.d)).find(Boolean);
+              resolve({
+                ok: true, t0, input: input?.type, resp: resp ? resp.ts - t0 : undefined, note: first ? first.ts - t0 : undefined,
+                notes: notes.length, noteMethod: first?.d.method, noteBytes: notes.reduce((s, x) => s + JSON.stringify(x.d).length, 0),
+                dom: tDom - t0, img: tImg === undefined ? undefined : tImg - t0, raf: tRaf - t0, end: tEnd - t0,
+                marks, origin: performance.timeOrigin, key: keyText(),
+              });
+            };
+            ch.port2.postMessage(0);
+          });
+        };
+        const check = () => {
+          if (done) return;
+          if (keyText() === before.key || (progress && progressText() === before.progress)) return;
+          done = true;
+          mo.disconnect();
+          void finish();
+        };
+        const mo = new MutationObserver(check);
+        mo.observe(root(), { subtree: true, childList: true, characterData: true, attributes: true });
+        setTimeout(() => {
+          if (done) return;
+          done = true;
+          mo.disconnect();
+          resolve({ ok: false, why: `no change within ${timeoutMs} ms (key "${before.key}" -> "${keyText()}", progress "${before.progress}" -> "${progressText()}")` });
+        }, timeoutMs);
+      });
+      return before;
+    },
+  };
+  return true;
+}
