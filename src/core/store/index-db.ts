@@ -48,6 +48,8 @@ export class IndexDb {
   barriers: Barriers = { removeAll: '', keep: '' };
   /** Label names added by label-set events (kept in meta: a snapshot carries them). */
   readonly addedLabels = new Set<string>();
+  /** Items written since the last takeTouched() (the change feed reports them), or 'all'. */
+  private touched: Set<number> | 'all' = new Set();
 
   constructor(
     readonly db: Database,
@@ -121,7 +123,21 @@ export class IndexDb {
       it.key, it.row ?? null, it.source, it.text ?? null, queueOrder(this.seed, it.key),
       missing ? 1 : 0, missing ? 'missing' : 'unlabeled', missing ? 0 : 1,
     ]);
-    return Number(this.one('SELECT last_insert_rowid()', []));
+    const id = Number(this.one('SELECT last_insert_rowid()', []));
+    this.noteTouched(id);
+    return id;
+  }
+
+  /** Records that an item's row changed (recomputed, inserted, its text or missing flag written). */
+  noteTouched(id: number): void {
+    if (this.touched !== 'all') this.touched.add(id);
+  }
+
+  /** The items written since the last call, or 'all' after recomputeAll; then starts over. */
+  takeTouched(): number[] | 'all' {
+    const t = this.touched;
+    this.touched = new Set();
+    return t === 'all' ? 'all' : [...t];
   }
 
   itemId(key: string): number | undefined {
@@ -188,6 +204,7 @@ export class IndexDb {
   recomputeItem(id: number): void {
     const old = this.all<{ missing: number; final_labels: string | null }>('SELECT missing, final_labels FROM items WHERE id = ?', [id])[0];
     if (!old) return;
+    this.noteTouched(id);
     const c = computeItem(this.evRows(id), this.barriers, this.consensus, old.missing === 1, false);
     const oldLabels = old.final_labels ? (JSON.parse(old.final_labels) as string[]) : [];
     for (const l of oldLabels) if (!c.finalLabels.includes(l)) this.run('UPDATE cnt_label SET n = n - 1 WHERE label = ?', [l]);
@@ -213,6 +230,7 @@ export class IndexDb {
    * then recounts every counter from scratch.
    */
   recomputeAll(onProgress?: (done: number) => void): void {
+    this.touched = 'all';
     this.db.exec(`UPDATE items SET state = CASE WHEN missing = 1 THEN 'missing' ELSE 'unlabeled' END, open = 1 - missing,
       version = 0, assignee = NULL, agreement = NULL, final = NULL, final_by = NULL, final_labels = NULL
       WHERE version > 0 OR state NOT IN ('missing', 'unlabeled'); DELETE FROM done; DELETE FROM cnt_label;`);

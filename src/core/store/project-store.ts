@@ -2,26 +2,30 @@
  * ProjectStore: one open labeling project. The journal append (fdatasync'd) is the commit point; the
  * sql.js index answers every query and is snapshotted to .labeling/.cache/<id>/ when idle (also
  * after ~50k events, once writes pause) and on close. Writes are serialized; reads are synchronous.
+ * Every write, sync, refresh, rebuild and definition reload ends by emitting what it changed on
+ * `onChange` (change-feed.ts), before its promise resolves.
  */
 import * as path from 'node:path';
 import type { SqlJsStatic } from 'sql.js';
 import { LabelingError } from '../errors';
-import type { ItemBounds } from '../geometry/bounds';
 import type { EventPayload, LabelSetMode, SubmitPayload } from '../journal/events';
 import type { JournalProblem } from '../journal/reader';
 import { openLockedWriter, type JournalWriter } from '../journal/writer';
 import { nullLogger, type Logger } from '../logger';
-import type { Annotation, ExportItem, ProjectDef, ProjectStatus, Role } from '../model';
+import type { Annotation, ProjectDef, ProjectStatus } from '../model';
 import { completeLabels, type LabelInput } from '../project/create';
 import { loadProject, stageProjectDef } from '../project/load';
 import { cacheDir, journalDir, safeSegment } from '../project/paths';
+import { ChangeFeed, takeTouchedKeys, type ChangeCause, type ChangeKind, type ChangeListener } from './change-feed';
 import { loadSqlJs } from './db';
+import { requireItem, requireRole, requireRunning, requireVersion } from './guards';
 import { IndexDb } from './index-db';
 import { labelsChangeNeedsRebuild, projectLabelsOf } from './known-labels';
 import { applyOwnAppend, buildIndex, journalStateOf, openFromSnapshot, replayTails, snapshotMetaOf, type JournalState } from './loader';
 import { refreshItems } from './refresh';
 import { indexDefHash, saveSnapshot } from './snapshot';
-import type { ItemView, Page, PageView, ProjectStats, RefreshResult, StoreProgress } from './types';
+import { StoreReads } from './store-reads';
+import type { RefreshResult, StoreProgress } from './types';
 import { checkAnnotation } from './validate';
 import { IndexViews } from './views';
 
@@ -47,25 +51,28 @@ export interface SubmitOptions {
 export const SNAPSHOT_EVERY = 50_000;
 export const SNAPSHOT_IDLE_MS = 2_000;
 
-export class ProjectStore {
+export class ProjectStore extends StoreReads {
   private chain: Promise<unknown> = Promise.resolve();
   private sinceSnapshot = 0;
-  private closed = false;
-  private views: IndexViews;
   private writerP?: Promise<JournalWriter>;
   private snapshotTimer?: ReturnType<typeof setTimeout>;
+  private readonly feed: ChangeFeed;
+  /** Set by a rebuild inside the current write: its change covers every item. */
+  private rebuilt = false;
 
   private constructor(
     private readonly SQL: SqlJsStatic,
     private readonly opts: OpenOptions,
-    private _def: ProjectDef,
+    def: ProjectDef,
     private idx: IndexDb,
     private journals: JournalState,
     /** This process's journal file: `<device>.jsonl` until the writer opens (it may get `<device>-2.jsonl`). */
     private myJournal: string,
     private readonly log: Logger,
   ) {
-    this.views = new IndexViews(this.idx, opts.root, () => this._def);
+    super(new IndexViews(idx, opts.root, () => this._def), def, opts.labeler);
+    this.feed = new ChangeFeed(def.id, log);
+    this.idx.takeTouched(); // what opening wrote is not a change
   }
 
   /** Opens a project: snapshot + new journal tails, or a full build when there is no usable snapshot. */
@@ -120,12 +127,6 @@ export class ProjectStore {
     return this.writerP;
   }
 
-  get def(): ProjectDef {
-    return this._def;
-  }
-  get labeler(): string {
-    return this.opts.labeler;
-  }
   /** Workspace-relative path of this labeler's journal on this device. */
   get journalFile(): string {
     return this.myJournal;
@@ -146,30 +147,39 @@ export class ProjectStore {
     return p;
   }
 
-  private requireRole(role: Role): void {
-    const roles = this._def.roles;
-    if (!roles) return;
-    const mine = roles[this.opts.labeler];
-    if (!mine || !mine.includes(role)) {
-      throw new LabelingError('forbidden', `${this.opts.labeler} is not a ${role} in this project`, { field: `roles` });
-    }
+  /** Listens to what each change altered (called synchronously, inside the write); returns the unsubscribe. */
+  onChange(listener: ChangeListener): () => void {
+    return this.feed.subscribe(listener);
   }
 
-  private requireRunning(): void {
-    if (this._def.status === 'paused') throw new LabelingError('paused', `project "${this._def.id}" is paused`);
+  /** The seq of the last change emitted: state read from the store now reflects every change up to it. */
+  get changeSeq(): number {
+    return this.feed.seq;
   }
 
-  private requireItem(key: string): { version: number } {
-    const v = this.idx.one('SELECT version FROM items WHERE key = ?', [key]);
-    if (v === undefined) throw new LabelingError('not-found', `no item "${key}"`, { field: 'item' });
-    return { version: Number(v) };
+  /** A serialized operation that may change the index: it ends by emitting what it changed (also when it throws after a write). */
+  private mutate<T>(cause: ChangeCause, fn: () => Promise<T>): Promise<T> {
+    return this.serial(async () => {
+      const def = this._def;
+      const problems = this.journals.problems.length;
+      this.rebuilt = false;
+      try {
+        return await fn();
+      } finally {
+        this.emitChange(cause, def, problems);
+      }
+    });
   }
 
-  private requireVersion(key: string, base: number): void {
-    const { version } = this.requireItem(key);
-    if (version !== base) {
-      throw new LabelingError('conflict', `item "${key}" changed since it was read (version ${base}, now ${version})`, { field: 'item' });
-    }
+  private emitChange(cause: ChangeCause, defBefore: ProjectDef, problemsBefore: number): void {
+    const touched = takeTouchedKeys(this.idx);
+    const items = this.rebuilt ? 'all' : touched;
+    const kinds: ChangeKind[] = [];
+    if (items === 'all' || items.length) kinds.push('items', 'stats');
+    if (this._def !== defBefore && (this.rebuilt || JSON.stringify(this._def) !== JSON.stringify(defBefore))) kinds.push('definition');
+    if (this.rebuilt || this.journals.problems.length !== problemsBefore) kinds.push('problems');
+    this.rebuilt = false;
+    this.feed.emit(cause, items, kinds);
   }
 
   /**
@@ -207,10 +217,10 @@ export class ProjectStore {
   // ------------------------------------------------------------------ labeling
 
   submit(key: string, annotation: Annotation, opts: SubmitOptions = {}): Promise<void> {
-    return this.serial(async () => {
-      this.requireRunning();
-      this.requireRole('labeler');
-      this.requireItem(key);
+    return this.mutate('commit', async () => {
+      requireRunning(this._def);
+      requireRole(this._def, this.opts.labeler, 'labeler');
+      requireItem(this.idx, key);
       checkAnnotation(this._def, annotation, { field: 'annotation' }, this.views.boundsOf(key));
       const p: EventPayload = { type: 'submit', item: key, ann: annotation };
       if (opts.prelabel) p.pre = true;
@@ -221,18 +231,18 @@ export class ProjectStore {
   }
 
   skip(key: string): Promise<void> {
-    return this.serial(async () => {
-      this.requireRunning();
-      this.requireRole('labeler');
-      this.requireItem(key);
+    return this.mutate('commit', async () => {
+      requireRunning(this._def);
+      requireRole(this._def, this.opts.labeler, 'labeler');
+      requireItem(this.idx, key);
       await this.commit([{ type: 'skip', item: key }]);
     });
   }
 
   /** Returns a skipped item to the queue (for everyone). */
   unskip(key: string): Promise<void> {
-    return this.serial(async () => {
-      this.requireItem(key);
+    return this.mutate('commit', async () => {
+      requireItem(this.idx, key);
       await this.commit([{ type: 'unskip', item: key }]);
     });
   }
@@ -252,25 +262,20 @@ export class ProjectStore {
   }
 
   private review(p: Extract<EventPayload, { base: number }>): Promise<void> {
-    return this.serial(async () => {
-      this.requireRole('reviewer');
+    return this.mutate('commit', async () => {
+      requireRole(this._def, this.opts.labeler, 'reviewer');
       if (p.type === 'decide') checkAnnotation(this._def, p.ann, { field: 'ann' }, this.views.boundsOf(p.item));
-      this.requireVersion(p.item, p.base);
+      requireVersion(this.idx, p.item, p.base);
       await this.commit([p]);
     });
   }
 
   assign(key: string, labeler: string | undefined): Promise<void> {
-    return this.serial(async () => {
-      this.requireRole('manager');
-      this.requireItem(key);
+    return this.mutate('commit', async () => {
+      requireRole(this._def, this.opts.labeler, 'manager');
+      requireItem(this.idx, key);
       await this.commit([{ type: 'assign', item: key, to: labeler ?? null }]);
     });
-  }
-
-  /** What an annotation of the item must lie within (image as displayed, or text); undefined for no such item. */
-  itemBounds(key: string): ItemBounds | undefined {
-    return this.views.boundsOf(key);
   }
 
   /**
@@ -279,12 +284,12 @@ export class ProjectStore {
    * first (against the project plus those labels), so a refused batch changes nothing.
    */
   importBatch(batch: string, submits: SubmitPayload[], createLabels: LabelInput[] = []): Promise<void> {
-    return this.serial(async () => {
-      this.requireRole('manager');
+    return this.mutate('commit', async () => {
+      requireRole(this._def, this.opts.labeler, 'manager');
       const added = createLabels.length ? completeLabels(createLabels, this._def.labels) : [];
       const def = added.length ? { ...this._def, labels: [...this._def.labels, ...added] } : this._def;
       submits.forEach((s, i) => {
-        this.requireItem(s.item);
+        requireItem(this.idx, s.item);
         checkAnnotation(def, s.ann, { field: `submits[${i}]` }, this.views.boundsOf(s.item));
       });
       const events: EventPayload[] = submits.length ? [{ type: 'import', batch, submits }] : [];
@@ -296,8 +301,8 @@ export class ProjectStore {
   // ------------------------------------------------------------------ lifecycle (project.json is authoritative)
 
   setStatus(status: ProjectStatus): Promise<void> {
-    return this.serial(async () => {
-      this.requireRole('manager');
+    return this.mutate('commit', async () => {
+      requireRole(this._def, this.opts.labeler, 'manager');
       if (this._def.status === status) return;
       await this.commitDefinition({ ...this._def, status }, [{ type: 'status', status }]);
     });
@@ -305,8 +310,8 @@ export class ProjectStore {
 
   /** Adds labels; 'remove-all' and 'keep-as-prelabels' start labeling over, 'continue' keeps going. */
   addLabels(labels: LabelInput[], mode: LabelSetMode): Promise<void> {
-    return this.serial(async () => {
-      this.requireRole('manager');
+    return this.mutate('commit', async () => {
+      requireRole(this._def, this.opts.labeler, 'manager');
       const added = completeLabels(labels, this._def.labels);
       await this.commitDefinition({ ...this._def, labels: [...this._def.labels, ...added] }, [{ type: 'labels', added, mode }]);
     });
@@ -333,7 +338,7 @@ export class ProjectStore {
 
   /** Re-reads project.json after an edit; rebuilds the index when its data sources or consensus changed. */
   reloadDefinition(): Promise<ProjectDef> {
-    return this.serial(async () => {
+    return this.mutate('definition', async () => {
       const def = await loadProject(this.opts.root, this._def.id);
       const labels = labelsChangeNeedsRebuild(this.journals.project.names, projectLabelsOf(def).names, this.journals.problems);
       const rebuild = indexDefHash(def) !== indexDefHash(this._def) || labels !== undefined;
@@ -348,7 +353,7 @@ export class ProjectStore {
 
   /** Reads teammates' new journal lines (after git pull or a watcher event). Returns events applied. */
   syncJournals(): Promise<number> {
-    return this.serial(async () => {
+    return this.mutate('sync', async () => {
       const n = replayTails(this.idx, this.opts.root, this._def.id, this.journals);
       const rebuild = this.journals.stale !== undefined;
       await this.afterApplied(n);
@@ -358,7 +363,7 @@ export class ProjectStore {
 
   /** Re-scans data sources: new files become items, vanished ones missing (labels kept), returning ones restored. */
   refresh(signal?: AbortSignal, onProgress?: (p: StoreProgress) => void): Promise<RefreshResult> {
-    return this.serial(async () => {
+    return this.mutate('refresh', async () => {
       const r = await refreshItems(this.idx, this.opts.root, this._def, { signal, onProgress });
       if (r.added || r.missing || r.restored) this.sinceSnapshot++;
       return r;
@@ -366,7 +371,7 @@ export class ProjectStore {
   }
 
   rebuild(signal?: AbortSignal, onProgress?: (p: StoreProgress) => void): Promise<void> {
-    return this.serial(() => this.rebuildNow(signal, onProgress));
+    return this.mutate('rebuild', () => this.rebuildNow(signal, onProgress));
   }
 
   private async rebuildNow(signal?: AbortSignal, onProgress?: (p: StoreProgress) => void): Promise<void> {
@@ -375,6 +380,7 @@ export class ProjectStore {
     this.idx = built.idx;
     this.journals = journalStateOf(built);
     this.views = new IndexViews(this.idx, this.opts.root, () => this._def);
+    this.rebuilt = true;
     old.free();
     old.db.close();
     await this.saveSnapshot();
@@ -401,47 +407,5 @@ export class ProjectStore {
     if (this.writerP) await (await this.writerP.catch(() => undefined))?.close();
     this.idx.free();
     this.idx.db.close();
-  }
-
-  // ------------------------------------------------------------------ queries (synchronous)
-
-  private live(): IndexViews {
-    if (this.closed) throw new LabelingError('io', 'the project store is closed');
-    return this.views;
-  }
-
-  stats(labeler?: string): ProjectStats {
-    return this.live().stats(labeler);
-  }
-
-  /** The next item for this labeler; throws 'paused' when the project is paused. */
-  nextItem(): ItemView | undefined {
-    this.requireRunning();
-    const key = this.live().nextKey(this.opts.labeler);
-    return key === undefined ? undefined : this.views.getItem(key, this.opts.labeler);
-  }
-
-  getItem(key: string): ItemView | undefined {
-    return this.live().getItem(key, this.opts.labeler);
-  }
-
-  /** This labeler's items, most recent first (for Back). */
-  history(limit = 50): ItemView[] {
-    return this.historyKeys(limit).flatMap((k) => this.views.getItem(k, this.opts.labeler) ?? []);
-  }
-
-  /** The keys of history(): no item text or image header is read. */
-  historyKeys(limit = 50): string[] {
-    return this.live().historyKeys(this.opts.labeler, limit);
-  }
-
-  /** A tree page with a keyset cursor (`after` is the previous page's `next`). */
-  page(view: PageView, after?: string, limit = 100): Page {
-    return this.live().page(view, this.opts.labeler, after, limit);
-  }
-
-  /** Items in key order for exporters; `all` holds every labeler's latest annotation (and prelabels if asked). */
-  exportItems(opts: { includePrelabels?: boolean; signal?: AbortSignal } = {}): Iterable<ExportItem> {
-    return this.live().exportItems(opts);
   }
 }

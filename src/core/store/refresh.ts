@@ -24,7 +24,10 @@ export async function refreshItems(
         continue;
       }
       seen.add(row.id);
-      if ((it.text ?? null) !== row.text) idx.run('UPDATE items SET text = ? WHERE id = ?', [it.text ?? null, row.id]);
+      if ((it.text ?? null) !== row.text) {
+        idx.run('UPDATE items SET text = ? WHERE id = ?', [it.text ?? null, row.id]);
+        idx.noteTouched(row.id);
+      }
       if (row.missing) {
         idx.run('UPDATE items SET missing = 0, src = ? WHERE id = ?', [it.source, row.id]);
         idx.recomputeItem(row.id);

@@ -125,6 +125,15 @@ export class IndexViews {
     return free === undefined ? undefined : String(free);
   }
 
+  /** The first `limit` keys of the same queue (nextKey is the first of them). */
+  nextKeys(me: string, limit: number): string[] {
+    const notDone = 'NOT EXISTS (SELECT 1 FROM done d WHERE d.labeler = ? AND d.item = i.id)';
+    const n = Math.max(0, Math.floor(limit));
+    const mine = this.idx.all<{ key: string }>(`SELECT key FROM items i INDEXED BY items_assigned WHERE open = 1 AND assignee = ? AND ${notDone} ORDER BY qorder, id LIMIT ?`, [me, me, n]);
+    const free = mine.length < n ? this.idx.all<{ key: string }>(`SELECT key FROM items i WHERE open = 1 AND assignee IS NULL AND ${notDone} ORDER BY qorder, id LIMIT ?`, [me, n - mine.length]) : [];
+    return [...mine, ...free].map((r) => r.key);
+  }
+
   /** My items, most recent first (for Back). */
   historyKeys(me: string, limit: number): string[] {
     return this.idx
