@@ -1,7 +1,7 @@
 // The in-page half of npm run bench:ui: installed into the labeling panel's inner webview frame with
 // frame.evaluate (so it must be self-contained: no imports, no closures over module scope).
 // Clocks: everything is performance.now() of the webview frame (input and message events by their
-// timeStamp); host marks, when messages carry them, are epoch ms and are shifted by performance.timeOrigin.
+// timeStamp), returned relative to the action's input event; ping also returns the host's Date.now().
 export function installProbe() {
   if (window.__benchUi) return true;
   const app = document.querySelector('lbl-labeler-app');
@@ -16,18 +16,6 @@ export function installProbe() {
   const root = () => app.shadowRoot ?? app;
   const keyText = () => (root().querySelector('header .key[title="Item"]') ?? root().querySelector('header .key'))?.textContent ?? '';
   const progressText = () => root().querySelector('header .progress')?.textContent ?? '';
-  // Marks the host or webview may attach to a message (src/protocol/labeler.ts says which): any object
-  // named marks/timing/timings of name -> number, found on the message, its params or its result.
-  const marksOf = (d) => {
-    for (const o of [d, d.params, d.result, d.params?.timing]) {
-      if (!o || typeof o !== 'object') continue;
-      for (const k of ['marks', 'timing', 'timings', 'perf']) {
-        const m = o[k];
-        if (m && typeof m === 'object' && Object.values(m).every((v) => typeof v === 'number')) return m;
-      }
-    }
-    return undefined;
-  };
   let pings = 0;
   const outerWin = window.frameElement?.ownerDocument?.defaultView;
   const post = outerWin?.__vscode_post_message__?.bind(outerWin);
@@ -44,7 +32,7 @@ export function installProbe() {
           if (e.data?.type !== 'response' || e.data.id !== id) return;
           clearTimeout(timer);
           window.removeEventListener('message', h);
-          resolve({ ms: performance.now() - t0, ok: e.data.ok, hostAt: e.data.result?.hostAt, t0 });
+          resolve({ ms: performance.now() - t0, ok: e.data.ok, hostAt: e.data.result?.hostAt, t0, origin: performance.timeOrigin });
         };
         window.addEventListener('message', h);
         post('onmessage', { message: { type: 'request', id, method: 'labeler/ping', params: null }, transfer: undefined });
@@ -84,20 +72,27 @@ export function installProbe() {
               const resp = after.find((x) => x.d.type === 'response' && x.d.id < 2_000_000_000);
               const notes = after.filter((x) => x.d.type === 'notification' && x.ts <= tEnd);
               const first = notes[0];
-              const marks = [resp, ...notes].map((x) => x && marksOf(x.d)).find(Boolean);
               resolve({
                 ok: true, t0, input: input?.type, resp: resp ? resp.ts - t0 : undefined, note: first ? first.ts - t0 : undefined,
                 notes: notes.length, noteMethod: first?.d.method, noteBytes: notes.reduce((s, x) => s + JSON.stringify(x.d).length, 0),
-                dom: tDom - t0, img: tImg === undefined ? undefined : tImg - t0, raf: tRaf - t0, end: tEnd - t0,
-                marks, origin: performance.timeOrigin, key: keyText(),
+                dom: tDom - t0, keyAt: keyAt - t0, progressAt: progressAt === undefined ? undefined : progressAt - t0, img: tImg === undefined ? undefined : tImg - t0, raf: tRaf - t0, end: tEnd - t0,
+                origin: performance.timeOrigin, key: keyText(), hostTimings: resp?.d.timings,
+                // The panel's own marks (src/protocol/labeler.ts): { mark, method, t, host?, decoded? }, t in this clock.
+                lbl: (window.__lblTimings ?? []).filter((e) => e.t >= t0 - 1 && e.t <= tEnd).map((e) => ({ ...e, t: e.t - t0 })),
               });
             };
             ch.port2.postMessage(0);
           });
         };
+        let keyAt;
+        let progressAt;
         const check = () => {
           if (done) return;
-          if (keyText() === before.key || (progress && progressText() === before.progress)) return;
+          const keyChanged = keyText() !== before.key;
+          const progressChanged = progressText() !== before.progress;
+          if (keyChanged) keyAt ??= performance.now();
+          if (progressChanged) progressAt ??= performance.now();
+          if (!keyChanged || (progress && !progressChanged)) return;
           done = true;
           mo.disconnect();
           void finish();

@@ -37,6 +37,9 @@ if (!existsSync(path.join(ROOT, 'dist/extension.js'))) throw new Error('dist/ext
 const loadStart = load();
 console.log(`UI benchmark: ${N} actions of each kind per project, ${THINK} ms between actions; ${os.cpus().length} cores, load average ${loadStart} (1/5/15 min)`);
 console.log('Numbers taken while other work shares the machine are not final: budgets hold on a quiet machine only.');
+console.log('Each figure is ms from the key press (Enter) or click (Skip, Back) until the next item is on screen (item key, and for Enter the');
+console.log('progress line, changed in the DOM; image decoded; next animation frame run); open = choosing the project in Start Labeling until');
+console.log('the first item shows. image-200k: 200,000 paths hard-linked to 256 distinct PNGs, so few distinct images are decoded.');
 const runDir = makeRunDir();
 const runId = path.basename(runDir).replace(/[^a-z0-9]+/gi, '-');
 console.log('workspaces:');
@@ -82,6 +85,7 @@ async function benchProject(p) {
   const srv = await startCodeServer({
     runDir: path.join(runDir, `cs-${p.name}`), linkExtension: ROOT,
     settings: { 'labeling.labeler': `bench-${runId}`, 'workbench.colorTheme': 'Default Dark Modern' },
+    env: { LABELING_TIMINGS: '1' }, // answers carry the host's durations (src/protocol/labeler.ts)
   });
   let browser;
   try {
@@ -103,15 +107,17 @@ async function benchProject(p) {
     if (!(await frame.evaluate(() => window.__benchUi.canPing))) throw new Error('probe: cannot reach the webview host frame to send labeler/ping');
     await frame.locator('lbl-labeler-app header h1').click();
     const image = p.media === 'image';
-    const rows = { next: [], skip: [], back: [], ping: [] };
+    const rows = { next: [], skip: [], back: [], ping: [], pingFull: [] };
     const fails = [];
     const ping = async () => {
       const r = await frame.evaluate(() => window.__benchUi.ping());
       if (!r.ok) fails.push('ping: no answer from the host (or no labeler/ping handler)');
       rows.ping.push(r.ms);
+      rows.pingFull.push(r);
     };
     for (let i = 0; i < 5; i++) await ping(); // warm-up, not counted
     rows.ping.length = 0;
+    rows.pingFull.length = 0;
     const act = async (kind, doIt) => {
       await frame.evaluate((o) => window.__benchUi.arm(o), { progress: kind === 'next', image });
       await doIt();
@@ -140,25 +146,42 @@ async function benchProject(p) {
   }
 }
 
-/** Where the time of the Enter actions went, from the probe's timestamps (and the host's marks, if any). */
+/**
+ * Where the time went, per action kind, from the probe's timestamps: the panel's own marks
+ * (window.__lblTimings: key, send, reply, render) and the host's durations on each answer (`timings`,
+ * with LABELING_TIMINGS=1) when the build has them (src/protocol/labeler.ts), else outside estimates.
+ * One-way transport comes from labeler/ping: the host's Date.now() against the webview's clock (1 ms grain).
+ */
 function breakdown(r) {
-  const next = r.rows.next;
-  const med = (f) => pct(next.map(f).filter((x) => x !== undefined), 50);
-  const floor = pct(r.rows.ping, 50);
-  const note = med((x) => x.note);
-  const lines = [
-    `    where Enter's time went (medians, ms from the key press; floor = ping p50 ${f1(floor)}):`,
-    `      answer/state reach the webview  response +${f1(med((x) => x.resp))}, first notification +${f1(note)} (${next[0]?.noteMethod ?? 'none'}, ${f1(med((x) => x.notes))} per action, ${Math.round(med((x) => x.noteBytes) / 1024)} KB)`,
-    `      host work (store + state build) ~ ${f1(note - floor)} (first notification minus the round-trip floor)`,
-    `      render in the webview           DOM changed +${f1(med((x) => x.dom))}${next.some((x) => x.img !== undefined) ? `, image decoded +${f1(med((x) => x.img))}` : ''}, frame +${f1(med((x) => x.raf))}, after frame +${f1(med((x) => x.end))}`,
-  ];
-  const withMarks = next.filter((x) => x.marks);
-  if (withMarks.length) {
-    const names = Object.keys(withMarks[0].marks);
-    const rel = (x, k) => x.marks[k] - (x.origin + x.t0);
-    lines.push(`      marks (${withMarks.length}/${next.length} actions; epoch-ms marks shown relative to the key press):`);
-    for (const k of names) lines.push(`        ${k.padEnd(24)} p50 ${f1(pct(withMarks.map((x) => (x.marks[k] > 1e12 ? rel(x, k) : x.marks[k])), 50))}`);
-  } else lines.push('      (no host/webview marks on the messages: the split of host work is an outside estimate)');
+  const pings = r.rows.pingFull.filter((x) => x.ok && Number.isFinite(x.hostAt));
+  const up = pct(pings.map((x) => x.hostAt - (x.origin + x.t0)), 50);
+  const down = pct(pings.map((x) => x.origin + x.t0 + x.ms - x.hostAt), 50);
+  const lines = [`    where the time went (p50, ms from the key press or click; floor: ping p50 ${f1(pct(r.rows.ping, 50))} = webview->host ~${f1(up)} + host->webview ~${f1(down)}):`];
+  for (const kind of ['next', 'skip', 'back']) {
+    const rows = r.rows[kind];
+    if (!rows.length) continue;
+    const med = (f) => pct(rows.map(f).filter((x) => x !== undefined && Number.isFinite(x)), 50);
+    const mark = (x, name) => x.lbl?.filter((e) => e.mark === name).pop();
+    const label = { next: 'Enter', skip: 'Skip ', back: 'Back ' }[kind];
+    const host = (x) => x.hostTimings ?? mark(x, 'reply')?.host;
+    const hostNames = [...new Set(rows.flatMap((x) => Object.keys(host(x) ?? {})))];
+    const hasLbl = rows.some((x) => mark(x, 'send') && mark(x, 'reply'));
+    let line = `      ${label} total ${f1(med((x) => x.end))}:`;
+    if (hasLbl) {
+      const rt = (x) => (mark(x, 'reply') && mark(x, 'send') ? mark(x, 'reply').t - mark(x, 'send').t : undefined);
+      const hostTotal = (x) => host(x)?.total;
+      line += ` webview until sent ${f1(med((x) => mark(x, 'send')?.t))}, sent->answer ${f1(med(rt))}`;
+      if (hostNames.length) {
+        line += ` (host ${hostNames.map((k) => `${k} ${f1(med((x) => host(x)?.[k]))}`).join(', ')}; transport both ways ${f1(med((x) => (rt(x) !== undefined && hostTotal(x) !== undefined ? rt(x) - hostTotal(x) : undefined)))})`;
+      } else line += ' (no host timings: the extension host was not started with LABELING_TIMINGS=1?)';
+      line += `, answer->drawn ${f1(med((x) => (mark(x, 'render') && mark(x, 'reply') ? mark(x, 'render').t - mark(x, 'reply').t : undefined)))}`;
+    } else {
+      line += ` answer +${f1(med((x) => x.resp))}, first notification +${f1(med((x) => x.note))} (${rows[0].noteMethod ?? 'none'}), host work ~${f1(med((x) => x.note) - pct(r.rows.ping, 50))} (notification minus floor; no panel marks in this build)`;
+    }
+    line += `; probe: item in DOM +${f1(med((x) => x.keyAt))}${kind === 'next' ? `, progress +${f1(med((x) => x.progressAt))}` : ''}, both +${f1(med((x) => x.dom))}${rows.some((x) => x.img !== undefined) ? `, image decoded +${f1(med((x) => x.img))}` : ''}, frame +${f1(med((x) => x.raf))}`;
+    line += `; host->webview ${Math.round(med((x) => x.noteBytes) / 1024)} KB of notifications (${f1(med((x) => x.notes))} per action)`;
+    lines.push(line);
+  }
   return lines.join('\n');
 }
 
