@@ -4,7 +4,7 @@
  * drift apart.
  *   command       webview -> host, no answer
  *   request       webview -> host, answered with a typed result or a typed error (correlation id, timeout)
- *   notification  host -> webview (state snapshots are full, never deltas)
+ *   notification  host -> webview (full state snapshots; a protocol may add deltas that name the version they apply to)
  */
 
 export interface IpcCommand<P> {
@@ -38,11 +38,17 @@ export interface IpcError {
   message: string;
 }
 
+/**
+ * Host-side durations of one request in ms (named laps in the order taken, and `total` from receipt to
+ * answer), sent only when the extension host runs with LABELING_TIMINGS=1 (for `npm run bench:ui`).
+ */
+export type HostTimings = Record<string, number>;
+
 /** What actually crosses postMessage. */
 export type WireMessage =
   | { type: 'command'; method: string; params: unknown }
   | { type: 'request'; id: number; method: string; params: unknown }
-  | { type: 'response'; id: number; ok: true; result: unknown }
+  | { type: 'response'; id: number; ok: true; result: unknown; timings?: HostTimings }
   | { type: 'response'; id: number; ok: false; error: IpcError }
   | { type: 'notification'; method: string; params: unknown };
 

@@ -2,13 +2,30 @@
  * Protocol of the labeling panel (webview/labeler <-> host labeler controller).
  *
  * Handshake: the webview sends `ready` (ipc.ts ReadyCommand); the host answers with a full `state`
- * notification and sends a fresh full snapshot after every change (submit, skip, back, next, open,
- * project paused/resumed, labels edited). Snapshots are never deltas.
+ * notification (LabelerState, with a `version`). Afterwards:
+ * - submit/skip/back/next/openItem are answered with their result, which carries the new `view`
+ *   (LabelerView: everything but the project, applied on top of snapshot `base`). The webview draws the
+ *   next item from that answer only, so it appears only once the journal append returned; a failed
+ *   submit is an error answer and the current item stays with its labels.
+ * - changes from elsewhere (the store's change feed: a teammate's journal, a refresh, a review) arrive
+ *   as a `view` notification, or a full `state` when the project (labels, status, instructions) changed.
+ * - a webview whose version is not a view's `base` ignores it and sends `resync`; the host answers with
+ *   a full snapshot (conventions.md: a typed delta with the version it applies to).
+ * - `upcoming` lists the next queue items the webview does not hold yet (it keeps those of
+ *   `upcomingKeys`, decoding images ahead); a view naming `itemFromUpcoming` shows the held one.
  *
  * Requests are answered with their typed result or an IpcError whose `reason` is a core ErrorReason
  * ('paused', 'conflict', 'not-found', 'forbidden', 'invalid-input', 'io') or a transport failure
- * ('timeout', 'disposed'). After a successful submit/skip/back/next/openItem the host pushes the new
- * state; the request result only says what happened.
+ * ('timeout', 'disposed').
+ *
+ * Timings for `npm run bench:ui` (never asserted):
+ * - the webview appends `{ mark, method, t }` entries (t = performance.now() in the webview) to the
+ *   global array `window.__lblTimings` (last 2,000 kept): 'key' (Enter/Skip/Back pressed), 'send' (request
+ *   posted), 'reply' (answer received; `host` holds the host's durations when sent), 'render' (the answer's
+ *   view is in the DOM and the next animation frame ran; for images also decoded: `decoded: true`);
+ * - when the extension host runs with LABELING_TIMINGS=1, every answer carries `timings` (ipc.ts
+ *   HostTimings, ms): for submit/skip `store` (the durable write), `state` (the view built), and
+ *   `total` (request received to answer posted, host side).
  */
 import type { Annotation, ItemRef, ItemState, LabelClass, MediaKind, ProjectStatus, ProjectType } from '../core/model';
 import { command, notification, request } from './ipc';
@@ -66,9 +83,9 @@ export interface LabelerMessage {
   text: string;
 }
 
-/** The full snapshot. `item` absent means the queue is empty for this labeler. */
-export interface LabelerState {
-  project: LabelerProject;
+/** What changes as the labeler moves through items: the snapshot without its project. */
+export interface LabelerViewFields {
+  /** Absent means the queue is empty for this labeler. */
   item?: LabelerItem;
   progress: LabelerProgress;
   /** True when the labeler has earlier items of their own to go back to. */
@@ -79,6 +96,25 @@ export interface LabelerState {
    * nothing, or files moved away): the workspace-relative globs and the project.json to fix them in.
    */
   noData?: { globs: string[]; definition: string };
+  /** Next queue items the webview does not hold yet, to prefetch. */
+  upcoming?: LabelerItem[];
+  /** The keys of every upcoming item the webview should hold now (it drops the others). */
+  upcomingKeys?: string[];
+}
+
+/** The full snapshot. */
+export interface LabelerState extends LabelerViewFields {
+  /** Grows with every state or view the host sends this panel. */
+  version: number;
+  project: LabelerProject;
+}
+
+/** A delta: the new view on top of the snapshot of version `base`. */
+export interface LabelerView extends LabelerViewFields {
+  base: number;
+  version: number;
+  /** Instead of `item`: show the upcoming item with this key the webview holds (its version is current). */
+  itemFromUpcoming?: string;
 }
 
 export interface SubmitParams {
@@ -95,6 +131,8 @@ export interface SubmitParams {
 export interface SubmitResult {
   /** ISO time the journal line was made durable. */
   savedAt: string;
+  /** The next item and progress. */
+  view: LabelerView;
 }
 
 export interface ItemKeyParams {
@@ -103,10 +141,16 @@ export interface ItemKeyParams {
 export interface NavigationResult {
   /** False when there was nothing to move to (e.g. Back at the first item); the state is unchanged. */
   moved: boolean;
+  /** The view after moving (absent when nothing moved). */
+  view?: LabelerView;
 }
 
 /** host -> webview: the full snapshot. */
 export const LabelerStateNotification = notification<LabelerState>('labeler/state');
+/** host -> webview: a delta from the change feed (progress, the current item changed by someone else). */
+export const LabelerViewNotification = notification<LabelerView>('labeler/view');
+/** webview -> host: a view did not apply (its base is not the webview's version): send the full snapshot. */
+export const ResyncCommand = command<void>('labeler/resync');
 
 /** Saves this labeler's annotation of the item (journal append) and moves to the next item. */
 export const SubmitRequest = request<SubmitParams, SubmitResult>('labeler/submit');

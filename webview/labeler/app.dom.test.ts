@@ -5,20 +5,11 @@ import type { LblBoxEditor } from '../components/box-editor';
 import type { LblClassEditor } from '../components/class-editor';
 import type { LblNerEditor } from '../components/ner-editor';
 import { FakeTransport } from '../shared/fake-transport';
-import { HostIpc } from '../shared/host-ipc';
 import './app';
 import type { LblLabelerApp } from './app';
-import { aState, anItem, drag, key, mount, pointerAt, unmountAll, withAnnotation } from './test-builders';
+import { aState, anItem, drag, key, mountApp, pointerAt, unmountAll, withAnnotation } from './test-builders';
 
-async function app(state: LabelerState, transport = new FakeTransport()) {
-  const el = document.createElement('lbl-labeler-app');
-  el.ipc = new HostIpc(transport, 2000);
-  const mounted = mount(el, 1000, 700);
-  transport.notify(LabelerStateNotification, state);
-  await mounted;
-  await el.updateComplete;
-  return { el, transport };
-}
+const app = (state: LabelerState, transport = new FakeTransport()) => mountApp(state, transport);
 
 const text = (el: LblLabelerApp) => el.shadowRoot!.textContent!.replace(/\s+/g, ' ');
 const submitted = (t: FakeTransport) => t.lastParams('labeler/submit') as SubmitParams | undefined;

@@ -1,8 +1,11 @@
 /**
- * lbl-labeler-app: the labeling panel. Receives full state snapshots from the host, keeps the draft
- * annotation of the current item (with undo), routes keys (Ctrl/Cmd+Z = undo, unshifted label hotkeys,
- * then the active editor, then Enter = submit, or on a suggestion confirm-and-submit in one action) and
- * sends submit/skip/back/next requests.
+ * lbl-labeler-app: the labeling panel. Receives a full state snapshot from the host, then views (deltas
+ * on a snapshot version: in the answers to its own requests, and as notifications for changes made
+ * elsewhere); keeps the draft annotation of the current item (with undo), routes keys (Ctrl/Cmd+Z = undo,
+ * unshifted label hotkeys, then the active editor, then Enter = submit, or on a suggestion
+ * confirm-and-submit in one action) and sends submit/skip/back/next requests. The next item is drawn
+ * from the answer of a submit only (the append returned); upcoming items are held and their images
+ * decoded ahead (prefetch.ts).
  * Without an `ipc` set before it connects, it talks to VS Code through vscodeTransport().
  */
 import { html, LitElement, nothing } from 'lit';
@@ -10,8 +13,8 @@ import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import { isMultiLabel, mediaOf, type Annotation } from '../../src/core/model';
 import {
-  BackRequest, LabelerStateNotification, NextRequest, ShowErrorCommand, SkipRequest, SubmitRequest,
-  type LabelerMessage, type LabelerState,
+  BackRequest, LabelerStateNotification, LabelerViewNotification, NextRequest, ResyncCommand, ShowErrorCommand, SkipRequest, SubmitRequest,
+  type LabelerMessage, type LabelerState, type LabelerView,
 } from '../../src/protocol/labeler';
 import type { IpcRequest } from '../../src/protocol/ipc';
 import '../components/box-editor';
@@ -22,10 +25,11 @@ import { hasPrimaryModifier, isTypingTarget, KeyboardController } from '../compo
 import '../components/label-palette';
 import '../components/ner-editor';
 import '../components/polygon-editor';
-import { HostIpc, HostRequestError, vscodeTransport } from '../shared/host-ipc';
+import { HostIpc, HostRequestError, mark, vscodeTransport } from '../shared/host-ipc';
 import { labelForKey } from '../shared/colors';
 import { appStyles } from './app.styles';
 import { Draft } from './draft';
+import { Prefetch } from './prefetch';
 
 interface UiState {
   instructionsOpen?: boolean;
@@ -52,8 +56,10 @@ export class LblLabelerApp extends LitElement {
   /** Set before connecting (tests); otherwise created over the VS Code webview API. */
   ipc?: HostIpc;
   draft?: Draft;
+  /** Upcoming items held ahead of the labeler. */
+  readonly prefetch = new Prefetch();
   private ownsIpc = false;
-  private unsubscribe?: () => void;
+  private unsubscribe: (() => void)[] = [];
 
   constructor() {
     super();
@@ -71,13 +77,17 @@ export class LblLabelerApp extends LitElement {
       this.ipc = new HostIpc(vscodeTransport());
       this.ownsIpc = true;
     }
-    this.unsubscribe = this.ipc.on(LabelerStateNotification, (s) => this.applyState(s));
+    this.unsubscribe = [
+      this.ipc.on(LabelerStateNotification, (s) => this.applyState(s)),
+      this.ipc.on(LabelerViewNotification, (v) => this.applyView(v)),
+    ];
     this.ipc.ready();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.unsubscribe?.();
+    this.unsubscribe.forEach((u) => u());
+    this.unsubscribe = [];
     if (this.ownsIpc) {
       this.ipc?.dispose();
       this.ipc = undefined;
@@ -93,7 +103,37 @@ export class LblLabelerApp extends LitElement {
     return this.state?.project.status === 'paused';
   }
 
+  /** A full snapshot: everything held before is replaced (the host sends the upcoming items again). */
   applyState(s: LabelerState): void {
+    const old = this.state?.project;
+    // The same project keeps its object, so the palette, instructions and editor see unchanged properties.
+    const project = old && JSON.stringify(old) === JSON.stringify(s.project) ? old : s.project;
+    this.prefetch.clear();
+    this.prefetch.hold(s);
+    this.show({ ...s, project });
+  }
+
+  /**
+   * A view on top of snapshot `v.base`: ignored, with a resync asked for, when this webview is at another
+   * version or does not hold the upcoming item it names. Returns whether it applied.
+   */
+  applyView(v: LabelerView): boolean {
+    const s = this.state;
+    const item = v.item ?? (v.itemFromUpcoming !== undefined ? this.prefetch.get(v.itemFromUpcoming) : undefined);
+    if (!s || v.base !== s.version || (v.itemFromUpcoming !== undefined && !item)) {
+      this.ipc?.send(ResyncCommand, undefined);
+      return false;
+    }
+    const next: LabelerState = { version: v.version, project: s.project, progress: v.progress, canGoBack: v.canGoBack };
+    if (item) next.item = item;
+    if (v.message) next.message = v.message;
+    if (v.noData) next.noData = v.noData;
+    this.prefetch.hold(v);
+    this.show(next);
+    return true;
+  }
+
+  private show(s: LabelerState): void {
     const item = s.item;
     if (!item) this.draft = undefined;
     else if (!this.draft || this.draft.key !== item.key || this.draft.version !== item.version || this.state?.project.type !== s.project.type) {
@@ -152,11 +192,14 @@ export class LblLabelerApp extends LitElement {
     this.editor?.applyLabel(label);
   }
 
-  private async run<P, R>(req: IpcRequest<P, R>, params: P): Promise<R | undefined> {
+  /** Sends a request; an answer that carries a view shows it (the next item appears only now). */
+  private async run<P, R extends { view?: LabelerView }>(req: IpcRequest<P, R>, params: P): Promise<R | undefined> {
     if (!this.ipc || this.busy) return undefined;
     this.busy = true;
     try {
-      return await this.ipc.request(req, params);
+      const r = await this.ipc.request(req, params);
+      if (r?.view && this.applyView(r.view)) void this.markRendered(req.method);
+      return r;
     } catch (e) {
       const reason = e instanceof HostRequestError ? e.reason : 'error';
       if (reason === 'paused') {
@@ -169,6 +212,15 @@ export class LblLabelerApp extends LitElement {
     } finally {
       this.busy = false;
     }
+  }
+
+  /** Timing marks for npm run bench:ui: the view drawn (after the next frame), then its image decoded. */
+  private async markRendered(method: string): Promise<void> {
+    await this.updateComplete;
+    await new Promise((r) => requestAnimationFrame(r));
+    mark('render', method);
+    const uri = this.state?.item?.imageUri;
+    if (uri) mark('decoded', method, { decoded: await this.prefetch.decode(uri) });
   }
 
   private onChange(annotation: Annotation): void {
@@ -214,6 +266,7 @@ export class LblLabelerApp extends LitElement {
     if (this.editor?.handleKey(e)) return consume();
     if (e.key === 'Enter' && plain && !e.shiftKey) {
       consume();
+      mark('key', SubmitRequest.method);
       void (this.draft.suggested ? this.confirm() : this.submit());
       return;
     }

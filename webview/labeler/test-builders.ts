@@ -1,7 +1,10 @@
 /** Test-data builders and input helpers for the labeler's component tests and the benchmark. */
 import type { Annotation, LabelClass, ProjectType } from '../../src/core/model';
 import { mediaOf } from '../../src/core/model';
-import type { LabelerItem, LabelerState } from '../../src/protocol/labeler';
+import { LabelerStateNotification, type LabelerItem, type LabelerState } from '../../src/protocol/labeler';
+import type { IpcNotification } from '../../src/protocol/ipc';
+import { HostIpc, type Transport } from '../shared/host-ipc';
+import type { LblLabelerApp } from './app';
 
 const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22'];
 
@@ -26,6 +29,7 @@ export function anItem(type: ProjectType, over: Partial<LabelerItem> = {}): Labe
 export function aState(type: ProjectType, over: Partial<Omit<LabelerState, 'item'>> & { item?: LabelerItem | null } = {}): LabelerState {
   const { item, ...rest } = over;
   return {
+    version: 1,
     project: { id: 'p1', name: 'Demo project', type, status: 'running', labels: someLabels(), instructions: '# Rules\nTag **people** and places.' },
     item: item === null ? undefined : (item ?? anItem(type)),
     progress: { labeled: 312, total: 5000, mine: 41 },
@@ -106,4 +110,19 @@ export async function mount<T extends HTMLElement & { updateComplete?: Promise<u
 
 export function unmountAll(): void {
   document.body.replaceChildren();
+}
+
+/** Mounts the labeler app over `transport`, delivers `state` as the first snapshot and waits for it to render. */
+export async function mountApp<T extends Transport & { notify<P>(n: IpcNotification<P>, params: P): void }>(
+  state: LabelerState,
+  transport: T,
+  timeoutMs = 2000,
+): Promise<{ el: LblLabelerApp; transport: T }> {
+  const el = document.createElement('lbl-labeler-app');
+  el.ipc = new HostIpc(transport, timeoutMs);
+  const mounted = mount(el, 1000, 700);
+  transport.notify(LabelerStateNotification, state);
+  await mounted;
+  await el.updateComplete;
+  return { el, transport };
 }

@@ -5,12 +5,38 @@
 import {
   ReadyCommand,
   isWireMessage,
+  type HostTimings,
   type IpcCommand,
   type IpcError,
   type IpcNotification,
   type IpcRequest,
   type WireMessage,
 } from '../../src/protocol/ipc';
+
+/**
+ * One timing mark for `npm run bench:ui` (src/protocol/labeler.ts says which marks are taken). `t` is
+ * performance.now() in the webview; `host` the host's durations of a reply (LABELING_TIMINGS=1).
+ */
+export interface LblTiming {
+  mark: string;
+  method: string;
+  t: number;
+  host?: HostTimings;
+  decoded?: boolean;
+}
+declare global {
+  interface Window {
+    __lblTimings?: LblTiming[];
+  }
+}
+const MAX_TIMINGS = 2000;
+
+/** Appends a timing mark to window.__lblTimings (the last MAX_TIMINGS kept). */
+export function mark(m: string, method: string, extra: Partial<Pick<LblTiming, 'host' | 'decoded'>> = {}): void {
+  const list = (window.__lblTimings ??= []);
+  list.push({ mark: m, method, t: performance.now(), ...extra });
+  if (list.length > MAX_TIMINGS) list.splice(0, list.length - MAX_TIMINGS);
+}
 
 export interface Transport {
   post(message: WireMessage): void;
@@ -53,7 +79,7 @@ export function vscodeTransport(): Transport {
 
 export class HostIpc {
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void; timer: ReturnType<typeof setTimeout> }>();
+  private readonly pending = new Map<number, { method: string; resolve(v: unknown): void; reject(e: Error): void; timer: ReturnType<typeof setTimeout> }>();
   private readonly handlers = new Map<string, Set<(params: unknown) => void>>();
   private readonly unlisten: () => void;
 
@@ -77,7 +103,8 @@ export class HostIpc {
         this.pending.delete(id);
         reject(new HostRequestError('timeout', `The extension did not answer ${req.method} within ${this.timeoutMs / 1000} s.`));
       }, this.timeoutMs);
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer });
+      this.pending.set(id, { method: req.method, resolve: resolve as (v: unknown) => void, reject, timer });
+      mark('send', req.method);
       this.transport.post({ type: 'request', id, method: req.method, params });
     });
   }
@@ -112,6 +139,7 @@ export class HostIpc {
       if (!p) return;
       this.pending.delete(m.id);
       clearTimeout(p.timer);
+      mark('reply', p.method, m.ok && m.timings ? { host: m.timings } : {});
       if (m.ok) p.resolve(m.result);
       else p.reject(new HostRequestError((m.error as IpcError).reason, (m.error as IpcError).message));
     } else if (m.type === 'notification') {

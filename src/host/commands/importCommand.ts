@@ -60,7 +60,7 @@ export async function importLabelsCommand(registry: ProjectRegistry, stores: Sto
   if (direct) {
     const { project: _p, file, dryRun, ...rest } = direct;
     const p = await plan({ ...rest, source: path.isAbsolute(file) ? file : path.join(entry.root, file) });
-    if (!dryRun) await write(store, p, entry.root, stores, entry);
+    if (!dryRun) await write(store, p, entry.root);
     return p;
   }
 
@@ -157,14 +157,14 @@ export async function importLabelsCommand(registry: ProjectRegistry, stores: Sto
   }
   const go = await vscode.window.showInformationMessage(`Import ${p.submits.length.toLocaleString('en-US')} annotations into ${def.name}?`, { modal: true, detail: describePlan(p.summary, as.pre, p.submits.length) }, 'Import');
   if (go !== 'Import') return undefined;
-  await write(store, p, entry.root, stores, entry);
+  await write(store, p, entry.root);
   void vscode.window.showInformationMessage(`Imported ${p.submits.length.toLocaleString('en-US')} annotations into ${def.name} as one batch.`);
   return p;
 }
 
-async function write(store: ProjectStore, p: ImportPlan, root: string, stores: StoreManager, entry: Parameters<StoreManager['changedProject']>[0]): Promise<void> {
+/** The views hear of the batch through the store's change feed. */
+async function write(store: ProjectStore, p: ImportPlan, root: string): Promise<void> {
   await withCancellableProgress('Importing labels', (signal) => applyImport(store, p, root, signal));
-  await stores.changedProject(entry);
 }
 
 export function parseMap(text: string, labels: string[]): { map?: Record<string, string>; error?: string } {

@@ -45,7 +45,6 @@ export async function setProjectStatus(registry: ProjectRegistry, stores: StoreM
   const next: ProjectStatus = status === 'toggle' ? (store.def.status === 'paused' ? 'running' : 'paused') : status;
   if (store.def.status !== next) await store.setStatus(next);
   await registry.reload();
-  await stores.changedProject(registry.find(entry.id, entry.root) ?? entry);
   vscode.window.setStatusBarMessage(`${entry.def!.name} is ${next === 'paused' ? 'paused' : 'running'}`, 4000);
   return next;
 }
@@ -131,7 +130,6 @@ export async function addLabels(registry: ProjectRegistry, stores: StoreManager,
   const store = await stores.get(entry);
   await store.addLabels(labels, mode);
   await registry.reload();
-  await stores.changedProject(registry.find(entry.id, entry.root) ?? entry);
   if (!direct) void vscode.window.showInformationMessage(`Added ${labels.length} label(s) to ${entry.def!.name}: ${MODES.find((m) => m.mode === mode)!.label.toLowerCase()}.`);
 }
 

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../../core/logger';
+import type { ChangeKind } from '../../core/store/change-feed';
 import { ReadyCommand } from '../../protocol/ipc';
 import { DetailsActionCommand, DetailsStateNotification, type DetailsAction, type DetailsCounts, type DetailsState } from '../../protocol/details';
 import { Commands, WebviewTypes } from '../constants';
@@ -13,7 +14,8 @@ import { createAppPanel } from './webviewHtml';
 export interface DetailsSource {
   countsOf(entry: ProjectEntry): Promise<DetailsCounts | undefined>;
   problemsOf(entry: ProjectEntry): string[];
-  readonly onDidChangeProject: vscode.Event<ProjectEntry | undefined>;
+  /** A project's change feed (StoreManager.onDidChange). */
+  readonly onDidChange: vscode.Event<{ entry: ProjectEntry; kinds: readonly ChangeKind[] }>;
 }
 
 const ACTIONS: Record<DetailsAction, string> = {
@@ -26,7 +28,7 @@ const ACTIONS: Record<DetailsAction, string> = {
   export: 'labeling.exportLabels',
 };
 
-/** "Labeling: Project Details": one panel per project, refreshed when the project changes. */
+/** "Labeling: Project Details": one panel per project, refreshed from its project's change feed (counts, problems, definition). */
 export class DetailsPanels extends Disposable {
   private readonly panels = new Map<string, DetailsPanel>();
 
@@ -39,7 +41,11 @@ export class DetailsPanels extends Disposable {
   ) {
     super();
     this._register(registry.onDidChange(() => this.panels.forEach((p) => p.update())));
-    if (source) this._register(source.onDidChangeProject(() => this.panels.forEach((p) => p.update())));
+    if (source) {
+      this._register(source.onDidChange(({ entry, kinds }) => {
+        if (kinds.includes('stats') || kinds.includes('problems') || kinds.includes('definition')) void this.panels.get(`${entry.root}::${entry.id}`)?.update();
+      }));
+    }
   }
 
   /** `existing`: a panel VS Code restored after a reload, to fill (or close, when the project has one already). */

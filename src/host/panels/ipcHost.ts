@@ -1,10 +1,16 @@
 import * as vscode from 'vscode';
 import { asLabelingError, LabelingError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
-import { isWireMessage, type IpcCommand, type IpcNotification, type IpcRequest } from '../../protocol/ipc';
+import { isWireMessage, type HostTimings, type IpcCommand, type IpcNotification, type IpcRequest } from '../../protocol/ipc';
 import { Disposable } from '../util/lifecycle';
 
-type Handler = (params: unknown) => unknown;
+/** Marks the end of a named part of handling a request (a no-op unless LABELING_TIMINGS=1). */
+export type Lap = (name: string) => void;
+type Handler = (params: unknown, lap: Lap) => unknown;
+
+/** LABELING_TIMINGS=1 in the extension host's environment: answers carry HostTimings (npm run bench:ui). */
+const TIMINGS = process.env.LABELING_TIMINGS === '1';
+const noLap: Lap = () => undefined;
 
 /**
  * The host end of a webview's typed protocol: dispatches commands and requests to handlers registered
@@ -23,7 +29,7 @@ export class IpcHost extends Disposable {
     this.commands.set(cmd.method, handler as Handler);
   }
 
-  onRequest<P, R>(req: IpcRequest<P, R>, handler: (params: P) => Promise<R> | R): void {
+  onRequest<P, R>(req: IpcRequest<P, R>, handler: (params: P, lap: Lap) => Promise<R> | R): void {
     this.requests.set(req.method, handler as Handler);
   }
 
@@ -37,17 +43,28 @@ export class IpcHost extends Disposable {
       const h = this.commands.get(m.method);
       if (!h) return this.logger.warn(`${this.name}: unknown command ${m.method}`);
       try {
-        await h(m.params);
+        await h(m.params, noLap);
       } catch (e) {
         this.logger.error(`${this.name}: ${m.method} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
         void vscode.window.showErrorMessage(asLabelingError(e)?.message ?? (e instanceof Error ? e.message : String(e)));
       }
     } else if (m.type === 'request') {
       const h = this.requests.get(m.method);
+      const start = performance.now();
+      let timings: HostTimings | undefined;
+      let last = start;
+      const lap: Lap = TIMINGS
+        ? (name) => {
+            const now = performance.now();
+            (timings ??= {})[name] = now - last;
+            last = now;
+          }
+        : noLap;
       try {
         if (!h) throw new LabelingError('not-found', `unknown request ${m.method}`);
-        const result = await h(m.params);
-        await this.webview.postMessage({ type: 'response', id: m.id, ok: true, result });
+        const result = await h(m.params, lap);
+        if (TIMINGS) (timings ??= {}).total = performance.now() - start;
+        await this.webview.postMessage({ type: 'response', id: m.id, ok: true, result, ...(timings ? { timings } : {}) });
       } catch (e) {
         // Core errors and I/O errors (one line naming the path and the cause) go to the webview as they are.
         const known = asLabelingError(e);

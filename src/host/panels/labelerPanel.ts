@@ -9,19 +9,22 @@ import { ReadyCommand } from '../../protocol/ipc';
 import {
   BackRequest,
   LabelerStateNotification,
+  LabelerViewNotification,
   NextRequest,
   OpenItemRequest,
   PingRequest,
+  ResyncCommand,
   ShowErrorCommand,
   SkipRequest,
   SubmitRequest,
   type LabelerItem,
   type LabelerMessage,
   type LabelerState,
+  type LabelerView,
 } from '../../protocol/labeler';
 import { WebviewTypes } from '../constants';
 import type { ProjectEntry } from '../projects/registry';
-import type { StoreManager } from '../projects/stores';
+import type { ProjectChange, StoreManager } from '../projects/stores';
 import { Disposable } from '../util/lifecycle';
 import { IpcHost } from './ipcHost';
 import { adoptAppPanel } from './panelRestore';
@@ -42,6 +45,9 @@ export function dataRoots(folder: vscode.Uri, globs: string[]): vscode.Uri[] {
   });
 }
 
+/** How many next queue items the webview holds ahead (their text, images decoded). */
+const PREFETCH = 3;
+
 /** One labeling panel per project: the current item, its editor, and navigation through the queue. */
 export class LabelerPanel extends Disposable {
   readonly panel: vscode.WebviewPanel;
@@ -53,6 +59,14 @@ export class LabelerPanel extends Disposable {
   private history: string[] = [];
   private message: LabelerMessage | undefined;
   private _lastState: LabelerState | undefined;
+  /** The version of the last state or view sent (the webview applies a view only on top of it). */
+  private version = 0;
+  /** The store's change seq the last state or view reflected: feed changes up to it are already shown. */
+  private shownSeq = -1;
+  /** instructions.md, read once and again when the file changes. */
+  private instructionsText: Promise<string> | undefined;
+  /** Upcoming items the webview holds, with the version sent. */
+  private held = new Map<string, number>();
 
   constructor(
     extensionUri: vscode.Uri,
@@ -69,11 +83,14 @@ export class LabelerPanel extends Disposable {
     const app = { title, app: 'labeler', tag: 'lbl-labeler-app', dataRoots: roots };
     this.panel = this._register(restore.existing ? adoptAppPanel(restore.existing, extensionUri, app) : createAppPanel(extensionUri, { viewType: WebviewTypes.Labeler, ...app }));
     this.ipc = this._register(new IpcHost(this.panel.webview, logger, 'labeler'));
-    this.ipc.onCommand(ReadyCommand, () => {
+    const resync = () => {
       this.ready = true;
-      void this.push();
-    });
-    this.ipc.onRequest(SubmitRequest, async (p) => {
+      this.held.clear(); // a (re)loaded webview holds nothing
+      void this.pushState();
+    };
+    this.ipc.onCommand(ReadyCommand, resync);
+    this.ipc.onCommand(ResyncCommand, resync);
+    this.ipc.onRequest(SubmitRequest, async (p, lap) => {
       const store = await this.store();
       const now = store.getItem(p.key);
       if (!now) throw new LabelingError('not-found', `item "${p.key}" is not in the project`);
@@ -81,16 +98,22 @@ export class LabelerPanel extends Disposable {
         throw new LabelingError('conflict', `"${p.key}" changed since you opened it (a teammate's label or a review arrived). Your edit was not saved; the panel shows the current state.`);
       }
       await store.submit(p.key, p.annotation, p.fromPrelabel ? { source: 'prelabel' } : {});
+      lap('store');
       const savedAt = new Date().toISOString();
       this.message = undefined;
-      await this.advanceAfterWrite(store);
-      return { savedAt };
+      this.forward(store);
+      const view = this.buildView(store);
+      lap('state');
+      return { savedAt, view };
     });
-    this.ipc.onRequest(SkipRequest, async (p) => {
+    this.ipc.onRequest(SkipRequest, async (p, lap) => {
       const store = await this.store();
       await store.skip(p.key);
-      await this.advanceAfterWrite(store);
-      return { moved: true };
+      lap('store');
+      this.forward(store);
+      const view = this.buildView(store);
+      lap('state');
+      return { moved: true, view };
     });
     this.ipc.onRequest(BackRequest, async () => {
       const store = await this.store();
@@ -100,30 +123,36 @@ export class LabelerPanel extends Disposable {
       if (nextIndex >= this.history.length) return { moved: false };
       this.historyIndex = nextIndex;
       this.current = this.history[nextIndex];
-      await this.push();
-      return { moved: true };
+      return { moved: true, view: this.buildView(store) };
     });
     this.ipc.onRequest(NextRequest, async () => {
       const store = await this.store();
       const moved = this.forward(store);
-      await this.push();
-      return { moved };
+      return { moved, view: this.buildView(store) };
     });
     this.ipc.onRequest(OpenItemRequest, async (p) => {
-      await this.openItem(p.key);
-      return { moved: true };
+      const store = await this.store();
+      this.moveTo(store, p.key);
+      return { moved: true, view: this.buildView(store) };
     });
+    // The floor of npm run bench:ui: a round trip that touches nothing.
     this.ipc.onRequest(PingRequest, () => ({ hostAt: Date.now() }));
     this.ipc.onCommand(ShowErrorCommand, ({ message }) => {
       this.logger.warn(`labeler webview: ${message}`);
       void vscode.window.showErrorMessage(message);
     });
-    this._register(stores.onDidChangeProject((e) => {
-      if (!e || (e.id === this.entry.id && e.root === this.entry.root)) {
-        if (e) this.entry = e;
-        void this.push();
-      }
+    this._register(stores.onDidChange((c) => {
+      if (c.entry.id === this.entry.id && c.entry.root === this.entry.root) this.onProjectChange(c);
     }));
+    const instructions = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(entry.folder, `.labeling/${entry.id}/instructions.md`));
+    const reread = () => {
+      this.instructionsText = undefined;
+      void this.pushState();
+    };
+    instructions.onDidChange(reread);
+    instructions.onDidCreate(reread);
+    instructions.onDidDelete(reread);
+    this._register(instructions);
     this._register(this.panel.onDidDispose(() => this.dispose()));
   }
 
@@ -131,7 +160,7 @@ export class LabelerPanel extends Disposable {
     return this.entry;
   }
 
-  /** The last snapshot sent to the webview (tests and the review use it). */
+  /** The last snapshot sent to the webview, with the views applied (tests and the review use it). */
   get lastState(): LabelerState | undefined {
     return this._lastState;
   }
@@ -141,24 +170,34 @@ export class LabelerPanel extends Disposable {
     return this.current;
   }
 
+  /** Shows an item (a tree click, a restored panel). */
   async openItem(key: string): Promise<void> {
     const store = await this.store();
+    this.moveTo(store, key);
+    await this.pushView(store);
+  }
+
+  private moveTo(store: ProjectStore, key: string): void {
     if (!store.getItem(key)) throw new LabelingError('not-found', `item "${key}" is not in project ${this.entry.id}`);
     this.current = key;
     this.history = store.historyKeys(HISTORY);
     this.historyIndex = this.history.indexOf(key);
     this.message = undefined;
-    await this.push();
   }
 
   private store(): Promise<ProjectStore> {
     return this.stores.get(this.entry);
   }
 
-  /** After a submit or skip: the next item of the history when going back through it, else the queue head. */
-  private async advanceAfterWrite(store: ProjectStore): Promise<void> {
-    this.forward(store);
-    await this.stores.changedProject(this.entry); // pushes the new state through onDidChangeProject
+  /**
+   * A change from the feed. The change this panel made itself is shown already (its answer carried the
+   * view): skipped by seq. A new definition sends the full snapshot; anything else a view.
+   */
+  private onProjectChange(c: ProjectChange): void {
+    this.entry = c.entry;
+    if (!this.ready || c.seq <= this.shownSeq) return;
+    if (c.kinds.includes('definition')) void this.pushState();
+    else if (c.kinds.includes('items') || c.kinds.includes('stats')) void this.store().then((s) => this.pushView(s), () => undefined);
   }
 
   private forward(store: ProjectStore): boolean {
@@ -184,36 +223,86 @@ export class LabelerPanel extends Disposable {
     }
   }
 
-  /** Sends the full snapshot. */
-  async push(): Promise<void> {
+  /** Sends the full snapshot (ready, resync, a new definition or instructions). */
+  async pushState(): Promise<void> {
     if (!this.ready || this.isDisposed) return;
     try {
       const store = await this.store();
+      const instructions = await (this.instructionsText ??= this.readInstructions());
       const def = store.def;
-      let item = this.current ? store.getItem(this.current) : undefined;
-      if (!item || item.state === 'missing') {
-        if (this.historyIndex < 0) item = this.queueHead(store);
-        this.current = item?.key;
-      }
-      const stats = store.stats(store.labeler);
-      this.history = store.historyKeys(HISTORY);
+      this.held.clear();
+      const view = this.buildView(store);
+      const { base: _base, itemFromUpcoming: _held, ...fields } = view;
       const state: LabelerState = {
-        project: { id: def.id, name: def.name, type: def.type, status: def.status, labels: def.labels, instructions: await this.instructions() },
-        progress: { labeled: stats.labeled, total: stats.items - stats.missing, mine: stats.mine ?? 0 },
-        canGoBack: this.history.length > 0 && (this.current === undefined || this.history.indexOf(this.current) < this.history.length - 1),
+        ...fields,
+        project: { id: def.id, name: def.name, type: def.type, status: def.status, labels: def.labels, instructions },
       };
-      if (stats.items - stats.missing === 0) state.noData = { globs: def.dataSources.map((d) => d.glob), definition: `.labeling/${def.id}/project.json` };
-      if (item) state.item = this.toLabelerItem(item);
-      if (this.message) state.message = this.message;
-      this.panel.title = `Label: ${def.name}`;
       this._lastState = state;
-      this.restore.onShow?.(this);
+      this.panel.title = `Label: ${def.name}`;
       await this.ipc.notify(LabelerStateNotification, state);
     } catch (e) {
       this.logger.error(`labeler ${this.entry.id}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     }
   }
 
+  /** Sends a view (a change from elsewhere, a host-side open); before the first snapshot, the snapshot. */
+  private async pushView(store: ProjectStore): Promise<void> {
+    if (!this.ready || this.isDisposed) return;
+    if (!this._lastState) return this.pushState();
+    try {
+      await this.ipc.notify(LabelerViewNotification, this.buildView(store));
+    } catch (e) {
+      this.logger.error(`labeler ${this.entry.id}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    }
+  }
+
+  /**
+   * The view of the current item (the queue head when it is gone), on top of the last version sent.
+   * Reads only the index: the item, the stats, the labeler's history keys and the next few keys.
+   */
+  private buildView(store: ProjectStore): LabelerView {
+    let item = this.current ? store.getItem(this.current) : undefined;
+    if (!item || item.state === 'missing') {
+      if (this.historyIndex < 0) item = this.queueHead(store);
+      this.current = item?.key;
+    }
+    const stats = store.stats(store.labeler);
+    this.history = store.historyKeys(HISTORY);
+    const view: LabelerView = {
+      base: this.version,
+      version: ++this.version,
+      progress: { labeled: stats.labeled, total: stats.items - stats.missing, mine: stats.mine ?? 0 },
+      canGoBack: this.history.length > 0 && (this.current === undefined || this.history.indexOf(this.current) < this.history.length - 1),
+    };
+    const def = store.def;
+    if (stats.items - stats.missing === 0) view.noData = { globs: def.dataSources.map((d) => d.glob), definition: `.labeling/${def.id}/project.json` };
+    if (item && this.held.get(item.key) === item.version && this.historyIndex < 0) view.itemFromUpcoming = item.key;
+    else if (item) view.item = this.toLabelerItem(item);
+    if (this.message) view.message = this.message;
+    this.addUpcoming(store, view);
+    this.shownSeq = store.changeSeq;
+    const { base: _base, itemFromUpcoming: _held, ...fields } = view;
+    if (this._lastState) this._lastState = { ...this._lastState, ...fields, item: item ? (view.item ?? this.toLabelerItem(item)) : undefined };
+    setTimeout(() => this.restore.onShow?.(this), 0); // after the answer is posted
+    return view;
+  }
+
+  /** The next queue items after the current one: those the webview does not hold are sent to prefetch. */
+  private addUpcoming(store: ProjectStore, view: LabelerView): void {
+    if (this.historyIndex >= 0 || store.def.status === 'paused') return;
+    const keys = store.upcomingKeys(PREFETCH + 1).filter((k) => k !== this.current).slice(0, PREFETCH);
+    for (const k of [...this.held.keys()]) if (!keys.includes(k)) this.held.delete(k);
+    const fresh: LabelerItem[] = [];
+    for (const k of keys) {
+      if (this.held.has(k)) continue;
+      const v = store.getItem(k);
+      if (!v) continue;
+      this.held.set(k, v.version);
+      fresh.push(this.toLabelerItem(v));
+    }
+    view.upcomingKeys = keys.filter((k) => this.held.has(k));
+    if (fresh.length) view.upcoming = fresh;
+  }
   private toLabelerItem(v: ItemView): LabelerItem {
     const item: LabelerItem = { key: v.key, ref: v.ref, media: v.media, state: v.state, version: v.version };
     if (v.text !== undefined) item.text = v.text;
@@ -232,7 +321,7 @@ export class LabelerPanel extends Disposable {
     return item;
   }
 
-  private async instructions(): Promise<string> {
+  private async readInstructions(): Promise<string> {
     try {
       return await fsp.readFile(path.join(this.entry.root, '.labeling', this.entry.id, 'instructions.md'), 'utf8');
     } catch {

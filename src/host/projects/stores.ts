@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { asLabelingError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import { listJournalFiles } from '../../core/journal/files';
+import { CHANGE_KINDS, mergeChanges, type ChangeKind, type StoreChange } from '../../core/store/change-feed';
 import { ProjectStore } from '../../core/store/project-store';
 import type { ProjectStats } from '../../core/store/types';
 import type { DetailsCounts } from '../../protocol/details';
@@ -19,6 +20,18 @@ const NOTIFY_AFTER_MS = 400;
 const DEBOUNCE_MS = 400;
 const IDLE_SNAPSHOT_MS = 30_000;
 const JOURNAL_POLL_MS = 3_000;
+/** Changes of one project arriving within this window reach the views as one (the panel that made a change answers at once). */
+export const COALESCE_MS = 150;
+
+/** What changed in a project (a coalesced burst of store changes, or 'all' when its index opened). */
+export interface ProjectChange {
+  entry: ProjectEntry;
+  /** Keys of the items touched, or 'all'. */
+  items: readonly string[] | 'all';
+  kinds: readonly ChangeKind[];
+  /** The store's change seq this covers (ProjectStore.changeSeq): state built at or after it reflects the change. */
+  seq: number;
+}
 
 interface Open {
   entry: ProjectEntry;
@@ -30,18 +43,23 @@ interface Open {
   interval?: ReturnType<typeof setInterval>;
   defJson: string;
   problems: string[];
+  /** The burst being coalesced, and its timer. */
+  pending?: StoreChange;
+  flush?: ReturnType<typeof setTimeout>;
+  unsubscribe?: () => void;
 }
 
 /**
  * Opens each project's index (ProjectStore) once, keeps it in step with the files (data-source and journal
  * watchers, the refresh interval, hand edits of project.json), reports journal problems as diagnostics,
- * snapshots when idle, and tells views when a project's counts change.
+ * snapshots when idle, and relays each store's change feed: subscribed once per store, bursts coalesced
+ * over COALESCE_MS into one ProjectChange that every view and panel refreshes from.
  */
 export class StoreManager extends Disposable implements ProgressSource, DetailsSource {
   private readonly open = new Map<string, Open>();
-  private readonly changed = this._register(new vscode.EventEmitter<ProjectEntry | undefined>());
-  readonly onDidChangeProject = this.changed.event;
-  readonly onDidChangeProgress = this.changed.event as vscode.Event<unknown> as vscode.Event<void>;
+  private readonly changed = this._register(new vscode.EventEmitter<ProjectChange>());
+  /** What changed in a project, after its counts and diagnostics were brought up to date. */
+  readonly onDidChange = this.changed.event;
   private readonly diagnostics = this._register(vscode.languages.createDiagnosticCollection('labeling-journal'));
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -86,30 +104,38 @@ export class StoreManager extends Disposable implements ProgressSource, DetailsS
     return o?.problems ?? [];
   }
 
-  /** Recomputes a project's counts and tells the views (after any change made through the store). */
-  async changedProject(entry: ProjectEntry): Promise<void> {
-    const o = this.open.get(keyOf(entry));
-    if (!o) return;
-    const store = await o.store;
-    o.stats = store.stats(this.identity.labeler);
-    this.publishProblems(o, store);
-    this.changed.fire(entry);
-    this.scheduleIdleSnapshot();
-  }
-
-  /** Re-scans a project's data sources now. */
+  /** Re-scans a project's data sources now (the views hear of it through the change feed). */
   async refresh(entry: ProjectEntry, signal?: AbortSignal, report?: (message: string) => void) {
     const store = await this.get(entry);
-    const r = await store.refresh(signal, (p) => report?.(progressText(p)));
-    await this.changedProject(entry);
-    return r;
+    return store.refresh(signal, (p) => report?.(progressText(p)));
   }
 
   /** Rebuilds a project's index from its journals. */
   async rebuild(entry: ProjectEntry, signal?: AbortSignal, report?: (message: string) => void): Promise<void> {
     const store = await this.get(entry);
     await store.rebuild(signal, (p) => report?.(progressText(p)));
-    await this.changedProject(entry);
+  }
+
+  /** A store change: the first of a burst starts the window; the burst is delivered when it closes. */
+  private onStoreChange(o: Open, store: ProjectStore, c: StoreChange): void {
+    o.pending = o.pending ? mergeChanges(o.pending, c) : c;
+    o.flush ??= setTimeout(() => this.deliver(o, store), COALESCE_MS);
+  }
+
+  private deliver(o: Open, store: ProjectStore): void {
+    const c = o.pending;
+    o.pending = undefined;
+    o.flush = undefined;
+    if (!c || this.open.get(keyOf(o.entry)) !== o) return;
+    try {
+      if (c.kinds.includes('stats')) o.stats = store.stats(this.identity.labeler);
+      if (c.kinds.includes('problems')) this.publishProblems(o, store);
+    } catch (e) {
+      this.logger.warn(`${o.entry.id}: ${e instanceof Error ? e.message : String(e)}`);
+      return; // closed meanwhile
+    }
+    this.changed.fire({ entry: o.entry, items: c.items, kinds: c.kinds, seq: c.seq });
+    this.scheduleIdleSnapshot();
   }
 
   private start(entry: ProjectEntry): Open {
@@ -144,12 +170,12 @@ export class StoreManager extends Disposable implements ProgressSource, DetailsS
         o.stats = store.stats(this.identity.labeler);
         this.publishProblems(o, store);
         this.watch(o, store);
-        this.changed.fire(entry);
+        o.unsubscribe = store.onChange((c) => this.onStoreChange(o, store, c));
+        this.changed.fire({ entry: o.entry, items: 'all', kinds: CHANGE_KINDS, seq: store.changeSeq });
         // Files may have come or gone while the project was closed.
         await store.refresh(abort.signal).then(
           (r) => {
             if (r.added || r.missing || r.restored) this.logger.info(`${entry.id}: ${r.added} new, ${r.missing} missing, ${r.restored} restored item(s)`);
-            return this.changedProject(entry);
           },
           (e) => this.logger.warn(`${entry.id}: refresh failed: ${String(e)}`),
         );
@@ -174,9 +200,7 @@ export class StoreManager extends Disposable implements ProgressSource, DetailsS
       o.timers.set(
         what,
         setTimeout(() => {
-          fn()
-            .then(() => this.changedProject(entry))
-            .catch((e) => this.logger.warn(`${entry.id}: ${what} failed: ${e instanceof Error ? e.message : String(e)}`));
+          fn().catch((e) => this.logger.warn(`${entry.id}: ${what} failed: ${e instanceof Error ? e.message : String(e)}`));
         }, DEBOUNCE_MS),
       );
     };
@@ -256,7 +280,6 @@ export class StoreManager extends Disposable implements ProgressSource, DetailsS
             this.watch(o, store);
           }
         }
-        await this.changedProject(now);
       }
     }
     // Open every valid project so views show counts (opening from a snapshot takes well under a second).
@@ -280,6 +303,8 @@ export class StoreManager extends Disposable implements ProgressSource, DetailsS
 
   private dropOpen(o: Open): void {
     this.disposeWatchers(o);
+    o.unsubscribe?.();
+    clearTimeout(o.flush);
     if (this.open.get(keyOf(o.entry)) === o) this.open.delete(keyOf(o.entry));
   }
 

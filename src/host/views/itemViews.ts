@@ -4,7 +4,7 @@ import { parseItemKey } from '../../core/model';
 import type { ItemSummary, PageView } from '../../core/store/types';
 import { ContextKeys, ContextValue, Views } from '../constants';
 import type { ProjectEntry, ProjectRegistry } from '../projects/registry';
-import type { StoreManager } from '../projects/stores';
+import type { ProjectChange, StoreManager } from '../projects/stores';
 import { Disposable } from '../util/lifecycle';
 
 const PAGE = 100;
@@ -30,15 +30,28 @@ const STATE_ICONS: Record<string, string> = {
   missing: 'warning',
 };
 
+type ItemNode = Extract<Node, { kind: 'item' }>;
+const projectKey = (e: { root: string; id: string }) => `${e.root}::${e.id}`;
+/** More rows changed in place than this: the project's rows are redrawn at once instead of one by one. */
+const MAX_ROW_EVENTS = 50;
+
 /**
  * One of the item lists (Queue, Skipped, Needs Review): projects at the top level, their items below in
  * pages of 100 fetched with keyset cursors ("Load more..."). Clicking an item opens it for labeling.
+ * Follows the change feed: a change re-reads the pages already loaded of that project only (as many rows
+ * as were loaded, so "Load more" pages stay), then redraws just the rows that changed when the list kept
+ * its rows, else that project's rows. Row nodes are kept per item key, so selection and focus stay.
  */
 export class ItemsView extends Disposable implements vscode.TreeDataProvider<Node> {
-  private readonly changed = this._register(new vscode.EventEmitter<Node | undefined>());
+  private readonly changed = this._register(new vscode.EventEmitter<Node | Node[] | undefined>());
   readonly onDidChangeTreeData = this.changed.event;
   private readonly loaded = new Map<string, Loaded>();
   private readonly projectNodes = new Map<string, Node>();
+  private readonly itemNodes = new Map<string, Map<string, ItemNode>>();
+  /** The project listed without its row (the only one with items), when so. */
+  private flatProject: string | undefined;
+  /** Page reads one after another (a change and a Load more never interleave). */
+  private work: Promise<unknown> = Promise.resolve();
   readonly view: vscode.TreeView<Node>;
 
   constructor(
@@ -50,13 +63,73 @@ export class ItemsView extends Disposable implements vscode.TreeDataProvider<Nod
   ) {
     super();
     this.view = this._register(vscode.window.createTreeView(viewId, { treeDataProvider: this, showCollapseAll: true }));
-    this._register(registry.onDidChange(() => this.reset()));
-    this._register(stores.onDidChangeProject(() => this.reset()));
+    this._register(registry.onDidChange(() => this.projectsChanged()));
+    this._register(stores.onDidChange((c) => void this.queue(() => this.storeChanged(c))));
   }
 
-  private reset(): void {
-    this.loaded.clear();
+  private queue<T>(fn: () => Promise<T>): Promise<T> {
+    const p = this.work.then(fn, fn);
+    this.work = p.catch(() => undefined);
+    return p;
+  }
+
+  /** Projects came, went or were edited: pages of projects still there are kept; the top level is redrawn. */
+  private projectsChanged(): void {
+    const valid = new Set(this.registry.projects.filter((e) => e.def).map(projectKey));
+    for (const k of [...this.loaded.keys()]) {
+      if (valid.has(k)) continue;
+      this.loaded.delete(k);
+      this.itemNodes.delete(k);
+    }
     this.changed.fire(undefined);
+  }
+
+  private async storeChanged(c: ProjectChange): Promise<void> {
+    const k = projectKey(c.entry);
+    const old = this.loaded.get(k);
+    if (!old) return this.changed.fire(undefined); // not listed yet: the top level loads it
+    if (!c.kinds.includes('items')) {
+      if (c.kinds.includes('stats') && this.flatProject !== k) this.changed.fire(this.projectNode(c.entry));
+      return;
+    }
+    const fresh = await this.read(c.entry, Math.max(PAGE, old.items.length));
+    if (!fresh) return;
+    this.loaded.set(k, fresh);
+    const sameRows = fresh.items.length === old.items.length && fresh.next === old.next && fresh.items.every((it, i) => it.key === old.items[i]!.key);
+    if (!sameRows) {
+      // Rows came or went: the project's rows again (the top level when it became empty or non-empty, or is flat).
+      const wasEmpty = old.items.length === 0;
+      return this.changed.fire(this.flatProject === k || wasEmpty !== (fresh.items.length === 0) ? undefined : this.projectNode(c.entry));
+    }
+    const nodes = this.itemNodes.get(k);
+    const redraw: Node[] = [];
+    fresh.items.forEach((it, i) => {
+      const was = old.items[i]!;
+      if (it.state === was.state && it.version === was.version && it.assignee === was.assignee) return;
+      const node = nodes?.get(it.key);
+      if (node) {
+        node.item = it;
+        redraw.push(node);
+      }
+    });
+    const top = this.flatProject === k ? undefined : this.projectNode(c.entry);
+    if (redraw.length > MAX_ROW_EVENTS) return this.changed.fire(top);
+    if (top && c.kinds.includes('stats')) redraw.push(top);
+    if (redraw.length) this.changed.fire(redraw);
+  }
+
+  /** The first `count` rows of a project's items in this view, read in keyset pages. */
+  private async read(entry: ProjectEntry, count: number): Promise<Loaded | undefined> {
+    const store = await this.stores.get(entry).catch(() => undefined);
+    if (!store) return undefined;
+    const items: ItemSummary[] = [];
+    let next: string | undefined;
+    do {
+      const page = store.page(this.pageView, next, Math.min(1000, count - items.length));
+      items.push(...page.items);
+      next = page.next;
+    } while (next && items.length < count);
+    return next ? { items, next } : { items };
   }
 
   async getChildren(node?: Node): Promise<Node[]> {
@@ -75,7 +148,9 @@ export class ItemsView extends Disposable implements vscode.TreeDataProvider<Nod
         };
         void vscode.commands.executeCommand('setContext', ContextKeys.NoData, entries.length > 0 && entries.every(empty));
       }
-      if (withItems.length === 1 && withItems[0]!.kind === 'project') return this.itemsOf(withItems[0], true);
+      const only = withItems.length === 1 && withItems[0]!.kind === 'project' ? withItems[0] : undefined;
+      this.flatProject = only ? projectKey(only.entry) : undefined;
+      if (only) return this.itemsOf(only, true);
       return withItems;
     }
     return this.itemsOf(node, false);
@@ -85,13 +160,27 @@ export class ItemsView extends Disposable implements vscode.TreeDataProvider<Nod
     if (node.kind !== 'project') return [];
     const loaded = await this.load(node.entry, false);
     if (!loaded) return [{ kind: 'message', entry: node.entry, text: 'Indexing…' }];
-    const nodes: Node[] = loaded.items.map((item) => ({ kind: 'item', entry: node.entry, item, ...(flat ? { flat } : {}) }));
+    const nodes: Node[] = loaded.items.map((item) => this.itemNode(node.entry, item, flat));
     if (loaded.next) nodes.push({ kind: 'more', entry: node.entry });
     return nodes;
   }
 
+  /** The one node of an item row (kept while the project is listed, so a redraw keeps it selected). */
+  private itemNode(entry: ProjectEntry, item: ItemSummary, flat: boolean): ItemNode {
+    const k = projectKey(entry);
+    let nodes = this.itemNodes.get(k);
+    if (!nodes) this.itemNodes.set(k, (nodes = new Map()));
+    let n = nodes.get(item.key);
+    if (!n) nodes.set(item.key, (n = { kind: 'item', entry, item }));
+    n.entry = entry;
+    n.item = item;
+    if (flat) n.flat = true;
+    else delete n.flat;
+    return n;
+  }
+
   private projectNode(entry: ProjectEntry): Node {
-    const k = `${entry.root}::${entry.id}`;
+    const k = projectKey(entry);
     let n = this.projectNodes.get(k);
     if (!n || (n.kind === 'project' && n.entry !== entry)) this.projectNodes.set(k, (n = { kind: 'project', entry }));
     return n;
@@ -99,7 +188,7 @@ export class ItemsView extends Disposable implements vscode.TreeDataProvider<Nod
 
   /** The first page (or, with `more`, one more page) of a project's items for this view. */
   private async load(entry: ProjectEntry, more: boolean): Promise<Loaded | undefined> {
-    const k = `${entry.root}::${entry.id}`;
+    const k = projectKey(entry);
     let l = this.loaded.get(k);
     if (l && !more) return l;
     const store = await this.stores.get(entry).catch(() => undefined);
@@ -112,8 +201,14 @@ export class ItemsView extends Disposable implements vscode.TreeDataProvider<Nod
 
   /** "Load more..." */
   async loadMore(entry: ProjectEntry): Promise<void> {
-    await this.load(entry, true);
-    this.changed.fire(undefined);
+    await this.queue(() => this.load(entry, true));
+    const k = projectKey(entry);
+    this.changed.fire(this.flatProject === k ? undefined : this.projectNode(entry));
+  }
+
+  /** How many rows of a project this view holds (tests: pages are kept across changes). */
+  loadedCount(entry: ProjectEntry): number {
+    return this.loaded.get(projectKey(entry))?.items.length ?? 0;
   }
 
   getTreeItem(node: Node): vscode.TreeItem {

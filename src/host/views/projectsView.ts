@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { ChangeKind } from '../../core/store/change-feed';
 import { PROJECT_TYPE_TITLES, mediaOf, type ProjectType } from '../../core/model';
 import { ContextValue, Commands } from '../constants';
 import type { ProjectEntry, ProjectRegistry } from '../projects/registry';
@@ -7,7 +8,8 @@ import { Disposable } from '../util/lifecycle';
 /** Item counts a project view shows next to each project, when the project's index is open. */
 export interface ProgressSource {
   progressOf(entry: ProjectEntry): { labeled: number; total: number } | undefined;
-  readonly onDidChangeProgress: vscode.Event<void>;
+  /** A project's change feed (StoreManager.onDidChange). */
+  readonly onDidChange: vscode.Event<{ entry: ProjectEntry; kinds: readonly ChangeKind[] }>;
 }
 
 const TYPE_ICONS: Record<ProjectType, string> = {
@@ -28,7 +30,13 @@ export class ProjectsView extends Disposable implements vscode.TreeDataProvider<
   constructor(private readonly registry: ProjectRegistry, private readonly progress?: ProgressSource) {
     super();
     this._register(registry.onDidChange(() => this.changed.fire(undefined)));
-    if (progress) this._register(progress.onDidChangeProgress(() => this.changed.fire(undefined)));
+    // Only the changed project's row is redrawn (its counts or its definition); the rest of the view stays.
+    if (progress) {
+      this._register(progress.onDidChange(({ entry, kinds }) => {
+        const row = kinds.includes('stats') || kinds.includes('definition') ? registry.find(entry.id, entry.root) : undefined;
+        if (row) this.changed.fire(row);
+      }));
+    }
     this.view = this._register(vscode.window.createTreeView('labeling.projects', { treeDataProvider: this, showCollapseAll: false }));
   }
 
@@ -80,10 +88,6 @@ export class ProjectsView extends Disposable implements vscode.TreeDataProvider<
     item.contextValue = paused ? ContextValue.ProjectPaused : ContextValue.Project;
     item.command = { command: Commands.ProjectDetails, title: 'Project Details', arguments: [e] };
     return item;
-  }
-
-  refresh(): void {
-    this.changed.fire(undefined);
   }
 
   /** The project selected in the view while the view is visible (a hidden selection is not a choice). */

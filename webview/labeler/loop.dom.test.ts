@@ -1,0 +1,160 @@
+import { assert } from 'chai';
+import type { IpcNotification, WireMessage } from '../../src/protocol/ipc';
+import { LabelerStateNotification, LabelerViewNotification, type LabelerState, type LabelerView } from '../../src/protocol/labeler';
+import type { Transport } from '../shared/host-ipc';
+import './app';
+import type { LblLabelerApp } from './app';
+import { aState, anItem, blankImage, key, mountApp, unmountAll } from './test-builders';
+
+/** A transport whose requests stay unanswered until the test answers them (a journal append in progress). */
+class ManualTransport implements Transport {
+  readonly sent: WireMessage[] = [];
+  private receiver?: (m: WireMessage) => void;
+  post(m: WireMessage): void {
+    this.sent.push(m);
+  }
+  listen(r: (m: WireMessage) => void): () => void {
+    this.receiver = r;
+    return () => (this.receiver = undefined);
+  }
+  getState(): unknown {
+    return undefined;
+  }
+  setState(): void {}
+  notify<P>(n: IpcNotification<P>, params: P): void {
+    this.receiver?.({ type: 'notification', method: n.method, params });
+  }
+  /** The last request with this method. */
+  request(method: string): Extract<WireMessage, { type: 'request' }> | undefined {
+    return this.sent.filter((m): m is Extract<WireMessage, { type: 'request' }> => m.type === 'request' && m.method === method).at(-1);
+  }
+  answer(id: number, result: unknown): void {
+    this.receiver?.({ type: 'response', id, ok: true, result });
+  }
+  fail(id: number, reason: string, message: string): void {
+    this.receiver?.({ type: 'response', id, ok: false, error: { reason, message } });
+  }
+  get methods(): string[] {
+    return this.sent.map((m) => ('method' in m ? m.method : m.type));
+  }
+}
+
+const A = anItem('text-classification', { key: 'data/reviews.csv#1', ref: { path: 'data/reviews.csv', row: '1' }, text: 'First review.', version: 3 });
+const B = anItem('text-classification', { key: 'data/reviews.csv#2', ref: { path: 'data/reviews.csv', row: '2' }, text: 'Second review, prefetched.', version: 5 });
+const C = anItem('text-classification', { key: 'data/reviews.csv#3', ref: { path: 'data/reviews.csv', row: '3' }, text: 'Third review.', version: 1 });
+
+async function app(state: LabelerState) {
+  const { el, transport } = await mountApp(state, new ManualTransport(), 5000);
+  return { el, t: transport };
+}
+
+const shownText = (el: LblLabelerApp) => el.shadowRoot!.querySelector('lbl-class-editor')!.shadowRoot!.textContent!;
+const header = (el: LblLabelerApp) => el.shadowRoot!.querySelector('header')!.textContent!.replace(/\s+/g, ' ');
+const settle = async (el: LblLabelerApp) => {
+  await new Promise((r) => setTimeout(r, 0));
+  await el.updateComplete;
+};
+const nextView = (over: Partial<LabelerView> = {}): LabelerView => ({
+  base: 1, version: 2, itemFromUpcoming: B.key, progress: { labeled: 313, total: 5000, mine: 42 }, canGoBack: true, upcomingKeys: [C.key], upcoming: [C], ...over,
+});
+
+describe('lbl-labeler-app: the labeling loop (prefetch, views, failed submits)', () => {
+  afterEach(unmountAll);
+
+  it('holds the prefetched next item, and shows it only once the submit was answered', async () => {
+    const { el, t } = await app(aState('text-classification', { item: A, upcoming: [B], upcomingKeys: [B.key] }));
+    assert.equal(el.prefetch.get(B.key)?.text, 'Second review, prefetched.');
+    key(window, '2');
+    key(window, 'Enter');
+    await settle(el);
+    const req = t.request('labeler/submit');
+    assert.ok(req, 'the submit was sent');
+    assert.deepEqual(req.params, { key: A.key, annotation: { kind: 'classes', labels: ['ORG'] }, version: 3, fromPrelabel: undefined });
+    // The append has not returned: the current item stays, even though the next one is held.
+    await new Promise((r) => setTimeout(r, 50));
+    await el.updateComplete;
+    assert.include(shownText(el), 'First review.');
+    assert.include(header(el), A.key);
+    t.answer(req.id, { savedAt: '2026-12-01T08:00:00.000Z', view: nextView() });
+    await settle(el);
+    assert.include(shownText(el), 'Second review, prefetched.');
+    assert.include(header(el), '313 of 5,000 labeled, 42 by you');
+    assert.equal(el.draft?.key, B.key);
+    assert.deepEqual(el.draft?.annotation, { kind: 'classes', labels: [] }, 'the next item starts without the last labels');
+    assert.deepEqual(el.prefetch.keys(), [C.key], 'the shown item left the held ones; the new upcoming one came in');
+    assert.equal(el.state?.version, 2);
+  });
+
+  it('a failed submit keeps the current item with its labels and says why; the held item is not shown', async () => {
+    const { el, t } = await app(aState('text-classification', { item: A, upcoming: [B], upcomingKeys: [B.key] }));
+    key(window, '3');
+    key(window, 'Enter');
+    await settle(el);
+    const req = t.request('labeler/submit')!;
+    t.fail(req.id, 'io', '.labeling/p1/journal/ann/d1.jsonl: cannot append (ENOSPC: no space left on device)');
+    await settle(el);
+    assert.include(shownText(el), 'First review.');
+    assert.equal(el.draft?.key, A.key);
+    assert.deepEqual(el.draft?.annotation, { kind: 'classes', labels: ['LOC'] }, 'the labels given stay');
+    const banner = el.shadowRoot!.querySelector('.banner.error');
+    assert.ok(banner, 'an error banner');
+    assert.include(banner.textContent!, 'no space left on device');
+    assert.equal(banner.getAttribute('role'), 'alert');
+    // Enter again sends the same labels once more.
+    key(window, 'Enter');
+    await settle(el);
+    const again = t.request('labeler/submit')!;
+    assert.notEqual(again.id, req.id);
+    assert.deepEqual((again.params as { annotation: unknown }).annotation, { kind: 'classes', labels: ['LOC'] });
+  });
+
+  it('a view on another version is ignored and a full snapshot asked for; one on this version applies', async () => {
+    const { el, t } = await app(aState('text-classification', { item: A }));
+    t.notify(LabelerViewNotification, nextView({ base: 7, version: 8, itemFromUpcoming: undefined, item: C }));
+    await settle(el);
+    assert.include(shownText(el), 'First review.');
+    assert.include(t.methods, 'labeler/resync');
+    t.notify(LabelerViewNotification, nextView({ itemFromUpcoming: undefined, item: C }));
+    await settle(el);
+    assert.include(shownText(el), 'Third review.');
+  });
+
+  it('a view naming an upcoming item this webview does not hold asks for the snapshot', async () => {
+    const { el, t } = await app(aState('text-classification', { item: A }));
+    t.notify(LabelerViewNotification, nextView());
+    await settle(el);
+    assert.include(shownText(el), 'First review.');
+    assert.include(t.methods, 'labeler/resync');
+  });
+
+  it('a teammate changing the current item arrives as a view: the new version replaces the draft; progress alone keeps it', async () => {
+    const { el, t } = await app(aState('text-classification', { item: A }));
+    key(window, '1');
+    await el.updateComplete;
+    t.notify(LabelerViewNotification, nextView({ itemFromUpcoming: undefined, item: A, upcoming: undefined, upcomingKeys: undefined }));
+    await settle(el);
+    assert.deepEqual(el.draft?.annotation, { kind: 'classes', labels: ['PER'] }, 'same item and version: the draft stays');
+    t.notify(LabelerViewNotification, nextView({ base: 2, version: 3, itemFromUpcoming: undefined, item: { ...A, version: 4, state: 'labeled' } }));
+    await settle(el);
+    assert.equal(el.draft?.version, 4);
+  });
+
+  it('an unchanged project keeps its object across snapshots (the palette and instructions are not re-rendered)', async () => {
+    const s = aState('text-classification', { item: A });
+    const { el, t } = await app(s);
+    const project = el.state!.project;
+    t.notify(LabelerStateNotification, { ...JSON.parse(JSON.stringify(s)) as LabelerState, version: 2 });
+    await settle(el);
+    assert.strictEqual(el.state!.project, project);
+    t.notify(LabelerStateNotification, { ...s, version: 3, project: { ...s.project, name: 'Renamed' } });
+    await settle(el);
+    assert.notStrictEqual(el.state!.project, project);
+    assert.include(header(el), 'Renamed');
+  });
+
+  it('upcoming images are fetched and decoded ahead', async () => {
+    const img = anItem('image-classification', { key: 'images/b.png', ref: { path: 'images/b.png' }, imageUri: blankImage(64, 48) });
+    const { el } = await app(aState('image-classification', { upcoming: [img], upcomingKeys: [img.key] }));
+    assert.isTrue(await el.prefetch.decode(img.imageUri!));
+  });
+});
