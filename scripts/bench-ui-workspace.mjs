@@ -9,7 +9,8 @@
 // the webview see 200,000 distinct paths (and URLs), but only 256 distinct contents get decoded.
 // The cached projects are shared by runs; each run labels as a new labeler (bench-<run>), so earlier runs'
 // labels do not empty its queue, and the store's snapshot in .labeling/.cache/ is reused (say so when not).
-import { closeSync, existsSync, linkSync, mkdirSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+// rm -rf .vscode-test/bench-ui makes them again on the next run.
+import { closeSync, existsSync, linkSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { PNG } from 'pngjs';
 import { createProject } from '../src/core/project/create.ts';
@@ -17,6 +18,9 @@ import { JournalWriter } from '../src/core/journal/writer.ts';
 
 export const LABELS = ['positive', 'negative', 'neutral'];
 const READY = '.bench-ui-ready';
+/** Bump when what the generator writes changes: cached workspaces of another version are made again. */
+const GEN_VERSION = 1;
+const readyAs = (dir) => (existsSync(path.join(dir, READY)) ? readFileSync(path.join(dir, READY), 'utf8').split('\n')[0] : undefined);
 
 /** A w x h RGB PNG: a gradient and a block pattern that depend on `seed`. */
 function png(w, h, seed) {
@@ -112,11 +116,11 @@ export async function prepareWorkspaces(runDir, cacheDir, log = console.log) {
     const dir = s.cached ? path.join(cacheDir, s.name) : path.join(runDir, s.name);
     const t0 = Date.now();
     let made = false;
-    if (!s.cached || !existsSync(path.join(dir, READY))) {
+    if (!s.cached || readyAs(dir) !== `v${GEN_VERSION}`) {
       rmSync(dir, { recursive: true, force: true });
       mkdirSync(dir, { recursive: true });
       await s.make(dir);
-      writeFileSync(path.join(dir, READY), new Date().toISOString() + '\n');
+      writeFileSync(path.join(dir, READY), `v${GEN_VERSION}\n${new Date().toISOString()}\n`);
       made = true;
     }
     const secs = (Date.now() - t0) / 1000;
