@@ -186,7 +186,8 @@ function breakdown(r) {
       line += ` answer +${f1(med((x) => x.resp))}, first notification +${f1(med((x) => x.note))} (${rows[0].noteMethod ?? 'none'}), host work ~${f1(med((x) => x.note) - floor)} (notification minus floor; no panel marks in this build)`;
     }
     line += `; probe: item in DOM +${f1(med((x) => x.keyAt))}${kind === 'next' ? `, progress +${f1(med((x) => x.progressAt))}` : ''}, both +${f1(med((x) => x.dom))}${rows.some((x) => x.img !== undefined) ? `, image decoded +${f1(med((x) => x.img))}` : ''}, frame +${f1(med((x) => x.raf))}`;
-    line += `; host->webview ${Math.round(med((x) => x.noteBytes) / 1024)} KB of notifications (${f1(med((x) => x.notes))} per action)`;
+    const kb = (b) => (b / 1024).toFixed(b < 10240 ? 1 : 0);
+    line += `; host->webview: answer ${kb(med((x) => x.respBytes))} KB, notifications ${kb(med((x) => x.noteBytes))} KB (${f1(med((x) => x.notes))} per action)`;
     lines.push(line);
   }
   return lines.join('\n');
