@@ -54,12 +54,14 @@ export function installProbe() {
           const ed = root().querySelector('#editor');
           if (ed?.updateComplete) await ed.updateComplete;
           let tImg;
+          let noImage = false;
           if (image) {
+            // class editor: an <img>; canvas editors (boxes, polygons): the HTMLImageElement they draw from.
             const img = ed?.shadowRoot?.querySelector('img') ?? ed?.image;
             if (img) {
               await img.decode().catch(() => {});
               tImg = performance.now();
-            }
+            } else noImage = true;
           }
           requestAnimationFrame(() => {
             const tRaf = performance.now();
@@ -75,7 +77,7 @@ export function installProbe() {
               resolve({
                 ok: true, t0, input: input?.type, resp: resp ? resp.ts - t0 : undefined, note: first ? first.ts - t0 : undefined,
                 notes: notes.length, noteMethod: first?.d.method, noteBytes: notes.reduce((s, x) => s + JSON.stringify(x.d).length, 0),
-                respBytes: resp ? JSON.stringify(resp.d).length : undefined,
+                noImage, respBytes: resp ? JSON.stringify(resp.d).length : undefined,
                 dom: tDom - t0, keyAt: keyAt - t0, progressAt: progressAt === undefined ? undefined : progressAt - t0, img: tImg === undefined ? undefined : tImg - t0, raf: tRaf - t0, end: tEnd - t0,
                 origin: performance.timeOrigin, key: keyText(), hostTimings: resp?.d.timings,
                 // The panel's own marks (src/protocol/labeler.ts): { mark, method, t, host?, decoded? }, t in this clock.

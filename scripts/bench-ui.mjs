@@ -243,6 +243,8 @@ for (const p of projects) {
     console.log(`  ${name.padEnd(17)} ${f1(value).padStart(8)} ms  ${b ? `${b[0] ? 'PASS' : 'MISS'} (${b[1]})` : ''}`);
     if (Number.isFinite(value)) results.push({ name, project: p.name, n: p.n, value: Number(value.toFixed(1)), unit: 'ms' });
   }
+  const noImage = [...rows.next, ...rows.skip, ...rows.back].filter((x) => x.noImage).length;
+  if (noImage) console.log(`  WARNING: ${noImage} actions found no image element to wait for (the editor changed?): their figures exclude the decode`);
   console.log(`  samples: next ${rows.next.length}, skip ${rows.skip.length}, back ${rows.back.length}, ping ${rows.ping.length}${r.fails.length ? `; ${r.fails.length} failed: ${[...new Set(r.fails)].slice(0, 3).join('; ')}` : ''}`);
   console.log(breakdown(r));
 }
