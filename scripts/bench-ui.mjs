@@ -81,7 +81,14 @@ async function openPanel(wb, p) {
     await app.waitFor({ timeout: 60000 });
   }
   const ms = Date.now() - start;
-  return { ms, detail: `${which === 'pick' ? 'from the project pick' : 'one project: from the command'}; webview frame ready +${await steps.frame} ms, panel element +${await steps.app} ms` };
+  // Inside the panel's document (same machine clock): when it was created and when its bundle arrived.
+  const inner = await (await panelFrame(page)).evaluate(() => {
+    const js = performance.getEntriesByType('resource').find((e) => /labeler\.js/.test(e.name));
+    return { origin: performance.timeOrigin, jsStart: js?.startTime, jsEnd: js?.responseEnd };
+  });
+  const doc = Math.round(inner.origin - start);
+  const js = inner.jsEnd === undefined ? '' : `, labeler.js fetched +${Math.round(doc + inner.jsStart)}..+${Math.round(doc + inner.jsEnd)} ms`;
+  return { ms, detail: `${which === 'pick' ? 'from the project pick' : 'one project: from the command'}; webview frame ready +${await steps.frame} ms, panel document +${doc} ms${js}, panel element +${await steps.app} ms` };
 }
 
 async function benchProject(p) {
