@@ -12,7 +12,8 @@
  * - a webview whose version is not a view's `base` ignores it and sends `resync`; the host answers with
  *   a full snapshot (conventions.md: a typed delta with the version it applies to).
  * - `upcoming` lists the next queue items the webview does not hold yet (it keeps those of
- *   `upcomingKeys`, decoding images ahead); a view naming `itemFromUpcoming` shows the held one.
+ *   `upcomingKeys`, decoding images ahead); a view naming `itemFromUpcoming` shows the held one. An
+ *   answer's view carries only the keys: its new items follow at once in an `upcoming` notification.
  *
  * Requests are answered with their typed result or an IpcError whose `reason` is a core ErrorReason
  * ('paused', 'conflict', 'not-found', 'forbidden', 'invalid-input', 'io') or a transport failure
@@ -20,9 +21,10 @@
  *
  * Timings for `npm run bench:ui` (never asserted):
  * - the webview appends `{ mark, method, t }` entries (t = performance.now() in the webview) to the
- *   global array `window.__lblTimings` (last 2,000 kept): 'key' (Enter/Skip/Back pressed), 'send' (request
- *   posted), 'reply' (answer received; `host` holds the host's durations when sent), 'render' (the answer's
- *   view is in the DOM and the next animation frame ran; for images also decoded: `decoded: true`);
+ *   global array `window.__lblTimings` (webview/shared/host-ipc.ts; last 2,000 kept): 'key' (Enter
+ *   pressed, method labeler/submit), 'send' (any request posted), 'reply' (its answer received; `host`
+ *   holds the host's durations when sent), 'render' (the answer's view is in the DOM and the next
+ *   animation frame ran), then for an image item 'decoded' (`decoded`: whether the image decoded);
  * - when the extension host runs with LABELING_TIMINGS=1, every answer carries `timings` (ipc.ts
  *   HostTimings, ms): for submit/skip `store` (the durable write), `state` (the view built), and
  *   `total` (request received to answer posted, host side).
@@ -119,7 +121,11 @@ export interface LabelerView extends LabelerViewFields {
 
 export interface SubmitParams {
   key: string;
-  annotation: Annotation;
+  /**
+   * The labeler's annotation. Absent with `fromPrelabel`: the item's prelabel as it was sent (the host
+   * has it; a prelabel of 1,000 boxes is ~50 KB the request need not carry).
+   */
+  annotation?: Annotation;
   /** The `version` of the item the labeler saw. A different current version answers 'conflict'. */
   version: number;
   /**
@@ -149,6 +155,8 @@ export interface NavigationResult {
 export const LabelerStateNotification = notification<LabelerState>('labeler/state');
 /** host -> webview: a delta from the change feed (progress, the current item changed by someone else). */
 export const LabelerViewNotification = notification<LabelerView>('labeler/view');
+/** host -> webview: upcoming items to hold (sent right after an answer whose view lists their keys). */
+export const LabelerUpcomingNotification = notification<{ upcoming: LabelerItem[] }>('labeler/upcoming');
 /** webview -> host: a view did not apply (its base is not the webview's version): send the full snapshot. */
 export const ResyncCommand = command<void>('labeler/resync');
 

@@ -13,6 +13,7 @@ import { fitLabel, hotkeyRange } from '../shared/hotkeys';
 import { noticeEvent } from './editor';
 import { canvasEditorStyles } from './canvas-editor.styles';
 import { capturePointer, PanZoomController } from './pan-zoom-controller';
+import { decodedImage } from '../shared/image-cache';
 
 export abstract class CanvasEditorBase extends LitElement {
   static override styles = canvasEditorStyles;
@@ -154,6 +155,15 @@ export abstract class CanvasEditorBase extends LitElement {
     this.image = undefined;
     const uri = this.imageUri;
     if (!uri) return;
+    const held = decodedImage(uri); // prefetched by the labeler while the previous item was shown
+    if (held) {
+      this.image = held;
+      this.imageLoaded = true;
+      this.syncImageSize();
+      this.scheduleDraw();
+      queueMicrotask(() => this.dispatchEvent(new Event('lbl-image-load')));
+      return;
+    }
     const img = new Image();
     img.decoding = 'async';
     img.onload = () => {

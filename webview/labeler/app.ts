@@ -13,7 +13,7 @@ import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import { isMultiLabel, mediaOf, type Annotation } from '../../src/core/model';
 import {
-  BackRequest, LabelerStateNotification, LabelerViewNotification, NextRequest, ResyncCommand, ShowErrorCommand, SkipRequest, SubmitRequest,
+  BackRequest, LabelerStateNotification, LabelerUpcomingNotification, LabelerViewNotification, NextRequest, ResyncCommand, ShowErrorCommand, SkipRequest, SubmitRequest,
   type LabelerMessage, type LabelerState, type LabelerView,
 } from '../../src/protocol/labeler';
 import type { IpcRequest } from '../../src/protocol/ipc';
@@ -80,6 +80,7 @@ export class LblLabelerApp extends LitElement {
     this.unsubscribe = [
       this.ipc.on(LabelerStateNotification, (s) => this.applyState(s)),
       this.ipc.on(LabelerViewNotification, (v) => this.applyView(v)),
+      this.ipc.on(LabelerUpcomingNotification, (u) => this.prefetch.hold(u)),
     ];
     this.ipc.ready();
   }
@@ -128,7 +129,7 @@ export class LblLabelerApp extends LitElement {
     if (item) next.item = item;
     if (v.message) next.message = v.message;
     if (v.noData) next.noData = v.noData;
-    this.prefetch.hold(v);
+    this.prefetch.hold(v, item?.key);
     this.show(next);
     return true;
   }
@@ -154,7 +155,9 @@ export class LblLabelerApp extends LitElement {
       return;
     }
     const d = this.draft;
-    await this.run(SubmitRequest, { key: item.key, annotation: d.annotation, version: item.version, fromPrelabel: d.fromPrelabel || d.suggested || undefined });
+    // A prelabel confirmed as it is goes by reference: the host has it (its version is checked).
+    if (d.fromPrelabel || d.suggested) await this.run(SubmitRequest, { key: item.key, version: item.version, fromPrelabel: true });
+    else await this.run(SubmitRequest, { key: item.key, annotation: d.annotation, version: item.version, fromPrelabel: undefined });
   }
 
   async skip(): Promise<void> {

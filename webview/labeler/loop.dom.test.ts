@@ -1,6 +1,6 @@
 import { assert } from 'chai';
 import type { IpcNotification, WireMessage } from '../../src/protocol/ipc';
-import { LabelerStateNotification, LabelerViewNotification, type LabelerState, type LabelerView } from '../../src/protocol/labeler';
+import { LabelerStateNotification, LabelerUpcomingNotification, LabelerViewNotification, type LabelerState, type LabelerView } from '../../src/protocol/labeler';
 import type { Transport } from '../shared/host-ipc';
 import './app';
 import type { LblLabelerApp } from './app';
@@ -81,8 +81,12 @@ describe('lbl-labeler-app: the labeling loop (prefetch, views, failed submits)',
     assert.include(header(el), '313 of 5,000 labeled, 42 by you');
     assert.equal(el.draft?.key, B.key);
     assert.deepEqual(el.draft?.annotation, { kind: 'classes', labels: [] }, 'the next item starts without the last labels');
-    assert.deepEqual(el.prefetch.keys(), [C.key], 'the shown item left the held ones; the new upcoming one came in');
+    assert.deepEqual(el.prefetch.keys(), [B.key, C.key], 'the new upcoming one came in; the shown one stays until the next view');
     assert.equal(el.state?.version, 2);
+    // An answer's new upcoming items follow it in a notification.
+    const D = anItem('text-classification', { key: 'data/reviews.csv#4', ref: { path: 'data/reviews.csv', row: '4' }, text: 'Fourth.', version: 1 });
+    t.notify(LabelerUpcomingNotification, { upcoming: [D] });
+    assert.deepEqual(el.prefetch.keys(), [B.key, C.key, D.key]);
   });
 
   it('a failed submit keeps the current item with its labels and says why; the held item is not shown', async () => {
@@ -150,6 +154,23 @@ describe('lbl-labeler-app: the labeling loop (prefetch, views, failed submits)',
     await settle(el);
     assert.notStrictEqual(el.state!.project, project);
     assert.include(header(el), 'Renamed');
+  });
+
+  it('the next image is drawn from the element decoded ahead (no second fetch and decode)', async () => {
+    const cur = anItem('image-detection', { key: 'images/a.png', ref: { path: 'images/a.png' }, imageUri: blankImage(), version: 1 });
+    const next = anItem('image-detection', { key: 'images/b.png', ref: { path: 'images/b.png' }, imageUri: blankImage(64, 48), width: 64, height: 48, version: 2 });
+    const { el, t } = await app(aState('image-detection', { item: cur, upcoming: [next], upcomingKeys: [next.key] }));
+    assert.isTrue(await el.prefetch.decode(next.imageUri!));
+    key(window, 'Enter');
+    await settle(el);
+    const req = t.request('labeler/submit')!;
+    t.answer(req.id, { savedAt: '2026-12-01T08:00:00.000Z', view: nextView({ itemFromUpcoming: next.key, upcoming: undefined, upcomingKeys: [] }) });
+    await settle(el);
+    const editor = el.shadowRoot!.querySelector('lbl-box-editor') as unknown as { image?: HTMLImageElement; imageLoaded: boolean };
+    assert.equal(el.state?.item?.key, next.key);
+    assert.ok(editor.image && editor.image.src === next.imageUri);
+    assert.isTrue(editor.imageLoaded, 'loaded at once');
+    assert.isTrue(editor.image.complete);
   });
 
   it('upcoming images are fetched and decoded ahead', async () => {

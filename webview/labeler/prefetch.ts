@@ -4,22 +4,27 @@
  * decoded while the labeler reads, so the next image is drawn from the decoded copy at once.
  */
 import type { LabelerItem, LabelerViewFields } from '../../src/protocol/labeler';
+import { forgetDecoded, rememberDecoded } from '../shared/image-cache';
 
 export class Prefetch {
   private readonly items = new Map<string, LabelerItem>();
   private readonly images = new Map<string, { img: HTMLImageElement; decoded: Promise<boolean> }>();
 
-  /** Takes what a state or view brings: new upcoming items, and the keys to keep. */
-  hold(v: Pick<LabelerViewFields, 'upcoming' | 'upcomingKeys'>): void {
+  /**
+   * Takes what a state or view brings: new upcoming items, and the keys to keep. `shown`, the item now
+   * on screen, is kept too until the next call: its editor is about to take the decoded image.
+   */
+  hold(v: Pick<LabelerViewFields, 'upcoming' | 'upcomingKeys'>, shown?: string): void {
     for (const it of v.upcoming ?? []) {
       this.items.set(it.key, it);
       if (it.imageUri) this.decode(it.imageUri);
     }
     if (!v.upcomingKeys) return;
     const keep = new Set(v.upcomingKeys);
+    if (shown !== undefined) keep.add(shown);
     for (const k of [...this.items.keys()]) if (!keep.has(k)) this.items.delete(k);
     const uris = new Set([...this.items.values()].map((it) => it.imageUri));
-    for (const u of [...this.images.keys()]) if (!uris.has(u)) this.images.delete(u);
+    for (const u of [...this.images.keys()]) if (!uris.has(u)) this.drop(u);
   }
 
   /** The held item with this key, if any. */
@@ -33,7 +38,12 @@ export class Prefetch {
 
   clear(): void {
     this.items.clear();
-    this.images.clear();
+    for (const u of [...this.images.keys()]) this.drop(u);
+  }
+
+  private drop(uri: string): void {
+    this.images.delete(uri);
+    forgetDecoded(uri);
   }
 
   /** Fetches and decodes an image; resolves true once decoded (false when it failed). */
@@ -43,7 +53,16 @@ export class Prefetch {
       const img = new Image();
       img.decoding = 'async';
       img.src = uri;
-      e = { img, decoded: img.decode().then(() => true, () => false) };
+      e = {
+        img,
+        decoded: img.decode().then(
+          () => {
+            if (this.images.get(uri)?.img === img) rememberDecoded(uri, img);
+            return true;
+          },
+          () => false,
+        ),
+      };
       this.images.set(uri, e);
     }
     return e.decoded;

@@ -9,6 +9,7 @@ import { ReadyCommand } from '../../protocol/ipc';
 import {
   BackRequest,
   LabelerStateNotification,
+  LabelerUpcomingNotification,
   LabelerViewNotification,
   NextRequest,
   OpenItemRequest,
@@ -97,12 +98,14 @@ export class LabelerPanel extends Disposable {
       if (now.version !== p.version) {
         throw new LabelingError('conflict', `"${p.key}" changed since you opened it (a teammate's label or a review arrived). Your edit was not saved; the panel shows the current state.`);
       }
-      await store.submit(p.key, p.annotation, p.fromPrelabel ? { source: 'prelabel' } : {});
+      const annotation = p.annotation ?? (p.fromPrelabel ? now.prelabel?.annotation : undefined);
+      if (!annotation) throw new LabelingError('invalid-input', `no annotation to submit for "${p.key}"`, { field: 'annotation' });
+      await store.submit(p.key, annotation, p.fromPrelabel ? { source: 'prelabel' } : {});
       lap('store');
       const savedAt = new Date().toISOString();
       this.message = undefined;
       this.forward(store);
-      const view = this.buildView(store);
+      const view = this.answerView(store);
       lap('state');
       return { savedAt, view };
     });
@@ -111,7 +114,7 @@ export class LabelerPanel extends Disposable {
       await store.skip(p.key);
       lap('store');
       this.forward(store);
-      const view = this.buildView(store);
+      const view = this.answerView(store);
       lap('state');
       return { moved: true, view };
     });
@@ -123,17 +126,17 @@ export class LabelerPanel extends Disposable {
       if (nextIndex >= this.history.length) return { moved: false };
       this.historyIndex = nextIndex;
       this.current = this.history[nextIndex];
-      return { moved: true, view: this.buildView(store) };
+      return { moved: true, view: this.answerView(store) };
     });
     this.ipc.onRequest(NextRequest, async () => {
       const store = await this.store();
       const moved = this.forward(store);
-      return { moved, view: this.buildView(store) };
+      return { moved, view: this.answerView(store) };
     });
     this.ipc.onRequest(OpenItemRequest, async (p) => {
       const store = await this.store();
       this.moveTo(store, p.key);
-      return { moved: true, view: this.buildView(store) };
+      return { moved: true, view: this.answerView(store) };
     });
     // The floor of npm run bench:ui: a round trip that touches nothing.
     this.ipc.onRequest(PingRequest, () => ({ hostAt: Date.now() }));
@@ -254,6 +257,18 @@ export class LabelerPanel extends Disposable {
     } catch (e) {
       this.logger.error(`labeler ${this.entry.id}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     }
+  }
+
+  /**
+   * The view an answer carries: the upcoming items it brings are posted right after the answer instead
+   * (a notification), so the answer stays small (a detection item with 1,000 prelabel boxes is ~50 KB).
+   */
+  private answerView(store: ProjectStore): LabelerView {
+    const view = this.buildView(store);
+    const upcoming = view.upcoming;
+    delete view.upcoming;
+    if (upcoming) setTimeout(() => void this.ipc.notify(LabelerUpcomingNotification, { upcoming }), 0);
+    return view;
   }
 
   /**
