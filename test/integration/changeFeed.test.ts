@@ -67,6 +67,16 @@ describe('the change feed (inside the VS Code extension host)', function () {
     panel.panel.dispose();
   });
 
+  it('instructions.md is read once; an edit to it reaches the open panel by itself', async () => {
+    await vscode.commands.executeCommand('labeling.startLabeling', id);
+    const panel = await eventually(() => api.labelers.all.find((p) => p.project.id === id), 'the labeling panel');
+    await eventually(() => panel.lastState, 'the panel state');
+    const file = vscode.Uri.joinPath(workspaceRoot(), '.labeling', id, 'instructions.md');
+    await vscode.workspace.fs.writeFile(file, Buffer.from('# Feed rules\nMark sarcasm as negative.\n'));
+    await eventually(() => panel.lastState?.project.instructions.includes('Mark sarcasm as negative.'), 'the new instructions in the panel');
+    panel.panel.dispose();
+  });
+
   it('a burst of writes reaches the views as one change, after the panel that made it has its answer', async () => {
     const s = await api.stores.get(entry());
     const changes: ProjectChange[] = [];
@@ -86,5 +96,6 @@ describe('the change feed (inside the VS Code extension host)', function () {
       return keys.every((k) => rows.some((n) => n.kind === 'item' && n.item.key === k));
     }, 'the skipped items in the Skipped view');
     sub.dispose();
+    for (const k of keys) await s.unskip(k); // other test files expect no skipped items in this project
   });
 });

@@ -147,8 +147,11 @@ export class LabelerPanel extends Disposable {
     this._register(stores.onDidChange((c) => {
       if (c.entry.id === this.entry.id && c.entry.root === this.entry.root) this.onProjectChange(c);
     }));
-    const instructions = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(entry.folder, `.labeling/${entry.id}/instructions.md`));
-    const reread = () => {
+    // Through the workspace's own watcher (a glob, like the registry's project.json watcher), this project's file only.
+    const instructions = vscode.workspace.createFileSystemWatcher(`**/.labeling/${entry.id}/instructions.md`);
+    const file = path.join(entry.root, '.labeling', entry.id, 'instructions.md');
+    const reread = (uri: vscode.Uri) => {
+      if (uri.fsPath !== file) return;
       this.instructionsText = undefined;
       void this.pushState();
     };
