@@ -13,6 +13,8 @@ const watch = process.argv.includes('--watch');
 const nodeBundles = [
   { name: 'extension', entry: 'src/host/extension.ts', out: 'dist/extension.js' },
   { name: 'cli', entry: 'src/cli/main.ts', out: 'dist/cli.js', banner: '#!/usr/bin/env node' },
+  // Worker threads for CPU tasks of jobs (src/core/jobs/tasks.ts), started by runWorkerTask.
+  { name: 'worker', entry: 'src/core/jobs/worker-main.ts', out: 'dist/worker.js' },
 ];
 
 /** One browser bundle per webview app: webview/<app>/main.ts -> dist/webview/<app>.js */
