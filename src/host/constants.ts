@@ -21,6 +21,7 @@ export const Commands = {
   LoadMore: 'labeling.loadMore',
   ExportLabels: 'labeling.exportLabels',
   ImportLabels: 'labeling.importLabels',
+  ShowJobs: 'labeling.showJobs',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 

@@ -9,6 +9,7 @@ import { exportLabelsCommand } from './commands/exportCommand';
 import { importLabelsCommand } from './commands/importCommand';
 import { addLabels, rebuildIndex, refreshProject, setProjectStatus } from './commands/lifecycleCommands';
 import { editInstructions, openProjectFile, resolveProject } from './commands/projectCommands';
+import { HostJobs } from './jobs/hostJobs';
 import { DetailsPanels } from './panels/detailsPanel';
 import { LabelerPanels } from './panels/labelerPanel';
 import { PanelMemory, panelSerializers, registerPanelSerializers } from './panels/panelRestore';
@@ -29,6 +30,8 @@ export interface ExtensionApi {
   readonly labelers: LabelerPanels;
   readonly details: DetailsPanels;
   readonly identity: Identity;
+  /** Export, import (and later refresh, rebuild) run as jobs here. */
+  readonly jobs: HostJobs;
   readonly projectsView: ProjectsView;
   readonly itemViews: readonly ItemsView[];
   /** What "Reload Window" calls to restore the labeling and details panels, by view type. */
@@ -57,6 +60,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   const { channel, logger } = createLogger();
   own(channel);
   const identity = own(new Identity());
+  const jobs = own(new HostJobs(logger));
   const registry = own(new ProjectRegistry(logger));
   const stores = own(new StoreManager(path.join(context.extensionPath, 'dist', 'sql-wasm.wasm'), registry, identity, logger));
   const projectsView = own(new ProjectsView(registry, stores));
@@ -113,15 +117,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
     const entry = await resolveProject(registry, arg);
     if (entry) await labelers.show(entry, key);
   });
-  register(Commands.ExportLabels, (arg?: unknown) => exportLabelsCommand(registry, stores, arg));
-  register(Commands.ImportLabels, (arg?: unknown) => importLabelsCommand(registry, stores, arg));
+  register(Commands.ExportLabels, (arg?: unknown) => exportLabelsCommand(registry, stores, jobs, arg));
+  register(Commands.ImportLabels, (arg?: unknown) => importLabelsCommand(registry, stores, jobs, arg));
+  register(Commands.ShowJobs, () => jobs.showJobs());
   register(Commands.LoadMore, async (viewId: string, entry: ProjectEntry) => {
     await itemViews.find((v) => v.viewId === viewId)?.loadMore(entry);
   });
 
   await loaded;
   logger.info(`Data Labeling activated: ${registry.projects.length} project(s); labeler ${identity.labeler} on ${identity.device}.`);
-  return { commands: registered, registry, stores, labelers, identity, projectsView, itemViews, details, panelSerializers: serializers };
+  return { commands: registered, registry, stores, labelers, identity, jobs, projectsView, itemViews, details, panelSerializers: serializers };
 }
 
 export function deactivate(): void {

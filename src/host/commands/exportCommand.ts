@@ -5,9 +5,9 @@ import { isInsideFolder } from '../../core/formats/output';
 import { formatsFor, type ExportFormat, type ExportOptions, type ExportSummary } from '../../core/formats/types';
 import { runExport } from '../../core/formats/workflow';
 import type { ProjectDef } from '../../core/model';
+import type { HostJobs } from '../jobs/hostJobs';
 import type { ProjectRegistry } from '../projects/registry';
 import type { StoreManager } from '../projects/stores';
-import { withCancellableProgress } from './lifecycleCommands';
 import { resolveProject } from './projectCommands';
 
 /** Arguments for running "Export Labels" without prompts (tests, tasks, other extensions). */
@@ -48,8 +48,8 @@ function formatPicks(def: ProjectDef): FormatPick[] {
   return picks;
 }
 
-/** "Labeling: Export Labels...": format, options, destination; streams under a cancellable progress. */
-export async function exportLabelsCommand(registry: ProjectRegistry, stores: StoreManager, arg: unknown): Promise<ExportSummary | undefined> {
+/** "Labeling: Export Labels...": format, options, destination; streams as a job (cancellable, in the job list). */
+export async function exportLabelsCommand(registry: ProjectRegistry, stores: StoreManager, jobs: HostJobs, arg: unknown): Promise<ExportSummary | undefined> {
   const direct = isExportArgs(arg) ? arg : undefined;
   const entry = await resolveProject(registry, direct?.project ?? arg, 'Project to export');
   if (!entry) return undefined;
@@ -97,9 +97,17 @@ export async function exportLabelsCommand(registry: ProjectRegistry, stores: Sto
   const store = await stores.get(entry);
   for (;;) {
     try {
-      const summary = await withCancellableProgress(`Exporting ${def.name} as ${format}`, (signal, report) =>
-        runExport(store, format!, outDir, options, signal, (done, message) => report(message ?? `${done.toLocaleString('en-US')} items`)),
-      );
+      const to = outDir;
+      const summary = await jobs.run({
+        title: `Exporting ${def.name} as ${format}`,
+        resource: def.id,
+        run: async ({ signal, progress, log }) => {
+          log(`exporting ${format} to ${to}`);
+          const s = await runExport(store, format!, to, options, signal, (done, message) => progress(undefined, message ?? `${done.toLocaleString('en-US')} items`));
+          log(`wrote ${s.files.length} file(s): ${s.items} items, ${s.annotations} annotations`);
+          return s;
+        },
+      });
       if (!direct) void announce(entry.root, outDir, summary);
       return summary;
     } catch (e) {

@@ -1,15 +1,15 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { LabelingError } from '../../core/errors';
+import { LabelingError, throwIfAborted } from '../../core/errors';
 import type { ImportSummary } from '../../core/formats/map-import';
 import { summaryLines } from '../../core/formats/summary-import';
 import { formatsFor, type ImportFormat } from '../../core/formats/types';
 import { applyImport, planImport, type ImportPlan, type ImportPlanOptions } from '../../core/formats/workflow';
 import type { ProjectStore } from '../../core/store/project-store';
+import type { HostJobs } from '../jobs/hostJobs';
 import { tableColumns } from '../projects/columns';
 import type { ProjectRegistry } from '../projects/registry';
 import type { StoreManager } from '../projects/stores';
-import { withCancellableProgress } from './lifecycleCommands';
 import { resolveProject } from './projectCommands';
 
 /** Arguments for running "Import Labels" without prompts; `file` is workspace-relative or absolute. */
@@ -49,18 +49,29 @@ export function describePlan(s: ImportSummary, asPrelabels: boolean, annotations
 }
 
 /** "Labeling: Import Labels...": format, file, data mapping, a dry-run summary, then one atomic batch. */
-export async function importLabelsCommand(registry: ProjectRegistry, stores: StoreManager, arg: unknown): Promise<ImportPlan | undefined> {
+export async function importLabelsCommand(registry: ProjectRegistry, stores: StoreManager, jobs: HostJobs, arg: unknown): Promise<ImportPlan | undefined> {
   const direct = isImportArgs(arg) ? arg : undefined;
   const entry = await resolveProject(registry, direct?.project ?? arg, 'Project to import into');
   if (!entry) return undefined;
   const def = entry.def!;
   const store = await stores.get(entry);
-  const plan = (opts: ImportPlanOptions) => withCancellableProgress(`Reading ${vscode.workspace.asRelativePath(opts.source)}`, () => planImport(store, opts, entry.root));
+  // Reading runs as a job too; a cancel while it reads ends the command once the file is read.
+  const plan = (opts: ImportPlanOptions) =>
+    jobs.run({
+      title: `Reading ${vscode.workspace.asRelativePath(opts.source)}`,
+      resource: def.id,
+      run: async ({ signal, log }) => {
+        const p = await planImport(store, opts, entry.root);
+        throwIfAborted(signal);
+        log(`${p.summary.records} records, ${p.submits.length} annotations to import, ${p.summary.unmatched} unmatched`);
+        return p;
+      },
+    });
 
   if (direct) {
     const { project: _p, file, dryRun, ...rest } = direct;
     const p = await plan({ ...rest, source: path.isAbsolute(file) ? file : path.join(entry.root, file) });
-    if (!dryRun) await write(store, p, entry.root);
+    if (!dryRun) await write(jobs, store, p, entry.root);
     return p;
   }
 
@@ -157,14 +168,21 @@ export async function importLabelsCommand(registry: ProjectRegistry, stores: Sto
   }
   const go = await vscode.window.showInformationMessage(`Import ${p.submits.length.toLocaleString('en-US')} annotations into ${def.name}?`, { modal: true, detail: describePlan(p.summary, as.pre, p.submits.length) }, 'Import');
   if (go !== 'Import') return undefined;
-  await write(store, p, entry.root);
+  await write(jobs, store, p, entry.root);
   void vscode.window.showInformationMessage(`Imported ${p.submits.length.toLocaleString('en-US')} annotations into ${def.name} as one batch.`);
   return p;
 }
 
 /** The views hear of the batch through the store's change feed. */
-async function write(store: ProjectStore, p: ImportPlan, root: string): Promise<void> {
-  await withCancellableProgress('Importing labels', (signal) => applyImport(store, p, root, signal));
+async function write(jobs: HostJobs, store: ProjectStore, p: ImportPlan, root: string): Promise<void> {
+  await jobs.run({
+    title: `Importing labels into ${store.def.name}`,
+    resource: store.def.id,
+    run: async ({ signal, log }) => {
+      const { batch, count } = await applyImport(store, p, root, signal);
+      log(`wrote ${count} annotations as batch ${batch}`);
+    },
+  });
 }
 
 export function parseMap(text: string, labels: string[]): { map?: Record<string, string>; error?: string } {

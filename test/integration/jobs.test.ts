@@ -1,0 +1,75 @@
+import { strict as assert } from 'node:assert';
+import * as vscode from 'vscode';
+import type { JobEvent } from '../../src/core/jobs/types';
+import type { ExportSummary } from '../../src/core/formats/types';
+import type { ExtensionApi } from '../../src/host/extension';
+import { activateExtension, workspaceRoot } from './helpers';
+
+/** Issue 10, item 8: Export and Import Labels run as jobs of the host's runner (src/host/jobs). */
+describe('background jobs (inside the VS Code extension host)', function () {
+  this.timeout(60000);
+  let api: ExtensionApi;
+  let root: vscode.Uri;
+  const exists = (uri: vscode.Uri) => vscode.workspace.fs.stat(uri).then(() => true, () => false);
+
+  before(async () => {
+    api = await activateExtension();
+    root = workspaceRoot();
+    for (const name of ['Job Boxes', 'Job Boxes Copy']) {
+      await vscode.commands.executeCommand('labeling.createProject', {
+        name,
+        type: 'image-detection',
+        labels: ['digit'],
+        dataSources: [{ kind: 'images', glob: 'data/digit-sheets/*.png' }],
+      });
+    }
+    const s = await api.stores.get(api.registry.find('job-boxes')!);
+    await s.submit('data/digit-sheets/sheet-01.png', { kind: 'boxes', boxes: [{ label: 'digit', x: 10, y: 20, w: 60, h: 70 }] });
+  });
+
+  it('an export is a job: listed as succeeded with its project, times and log; its log opens as a document', async () => {
+    const summary = await vscode.commands.executeCommand<ExportSummary>('labeling.exportLabels', { project: 'job-boxes', format: 'csv' });
+    assert.equal(summary?.items, 1);
+    const job = api.jobs.runner.list().filter((j) => j.resource === 'job-boxes').at(-1)!;
+    assert.equal(job.title, 'Exporting Job Boxes as csv');
+    assert.equal(job.status, 'succeeded');
+    assert.ok(job.startedAt !== undefined && job.endedAt !== undefined && job.endedAt >= job.startedAt);
+    assert.ok(job.log.some((l) => /^wrote 1 file\(s\): 1 items/.test(l.text)), JSON.stringify(job.log));
+    await api.jobs.showLog(job.id);
+    const doc = vscode.window.activeTextEditor?.document;
+    assert.equal(doc?.uri.scheme, 'labeling-job');
+    assert.match(doc!.getText(), /^Exporting Job Boxes as csv\nstatus: {3}succeeded\n/);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  it('an export cancelled as it starts is cancelled, the command ends quietly, and nothing is written', async () => {
+    const out = vscode.Uri.joinPath(root, 'labels/job-boxes-cancelled');
+    const off = api.jobs.runner.subscribe((e: JobEvent) => {
+      if (e.cause === 'started' && e.job.resource === 'job-boxes') api.jobs.runner.cancel(e.job.id, 'Cancelled by the test.');
+    });
+    try {
+      const r = await vscode.commands.executeCommand('labeling.exportLabels', { project: 'job-boxes', format: 'coco', out: 'labels/job-boxes-cancelled' });
+      assert.equal(r, undefined);
+    } finally {
+      off();
+    }
+    const job = api.jobs.runner.list().filter((j) => j.resource === 'job-boxes').at(-1)!;
+    assert.equal(job.status, 'cancelled');
+    assert.deepEqual(job.error, { message: 'Cancelled by the test.', reason: 'cancelled' });
+    // The core export makes the destination folder before it stages; a cancel leaves it empty, nothing half-written.
+    const left = (await exists(out)) ? await vscode.workspace.fs.readDirectory(out) : [];
+    assert.deepEqual(left, [], 'nothing is written');
+  });
+
+  it('an import reads and writes as two jobs of its project, one after the other', async () => {
+    assert.ok(await vscode.commands.executeCommand<ExportSummary>('labeling.exportLabels', { project: 'job-boxes', format: 'coco' }));
+    const before = api.jobs.runner.list().length;
+    await vscode.commands.executeCommand('labeling.importLabels', { project: 'job-boxes-copy', format: 'coco', file: 'labels/job-boxes/coco.json', asPrelabels: true });
+    const jobs = api.jobs.runner.list().slice(before);
+    assert.deepEqual(jobs.map((j) => [j.title, j.resource, j.status]), [
+      ['Reading labels/job-boxes/coco.json', 'job-boxes-copy', 'succeeded'],
+      ['Importing labels into Job Boxes Copy', 'job-boxes-copy', 'succeeded'],
+    ]);
+    assert.ok(jobs[1]!.startedAt! >= jobs[0]!.endedAt!);
+  });
+});
