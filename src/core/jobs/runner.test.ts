@@ -100,15 +100,26 @@ describe('JobRunner', () => {
     const events: JobEvent[] = [];
     r.subscribe((e) => events.push(e));
     let cleaned = false;
+    let cleanedAtFinish: boolean | undefined;
+    r.subscribe((e) => {
+      if (e.cause === 'finished') cleanedAtFinish = cleaned;
+    });
     const h = r.submit({ title: 'long', resource: 'p', run: async (ctx) => {
       ctx.progress(0.3, 'a third');
-      await abortable(ctx, () => (cleaned = true));
+      try {
+        await abortable(ctx, () => undefined);
+      } finally {
+        await settle(); // cleanup that takes a while (removing a staging folder)
+        cleaned = true;
+      }
     } });
     await settle();
     assert.equal(r.get(h.id)!.status, 'running');
     h.cancel('Stopped by the user.');
+    assert.equal(r.get(h.id)!.status, 'running', 'still running until its work has stopped');
     await assert.rejects(h.done, (e: unknown) => e instanceof LabelingError && e.reason === 'cancelled');
     assert.equal(cleaned, true);
+    assert.equal(cleanedAtFinish, true, 'cancelled only after the cleanup ran');
     const info = r.get(h.id)!;
     assert.equal(info.status, 'cancelled');
     assert.deepEqual(info.error, { message: 'Stopped by the user.', reason: 'cancelled' });
