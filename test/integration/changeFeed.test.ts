@@ -72,6 +72,7 @@ describe('the change feed (inside the VS Code extension host)', function () {
     const panel = await eventually(() => api.labelers.all.find((p) => p.project.id === id), 'the labeling panel');
     await eventually(() => panel.lastState, 'the panel state');
     const file = vscode.Uri.joinPath(workspaceRoot(), '.labeling', id, 'instructions.md');
+    // Nothing here asks the panel to refresh: the file watcher, or the panel's own check of the file, sees the edit.
     await vscode.workspace.fs.writeFile(file, Buffer.from('# Feed rules\nMark sarcasm as negative.\n'));
     await eventually(() => panel.lastState?.project.instructions.includes('Mark sarcasm as negative.'), 'the new instructions in the panel');
     panel.panel.dispose();

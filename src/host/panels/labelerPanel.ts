@@ -1,5 +1,4 @@
 import * as path from 'node:path';
-import { promises as fsp } from 'node:fs';
 import * as vscode from 'vscode';
 import { LabelingError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
@@ -27,6 +26,7 @@ import { WebviewTypes } from '../constants';
 import type { ProjectEntry } from '../projects/registry';
 import type { ProjectChange, StoreManager } from '../projects/stores';
 import { Disposable } from '../util/lifecycle';
+import { InstructionsFile } from './instructionsFile';
 import { IpcHost } from './ipcHost';
 import { adoptAppPanel } from './panelRestore';
 import { createAppPanel } from './webviewHtml';
@@ -48,6 +48,8 @@ export function dataRoots(folder: vscode.Uri, globs: string[]): vscode.Uri[] {
 
 /** How many next queue items the webview holds ahead (their text, images decoded). */
 const PREFETCH = 3;
+/** How often an open panel checks instructions.md by its size and time (besides the file watcher). */
+const INSTRUCTIONS_POLL_MS = 3_000;
 
 /** One labeling panel per project: the current item, its editor, and navigation through the queue. */
 export class LabelerPanel extends Disposable {
@@ -64,8 +66,7 @@ export class LabelerPanel extends Disposable {
   private version = 0;
   /** The store's change seq the last state or view reflected: feed changes up to it are already shown. */
   private shownSeq = -1;
-  /** instructions.md, read once and again when the file changes. */
-  private instructionsText: Promise<string> | undefined;
+  private readonly instructions: InstructionsFile;
   /** Upcoming items the webview holds, with the version sent. */
   private held = new Map<string, number>();
 
@@ -147,23 +148,26 @@ export class LabelerPanel extends Disposable {
     this._register(stores.onDidChange((c) => {
       if (c.entry.id === this.entry.id && c.entry.root === this.entry.root) this.onProjectChange(c);
     }));
-    // Through the workspace's own watcher (a glob, like the registry's project.json watcher), this project's file only.
-    const instructions = vscode.workspace.createFileSystemWatcher(`**/.labeling/${entry.id}/instructions.md`);
-    const file = path.join(entry.root, '.labeling', entry.id, 'instructions.md');
-    const reread = (uri: vscode.Uri) => {
-      if (uri.fsPath !== file) return;
-      this.instructionsText = undefined;
-      void this.pushState();
-    };
-    instructions.onDidChange(reread);
-    instructions.onDidCreate(reread);
-    instructions.onDidDelete(reread);
-    this._register(instructions);
+    // File events can be lost (a watcher still starting, a busy machine): a cheap stat catches up.
+    this.instructions = new InstructionsFile(path.join(entry.root, '.labeling', entry.id, 'instructions.md'));
+    const poll = setInterval(() => void this.instructions.changedOnDisk().then((c) => c && !this.isDisposed && this.instructionsChanged()), INSTRUCTIONS_POLL_MS);
+    this._register({ dispose: () => clearInterval(poll) });
     this._register(this.panel.onDidDispose(() => this.dispose()));
   }
 
   get project(): ProjectEntry {
     return this.entry;
+  }
+
+  /** instructions.md of this panel's project. */
+  get instructionsFile(): string {
+    return this.instructions.path;
+  }
+
+  /** instructions.md changed on disk (LabelerPanels watches it): read it again and send the snapshot. */
+  instructionsChanged(): void {
+    this.instructions.invalidate();
+    void this.pushState();
   }
 
   /** The last snapshot sent to the webview, with the views applied (tests and the review use it). */
@@ -234,10 +238,10 @@ export class LabelerPanel extends Disposable {
     if (!this.ready || this.isDisposed) return;
     try {
       const store = await this.store();
-      const instructions = await (this.instructionsText ??= this.readInstructions());
+      const instructions = await this.instructions.read();
       const def = store.def;
       this.held.clear();
-      const view = this.buildView(store);
+      const view = this.answerView(store);
       const { base: _base, itemFromUpcoming: _held, ...fields } = view;
       const state: LabelerState = {
         ...fields,
@@ -256,15 +260,16 @@ export class LabelerPanel extends Disposable {
     if (!this.ready || this.isDisposed) return;
     if (!this._lastState) return this.pushState();
     try {
-      await this.ipc.notify(LabelerViewNotification, this.buildView(store));
+      await this.ipc.notify(LabelerViewNotification, this.answerView(store));
     } catch (e) {
       this.logger.error(`labeler ${this.entry.id}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     }
   }
 
   /**
-   * The view an answer carries: the upcoming items it brings are posted right after the answer instead
-   * (a notification), so the answer stays small (a detection item with 1,000 prelabel boxes is ~50 KB).
+   * The view to post (an answer, a snapshot, a change): the upcoming items it brings are posted right
+   * after it instead (a notification), so the next item is drawn first (a detection item with 1,000
+   * prelabel boxes is ~50 KB; a snapshot holds three).
    */
   private answerView(store: ProjectStore): LabelerView {
     const view = this.buildView(store);
@@ -338,14 +343,6 @@ export class LabelerPanel extends Disposable {
     if (idx >= 0) item.position = { index: this.history.length - idx, count: this.history.length };
     return item;
   }
-
-  private async readInstructions(): Promise<string> {
-    try {
-      return await fsp.readFile(path.join(this.entry.root, '.labeling', this.entry.id, 'instructions.md'), 'utf8');
-    } catch {
-      return '';
-    }
-  }
 }
 
 /** Keeps one labeling panel per project. */
@@ -359,6 +356,12 @@ export class LabelerPanels extends Disposable {
     private readonly onShow?: (p: LabelerPanel) => void,
   ) {
     super();
+    // One watcher from activation on (a watcher made when a panel opens may start after an edit).
+    const w = this._register(vscode.workspace.createFileSystemWatcher('**/.labeling/*/instructions.md'));
+    const changed = (uri: vscode.Uri) => this.panels.forEach((p) => uri.fsPath === p.instructionsFile && p.instructionsChanged());
+    this._register(w.onDidChange(changed));
+    this._register(w.onDidCreate(changed));
+    this._register(w.onDidDelete(changed));
   }
 
   get all(): LabelerPanel[] {
