@@ -24,6 +24,25 @@ const isConflict = (path: RegExp) => (e: unknown) => e instanceof LabelingError 
 describe('export into a folder that holds other files', () => {
   const tmp = useTempDir();
 
+  it('a cancelled first export leaves no folder behind, not even the empty ones it created', async () => {
+    const dir = tmp();
+    const dest = join(dir, 'labels', 'proj');
+    const ac = new AbortController();
+    async function* slow(): AsyncIterable<ExportItem> {
+      yield* boxes(['img/a.jpg']);
+      ac.abort();
+      yield* boxes(['img/b.jpg']);
+    }
+    await assert.rejects(exportLabels('coco', slow(), det, dest, {}, ac.signal));
+    assert.deepEqual(await readdir(dir), [], 'labels/ and labels/proj/ were made by the export and are gone again');
+    // A folder that was there before stays, empty or not.
+    await mkdir(dest, { recursive: true });
+    const again = new AbortController();
+    again.abort();
+    await assert.rejects(exportLabels('coco', boxes(['img/a.jpg']), det, dest, {}, again.signal));
+    assert.deepEqual(await readdir(dest), []);
+  });
+
   it('never removes a file it did not write, in folder formats (YOLO, VOC, MLTable) too', async () => {
     const dir = tmp();
     const mine = { 'yolo/train.py': 'print("train")\n', 'voc/notes.md': '# notes\n', 'mltable/README': 'mine\n', 'yolo/labels/img/keep.txt': 'hand-made\n' };

@@ -92,6 +92,8 @@ export class Staging {
   private constructor(
     readonly destDir: string,
     private readonly entry: OwnEntry,
+    /** The outermost folder this export created to reach destDir (removed again on discard while empty). */
+    private readonly createdFrom: string | undefined,
   ) {}
 
   /** The staging folder itself. */
@@ -101,7 +103,7 @@ export class Staging {
 
   /** Creates the destination when needed and a fresh staging folder in it, removing dead exports' ones. */
   static async create(destDir: string): Promise<Staging> {
-    await prepareDestination(destDir);
+    const createdFrom = await prepareDestination(destDir);
     const meta = join(destDir, META_DIR);
     await sweep(meta, 'tmp');
     await sweepLegacy(destDir);
@@ -112,7 +114,7 @@ export class Staging {
       await entry.end();
       throw ioError('cannot create the staging folder', meta, e);
     }
-    return new Staging(destDir, entry);
+    return new Staging(destDir, entry, createdFrom);
   }
 
   private pathOf(rel: string): string {
@@ -173,15 +175,21 @@ export class Staging {
     for (const s of this.streams) s.destroy();
     await this.entry.end();
     await rmdir(join(this.destDir, META_DIR)).catch(() => undefined);
+    // Folders this export created (labels/<id>/ on a first export) go again when nothing else is in them.
+    if (this.createdFrom === undefined) return;
+    for (let dir = this.destDir; within(this.createdFrom, dir); dir = dirname(dir)) {
+      if (!(await rmdir(dir).then(() => true, () => false))) break;
+      if (dir === this.createdFrom) break;
+    }
   }
 }
 
-/** Refuses a destination that is a file; creates it when missing. */
-async function prepareDestination(dir: string): Promise<void> {
+/** Refuses a destination that is a file; creates it when missing, returning the outermost folder it created. */
+async function prepareDestination(dir: string): Promise<string | undefined> {
   const st = await stat(dir).catch(() => undefined);
   if (st && !st.isDirectory()) throw new LabelingError('invalid-input', 'is a file, not a folder: an export writes into a folder', { file: dir });
   try {
-    await mkdir(dir, { recursive: true });
+    return await mkdir(dir, { recursive: true });
   } catch (e) {
     throw ioError('cannot create the export folder', dir, e);
   }
