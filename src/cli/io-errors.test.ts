@@ -4,14 +4,7 @@ import * as path from 'node:path';
 import { defaultDevice, defaultLabeler } from '../core/project/identity';
 import { safeSegment } from '../core/project/paths';
 import { cleanupWorkspaces, csvRows, tempWorkspace, writeFiles } from '../core/store/test-support';
-import { main } from './main';
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (t) => (out += `${t}\n`), err: (t) => (err += `${t}\n`) });
-  return { code, out, err };
-}
+import { cli } from './test-support';
 
 describe('data-labeling CLI: I/O errors', () => {
   after(cleanupWorkspaces);

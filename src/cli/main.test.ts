@@ -2,14 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { cleanupWorkspaces, csvRows, event, tempWorkspace, writeFiles, writeJournal } from '../core/store/test-support';
-import { main } from './main';
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (t) => (out += `${t}\n`), err: (t) => (err += `${t}\n`) });
-  return { code, out, err };
-}
+import { cli } from './test-support';
 
 describe('data-labeling CLI', () => {
   after(cleanupWorkspaces);
