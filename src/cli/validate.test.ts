@@ -1,8 +1,9 @@
 import { strict as assert } from 'node:assert';
+import { png, tinyJpeg, workspace } from '../core/formats/bounds-test-support';
 import { cleanupWorkspaces, classes, event, textProject, writeJournal } from '../core/store/test-support';
 import { validateProject } from './commands/validate';
 
-describe('data-labeling validate: labels', () => {
+describe('data-labeling validate: labels and bounds', () => {
   after(cleanupWorkspaces);
 
   it('names each line using a label the project lacks, and takes labels added by a label-set event in any journal', async () => {
@@ -19,5 +20,33 @@ describe('data-labeling validate: labels', () => {
       `${bob}:2: submits[1].ann.labels[0]: unknown label "cow"`,
       `${bob}:3: ann.labels[0]: unknown label "cow"`,
     ]);
+  });
+
+  it('names journaled boxes past their image (as displayed: EXIF applied) and spans past their text', async () => {
+    const img = await workspace('image-detection', ['car'], { 'img/wide.png': png(40, 20), 'img/turned.jpg': tinyJpeg(40, 20, 6), 'img/bad.png': 'not a png' }, 'img/*');
+    await img.store.close();
+    const box = (x: number, w: number) => ({ kind: 'boxes' as const, boxes: [{ label: 'car', x, y: 0, w, h: 10 }] });
+    const rel = writeJournal(img.root, img.id, 'bob', 'd', [
+      event({ type: 'submit', item: 'img/wide.png', ann: box(30, 10) }, { by: 'bob', dev: 'd', seq: 1 }), // fits 40 x 20
+      event({ type: 'submit', item: 'img/wide.png', ann: box(35, 10) }, { by: 'bob', dev: 'd', seq: 2 }), // 5 px past
+      event({ type: 'submit', item: 'img/turned.jpg', ann: box(15, 10) }, { by: 'bob', dev: 'd', seq: 3 }), // displayed 20 x 40
+      event({ type: 'import', batch: 'b', submits: [{ item: 'img/bad.png', ann: box(0, 5) }] }, { by: 'bob', dev: 'd', seq: 4 }),
+    ]);
+    const problems = await validateProject(img.root, img.id);
+    assert.equal(problems.length, 3, problems.join('\n'));
+    assert.match(problems[0]!, new RegExp(`^${rel}:2: ann\\.boxes\\[0\\]`));
+    assert.match(problems[1]!, new RegExp(`^${rel}:3: ann\\.boxes\\[0\\]`));
+    assert.match(problems[2]!, new RegExp(`^${rel}:4: submits\\[0\\]\\.ann\\.boxes: .*img/bad\\.png cannot be read`));
+
+    const ner = await textProject(2, { type: 'text-ner', labels: ['ORG'] });
+    const text = 'text 1, with a comma';
+    const span = (start: number, end: number) => ({ kind: 'spans' as const, spans: [{ label: 'ORG', start, end }] });
+    const nrel = writeJournal(ner.root, ner.id, 'bob', 'd', [
+      event({ type: 'submit', item: ner.keys[0]!, ann: span(0, text.length) }, { by: 'bob', dev: 'd', seq: 1 }),
+      event({ type: 'submit', item: ner.keys[0]!, ann: span(5, text.length + 1) }, { by: 'bob', dev: 'd', seq: 2 }),
+    ]);
+    const nerProblems = await validateProject(ner.root, ner.id);
+    assert.equal(nerProblems.length, 1, nerProblems.join('\n'));
+    assert.match(nerProblems[0]!, new RegExp(`^${nrel}:2: ann\\.spans\\[0\\]`));
   });
 });

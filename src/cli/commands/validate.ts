@@ -1,10 +1,13 @@
 /** data-labeling validate <workspace> <id>: project.json, data sources and journals; exit 1 listing problems. */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LabelingError } from '../../core/errors';
 import { scanSources } from '../../core/ingest/scan';
 import { listJournalFiles } from '../../core/journal/files';
 import { readJournal } from '../../core/journal/reader';
-import type { ProjectDef } from '../../core/model';
+import type { ItemBounds } from '../../core/geometry/bounds';
+import { readImageSize } from '../../core/ingest/image-size';
+import { mediaOf, type ProjectDef } from '../../core/model';
 import { loadProject } from '../../core/project/load';
 import { checkAnnotation } from '../../core/store/validate';
 import { parseCommandArgs, requirePositional, type CliCommand } from '../io';
@@ -21,8 +24,10 @@ export async function validateProject(root: string, id: string): Promise<string[
     return [(e as Error).message];
   }
   let items = 0;
+  // Per item: the path to read a size or text from, or the length of a table row's text (rows hold no file).
+  const known = new Map<string, { path: string; length?: number }>();
   try {
-    items = await scanSources(root, def.dataSources, () => undefined);
+    items = await scanSources(root, def.dataSources, (it) => known.set(it.key, it.text === undefined ? { path: it.path } : { path: it.path, length: it.text.length }));
     if (!items) problems.push(`.labeling/${id}/project.json: dataSources: no items found`);
   } catch (e) {
     problems.push(e instanceof LabelingError ? e.message : String(e));
@@ -36,6 +41,7 @@ export async function validateProject(root: string, id: string): Promise<string[
     }, () => undefined);
   }
   const effective: ProjectDef = { ...def, labels: [...labels.values()] };
+  const boundsOf = itemBounds(root, def, known);
   for (const f of files) {
     const r = readJournal(
       f.abs,
@@ -45,7 +51,7 @@ export async function validateProject(root: string, id: string): Promise<string[
         const anns = e.type === 'submit' || e.type === 'decide' ? [{ ann: e.ann, field: 'ann' }] : e.type === 'import' ? e.submits.map((s, i) => ({ ann: s.ann, field: `submits[${i}].ann` })) : [];
         for (const { ann, field } of anns) {
           try {
-            checkAnnotation(effective, ann, { file: f.rel, line, field });
+            checkAnnotation(effective, ann, { file: f.rel, line, field }, boundsOf(itemOf(e, field)));
           } catch (err) {
             problems.push((err as Error).message);
           }
@@ -56,6 +62,42 @@ export async function validateProject(root: string, id: string): Promise<string[
     if (r.tornBytes) problems.push(`${f.rel}:${r.line + 1}: torn last line (${r.tornBytes} bytes without a newline; repaired on the next append)`);
   }
   return problems;
+}
+
+/** The item a journaled annotation belongs to (`submits[i].ann` of an import names its own). */
+function itemOf(e: { type: string; item?: string; submits?: { item: string }[] }, field: string): string | undefined {
+  const m = /^submits\[(\d+)\]/.exec(field);
+  return m ? e.submits?.[Number(m[1])]?.item : e.item;
+}
+
+/**
+ * The bounds a journaled shape or span must lie within, as the store checks a submit: the image as displayed
+ * (EXIF orientation applied) or the item's text. Read once per item; an item no source lists is not checked
+ * here (the store keeps such items as missing).
+ */
+function itemBounds(root: string, def: ProjectDef, known: Map<string, { path: string; length?: number }>): (key: string | undefined) => ItemBounds | undefined {
+  const media = mediaOf(def.type);
+  const cache = new Map<string, ItemBounds | undefined>();
+  return (key) => {
+    if (key === undefined) return undefined;
+    if (cache.has(key)) return cache.get(key);
+    const it = known.get(key);
+    let b: ItemBounds | undefined;
+    if (it && media === 'image') b = { media: 'image', size: readImageSize(path.join(root, it.path)), what: it.path };
+    else if (it) {
+      let length = it.length;
+      if (length === undefined) {
+        try {
+          length = fs.readFileSync(path.join(root, it.path), 'utf8').length;
+        } catch {
+          length = undefined;
+        }
+      }
+      b = { media: 'text', length, what: key };
+    }
+    cache.set(key, b);
+    return b;
+  };
 }
 
 export const validateCommand: CliCommand = {
