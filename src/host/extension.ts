@@ -30,7 +30,7 @@ export interface ExtensionApi {
   readonly labelers: LabelerPanels;
   readonly details: DetailsPanels;
   readonly identity: Identity;
-  /** Export, import (and later refresh, rebuild) run as jobs here. */
+  /** Export, import, Refresh Project Data and Rebuild Index run as jobs here. */
   readonly jobs: HostJobs;
   readonly projectsView: ProjectsView;
   readonly itemViews: readonly ItemsView[];
@@ -103,8 +103,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   register(Commands.EditInstructions, (arg?: unknown) => editInstructions(registry, arg));
   register(Commands.OpenProjectFile, (arg?: unknown) => openProjectFile(registry, arg));
   register(Commands.ShowLog, () => channel.show());
-  register(Commands.RefreshProject, (arg?: unknown) => refreshProject(registry, stores, arg));
-  register(Commands.RebuildIndex, (arg?: unknown) => rebuildIndex(registry, stores, arg));
+  register(Commands.RefreshProject, (arg?: unknown) => refreshProject(registry, stores, jobs, arg));
+  register(Commands.RebuildIndex, (arg?: unknown) => rebuildIndex(registry, stores, jobs, arg));
   register(Commands.PauseProject, (arg?: unknown) => setProjectStatus(registry, stores, arg, 'paused'));
   register(Commands.ResumeProject, (arg?: unknown) => setProjectStatus(registry, stores, arg, 'running'));
   register(Commands.TogglePause, (arg?: unknown) => setProjectStatus(registry, stores, arg, 'toggle'));

@@ -2,10 +2,11 @@ import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
 import type { JobEvent } from '../../src/core/jobs/types';
 import type { ExportSummary } from '../../src/core/formats/types';
+import type { RebuildResult, RefreshResult } from '../../src/core/store/types';
 import type { ExtensionApi } from '../../src/host/extension';
 import { activateExtension, workspaceRoot } from './helpers';
 
-/** Issue 10, item 8: Export and Import Labels run as jobs of the host's runner (src/host/jobs). */
+/** Issue 10, item 8: Export, Import Labels, Refresh Project Data and Rebuild Index run as jobs of the host's runner (src/host/jobs). */
 describe('background jobs (inside the VS Code extension host)', function () {
   this.timeout(60000);
   let api: ExtensionApi;
@@ -70,5 +71,42 @@ describe('background jobs (inside the VS Code extension host)', function () {
       ['Importing labels into Job Boxes Copy', 'job-boxes-copy', 'succeeded'],
     ]);
     assert.ok(jobs[1]!.startedAt! >= jobs[0]!.endedAt!);
+  });
+
+  const lastJobOf = (project: string) => api.jobs.runner.list().filter((j) => j.resource === project).at(-1)!;
+
+  it('Refresh Project Data and Rebuild Index are succeeded jobs of their project, each logging its result', async () => {
+    const refreshed = await vscode.commands.executeCommand<RefreshResult>('labeling.refreshProject', 'job-boxes');
+    assert.ok(refreshed && refreshed.total > 0);
+    let job = lastJobOf('job-boxes');
+    assert.deepEqual([job.title, job.status], ['Refreshing Job Boxes', 'succeeded']);
+    assert.ok(job.log.some((l) => l.text === `${refreshed.total} item(s): 0 new, 0 missing, 0 restored`), JSON.stringify(job.log));
+    const rebuilt = await vscode.commands.executeCommand<RebuildResult>('labeling.rebuildIndex', 'job-boxes');
+    assert.equal(rebuilt?.items, refreshed.total);
+    assert.ok(rebuilt.events >= 1, 'the submit made in before() is replayed');
+    job = lastJobOf('job-boxes');
+    assert.deepEqual([job.title, job.status], ['Rebuilding the index of Job Boxes', 'succeeded']);
+    assert.ok(job.log.some((l) => l.text === `rebuilt from the journals: ${rebuilt.items} items, ${rebuilt.events} events`), JSON.stringify(job.log));
+  });
+
+  it('a rebuild cancelled as it starts is cancelled, and the store keeps answering from the index it had', async () => {
+    const store = await api.stores.get(api.registry.find('job-boxes')!);
+    const before = store.stats();
+    assert.equal(before.labeled, 1);
+    const off = api.jobs.runner.subscribe((e: JobEvent) => {
+      if (e.cause === 'started' && e.job.resource === 'job-boxes') api.jobs.runner.cancel(e.job.id, 'Cancelled by the test.');
+    });
+    try {
+      assert.equal(await vscode.commands.executeCommand('labeling.rebuildIndex', 'job-boxes'), undefined);
+    } finally {
+      off();
+    }
+    const job = lastJobOf('job-boxes');
+    assert.deepEqual([job.title, job.status], ['Rebuilding the index of Job Boxes', 'cancelled']);
+    assert.deepEqual(job.error, { message: 'Cancelled by the test.', reason: 'cancelled' });
+    assert.equal(await api.stores.get(api.registry.find('job-boxes')!), store, 'the same store, still open');
+    assert.deepEqual(store.stats(), before);
+    await store.submit('data/digit-sheets/sheet-02.png', { kind: 'boxes', boxes: [{ label: 'digit', x: 1, y: 2, w: 3, h: 4 }] });
+    assert.equal(store.stats().labeled, 2, 'and takes submits');
   });
 });

@@ -17,7 +17,7 @@ import { labelsChangeNeedsRebuild, projectLabelsOf, type ProjectLabels } from '.
 import { estimateIndexBytes } from './size-hint';
 import { SCHEMA_VERSION } from './schema';
 import { indexDefHash, loadSnapshot, SNAPSHOT_FORMAT, type SnapshotMeta } from './snapshot';
-import type { StoreProgress } from './types';
+import type { RebuildResult, StoreProgress } from './types';
 
 export interface JournalState {
   /** Per journal file: how far it was read, with the hashes of what was read (marks.ts). */
@@ -42,7 +42,7 @@ export interface BuildOptions {
 }
 
 /** Bulk load (bulk.ts): tables without secondary indexes, every item written once with its final state, then indexes. */
-export async function buildIndex(SQL: SqlJsStatic, root: string, def: ProjectDef, opts: BuildOptions): Promise<{ idx: IndexDb } & JournalState> {
+export async function buildIndex(SQL: SqlJsStatic, root: string, def: ProjectDef, opts: BuildOptions): Promise<{ idx: IndexDb } & JournalState & RebuildResult> {
   const db = createEmptyIndex(SQL, await estimateIndexBytes(root, def, opts.signal));
   const idx = new IndexDb(db, def.queueSeed, def.consensus);
   try {
@@ -52,7 +52,7 @@ export async function buildIndex(SQL: SqlJsStatic, root: string, def: ProjectDef
     throwIfAborted(opts.signal);
     opts.onProgress?.({ message: `Building the indexes of ${r.items} items` });
     finishBulkLoad(db);
-    return { idx, marks: r.marks, problems: r.problems, live: r.live, project: projectLabelsOf(def) };
+    return { idx, marks: r.marks, problems: r.problems, live: r.live, project: projectLabelsOf(def), items: r.items, events: r.events };
   } catch (e) {
     idx.free();
     db.close();

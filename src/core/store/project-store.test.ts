@@ -10,6 +10,22 @@ const fails = (reason: ErrorReason) => (e: unknown) => e instanceof LabelingErro
 describe('ProjectStore: labeling, queue and review', () => {
   after(cleanupWorkspaces);
 
+  it('rebuild returns the items and journal events it read; a cancelled rebuild keeps the index in use', async () => {
+    const p = await textProject(4);
+    const s = await openStore(p);
+    await s.submit(p.keys[0]!, classes('pos'));
+    await s.skip(p.keys[1]!);
+    assert.deepEqual(await s.rebuild(), { items: 4, events: 2 });
+    const before = s.stats('ann');
+    const abort = new AbortController();
+    abort.abort(new LabelingError('cancelled', 'Cancelled by the test.'));
+    await assert.rejects(s.rebuild(abort.signal), fails('cancelled'));
+    assert.deepEqual(s.stats('ann'), before);
+    await s.submit(p.keys[2]!, classes('neg'));
+    assert.equal(s.stats('ann').labeled, 2);
+    await s.close();
+  });
+
   it('serves the queue in the seeded order, never an item I labeled or skipped', async () => {
     const p = await textProject(6);
     const s = await openStore(p);

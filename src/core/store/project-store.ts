@@ -25,7 +25,7 @@ import { applyOwnAppend, buildIndex, journalStateOf, openFromSnapshot, replayTai
 import { refreshItems } from './refresh';
 import { indexDefHash, saveSnapshot } from './snapshot';
 import { StoreReads } from './store-reads';
-import type { RefreshResult, StoreProgress } from './types';
+import type { RebuildResult, RefreshResult, StoreProgress } from './types';
 import { checkAnnotation } from './validate';
 import { IndexViews } from './views';
 
@@ -370,11 +370,12 @@ export class ProjectStore extends StoreReads {
     });
   }
 
-  rebuild(signal?: AbortSignal, onProgress?: (p: StoreProgress) => void): Promise<void> {
+  /** Drops the index and replays every journal; the index in use stays until the new one is built (a cancel keeps it). */
+  rebuild(signal?: AbortSignal, onProgress?: (p: StoreProgress) => void): Promise<RebuildResult> {
     return this.mutate('rebuild', () => this.rebuildNow(signal, onProgress));
   }
 
-  private async rebuildNow(signal?: AbortSignal, onProgress?: (p: StoreProgress) => void): Promise<void> {
+  private async rebuildNow(signal?: AbortSignal, onProgress?: (p: StoreProgress) => void): Promise<RebuildResult> {
     const built = await buildIndex(this.SQL, this.opts.root, this._def, { signal: signal ?? this.opts.signal, onProgress: onProgress ?? this.opts.onProgress });
     const old = this.idx;
     this.idx = built.idx;
@@ -384,6 +385,7 @@ export class ProjectStore extends StoreReads {
     old.free();
     old.db.close();
     await this.saveSnapshot();
+    return { items: built.items, events: built.events };
   }
 
   private async saveSnapshot(): Promise<number> {

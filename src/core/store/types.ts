@@ -60,6 +60,12 @@ export interface RefreshResult {
   total: number;
 }
 
+/** What a rebuild read: the items indexed and the journal events replayed. */
+export interface RebuildResult {
+  items: number;
+  events: number;
+}
+
 export interface StoreProgress {
   message: string;
   done?: number;

@@ -2,25 +2,26 @@ import * as vscode from 'vscode';
 import { LabelingError } from '../../core/errors';
 import type { LabelSetMode } from '../../core/journal/events';
 import type { ProjectStatus } from '../../core/model';
+import type { RebuildResult, RefreshResult } from '../../core/store/types';
+import type { HostJobs } from '../jobs/hostJobs';
 import type { ProjectRegistry } from '../projects/registry';
 import type { StoreManager } from '../projects/stores';
 import { resolveProject, type ResolveOptions } from './projectCommands';
 
-/** Runs `work` under a cancellable notification; the AbortSignal reaches core. */
-export function withCancellableProgress<T>(title: string, work: (signal: AbortSignal, report: (message: string) => void) => Promise<T>): Thenable<T> {
-  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
-    const abort = new AbortController();
-    token.onCancellationRequested(() => abort.abort());
-    return work(abort.signal, (message) => progress.report({ message }));
-  });
-}
-
-/** "Labeling: Refresh Project Data": re-scan data sources now. */
-export async function refreshProject(registry: ProjectRegistry, stores: StoreManager, arg: unknown) {
+/** "Labeling: Refresh Project Data": re-scan data sources now, as a job of the project (cancellable, in the job list). */
+export async function refreshProject(registry: ProjectRegistry, stores: StoreManager, jobs: HostJobs, arg: unknown): Promise<RefreshResult | undefined> {
   const entry = await resolveProject(registry, arg, { placeHolder: 'Project to refresh', fromContext: true });
   if (!entry) return undefined;
-  const r = await withCancellableProgress(`Refreshing ${entry.def!.name}`, (signal, report) => stores.refresh(entry, signal, report));
-  const parts = [`${r.total.toLocaleString('en-US')} item(s)`];
+  const r = await jobs.run({
+    title: `Refreshing ${entry.def!.name}`,
+    resource: entry.id,
+    run: async ({ signal, progress, log }) => {
+      const result = await stores.refresh(entry, signal, (message) => progress(undefined, message));
+      log(`${count(result.total)} item(s): ${count(result.added)} new, ${count(result.missing)} missing, ${count(result.restored)} restored`);
+      return result;
+    },
+  });
+  const parts = [`${count(r.total)} item(s)`];
   if (r.added) parts.push(`${r.added} new`);
   if (r.missing) parts.push(`${r.missing} missing (labels kept)`);
   if (r.restored) parts.push(`${r.restored} restored`);
@@ -29,13 +30,24 @@ export async function refreshProject(registry: ProjectRegistry, stores: StoreMan
   return r;
 }
 
-/** "Labeling: Rebuild Index": drop the index and replay every journal. */
-export async function rebuildIndex(registry: ProjectRegistry, stores: StoreManager, arg: unknown): Promise<void> {
+/** "Labeling: Rebuild Index": drop the index and replay every journal, as a job of the project; a cancel keeps the index in use. */
+export async function rebuildIndex(registry: ProjectRegistry, stores: StoreManager, jobs: HostJobs, arg: unknown): Promise<RebuildResult | undefined> {
   const entry = await resolveProject(registry, arg, 'Project whose index to rebuild');
-  if (!entry) return;
-  await withCancellableProgress(`Rebuilding the index of ${entry.def!.name}`, (signal, report) => stores.rebuild(entry, signal, report));
+  if (!entry) return undefined;
+  const r = await jobs.run({
+    title: `Rebuilding the index of ${entry.def!.name}`,
+    resource: entry.id,
+    run: async ({ signal, progress, log }) => {
+      const result = await stores.rebuild(entry, signal, (message) => progress(undefined, message));
+      log(`rebuilt from the journals: ${count(result.items)} items, ${count(result.events)} events`);
+      return result;
+    },
+  });
   void vscode.window.showInformationMessage(`Rebuilt the index of ${entry.def!.name} from its journals.`);
+  return r;
 }
+
+const count = (n: number) => n.toLocaleString('en-US');
 
 /** Pause, Resume, or toggle (Project Details). */
 export async function setProjectStatus(registry: ProjectRegistry, stores: StoreManager, arg: unknown, status: ProjectStatus | 'toggle'): Promise<ProjectStatus | undefined> {

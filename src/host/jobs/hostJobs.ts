@@ -73,7 +73,7 @@ export class HostJobs implements vscode.Disposable {
     const now = Date.now();
     const jobs = this.runner.list().reverse();
     if (!jobs.length) {
-      void vscode.window.showInformationMessage('No jobs have run yet: exports and imports run as jobs.');
+      void vscode.window.showInformationMessage('No jobs have run yet: exports, imports, refreshes and rebuilds run as jobs.');
       return;
     }
     const picked = await vscode.window.showQuickPick(

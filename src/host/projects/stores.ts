@@ -6,7 +6,7 @@ import type { Logger } from '../../core/logger';
 import { listJournalFiles } from '../../core/journal/files';
 import { CHANGE_KINDS, mergeChanges, type ChangeKind, type StoreChange } from '../../core/store/change-feed';
 import { ProjectStore } from '../../core/store/project-store';
-import type { ProjectStats } from '../../core/store/types';
+import type { ProjectStats, RebuildResult } from '../../core/store/types';
 import type { DetailsCounts } from '../../protocol/details';
 import type { DetailsSource } from '../panels/detailsPanel';
 import { Disposable } from '../util/lifecycle';
@@ -110,10 +110,10 @@ export class StoreManager extends Disposable implements ProgressSource, DetailsS
     return store.refresh(signal, (p) => report?.(progressText(p)));
   }
 
-  /** Rebuilds a project's index from its journals. */
-  async rebuild(entry: ProjectEntry, signal?: AbortSignal, report?: (message: string) => void): Promise<void> {
+  /** Rebuilds a project's index from its journals (a cancel keeps the index in use). */
+  async rebuild(entry: ProjectEntry, signal?: AbortSignal, report?: (message: string) => void): Promise<RebuildResult> {
     const store = await this.get(entry);
-    await store.rebuild(signal, (p) => report?.(progressText(p)));
+    return store.rebuild(signal, (p) => report?.(progressText(p)));
   }
 
   /** A store change: the first of a burst starts the window; the burst is delivered when it closes. */
