@@ -9,7 +9,8 @@
 //   Skip    the Skip button                                                           x BENCH_UI_N
 //   Back    the Back button                                                           x BENCH_UI_N
 //   floor   labeler/ping: a no-op request webview -> host -> webview, once after each action
-// Writes ui_next_p50/p95/max, ui_skip_p95, ui_back_p95, ui_open_ms, ui_roundtrip_p95 per project
+//   reopen  after those actions: close the panel (its tab's close button) and Start Labeling again, timed as the open
+// Writes ui_next_p50/p95/max, ui_skip_p95, ui_back_p95, ui_open_ms, ui_reopen_ms, ui_roundtrip_p95 per project
 // ({name, project, n, value, unit}) into test-results/bench.json, merged with other entries, and prints the
 // budgets of issue 9 (PASS/MISS) with the load average: they hold on a quiet 2-core machine only.
 //   BENCH_UI_ONLY=text-300,detect-1000   run some projects;  BENCH_UI_THINK_MS (200) pause between actions
@@ -39,7 +40,7 @@ console.log(`UI benchmark: ${N} actions of each kind per project, ${THINK} ms be
 console.log('Numbers taken while other work shares the machine are not final: budgets hold on a quiet machine only.');
 console.log('Each figure is ms from the key press (Enter) or click (Skip, Back) until the next item is on screen (item key, and for Enter the');
 console.log('progress line, changed in the DOM; image decoded; next animation frame run); open = choosing the project in Start Labeling until');
-console.log('the first item shows. image-200k: 200,000 paths hard-linked to 256 distinct PNGs, so few distinct images are decoded.');
+console.log('the first item shows (reopen: the same after closing the panel, in the same workbench). image-200k: 200,000 paths hard-linked to 256 distinct PNGs, so few distinct images are decoded.');
 const runDir = makeRunDir();
 const runId = path.basename(runDir).replace(/[^a-z0-9]+/gi, '-');
 console.log('workspaces:');
@@ -89,6 +90,20 @@ async function openPanel(wb, p) {
   const doc = Math.round(inner.origin - start);
   const js = inner.jsEnd === undefined ? '' : `, labeler.js fetched +${Math.round(doc + inner.jsStart)}..+${Math.round(doc + inner.jsEnd)} ms`;
   return { ms, detail: `${which === 'pick' ? 'from the project pick' : 'one project: from the command'}; webview frame ready +${await steps.frame} ms, panel document +${doc} ms${js}, panel element +${await steps.app} ms` };
+}
+
+/** Closes the labeling panel by its tab's close button (Ctrl+W if the button is not there); waits until its webview is gone. */
+async function closePanel(page) {
+  const tab = page.locator('.tabs-container .tab', { hasText: 'Label:' }).first();
+  const close = tab.locator('.tab-actions .action-label').first();
+  if (await close.count()) await close.click({ force: true });
+  else {
+    await page.locator('.monaco-workbench .part.editor').first().click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('Control+w');
+  }
+  await tab.waitFor({ state: 'detached', timeout: 15000 });
+  for (let i = 0; i < 100 && (await page.locator('iframe.webview').count()); i++) await sleep(100);
+  if (await page.locator('iframe.webview').count()) throw new Error('the labeling panel\'s webview is still there after closing its tab');
 }
 
 async function benchProject(p) {
@@ -150,7 +165,11 @@ async function benchProject(p) {
     for (let i = 0; i < N; i++) await act('skip', () => skipBtn.click());
     for (let i = 0; i < N; i++) await act('back', () => backBtn.click());
     await wb.screenshot(`bench-ui-${p.name}`);
-    return { p, openMs, rows, fails };
+    await closePanel(page);
+    await sleep(1500);
+    const { ms: reopenMs, detail: reopenDetail } = await openPanel(wb, p);
+    log(`panel reopen: ${reopenMs} ms (${reopenDetail})`);
+    return { p, openMs, reopenMs, rows, fails };
   } finally {
     await browser?.close().catch(() => {});
     await srv.stop();
@@ -233,7 +252,7 @@ for (const p of projects) {
   const ms = (x) => x.end;
   const fig = {
     ui_next_p50: pct(rows.next.map(ms), 50), ui_next_p95: pct(rows.next.map(ms), 95), ui_next_max: pct(rows.next.map(ms), 100),
-    ui_skip_p95: pct(rows.skip.map(ms), 95), ui_back_p95: pct(rows.back.map(ms), 95), ui_open_ms: r.openMs, ui_roundtrip_p95: pct(rows.ping, 95),
+    ui_skip_p95: pct(rows.skip.map(ms), 95), ui_back_p95: pct(rows.back.map(ms), 95), ui_open_ms: r.openMs, ui_reopen_ms: r.reopenMs, ui_roundtrip_p95: pct(rows.ping, 95),
   };
   const budget = {
     ui_next_p50: undefined,
@@ -242,6 +261,7 @@ for (const p of projects) {
     ui_skip_p95: [fig.ui_skip_p95 < 50, '< 50'],
     ui_back_p95: [fig.ui_back_p95 < 50, '< 50'],
     ui_open_ms: p.n >= 200_000 ? [fig.ui_open_ms < 1000, '< 1000 at 200,000 items'] : undefined,
+    ui_reopen_ms: p.n >= 200_000 ? [fig.ui_reopen_ms < 1000, '< 1000 at 200,000 items'] : undefined,
     ui_roundtrip_p95: undefined,
   };
   for (const [name, value] of Object.entries(fig)) {
