@@ -37,7 +37,7 @@ export function serveDir(dir) {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${server.address().port}/` })));
 }
 
-// The page's CSP is as strict as the webviews' (src/host/panels/webviewHtml.ts): no 'unsafe-inline' for styles,
+// The page's CSP is as strict as the webviews' (src/host/panels/webviewHtml.ts): no inline-style allowance,
 // so a template's style= attribute or a third-party component setting inline styles is a violation. Every
 // `securitypolicyviolation` is recorded with the test that was running and counts as a failure.
 const NONCE = 'domtests';

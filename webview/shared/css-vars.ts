@@ -1,6 +1,6 @@
 /**
  * cssVars: sets CSS custom properties on an element through the CSSOM (`style.setProperty`), never
- * through a `style` attribute, so the webviews' CSP needs no `'unsafe-inline'` for styles.
+ * through a `style` attribute, so the webviews' CSP needs no inline-style allowance.
  *
  * Lit's own `styleMap` is not enough: on an element's first render it commits a `style="..."` attribute
  * string (setAttribute), which a strict `style-src` blocks. Use as an element directive, with the

@@ -12,8 +12,8 @@ export function webviewOptions(extensionUri: vscode.Uri, dataRoots: vscode.Uri[]
 
 /**
  * The HTML of a webview app: `default-src 'none'`, scripts only with a per-load nonce, images only from
- * localResourceRoots. Styles: the extension's files (codicons) and the page's one nonce'd <style>; no
- * `'unsafe-inline'`. Lit components style themselves with constructable stylesheets (adoptedStyleSheets,
+ * localResourceRoots. Styles: the extension's files (codicons) and the page's one nonce'd <style>, no
+ * inline-style allowance and no eval. Lit components style themselves with constructable stylesheets (adoptedStyleSheets,
  * which CSP does not govern) and set per-element values through the CSSOM (webview/shared/css-vars.ts),
  * never through a `style=` attribute.
  */
