@@ -51,7 +51,7 @@ export async function validateProject(root: string, id: string): Promise<string[
         const anns = e.type === 'submit' || e.type === 'decide' ? [{ ann: e.ann, field: 'ann' }] : e.type === 'import' ? e.submits.map((s, i) => ({ ann: s.ann, field: `submits[${i}].ann` })) : [];
         for (const { ann, field } of anns) {
           try {
-            checkAnnotation(effective, ann, { file: f.rel, line, field }, boundsOf(itemOf(e, field)));
+            checkAnnotation(effective, ann, { file: f.rel, line, field }, () => boundsOf(itemOf(e, field)));
           } catch (err) {
             problems.push((err as Error).message);
           }

@@ -8,10 +8,8 @@ import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import { LabelingError, throwIfAborted } from '../errors';
 import type { ItemBounds } from '../geometry/bounds';
-import { annotationKindOf, itemKey, type ItemRef, type ProjectDef } from '../model';
-import { completeLabels } from '../project/create';
+import { annotationKindOf, itemKey, type ItemRef } from '../model';
 import type { ProjectStore } from '../store/project-store';
-import { checkAnnotation } from '../store/validate';
 import { exportLabels } from './export';
 import { importLabels } from './import';
 import { itemIndexOf, mapImport, resolveRef, type ImportSummary } from './map-import';
@@ -79,15 +77,13 @@ export async function planImport(store: ProjectStore, opts: ImportPlanOptions, _
 }
 
 /**
- * Writes a plan: every annotation is validated first (against the project plus the labels the plan
- * creates), so a bad one changes nothing; then the created labels and the submits are appended
- * together (a labels event, then the batch as one journal line). Returns the batch id.
+ * Writes a plan: the store checks every annotation first (against the project plus the labels the plan
+ * creates, and against its item), so a bad one changes nothing; then the created labels and the submits
+ * are appended together (a labels event, then the batch as one journal line). Returns the batch id.
  */
 export async function applyImport(store: ProjectStore, plan: ImportPlan, root: string, signal?: AbortSignal): Promise<{ batch: string; count: number }> {
   if (!plan.submits.length) throw new LabelingError('invalid-input', 'nothing to import: no record matched an item of the project', { file: plan.source });
   const created = plan.summary.labelsCreated;
-  const future: ProjectDef = created.length ? { ...store.def, labels: [...store.def.labels, ...completeLabels(created, store.def.labels)] } : store.def;
-  plan.submits.forEach((s, i) => checkAnnotation(future, s.annotation, { file: plan.source, field: `records[${i}]` }, store.itemBounds(itemKey(s.ref))));
   throwIfAborted(signal);
   const src = path.relative(root, plan.source).split(path.sep).join('/') || path.basename(plan.source);
   const batch = `import-${randomUUID()}`;

@@ -221,7 +221,7 @@ export class ProjectStore extends StoreReads {
       requireRunning(this._def);
       requireRole(this._def, this.opts.labeler, 'labeler');
       requireItem(this.idx, key);
-      checkAnnotation(this._def, annotation, { field: 'annotation' }, this.views.boundsOf(key));
+      checkAnnotation(this._def, annotation, { field: 'annotation' }, () => this.views.boundsOf(key));
       const p: EventPayload = { type: 'submit', item: key, ann: annotation };
       if (opts.prelabel) p.pre = true;
       if (opts.confidence !== undefined) p.conf = opts.confidence;
@@ -264,7 +264,7 @@ export class ProjectStore extends StoreReads {
   private review(p: Extract<EventPayload, { base: number }>): Promise<void> {
     return this.mutate('commit', async () => {
       requireRole(this._def, this.opts.labeler, 'reviewer');
-      if (p.type === 'decide') checkAnnotation(this._def, p.ann, { field: 'ann' }, this.views.boundsOf(p.item));
+      if (p.type === 'decide') checkAnnotation(this._def, p.ann, { field: 'ann' }, () => this.views.boundsOf(p.item));
       requireVersion(this.idx, p.item, p.base);
       await this.commit([p]);
     });
@@ -290,7 +290,7 @@ export class ProjectStore extends StoreReads {
       const def = added.length ? { ...this._def, labels: [...this._def.labels, ...added] } : this._def;
       submits.forEach((s, i) => {
         requireItem(this.idx, s.item);
-        checkAnnotation(def, s.ann, { field: `submits[${i}]` }, this.views.boundsOf(s.item));
+        checkAnnotation(def, s.ann, { field: `submits[${i}]` }, () => this.views.boundsOf(s.item));
       });
       const events: EventPayload[] = submits.length ? [{ type: 'import', batch, submits }] : [];
       if (added.length) await this.commitDefinition(def, [{ type: 'labels', added, mode: 'continue' }, ...events]);

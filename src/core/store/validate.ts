@@ -9,7 +9,11 @@ import { annotationKindOf, isMultiLabel, type Annotation, type ProjectDef } from
 
 const finite = (n: unknown): n is number => typeof n === 'number' && Number.isFinite(n);
 
-export function checkAnnotation(def: ProjectDef, ann: Annotation, where: ErrorLocation = {}, bounds?: ItemBounds): void {
+/**
+ * `bounds` may be a function: it is called only for shapes and spans, so a classification submit never
+ * reads its item's text or image header.
+ */
+export function checkAnnotation(def: ProjectDef, ann: Annotation, where: ErrorLocation = {}, bounds?: ItemBounds | (() => ItemBounds | undefined)): void {
   const fail = (message: string, field: string): never => {
     throw new LabelingError('invalid-input', message, { ...where, field: where.field ? `${where.field}.${field}` : field });
   };
@@ -52,7 +56,9 @@ export function checkAnnotation(def: ProjectDef, ann: Annotation, where: ErrorLo
       });
       break;
   }
-  if (bounds) checkBounds(ann, bounds, fail);
+  if (!bounds || ann.kind === 'classes') return;
+  const b = typeof bounds === 'function' ? bounds() : bounds;
+  if (b) checkBounds(ann, b, fail);
 }
 
 /** The first object that does not lie within its item, as a field path (`boxes[2]`) and a reason. */
