@@ -11,9 +11,11 @@
  *   as a `view` notification, or a full `state` when the project (labels, status, instructions) changed.
  * - a webview whose version is not a view's `base` ignores it and sends `resync`; the host answers with
  *   a full snapshot (conventions.md: a typed delta with the version it applies to).
- * - `upcoming` lists the next queue items the webview does not hold yet (it keeps those of
- *   `upcomingKeys`, decoding images ahead); a view naming `itemFromUpcoming` shows the held one. An
- *   answer's view carries only the keys: its new items follow at once in an `upcoming` notification.
+ * - `upcoming` lists items the webview does not hold yet, or holds at another version: the next queue
+ *   items and the labeler's own items around the one shown in their history (the next few for Back, the
+ *   one before for Next after Back). It keeps those of `upcomingKeys`, decoding images ahead; a view
+ *   naming `itemFromUpcoming` shows the held one (with the view's `position`). An answer's view carries
+ *   only the keys: its new items follow in an `upcoming` notification, posted once the answer went out.
  *
  * Requests are answered with their typed result or an IpcError whose `reason` is a core ErrorReason
  * ('paused', 'conflict', 'not-found', 'forbidden', 'invalid-input', 'io') or a transport failure
@@ -98,7 +100,7 @@ export interface LabelerViewFields {
    * nothing, or files moved away): the workspace-relative globs and the project.json to fix them in.
    */
   noData?: { globs: string[]; definition: string };
-  /** Next queue items the webview does not hold yet, to prefetch. */
+  /** Items to hold ahead (next queue items, the labeler's previous ones) the webview does not hold at their version yet. */
   upcoming?: LabelerItem[];
   /** The keys of every upcoming item the webview should hold now (it drops the others). */
   upcomingKeys?: string[];
@@ -117,6 +119,8 @@ export interface LabelerView extends LabelerViewFields {
   version: number;
   /** Instead of `item`: show the upcoming item with this key the webview holds (its version is current). */
   itemFromUpcoming?: string;
+  /** With `itemFromUpcoming`: where that item sits in the labeler's history now (the held copy's may be older). */
+  position?: { index: number; count: number };
 }
 
 export interface SubmitParams {
@@ -155,7 +159,7 @@ export interface NavigationResult {
 export const LabelerStateNotification = notification<LabelerState>('labeler/state');
 /** host -> webview: a delta from the change feed (progress, the current item changed by someone else). */
 export const LabelerViewNotification = notification<LabelerView>('labeler/view');
-/** host -> webview: upcoming items to hold (sent right after an answer whose view lists their keys). */
+/** host -> webview: items to hold (posted after the answer or view that lists their keys, before any later one). */
 export const LabelerUpcomingNotification = notification<{ upcoming: LabelerItem[] }>('labeler/upcoming');
 /** webview -> host: a view did not apply (its base is not the webview's version): send the full snapshot. */
 export const ResyncCommand = command<void>('labeler/resync');

@@ -58,6 +58,8 @@ export class LblLabelerApp extends LitElement {
   draft?: Draft;
   /** Upcoming items held ahead of the labeler. */
   readonly prefetch = new Prefetch();
+  /** The draft confirmed by Enter or Confirm while its submit is in flight (its editor still shows it suggested). */
+  private confirming: Draft | undefined;
   private ownsIpc = false;
   private unsubscribe: (() => void)[] = [];
 
@@ -120,10 +122,16 @@ export class LblLabelerApp extends LitElement {
    */
   applyView(v: LabelerView): boolean {
     const s = this.state;
-    const item = v.item ?? (v.itemFromUpcoming !== undefined ? this.prefetch.get(v.itemFromUpcoming) : undefined);
-    if (!s || v.base !== s.version || (v.itemFromUpcoming !== undefined && !item)) {
+    const held = v.itemFromUpcoming !== undefined ? this.prefetch.get(v.itemFromUpcoming) : undefined;
+    if (!s || v.base !== s.version || (v.itemFromUpcoming !== undefined && !held)) {
       this.ipc?.send(ResyncCommand, undefined);
       return false;
+    }
+    let item = v.item;
+    if (!item && held) {
+      // A held item's position in the history was current when it was sent: the view's is now.
+      const { position: _old, ...rest } = held;
+      item = v.position ? { ...rest, position: v.position } : rest;
     }
     const next: LabelerState = { version: v.version, project: s.project, progress: v.progress, canGoBack: v.canGoBack };
     if (item) next.item = item;
@@ -180,9 +188,18 @@ export class LblLabelerApp extends LitElement {
       this.refusedWhilePaused = true;
       return;
     }
-    if (!this.draft?.confirm()) return;
-    this.requestUpdate();
-    await this.submit();
+    const d = this.draft;
+    if (!d?.confirm()) return;
+    // Drawn as it was while the submit is in flight: restyling 1,000 suggested boxes as confirmed would
+    // hold the webview's thread as the answer arrives (~20 ms), and a success replaces the item anyway.
+    // A failure draws it confirmed.
+    this.confirming = d;
+    try {
+      await this.submit();
+    } finally {
+      this.confirming = undefined;
+      this.requestUpdate();
+    }
   }
 
   undo(): void {
@@ -316,18 +333,19 @@ export class LblLabelerApp extends LitElement {
     const d = this.draft!;
     const a = d.annotation;
     const labels = s.project.labels;
+    const suggested = d.suggested || this.confirming === d;
     switch (a.kind) {
       case 'classes':
         return html`<lbl-class-editor id="editor" .text=${item.text} .imageUri=${item.imageUri} .labels=${labels} .chosen=${a.labels}
-          ?multi=${isMultiLabel(s.project.type)} ?suggested=${d.suggested}></lbl-class-editor>`;
+          ?multi=${isMultiLabel(s.project.type)} ?suggested=${suggested}></lbl-class-editor>`;
       case 'spans':
-        return html`<lbl-ner-editor id="editor" .text=${item.text ?? ''} .spans=${a.spans} .labels=${labels} ?suggested=${d.suggested}></lbl-ner-editor>`;
+        return html`<lbl-ner-editor id="editor" .text=${item.text ?? ''} .spans=${a.spans} .labels=${labels} ?suggested=${suggested}></lbl-ner-editor>`;
       case 'boxes':
         return html`<lbl-box-editor id="editor" .imageUri=${item.imageUri} .imageWidth=${item.width} .imageHeight=${item.height}
-          .labels=${labels} .activeLabel=${this.activeLabel} .boxes=${a.boxes} ?suggested=${d.suggested}></lbl-box-editor>`;
+          .labels=${labels} .activeLabel=${this.activeLabel} .boxes=${a.boxes} ?suggested=${suggested}></lbl-box-editor>`;
       case 'polygons':
         return html`<lbl-polygon-editor id="editor" .imageUri=${item.imageUri} .imageWidth=${item.width} .imageHeight=${item.height}
-          .labels=${labels} .activeLabel=${this.activeLabel} .polygons=${a.polygons} ?suggested=${d.suggested}></lbl-polygon-editor>`;
+          .labels=${labels} .activeLabel=${this.activeLabel} .polygons=${a.polygons} ?suggested=${suggested}></lbl-polygon-editor>`;
     }
   }
 
@@ -343,13 +361,14 @@ export class LblLabelerApp extends LitElement {
     const d = this.draft!;
     const s = this.state!;
     const conf = s.item?.prelabel?.confidence;
+    const suggested = d.suggested || this.confirming === d;
     return html`<footer>
       <vscode-button secondary icon="arrow-left" ?disabled=${!s.canGoBack || this.busy} aria-label="Back to my previous item" @click=${() => this.back()}>Back</vscode-button>
       <vscode-button secondary icon="arrow-right" ?disabled=${this.busy} aria-label="Next item (without saving)" title="Next item without saving: after Back, returns toward the queue" @click=${() => this.next()}>Next</vscode-button>
       <vscode-button secondary icon="debug-step-over" ?disabled=${this.busy} aria-label="Skip this item" @click=${() => this.skip()}>Skip</vscode-button>
       <vscode-button secondary icon="discard" ?disabled=${!d.canUndo} aria-label="Undo last edit (Ctrl+Z)" title="Undo (Ctrl/Cmd+Z)" @click=${() => this.undo()}>Undo</vscode-button>
       <span class="spacer"></span>
-      ${d.suggested
+      ${suggested
         ? html`<span class="suggested-badge">suggested${conf !== undefined ? ` · ${Math.round(conf * 100)}%` : ''}${s.item?.prelabel?.source ? ` · ${s.item.prelabel.source}` : ''}</span>
             <vscode-button icon="check" ?disabled=${this.paused || this.busy} aria-label="Confirm the suggestion and submit it (Enter)"
               title="Confirm the suggestion and submit it (Enter)" @click=${() => this.confirm()}>Confirm &amp; Submit</vscode-button>`

@@ -112,6 +112,51 @@ describe('lbl-labeler-app: the labeling loop (prefetch, views, failed submits)',
     assert.deepEqual((again.params as { annotation: unknown }).annotation, { kind: 'classes', labels: ['LOC'] });
   });
 
+  it('Back shows the previous item held ahead only once answered, with its own labels and the position of the view', async () => {
+    const P = anItem('text-classification', {
+      key: 'data/reviews.csv#0', ref: { path: 'data/reviews.csv', row: '0' }, text: 'My earlier review.', version: 9,
+      annotation: { kind: 'classes', labels: ['LOC'] }, state: 'labeled', position: { index: 41, count: 41 },
+    });
+    const { el, t } = await app(aState('text-classification', { item: A, upcoming: [B, P], upcomingKeys: [B.key, P.key] }));
+    assert.deepEqual(el.prefetch.keys(), [B.key, P.key]);
+    const back = [...el.shadowRoot!.querySelectorAll('vscode-button')].find((b) => b.textContent!.includes('Back'))!;
+    back.click();
+    await settle(el);
+    const req = t.request('labeler/back')!;
+    assert.include(shownText(el), 'First review.', 'nothing moves before the answer');
+    t.answer(req.id, { moved: true, view: nextView({ itemFromUpcoming: P.key, position: { index: 41, count: 42 }, upcoming: undefined, upcomingKeys: [B.key] }) });
+    await settle(el);
+    assert.include(shownText(el), 'My earlier review.');
+    assert.deepEqual(el.draft?.annotation, { kind: 'classes', labels: ['LOC'] }, 'its saved labels');
+    assert.include(header(el), '41 / 42', 'the position from the view, not the one held');
+    assert.deepEqual(el.prefetch.keys(), [B.key, P.key], 'the shown one stays until the next view');
+  });
+
+  it('Enter on a suggestion keeps it drawn as suggested while the submit is in flight; a failure draws it confirmed', async () => {
+    const boxes = [{ label: 'PER', x: 10, y: 10, w: 50, h: 40 }];
+    const cur = anItem('image-detection', { key: 'images/a.png', ref: { path: 'images/a.png' }, prelabel: { annotation: { kind: 'boxes', boxes } }, version: 4 });
+    const { el, t } = await app(aState('image-detection', { item: cur }));
+    const editor = () => el.shadowRoot!.querySelector('lbl-box-editor')!;
+    assert.isTrue(editor().suggested);
+    key(window, 'Enter');
+    await settle(el);
+    const req = t.request('labeler/submit')!;
+    assert.deepEqual(req.params, { key: cur.key, version: 4, fromPrelabel: true });
+    assert.isFalse(el.draft!.suggested, 'confirmed in the draft');
+    assert.isTrue(editor().suggested, 'not redrawn while the append runs');
+    t.fail(req.id, 'io', '.labeling/p1/journal/ann/d1.jsonl: cannot append (EIO)');
+    await settle(el);
+    await el.updateComplete;
+    assert.isFalse(editor().suggested, 'drawn as the labeler own now');
+    assert.deepEqual(el.draft!.annotation, { kind: 'boxes', boxes });
+    assert.include(el.shadowRoot!.querySelector('.banner.error')!.textContent!, 'cannot append (EIO)');
+    key(window, 'Enter');
+    await settle(el);
+    const again = t.request('labeler/submit')!;
+    assert.notEqual(again.id, req.id);
+    assert.deepEqual(again.params, { key: cur.key, version: 4, fromPrelabel: true }, 'sent again as the confirmed prelabel');
+  });
+
   it('a view on another version is ignored and a full snapshot asked for; one on this version applies', async () => {
     const { el, t } = await app(aState('text-classification', { item: A }));
     t.notify(LabelerViewNotification, nextView({ base: 7, version: 8, itemFromUpcoming: undefined, item: C }));

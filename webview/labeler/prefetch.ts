@@ -1,7 +1,8 @@
 /**
- * The next queue items the host sent ahead (LabelerViewFields.upcoming), held until a view names one
- * (itemFromUpcoming) or the host's window (upcomingKeys) no longer lists it. Images are fetched and
- * decoded while the labeler reads, so the next image is drawn from the decoded copy at once.
+ * The items the host sent ahead (LabelerViewFields.upcoming: the next queue items and the labeler's
+ * previous ones, for Back), held until a view names one (itemFromUpcoming) or the host's window
+ * (upcomingKeys) no longer lists it. Images are fetched and decoded while the labeler reads, so the next
+ * (or previous) image is drawn from the decoded copy at once.
  */
 import type { LabelerItem, LabelerViewFields } from '../../src/protocol/labeler';
 import { forgetDecoded, rememberDecoded } from '../shared/image-cache';

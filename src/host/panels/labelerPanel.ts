@@ -48,6 +48,8 @@ export function dataRoots(folder: vscode.Uri, globs: string[]): vscode.Uri[] {
 
 /** How many next queue items the webview holds ahead (their text, images decoded). */
 const PREFETCH = 3;
+/** How many of the labeler's previous items the webview holds behind the one shown, for Back. */
+const BEHIND = 3;
 /** How often an open panel checks instructions.md by its size and time (besides the file watcher). */
 const INSTRUCTIONS_POLL_MS = 3_000;
 
@@ -67,8 +69,10 @@ export class LabelerPanel extends Disposable {
   /** The store's change seq the last state or view reflected: feed changes up to it are already shown. */
   private shownSeq = -1;
   private readonly instructions: InstructionsFile;
-  /** Upcoming items the webview holds, with the version sent. */
+  /** Items the webview holds (next queue items, previous own items), with the version sent. */
   private held = new Map<string, number>();
+  /** Held items built for the last view, posted after its answer went out (flushHeld). */
+  private pendingHeld: LabelerItem[] | undefined;
 
   constructor(
     extensionUri: vscode.Uri,
@@ -88,6 +92,7 @@ export class LabelerPanel extends Disposable {
     const resync = () => {
       this.ready = true;
       this.held.clear(); // a (re)loaded webview holds nothing
+      this.pendingHeld = undefined;
       void this.pushState();
     };
     this.ipc.onCommand(ReadyCommand, resync);
@@ -241,8 +246,9 @@ export class LabelerPanel extends Disposable {
       const instructions = await this.instructions.read();
       const def = store.def;
       this.held.clear();
+      this.pendingHeld = undefined;
       const view = this.answerView(store);
-      const { base: _base, itemFromUpcoming: _held, ...fields } = view;
+      const { base: _base, itemFromUpcoming: _held, position: _position, ...fields } = view;
       const state: LabelerState = {
         ...fields,
         project: { id: def.id, name: def.name, type: def.type, status: def.status, labels: def.labels, instructions },
@@ -267,16 +273,29 @@ export class LabelerPanel extends Disposable {
   }
 
   /**
-   * The view to post (an answer, a snapshot, a change): the upcoming items it brings are posted right
+   * The view to post (an answer, a snapshot, a change): the items it asks the webview to hold are posted
    * after it instead (a notification), so the next item is drawn first (a detection item with 1,000
-   * prelabel boxes is ~50 KB; a snapshot holds three).
+   * prelabel boxes is ~50 KB; a snapshot holds up to six). The extension host batches its writes until a
+   * timer runs, so a notification posted from a timer set now would travel with the answer: it waits for a
+   * second timer, and any view built before then posts it first (the webview gets items before the view
+   * that names them).
    */
   private answerView(store: ProjectStore): LabelerView {
+    this.flushHeld();
     const view = this.buildView(store);
     const upcoming = view.upcoming;
     delete view.upcoming;
-    if (upcoming) setTimeout(() => void this.ipc.notify(LabelerUpcomingNotification, { upcoming }), 0);
+    if (upcoming) {
+      this.pendingHeld = upcoming;
+      setTimeout(() => setTimeout(() => this.flushHeld(), 0), 0);
+    }
     return view;
+  }
+
+  private flushHeld(): void {
+    const upcoming = this.pendingHeld;
+    this.pendingHeld = undefined;
+    if (upcoming && !this.isDisposed) void this.ipc.notify(LabelerUpcomingNotification, { upcoming });
   }
 
   /**
@@ -299,33 +318,55 @@ export class LabelerPanel extends Disposable {
     };
     const def = store.def;
     if (stats.items - stats.missing === 0) view.noData = { globs: def.dataSources.map((d) => d.glob), definition: `.labeling/${def.id}/project.json` };
-    if (item && this.held.get(item.key) === item.version && this.historyIndex < 0) view.itemFromUpcoming = item.key;
-    else if (item) view.item = this.toLabelerItem(item);
+    if (item && this.held.get(item.key) === item.version) {
+      view.itemFromUpcoming = item.key;
+      const position = this.positionOf(item.key);
+      if (position) view.position = position;
+    } else if (item) view.item = this.toLabelerItem(item);
     if (this.message) view.message = this.message;
     this.addUpcoming(store, view);
     this.shownSeq = store.changeSeq;
-    const { base: _base, itemFromUpcoming: _held, ...fields } = view;
+    const { base: _base, itemFromUpcoming: _held, position: _position, ...fields } = view;
     if (this._lastState) this._lastState = { ...this._lastState, ...fields, item: item ? (view.item ?? this.toLabelerItem(item)) : undefined };
     setTimeout(() => this.restore.onShow?.(this), 0); // after the answer is posted
     return view;
   }
 
-  /** The next queue items after the current one: those the webview does not hold are sent to prefetch. */
+  /**
+   * The items the webview should hold: the next queue items after the current one, and the labeler's own
+   * items around the one shown in their history (the next BEHIND for Back, the one before for Next after
+   * Back). Those it does not hold yet (or holds at another version) are sent.
+   */
   private addUpcoming(store: ProjectStore, view: LabelerView): void {
-    if (this.historyIndex >= 0 || store.def.status === 'paused') return;
+    if (store.def.status === 'paused') return;
     const keys = store.upcomingKeys(PREFETCH + 1).filter((k) => k !== this.current).slice(0, PREFETCH);
+    const at = this.current === undefined ? -1 : this.history.indexOf(this.current);
+    for (let i = Math.max(0, at - 1); i <= at + BEHIND && i < this.history.length; i++) {
+      const k = this.history[i]!;
+      if (i !== at && k !== this.current && !keys.includes(k)) keys.push(k);
+    }
     for (const k of [...this.held.keys()]) if (!keys.includes(k)) this.held.delete(k);
     const fresh: LabelerItem[] = [];
     for (const k of keys) {
-      if (this.held.has(k)) continue;
       const v = store.getItem(k);
-      if (!v) continue;
+      if (!v || v.state === 'missing') {
+        this.held.delete(k);
+        continue;
+      }
+      if (this.held.get(k) === v.version) continue;
       this.held.set(k, v.version);
       fresh.push(this.toLabelerItem(v));
     }
     view.upcomingKeys = keys.filter((k) => this.held.has(k));
     if (fresh.length) view.upcoming = fresh;
   }
+
+  /** Where the item sits in the labeler's history (`index` of `count`, 1 = the oldest), if it is in it. */
+  private positionOf(key: string): { index: number; count: number } | undefined {
+    const idx = this.history.indexOf(key);
+    return idx >= 0 ? { index: this.history.length - idx, count: this.history.length } : undefined;
+  }
+
   private toLabelerItem(v: ItemView): LabelerItem {
     const item: LabelerItem = { key: v.key, ref: v.ref, media: v.media, state: v.state, version: v.version };
     if (v.text !== undefined) item.text = v.text;
@@ -339,8 +380,8 @@ export class LabelerPanel extends Disposable {
       item.prelabel = { annotation: v.prelabel.annotation, source: 'prelabel' };
       if (v.prelabel.confidence !== undefined) item.prelabel.confidence = v.prelabel.confidence;
     }
-    const idx = this.history.indexOf(v.key);
-    if (idx >= 0) item.position = { index: this.history.length - idx, count: this.history.length };
+    const position = this.positionOf(v.key);
+    if (position) item.position = position;
     return item;
   }
 }
