@@ -1,9 +1,10 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { defaultDevice, defaultLabeler } from '../core/project/identity';
+import { defaultDevice } from '../core/project/identity';
 import { safeSegment } from '../core/project/paths';
 import { cleanupWorkspaces, csvRows, tempWorkspace, writeFiles } from '../core/store/test-support';
+import { resolveLabeler } from './identity';
 import { cli } from './test-support';
 
 describe('data-labeling CLI: I/O errors', () => {
@@ -13,7 +14,7 @@ describe('data-labeling CLI: I/O errors', () => {
     const root = tempWorkspace();
     writeFiles(root, { 'data/items.csv': csvRows(3), 'labels.csv': 'item,label\ndata/items.csv#r1,pos\n' });
     assert.equal((await cli('init', root, '--name', 'rev', '--type', 'text-classification', '--data', 'data/*.csv', '--text-column', 'text', '--id-column', 'id', '--labels', 'pos,neg')).code, 0);
-    const rel = `.labeling/rev/journal/${safeSegment(defaultLabeler(root))}/${defaultDevice()}.jsonl`;
+    const rel = `.labeling/rev/journal/${safeSegment(resolveLabeler(root, undefined).labeler)}/${defaultDevice()}.jsonl`;
     fs.mkdirSync(path.join(root, rel), { recursive: true });
     const r = await cli('import', root, 'rev', '--file', path.join(root, 'labels.csv'), '--format', 'csv');
     assert.equal(r.code, 1);

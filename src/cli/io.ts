@@ -14,6 +14,10 @@ export interface CliCommand {
   /** One line for `--help`. */
   summary: string;
   usage: string;
+  /** More for `<command> --help`: what the arguments mean. */
+  help?: string;
+  /** Example command lines, shown by `--help` and `<command> --help`. */
+  examples?: readonly string[];
   /** Returns the exit code. Throw LabelingError for user errors (printed to stderr, exit 1). */
   run(args: string[], io: CliIo): Promise<number>;
 }

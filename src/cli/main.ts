@@ -1,7 +1,7 @@
 /** data-labeling: a small command line over core for CI pipelines. */
 import { asLabelingError } from '../core/errors';
 import { COMMANDS } from './commands/index';
-import type { CliIo } from './io';
+import type { CliCommand, CliIo } from './io';
 
 export function helpText(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -13,8 +13,31 @@ export function helpText(): string {
     '',
     ...COMMANDS.map((c) => `  ${c.usage}`),
     '',
+    'examples:',
+    ...COMMANDS.flatMap((c) => (c.examples ?? []).map((e) => `  ${e}`)),
+    '',
+    IDENTITY_HELP,
+    '',
     'Run "data-labeling <command> --help" for one command.',
   ].join('\n');
+}
+
+/**
+ * Who a command writes as. Kept in step with src/cli/identity.ts and the README's CLI section.
+ */
+export const IDENTITY_HELP = [
+  'Who writes: review, assign and roles act as --as <labeler> if given; else (and import always) as the',
+  'extension does: the labeling.labeler user setting, read from the user settings.json of VS Code,',
+  'VS Code Insiders, VSCodium and code-server (the first that sets it), else `git config user.email`',
+  'in the workspace, else the OS user name. A project with roles refuses what that labeler may not do.',
+].join('\n');
+
+function commandHelp(cmd: CliCommand): string {
+  const parts = [`usage: ${cmd.usage}`, cmd.summary];
+  if (cmd.help) parts.push(cmd.help);
+  if (cmd.examples?.length) parts.push(['examples:', ...cmd.examples.map((e) => `  ${e}`)].join('\n'));
+  if (cmd.usage.includes('--as <labeler>')) parts.push(IDENTITY_HELP);
+  return parts.join('\n\n');
 }
 
 /** Runs the CLI; returns the exit code. */
@@ -30,7 +53,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
-    io.out(`usage: ${cmd.usage}\n\n${cmd.summary}`);
+    io.out(commandHelp(cmd));
     return 0;
   }
   try {

@@ -1,4 +1,9 @@
-/** Test helper: runs the CLI in-process and collects what it printed. */
+/** Test helpers: run the CLI in-process and collect what it printed; set up and read back a project. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Role } from '../core/model';
+import { openStore, type ProjectBuild } from '../core/store/test-support';
+import type { ItemView } from '../core/store/types';
 import { main } from './main';
 
 export async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -7,3 +12,21 @@ export async function cli(...argv: string[]): Promise<{ code: number; out: strin
   const code = await main(argv, { out: (t) => (out += `${t}\n`), err: (t) => (err += `${t}\n`) });
   return { code, out, err };
 }
+
+/** Gives the project roles in project.json (its initial role state). */
+export function setProjectRoles(p: ProjectBuild, roles: Record<string, Role[]>): void {
+  const file = path.join(p.root, '.labeling', p.id, 'project.json');
+  fs.writeFileSync(file, JSON.stringify({ ...JSON.parse(fs.readFileSync(file, 'utf8')), roles }, null, 2));
+}
+
+/** Reads the project as a fresh store does from the journals (as a labeler who wrote nothing). */
+export async function readBack<T>(p: ProjectBuild, read: (s: Awaited<ReturnType<typeof openStore>>) => T): Promise<T> {
+  const s = await openStore(p, 'observer');
+  try {
+    return read(s);
+  } finally {
+    await s.close();
+  }
+}
+
+export const itemOf = (p: ProjectBuild, key: string): Promise<ItemView> => readBack(p, (s) => s.getItem(key)!);

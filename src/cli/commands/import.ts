@@ -9,9 +9,8 @@ import type { ImportSummary } from '../../core/formats/map-import';
 import { summaryLines } from '../../core/formats/summary-import';
 import { IMPORT_FORMATS, type ImportFormat } from '../../core/formats/types';
 import { applyImport, planImport } from '../../core/formats/workflow';
-import { defaultDevice, defaultLabeler } from '../../core/project/identity';
-import { ProjectStore } from '../../core/store/project-store';
-import { parseCommandArgs, requirePositional, sqlWasmPath, type CliCommand, type CliIo } from '../io';
+import { parseCommandArgs, requirePositional, type CliCommand, type CliIo } from '../io';
+import { openProjectAs } from '../project';
 
 const usage =
   'data-labeling import <workspace> <id> --format <' + IMPORT_FORMATS.join('|') + '> --file <file-or-folder> [--as final|prelabels] ' +
@@ -49,7 +48,7 @@ export const importCommand: CliCommand = {
       throw new LabelingError('invalid-input', '--as is final or prelabels', { field: '--as' });
     }
     const labelMap = parseLabelMap(values.map);
-    const store = await ProjectStore.open({ root, id, labeler: defaultLabeler(root), device: defaultDevice(), wasmPath: sqlWasmPath() });
+    const store = await openProjectAs(root, id, undefined, io);
     try {
       const plan = await planImport(
         store,

@@ -3,9 +3,11 @@
  * add one line below (export and import are added this way).
  */
 import type { CliCommand } from '../io';
+import { assignCommand } from './assign';
 import { exportCommand } from './export';
 import { importCommand } from './import';
 import { initCommand } from './init';
+import { reviewCommand } from './review';
 import { statsCommand } from './stats';
 import { validateCommand } from './validate';
 
@@ -15,4 +17,6 @@ export const COMMANDS: readonly CliCommand[] = [
   validateCommand,
   exportCommand,
   importCommand,
+  reviewCommand,
+  assignCommand,
 ];
