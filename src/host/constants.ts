@@ -16,6 +16,7 @@ export const Commands = {
   ResumeProject: 'labeling.resumeProject',
   TogglePause: 'labeling.togglePause',
   AddLabels: 'labeling.addLabels',
+  ManageRoles: 'labeling.manageRoles',
   StartLabeling: 'labeling.startLabeling',
   OpenItem: 'labeling.openItem',
   LoadMore: 'labeling.loadMore',

@@ -9,6 +9,7 @@ import { exportLabelsCommand } from './commands/exportCommand';
 import { importLabelsCommand } from './commands/importCommand';
 import { addLabels, rebuildIndex, refreshProject, setProjectStatus } from './commands/lifecycleCommands';
 import { editInstructions, openProjectFile, resolveProject } from './commands/projectCommands';
+import { manageRolesCommand } from './commands/rolesCommand';
 import { HostJobs } from './jobs/hostJobs';
 import { DetailsPanels } from './panels/detailsPanel';
 import { LabelerPanels } from './panels/labelerPanel';
@@ -46,6 +47,7 @@ const TRUSTED_ONLY = new Set<string>([
   Commands.ResumeProject,
   Commands.TogglePause,
   Commands.AddLabels,
+  Commands.ManageRoles,
   Commands.StartLabeling,
   Commands.OpenItem,
   Commands.ExportLabels,
@@ -109,6 +111,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   register(Commands.ResumeProject, (arg?: unknown) => setProjectStatus(registry, stores, arg, 'running'));
   register(Commands.TogglePause, (arg?: unknown) => setProjectStatus(registry, stores, arg, 'toggle'));
   register(Commands.AddLabels, (arg?: unknown) => addLabels(registry, stores, arg));
+  register(Commands.ManageRoles, (arg?: unknown) => manageRolesCommand(registry, stores, arg));
   register(Commands.StartLabeling, async (arg?: unknown) => {
     const entry = await resolveProject(registry, arg, { placeHolder: 'Project to label', fromContext: true });
     if (entry) await labelers.show(entry);
