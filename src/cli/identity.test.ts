@@ -1,10 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { cleanupWorkspaces, tempWorkspace, textProject, writeFiles } from '../core/store/test-support';
 import { resolveLabeler, settingsPlaces, type Environment } from './identity';
-import { cli, readBack } from './test-support';
+import { cli, journalLines, readBack } from './test-support';
 
 const linux = (home: string, env: NodeJS.ProcessEnv = {}): Environment => ({ platform: 'linux', env, home });
 
@@ -85,7 +84,13 @@ describe('CLI identity: --as, else labeling.labeler, else git user.email', () =>
     process.env.XDG_DATA_HOME = home;
     try {
       const r = await cli('assign', p.root, p.id, '--to', 'bob', p.keys[0]!);
-      assert.equal(r.code, 0, r.err);
+      assert.deepEqual([r.code, r.err], [0, '']);
+      // Another editor naming someone else: the first is used, and stderr says so.
+      writeFiles(home, { 'code-server/User/settings.json': '{ "labeling.labeler": "other@example.com" }' });
+      const noted = await cli('assign', p.root, p.id, '--unassign', p.keys[0]!);
+      assert.equal(noted.code, 0, noted.err);
+      assert.match(noted.err, /^note: acting as settings@example\.com \(labeling\.labeler of VS Code, .*\); code-server sets other@example\.com .*\n$/);
+      assert.equal((await cli('assign', p.root, p.id, '--to', 'bob', p.keys[0]!, '--as', 'cli@example.com')).err, '', '--as reads no settings');
     } finally {
       for (const [k, v] of Object.entries(saved)) {
         if (v === undefined) delete process.env[k];
@@ -93,9 +98,7 @@ describe('CLI identity: --as, else labeling.labeler, else git user.email', () =>
       }
     }
     assert.equal(await readBack(p, (s) => s.getItem(p.keys[0]!)!.assignee), 'bob');
-    const journal = path.join(p.root, '.labeling', p.id, 'journal');
-    const files = (fs.readdirSync(journal, { recursive: true, encoding: 'utf8' }) as string[]).filter((f) => f.endsWith('.jsonl'));
-    const events = files.flatMap((f) => fs.readFileSync(path.join(journal, f), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { by: string; type: string }));
-    assert.deepEqual(events.map((e) => [e.type, e.by]), [['assign', 'settings@example.com']]);
+    const events = journalLines(p).map((l) => JSON.parse(l) as { by: string; type: string });
+    assert.deepEqual(events.map((e) => `${e.type} ${e.by}`).sort(), ['assign cli@example.com', 'assign settings@example.com', 'assign settings@example.com']);
   });
 });

@@ -5,6 +5,7 @@
  */
 import * as path from 'node:path';
 import { LabelingError } from '../../core/errors';
+import { sameLabeler } from '../../core/team/roles';
 import { parseCommandArgs, requirePositional, type CliCommand } from '../io';
 import { listSome, openProjectAs } from '../project';
 
@@ -35,7 +36,7 @@ export const assignCommand: CliCommand = {
       const roles = store.def.roles;
       if (to !== undefined && roles && Object.keys(roles).length) {
         const labelers = Object.entries(roles).filter(([, r]) => r.includes('labeler')).map(([who]) => who);
-        if (!labelers.some((l) => l.toLowerCase() === to.toLowerCase())) {
+        if (!labelers.some((l) => sameLabeler(l, to))) {
           throw new LabelingError('invalid-input', `${to} is not a labeler in project "${id}" (labelers: ${labelers.join(', ') || 'none'})`, { field: '--to' });
         }
       }
