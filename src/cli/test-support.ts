@@ -30,3 +30,13 @@ export async function readBack<T>(p: ProjectBuild, read: (s: Awaited<ReturnType<
 }
 
 export const itemOf = (p: ProjectBuild, key: string): Promise<ItemView> => readBack(p, (s) => s.getItem(key)!);
+
+/** Every journal line of the project, all files. */
+export function journalLines(p: ProjectBuild): string[] {
+  const dir = path.join(p.root, '.labeling', p.id, 'journal');
+  if (!fs.existsSync(dir)) return [];
+  return (fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }) as string[])
+    .filter((f) => f.endsWith('.jsonl'))
+    .sort()
+    .flatMap((f) => fs.readFileSync(path.join(dir, f), 'utf8').split('\n').filter(Boolean));
+}

@@ -1,19 +1,8 @@
 import { strict as assert } from 'node:assert';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { cleanupWorkspaces, openStore, textProject, type ProjectBuild } from '../../core/store/test-support';
-import { cli, readBack, setProjectRoles } from '../test-support';
+import { cli, journalLines, readBack, setProjectRoles } from '../test-support';
 
 const assignees = (p: ProjectBuild): Promise<(string | undefined)[]> => readBack(p, (s) => p.keys.map((k) => s.getItem(k)!.assignee));
-
-/** Every journal line written so far, all files. */
-function journalLines(p: ProjectBuild): string[] {
-  const dir = path.join(p.root, '.labeling', p.id, 'journal');
-  if (!fs.existsSync(dir)) return [];
-  return (fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }) as string[])
-    .filter((f) => f.endsWith('.jsonl'))
-    .flatMap((f) => fs.readFileSync(path.join(dir, f), 'utf8').split('\n').filter(Boolean));
-}
 
 describe('data-labeling assign', () => {
   after(cleanupWorkspaces);
