@@ -129,6 +129,28 @@ export type Annotation =
   | { kind: 'boxes'; boxes: Box[] }
   | { kind: 'polygons'; polygons: Polygon[] };
 
+/** For exhaustive switches: the compiler flags every switch that misses a case of a union. */
+export function assertNever(x: never, what = 'value'): never {
+  throw new Error(`unexpected ${what}: ${JSON.stringify(x)}`);
+}
+
+type ListField<K extends Annotation['kind']> = Exclude<keyof Extract<Annotation, { kind: K }>, 'kind'>;
+
+/**
+ * Every annotation kind, with the field holding its list and its code in the index (ann-text.ts).
+ * Adding a kind is one entry here plus its member of Annotation; every list and check is derived.
+ */
+export const ANNOTATION_KINDS: { readonly [K in Annotation['kind']]: { readonly list: ListField<K>; readonly code: number } } = {
+  classes: { list: 'labels', code: 0 },
+  spans: { list: 'spans', code: 1 },
+  boxes: { list: 'boxes', code: 2 },
+  polygons: { list: 'polygons', code: 3 },
+};
+
+export function isAnnotationKind(k: unknown): k is Annotation['kind'] {
+  return typeof k === 'string' && Object.prototype.hasOwnProperty.call(ANNOTATION_KINDS, k);
+}
+
 export function emptyAnnotation(kind: Annotation['kind']): Annotation {
   switch (kind) {
     case 'classes':

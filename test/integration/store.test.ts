@@ -66,10 +66,11 @@ describe('projects and the store (inside the VS Code extension host)', function 
   });
 
   it('Pause refuses labeling with a clear message; Resume allows it again', async () => {
+    const before = await readText(vscode.Uri.joinPath(root, '.labeling/store-reviews/project.json'));
     await vscode.commands.executeCommand('labeling.pauseProject', 'store-reviews');
-    const def = JSON.parse(await readText(vscode.Uri.joinPath(root, '.labeling/store-reviews/project.json')));
-    assert.equal(def.status, 'paused');
+    assert.equal(await readText(vscode.Uri.joinPath(root, '.labeling/store-reviews/project.json')), before, 'a pause is a journal event: project.json is not rewritten');
     const s = await store('store-reviews');
+    assert.equal(s.def.status, 'paused');
     assert.throws(() => s.nextItem(), /paused/);
     await assert.rejects(s.submit('data/reviews.csv#amazon-1', { kind: 'classes', labels: ['positive'] }), /paused/);
     await eventually(() => entry('store-reviews').def?.status === 'paused', 'the registry to see the pause');
@@ -98,7 +99,9 @@ describe('projects and the store (inside the VS Code extension host)', function 
     assert.equal(item.state, 'unlabeled');
     assert.equal(item.prelabel, undefined);
     const json = JSON.parse(await readText(vscode.Uri.joinPath(root, '.labeling/store-reviews/project.json')));
-    assert.equal(json.labels.length, 5);
+    assert.equal(json.labels.length, 3, 'added labels are journal events; project.json keeps its base labels');
+    assert.equal(s.def.labels.length, 5);
+    await eventually(() => entry('store-reviews').def?.labels.length === 5, 'the registry to show the effective labels');
   });
 
   it("a teammate's journal arriving (git pull) is picked up by the watcher", async () => {

@@ -1,10 +1,17 @@
 /**
- * Journal events: one JSON object per line in journal/<labeler>/<device>.jsonl, schema version v:1.
- * Every event has type, at (ISO time), by (labeler), dev (device), seq (1-based per file) and a payload.
+ * Journal events: one JSON object per line in journal/<labeler>/<device>.jsonl. Every event has v
+ * (schema version), type, at (a hybrid logical clock, ISO time), by (labeler), dev (device), seq
+ * (1-based per file), ps (project-level seen vector) and a payload. EVENT_SPECS below describes every
+ * type once (scope, role, whether it carries `seen`, validation, its index code); every list, switch
+ * and code elsewhere is derived from it, so adding a type is one entry there and one member of
+ * EventPayload, and the compiler flags each switch that must handle it (assertNever).
  */
-import type { Annotation, LabelClass, ProjectStatus } from '../model';
+import { ANNOTATION_KINDS, isAnnotationKind, type Annotation, type LabelClass, type ProjectStatus, type Role } from '../model';
+import { vectorProblem, type SeenVector } from '../team/vector';
 
-export const JOURNAL_VERSION = 1;
+/** Written by this version. Lines of version 1 (before seen vectors) are read as well. */
+export const JOURNAL_VERSION = 2;
+export const READABLE_VERSIONS: readonly number[] = [1, 2];
 
 export type LabelSetMode = 'remove-all' | 'keep-as-prelabels' | 'continue';
 
@@ -19,42 +26,124 @@ export interface SubmitPayload {
   src?: string;
 }
 
+/** What a reviewer had seen of the item: see team/vector.ts. Absent: everything ordered before. */
+interface Seen {
+  seen?: SeenVector;
+}
+
 export type EventPayload =
   | ({ type: 'submit' } & SubmitPayload)
   /** The labeler skips the item: out of their queue. */
   | { type: 'skip'; item: string }
-  /** Returns a skipped item to the queue: every skip (and accept-skip) before it is void. */
-  | { type: 'unskip'; item: string }
+  /** A reviewer returns a skipped item to the queue: the skips (and accept-skips) it saw are void. */
+  | ({ type: 'unskip'; item: string } & Seen)
   /** A reviewer accepts the skip: the item stays skipped for everyone. */
-  | { type: 'accept-skip'; item: string; base: number }
-  /** A reviewer rejects the labels: every submit before it is void, the item is back in the queue. */
-  | { type: 'reject'; item: string; base: number }
-  /** A reviewer approves the current labels (the consensus, or the single labeler's). */
-  | { type: 'approve'; item: string; base: number }
+  | ({ type: 'accept-skip'; item: string; base: number } & Seen)
+  /** A reviewer rejects the labels: the submits it saw are void, the item is back in the queue. */
+  | ({ type: 'reject'; item: string; base: number } & Seen)
+  /** A reviewer approves the labels it saw (their consensus, or the single labeler's). */
+  | ({ type: 'approve'; item: string; base: number } & Seen)
   /** A reviewer settles the final annotation (consensus decision). */
-  | { type: 'decide'; item: string; ann: Annotation; base: number }
+  | ({ type: 'decide'; item: string; ann: Annotation; base: number } & Seen)
   /** Assigns the item to a labeler (null: unassign). */
   | { type: 'assign'; item: string; to: string | null }
   /** Labels added to the project, with what happens to existing labels. */
   | { type: 'labels'; added: LabelClass[]; mode: LabelSetMode }
   | { type: 'status'; status: ProjectStatus }
+  /** Replaces the roles of the labelers listed ([] removes them). */
+  | { type: 'roles'; set: Record<string, Role[]> }
   /** An import batch: one line, so it is all-or-nothing. */
   | { type: 'import'; batch: string; submits: SubmitPayload[] };
 
 export type EventType = EventPayload['type'];
 
 export interface EventHeader {
-  v: 1;
+  v: number;
   at: string;
   by: string;
   dev: string;
   seq: number;
+  /** Project-level seen vector (team/vector.ts); absent on older lines: every project-wide event ordered before. */
+  ps?: SeenVector;
 }
 
 export type JournalEvent = EventHeader & EventPayload;
 
 /** Events that name an item. */
 export type ItemEvent = Extract<JournalEvent, { item: string }>;
+/** Review events: they carry `seen`. */
+export type ReviewEvent = Extract<JournalEvent, { seen?: SeenVector }>;
+export type ProjectEvent = Extract<JournalEvent, { type: 'labels' | 'status' | 'roles' }>;
+
+/** item: names one item; project: project-wide (label set, status, roles); batch: many items in one line. */
+export type EventScope = 'item' | 'project' | 'batch';
+
+interface EventSpec {
+  scope: EventScope;
+  /** The role an author needs (when the project has roles). */
+  role: Role;
+  /** A review: carries `seen` (what the reviewer had seen of the item) and `base`. */
+  review: boolean;
+  /** The ev.type code in the index (item events only; -1: no ev row of its own). */
+  code: number;
+  /** Payload fields besides the header (a field not listed marks the line as written by a newer version). */
+  fields: readonly string[];
+  /** The first problem of the payload (the header is checked before), or undefined. */
+  check: (e: Record<string, unknown>) => string | undefined;
+}
+
+const ok = (): undefined => undefined;
+
+/**
+ * Every event type. The ev codes 0 (submit) and 1 (skip), the most common, take no bytes in the index;
+ * codes are stored, so an existing type keeps its code.
+ */
+export const EVENT_SPECS: { readonly [T in EventType]: EventSpec } = {
+  submit: { scope: 'item', role: 'labeler', review: false, code: 0, fields: ['item', 'ann', 'pre', 'conf', 'src'], check: submitProblem },
+  skip: { scope: 'item', role: 'labeler', review: false, code: 1, fields: ['item'], check: ok },
+  unskip: { scope: 'item', role: 'reviewer', review: true, code: 2, fields: ['item', 'seen'], check: ok },
+  'accept-skip': { scope: 'item', role: 'reviewer', review: true, code: 3, fields: ['item', 'base', 'seen'], check: ok },
+  reject: { scope: 'item', role: 'reviewer', review: true, code: 4, fields: ['item', 'base', 'seen'], check: ok },
+  approve: { scope: 'item', role: 'reviewer', review: true, code: 5, fields: ['item', 'base', 'seen'], check: ok },
+  decide: { scope: 'item', role: 'reviewer', review: true, code: 6, fields: ['item', 'ann', 'base', 'seen'], check: (e) => annotationProblem(e.ann) },
+  assign: {
+    scope: 'item', role: 'manager', review: false, code: 7, fields: ['item', 'to'],
+    check: (e) => (e.to === null || typeof e.to === 'string' ? undefined : 'to must be a labeler or null'),
+  },
+  labels: {
+    scope: 'project', role: 'manager', review: false, code: -1, fields: ['added', 'mode'],
+    check: (e) => {
+      if (!Array.isArray(e.added)) return 'added must be an array';
+      return e.mode === 'remove-all' || e.mode === 'keep-as-prelabels' || e.mode === 'continue' ? undefined : 'mode is invalid';
+    },
+  },
+  status: {
+    scope: 'project', role: 'manager', review: false, code: -1, fields: ['status'],
+    check: (e) => (e.status === 'running' || e.status === 'paused' ? undefined : 'status is invalid'),
+  },
+  roles: { scope: 'project', role: 'manager', review: false, code: -1, fields: ['set'], check: (e) => rolesProblem(e.set) },
+  import: {
+    scope: 'batch', role: 'manager', review: false, code: -1, fields: ['batch', 'submits'],
+    check: (e) => {
+      if (typeof e.batch !== 'string' || !Array.isArray(e.submits)) return 'import needs batch and submits';
+      for (let i = 0; i < e.submits.length; i++) {
+        const p = submitProblem(e.submits[i]);
+        if (p) return `submits[${i}]: ${p}`;
+      }
+      return undefined;
+    },
+  },
+};
+
+export const EVENT_TYPES = Object.keys(EVENT_SPECS) as EventType[];
+export const isEventType = (t: unknown): t is EventType => typeof t === 'string' && Object.prototype.hasOwnProperty.call(EVENT_SPECS, t);
+export const isProjectEvent = (e: JournalEvent): e is ProjectEvent => EVENT_SPECS[e.type].scope === 'project';
+export const isReviewEvent = (e: JournalEvent): e is ReviewEvent => EVENT_SPECS[e.type].review;
+
+const HEADER_FIELDS = ['v', 'type', 'at', 'by', 'dev', 'seq', 'ps'];
+const KNOWN_FIELDS = new Map(EVENT_TYPES.map((t) => [t, new Set([...HEADER_FIELDS, ...EVENT_SPECS[t].fields])]));
+const SUBMIT_FIELDS = new Set(EVENT_SPECS.submit.fields);
+const ROLES = new Set<string>(['labeler', 'reviewer', 'manager']);
 
 /**
  * Total order of events across files: (at, by, dev, seq), as a compact string that compares in that
@@ -80,6 +169,15 @@ export function importOrderKey(ord: string, i: number): string {
   return `${ord}\u0001${i.toString(36).padStart(5, '0')}`;
 }
 
+/** The parts of an order key: time (ms), labeler, device and seq of its line. */
+export function parseOrderKey(ord: string): { ms: number; by: string; dev: string; seq: number } {
+  const a = ord.indexOf('\u0001');
+  const b = ord.indexOf('\u0001', a + 1);
+  const c = ord.indexOf('\u0001', b + 1);
+  const d = ord.indexOf('\u0001', c + 1);
+  return { ms: parseInt(ord.slice(0, a), 36), by: ord.slice(a + 1, b), dev: ord.slice(b + 1, c), seq: parseInt(ord.slice(c + 1, d < 0 ? undefined : d), 36) };
+}
+
 /** Milliseconds since the epoch of an order key's time. */
 export function timeOfOrderKey(ord: string): number {
   return parseInt(ord.slice(0, 9), 36);
@@ -92,16 +190,12 @@ export function headerOfOrderKey(ord: string): { at: string; by: string } {
   return { at: new Date(timeOfOrderKey(ord)).toISOString(), by: ord.slice(a + 1, b) };
 }
 
-const ITEM_TYPES = new Set(['submit', 'skip', 'unskip', 'accept-skip', 'reject', 'approve', 'decide', 'assign']);
-const BASED = new Set(['accept-skip', 'reject', 'approve', 'decide']);
-const ANN_KINDS = new Set(['classes', 'spans', 'boxes', 'polygons']);
-
 function annotationProblem(a: unknown): string | undefined {
   if (typeof a !== 'object' || a === null) return 'ann must be an object';
   const k = (a as { kind?: unknown }).kind;
-  if (typeof k !== 'string' || !ANN_KINDS.has(k)) return 'ann.kind is not one of classes, spans, boxes, polygons';
-  const list = (a as Record<string, unknown>)[k === 'classes' ? 'labels' : k];
-  if (!Array.isArray(list)) return `ann.${k === 'classes' ? 'labels' : k} must be an array`;
+  if (!isAnnotationKind(k)) return `ann.kind is not one of ${Object.keys(ANNOTATION_KINDS).join(', ')}`;
+  const field = ANNOTATION_KINDS[k].list;
+  if (!Array.isArray((a as Record<string, unknown>)[field])) return `ann.${field} must be an array`;
   return undefined;
 }
 
@@ -112,48 +206,88 @@ function submitProblem(s: unknown): string | undefined {
   return annotationProblem(o.ann);
 }
 
+function rolesProblem(set: unknown): string | undefined {
+  if (typeof set !== 'object' || set === null || Array.isArray(set)) return 'set must be an object of labeler -> roles';
+  for (const [who, roles] of Object.entries(set)) {
+    if (!who.trim()) return 'set: a labeler id is empty';
+    if (!Array.isArray(roles) || roles.some((r) => typeof r !== 'string' || !ROLES.has(r))) return `set.${who}: roles must be a list of labeler, reviewer, manager`;
+  }
+  return undefined;
+}
+
+/** What in a line this version does not know, or undefined. */
+function newerPart(e: Record<string, unknown>, type: EventType): string | undefined {
+  const known = KNOWN_FIELDS.get(type)!;
+  for (const k in e) if (!known.has(k)) return `field "${k}"`;
+  const kindOf = (a: unknown): string | undefined => {
+    const k = typeof a === 'object' && a !== null ? (a as { kind?: unknown }).kind : undefined;
+    return typeof k === 'string' && !isAnnotationKind(k) ? `annotation kind "${k}"` : undefined;
+  };
+  if (type === 'submit' || type === 'decide') return kindOf(e.ann);
+  if (type === 'import' && Array.isArray(e.submits)) {
+    for (const s of e.submits as unknown[]) {
+      if (typeof s !== 'object' || s === null) continue;
+      for (const k in s) if (!SUBMIT_FIELDS.has(k)) return `field "submits[].${k}"`;
+      const k = kindOf((s as { ann?: unknown }).ann);
+      if (k) return k;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Why a parsed line was written by a newer version of the extension (a schema version, event type,
+ * annotation kind or field this version does not know), or undefined. Such a line is kept and
+ * counted, never reported as corrupt; the next version replays it.
+ */
+export function newerReason(raw: unknown): string | undefined {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return undefined;
+  const e = raw as Record<string, unknown>;
+  if (typeof e.v === 'number' && Number.isInteger(e.v) && e.v > JOURNAL_VERSION) return `schema version v=${e.v}`;
+  if (!READABLE_VERSIONS.includes(e.v as number)) return undefined;
+  if (typeof e.type === 'string' && e.type && !isEventType(e.type)) return `event type "${e.type}"`;
+  if (!isEventType(e.type)) return undefined;
+  const part = newerPart(e, e.type);
+  return part && `${part} of a "${e.type}" event`;
+}
+
 /**
  * Checks the shape of a parsed line (cheap: it runs on every replayed event). Returns a message
- * naming the bad field, or undefined when the event is usable.
+ * naming the bad field, or undefined when the event is usable. Call newerReason first: a line of a
+ * newer version is not corrupt.
  */
 export function eventProblem(raw: unknown): string | undefined {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return 'not a JSON object';
   const e = raw as Record<string, unknown>;
-  if (e.v !== JOURNAL_VERSION) return `unsupported schema version v=${String(e.v)}`;
+  if (!READABLE_VERSIONS.includes(e.v as number)) return `unsupported schema version v=${String(e.v)}`;
   if (typeof e.type !== 'string') return 'type is missing';
+  if (!isEventType(e.type)) return `unknown event type "${e.type}"`;
   if (typeof e.at !== 'string' || e.at.length < 20 || Number.isNaN(Date.parse(e.at))) return 'at must be an ISO time';
   if (typeof e.by !== 'string' || !e.by) return 'by is missing';
   if (typeof e.dev !== 'string' || !e.dev) return 'dev is missing';
   if (typeof e.seq !== 'number' || !Number.isInteger(e.seq) || e.seq < 1) return 'seq must be a positive integer';
-  if (ITEM_TYPES.has(e.type) && (typeof e.item !== 'string' || !e.item)) return 'item must be a non-empty string';
-  if (BASED.has(e.type) && typeof e.base !== 'number') return 'base (item version) is missing';
-  switch (e.type) {
-    case 'submit':
-      return submitProblem(e);
-    case 'decide':
-      return annotationProblem(e.ann);
-    case 'assign':
-      return e.to === null || typeof e.to === 'string' ? undefined : 'to must be a labeler or null';
-    case 'labels':
-      if (!Array.isArray(e.added)) return 'added must be an array';
-      return e.mode === 'remove-all' || e.mode === 'keep-as-prelabels' || e.mode === 'continue' ? undefined : 'mode is invalid';
-    case 'status':
-      return e.status === 'running' || e.status === 'paused' ? undefined : 'status is invalid';
-    case 'import': {
-      if (typeof e.batch !== 'string' || !Array.isArray(e.submits)) return 'import needs batch and submits';
-      for (let i = 0; i < e.submits.length; i++) {
-        const p = submitProblem(e.submits[i]);
-        if (p) return `submits[${i}]: ${p}`;
-      }
-      return undefined;
-    }
-    case 'skip':
-    case 'unskip':
-    case 'accept-skip':
-    case 'reject':
-    case 'approve':
-      return undefined;
-    default:
-      return `unknown event type "${e.type}"`;
+  if (e.ps !== undefined) {
+    const p = vectorProblem(e.ps, 'ps');
+    if (p) return p;
   }
+  const spec = EVENT_SPECS[e.type];
+  if (spec.scope === 'item' && (typeof e.item !== 'string' || !e.item)) return 'item must be a non-empty string';
+  if (spec.review) {
+    if (e.type !== 'unskip' && typeof e.base !== 'number') return 'base (item version) is missing';
+    if (e.seen !== undefined) {
+      const p = vectorProblem(e.seen, 'seen');
+      if (p) return p;
+    }
+  }
+  return spec.check(e);
+}
+
+/** The item keys a line names (for "written by a newer version" on the items it touches). */
+export function itemsNamed(raw: unknown): string[] {
+  if (typeof raw !== 'object' || raw === null) return [];
+  const e = raw as { item?: unknown; submits?: unknown };
+  const out: string[] = [];
+  if (typeof e.item === 'string' && e.item) out.push(e.item);
+  if (Array.isArray(e.submits)) for (const s of e.submits as { item?: unknown }[]) if (typeof s?.item === 'string' && s.item) out.push(s.item);
+  return out;
 }

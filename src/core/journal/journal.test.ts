@@ -29,7 +29,7 @@ describe('journal', () => {
     assert.equal(events[0]!.seq, 4);
     const all = readAll(file).events;
     assert.deepEqual(all.map((e) => [e.seq, e.type, e.v, e.by, e.dev]), [
-      [1, 'submit', 1, 'ann', 'd1'], [2, 'skip', 1, 'ann', 'd1'], [3, 'unskip', 1, 'ann', 'd1'], [4, 'status', 1, 'ann', 'd1'],
+      [1, 'submit', 2, 'ann', 'd1'], [2, 'skip', 2, 'ann', 'd1'], [3, 'unskip', 2, 'ann', 'd1'], [4, 'status', 2, 'ann', 'd1'],
     ]);
     assert.ok(all.every((e) => !Number.isNaN(Date.parse(e.at))));
   });
@@ -105,7 +105,33 @@ describe('journal', () => {
     const r = readAll(file);
     assert.deepEqual(r.events.map((e) => 'item' in e && e.item), ['a', 'd']);
     assert.deepEqual(r.problems.map((p) => [p.file, p.line]), [['j.jsonl', 2], ['j.jsonl', 3]]);
-    assert.match(r.problems[1]!.message, /unknown event type "explode"/);
+    assert.equal(r.problems[0]!.newer, undefined, 'broken JSON is corrupt');
+    assert.match(r.problems[1]!.message, /written by a newer version of the extension \(event type "explode"\)/);
+    assert.equal(r.problems[1]!.newer, true, 'an unknown type is newer, not corrupt');
+    assert.deepEqual(r.problems[1]!.items, ['c']);
+  });
+
+  it('counts lines of a newer version (schema version, annotation kind, field) as newer, with the items they name', () => {
+    const file = path.join(tempWorkspace(), 'j.jsonl');
+    const lines = [
+      { ...event({ type: 'skip', item: 'a' }, { seq: 1 }), v: 3 },
+      event({ type: 'submit', item: 'b', ann: { kind: 'masks', masks: [] } as never }, { seq: 2 }),
+      { ...event({ type: 'skip', item: 'c' }, { seq: 3 }), mood: 'happy' },
+      event({ type: 'import', batch: 'x', submits: [{ item: 'd', ann: classes('x'), weight: 2 } as never] }, { seq: 4 }),
+      { ...event({ type: 'skip', item: 'e' }, { seq: 5 }), v: 1 },
+      { ...event({ type: 'skip', item: 'f' }, { seq: 6 }), v: 0 },
+    ];
+    fs.writeFileSync(file, `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`);
+    const r = readAll(file);
+    assert.deepEqual(r.events.map((e) => 'item' in e && e.item), ['e'], 'a version-1 line is still read');
+    assert.deepEqual(r.problems.map((p) => [p.line, p.newer ?? false, p.items]), [
+      [1, true, ['a']], [2, true, ['b']], [3, true, ['c']], [4, true, ['d']], [6, false, undefined],
+    ]);
+    assert.match(r.problems[0]!.message, /schema version v=3/);
+    assert.match(r.problems[1]!.message, /annotation kind "masks"/);
+    assert.match(r.problems[2]!.message, /field "mood" of a "skip" event/);
+    assert.match(r.problems[3]!.message, /field "submits\[\]\.weight"/);
+    assert.match(r.problems[4]!.message, /unsupported schema version v=0/);
   });
 
   it('reads from an offset and keeps counting lines; handles lines longer than a read chunk', () => {
@@ -122,7 +148,11 @@ describe('journal', () => {
 
   it('validates event shapes and orders events by (at, by, dev, seq)', () => {
     assert.equal(eventProblem(event({ type: 'skip', item: 'a' })), undefined);
-    assert.match(eventProblem({ ...event({ type: 'skip', item: 'a' }), v: 2 })!, /version/);
+    assert.match(eventProblem({ ...event({ type: 'skip', item: 'a' }), v: 0 })!, /version/);
+    assert.equal(eventProblem({ ...event({ type: 'skip', item: 'a' }), v: 1 }), undefined, 'version-1 lines are read');
+    assert.match(eventProblem({ ...event({ type: 'approve', item: 'a', base: 1 }), seen: [['ann', 'd1', 0]] })!, /seen\[0\] must be \[by, dev, seq\]/);
+    assert.match(eventProblem({ ...event({ type: 'skip', item: 'a' }), ps: 'all' })!, /ps must be an array/);
+    assert.match(eventProblem(event({ type: 'roles', set: { ann: ['boss'] } } as never))!, /set\.ann: roles must be a list/);
     assert.match(eventProblem(event({ type: 'approve', item: 'a' } as never))!, /base/);
     assert.match(eventProblem(event({ type: 'submit', item: 'a', ann: { kind: 'boxes' } } as never))!, /ann.boxes/);
     const a = orderKey({ at: '2026-01-01T00:00:00.000Z', by: 'b', dev: 'd', seq: 9 });

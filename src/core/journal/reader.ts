@@ -1,6 +1,6 @@
 /** Chunked journal reading: from a byte offset to the last complete line; corrupt lines reported, torn tail left. */
 import * as fs from 'node:fs';
-import { eventProblem, type JournalEvent } from './events';
+import { eventProblem, itemsNamed, newerReason, type JournalEvent } from './events';
 
 export interface JournalProblem {
   /** Workspace-relative journal path. */
@@ -10,6 +10,20 @@ export interface JournalProblem {
   message: string;
   /** Labels the line uses that the project does not define (it is left out until they are). */
   labels?: string[];
+  /**
+   * Written by a newer version of the extension (an event type, annotation kind, field or schema
+   * version this one does not know): kept in the journal, counted as newer, not as corrupt; the
+   * items it names (`items`) show "written by a newer version"; an upgrade replays it.
+   */
+  newer?: true;
+  items?: string[];
+}
+
+/** The problem reported for a line of a newer version (see JournalProblem.newer). */
+export function newerLine(file: string, line: number, why: string, items: string[]): JournalProblem {
+  const p: JournalProblem = { file, line, message: `written by a newer version of the extension (${why}): kept, and applied once this extension is updated`, newer: true };
+  if (items.length) p.items = items;
+  return p;
 }
 
 /** Where reading a journal file stopped: byte offset after the last complete line and lines read. */
@@ -90,6 +104,11 @@ export function readLines(
         raw = JSON.parse(text);
       } catch (e) {
         onProblem({ file: relFile, line, message: `invalid JSON (${(e as Error).message})` });
+        continue;
+      }
+      const newer = newerReason(raw);
+      if (newer) {
+        onProblem(newerLine(relFile, line, newer, itemsNamed(raw)));
         continue;
       }
       const problem = eventProblem(raw);

@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import { ioError, LabelingError } from '../errors';
 import { safeSegment } from '../project/paths';
 import { JOURNAL_VERSION, type EventPayload, type JournalEvent } from './events';
+import type { SeenVector } from '../team/vector';
 import { tryLock, type FileLock } from './lock';
 
 /** How many device files (`<device>`, `<device>-2`, ...) a labeler may write at once on one machine. */
@@ -113,7 +114,7 @@ export class JournalWriter {
    * Appends events (one line each, one write) and fdatasyncs before resolving. Calls are serialized.
    * Resolves with the complete events as written and the byte range they occupy.
    */
-  append(payloads: EventPayload[], at = new Date()): Promise<{ events: JournalEvent[]; start: number; end: number }> {
+  append(payloads: (EventPayload & { ps?: SeenVector })[], at = new Date()): Promise<{ events: JournalEvent[]; start: number; end: number }> {
     const run = (): { events: JournalEvent[]; start: number; end: number } => {
       if (this.closed) throw new LabelingError('io', 'journal is closed', { file: this.display });
       const iso = at.toISOString();

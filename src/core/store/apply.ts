@@ -42,7 +42,7 @@ export class Applier {
   private readonly apply: ApplyLine = (e, skip, file, line) => {
     if (!this.careful) {
       try {
-        const ids = this.idx.applyEvent(e, skip);
+        const ids = this.idx.applyEvent(e, skip, { file, line });
         if (ids === 'all') this.all = true;
         else for (const id of ids) this.touched.add(id);
       } catch (err) {
@@ -53,7 +53,7 @@ export class Applier {
     const db = this.idx.db;
     db.exec('SAVEPOINT line');
     try {
-      const ids = this.idx.applyEvent(e, skip);
+      const ids = this.idx.applyEvent(e, skip, { file, line });
       if (ids === 'all') this.idx.recomputeAll();
       else for (const id of ids) this.idx.recomputeItem(id);
       db.exec('RELEASE line');

@@ -10,7 +10,7 @@ import type { SqlJsStatic } from 'sql.js';
 import { LabelingError, throwIfAborted } from '../errors';
 import { scanSources, type ScannedItem } from '../ingest/scan';
 import { listJournalFiles } from '../journal/files';
-import { orderKey } from '../journal/events';
+import { EVENT_SPECS, orderKey, type ProjectEvent } from '../journal/events';
 import { followJournal, type ChunkHasher, type FileMark } from '../journal/marks';
 import type { JournalProblem } from '../journal/reader';
 import type { ProjectDef } from '../model';
@@ -19,15 +19,15 @@ import { notApplied } from './apply';
 import { EvColumns } from './ev-columns';
 import { RawInsert, type Cell } from './raw-insert';
 import { compareOrd, doneKindCode, evTypeCode, type MemEv } from './ev-rows';
-import { journalOnlyItem, stateValues, type IndexDb } from './index-db';
+import { journalOnlyItem, STATE_COLUMNS, stateValues, type IndexDb } from './index-db';
 import { computeItem } from './item-state';
 import { LabelGate, projectLabelsOf, type ApplyLine } from './known-labels';
 import type { StoreProgress } from './types';
 
 const INSERT_PLAIN = 'INSERT INTO items (id, key, row, src, text, qorder) VALUES (?, ?, ?, ?, ?, ?)';
-const INSERT_FULL = `INSERT INTO items (id, key, row, src, text, qorder, missing,
-  state, open, version, assignee, agreement, final, final_by, final_labels) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
-const INSERT_EV = 'INSERT INTO ev (item, ord, type, ann, pre, conf, src, base, target) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)';
+const INSERT_FULL = `INSERT INTO items (id, key, row, src, text, qorder, missing, ${STATE_COLUMNS.join(', ')})
+  VALUES (${Array(7 + STATE_COLUMNS.length).fill('?').join(', ')})`;
+const INSERT_EV = 'INSERT INTO ev (item, ord, type, ann, pre, conf, src, base, target, seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
 const INSERT_DONE = 'INSERT INTO done VALUES (?, ?, ?, ?)';
 
 export interface BulkOptions {
@@ -55,9 +55,12 @@ function readAllJournals(idx: IndexDb, root: string, def: ProjectDef, opts: Bulk
   const problems: JournalProblem[] = [];
   const gate = new LabelGate(projectLabelsOf(def), idx.addedLabels);
   const apply: ApplyLine = (e, skip, file, line) => {
-    if (e.type === 'labels') {
-      idx.moveBarrier(e, orderKey(e));
-      idx.noteLabels(e);
+    if (EVENT_SPECS[e.type].scope === 'project') {
+      idx.noteProjectEvent(e as ProjectEvent, { file, line });
+      if (e.type === 'labels') {
+        idx.moveBarrier(e, orderKey(e));
+        idx.noteLabels(e);
+      }
       return;
     }
     try {
@@ -127,7 +130,7 @@ export async function bulkLoad(SQL: SqlJsStatic, idx: IndexDb, root: string, def
     const c = computeItem(rows, idx.barriers, def.consensus, missing, false);
     plain.flush();
     full.add([...head, missing ? 1 : 0, ...(stateValues(c) as Cell[])]);
-    for (const r of rows) ev.add([id, r.ord, evTypeCode(r.type), r.ann, r.pre, r.conf, r.src, r.base, r.target]);
+    for (const r of rows) ev.add([id, r.ord, evTypeCode(r.type), r.ann, r.pre, r.conf, r.src, r.base, r.target, r.seen]);
     for (const d of c.done) {
       done.add([d.labeler, id, doneKindCode(d.kind), d.t]);
       if (d.kind === 'sub') count(labelerCounts, d.labeler);

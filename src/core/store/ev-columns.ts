@@ -4,7 +4,7 @@
  * numbered by item (key index, in order of first appearance) and grouped by a counting sort; the
  * order key string of a row is made only when it is written.
  */
-import { importOrderKey, orderKeyOf, orderTime, type JournalEvent } from '../journal/events';
+import { EVENT_SPECS, importOrderKey, orderKeyOf, orderTime, type JournalEvent } from '../journal/events';
 import { byOfOrderKey, EV_TYPES, evRecords, evTypeCode, MemEv, type EvValues } from './ev-rows';
 
 const PRE = 0x80;
@@ -18,6 +18,7 @@ interface Sparse {
   src?: string;
   base?: number;
   target?: string;
+  seen?: string;
 }
 
 function grow<T extends Float64Array | Int32Array | Uint8Array>(a: T, cap: number): T {
@@ -52,7 +53,7 @@ export class EvColumns {
    * submits in `skip`. All of an event's rows or none: an import's rows are made before any is added.
    */
   add(e: JournalEvent, skip?: ReadonlySet<number>): void {
-    if (e.type === 'labels' || e.type === 'status') return;
+    if (EVENT_SPECS[e.type].scope === 'project') return;
     const ms = orderTime(e.at);
     const who = this.whoOf(e.by, e.dev);
     if (e.type !== 'import') {
@@ -102,13 +103,14 @@ export class EvColumns {
       else if (this.anns.size < MAX_INTERNED) this.anns.set(ann, ann);
     }
     this.ann.push(ann);
-    if (sub >= 0 || v.conf !== null || v.src !== null || v.base !== null || v.target !== null) {
+    if (sub >= 0 || v.conf !== null || v.src !== null || v.base !== null || v.target !== null || v.seen !== null) {
       const s: Sparse = {};
       if (sub >= 0) s.sub = sub;
       if (v.conf !== null) s.conf = v.conf;
       if (v.src !== null) s.src = v.src;
       if (v.base !== null) s.base = v.base;
       if (v.target !== null) s.target = v.target;
+      if (v.seen !== null) s.seen = v.seen;
       this.sparse.set(i, s);
     }
   }
@@ -143,7 +145,7 @@ export class EvColumns {
     const code = this.code[i]!;
     return new MemEv(
       ord, byOfOrderKey(ord), EV_TYPES[code & ~PRE]!, this.ann[i]!, code & PRE ? 1 : 0,
-      s?.conf ?? null, s?.src ?? null, s?.base ?? null, s?.target ?? null,
+      s?.conf ?? null, s?.src ?? null, s?.base ?? null, s?.target ?? null, s?.seen ?? null,
     );
   }
 }

@@ -2,17 +2,23 @@
  * The `ev` rows a journal event becomes, shared by the incremental path (one INSERT per event) and
  * the bulk build (rows grouped per item in memory, sorted, inserted once per item).
  */
-import { headerOfOrderKey, type JournalEvent, type SubmitPayload } from '../journal/events';
+import { assertNever } from '../model';
+import { EVENT_SPECS, EVENT_TYPES, headerOfOrderKey, type JournalEvent, type SubmitPayload } from '../journal/events';
+import type { SeenVector } from '../team/vector';
 import { packAnn } from './ann-text';
 import type { EvRow } from './item-state';
 
-/** ev.type codes (an integer column: the first two, the most common, take no bytes). */
-export const EV_TYPES = ['submit', 'skip', 'unskip', 'accept-skip', 'reject', 'approve', 'decide', 'assign'];
+/** ev.type codes, from EVENT_SPECS (an integer column: submit 0 and skip 1, the most common, take no bytes). */
+export const EV_TYPES: string[] = [];
+for (const t of EVENT_TYPES) if (EVENT_SPECS[t].code >= 0) EV_TYPES[EVENT_SPECS[t].code] = t;
 const EV_TYPE_CODE = new Map(EV_TYPES.map((t, i) => [t, i]));
 
 export function evTypeCode(type: string): number {
   return EV_TYPE_CODE.get(type)!;
 }
+
+/** A review's seen vector as stored (ev.seen): its JSON text, or null when the line had none. */
+export const seenText = (v: SeenVector | undefined): string | null => (v ? JSON.stringify(v) : null);
 
 /** done.kind as stored: 1 labeled (submit), 0 skipped. */
 export const doneKindCode = (kind: 'sub' | 'skip'): number => (kind === 'sub' ? 1 : 0);
@@ -32,6 +38,7 @@ export class MemEv implements EvRow {
     readonly src: string | null,
     readonly base: number | null,
     readonly target: string | null,
+    readonly seen: string | null,
   ) {}
 
   get at(): string {
@@ -46,17 +53,17 @@ export function byOfOrderKey(ord: string): string {
 }
 
 function submitValues(type: string, s: SubmitPayload): EvValues {
-  return { type, ann: packAnn(s.ann), pre: s.pre ? 1 : 0, conf: s.conf ?? null, src: s.src ?? null, base: null, target: null };
+  return { type, ann: packAnn(s.ann), pre: s.pre ? 1 : 0, conf: s.conf ?? null, src: s.src ?? null, base: null, target: null, seen: null };
 }
 
 function plain(type: string, extra: Partial<EvValues> = {}): EvValues {
-  return { type, ann: null, pre: 0, conf: null, src: null, base: null, target: null, ...extra };
+  return { type, ann: null, pre: 0, conf: null, src: null, base: null, target: null, seen: null, ...extra };
 }
 
 /**
  * Calls `push` with (item key, sub, values) for every ev row of an item event: sub is -1, or the
  * index of the submit in an import (its ord is importOrderKey(ord, sub)); submits listed in `skip`
- * are left out (they keep their index). Label-set and status events give no rows.
+ * are left out (they keep their index). Project-wide events give no rows.
  */
 export function evRecords(e: JournalEvent, push: (key: string, sub: number, v: EvValues) => void, skip?: ReadonlySet<number>): void {
   switch (e.type) {
@@ -69,23 +76,28 @@ export function evRecords(e: JournalEvent, push: (key: string, sub: number, v: E
       });
       return;
     case 'skip':
-    case 'unskip':
       push(e.item, -1, plain(e.type));
+      return;
+    case 'unskip':
+      push(e.item, -1, plain(e.type, { seen: seenText(e.seen) }));
       return;
     case 'accept-skip':
     case 'reject':
     case 'approve':
-      push(e.item, -1, plain(e.type, { base: e.base }));
+      push(e.item, -1, plain(e.type, { base: e.base, seen: seenText(e.seen) }));
       return;
     case 'decide':
-      push(e.item, -1, plain(e.type, { ann: packAnn(e.ann), base: e.base }));
+      push(e.item, -1, plain(e.type, { ann: packAnn(e.ann), base: e.base, seen: seenText(e.seen) }));
       return;
     case 'assign':
       push(e.item, -1, plain(e.type, { target: e.to ?? '' }));
       return;
     case 'labels':
     case 'status':
+    case 'roles':
       return;
+    default:
+      assertNever(e, 'event type');
   }
 }
 

@@ -4,7 +4,8 @@
  */
 import type { Database, SqlValue, Statement } from 'sql.js';
 import type { ScannedItem } from '../ingest/scan';
-import { headerOfOrderKey, importOrderKey, orderKey, type JournalEvent } from '../journal/events';
+import { EVENT_SPECS, headerOfOrderKey, importOrderKey, orderKey, parseOrderKey, timeOfOrderKey, type JournalEvent, type ProjectEvent } from '../journal/events';
+import { fileKey, vectorOf, type SeenVector } from '../team/vector';
 import { packAnn } from './ann-text';
 import { doneKindCode, EV_TYPES, evRecords, evTypeCode } from './ev-rows';
 import { queueOrder } from '../queue/order';
@@ -12,10 +13,10 @@ import { getMeta, setMeta } from './db';
 import { RECOUNT } from './schema';
 import { computeItem, type Barriers, type Consensus, type EvRow, type ItemComputation } from './item-state';
 
-const EV_COLUMNS = 'ord, type, ann, pre, conf, src, base, target';
+const EV_COLUMNS = 'ord, type, ann, pre, conf, src, base, target, seen';
 
 // SQL as constants: statements are cached by their text, so it must not be rebuilt per call.
-const INSERT_EV = `INSERT OR IGNORE INTO ev (item, ${EV_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+const INSERT_EV = `INSERT OR IGNORE INTO ev (item, ${EV_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 const SELECT_EV = `SELECT ${EV_COLUMNS} FROM ev WHERE item = ? ORDER BY ord`;
 
 /** An ev row from its columns (EV_COLUMNS order, from `offset`); `at` and `by` are read back from ord. */
@@ -24,18 +25,22 @@ function evRowOf(v: SqlValue[], offset: number): EvRow {
   return {
     ord, type: EV_TYPES[v[offset + 1] as number]!, ...headerOfOrderKey(ord), ann: v[offset + 2] as string | null,
     pre: v[offset + 3] as number, conf: v[offset + 4] as number | null, src: v[offset + 5] as string | null,
-    base: v[offset + 6] as number | null, target: v[offset + 7] as string | null,
+    base: v[offset + 6] as number | null, target: v[offset + 7] as string | null, seen: v[offset + 8] as string | null,
   };
 }
 
-/** The derived columns (state, open, version, assignee, agreement, final, final_by, final_labels) of a computation. */
+/** The derived columns (STATE_COLUMNS) of a computation. */
 export function stateValues(c: ItemComputation): SqlValue[] {
   return [
     c.state, c.open ? 1 : 0, c.version, c.assignee ?? null, c.agreement ?? null,
     c.final ? (c.finalText ?? packAnn(c.final)) : null, c.finalBy ? JSON.stringify(c.finalBy) : null,
-    c.finalLabels.length ? JSON.stringify(c.finalLabels) : null,
+    c.finalLabels.length ? JSON.stringify(c.finalLabels) : null, c.conflict ? 1 : null,
   ];
 }
+
+/** The items columns stateValues gives, in its order. */
+export const STATE_COLUMNS = ['state', 'open', 'version', 'assignee', 'agreement', 'final', 'final_by', 'final_labels', 'conflict'];
+const UPDATE_STATE = `UPDATE items SET ${STATE_COLUMNS.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`;
 
 /** An item known only from journals (its file is gone or was never indexed). */
 export function journalOnlyItem(key: string): ScannedItem {
@@ -43,11 +48,22 @@ export function journalOnlyItem(key: string): ScannedItem {
   return { key, path: hash < 0 ? key : key.slice(0, hash), row: hash < 0 ? undefined : key.slice(hash + 1), source: -1 };
 }
 
+/** A project-wide event as the index keeps it (meta 'project_events'), with where it was read. */
+export type ProjectEventRec = ProjectEvent & { ord: string; file: string; line: number };
+
+/** Where a journal line was read. */
+export interface LinePlace {
+  file: string;
+  line: number;
+}
+
 export class IndexDb {
   private readonly stmts = new Map<string, Statement>();
   barriers: Barriers = { removeAll: '', keep: '' };
   /** Label names added by label-set events (kept in meta: a snapshot carries them). */
   readonly addedLabels = new Set<string>();
+  /** Project-wide events read (label sets, status, roles), in total order: few, kept in meta. */
+  projectEvents: ProjectEventRec[] = [];
   /** Items written since the last takeTouched() (the change feed reports them), or 'all'. */
   private touched: Set<number> | 'all' = new Set();
 
@@ -64,6 +80,49 @@ export class IndexDb {
     this.barriers = { removeAll: getMeta(this.db, 'barrier_remove_all') ?? '', keep: getMeta(this.db, 'barrier_keep') ?? '' };
     this.addedLabels.clear();
     for (const l of JSON.parse(getMeta(this.db, 'labels_added') ?? '[]') as string[]) this.addedLabels.add(l);
+    this.projectEvents = JSON.parse(getMeta(this.db, 'project_events') ?? '[]') as ProjectEventRec[];
+  }
+
+  /** Records a project-wide event (the effective definition and the roles are computed from the list). */
+  noteProjectEvent(e: ProjectEvent, where: LinePlace): void {
+    const ord = orderKey(e);
+    if (this.projectEvents.some((p) => p.ord === ord)) return;
+    const rec = { ...e, ord, file: where.file, line: where.line } as ProjectEventRec;
+    this.projectEvents.push(rec);
+    this.projectEvents.sort((a, b) => (a.ord < b.ord ? -1 : a.ord > b.ord ? 1 : 0));
+    setMeta(this.db, 'project_events', JSON.stringify(this.projectEvents));
+  }
+
+  /** What this index has read of project-wide events: the `ps` vector of an event written now. */
+  projectSeen(): SeenVector {
+    const m = new Map<string, number>();
+    for (const p of this.projectEvents) m.set(fileKey(p.by, p.dev), Math.max(p.seq, m.get(fileKey(p.by, p.dev)) ?? 0));
+    return vectorOf(m);
+  }
+
+  /** The latest time (ms) of a project-wide event read, 0 if none (the hybrid clock stays after it). */
+  projectMaxMs(): number {
+    return this.projectEvents.reduce((m, p) => Math.max(m, timeOfOrderKey(p.ord)), 0);
+  }
+
+  /** What this index has read of an item's events: the `seen` vector of a review written now. */
+  itemSeen(id: number): SeenVector {
+    const m = new Map<string, number>();
+    const s = this.stmt('SELECT ord FROM ev WHERE item = ?');
+    s.bind([id]);
+    while (s.step()) {
+      const p = parseOrderKey(s.get()[0] as string);
+      const k = fileKey(p.by, p.dev);
+      if (p.seq > (m.get(k) ?? 0)) m.set(k, p.seq);
+    }
+    s.reset();
+    return vectorOf(m);
+  }
+
+  /** The latest time (ms) of an item's events, 0 if none. */
+  itemMaxMs(id: number): number {
+    const v = this.one('SELECT max(ord) FROM ev WHERE item = ?', [id]);
+    return typeof v === 'string' ? timeOfOrderKey(v) : 0;
   }
 
   /** Records the label names a label-set event adds. */
@@ -156,9 +215,11 @@ export class IndexDb {
    * Records one journal event (without the import submits in `skip`). Returns the ids of items whose
    * state must be recomputed, or 'all' when a label-set change moved a project-wide barrier.
    */
-  applyEvent(e: JournalEvent, skip?: ReadonlySet<number>): number[] | 'all' {
+  applyEvent(e: JournalEvent, skip?: ReadonlySet<number>, where: LinePlace = { file: '', line: 0 }): number[] | 'all' {
     const ord = orderKey(e);
-    if (e.type === 'labels') {
+    if (EVENT_SPECS[e.type].scope === 'project') {
+      this.noteProjectEvent(e as ProjectEvent, where);
+      if (e.type !== 'labels') return [];
       this.noteLabels(e);
       return this.moveBarrier(e, ord) ? 'all' : [];
     }
@@ -167,7 +228,7 @@ export class IndexDb {
       e,
       (key, sub, v) => {
         const id = this.itemFor(key);
-        this.run(INSERT_EV, [id, sub < 0 ? ord : importOrderKey(ord, sub), evTypeCode(v.type), v.ann, v.pre, v.conf, v.src, v.base, v.target]);
+        this.run(INSERT_EV, [id, sub < 0 ? ord : importOrderKey(ord, sub), evTypeCode(v.type), v.ann, v.pre, v.conf, v.src, v.base, v.target, v.seen]);
         ids.push(id);
       },
       skip,
@@ -220,7 +281,7 @@ export class IndexDb {
 
   private writeItem(id: number, c: ItemComputation): void {
     this.run(
-      'UPDATE items SET state = ?, open = ?, version = ?, assignee = ?, agreement = ?, final = ?, final_by = ?, final_labels = ? WHERE id = ?',
+      UPDATE_STATE,
       [...stateValues(c), id],
     );
   }
@@ -232,7 +293,7 @@ export class IndexDb {
   recomputeAll(onProgress?: (done: number) => void): void {
     this.touched = 'all';
     this.db.exec(`UPDATE items SET state = CASE WHEN missing = 1 THEN 'missing' ELSE 'unlabeled' END, open = 1 - missing,
-      version = 0, assignee = NULL, agreement = NULL, final = NULL, final_by = NULL, final_labels = NULL
+      version = 0, assignee = NULL, agreement = NULL, final = NULL, final_by = NULL, final_labels = NULL, conflict = NULL
       WHERE version > 0 OR state NOT IN ('missing', 'unlabeled'); DELETE FROM done; DELETE FROM cnt_label;`);
     const missing = new Set(this.all<{ id: number }>('SELECT id FROM items WHERE missing = 1', []).map((r) => r.id));
     const labelCounts = new Map<string, number>();

@@ -2,9 +2,17 @@
  * The state of one item as a pure function of its events (in total order) and the project-wide
  * label-set barriers. Because nothing depends on arrival order, replaying the same journals in any
  * file order gives the same index.
+ *
+ * Reviews act on what their author had seen (architecture.md, "Team semantics"): a review applies to
+ * the events inside its `seen` vector only (team/vector.ts), whatever their time. Among an item's
+ * label reviews (approve, reject, decide) the ones no other review saw are its current reviews; two of
+ * them with different outcomes are a review conflict: the item needs review, shows both decisions and
+ * has no final label until a review that saw both settles it. Skip reviews (accept-skip, unskip) follow
+ * the same rule among themselves.
  */
 import { labelsUsed, type Annotation, type ItemState, type LabelerAnnotation } from '../model';
-import { timeOfOrderKey } from '../journal/events';
+import { parseOrderKey, timeOfOrderKey } from '../journal/events';
+import { hadSeen, vectorMap, type EventPlace, type SeenVector } from '../team/vector';
 import { consensusOf } from './agreement';
 import { unpackAnn } from './ann-text';
 
@@ -19,6 +27,17 @@ export interface EvRow {
   src: string | null;
   base: number | null;
   target: string | null;
+  /** A review's `seen` vector as JSON text (null: none written, it had seen everything ordered before it). */
+  seen: string | null;
+}
+
+/** One side of a review conflict. */
+export interface ReviewDecision {
+  kind: 'approve' | 'reject' | 'decide' | 'accept-skip' | 'unskip';
+  by: string;
+  at: string;
+  /** The decided annotation (decide). */
+  annotation?: Annotation;
 }
 
 export interface Barriers {
@@ -53,6 +72,8 @@ export interface ItemComputation {
   prelabels: (LabelerAnnotation & { ord: string; source?: string })[];
   /** The effective review, if any. */
   review?: { kind: 'approve' | 'decide' | 'accept-skip'; by: string; at: string };
+  /** Set when the item's current reviews disagree: each current decision (with `detail`; else empty). */
+  conflict?: ReviewDecision[];
 }
 
 const max = (a: string, b: string): string => (a > b ? a : b);
@@ -69,50 +90,106 @@ function labelerAnn(r: EvRow, prelabel: boolean): LabelerAnnotation & { ord: str
   return out;
 }
 
+const LABEL_REVIEWS = new Set(['approve', 'reject', 'decide']);
+const SKIP_REVIEWS = new Set(['accept-skip', 'unskip']);
+
+/** A review with what its author had seen. */
+interface Judge {
+  row: EvRow;
+  place: EventPlace;
+  seen: Map<string, number> | undefined;
+}
+
+function placeOf(r: EvRow): EventPlace {
+  const p = parseOrderKey(r.ord);
+  return { by: p.by, dev: p.dev, seq: p.seq, ord: r.ord };
+}
+
 /**
- * `rows` must be this item's events sorted by ord. With `detail` false the per-labeler
- * `annotations`, `prelabels` and `review` are left out (the bulk build stores none of them) and only
- * the annotations consensus needs are parsed.
+ * The review rule for one family of reviews (label or skip): which are current (no other saw
+ * them), whether the current ones disagree, and which reviews are overruled (a reject or unskip in
+ * a conflict that a later non-voiding review settled: it voids nothing).
  */
-export function computeItem(rows: readonly EvRow[], b: Barriers, c: Consensus, missing: boolean, detail = true): ItemComputation {
-  let lastReject = '';
-  let lastUnskip = '';
-  let labelReview: EvRow | undefined;
-  let skipReview: EvRow | undefined;
-  let assignee: string | undefined;
-  for (const r of rows) {
-    switch (r.type) {
-      case 'reject':
-        lastReject = r.ord;
-        labelReview = r;
-        break;
-      case 'approve':
-      case 'decide':
-        labelReview = r;
-        break;
-      case 'unskip':
-        lastUnskip = r.ord;
-        skipReview = r;
-        break;
-      case 'accept-skip':
-        skipReview = r;
-        break;
-      case 'assign':
-        assignee = r.target || undefined;
-        break;
+class ReviewFamily {
+  readonly judges: Judge[];
+  readonly current: Judge[];
+  readonly conflict: boolean;
+  private readonly standing = new Set<Judge>();
+
+  constructor(
+    rows: EvRow[],
+    private readonly places: Map<EvRow, EventPlace>,
+    voiding: string,
+  ) {
+    this.judges = rows.map((row) => ({ row, place: this.placeOfRow(row), seen: row.seen ? vectorMap(JSON.parse(row.seen) as SeenVector) : undefined }));
+    this.current = this.judges.filter((j) => !this.judges.some((k) => k !== j && this.sees(k, j.row)));
+    this.conflict = new Set(this.current.map(outcome)).size > 1;
+    // A voiding review (reject, unskip) that disagrees with a concurrent one voids nothing while
+    // that stands, and nothing once a review that saw both settled it the other way.
+    for (const j of this.judges) {
+      if (j.row.type !== voiding) continue;
+      const rivals = this.judges.filter((k) => k !== j && outcome(k) !== outcome(j) && !this.sees(k, j.row) && !this.sees(j, k.row));
+      if (!rivals.length) continue;
+      const settlers = this.judges.filter((x) => this.sees(x, j.row) && rivals.some((k) => this.sees(x, k.row)));
+      if (!settlers.length || settlers.some((x) => x.row.type !== voiding)) this.standing.add(j);
     }
   }
-  const voidBefore = max(b.removeAll, lastReject);
+
+  private placeOfRow(r: EvRow): EventPlace {
+    let p = this.places.get(r);
+    if (!p) this.places.set(r, (p = placeOf(r)));
+    return p;
+  }
+
+  sees(j: Judge, r: EvRow): boolean {
+    return hadSeen(j.place, j.seen, this.placeOfRow(r));
+  }
+
+  /** Whether `r` is voided by a review of this family of type `voiding` that saw it. */
+  voids(r: EvRow, voiding: string): boolean {
+    return this.judges.some((j) => j.row.type === voiding && !this.standing.has(j) && this.sees(j, r));
+  }
+
+  /** The current review (the last in total order when several agree). */
+  get effective(): Judge | undefined {
+    return this.current.length ? this.current[this.current.length - 1] : undefined;
+  }
+}
+
+const outcome = (j: Judge): string => (j.row.type === 'decide' ? `decide\u0000${j.row.ann ?? ''}` : j.row.type);
+
+/**
+ * `rows` must be this item's events sorted by ord. With `detail` false the per-labeler
+ * `annotations`, `prelabels`, `review` and conflict decisions are left out (the bulk build stores
+ * none of them) and only the annotations consensus needs are parsed.
+ */
+export function computeItem(rows: readonly EvRow[], b: Barriers, c: Consensus, missing: boolean, detail = true): ItemComputation {
+  const labelRows: EvRow[] = [];
+  const skipRows: EvRow[] = [];
+  let assignee: string | undefined;
+  const resetAt = max(b.removeAll, b.keep);
+  for (const r of rows) {
+    if (LABEL_REVIEWS.has(r.type)) {
+      // A label-set change that starts labeling over also ends the reviews before it.
+      if (r.ord > resetAt) labelRows.push(r);
+    } else if (SKIP_REVIEWS.has(r.type)) skipRows.push(r);
+    else if (r.type === 'assign') assignee = r.target || undefined;
+  }
+  const places = new Map<EvRow, EventPlace>();
+  const labels = labelRows.length ? new ReviewFamily(labelRows, places, 'reject') : undefined;
+  const skipsFam = skipRows.length ? new ReviewFamily(skipRows, places, 'unskip') : undefined;
+  const voidBefore = b.removeAll;
   const firmAfter = max(voidBefore, b.keep);
   const latest = new Map<string, EvRow>();
   const pre = new Map<string, EvRow>();
   for (const r of rows) {
     if (r.type === 'submit') {
       if (r.pre) {
-        if (r.ord > b.removeAll) pre.set(r.by, r);
-      } else if (r.ord > firmAfter) latest.set(r.by, r);
-      else if (r.ord > voidBefore) pre.set(r.by, r); // kept as a prelabel by a label-set change
-    } else if (r.type === 'skip' && r.ord > lastUnskip) {
+        if (r.ord > b.removeAll) pre.set(r.by, r); // a reject judges labels, not a model's suggestions
+      } else if (r.ord <= voidBefore || labels?.voids(r, 'reject')) continue;
+      else if (r.ord > firmAfter) latest.set(r.by, r);
+      else pre.set(r.by, r); // kept as a prelabel by a label-set change
+    } else if (r.type === 'skip' && !skipsFam?.voids(r, 'unskip')) {
       latest.set(r.by, r);
     }
   }
@@ -151,23 +228,39 @@ export function computeItem(rows: readonly EvRow[], b: Barriers, c: Consensus, m
   };
   const cons = n ? consensusOf(subs, parse, (r) => r.ann) : undefined;
   if (cons && n >= 2) out.agreement = cons.agreement;
-  const reviewValid = labelReview && labelReview.ord > max(b.removeAll, b.keep);
-  if (reviewValid && labelReview!.type === 'decide') {
-    out.final = annOf(labelReview!);
-    out.finalText = labelReview!.ann ?? undefined;
-    out.finalBy = [labelReview!.by];
-    if (detail) out.review = { kind: 'decide', by: labelReview!.by, at: labelReview!.at };
+  const conflicted = [labels, skipsFam].filter((f): f is ReviewFamily => !!f?.conflict);
+  if (conflicted.length) {
+    out.conflict = detail ? conflicted.flatMap((f) => f.current.map((j) => decisionOf(j.row))) : [];
+    return settle('needs-review', false);
+  }
+  const eff = labels?.effective;
+  if (eff?.row.type === 'decide') {
+    out.final = annOf(eff.row);
+    out.finalText = eff.row.ann ?? undefined;
+    out.finalBy = [eff.row.by];
+    if (detail) out.review = { kind: 'decide', by: eff.row.by, at: eff.row.at };
     return settle('labeled', false);
   }
-  if (reviewValid && labelReview!.type === 'approve' && cons) {
-    out.final = parse(cons.top[0]!);
-    out.finalText = cons.top[0]!.ann ?? undefined;
-    out.finalBy = [labelReview!.by];
-    if (detail) out.review = { kind: 'approve', by: labelReview!.by, at: labelReview!.at };
-    return settle('labeled', false);
+  if (eff?.row.type === 'approve') {
+    // The labels the reviewer saw: each labeler's latest non-void submit inside its seen vector.
+    const seenLatest = new Map<string, EvRow>();
+    for (const r of rows) {
+      if (r.type !== 'submit' || r.pre || r.ord <= firmAfter || labels!.voids(r, 'reject') || !labels!.sees(eff, r)) continue;
+      seenLatest.set(r.by, r);
+    }
+    const approved = seenLatest.size ? [...seenLatest.values()].sort((x, y) => (x.ord < y.ord ? -1 : 1)) : [];
+    const top = approved.length ? consensusOf(approved, parse, (r) => r.ann) : undefined;
+    if (top) {
+      out.final = parse(top.top[0]!);
+      out.finalText = top.top[0]!.ann ?? undefined;
+      out.finalBy = [eff.row.by];
+      if (detail) out.review = { kind: 'approve', by: eff.row.by, at: eff.row.at };
+      return settle('labeled', false);
+    }
   }
-  if (skipReview?.type === 'accept-skip' && !cons) {
-    if (detail) out.review = { kind: 'accept-skip', by: skipReview.by, at: skipReview.at };
+  if (skipsFam?.effective?.row.type === 'accept-skip' && !cons) {
+    const r = skipsFam.effective.row;
+    if (detail) out.review = { kind: 'accept-skip', by: r.by, at: r.at };
     return settle('skipped', false);
   }
   if (cons) {
@@ -181,4 +274,10 @@ export function computeItem(rows: readonly EvRow[], b: Barriers, c: Consensus, m
     return settle('incomplete', true);
   }
   return settle(skips ? 'skipped' : 'unlabeled', true);
+}
+
+function decisionOf(r: EvRow): ReviewDecision {
+  const d: ReviewDecision = { kind: r.type as ReviewDecision['kind'], by: r.by, at: r.at };
+  if (r.type === 'decide' && r.ann) d.annotation = unpackAnn(r.ann);
+  return d;
 }

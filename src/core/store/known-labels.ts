@@ -7,7 +7,7 @@
  */
 import type { JournalEvent } from '../journal/events';
 import type { JournalProblem } from '../journal/reader';
-import { annotationKindOf, type Annotation, type ProjectDef } from '../model';
+import { ANNOTATION_KINDS, annotationKindOf, type Annotation, type ProjectDef } from '../model';
 
 /** What project.json says annotations may use. */
 export interface ProjectLabels {
@@ -26,7 +26,6 @@ interface Verdict {
   problems: { message: string; labels: string[] }[];
 }
 
-const LIST_OF = { classes: 'labels', spans: 'spans', boxes: 'boxes', polygons: 'polygons' } as const;
 
 export class LabelGate {
   private readonly names: Set<string>;
@@ -47,10 +46,10 @@ export class LabelGate {
   /** The first problem of an annotation, or undefined. */
   private annProblem(ann: Annotation, field: string): { message: string; labels: string[] } | undefined {
     if (ann.kind !== this.project.kind) return { message: `${field}: a "${ann.kind}" annotation in a project of "${this.project.kind}" annotations`, labels: [] };
-    const list = (ann as unknown as Record<string, unknown[]>)[LIST_OF[ann.kind]]!;
+    const list = (ann as unknown as Record<string, unknown[]>)[ANNOTATION_KINDS[ann.kind].list]!;
     for (let i = 0; i < list.length; i++) {
       const el = list[i];
-      const where = `${field}.${LIST_OF[ann.kind]}[${i}]`;
+      const where = `${field}.${ANNOTATION_KINDS[ann.kind].list}[${i}]`;
       if (ann.kind === 'classes') {
         if (!this.known(el)) return { message: `${where}: unknown label ${JSON.stringify(el)}`, labels: typeof el === 'string' ? [el] : [] };
         continue;

@@ -45,14 +45,17 @@ describe('ProjectStore: manager actions commit at the journal event', () => {
     assert.deepEqual([s.def.labels.map((l) => l.name), s.def.status], [['pos', 'neg', 'neutral'], 'running']);
     assert.deepEqual(fs.readdirSync(path.dirname(journalAt(p))), ['d1.jsonl'], 'no staged project.json left behind either');
     assert.ok(!fs.readdirSync(path.join(p.root, '.labeling', p.id)).some((f) => f.endsWith('.tmp')));
-    // Once the journal can be written, the same actions go through: event first, then project.json.
+    // Once the journal can be written, the same actions go through: journal events only, project.json untouched.
     fs.rmdirSync(journalAt(p));
     await s.addLabels(['maybe'], 'continue');
     await s.setStatus('paused');
     assert.deepEqual(lines(journalAt(p)).map((e) => e.type), ['labels', 'status']);
-    const def = JSON.parse(projectJson(p));
-    assert.deepEqual([def.labels.map((l: { name: string }) => l.name), def.status], [['pos', 'neg', 'neutral', 'maybe'], 'paused']);
+    assert.equal(projectJson(p), before, 'project.json is the base definition: actions never rewrite it');
+    assert.deepEqual([s.def.labels.map((l) => l.name), s.def.status], [['pos', 'neg', 'neutral', 'maybe'], 'paused']);
     await s.close();
+    const again = await openStore(p);
+    assert.deepEqual([again.def.labels.map((l) => l.name), again.def.status], [['pos', 'neg', 'neutral', 'maybe'], 'paused'], 'the effective definition replays');
+    await again.close();
   });
 
   it('an import that creates labels writes labels and batch in one append, or nothing at all', async () => {
@@ -73,7 +76,8 @@ describe('ProjectStore: manager actions commit at the journal event', () => {
     await applyImport(s, await plan(s, p, 'fresh'), p.root);
     const evs = lines(journalAt(p));
     assert.deepEqual(evs.map((e) => [e.type, e.seq]), [['labels', 1], ['import', 2]]);
-    assert.ok(JSON.parse(projectJson(p)).labels.some((l: { name: string }) => l.name === 'fresh'));
+    assert.equal(projectJson(p), before, 'the created label is a journal event, not a project.json edit');
+    assert.ok(s.def.labels.some((l) => l.name === 'fresh'));
     assert.equal(s.getItem(p.keys[0]!)!.state, 'labeled');
     await s.close();
   });

@@ -74,11 +74,12 @@ describe('ProjectStore: labeling, queue and review', () => {
     await s.close();
   });
 
-  it('pausing refuses labeling and the queue; resuming allows it; project.json is updated', async () => {
+  it('pausing refuses labeling and the queue; resuming allows it; project.json stays the base definition', async () => {
     const p = await textProject(3);
     const s = await openStore(p);
     await s.setStatus('paused');
-    assert.equal((await loadProject(p.root, p.id)).status, 'paused');
+    assert.equal((await loadProject(p.root, p.id)).status, 'running', 'project.json is not rewritten');
+    assert.equal(s.def.status, 'paused');
     assert.throws(() => s.nextItem(), fails('paused'));
     await assert.rejects(s.submit(p.keys[0]!, classes('pos')), fails('paused'));
     await assert.rejects(s.skip(p.keys[0]!), fails('paused'));
@@ -186,7 +187,8 @@ describe('ProjectStore: labeling, queue and review', () => {
       const s = await openStore(p);
       await s.submit(p.keys[0]!, classes('pos'));
       await s.addLabels(['extra'], mode);
-      assert.deepEqual((await loadProject(p.root, p.id)).labels.map((l) => l.name), ['pos', 'neg', 'neutral', 'extra']);
+      assert.deepEqual((await loadProject(p.root, p.id)).labels.map((l) => l.name), ['pos', 'neg', 'neutral'], 'project.json is not rewritten');
+      assert.deepEqual(s.def.labels.map((l) => l.name), ['pos', 'neg', 'neutral', 'extra']);
       const it = s.getItem(p.keys[0]!)!;
       const st = s.stats();
       if (mode === 'continue') {

@@ -8,13 +8,15 @@
 import * as path from 'node:path';
 import type { SqlJsStatic } from 'sql.js';
 import { LabelingError } from '../errors';
-import type { EventPayload, LabelSetMode, SubmitPayload } from '../journal/events';
+import { type EventPayload, type LabelSetMode, type SubmitPayload } from '../journal/events';
 import type { JournalProblem } from '../journal/reader';
 import { openLockedWriter, type JournalWriter } from '../journal/writer';
 import { nullLogger, type Logger } from '../logger';
-import type { Annotation, ProjectDef, ProjectStatus } from '../model';
+import type { Annotation, ProjectDef, ProjectStatus, Role } from '../model';
 import { completeLabels, type LabelInput } from '../project/create';
-import { loadProject, stageProjectDef } from '../project/load';
+import { loadProject } from '../project/load';
+import { applyRoleSet, effectiveDefinition } from '../team/definition';
+import type { SeenVector } from '../team/vector';
 import { cacheDir, journalDir, safeSegment } from '../project/paths';
 import { ChangeFeed, takeTouchedKeys, type ChangeCause, type ChangeKind, type ChangeListener } from './change-feed';
 import { loadSqlJs } from './db';
@@ -51,27 +53,33 @@ export interface SubmitOptions {
 export const SNAPSHOT_EVERY = 50_000;
 export const SNAPSHOT_IDLE_MS = 2_000;
 
+const ROLES: readonly Role[] = ['labeler', 'reviewer', 'manager'];
+
 export class ProjectStore extends StoreReads {
   private chain: Promise<unknown> = Promise.resolve();
   private sinceSnapshot = 0;
   private writerP?: Promise<JournalWriter>;
   private snapshotTimer?: ReturnType<typeof setTimeout>;
   private readonly feed: ChangeFeed;
+  /** The time of this process's last event (the clock never goes back within a file). */
+  private lastAt = 0;
   /** Set by a rebuild inside the current write: its change covers every item. */
   private rebuilt = false;
 
   private constructor(
     private readonly SQL: SqlJsStatic,
     private readonly opts: OpenOptions,
-    def: ProjectDef,
+    /** project.json as read: the base definition (this.def is the effective one: base + project-wide events). */
+    private base: ProjectDef,
     private idx: IndexDb,
     private journals: JournalState,
     /** This process's journal file: `<device>.jsonl` until the writer opens (it may get `<device>-2.jsonl`). */
     private myJournal: string,
     private readonly log: Logger,
   ) {
-    super(new IndexViews(idx, opts.root, () => this._def), def, opts.labeler);
-    this.feed = new ChangeFeed(def.id, log);
+    super(new IndexViews(idx, opts.root, () => this._def), base, opts.labeler);
+    this._def = this.effective();
+    this.feed = new ChangeFeed(base.id, log);
     this.idx.takeTouched(); // what opening wrote is not a change
   }
 
@@ -127,6 +135,16 @@ export class ProjectStore extends StoreReads {
     return this.writerP;
   }
 
+  /** project.json plus the project-wide events the index holds (pause/resume, labels added, roles). */
+  private effective(): ProjectDef {
+    return effectiveDefinition(this.base, this.idx.projectEvents);
+  }
+
+  /** project.json as read (the base of the effective definition `def`). */
+  get baseDef(): ProjectDef {
+    return this.base;
+  }
+
   /** Workspace-relative path of this labeler's journal on this device. */
   get journalFile(): string {
     return this.myJournal;
@@ -172,6 +190,7 @@ export class ProjectStore extends StoreReads {
   }
 
   private emitChange(cause: ChangeCause, defBefore: ProjectDef, problemsBefore: number): void {
+    this._def = this.effective();
     const touched = takeTouchedKeys(this.idx);
     const items = this.rebuilt ? 'all' : touched;
     const kinds: ChangeKind[] = [];
@@ -190,9 +209,27 @@ export class ProjectStore extends StoreReads {
    */
   private async commit(payloads: EventPayload[]): Promise<void> {
     const w = await this.writer();
-    const appended = await w.append(payloads);
+    const ps = this.idx.projectSeen();
+    const appended = await w.append(payloads.map((p) => ({ ...p, ps })), new Date(this.clock(payloads)));
     const file = { rel: this.myJournal, abs: path.join(this.opts.root, this.myJournal) };
     await this.afterApplied(applyOwnAppend(this.idx, this.journals, this.opts.root, this._def.id, file, appended, this.log));
+  }
+
+  /**
+   * The hybrid logical clock (architecture.md, "Team semantics"): the wall clock, but at least 1 ms
+   * after every event of the items written and every project-wide event this index has read, so a
+   * machine with a slow clock never sorts its events before what they answered.
+   */
+  private clock(payloads: readonly EventPayload[]): number {
+    let at = Math.max(Date.now(), this.lastAt, this.idx.projectMaxMs() + 1);
+    for (const p of payloads) {
+      const keys = 'item' in p ? [p.item] : p.type === 'import' ? p.submits.map((s) => s.item) : [];
+      for (const key of new Set(keys)) {
+        const id = this.idx.itemId(key);
+        if (id !== undefined) at = Math.max(at, this.idx.itemMaxMs(id) + 1);
+      }
+    }
+    return (this.lastAt = at);
   }
 
   /** After events were applied: a rebuild when the journals no longer match the index, else a snapshot when due. */
@@ -239,12 +276,19 @@ export class ProjectStore extends StoreReads {
     });
   }
 
-  /** Returns a skipped item to the queue (for everyone). */
+  /** Reviewer: returns a skipped item to the queue (for everyone). */
   unskip(key: string): Promise<void> {
     return this.mutate('commit', async () => {
+      requireRole(this._def, this.opts.labeler, 'reviewer');
       requireItem(this.idx, key);
-      await this.commit([{ type: 'unskip', item: key }]);
+      await this.commit([{ type: 'unskip', item: key, seen: this.seenOf(key) }]);
     });
+  }
+
+  /** What this index holds of an item's events: the `seen` of a review written now (team/vector.ts). */
+  private seenOf(key: string): SeenVector {
+    const id = this.idx.itemId(key);
+    return id === undefined ? [] : this.idx.itemSeen(id);
   }
 
   /** Reviewer: the item stays skipped for everyone. */
@@ -266,7 +310,7 @@ export class ProjectStore extends StoreReads {
       requireRole(this._def, this.opts.labeler, 'reviewer');
       if (p.type === 'decide') checkAnnotation(this._def, p.ann, { field: 'ann' }, () => this.views.boundsOf(p.item));
       requireVersion(this.idx, p.item, p.base);
-      await this.commit([p]);
+      await this.commit([{ ...p, seen: this.seenOf(p.item) }]);
     });
   }
 
@@ -293,18 +337,18 @@ export class ProjectStore extends StoreReads {
         checkAnnotation(def, s.ann, { field: `submits[${i}]` }, () => this.views.boundsOf(s.item));
       });
       const events: EventPayload[] = submits.length ? [{ type: 'import', batch, submits }] : [];
-      if (added.length) await this.commitDefinition(def, [{ type: 'labels', added, mode: 'continue' }, ...events]);
-      else if (events.length) await this.commit(events);
+      if (added.length) events.unshift({ type: 'labels', added, mode: 'continue' });
+      if (events.length) await this.commit(events);
     });
   }
 
-  // ------------------------------------------------------------------ lifecycle (project.json is authoritative)
+  // ------------------------------------------------------------------ lifecycle (journal events over project.json)
 
   setStatus(status: ProjectStatus): Promise<void> {
     return this.mutate('commit', async () => {
       requireRole(this._def, this.opts.labeler, 'manager');
       if (this._def.status === status) return;
-      await this.commitDefinition({ ...this._def, status }, [{ type: 'status', status }]);
+      await this.commit([{ type: 'status', status }]);
     });
   }
 
@@ -313,39 +357,44 @@ export class ProjectStore extends StoreReads {
     return this.mutate('commit', async () => {
       requireRole(this._def, this.opts.labeler, 'manager');
       const added = completeLabels(labels, this._def.labels);
-      await this.commitDefinition({ ...this._def, labels: [...this._def.labels, ...added] }, [{ type: 'labels', added, mode }]);
+      await this.commit([{ type: 'labels', added, mode }]);
     });
   }
 
   /**
-   * A manager action: its journal events are the commit point. project.json is written beside itself
-   * first (so an unwritable one refuses the action before anything is recorded), the events are
-   * appended, and only then is the new project.json renamed into place. A failed append changes nothing.
+   * Manager: replaces the roles of the labelers in `set` ([] removes theirs). In a project without
+   * roles anyone may set the first ones, which must name a manager; no change may leave the project
+   * without a manager.
    */
-  private async commitDefinition(next: ProjectDef, events: EventPayload[]): Promise<void> {
-    const staged = await stageProjectDef(this.opts.root, next);
-    try {
-      await this.commit(events);
-    } catch (e) {
-      await staged.discard();
-      throw e;
-    }
-    this._def = next;
-    await staged.commit().catch((e: unknown) => {
-      throw new LabelingError('io', `the change is recorded in ${this.myJournal}, but project.json was not updated (${e instanceof Error ? e.message : String(e)})`, {}, { cause: e });
+  setRoles(set: Record<string, Role[]>): Promise<void> {
+    return this.mutate('commit', async () => {
+      requireRole(this._def, this.opts.labeler, 'manager');
+      const entries = Object.entries(set);
+      if (!entries.length) throw new LabelingError('invalid-input', 'no labeler given: name at least one with its roles', { field: 'set' });
+      for (const [who, roles] of entries) {
+        if (!who.trim()) throw new LabelingError('invalid-input', 'a labeler id is empty', { field: 'set' });
+        const bad = roles.find((r) => !ROLES.includes(r));
+        if (bad) throw new LabelingError('invalid-input', `"${String(bad)}" is not a role (roles: ${ROLES.join(', ')})`, { field: `set.${who}` });
+      }
+      const next = applyRoleSet(this._def.roles ?? {}, set);
+      if (!Object.values(next).some((r) => r.includes('manager'))) {
+        throw new LabelingError('invalid-input', this._def.roles ? 'this change would leave the project without a manager' : 'the first roles must name a manager', { field: 'set' });
+      }
+      await this.commit([{ type: 'roles', set }]);
     });
   }
 
   /** Re-reads project.json after an edit; rebuilds the index when its data sources or consensus changed. */
   reloadDefinition(): Promise<ProjectDef> {
     return this.mutate('definition', async () => {
-      const def = await loadProject(this.opts.root, this._def.id);
+      const def = await loadProject(this.opts.root, this.base.id);
       const labels = labelsChangeNeedsRebuild(this.journals.project.names, projectLabelsOf(def).names, this.journals.problems);
-      const rebuild = indexDefHash(def) !== indexDefHash(this._def) || labels !== undefined;
-      this._def = def;
+      const rebuild = indexDefHash(def) !== indexDefHash(this.base) || labels !== undefined;
+      this.base = def;
       if (rebuild) await this.rebuildNow();
       else this.journals.project = projectLabelsOf(def);
-      return def;
+      this._def = this.effective();
+      return this._def;
     });
   }
 
@@ -364,7 +413,7 @@ export class ProjectStore extends StoreReads {
   /** Re-scans data sources: new files become items, vanished ones missing (labels kept), returning ones restored. */
   refresh(signal?: AbortSignal, onProgress?: (p: StoreProgress) => void): Promise<RefreshResult> {
     return this.mutate('refresh', async () => {
-      const r = await refreshItems(this.idx, this.opts.root, this._def, { signal, onProgress });
+      const r = await refreshItems(this.idx, this.opts.root, this.base, { signal, onProgress });
       if (r.added || r.missing || r.restored) this.sinceSnapshot++;
       return r;
     });
@@ -376,7 +425,7 @@ export class ProjectStore extends StoreReads {
   }
 
   private async rebuildNow(signal?: AbortSignal, onProgress?: (p: StoreProgress) => void): Promise<RebuildResult> {
-    const built = await buildIndex(this.SQL, this.opts.root, this._def, { signal: signal ?? this.opts.signal, onProgress: onProgress ?? this.opts.onProgress });
+    const built = await buildIndex(this.SQL, this.opts.root, this.base, { signal: signal ?? this.opts.signal, onProgress: onProgress ?? this.opts.onProgress });
     const old = this.idx;
     this.idx = built.idx;
     this.journals = journalStateOf(built);
@@ -389,7 +438,7 @@ export class ProjectStore extends StoreReads {
   }
 
   private async saveSnapshot(): Promise<number> {
-    const size = await saveSnapshot(cacheDir(this.opts.root, this._def.id), this.idx.db, snapshotMetaOf(this.opts.root, this._def, this.journals));
+    const size = await saveSnapshot(cacheDir(this.opts.root, this._def.id), this.idx.db, snapshotMetaOf(this.opts.root, this.base, this.journals));
     this.sinceSnapshot = 0;
     return size;
   }

@@ -3,7 +3,7 @@
  * done and the counter tables are derived from it per item, so replay order does not matter.
  */
 
-export const SCHEMA_VERSION = 7;
+export const SCHEMA_VERSION = 8;
 
 /** An item's workspace-relative file, from its key and row (itemKey in model.ts). */
 export const ITEM_PATH = 'CASE WHEN row IS NULL THEN key ELSE substr(key, 1, length(key) - length(row) - 1) END';
@@ -29,7 +29,8 @@ CREATE TABLE IF NOT EXISTS items (
   final_by TEXT,                   -- JSON string[]
   final_labels TEXT,               -- JSON string[] (distinct), for the label counters
   width INTEGER,
-  height INTEGER
+  height INTEGER,
+  conflict INTEGER                 -- 1: the item's current reviews disagree (a review conflict, in needs-review)
 );
 CREATE TABLE IF NOT EXISTS ev (
   item INTEGER NOT NULL,
@@ -41,6 +42,7 @@ CREATE TABLE IF NOT EXISTS ev (
   src TEXT,
   base INTEGER,
   target TEXT,                     -- assign: the labeler ('' = unassign)
+  seen TEXT,                       -- reviews: what the reviewer had seen of the item, JSON [[by, dev, seq], ...] (team/vector.ts)
   PRIMARY KEY (item, ord)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS done (

@@ -12,9 +12,17 @@ export interface ProjectEntry {
   /** Absolute path of the workspace folder that holds `.labeling/<id>`. */
   root: string;
   folder: vscode.WorkspaceFolder;
+  /**
+   * The effective definition: project.json plus the project-wide journal events (pause/resume, labels
+   * added, roles) once the project's index is open (setEffective); project.json alone before.
+   */
   def?: ProjectDef;
+  /** project.json as read (the base of `def`). */
+  base?: ProjectDef;
   error?: LabelingError;
 }
+
+const entryKey = (root: string, id: string): string => `${root}\u0000${id}`;
 
 /**
  * Knows every labeling project in the open workspace folders and tells listeners when the set or a
@@ -28,6 +36,8 @@ export class ProjectRegistry extends Disposable {
   private again = false;
   private readonly contextSources: { current: () => ProjectEntry | undefined; stamp: number }[] = [];
   private contextClock = 0;
+  /** Effective definitions reported by open indexes, with the project.json text each was computed from. */
+  private readonly effective = new Map<string, { def: ProjectDef; baseJson: string }>();
 
   constructor(private readonly logger: Logger) {
     super();
@@ -92,8 +102,11 @@ export class ProjectRegistry extends Disposable {
           if (folder.uri.scheme !== 'file') continue;
           for (const p of await listProjects(folder.uri.fsPath)) {
             const entry: ProjectEntry = { id: p.id, root: folder.uri.fsPath, folder };
-            if ('def' in p) entry.def = p.def;
-            else {
+            if ('def' in p) {
+              entry.base = p.def;
+              const eff = this.effective.get(entryKey(entry.root, entry.id));
+              entry.def = eff && eff.baseJson === JSON.stringify(p.def) ? eff.def : p.def;
+            } else {
               entry.error = p.error;
               this.logger.warn(`Project ${p.id} is broken: ${p.error.message}`);
             }
@@ -102,11 +115,28 @@ export class ProjectRegistry extends Disposable {
         }
         this.entries = next;
         await vscode.commands.executeCommand('setContext', ContextKeys.HasProjects, this.entries.length > 0);
-        await vscode.commands.executeCommand('setContext', ContextKeys.HasPausedProjects, this.entries.some((e) => e.def?.status === 'paused'));
-        await vscode.commands.executeCommand('setContext', ContextKeys.HasRunningProjects, this.entries.some((e) => e.def && e.def.status !== 'paused'));
+        await this.publishStatusContext();
         this.changed.fire();
       } while (this.again);
     })().finally(() => (this.loading = undefined));
     return this.loading;
+  }
+
+  private async publishStatusContext(): Promise<void> {
+    await vscode.commands.executeCommand('setContext', ContextKeys.HasPausedProjects, this.entries.some((e) => e.def?.status === 'paused'));
+    await vscode.commands.executeCommand('setContext', ContextKeys.HasRunningProjects, this.entries.some((e) => e.def && e.def.status !== 'paused'));
+  }
+
+  /**
+   * An open index reports its project's effective definition (project.json plus journal events):
+   * views, commands and context keys use it from now on, until project.json itself changes.
+   */
+  setEffective(root: string, id: string, def: ProjectDef, base: ProjectDef): void {
+    const baseJson = JSON.stringify(base);
+    this.effective.set(entryKey(root, id), { def, baseJson });
+    const entry = this.find(id, root);
+    if (!entry?.base || JSON.stringify(entry.base) !== baseJson || JSON.stringify(entry.def) === JSON.stringify(def)) return;
+    entry.def = def;
+    void this.publishStatusContext().then(() => this.changed.fire());
   }
 }

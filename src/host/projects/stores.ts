@@ -128,6 +128,7 @@ export class StoreManager extends Disposable implements ProgressSource, DetailsS
     o.flush = undefined;
     if (!c || this.open.get(keyOf(o.entry)) !== o) return;
     try {
+      if (c.kinds.includes('definition')) this.registry.setEffective(o.entry.root, o.entry.id, store.def, store.baseDef);
       if (c.kinds.includes('stats')) o.stats = store.stats(this.identity.labeler);
       if (c.kinds.includes('problems')) this.publishProblems(o, store);
     } catch (e) {
@@ -151,7 +152,7 @@ export class StoreManager extends Disposable implements ProgressSource, DetailsS
       signal: abort.signal,
       onProgress: (p) => reporter?.(progressText(p)),
     });
-    const o: Open = { entry, store: storeP, abort, watchers: [], timers: new Map(), defJson: JSON.stringify(entry.def), problems: [] };
+    const o: Open = { entry, store: storeP, abort, watchers: [], timers: new Map(), defJson: JSON.stringify(entry.base ?? entry.def), problems: [] };
     this.open.set(keyOf(entry), o);
     const timer = setTimeout(() => {
       void vscode.window.withProgress(
@@ -169,6 +170,7 @@ export class StoreManager extends Disposable implements ProgressSource, DetailsS
         reporter = undefined;
         o.stats = store.stats(this.identity.labeler);
         this.publishProblems(o, store);
+        this.registry.setEffective(o.entry.root, o.entry.id, store.def, store.baseDef);
         this.watch(o, store);
         o.unsubscribe = store.onChange((c) => this.onStoreChange(o, store, c));
         this.changed.fire({ entry: o.entry, items: 'all', kinds: CHANGE_KINDS, seq: store.changeSeq });
@@ -265,12 +267,12 @@ export class StoreManager extends Disposable implements ProgressSource, DetailsS
         continue;
       }
       o.entry = now;
-      const json = JSON.stringify(now.def);
+      const json = JSON.stringify(now.base ?? now.def);
       if (json !== o.defJson) {
         o.defJson = json;
         const store = await o.store.catch(() => undefined);
         if (!store) continue;
-        if (JSON.stringify(store.def) !== json) {
+        if (JSON.stringify(store.baseDef) !== json) {
           const def = await store.reloadDefinition().catch((e) => {
             this.logger.warn(`${now.id}: ${String(e)}`);
             return undefined;
@@ -279,6 +281,7 @@ export class StoreManager extends Disposable implements ProgressSource, DetailsS
             this.disposeWatchers(o);
             this.watch(o, store);
           }
+          this.registry.setEffective(o.entry.root, o.entry.id, store.def, store.baseDef);
         }
       }
     }
