@@ -99,7 +99,7 @@ describe('projects and the store (inside the VS Code extension host)', function 
     assert.equal(item.state, 'unlabeled');
     assert.equal(item.prelabel, undefined);
     const json = JSON.parse(await readText(vscode.Uri.joinPath(root, '.labeling/store-reviews/project.json')));
-    assert.equal(json.labels.length, 3, 'added labels are journal events; project.json keeps its base labels');
+    assert.equal(json.labels.length, 2, 'added labels are journal events; project.json keeps its base labels');
     assert.equal(s.def.labels.length, 5);
     await eventually(() => entry('store-reviews').def?.labels.length === 5, 'the registry to show the effective labels');
   });

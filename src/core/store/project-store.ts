@@ -27,7 +27,7 @@ import { applyOwnAppend, buildIndex, journalStateOf, openFromSnapshot, replayTai
 import { refreshItems } from './refresh';
 import { indexDefHash, saveSnapshot } from './snapshot';
 import { StoreReads } from './store-reads';
-import type { RebuildResult, RefreshResult, StoreProgress } from './types';
+import type { ItemView, RebuildResult, RefreshResult, StoreProgress } from './types';
 import { checkAnnotation } from './validate';
 import { IndexViews } from './views';
 
@@ -150,9 +150,17 @@ export class ProjectStore extends StoreReads {
     return this.myJournal;
   }
 
-  /** Corrupt journal lines ({file, line, message}); the rest of each journal loaded. */
+  /** Journal lines not applied ({file, line, message}): corrupt ones, and those of a newer version (`newer`). */
   problems(): JournalProblem[] {
     return [...this.journals.problems];
+  }
+
+  override getItem(key: string): ItemView | undefined {
+    const view = super.getItem(key);
+    if (!view) return view;
+    const newer = this.journals.problems.filter((p) => p.newer && p.items?.includes(key)).map((p) => `${p.file}:${p.line}: ${p.message}`);
+    if (newer.length) view.newer = newer;
+    return view;
   }
 
   private serial<T>(fn: () => Promise<T> | T): Promise<T> {

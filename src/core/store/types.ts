@@ -1,4 +1,5 @@
 /** Public shapes returned by ProjectStore. */
+import type { ReviewDecision } from './item-state';
 import type { Annotation, ItemCounts, ItemRef, ItemState, LabelerAnnotation, MediaKind } from '../model';
 
 export interface ItemView {
@@ -27,6 +28,10 @@ export interface ItemView {
   agreement?: number;
   /** The review in effect, if any. */
   review?: { kind: 'approve' | 'decide' | 'accept-skip'; by: string; at: string };
+  /** A review conflict: the current reviews disagree; each decision (the item needs a review that saw them all). */
+  conflict?: ReviewDecision[];
+  /** Lines of a newer version of the extension touch this item (why, per line): its state here may differ. */
+  newer?: string[];
 }
 
 export interface ItemSummary {

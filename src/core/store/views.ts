@@ -112,6 +112,7 @@ export class IndexViews {
     this.fill(r, media, view);
     if (r.assignee) view.assignee = r.assignee;
     if (c.review) view.review = c.review;
+    if (c.conflict) view.conflict = c.conflict;
     return view;
   }
 
