@@ -10,9 +10,9 @@ describe('data-labeling CLI', () => {
   it('prints help listing every command', async () => {
     const r = await cli('--help');
     assert.equal(r.code, 0);
-    for (const c of ['init', 'stats', 'validate', 'export', 'import', 'review', 'assign']) assert.match(r.out, new RegExp(`\\n  ${c} `));
+    for (const c of ['init', 'stats', 'validate', 'export', 'import', 'review', 'assign', 'roles']) assert.match(r.out, new RegExp(`\\n  ${c} `));
     // Each writing command has an example, and the help says who the CLI writes as.
-    for (const c of ['review', 'assign']) assert.match(r.out, new RegExp(`\\nexamples:\\n(  .*\\n)*  data-labeling ${c} \\. `));
+    for (const c of ['review', 'assign', 'roles']) assert.match(r.out, new RegExp(`\\nexamples:\\n(  .*\\n)*  data-labeling ${c} \\. `));
     assert.match(r.out, /labeling\.labeler user setting/);
     const one = await cli('review', '--help');
     assert.equal(one.code, 0);

@@ -8,6 +8,7 @@ import { exportCommand } from './export';
 import { importCommand } from './import';
 import { initCommand } from './init';
 import { reviewCommand } from './review';
+import { rolesCommand } from './roles';
 import { statsCommand } from './stats';
 import { validateCommand } from './validate';
 
@@ -19,4 +20,5 @@ export const COMMANDS: readonly CliCommand[] = [
   importCommand,
   reviewCommand,
   assignCommand,
+  rolesCommand,
 ];

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { classes, cleanupWorkspaces, event, openStore, textProject, writeJournal, type ProjectBuild } from '../../core/store/test-support';
-import { cli, itemOf, setProjectRoles } from '../test-support';
+import { cli, itemOf, journalLines, setProjectRoles } from '../test-support';
 
 async function labeled(p: ProjectBuild, labeler: string, ...pairs: [string, string[]][]): Promise<void> {
   const s = await openStore(p, labeler);
@@ -72,15 +72,19 @@ describe('data-labeling review', () => {
   it('refuses, exit 1 with one line, a caller without the reviewer role; nothing is written', async () => {
     const p = await textProject(2);
     setProjectRoles(p, { 'lead@example.com': ['manager', 'reviewer'], 'ann@example.com': ['labeler'] });
-    const [a] = p.keys as [string];
+    const [a, b] = p.keys as [string, string];
     await labeled(p, 'ann@example.com', [a, ['pos']]);
-    const before = await itemOf(p, a);
-    const r = await cli('review', p.root, p.id, 'approve', a, '--as', 'ann@example.com');
-    assert.equal(r.code, 1);
-    assert.match(r.err, /^data-labeling review: .*ann@example\.com is not a reviewer\b.*\n$/);
-    assert.equal(r.out, '');
-    const after = await itemOf(p, a);
-    assert.deepEqual([after.version, after.review], [before.version, undefined]);
+    const s = await openStore(p, 'ann@example.com');
+    await s.skip(b);
+    await s.close();
+    const lines = journalLines(p);
+    for (const [action, key, ...more] of [['approve', a], ['reject', a], ['decide', a, '--label', 'neg'], ['accept-skip', b], ['return', b]] as const) {
+      const r = await cli('review', p.root, p.id, action, key, ...more, '--as', 'ann@example.com');
+      assert.equal(r.code, 1, action);
+      assert.match(r.err, /^data-labeling review: .*ann@example\.com is not a reviewer\b.*\n$/, action);
+      assert.equal(r.out, '');
+    }
+    assert.deepEqual(journalLines(p), lines, 'nothing was written');
     const lead = await cli('review', p.root, p.id, 'approve', a, '--as', 'lead@example.com');
     assert.equal(lead.code, 0, lead.err);
   });
