@@ -64,9 +64,20 @@ describe('roles: RoleBook', () => {
   });
 
   it('a role change by a non-manager is not applied', () => {
-    const b = bookOf({ m: ['manager'], l: ['labeler', 'reviewer'] }, [roleEv('l', 1, 10, { m: [], l: ['manager'] })]);
-    assert.deepEqual(b.invalid().map((p) => p.message), ['role change by l not applied: l is not a manager in the roles they had seen']);
-    assert.deepEqual(b.current(), { l: ['labeler', 'reviewer'], m: ['manager'] });
+    const b = bookOf({ m: ['manager'], l: ['labeler', 'reviewer'], k: ['labeler'] }, [roleEv('l', 1, 10, { m: [], l: ['manager'] }), roleEv('l', 2, 20, { k: [] })]);
+    assert.deepEqual(b.invalid().map((p) => p.message), [
+      'role change by l not applied: l is not a manager in the roles they had seen',
+      'role change by l not applied: l is not a manager in the roles they had seen',
+    ]);
+    assert.deepEqual(b.current(), { k: ['labeler'], l: ['labeler', 'reviewer'], m: ['manager'] });
+    assert.equal(b.check(place('k', 1, 30), [['l', 'd', 2]], 'labeler'), undefined, 'the demotion by a non-manager changes nothing');
+    // someone without any role (not listed) cannot demote either
+    const c = bookOf({ m: ['manager'], k: ['labeler'] }, [roleEv('stranger', 1, 10, { k: [] })]);
+    assert.equal(c.invalid().length, 1);
+    assert.deepEqual(c.rolesOf('k'), ['labeler']);
+    assert.equal(c.applies(place('stranger', 1, 10)), false);
+    assert.equal(bookOf({ m: ['manager'] }, [roleEv('m', 1, 10, { k: [] })]).applies(place('m', 1, 10)), true);
+    assert.equal(c.applies(place('m', 9, 10)), false, 'an event never added');
   });
 
   it('a role change that leaves no manager is not applied', () => {

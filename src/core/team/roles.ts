@@ -121,8 +121,9 @@ function toRoleMap(s: State): RoleMap | undefined {
 
 /** The judged role events: computed once per set of added events, then read many times. */
 interface Judged {
-  /** Valid role events, in total order. */
+  /** Valid role events, in total order, and their eventKeys. */
   valid: RoleEventRec[];
+  validKeys: Set<string>;
   invalid: RoleProblem[];
   /** The distinct journal files of valid role events, and for each valid event the index of its file. */
   files: { by: string; dev: string }[];
@@ -207,6 +208,11 @@ export class RoleBook {
     if (!cur) return undefined;
     for (const [k, r] of Object.entries(cur)) if (sameLabeler(k, id)) return r;
     return [];
+  }
+
+  /** Whether the role event at `e` (by, dev, seq) was added and is valid, so applied. */
+  applies(e: EventPlace): boolean {
+    return this.judge().validKeys.has(eventKey(e));
   }
 
   /** Role events that are not applied, with why, in total order. */
@@ -315,7 +321,7 @@ export class RoleBook {
       if (f < 0) f = files.push({ by: e.by, dev: e.dev }) - 1;
       return f;
     });
-    this.judged = { valid, invalid, files, fileOf, states: new Map(), scratch: files.map(() => 0) };
+    this.judged = { valid, validKeys: new Set(valid.map(eventKey)), invalid, files, fileOf, states: new Map(), scratch: files.map(() => 0) };
     return this.judged;
   }
 
