@@ -25,3 +25,11 @@ export function listSome(names: readonly string[], max = 10): string {
   const shown = names.slice(0, max).join(', ');
   return names.length > max ? `${shown} and ${names.length - max} more` : shown;
 }
+
+/**
+ * A paused project still takes reviews, assignments and roles (the store refuses only labeling): an
+ * action that gives labelers work says on stderr that nobody labels until the project is resumed.
+ */
+export function notePaused(store: ProjectStore, io: CliIo, what: string): void {
+  if (store.def.status === 'paused') io.err(`note: project "${store.def.id}" is paused: ${what} once a manager resumes it`);
+}

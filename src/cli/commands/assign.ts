@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { LabelingError } from '../../core/errors';
 import { sameLabeler } from '../../core/team/roles';
 import { parseCommandArgs, requirePositional, type CliCommand } from '../io';
-import { listSome, openProjectAs } from '../project';
+import { listSome, notePaused, openProjectAs } from '../project';
 
 const usage = 'data-labeling assign <workspace> <id> (--to <labeler> | --unassign) <item>... [--as <labeler>]';
 
@@ -56,6 +56,7 @@ export const assignCommand: CliCommand = {
         if (!written || !(e instanceof LabelingError)) throw e;
         throw new LabelingError(e.reason, `${e.message} (after ${verb(to)} ${written} of ${todo.length} items)`, {}, { cause: e });
       }
+      if (to !== undefined && written) notePaused(store, io, `${to} labels them`);
       const same = keys.length - todo.length;
       io.out(`${verb(to)} ${written} item${written === 1 ? '' : 's'}${to !== undefined ? ` to ${to}` : ''}${same ? ` (${same} already ${same === 1 ? 'was' : 'were'})` : ''}`);
       return 0;

@@ -69,6 +69,26 @@ describe('data-labeling review', () => {
     await other.close();
   });
 
+  it('a paused project still takes reviews; returning or rejecting an item says nobody labels it until resumed', async () => {
+    const p = await textProject(3);
+    const [a, b, c] = p.keys as [string, string, string];
+    await labeled(p, 'ann', [a, ['pos']], [c, ['neg']]);
+    const s = await openStore(p, 'ann');
+    await s.skip(b);
+    await s.setStatus('paused');
+    await s.close();
+    const note = `note: project "${p.id}" is paused: the item is labeled again once a manager resumes it\n`;
+    const ret = await cli('review', p.root, p.id, 'return', b, '--as', 'rev');
+    assert.deepEqual([ret.code, ret.err, ret.out], [0, note, `returned ${b} to the queue as rev (now unlabeled)\n`]);
+    const rej = await cli('review', p.root, p.id, 'reject', a, '--as', 'rev');
+    assert.deepEqual([rej.code, rej.err], [0, note]);
+    const ok = await cli('review', p.root, p.id, 'approve', c, '--as', 'rev');
+    assert.deepEqual([ok.code, ok.err], [0, '']);
+    assert.deepEqual([(await itemOf(p, b)).state, (await itemOf(p, a)).state, (await itemOf(p, c)).review?.kind], ['unlabeled', 'unlabeled', 'approve']);
+    const assign = await cli('assign', p.root, p.id, '--to', 'bob', a, '--as', 'lead');
+    assert.deepEqual([assign.code, assign.err], [0, `note: project "${p.id}" is paused: bob labels them once a manager resumes it\n`]);
+  });
+
   it('refuses, exit 1 with one line, a caller without the reviewer role; nothing is written', async () => {
     const p = await textProject(2);
     setProjectRoles(p, { 'lead@example.com': ['manager', 'reviewer'], 'ann@example.com': ['labeler'] });

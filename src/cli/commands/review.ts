@@ -9,7 +9,7 @@ import { annotationKindOf, isMultiLabel, type Annotation } from '../../core/mode
 import type { ProjectStore } from '../../core/store/project-store';
 import type { ItemView } from '../../core/store/types';
 import { parseCommandArgs, requirePositional, type CliCommand } from '../io';
-import { openProjectAs, requireItemView } from '../project';
+import { notePaused, openProjectAs, requireItemView } from '../project';
 
 export const REVIEW_ACTIONS = ['approve', 'reject', 'accept-skip', 'return', 'decide'] as const;
 export type ReviewAction = (typeof REVIEW_ACTIONS)[number];
@@ -62,6 +62,7 @@ export const reviewCommand: CliCommand = {
       const item = requireItemView(store, key);
       await apply(store, action, item, labels);
       const now = store.getItem(key);
+      if (action === 'return' || action === 'reject') notePaused(store, io, 'the item is labeled again');
       io.out(`${DONE[action](key)} as ${store.labeler}${action === 'decide' ? `: ${labels.join(', ')}` : ''} (now ${now?.state ?? 'unknown'})`);
       return 0;
     } finally {
