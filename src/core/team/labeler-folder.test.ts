@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { safeSegment } from '../project/paths';
-import { MAX_FOLDER_BYTES, MAX_PREFIX, folderNamesLabeler, labelerFolder, labelerOfFolder } from './labeler-folder';
+import { MAX_FOLDER_BYTES, MAX_PREFIX, folderNamesLabeler, journalFolderFor, labelerFolder, labelerOfFolder } from './labeler-folder';
 
 const SAFE = /^[A-Za-z0-9@._+~%-]+$/;
 
@@ -97,6 +97,14 @@ describe('labeler folders', () => {
     }
     assert.equal(safeSegment('ann lee'), 'ann_lee');
     assert.ok(!folderNamesLabeler('ann_lee', 'bob lee'));
+  });
+
+  it('a writer keeps an existing folder of its labeler, else takes the lossless one', () => {
+    assert.equal(journalFolderFor('ann lee', []), 'ann%20lee');
+    assert.equal(journalFolderFor('ann lee', ['ann_lee', 'bob']), 'ann_lee', 'an existing project goes on in its legacy folder');
+    assert.equal(journalFolderFor('ann lee', ['ann_lee', 'ann%20lee']), 'ann%20lee');
+    assert.equal(journalFolderFor('ann@x.org', ['ann@x.org']), 'ann@x.org', 'for most emails both are the same');
+    assert.equal(journalFolderFor('ann lee', ['ann_lee2']), 'ann%20lee');
   });
 
   describe('long ids', () => {

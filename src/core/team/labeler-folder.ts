@@ -90,3 +90,16 @@ export function folderNamesLabeler(folder: string, by: string): boolean {
   if (id === undefined && tilde >= 0 && folder.length - tilde - 1 === HASH_HEX && folder.slice(tilde + 1) === hashOf(by)) return true;
   return folder.toLowerCase() === safeSegment(by).toLowerCase();
 }
+
+/**
+ * The folder a writer appends to for labeler `id`, given the folders already in the journal directory:
+ * its lossless folder if it exists, else its legacy `safeSegment` folder if that exists (an existing
+ * project keeps one folder per labeler, so a device file and its seq numbering go on where they were),
+ * else the lossless folder.
+ */
+export function journalFolderFor(id: string, existing: readonly string[]): string {
+  const lossless = labelerFolder(id);
+  if (existing.includes(lossless)) return lossless;
+  const legacy = safeSegment(id);
+  return existing.includes(legacy) ? legacy : lossless;
+}
