@@ -40,7 +40,8 @@ export function installProbe() {
     },
     /**
      * Arms a measurement: resolves when the item key (and, with `progress`, the progress line) differ from
-     * now, the editor finished updating, its image (with `image`) decoded, and the next frame has run.
+     * now, the editor finished updating, its image (with `image`) is on screen (an <img> decoded; a canvas
+     * editor drew it loaded), and the next frame has run.
      */
     arm({ progress, image, timeoutMs = 15000 }) {
       const before = { key: keyText(), progress: progressText() };
@@ -53,14 +54,29 @@ export function installProbe() {
           await app.updateComplete;
           const ed = root().querySelector('#editor');
           if (ed?.updateComplete) await ed.updateComplete;
+          const tUpd = performance.now();
           let tImg;
+          let tDecodeCall;
+          let imgHow;
           let noImage = false;
           if (image) {
-            // class editor: an <img>; canvas editors (boxes, polygons): the HTMLImageElement they draw from.
-            const img = ed?.shadowRoot?.querySelector('img') ?? ed?.image;
-            if (img) {
-              await img.decode().catch(() => {});
+            // class editor: an <img>, on screen once decoded. Canvas editors (boxes, polygons): the image is on
+            // the canvas once the editor drew it loaded (drawImage decodes it, in this frame's paint); calling
+            // decode() on that element would wait for a compositor frame that adds nothing to what is shown,
+            // so it is only timed (decodeCall), not waited for.
+            const el = ed?.shadowRoot?.querySelector('img');
+            if (el) {
+              await el.decode().catch(() => {});
               tImg = performance.now();
+              imgHow = 'decode';
+            } else if (ed?.image) {
+              if (!ed.imageLoaded) {
+                await Promise.race([new Promise((r) => ed.addEventListener('lbl-image-load', r, { once: true })), new Promise((r) => setTimeout(r, timeoutMs))]);
+                await ed.updateComplete;
+              }
+              tImg = performance.now();
+              imgHow = 'drawn';
+              ed.image.decode().then(() => (tDecodeCall = performance.now()), () => {});
             } else noImage = true;
           }
           requestAnimationFrame(() => {
@@ -78,7 +94,7 @@ export function installProbe() {
                 ok: true, t0, input: input?.type, resp: resp ? resp.ts - t0 : undefined, note: first ? first.ts - t0 : undefined,
                 notes: notes.length, noteMethod: first?.d.method, noteBytes: notes.reduce((s, x) => s + JSON.stringify(x.d).length, 0),
                 noImage, respBytes: resp ? JSON.stringify(resp.d).length : undefined,
-                dom: tDom - t0, keyAt: keyAt - t0, progressAt: progressAt === undefined ? undefined : progressAt - t0, img: tImg === undefined ? undefined : tImg - t0, raf: tRaf - t0, end: tEnd - t0,
+                dom: tDom - t0, upd: tUpd - t0, imgHow, decodeCall: tDecodeCall === undefined ? undefined : tDecodeCall - t0, keyAt: keyAt - t0, progressAt: progressAt === undefined ? undefined : progressAt - t0, img: tImg === undefined ? undefined : tImg - t0, raf: tRaf - t0, end: tEnd - t0,
                 origin: performance.timeOrigin, key: keyText(), hostTimings: resp?.d.timings,
                 // The panel's own marks (src/protocol/labeler.ts): { mark, method, t, host?, decoded? }, t in this clock.
                 lbl: (window.__lblTimings ?? []).filter((e) => e.t >= t0 - 1 && e.t <= tEnd).map((e) => ({ ...e, t: e.t - t0 })),

@@ -4,7 +4,8 @@
 // extension linked in, opens the labeling panel in headless Chromium (playwright-core, as the UI tests do)
 // and measures, inside the webview (scripts/bench-ui-probe.mjs), from the key press (or button click) until
 // the next item is on screen: item key (and for a submit the progress line) changed in the DOM, the editor
-// updated, the image decoded (image projects) and the next animation frame run.
+// updated, the image on screen (image projects: an <img> decoded; a canvas editor drew it loaded) and the next
+// animation frame run.
 //   Enter   a label hotkey, then Enter (a prelabel: Enter confirms and submits it)     x BENCH_UI_N (50)
 //   Skip    the Skip button                                                           x BENCH_UI_N
 //   Back    the Back button                                                           x BENCH_UI_N
@@ -39,7 +40,7 @@ const loadStart = load();
 console.log(`UI benchmark: ${N} actions of each kind per project, ${THINK} ms between actions; ${os.cpus().length} cores, load average ${loadStart} (1/5/15 min)`);
 console.log('Numbers taken while other work shares the machine are not final: budgets hold on a quiet machine only.');
 console.log('Each figure is ms from the key press (Enter) or click (Skip, Back) until the next item is on screen (item key, and for Enter the');
-console.log('progress line, changed in the DOM; image decoded; next animation frame run); open = choosing the project in Start Labeling until');
+console.log('progress line, changed in the DOM; image on screen: decoded, or drawn by a canvas editor; next animation frame run); open = choosing the project in Start Labeling until');
 console.log('the first item shows (reopen: the same after closing the panel, in the same workbench). image-200k: 200,000 paths hard-linked to 256 distinct PNGs, so few distinct images are decoded.');
 const runDir = makeRunDir();
 const runId = path.basename(runDir).replace(/[^a-z0-9]+/gi, '-');
@@ -211,7 +212,12 @@ function breakdown(r) {
     } else {
       line += ` answer +${f1(med((x) => x.resp))}, first notification +${f1(med((x) => x.note))} (${rows[0].noteMethod ?? 'none'}), host work ~${f1(med((x) => x.note) - floor)} (notification minus floor; no panel marks in this build)`;
     }
-    line += `; probe: item in DOM +${f1(med((x) => x.keyAt))}${kind === 'next' ? `, progress +${f1(med((x) => x.progressAt))}` : ''}, both +${f1(med((x) => x.dom))}${rows.some((x) => x.img !== undefined) ? `, image decoded +${f1(med((x) => x.img))}` : ''}, frame +${f1(med((x) => x.raf))}`;
+    const how = [...new Set(rows.map((x) => x.imgHow).filter(Boolean))].join('/');
+    const calls = rows.filter((x) => x.decodeCall !== undefined).length;
+    line += `; probe: item in DOM +${f1(med((x) => x.keyAt))}${kind === 'next' ? `, progress +${f1(med((x) => x.progressAt))}` : ''}, both +${f1(med((x) => x.dom))}, editor updated +${f1(med((x) => x.upd))}`;
+    if (rows.some((x) => x.img !== undefined)) line += `, image ${how === 'drawn' ? 'drawn on the canvas' : how === 'decode' ? 'decoded' : how} +${f1(med((x) => x.img))}`;
+    if (calls) line += ` (its decode() resolved +${f1(med((x) => x.decodeCall))} in ${calls} of ${rows.length}, not waited for)`;
+    line += `, frame +${f1(med((x) => x.raf))}`;
     const kb = (b) => (b / 1024).toFixed(b < 10240 ? 1 : 0);
     line += `; host->webview: answer ${kb(med((x) => x.respBytes))} KB, notifications ${kb(med((x) => x.noteBytes))} KB (${f1(med((x) => x.notes))} per action)`;
     lines.push(line);

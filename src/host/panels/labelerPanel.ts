@@ -71,8 +71,8 @@ export class LabelerPanel extends Disposable {
   private readonly instructions: InstructionsFile;
   /** Items the webview holds (next queue items, previous own items), with the version sent. */
   private held = new Map<string, number>();
-  /** Held items built for the last view, posted after its answer went out (flushHeld). */
-  private pendingHeld: LabelerItem[] | undefined;
+  /** Keys the last view asked the webview to hold that it does not have yet: read and posted after its answer (flushHeld). */
+  private pendingHeld: string[] = [];
 
   constructor(
     extensionUri: vscode.Uri,
@@ -92,7 +92,7 @@ export class LabelerPanel extends Disposable {
     const resync = () => {
       this.ready = true;
       this.held.clear(); // a (re)loaded webview holds nothing
-      this.pendingHeld = undefined;
+      this.pendingHeld = [];
       void this.pushState();
     };
     this.ipc.onCommand(ReadyCommand, resync);
@@ -211,6 +211,9 @@ export class LabelerPanel extends Disposable {
   private onProjectChange(c: ProjectChange): void {
     this.entry = c.entry;
     if (!this.ready || c.seq <= this.shownSeq) return;
+    // Held items it touched are sent again with the view below.
+    if (c.items === 'all') this.held.clear();
+    else for (const k of c.items) this.held.delete(k);
     if (c.kinds.includes('definition')) void this.pushState();
     else if (c.kinds.includes('items') || c.kinds.includes('stats')) void this.store().then((s) => this.pushView(s), () => undefined);
   }
@@ -246,7 +249,7 @@ export class LabelerPanel extends Disposable {
       const instructions = await this.instructions.read();
       const def = store.def;
       this.held.clear();
-      this.pendingHeld = undefined;
+      this.pendingHeld = [];
       const view = this.answerView(store);
       const { base: _base, itemFromUpcoming: _held, position: _position, ...fields } = view;
       const state: LabelerState = {
@@ -273,29 +276,43 @@ export class LabelerPanel extends Disposable {
   }
 
   /**
-   * The view to post (an answer, a snapshot, a change): the items it asks the webview to hold are posted
-   * after it instead (a notification), so the next item is drawn first (a detection item with 1,000
-   * prelabel boxes is ~50 KB; a snapshot holds up to six). The extension host batches its writes until a
-   * timer runs, so a notification posted from a timer set now would travel with the answer: it waits for a
-   * second timer, and any view built before then posts it first (the webview gets items before the view
-   * that names them).
+   * The view to post (an answer, a snapshot, a change). The items it asks the webview to hold are read
+   * and posted after it (a notification), so the next item is drawn first (a detection item with 1,000
+   * prelabel boxes is ~50 KB to read and post; a snapshot holds up to seven). The extension host batches
+   * its writes until a timer runs, so a notification posted from a timer set now would travel with the
+   * answer: it waits for a second timer, and a view built before then posts it first (the webview gets
+   * items before any view that names them).
    */
   private answerView(store: ProjectStore): LabelerView {
-    this.flushHeld();
+    this.flushHeld(store);
     const view = this.buildView(store);
-    const upcoming = view.upcoming;
-    delete view.upcoming;
-    if (upcoming) {
-      this.pendingHeld = upcoming;
-      setTimeout(() => setTimeout(() => this.flushHeld(), 0), 0);
-    }
+    if (this.pendingHeld.length) setTimeout(() => setTimeout(() => this.flushHeld(store), 0), 0);
     return view;
   }
 
-  private flushHeld(): void {
-    const upcoming = this.pendingHeld;
-    this.pendingHeld = undefined;
-    if (upcoming && !this.isDisposed) void this.ipc.notify(LabelerUpcomingNotification, { upcoming });
+  /** Reads the pending held items at their current version and posts them. */
+  private flushHeld(store: ProjectStore): void {
+    const keys = this.pendingHeld;
+    this.pendingHeld = [];
+    if (!keys.length || this.isDisposed) return;
+    const upcoming: LabelerItem[] = [];
+    try {
+      for (const k of keys) {
+        if (!this.held.has(k)) continue; // out of the window (or changed) since
+        const v = store.getItem(k);
+        if (!v || v.state === 'missing') {
+          this.held.delete(k);
+          continue;
+        }
+        this.held.set(k, v.version);
+        upcoming.push(this.toLabelerItem(v));
+      }
+    } catch (e) {
+      // A store closed in between: the next view sends its item in full.
+      for (const k of keys) if (!upcoming.some((u) => u.key === k)) this.held.delete(k);
+      this.logger.warn(`labeler ${this.entry.id}: items to hold ahead not read: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    if (upcoming.length) void this.ipc.notify(LabelerUpcomingNotification, { upcoming });
   }
 
   /**
@@ -335,7 +352,9 @@ export class LabelerPanel extends Disposable {
   /**
    * The items the webview should hold: the next queue items after the current one, and the labeler's own
    * items around the one shown in their history (the next BEHIND for Back, the one before for Next after
-   * Back). Those it does not hold yet (or holds at another version) are sent.
+   * Back). Those it does not hold yet are read and sent after the answer (flushHeld); one it holds at an
+   * older version is sent in full when it is shown (buildView compares versions), and one a change from
+   * elsewhere touched is sent again (onProjectChange).
    */
   private addUpcoming(store: ProjectStore, view: LabelerView): void {
     if (store.def.status === 'paused') return;
@@ -346,19 +365,12 @@ export class LabelerPanel extends Disposable {
       if (i !== at && k !== this.current && !keys.includes(k)) keys.push(k);
     }
     for (const k of [...this.held.keys()]) if (!keys.includes(k)) this.held.delete(k);
-    const fresh: LabelerItem[] = [];
     for (const k of keys) {
-      const v = store.getItem(k);
-      if (!v || v.state === 'missing') {
-        this.held.delete(k);
-        continue;
-      }
-      if (this.held.get(k) === v.version) continue;
-      this.held.set(k, v.version);
-      fresh.push(this.toLabelerItem(v));
+      if (this.held.has(k)) continue;
+      this.held.set(k, -1); // its version is read when it is posted
+      this.pendingHeld.push(k);
     }
-    view.upcomingKeys = keys.filter((k) => this.held.has(k));
-    if (fresh.length) view.upcoming = fresh;
+    view.upcomingKeys = keys;
   }
 
   /** Where the item sits in the labeler's history (`index` of `count`, 1 = the oldest), if it is in it. */
