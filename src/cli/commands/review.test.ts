@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import type { JournalEvent } from '../../core/journal/events';
 import { classes, cleanupWorkspaces, event, openStore, textProject, writeJournal, type ProjectBuild } from '../../core/store/test-support';
 import { cli, itemOf, journalLines, setProjectRoles } from '../test-support';
 
@@ -28,6 +29,35 @@ describe('data-labeling review', () => {
     assert.equal(rej.out, `rejected ${b} as rev (now unlabeled)\n`);
     const back = await itemOf(p, b);
     assert.deepEqual([back.state, back.others, back.final], ['unlabeled', [], undefined]);
+  });
+
+  it('a review of an item in a review conflict settles it, and says so', async () => {
+    const p = await textProject(1);
+    const [a] = p.keys as [string];
+    const ev = (by: string, payload: Parameters<typeof event>[0]) => event(payload, { by, dev: 'd', seq: 1 });
+    writeJournal(p.root, p.id, 'ann', 'd', [ev('ann', { type: 'submit', item: a, ann: classes('pos') })]);
+    // Two reviewers who had each seen the submit but not each other.
+    writeJournal(p.root, p.id, 'rev1', 'd', [ev('rev1', { type: 'approve', item: a, base: 1, seen: [['ann', 'd', 1]] })]);
+    writeJournal(p.root, p.id, 'rev2', 'd', [ev('rev2', { type: 'decide', item: a, ann: classes('neg'), base: 1, seen: [['ann', 'd', 1]] })]);
+    assert.deepEqual((await itemOf(p, a)).conflict?.map((d) => d.by), ['rev1', 'rev2']);
+    const r = await cli('review', p.root, p.id, 'approve', a, '--as', 'lead');
+    assert.equal(r.code, 0, r.err);
+    assert.equal(r.out, `approved ${a} as lead (now labeled); settles the review conflict (approve by rev1, decide neg by rev2)\n`);
+    const after = await itemOf(p, a);
+    assert.deepEqual([after.state, after.final, after.conflict], ['labeled', classes('pos'), undefined]);
+  });
+
+  it('notes on stderr when lines of a newer version touch the item (its state here may differ)', async () => {
+    const p = await textProject(1);
+    const [a] = p.keys as [string];
+    const rel = writeJournal(p.root, p.id, 'ann', 'd', [
+      event({ type: 'submit', item: a, ann: classes('pos') }, { by: 'ann', dev: 'd', seq: 1 }),
+      { ...event({ type: 'skip', item: a }, { by: 'ann', dev: 'd', seq: 2 }), type: 'flag' } as unknown as JournalEvent,
+    ]);
+    const r = await cli('review', p.root, p.id, 'approve', a, '--as', 'rev');
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.err, new RegExp(`^note: lines written by a newer version of the extension touch ${a}: its state here may differ \\(${rel}:2: .*\\)\n$`));
+    assert.equal((await itemOf(p, a)).review?.kind, 'approve');
   });
 
   it('decide with --label sets the final label of a multi-class item, and several of a multi-label one', async () => {

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { LabelingError } from '../../core/errors';
 import { annotationKindOf, isMultiLabel, type Annotation } from '../../core/model';
 import type { ProjectStore } from '../../core/store/project-store';
+import type { ReviewDecision } from '../../core/store/item-state';
 import type { ItemView } from '../../core/store/types';
 import { parseCommandArgs, requirePositional, type CliCommand } from '../io';
 import { notePaused, openProjectAs, requireItemView } from '../project';
@@ -60,16 +61,24 @@ export const reviewCommand: CliCommand = {
     const store = await openProjectAs(root, id, values.as, io);
     try {
       const item = requireItemView(store, key);
+      if (item.newer?.length) io.err(`note: lines written by a newer version of the extension touch ${key}: its state here may differ (${item.newer[0]})`);
       await apply(store, action, item, labels);
       const now = store.getItem(key);
       if (action === 'return' || action === 'reject') notePaused(store, io, 'the item is labeled again');
-      io.out(`${DONE[action](key)} as ${store.labeler}${action === 'decide' ? `: ${labels.join(', ')}` : ''} (now ${now?.state ?? 'unknown'})`);
+      const settled = item.conflict?.length && !now?.conflict?.length ? `; settles the review conflict (${sides(item.conflict)})` : '';
+      const conflict = now?.conflict?.length ? `, review conflict: ${sides(now.conflict)}` : '';
+      io.out(`${DONE[action](key)} as ${store.labeler}${action === 'decide' ? `: ${labels.join(', ')}` : ''} (now ${now?.state ?? 'unknown'}${conflict})${settled}`);
       return 0;
     } finally {
       await store.close();
     }
   },
 };
+
+/** "approve by rev1, decide neg by rev2" */
+function sides(decisions: readonly ReviewDecision[]): string {
+  return decisions.map((d) => `${d.kind}${d.annotation?.kind === 'classes' ? ` ${d.annotation.labels.join('+')}` : ''} by ${d.by}`).join(', ');
+}
 
 async function apply(store: ProjectStore, action: ReviewAction, item: ItemView, labels: string[]): Promise<void> {
   const { key, version } = item;
