@@ -56,7 +56,7 @@ describe('data-labeling assign', () => {
     const p = await textProject(2);
     setProjectRoles(p, { 'Lead@Example.com': ['manager'], 'ann@example.com': ['labeler'], 'rev@example.com': ['reviewer'] });
     const k = p.keys[0]!;
-    const no = await cli('assign', p.root, p.id, '--to', 'ann@example.com', k, '--as', 'rev@example.com');
+    const no = await cli('assign', p.root, p.id, '--to', 'nobody@example.com', k, 'data/nope.csv#1', '--as', 'rev@example.com');
     assert.equal(no.code, 1);
     assert.match(no.err, /^data-labeling assign: .*rev@example\.com is not a manager\b.*\n$/);
     const notLabeler = await cli('assign', p.root, p.id, '--to', 'rev@example.com', k, '--as', 'Lead@Example.com');

@@ -5,6 +5,7 @@
  */
 import * as path from 'node:path';
 import { LabelingError } from '../../core/errors';
+import { requireRole } from '../../core/store/guards';
 import { sameLabeler } from '../../core/team/roles';
 import { parseCommandArgs, requirePositional, type CliCommand } from '../io';
 import { listSome, notePaused, openProjectAs } from '../project';
@@ -33,6 +34,7 @@ export const assignCommand: CliCommand = {
     if (!keys.length) throw new LabelingError('invalid-input', `missing <item>\nusage: ${usage}`);
     const store = await openProjectAs(root, id, values.as, io);
     try {
+      requireRole(store.def, store.labeler, 'manager'); // the store's check, before the checks of the arguments
       const roles = store.def.roles;
       if (to !== undefined && roles && Object.keys(roles).length) {
         const labelers = Object.entries(roles).filter(([, r]) => r.includes('labeler')).map(([who]) => who);

@@ -128,7 +128,8 @@ describe('data-labeling review', () => {
     await s.skip(b);
     await s.close();
     const lines = journalLines(p);
-    for (const [action, key, ...more] of [['approve', a], ['reject', a], ['decide', a, '--label', 'neg'], ['accept-skip', b], ['return', b]] as const) {
+    // Also where the item would be refused too (approve of a skipped item, return of a labeled one): the role is named first.
+    for (const [action, key, ...more] of [['approve', a], ['reject', a], ['decide', a, '--label', 'neg'], ['accept-skip', b], ['return', b], ['approve', b], ['return', a]] as const) {
       const r = await cli('review', p.root, p.id, action, key, ...more, '--as', 'ann@example.com');
       assert.equal(r.code, 1, action);
       assert.match(r.err, /^data-labeling review: .*ann@example\.com is not a reviewer\b.*\n$/, action);

@@ -6,6 +6,7 @@
 import * as path from 'node:path';
 import { LabelingError } from '../../core/errors';
 import { annotationKindOf, isMultiLabel, type Annotation } from '../../core/model';
+import { requireRole } from '../../core/store/guards';
 import type { ProjectStore } from '../../core/store/project-store';
 import type { ReviewDecision } from '../../core/store/item-state';
 import type { ItemView } from '../../core/store/types';
@@ -60,6 +61,8 @@ export const reviewCommand: CliCommand = {
     if (labels.length && action !== 'decide') throw new LabelingError('invalid-input', `--label is for decide; ${action} takes no label`, { field: '--label' });
     const store = await openProjectAs(root, id, values.as, io);
     try {
+      // The store's own role check, first: a caller without the role hears that, not what is wrong with the item.
+      requireRole(store.def, store.labeler, 'reviewer');
       const item = requireItemView(store, key);
       if (item.newer?.length) io.err(`note: lines written by a newer version of the extension touch ${key}: its state here may differ (${item.newer[0]})`);
       await apply(store, action, item, labels);
@@ -67,7 +70,7 @@ export const reviewCommand: CliCommand = {
       if (action === 'return' || action === 'reject') notePaused(store, io, 'the item is labeled again');
       const settled = item.conflict?.length && !now?.conflict?.length ? `; settles the review conflict (${sides(item.conflict)})` : '';
       const conflict = now?.conflict?.length ? `, review conflict: ${sides(now.conflict)}` : '';
-      io.out(`${DONE[action](key)} as ${store.labeler}${action === 'decide' ? `: ${labels.join(', ')}` : ''} (now ${now?.state ?? 'unknown'}${conflict})${settled}`);
+      io.out(`${DONE[action](key)} as ${store.labeler}${action === 'decide' ? `: ${[...new Set(labels)].join(', ')}` : ''} (now ${now?.state ?? 'unknown'}${conflict})${settled}`);
       return 0;
     } finally {
       await store.close();
