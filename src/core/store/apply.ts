@@ -29,6 +29,8 @@ export class Applier {
   private all = false;
   private readonly problems: JournalProblem[] = [];
   private readonly knownBefore: Set<string>;
+  /** Role events applied by this pass (a teammate's one means the index is rebuilt: see roleEventsArrived). */
+  roleEvents = 0;
 
   constructor(
     private readonly idx: IndexDb,
@@ -40,6 +42,12 @@ export class Applier {
   }
 
   private readonly apply: ApplyLine = (e, skip, file, line) => {
+    const why = this.idx.judge(e, file);
+    if (why) {
+      this.problems.push({ file, line, message: why });
+      return;
+    }
+    if (e.type === 'roles') this.roleEvents++;
     if (!this.careful) {
       try {
         const ids = this.idx.applyEvent(e, skip, { file, line });
@@ -73,6 +81,7 @@ export class Applier {
   /** Applies the held lines and recomputes touched items; returns every problem found. */
   finish(): JournalProblem[] {
     this.problems.push(...this.gate.settle(this.apply));
+    this.problems.push(...roleProblems(this.idx));
     if (this.careful) return this.problems;
     try {
       if (this.all) this.idx.recomputeAll();
@@ -87,6 +96,11 @@ export class Applier {
   definedLate(earlier: readonly JournalProblem[]): string | undefined {
     return definedLate([...this.idx.addedLabels].filter((l) => !this.knownBefore.has(l)), earlier);
   }
+}
+
+/** Role events that are not applied (their author could not make them), as journal problems. */
+export function roleProblems(idx: IndexDb): JournalProblem[] {
+  return idx.roles.invalid().map((p) => ({ file: p.file, line: p.line, message: p.message }));
 }
 
 /** Rolls a transaction back and re-reads what the rollback undid in the index's memory. */

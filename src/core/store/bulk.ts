@@ -15,7 +15,7 @@ import { followJournal, type ChunkHasher, type FileMark } from '../journal/marks
 import type { JournalProblem } from '../journal/reader';
 import type { ProjectDef } from '../model';
 import { queueOrder } from '../queue/order';
-import { notApplied } from './apply';
+import { notApplied, roleProblems } from './apply';
 import { EvColumns } from './ev-columns';
 import { RawInsert, type Cell } from './raw-insert';
 import { compareOrd, doneKindCode, evTypeCode, type MemEv } from './ev-rows';
@@ -49,13 +49,31 @@ export interface BulkResult {
  * as replay does), then groups the rows by item.
  */
 function readAllJournals(idx: IndexDb, root: string, def: ProjectDef, opts: BulkOptions): { cols: EvColumns } & Omit<BulkResult, 'items'> {
+  for (let pass = 1; ; pass++) {
+    const read = readJournalsOnce(idx, root, def, opts);
+    // Role events change what every other line may do: when this pass met some, the role book is now
+    // complete, and a second pass judges each line by the roles its author had seen (the replay of
+    // tails judges the same way). Projects without role events read their journals once.
+    if (pass > 1 || !read.roleEvents) return read;
+    idx.resetProjectState();
+  }
+}
+
+function readJournalsOnce(idx: IndexDb, root: string, def: ProjectDef, opts: BulkOptions): { cols: EvColumns; roleEvents: number } & Omit<BulkResult, 'items'> {
   const cols = new EvColumns();
   const marks = new Map<string, FileMark>();
   const live = new Map<string, ChunkHasher>();
   const problems: JournalProblem[] = [];
   const gate = new LabelGate(projectLabelsOf(def), idx.addedLabels);
+  let roleEvents = 0;
   const apply: ApplyLine = (e, skip, file, line) => {
+    const why = idx.judge(e, file);
+    if (why) {
+      problems.push({ file, line, message: why });
+      return;
+    }
     if (EVENT_SPECS[e.type].scope === 'project') {
+      if (e.type === 'roles') roleEvents++;
       idx.noteProjectEvent(e as ProjectEvent, { file, line });
       if (e.type === 'labels') {
         idx.moveBarrier(e, orderKey(e));
@@ -81,8 +99,9 @@ function readAllJournals(idx: IndexDb, root: string, def: ProjectDef, opts: Bulk
     opts.onProgress?.({ message: `Read ${events} journal events`, done: events });
   }
   problems.push(...gate.settle(apply));
+  problems.push(...roleProblems(idx));
   cols.group();
-  return { cols, marks, live, problems, events };
+  return { cols, marks, live, problems, events, roleEvents };
 }
 
 /** Sorted by ord; a repeated ord keeps its first row (as INSERT OR IGNORE does). */

@@ -6,6 +6,8 @@ import type { Database, SqlValue, Statement } from 'sql.js';
 import type { ScannedItem } from '../ingest/scan';
 import { EVENT_SPECS, headerOfOrderKey, importOrderKey, orderKey, parseOrderKey, timeOfOrderKey, type JournalEvent, type ProjectEvent } from '../journal/events';
 import { fileKey, vectorOf, type SeenVector } from '../team/vector';
+import { folderNamesLabeler } from '../team/labeler-folder';
+import { RoleBook, type RoleMap } from '../team/roles';
 import { packAnn } from './ann-text';
 import { doneKindCode, EV_TYPES, evRecords, evTypeCode } from './ev-rows';
 import { queueOrder } from '../queue/order';
@@ -67,12 +69,37 @@ export class IndexDb {
   /** Items written since the last takeTouched() (the change feed reports them), or 'all'. */
   private touched: Set<number> | 'all' = new Set();
 
+  private folderCheck: { file: string; by: string; why: string | undefined } = { file: '', by: '', why: undefined };
+  /** The role events read, judged by what their authors had seen (team/roles.ts); base: project.json roles. */
+  roles: RoleBook;
+
   constructor(
     readonly db: Database,
     private readonly seed: number,
     private consensus: Consensus,
+    private readonly baseRoles?: RoleMap,
   ) {
+    this.roles = new RoleBook(baseRoles);
     this.reloadMeta();
+  }
+
+  /**
+   * Why a journal line read from `file` is not applied, or undefined: its `by` is not the labeler its
+   * journal folder names, or its author lacked the event's role in the roles they had seen. Role events
+   * are judged by the role book itself (RoleBook.invalid).
+   */
+  judge(e: JournalEvent, file: string): string | undefined {
+    if (file && (file !== this.folderCheck.file || e.by !== this.folderCheck.by)) {
+      // One check per file and writer (a journal file has one): replay calls this for every line.
+      const parts = file.split('/');
+      const folder = parts[parts.length - 2];
+      const ok = folder === undefined || parts[parts.length - 3] !== 'journal' || folderNamesLabeler(folder, e.by);
+      this.folderCheck = { file, by: e.by, why: ok ? undefined : `"by" is ${JSON.stringify(e.by)}, but this journal's folder "${folder}" is another labeler's: not applied` };
+    }
+    if (file && this.folderCheck.why) return this.folderCheck.why;
+    if (e.type === 'roles' || !this.roles.active) return undefined;
+    const why = this.roles.check({ by: e.by, dev: e.dev, seq: e.seq, ord: orderKey(e) }, e.ps, EVENT_SPECS[e.type].role);
+    return why && `not applied: ${why}`;
   }
 
   /** Reads the barriers and added labels back from the database (after a rollback undid changes to them). */
@@ -81,6 +108,28 @@ export class IndexDb {
     this.addedLabels.clear();
     for (const l of JSON.parse(getMeta(this.db, 'labels_added') ?? '[]') as string[]) this.addedLabels.add(l);
     this.projectEvents = JSON.parse(getMeta(this.db, 'project_events') ?? '[]') as ProjectEventRec[];
+    this.roles = new RoleBook(this.baseRoles);
+    for (const p of this.projectEvents) if (p.type === 'roles') this.addRoleEvent(p);
+  }
+
+  private addRoleEvent(p: Extract<ProjectEventRec, { type: 'roles' }>): void {
+    const rec = { by: p.by, dev: p.dev, seq: p.seq, ord: p.ord, set: p.set, file: p.file, line: p.line };
+    this.roles.add(p.ps ? { ...rec, ps: p.ps } : rec);
+  }
+
+  /** Forgets the project-wide events read except role events, and what they did (before a bulk read's second pass). */
+  resetProjectState(): void {
+    this.projectEvents = this.projectEvents.filter((p) => p.type === 'roles');
+    this.barriers = { removeAll: '', keep: '' };
+    this.addedLabels.clear();
+    for (const k of ['barrier_remove_all', 'barrier_keep', 'labels_added']) this.db.run('DELETE FROM meta WHERE k = ?', [k]);
+    setMeta(this.db, 'project_events', JSON.stringify(this.projectEvents));
+  }
+
+  /** Whether a project-wide event applies (a role event its author could not make does not). */
+  projectEventApplies(p: ProjectEventRec): boolean {
+    if (p.type !== 'roles') return true;
+    return !this.roles.invalid().some((x) => x.file === p.file && x.line === p.line);
   }
 
   /** Records a project-wide event (the effective definition and the roles are computed from the list). */
@@ -91,6 +140,7 @@ export class IndexDb {
     this.projectEvents.push(rec);
     this.projectEvents.sort((a, b) => (a.ord < b.ord ? -1 : a.ord > b.ord ? 1 : 0));
     setMeta(this.db, 'project_events', JSON.stringify(this.projectEvents));
+    if (rec.type === 'roles') this.addRoleEvent(rec);
   }
 
   /** What this index has read of project-wide events: the `ps` vector of an event written now. */

@@ -44,7 +44,7 @@ export interface BuildOptions {
 /** Bulk load (bulk.ts): tables without secondary indexes, every item written once with its final state, then indexes. */
 export async function buildIndex(SQL: SqlJsStatic, root: string, def: ProjectDef, opts: BuildOptions): Promise<{ idx: IndexDb } & JournalState & RebuildResult> {
   const db = createEmptyIndex(SQL, await estimateIndexBytes(root, def, opts.signal));
-  const idx = new IndexDb(db, def.queueSeed, def.consensus);
+  const idx = new IndexDb(db, def.queueSeed, def.consensus, def.roles);
   try {
     db.exec('BEGIN');
     const r = await bulkLoad(SQL, idx, root, def, opts);
@@ -88,6 +88,7 @@ function replayPass(idx: IndexDb, files: JournalFile[], state: JournalState, car
       events += r.events;
     }
     problems.push(...ap.finish());
+    if (ap.roleEvents) throw new Rewritten('a role event arrived: every event is judged again by the roles its author had seen');
     idx.db.exec('COMMIT');
   } catch (e) {
     rollback(idx);
@@ -219,7 +220,7 @@ export function openFromSnapshot(
   if (!snap) return undefined;
   const project = projectLabelsOf(def);
   const labels = labelsChangeNeedsRebuild(snap.meta.labels, project.names, snap.meta.problems);
-  const idx = new IndexDb(snap.db, def.queueSeed, def.consensus);
+  const idx = new IndexDb(snap.db, def.queueSeed, def.consensus, def.roles);
   const state: JournalState = { marks: new Map(Object.entries(snap.meta.files)), problems: snap.meta.problems, live: new Map(), project, ...(labels ? { stale: labels } : {}) };
   const n = replayTails(idx, root, def.id, state);
   if (state.stale) {

@@ -5,6 +5,7 @@
  * Every write, sync, refresh, rebuild and definition reload ends by emitting what it changed on
  * `onChange` (change-feed.ts), before its promise resolves.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { SqlJsStatic } from 'sql.js';
 import { LabelingError } from '../errors';
@@ -16,6 +17,7 @@ import type { Annotation, ProjectDef, ProjectStatus, Role } from '../model';
 import { completeLabels, type LabelInput } from '../project/create';
 import { loadProject } from '../project/load';
 import { applyRoleSet, effectiveDefinition } from '../team/definition';
+import { journalFolderFor } from '../team/labeler-folder';
 import type { SeenVector } from '../team/vector';
 import { cacheDir, journalDir, safeSegment } from '../project/paths';
 import { ChangeFeed, takeTouchedKeys, type ChangeCause, type ChangeKind, type ChangeListener } from './change-feed';
@@ -55,6 +57,17 @@ export const SNAPSHOT_IDLE_MS = 2_000;
 
 const ROLES: readonly Role[] = ['labeler', 'reviewer', 'manager'];
 
+/** This labeler's journal folder: the lossless encoding of the id, or the legacy folder an older version made. */
+function myFolder(root: string, id: string, labeler: string): string {
+  let existing: string[] = [];
+  try {
+    existing = fs.readdirSync(journalDir(root, id));
+  } catch {
+    // no journal yet
+  }
+  return journalFolderFor(labeler, existing);
+}
+
 export class ProjectStore extends StoreReads {
   private chain: Promise<unknown> = Promise.resolve();
   private sinceSnapshot = 0;
@@ -88,7 +101,7 @@ export class ProjectStore extends StoreReads {
     const log = opts.logger ?? nullLogger;
     const def = await loadProject(opts.root, opts.id);
     const SQL = await loadSqlJs(opts.wasmPath);
-    const myJournal = `.labeling/${def.id}/journal/${safeSegment(opts.labeler)}/${safeSegment(opts.device)}.jsonl`;
+    const myJournal = `.labeling/${def.id}/journal/${myFolder(opts.root, def.id, opts.labeler)}/${safeSegment(opts.device)}.jsonl`;
     let loaded = openFromSnapshot(SQL, opts.root, def, log);
     let fresh = false;
     if (!loaded) {
@@ -109,7 +122,7 @@ export class ProjectStore extends StoreReads {
    */
   private writer(): Promise<JournalWriter> {
     if (!this.writerP) {
-      const labeler = safeSegment(this.opts.labeler);
+      const labeler = myFolder(this.opts.root, this._def.id, this.opts.labeler);
       const displayFolder = `.labeling/${this._def.id}/journal/${labeler}`;
       this.writerP = openLockedWriter({
         journalFolder: path.join(journalDir(this.opts.root, this._def.id), labeler),
@@ -137,7 +150,7 @@ export class ProjectStore extends StoreReads {
 
   /** project.json plus the project-wide events the index holds (pause/resume, labels added, roles). */
   private effective(): ProjectDef {
-    return effectiveDefinition(this.base, this.idx.projectEvents);
+    return effectiveDefinition(this.base, this.idx.projectEvents, (e) => this.idx.projectEventApplies(e));
   }
 
   /** project.json as read (the base of the effective definition `def`). */

@@ -36,7 +36,7 @@ const META_KEY = 'snapshot';
 
 /** What the index depends on: a change in any of these means a rebuild. */
 export function indexDefHash(def: ProjectDef): string {
-  const basis = { s: SCHEMA_VERSION, t: def.type, d: def.dataSources, c: def.consensus, q: def.queueSeed };
+  const basis = { s: SCHEMA_VERSION, t: def.type, d: def.dataSources, c: def.consensus, q: def.queueSeed, r: def.roles ?? null };
   return createHash('sha1').update(JSON.stringify(basis)).digest('hex');
 }
 

@@ -11,6 +11,7 @@ import type { EventPayload, JournalEvent } from '../journal/events';
 import { exportLabels } from '../formats/export';
 import type { ProjectStore } from '../store/project-store';
 import { classes, cleanupWorkspaces, event, openStore, textProject, writeJournal, type ProjectBuild } from '../store/test-support';
+import type { Role } from '../model';
 import type { SeenVector } from './vector';
 
 const K = (i: number): string => `data/items.csv#r${i}`;
@@ -49,7 +50,8 @@ function dump(s: ProjectStore, n: number): unknown {
     };
   });
   const st = s.stats();
-  return { items, labeled: st.labeled, needsReview: st.needsReview, byLabel: st.byLabel };
+  const problems = s.problems().map((p) => `${p.file}:${p.line}: ${p.message}`).sort();
+  return { items, labeled: st.labeled, needsReview: st.needsReview, byLabel: st.byLabel, problems, status: s.def.status, roles: s.def.roles };
 }
 
 /** Replays `files` fresh and in every arrival order; asserts they agree and returns the fresh store's dump. */
@@ -72,7 +74,16 @@ async function replayAllOrders(files: File[], n = 3, consensus?: { minLabelers: 
   return { p: fresh, state: expected };
 }
 
-const dumpOf = (s: ProjectStore, n: number) => dump(s, n) as { items: { key: string; state: string; final?: unknown; conflict?: string[]; annotations: string[] }[]; labeled: number; needsReview: number; byLabel: Record<string, number> };
+const dumpOf = (s: ProjectStore, n: number) =>
+  dump(s, n) as {
+    items: { key: string; state: string; final?: unknown; conflict?: string[]; annotations: string[] }[];
+    labeled: number;
+    needsReview: number;
+    byLabel: Record<string, number>;
+    problems: string[];
+    status: string;
+    roles?: Record<string, string[]>;
+  };
 
 describe('team replay: reviews act on what their author had seen', () => {
   after(cleanupWorkspaces);
@@ -239,5 +250,108 @@ describe('team replay: time cannot reorder cause and effect', () => {
     assert.deepEqual(read(ann).map((e) => e.ps), [[['boss', 'b', 2]], [['boss', 'b', 2]]]);
     await boss.close();
     await ann.close();
+  });
+});
+
+describe('team replay: roles are events, judged by what their author had seen', () => {
+  after(cleanupWorkspaces);
+  const roles = (set: Record<string, Role[]>): EventPayload => ({ type: 'roles', set });
+
+  it('work done before a demotion arrived stays; an event written after its author had seen it is not applied, and is reported', async () => {
+    const files = [
+      file('boss', line(0, roles({ boss: ['manager'], ann: ['labeler'], rev: ['reviewer'] })), line(10, roles({ ann: [] }))),
+      file('ann', line(5, { type: 'submit', item: K(1), ann: classes('pos'), ps: [['boss', 'd', 1]] } as never), line(11, { type: 'submit', item: K(2), ann: classes('neg'), ps: [['boss', 'd', 2]] } as never)),
+      // rev had not seen the demotion of ann; its reject of r3 is fine, its pause is not (no manager role)
+      file('rev', line(12, { type: 'approve', item: K(1), base: 1, seen: [['ann', 'd', 1]], ps: [['boss', 'd', 1]] } as never), line(13, { type: 'status', status: 'paused', ps: [['boss', 'd', 1]] } as never)),
+    ];
+    const { state } = await replayAllOrders(files);
+    const [r1, r2] = state.items;
+    assert.deepEqual([r1!.state, r1!.final], ['labeled', classes('pos')], 'labeled before the demotion arrived, and approved');
+    assert.deepEqual([r2!.state, r2!.annotations], ['unlabeled', []], 'labeled after ann had seen the demotion: not applied');
+    assert.equal(state.status, 'running', 'a pause by a reviewer is not applied');
+    assert.deepEqual(state.roles, { boss: ['manager'], rev: ['reviewer'] });
+    assert.deepEqual(state.problems, [
+      '.labeling/p/journal/ann/d.jsonl:2: not applied: ann is not a labeler in the roles its author had seen (has no role)',
+      '.labeling/p/journal/rev/d.jsonl:2: not applied: rev is not a manager in the roles its author had seen (has reviewer)',
+    ]);
+  });
+
+  it('the first role event must name a manager, and only a manager may change roles', async () => {
+    const files = [
+      file('ann', line(0, roles({ ann: ['labeler'] })), line(1, { type: 'submit', item: K(1), ann: classes('pos') })),
+      file('boss', line(2, roles({ boss: ['manager', 'labeler'] })), line(4, { type: 'submit', item: K(2), ann: classes('pos'), ps: [['boss', 'd', 1]] } as never)),
+      file('bob', line(3, roles({ bob: ['manager'] })), line(5, roles({ boss: [] }))),
+    ];
+    const { state } = await replayAllOrders(files);
+    assert.deepEqual(state.roles, { boss: ['labeler', 'manager'] });
+    assert.equal(state.items[1]!.state, 'labeled');
+    assert.deepEqual(state.problems, [
+      '.labeling/p/journal/ann/d.jsonl:1: role change by ann not applied: the first role change must name a manager',
+      '.labeling/p/journal/bob/d.jsonl:1: role change by bob not applied: bob is not a manager in the roles they had seen',
+      '.labeling/p/journal/bob/d.jsonl:2: role change by bob not applied: bob is not a manager in the roles they had seen',
+    ]);
+  });
+
+  it('an event whose by is not the labeler of its journal folder is not applied (ids compare case-insensitively)', async () => {
+    const p = await textProject(3);
+    writeJournal(p.root, p.id, 'ann@example.com', 'd', [
+      event({ type: 'submit', item: K(1), ann: classes('pos') }, { by: 'Ann@Example.com', dev: 'd', seq: 1 }),
+      event({ type: 'submit', item: K(2), ann: classes('neg') }, { by: 'mallory@example.com', dev: 'd', seq: 2 }),
+    ]);
+    const s = await openStore(p, 'viewer', 'v');
+    assert.equal(s.getItem(K(1))!.state, 'labeled');
+    assert.equal(s.getItem(K(2))!.state, 'unlabeled');
+    assert.deepEqual(s.problems().map((x) => [x.file, x.line]), [[`.labeling/p/journal/ann@example.com/d.jsonl`, 2]]);
+    assert.match(s.problems()[0]!.message, /"by" is "mallory@example.com", but this journal's folder "ann@example.com" is another labeler's/);
+    await s.close();
+  });
+
+  it('setRoles writes a role event, never project.json; the roles then guard writing and replay the same', async () => {
+    const p = await textProject(3);
+    const before = fs.readFileSync(path.join(p.root, '.labeling/p/project.json'), 'utf8');
+    const boss = await openStore(p, 'boss', 'b');
+    await assert.rejects(boss.setRoles({ ann: ['labeler'] }), /the first roles must name a manager/);
+    await boss.setRoles({ boss: ['manager'], ann: ['labeler'] });
+    await assert.rejects(boss.setRoles({ boss: [] }), /without a manager/);
+    await assert.rejects(boss.submit(K(1), classes('pos')), /boss is not a labeler/);
+    assert.equal(fs.readFileSync(path.join(p.root, '.labeling/p/project.json'), 'utf8'), before);
+    const ann = await openStore(p, 'ann', 'a');
+    assert.deepEqual(ann.def.roles, { ann: ['labeler'], boss: ['manager'] });
+    await ann.submit(K(1), classes('pos'));
+    await assert.rejects(ann.setStatus('paused'), /ann is not a manager/);
+    await boss.close();
+    await ann.close();
+  });
+
+  it('roles in project.json are the initial role state', async () => {
+    const files = [file('ann', line(0, { type: 'submit', item: K(1), ann: classes('pos') })), file('bob', line(0, { type: 'submit', item: K(2), ann: classes('pos') }))];
+    const p = await textProject(3);
+    const defFile = path.join(p.root, '.labeling/p/project.json');
+    fs.writeFileSync(defFile, JSON.stringify({ ...JSON.parse(fs.readFileSync(defFile, 'utf8')), roles: { ann: ['labeler'], boss: ['manager'] } }));
+    for (const f of files) writeJournal(p.root, p.id, f.by, f.dev, eventsOf(f));
+    const s = await openStore(p, 'viewer', 'v');
+    assert.deepEqual([s.getItem(K(1))!.state, s.getItem(K(2))!.state], ['labeled', 'unlabeled']);
+    assert.equal(s.problems().length, 1);
+    await s.close();
+  });
+});
+
+describe('team replay: what this version does not know', () => {
+  after(cleanupWorkspaces);
+
+  it('an unknown event type and an unknown annotation kind are kept and counted as newer; the items show it', async () => {
+    const p = await textProject(3);
+    writeJournal(p.root, p.id, 'ann', 'd', [
+      event({ type: 'submit', item: K(1), ann: classes('pos') }, { by: 'ann', dev: 'd', seq: 1 }),
+      { ...event({ type: 'skip', item: K(1) }, { by: 'ann', dev: 'd', seq: 2 }), type: 'flag' } as unknown as JournalEvent,
+      event({ type: 'submit', item: K(2), ann: { kind: 'masks', masks: [] } as never }, { by: 'ann', dev: 'd', seq: 3 }),
+    ]);
+    const s = await openStore(p, 'viewer', 'v');
+    assert.deepEqual(s.problems().map((x) => [x.line, x.newer]), [[2, true], [3, true]]);
+    assert.equal(s.getItem(K(1))!.state, 'labeled', 'the known lines apply');
+    assert.match(s.getItem(K(1))!.newer![0]!, /d\.jsonl:2: written by a newer version of the extension \(event type "flag"\)/);
+    assert.match(s.getItem(K(2))!.newer![0]!, /annotation kind "masks"/);
+    assert.equal(s.getItem(K(3))!.newer, undefined);
+    await s.close();
   });
 });
