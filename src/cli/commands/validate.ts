@@ -1,4 +1,6 @@
 /** data-labeling validate <workspace> <id>: project.json, data sources and journals; exit 1 listing problems. */
+import { LineJudge, roleEventOf } from '../../core/team/judge';
+import { RoleBook } from '../../core/team/roles';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LabelingError } from '../../core/errors';
@@ -14,8 +16,11 @@ import { parseCommandArgs, requirePositional, type CliCommand } from '../io';
 
 const usage = 'data-labeling validate <workspace> <id>';
 
-/** Every problem found, formatted `file:line: message`. */
-export async function validateProject(root: string, id: string): Promise<string[]> {
+/**
+ * Every problem found, formatted `file:line: message`. Lines written by a newer version of the
+ * extension are not problems: they go to `onNewer` (kept, and applied once the extension is updated).
+ */
+export async function validateProject(root: string, id: string, onNewer: (line: string) => void = () => undefined): Promise<string[]> {
   const problems: string[] = [];
   let def: ProjectDef;
   try {
@@ -34,12 +39,17 @@ export async function validateProject(root: string, id: string): Promise<string[
   }
   // Labels added by label-set events of any journal are the project's too, wherever the lines using them are.
   const files = listJournalFiles(root, id);
+  // Role events decide what every other line may do: the book is complete before lines are judged.
   const labels = new Map(def.labels.map((l) => [l.name, l]));
+  const roles = new RoleBook(def.roles);
   for (const f of files) {
-    readJournal(f.abs, f.rel, { offset: 0, line: 0 }, (e) => {
+    readJournal(f.abs, f.rel, { offset: 0, line: 0 }, (e, line) => {
       if (e.type === 'labels') for (const l of e.added) if (typeof l?.name === 'string' && !labels.has(l.name)) labels.set(l.name, l);
+      if (e.type === 'roles') roles.add(roleEventOf(e, f.rel, line));
     }, () => undefined);
   }
+  const judge = new LineJudge(() => roles);
+  for (const p of roles.invalid()) problems.push(`${p.file}:${p.line}: ${p.message}`);
   const effective: ProjectDef = { ...def, labels: [...labels.values()] };
   const boundsOf = itemBounds(root, def, known);
   for (const f of files) {
@@ -48,6 +58,8 @@ export async function validateProject(root: string, id: string): Promise<string[
       f.rel,
       { offset: 0, line: 0 },
       (e, line) => {
+        const why = judge.judge(e, f.rel);
+        if (why) problems.push(`${f.rel}:${line}: ${why}`);
         const anns = e.type === 'submit' || e.type === 'decide' ? [{ ann: e.ann, field: 'ann' }] : e.type === 'import' ? e.submits.map((s, i) => ({ ann: s.ann, field: `submits[${i}].ann` })) : [];
         for (const { ann, field } of anns) {
           try {
@@ -57,7 +69,7 @@ export async function validateProject(root: string, id: string): Promise<string[
           }
         }
       },
-      (p) => problems.push(`${p.file}:${p.line}: ${p.message}`),
+      (p) => (p.newer ? onNewer : (t: string) => problems.push(t))(`${p.file}:${p.line}: ${p.message}`),
     );
     if (r.tornBytes) problems.push(`${f.rel}:${r.line + 1}: torn last line (${r.tornBytes} bytes without a newline; repaired on the next append)`);
   }
@@ -108,8 +120,10 @@ export const validateCommand: CliCommand = {
     const { positionals } = parseCommandArgs(args, {});
     const root = path.resolve(requirePositional(positionals, 0, 'workspace', usage));
     const id = requirePositional(positionals, 1, 'id', usage);
-    const problems = await validateProject(root, id);
+    const newer: string[] = [];
+    const problems = await validateProject(root, id, (l) => newer.push(l));
     for (const p of problems) io.err(p);
+    if (newer.length) io.out(`${newer.length} journal line(s) written by a newer version of the extension (kept; applied once it is updated):\n${newer.map((l) => `  ${l}`).join('\n')}`);
     if (problems.length) return 1;
     io.out(`${id}: OK`);
     return 0;

@@ -73,6 +73,21 @@ export class JournalWriter {
     private readonly lock: FileLock | undefined,
   ) {}
 
+  /**
+   * Whether the path still names the file this writer holds open. git (a rebase, a checkout, a stash
+   * pop) replaces files rather than writing into them: appends to the old handle would land in a file
+   * nobody reads any more. The store checks before each append and reopens.
+   */
+  stillAtPath(): boolean {
+    try {
+      const open = fs.fstatSync(this.h.fd);
+      const now = fs.statSync(this.file);
+      return open.ino === now.ino && open.dev === now.dev;
+    } catch {
+      return false;
+    }
+  }
+
   /** The device id written into every event (`<device>-2` for a second device file). */
   get device(): string {
     return this.dev;

@@ -1,4 +1,4 @@
-/** Default labeler and device identity for the CLI (the host resolves its own: setting > git > OS user). */
+/** Default labeler (git user.email, else the OS user) and device identity; the CLI puts the labeling.labeler setting first (src/cli/identity.ts), the host resolves its own: setting > git > OS user. */
 import { execFileSync } from 'node:child_process';
 import * as os from 'node:os';
 import { safeSegment } from './paths';

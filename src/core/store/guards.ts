@@ -2,12 +2,13 @@
 import { LabelingError } from '../errors';
 import type { ProjectDef, Role } from '../model';
 import type { IndexDb } from './index-db';
+import { sameLabeler } from '../team/roles';
 
 /** Refuses when the project has roles and `labeler` lacks `role`. */
 export function requireRole(def: ProjectDef, labeler: string, role: Role): void {
   const roles = def.roles;
   if (!roles) return;
-  const mine = roles[labeler];
+  const mine = Object.entries(roles).find(([who]) => sameLabeler(who, labeler))?.[1];
   if (!mine || !mine.includes(role)) {
     throw new LabelingError('forbidden', `${labeler} is not a ${role} in this project`, { field: `roles` });
   }

@@ -6,7 +6,7 @@ import type { Database, SqlValue, Statement } from 'sql.js';
 import type { ScannedItem } from '../ingest/scan';
 import { EVENT_SPECS, headerOfOrderKey, importOrderKey, orderKey, parseOrderKey, timeOfOrderKey, type JournalEvent, type ProjectEvent } from '../journal/events';
 import { fileKey, vectorOf, type SeenVector } from '../team/vector';
-import { folderNamesLabeler } from '../team/labeler-folder';
+import { LineJudge, roleEventOf } from '../team/judge';
 import { RoleBook, type RoleMap } from '../team/roles';
 import { packAnn } from './ann-text';
 import { doneKindCode, EV_TYPES, evRecords, evTypeCode } from './ev-rows';
@@ -69,7 +69,7 @@ export class IndexDb {
   /** Items written since the last takeTouched() (the change feed reports them), or 'all'. */
   private touched: Set<number> | 'all' = new Set();
 
-  private folderCheck: { file: string; by: string; why: string | undefined } = { file: '', by: '', why: undefined };
+  private readonly judgeLine = new LineJudge(() => this.roles);
   /** The role events read, judged by what their authors had seen (team/roles.ts); base: project.json roles. */
   roles: RoleBook;
 
@@ -83,23 +83,9 @@ export class IndexDb {
     this.reloadMeta();
   }
 
-  /**
-   * Why a journal line read from `file` is not applied, or undefined: its `by` is not the labeler its
-   * journal folder names, or its author lacked the event's role in the roles they had seen. Role events
-   * are judged by the role book itself (RoleBook.invalid).
-   */
+  /** Why a journal line read from `file` is not applied (team/judge.ts), or undefined. */
   judge(e: JournalEvent, file: string): string | undefined {
-    if (file && (file !== this.folderCheck.file || e.by !== this.folderCheck.by)) {
-      // One check per file and writer (a journal file has one): replay calls this for every line.
-      const parts = file.split('/');
-      const folder = parts[parts.length - 2];
-      const ok = folder === undefined || parts[parts.length - 3] !== 'journal' || folderNamesLabeler(folder, e.by);
-      this.folderCheck = { file, by: e.by, why: ok ? undefined : `"by" is ${JSON.stringify(e.by)}, but this journal's folder "${folder}" is another labeler's: not applied` };
-    }
-    if (file && this.folderCheck.why) return this.folderCheck.why;
-    if (e.type === 'roles' || !this.roles.active) return undefined;
-    const why = this.roles.check({ by: e.by, dev: e.dev, seq: e.seq, ord: orderKey(e) }, e.ps, EVENT_SPECS[e.type].role);
-    return why && `not applied: ${why}`;
+    return this.judgeLine.judge(e, file);
   }
 
   /** Reads the barriers and added labels back from the database (after a rollback undid changes to them). */
@@ -113,8 +99,7 @@ export class IndexDb {
   }
 
   private addRoleEvent(p: Extract<ProjectEventRec, { type: 'roles' }>): void {
-    const rec = { by: p.by, dev: p.dev, seq: p.seq, ord: p.ord, set: p.set, file: p.file, line: p.line };
-    this.roles.add(p.ps ? { ...rec, ps: p.ps } : rec);
+    this.roles.add(roleEventOf(p, p.file, p.line));
   }
 
   /** Forgets the project-wide events read except role events, and what they did (before a bulk read's second pass). */

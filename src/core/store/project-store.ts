@@ -229,7 +229,14 @@ export class ProjectStore extends StoreReads {
    * problem (a rebuild would fail on it too), logged and shown with its line.
    */
   private async commit(payloads: EventPayload[]): Promise<void> {
-    const w = await this.writer();
+    let w = await this.writer();
+    if (!w.stillAtPath()) {
+      // git replaced the file (a rebase): write to the file now at the path, after what it holds.
+      this.log.info(`${this.myJournal}: the journal file was replaced on disk (git?); reopening it`);
+      this.writerP = undefined;
+      await w.close().catch(() => undefined);
+      w = await this.writer();
+    }
     const ps = this.idx.projectSeen();
     const appended = await w.append(payloads.map((p) => ({ ...p, ps })), new Date(this.clock(payloads)));
     const file = { rel: this.myJournal, abs: path.join(this.opts.root, this.myJournal) };

@@ -474,7 +474,5 @@ describe('git: two clones of a team project, a bare remote, push and pull in bot
 
   it('a submit written before a reject but pushed after it survives the reject, on both clones', () => withTeam(4, undefined, lateSubmit));
 
-  // enable when a store's journal writer follows its file after git replaced it (a rebase pull while the
-  // project is open; today the writer keeps appending to the replaced file's inode and those events are lost)
-  it.skip('a rebase pull while the stores are open: what they write after it reaches the journals and the other clone', () => withTeam(6, undefined, rebaseWhileOpen));
+  it('a rebase pull while the stores are open: what they write after it reaches the journals and the other clone', () => withTeam(6, undefined, rebaseWhileOpen));
 });
