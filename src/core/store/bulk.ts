@@ -19,7 +19,7 @@ import { notApplied, roleProblems } from './apply';
 import { EvColumns } from './ev-columns';
 import { RawInsert, type Cell } from './raw-insert';
 import { compareOrd, doneKindCode, evTypeCode, type MemEv } from './ev-rows';
-import { journalOnlyItem, STATE_COLUMNS, stateValues, type IndexDb } from './index-db';
+import { INSERT_DONE, journalOnlyItem, STATE_COLUMNS, stateValues, type IndexDb } from './index-db';
 import { computeItem } from './item-state';
 import { LabelGate, projectLabelsOf, type ApplyLine } from './known-labels';
 import type { StoreProgress } from './types';
@@ -28,7 +28,6 @@ const INSERT_PLAIN = 'INSERT INTO items (id, key, row, src, text, qorder) VALUES
 const INSERT_FULL = `INSERT INTO items (id, key, row, src, text, qorder, missing, ${STATE_COLUMNS.join(', ')})
   VALUES (${Array(7 + STATE_COLUMNS.length).fill('?').join(', ')})`;
 const INSERT_EV = 'INSERT INTO ev (item, ord, type, ann, pre, conf, src, base, target, seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
-const INSERT_DONE = 'INSERT INTO done VALUES (?, ?, ?, ?)';
 
 export interface BulkOptions {
   signal?: AbortSignal;
@@ -151,7 +150,7 @@ export async function bulkLoad(SQL: SqlJsStatic, idx: IndexDb, root: string, def
     full.add([...head, missing ? 1 : 0, ...(stateValues(c) as Cell[])]);
     for (const r of rows) ev.add([id, r.ord, evTypeCode(r.type), r.ann, r.pre, r.conf, r.src, r.base, r.target, r.seen]);
     for (const d of c.done) {
-      done.add([d.labeler, id, doneKindCode(d.kind), d.t]);
+      done.add([d.labeler, id, doneKindCode(d.kind), d.t, d.ann]);
       if (d.kind === 'sub') count(labelerCounts, d.labeler);
     }
     for (const l of c.finalLabels) count(labelCounts, l);

@@ -19,6 +19,7 @@ const EV_COLUMNS = 'ord, type, ann, pre, conf, src, base, target, seen';
 
 // SQL as constants: statements are cached by their text, so it must not be rebuilt per call.
 const INSERT_EV = `INSERT OR IGNORE INTO ev (item, ${EV_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+export const INSERT_DONE = 'INSERT INTO done (labeler, item, kind, t, ann) VALUES (?, ?, ?, ?, ?)';
 const SELECT_EV = `SELECT ${EV_COLUMNS} FROM ev WHERE item = ? ORDER BY ord`;
 
 /** An ev row from its columns (EV_COLUMNS order, from `offset`); `at` and `by` are read back from ord. */
@@ -307,7 +308,7 @@ export class IndexDb {
     for (const l of c.finalLabels) if (!oldLabels.includes(l)) this.bumpLabel(l, 1);
     this.writeItem(id, c);
     this.run('DELETE FROM done WHERE item = ?', [id]);
-    for (const d of c.done) this.run('INSERT INTO done VALUES (?, ?, ?, ?)', [d.labeler, id, doneKindCode(d.kind), d.t]);
+    for (const d of c.done) this.run(INSERT_DONE, [d.labeler, id, doneKindCode(d.kind), d.t, d.ann]);
   }
 
   bumpLabel(label: string, n: number): void {
@@ -341,7 +342,7 @@ export class IndexDb {
       const c = computeItem(group, this.barriers, this.consensus, missing.has(current), false);
       for (const l of c.finalLabels) labelCounts.set(l, (labelCounts.get(l) ?? 0) + 1);
       this.writeItem(current, c);
-      for (const d of c.done) this.run('INSERT INTO done VALUES (?, ?, ?, ?)', [d.labeler, current, doneKindCode(d.kind), d.t]);
+      for (const d of c.done) this.run(INSERT_DONE, [d.labeler, current, doneKindCode(d.kind), d.t, d.ann]);
       if (++n % 50000 === 0) onProgress?.(n);
     };
     try {

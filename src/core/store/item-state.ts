@@ -64,8 +64,8 @@ export interface ItemComputation {
   finalBy?: string[];
   /** Distinct labels of the final annotation (for the label counters). */
   finalLabels: string[];
-  /** Per labeler: their effective status, for the queue and history. */
-  done: { labeler: string; kind: 'sub' | 'skip'; t: number }[];
+  /** Per labeler: their effective status and annotation (packed; null for a skip), for the queue, history and agreement. */
+  done: { labeler: string; kind: 'sub' | 'skip'; t: number; ann: string | null }[];
   /** Each labeler's latest effective annotation, in total order. */
   annotations: (LabelerAnnotation & { ord: string })[];
   /** Each labeler's latest prelabel (imports, ML assist, or labels kept at a label-set change). */
@@ -197,7 +197,7 @@ export function computeItem(rows: readonly EvRow[], b: Barriers, c: Consensus, m
   const subs: EvRow[] = [];
   let skips = 0;
   for (const [labeler, r] of latest) {
-    done.push({ labeler, kind: r.type === 'submit' ? 'sub' : 'skip', t: timeOfOrderKey(r.ord) });
+    done.push({ labeler, kind: r.type === 'submit' ? 'sub' : 'skip', t: timeOfOrderKey(r.ord), ann: r.type === 'submit' ? r.ann : null });
     if (r.type === 'submit') subs.push(r);
     else skips++;
   }

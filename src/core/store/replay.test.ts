@@ -67,12 +67,12 @@ function scenario(): JournalEvent[] {
 
 const DUMP = [
   'SELECT key, state, open, version, assignee, agreement, final, final_by, final_labels, missing FROM items ORDER BY key',
-  'SELECT i.key, d.labeler, d.kind, d.t FROM done d JOIN items i ON i.id = d.item ORDER BY i.key, d.labeler',
+  'SELECT i.key, d.labeler, d.kind, d.t, d.ann FROM done d JOIN items i ON i.id = d.item ORDER BY i.key, d.labeler',
   'SELECT state, n FROM cnt_state WHERE n > 0 ORDER BY state',
   'SELECT label, n FROM cnt_label WHERE n > 0 ORDER BY label',
   'SELECT labeler, n FROM cnt_labeler WHERE n > 0 ORDER BY labeler',
-  'SELECT i.key, e.ord, e.type, e.ann, e.pre, e.conf, e.src, e.base, e.target FROM ev e JOIN items i ON i.id = e.item ORDER BY i.key, e.ord',
-  "SELECT k, v FROM meta WHERE k LIKE 'barrier%' ORDER BY k",
+  'SELECT i.key, e.ord, e.type, e.ann, e.pre, e.conf, e.src, e.base, e.target, e.seen FROM ev e JOIN items i ON i.id = e.item ORDER BY i.key, e.ord',
+  "SELECT k, v FROM meta WHERE k LIKE 'barrier%' OR k = 'labels_added' ORDER BY k",
 ];
 
 /** The incremental path: items first, then every event applied and its items recomputed. */

@@ -45,11 +45,14 @@ CREATE TABLE IF NOT EXISTS ev (
   seen TEXT,                       -- reviews: what the reviewer had seen of the item, JSON [[by, dev, seq], ...] (team/vector.ts)
   PRIMARY KEY (item, ord)
 ) WITHOUT ROWID;
+-- Each labeler's current status and annotation per item (agreement statistics, review filters by
+-- labeler, label or agreement, and per-labeler counts are SQL over it, never a recomputation).
 CREATE TABLE IF NOT EXISTS done (
   labeler TEXT NOT NULL,
   item INTEGER NOT NULL,
   kind INTEGER NOT NULL,           -- 1: labeled by them (submit), 0: skipped
   t INTEGER NOT NULL,              -- ms time of that event (history order)
+  ann TEXT,                        -- their current annotation, packed (ann-text.ts); NULL for a skip
   PRIMARY KEY (item, labeler)      -- item first: the bulk state pass inserts in item order
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS cnt_state (state TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
@@ -67,6 +70,8 @@ DROP INDEX IF EXISTS items_queue;
 CREATE INDEX IF NOT EXISTS items_state ON items (state, key);
 CREATE INDEX IF NOT EXISTS done_mine ON done (labeler, kind, item);
 CREATE INDEX IF NOT EXISTS done_hist ON done (labeler, t);
+-- Review filters by agreement (items several labelers labeled).
+CREATE INDEX IF NOT EXISTS items_agreement ON items (agreement, id) WHERE agreement IS NOT NULL;
 CREATE TRIGGER IF NOT EXISTS t_items_ins AFTER INSERT ON items BEGIN
   INSERT INTO cnt_state VALUES (NEW.state, 1) ON CONFLICT(state) DO UPDATE SET n = n + 1;
 END;

@@ -5,6 +5,7 @@ import type { ExportItem, ProjectDef } from '../model';
 import { requireRunning } from './guards';
 import type { ItemView, Page, PageView, ProjectStats } from './types';
 import type { IndexViews } from './views';
+import { LabelerReads } from './labeler-reads';
 
 export abstract class StoreReads {
   protected closed = false;
@@ -66,6 +67,11 @@ export abstract class StoreReads {
   /** A tree page with a keyset cursor (`after` is the previous page's `next`). */
   page(view: PageView, after?: string, limit = 100): Page {
     return this.live().page(view, this.me, after, limit);
+  }
+
+  /** The per-labeler table: each labeler's items and annotations, pairs for agreement, disagreements, counts. */
+  get labelers(): LabelerReads {
+    return new LabelerReads(() => this.live().index);
   }
 
   /** Items in key order for exporters; `all` holds every labeler's latest annotation (and prelabels if asked). */

@@ -37,6 +37,11 @@ export class IndexViews {
     private readonly def: () => ProjectDef,
   ) {}
 
+  /** The index these views read (for the per-labeler reads). */
+  get index(): IndexDb {
+    return this.idx;
+  }
+
   private refOf(r: ItemRow): ItemRef {
     return r.row === null ? { path: r.path } : { path: r.path, row: r.row };
   }

@@ -1,0 +1,114 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { LabelerItem, PairedItem, Slice } from './labeler-reads';
+import type { ProjectStore } from './project-store';
+import { classes, cleanupWorkspaces, event, openStore, textProject, writeJournal } from './test-support';
+
+const K = (i: number): string => `data/items.csv#r${i}`;
+const LABELS = ['pos', 'neg', 'neutral'];
+
+/** Every slice of a keyset read, followed to its end. */
+function all<T>(read: (after: number) => Slice<T>): T[] {
+  const out: T[] = [];
+  let after = 0;
+  for (;;) {
+    const s = read(after);
+    out.push(...s.rows);
+    if (s.next === undefined) return out;
+    after = s.next;
+  }
+}
+
+/** What getItem (a recomputation from the item's events) says each labeler has, for comparison. */
+function fromItems(s: ProjectStore, n: number, labeler: string): LabelerItem[] {
+  const out: LabelerItem[] = [];
+  for (let i = 1; i <= n; i++) {
+    const v = s.getItem(K(i))!;
+    const a = [v.mine, ...v.others].find((x) => x?.labeler === labeler);
+    if (a) out.push({ key: v.key, kind: 'sub', t: Date.parse(a.at), annotation: a.annotation });
+  }
+  return out;
+}
+
+describe('the per-labeler table', () => {
+  after(cleanupWorkspaces);
+  const n = 40;
+  const who = ['ann', 'bob', 'cat'];
+  /** Deterministic labels: ann and bob agree on most items, cat often differs. */
+  const label = (w: number, i: number): string => LABELS[(i * (w === 2 ? 7 : 1) + (w === 1 && i % 5 === 0 ? 1 : 0)) % 3]!;
+
+  async function build(incremental: boolean): Promise<{ s: ProjectStore; root: string }> {
+    const p = await textProject(n, { consensus: { minLabelers: 2, maxLabelers: 3 } });
+    const files = who.map((by, w) => ({
+      by,
+      events: Array.from({ length: n }, (_, j) => j + 1)
+        .filter((i) => (i + w) % 4 !== 0)
+        .map((i, seq) => event(i % 9 === 0 && w === 2 ? { type: 'skip', item: K(i) } : { type: 'submit', item: K(i), ann: classes(label(w, i)) }, { by, dev: 'd', seq: seq + 1, at: new Date(Date.UTC(2026, 10, 27, 10, 0, i, w)).toISOString() })),
+    }));
+    const rev = [event({ type: 'reject', item: K(3), base: 2 }, { by: 'rev', dev: 'd', seq: 1, at: '2026-11-27T11:00:00.000Z' })];
+    if (!incremental) {
+      for (const f of files) writeJournal(p.root, p.id, f.by, 'd', f.events);
+      writeJournal(p.root, p.id, 'rev', 'd', rev);
+      return { s: await openStore(p, 'viewer', 'v'), root: p.root };
+    }
+    const s = await openStore(p, 'viewer', 'v');
+    for (const f of [...files].reverse()) {
+      writeJournal(p.root, p.id, f.by, 'd', f.events.slice(0, 10));
+      await s.syncJournals();
+      writeJournal(p.root, p.id, f.by, 'd', f.events);
+      await s.syncJournals();
+    }
+    writeJournal(p.root, p.id, 'rev', 'd', rev);
+    await s.syncJournals();
+    return { s, root: p.root };
+  }
+
+  it('holds each labeler\'s current annotation and status, the same from the bulk build and from incremental replay', async () => {
+    const bulk = await build(false);
+    const inc = await build(true);
+    for (const { s } of [bulk, inc]) {
+      for (const w of who) {
+        const rows = all((after) => s.labelers.items(w, after, 7));
+        assert.deepEqual(rows.filter((r) => r.kind === 'sub'), fromItems(s, n, w), `${w}: the table equals a recomputation`);
+        assert.ok(!rows.some((r) => r.key === K(3)), 'a reject voids what it saw: no current annotation left on r3');
+      }
+      assert.ok(all((after) => s.labelers.items('cat', after)).some((r) => r.kind === 'skip' && r.annotation === undefined), 'skips are there, without annotation');
+    }
+    const dump = (s: ProjectStore) => JSON.stringify([who.map((w) => all((a) => s.labelers.items(w, a))), s.labelers.counts()]);
+    assert.equal(dump(inc.s), dump(bulk.s));
+    for (const { s } of [bulk, inc]) await s.close();
+  });
+
+  it('pairs two labelers\' annotations (agreement), lists disagreements by agreement and counts per labeler', async () => {
+    const { s } = await build(false);
+    const pairs: PairedItem[] = all((after) => s.labelers.paired('ann', 'bob', after, 5));
+    const expected = fromItems(s, n, 'ann').flatMap((a) => {
+      const b = fromItems(s, n, 'bob').find((x) => x.key === a.key);
+      return b ? [{ key: a.key, a: a.annotation!, b: b.annotation! }] : [];
+    });
+    assert.deepEqual(pairs, expected);
+    assert.ok(pairs.some((p) => JSON.stringify(p.a) !== JSON.stringify(p.b)) && pairs.some((p) => JSON.stringify(p.a) === JSON.stringify(p.b)));
+    const low = s.labelers.disagreements(1);
+    assert.ok(low.length > 0);
+    for (let i = 1; i < low.length; i++) assert.ok(low[i - 1]!.agreement <= low[i]!.agreement);
+    for (const d of low) assert.equal(s.getItem(d.key)!.agreement, d.agreement);
+    const page2 = s.labelers.disagreements(1, low[2], 100);
+    assert.deepEqual(page2, low.slice(3), 'keyset pages');
+    const counts = s.labelers.counts();
+    const stats = s.stats();
+    for (const c of counts) assert.equal(c.labeled, stats.byLabeler[c.labeler] ?? 0);
+    assert.ok(counts.find((c) => c.labeler === 'cat')!.skipped > 0);
+    await s.close();
+  });
+
+  it('is in the snapshot: a reopened index answers the same', async () => {
+    const { s, root } = await build(false);
+    const before = JSON.stringify(all((a) => s.labelers.items('bob', a)));
+    await s.close();
+    assert.ok(fs.existsSync(path.join(root, '.labeling/.cache/p/index.sqlite')));
+    const again = await openStore({ root, id: 'p' }, 'viewer', 'v');
+    assert.equal(JSON.stringify(all((a) => again.labelers.items('bob', a))), before);
+    await again.close();
+  });
+});
