@@ -144,6 +144,37 @@ describe('ProjectStore background work: refresh, rebuild, readers and imports be
     await s.close();
   });
 
+  it('a reader in slices lets a submit from another event-loop turn in, and reads it if its item comes later', async () => {
+    const p = await textProject(1_300);
+    const s = await openStore(p);
+    const last = [...p.keys].sort().at(-1)!;
+    await s.skip(p.keys[0]!); // the journal writer is open
+    let submittedAt: number | undefined;
+    let submitted: Promise<void> | undefined;
+    const items: ExportItem[] = [];
+    for await (const it of s.readExportItems()) {
+      // As a webview message would: the submit comes from a timer, not from inside the loop.
+      if (!items.length) setTimeout(() => (submitted = s.submit(last, classes('pos')).then(() => void (submittedAt = items.length))), 0);
+      items.push(it);
+    }
+    await submitted;
+    assert.ok(submittedAt !== undefined && submittedAt < 1_300, `the submit resolved while the export read (after ${submittedAt} items)`);
+    assert.equal(items.at(-1)!.key, last);
+    assert.equal(items.at(-1)!.all[0]?.labeler, 'ann', 'read after it was written');
+    await s.close();
+  });
+
+  it('closing the store stops a rebuild running beside it', async () => {
+    const p = await labeledProject(5_000);
+    const s = await openStore(p);
+    let closed: Promise<void> | undefined;
+    const rebuild = s.rebuild(undefined, (pr) => {
+      if (!closed && pr.message === 'Indexing data sources') closed = s.close();
+    });
+    await assert.rejects(rebuild, (e: unknown) => e instanceof LabelingError && e.reason === 'cancelled');
+    await closed;
+  });
+
   it('a large import is written as lines of IMPORT_LINE_MAX submits; a cancel leaves whole lines only, and says how many', async () => {
     const p = await textProject(12);
     const s = await openStore(p);

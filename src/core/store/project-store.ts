@@ -59,6 +59,8 @@ export class ProjectStore extends StoreReads {
   private chain: Promise<unknown> = Promise.resolve();
   /** Refreshes and rebuilds, one at a time, beside the write chain (they write through short steps of it). */
   private maint: Promise<unknown> = Promise.resolve();
+  /** Aborted by close(): stops a refresh or rebuild running beside the writes. */
+  private readonly closing = new AbortController();
   private sinceSnapshot = 0;
   private writerP?: Promise<JournalWriter>;
   private snapshotTimer?: ReturnType<typeof setTimeout>;
@@ -392,7 +394,7 @@ export class ProjectStore extends StoreReads {
     return this.maintenance(async () => {
       const step = <T>(fn: (idx: IndexDb) => T): Promise<T> =>
         yieldToEventLoop().then(() => this.mutate('refresh', async () => fn(this.idx)));
-      const r = await refreshItems(this.opts.root, this._def, step, { ...(signal ? { signal } : {}), ...(onProgress ? { onProgress } : {}) });
+      const r = await refreshItems(this.opts.root, this._def, step, { signal: this.withClosing(signal), ...(onProgress ? { onProgress } : {}) });
       if (r.added || r.missing || r.restored) this.sinceSnapshot++;
       return r;
     });
@@ -406,7 +408,7 @@ export class ProjectStore extends StoreReads {
    */
   rebuild(signal?: AbortSignal, onProgress?: (p: StoreProgress) => void, opts: { readers?: ReadersPolicy } = {}): Promise<RebuildResult> {
     return this.maintenance(async () => {
-      signal ??= this.opts.signal;
+      signal = this.withClosing(signal ?? this.opts.signal);
       onProgress ??= this.opts.onProgress;
       for (let attempt = 1; ; attempt++) {
         const built = await buildBeside(this.SQL, this.opts.root, this._def, { ...(signal ? { signal } : {}), ...(onProgress ? { onProgress } : {}) });
@@ -437,6 +439,11 @@ export class ProjectStore extends StoreReads {
         }
       }
     });
+  }
+
+  /** The caller's signal, also aborted when the store closes. */
+  private withClosing(signal: AbortSignal | undefined): AbortSignal {
+    return signal ? AbortSignal.any([signal, this.closing.signal]) : this.closing.signal;
   }
 
   /** A rebuild inside the current write (a journal rewritten, the definition changed): blocking, readers cancelled. */
@@ -473,11 +480,13 @@ export class ProjectStore extends StoreReads {
   async close(): Promise<void> {
     if (this.closed) return;
     clearTimeout(this.snapshotTimer);
+    this.closing.abort(new LabelingError('cancelled', 'the project store is closed'));
     await this.serial(async () => {
       if (this.sinceSnapshot > 0) await this.saveSnapshot();
       this.closed = true;
       this.leases.cancelAll('the project store is closed');
     });
+    await this.maint; // a refresh or rebuild beside the writes stops at its next slice
     if (this.writerP) await (await this.writerP.catch(() => undefined))?.close();
     this.idx.free();
     this.idx.db.close();
