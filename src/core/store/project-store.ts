@@ -428,7 +428,9 @@ export class ProjectStore extends StoreReads {
           reopen();
           reopen = undefined;
           if ('events' in caught) {
-            await this.serial(() => this.saveSnapshot());
+            // The snapshot of the new index is taken once writes pause (a large export holds the event loop).
+            this.sinceSnapshot = 0;
+            this.afterEvents(SNAPSHOT_EVERY);
             return { items: built.items, events: built.events + caught.events };
           }
           if (attempt >= 3) throw new LabelingError('conflict', `the index could not be rebuilt: ${caught.retry}; try again`);
