@@ -56,7 +56,7 @@ async function main(): Promise<void> {
     let longest = 0;
     let yields = 0;
     for (let r = 0; r < ROUNDS; r++) {
-      for (const mode of ['blocking', 'sliced'] as const) {
+      for (const mode of (process.env.MEASURE_MODE ? [process.env.MEASURE_MODE as 'blocking' | 'sliced'] : (['blocking', 'sliced'] as const))) {
         gc();
         const slicer = mode === 'sliced' ? new TimeSlicer() : undefined;
         // The event-loop probe: the longest gap between two turns while the build runs.
@@ -90,6 +90,8 @@ async function main(): Promise<void> {
     const median = (a: number[]): number => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)]!;
     const b = median(times.blocking);
     const s = median(times.sliced);
+    console.log(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+    if (!times.blocking.length || !times.sliced.length) return;
     console.log(`median blocking ${b.toFixed(0)} ms, sliced ${s.toFixed(0)} ms: ${(((s - b) / b) * 100).toFixed(1)}% slower; longest gap while sliced ${longest.toFixed(1)} ms (${yields} yields)`);
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
