@@ -428,7 +428,7 @@ export class ProjectStore extends StoreReads {
           reopen();
           reopen = undefined;
           if ('events' in caught) {
-            // The snapshot of the new index is taken once writes pause (a large export holds the event loop).
+            // The snapshot of the new index is taken once writes pause (db.export holds the event loop).
             this.sinceSnapshot = 0;
             this.afterEvents(SNAPSHOT_EVERY);
             return { items: built.items, events: built.events + caught.events };
