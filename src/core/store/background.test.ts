@@ -179,6 +179,8 @@ describe('ProjectStore background work: refresh, rebuild, readers and imports be
     const p = await textProject(12);
     const s = await openStore(p);
     const submits = p.keys.map((item) => ({ item, ann: classes('neg') }));
+    const changes: (readonly string[] | 'all')[] = [];
+    s.onChange((c) => changes.push(c.items));
     const abort = new AbortController();
     let other: Promise<void> | undefined;
     const progress: string[] = [];
@@ -196,6 +198,7 @@ describe('ProjectStore background work: refresh, rebuild, readers and imports be
     await assert.rejects(imported, (e: unknown) => e instanceof LabelingError && e.reason === 'cancelled' && /^Import cancelled: 1 of 3 batches imported \(5 of 12 annotations\)/.test(e.message));
     await other;
     assert.deepEqual(progress, ['1/3 5/12']);
+    assert.deepEqual(changes.map((c) => (c === 'all' ? c : [...c].sort())), [[...p.keys.slice(0, 5)].sort(), [p.keys[11]!]], 'a change after each write: the line, then the skip');
     // The journal parses: the first line whole, then the skip; nothing of the other lines.
     const lines = fs.readFileSync(path.join(p.root, s.journalFile), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { type: string; batch?: string; submits?: unknown[] });
     assert.deepEqual(lines.map((l) => [l.type, l.batch, l.submits?.length]), [['import', 'b.1', 5], ['skip', undefined, undefined]]);
