@@ -144,6 +144,25 @@ describe('ProjectStore background work: refresh, rebuild, readers and imports be
     await s.close();
   });
 
+  it('a rebuild inside a write (a journal rewritten under the index) cancels running readers before it closes their database', async () => {
+    const p = await textProject(1_300);
+    const bob = (label: string) => event({ type: 'submit', item: p.keys[0]!, ann: classes(label) }, { by: 'bob', dev: 'd' });
+    writeJournal(p.root, p.id, 'bob', 'd', [bob('neg')]);
+    const s = await openStore(p);
+    const reader = s.readExportItems({ name: 'an export (coco)' })[Symbol.asyncIterator]();
+    await reader.next();
+    writeJournal(p.root, p.id, 'bob', 'd', [bob('pos')]); // same length, new content (git checkout)
+    await s.syncJournals();
+    assert.deepEqual(s.stats().byLabel, { pos: 1, neg: 0, neutral: 0 }, 'rebuilt');
+    await assert.rejects(
+      (async () => {
+        for (let r = await reader.next(); !r.done; r = await reader.next());
+      })(),
+      (e: unknown) => e instanceof LabelingError && e.reason === 'cancelled' && e.message === 'an export (coco) stopped: the index is being rebuilt',
+    );
+    await s.close();
+  });
+
   it('a reader in slices lets a submit from another event-loop turn in, and reads it if its item comes later', async () => {
     const p = await textProject(1_300);
     const s = await openStore(p);
