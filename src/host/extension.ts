@@ -64,7 +64,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   const identity = own(new Identity());
   const jobs = own(new HostJobs(logger));
   const registry = own(new ProjectRegistry(logger));
-  const stores = own(new StoreManager(path.join(context.extensionPath, 'dist', 'sql-wasm.wasm'), registry, identity, logger));
+  const stores = own(new StoreManager(path.join(context.extensionPath, 'dist', 'sql-wasm.wasm'), registry, identity, logger, jobs.runner));
   const projectsView = own(new ProjectsView(registry, stores));
   const itemViews = createItemViews(registry, stores).map(own);
   const memory = new PanelMemory(context.workspaceState);

@@ -4,7 +4,7 @@ import type { JobEvent } from '../../src/core/jobs/types';
 import type { ExportSummary } from '../../src/core/formats/types';
 import type { RebuildResult, RefreshResult } from '../../src/core/store/types';
 import type { ExtensionApi } from '../../src/host/extension';
-import { activateExtension, workspaceRoot } from './helpers';
+import { activateExtension, eventually, workspaceRoot } from './helpers';
 
 /** Issue 10, item 8: Export, Import Labels, Refresh Project Data and Rebuild Index run as jobs of the host's runner (src/host/jobs). */
 describe('background jobs (inside the VS Code extension host)', function () {
@@ -108,5 +108,26 @@ describe('background jobs (inside the VS Code extension host)', function () {
     assert.deepEqual(store.stats(), before);
     await store.submit('data/digit-sheets/sheet-02.png', { kind: 'boxes', boxes: [{ label: 'digit', x: 1, y: 2, w: 3, h: 4 }] });
     assert.equal(store.stats().labeled, 2, 'and takes submits');
+  });
+
+  it('a burst of data-file events gives one automatic refresh job of the project, listed and succeeded', async () => {
+    await vscode.commands.executeCommand('labeling.createProject', {
+      name: 'Job Burst',
+      type: 'text-classification',
+      labels: ['a', 'b'],
+      dataSources: [{ kind: 'text-files', glob: 'data/job-burst/*.txt' }],
+    });
+    const entry = await eventually(() => api.registry.find('job-burst'), 'the project');
+    const store = await api.stores.get(entry);
+    await eventually(() => api.jobs.runner.list().some((j) => j.resource === 'job-burst' && j.title === 'Refreshing Job Burst (opened)' && j.status === 'succeeded'), 'the refresh on opening, as a job');
+    const before = api.jobs.runner.list().length;
+    const edit = new vscode.WorkspaceEdit();
+    for (let i = 0; i < 6; i++) edit.createFile(vscode.Uri.joinPath(root, `data/job-burst/t${i}.txt`), { contents: Buffer.from(`text ${i}`) });
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    await eventually(() => store.stats().items === 6, 'the six new items');
+    await eventually(() => api.jobs.runner.list().slice(before).every((j) => j.status === 'succeeded'), 'the refresh jobs to end');
+    const auto = api.jobs.runner.list().slice(before).filter((j) => j.resource === 'job-burst');
+    assert.deepEqual(auto.map((j) => [j.title, j.status]), [['Refreshing Job Burst (files changed)', 'succeeded']], 'one job for the burst');
+    assert.ok(auto[0]!.log.some((l) => l.text === '6 item(s): 6 new, 0 missing, 0 restored'), JSON.stringify(auto[0]!.log));
   });
 });

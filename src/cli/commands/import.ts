@@ -1,10 +1,11 @@
 /**
  * data-labeling import <workspace> <id> --format <f> --file <file-or-folder> [options]
  * Parses the file, maps refs and labels to the project (dry-run summary with --dry-run) and appends
- * every submit as ONE import batch (all or nothing).
+ * the submits as one import batch: IMPORT_LINE_MAX per journal line, each line all or nothing (Ctrl-C
+ * stops between lines and says how many were written).
  */
 import * as path from 'node:path';
-import { LabelingError } from '../../core/errors';
+import { isCancelled, LabelingError } from '../../core/errors';
 import type { ImportSummary } from '../../core/formats/map-import';
 import { summaryLines } from '../../core/formats/summary-import';
 import { IMPORT_FORMATS, type ImportFormat } from '../../core/formats/types';
@@ -70,9 +71,23 @@ export const importCommand: CliCommand = {
         io.err('nothing to import');
         return plan.summary.records ? 1 : 0;
       }
-      const { count } = await applyImport(store, plan, root);
-      if (!values.json) io.out(`imported ${count} annotations as one batch`);
-      return 0;
+      // Ctrl-C stops between journal lines (each line is whole): what was written is said.
+      const abort = new AbortController();
+      const onInterrupt = (): void => abort.abort();
+      process.once('SIGINT', onInterrupt);
+      try {
+        const { count, lines } = await applyImport(store, plan, root, abort.signal, (w) => {
+          if (w.of > 1 && !values.json) io.err(`  batch ${w.lines} of ${w.of} written (${w.submits} of ${w.total} annotations)`);
+        });
+        if (!values.json) io.out(`imported ${count} annotations as ${lines === 1 ? 'one batch' : `${lines} batches (one journal line each)`}`);
+        return 0;
+      } catch (e) {
+        if (!isCancelled(e)) throw e;
+        io.err(e instanceof Error ? e.message : String(e));
+        return 130;
+      } finally {
+        process.off('SIGINT', onInterrupt);
+      }
     } finally {
       await store.close();
     }

@@ -1,7 +1,7 @@
 /**
  * Import and export against an open project: the steps the CLI and the VS Code commands share.
  *   planImport   parse the file, map refs to items and categories to labels: a dry-run summary + submits
- *   applyImport  validate everything, add created labels, append ONE journal batch (all or nothing)
+ *   applyImport  validate everything, add created labels, append the batch (IMPORT_LINE_MAX submits per line, each all or nothing)
  *   runExport    stream the project's items to a format in a destination folder
  */
 import { randomUUID } from 'node:crypto';
@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { LabelingError, throwIfAborted } from '../errors';
 import type { ItemBounds } from '../geometry/bounds';
 import { annotationKindOf, itemKey, type ItemRef } from '../model';
+import type { ImportOptions } from '../store/import-lines';
 import type { ProjectStore } from '../store/project-store';
 import { exportLabels } from './export';
 import { importLabels } from './import';
@@ -47,7 +48,10 @@ export async function planImport(store: ProjectStore, opts: ImportPlanOptions, _
   if (!formatsFor(def.type).import.includes(opts.format)) {
     throw new LabelingError('invalid-input', `a ${def.type} project imports ${formatsFor(def.type).import.join(', ')}`, { field: 'format' });
   }
-  const itemIndex = itemIndexOf(store.exportItems());
+  // Read in slices under a lease (submits interleave); only refs and texts are kept.
+  const refs: { ref: ItemRef; text?: string }[] = [];
+  for await (const it of store.readExportItems({ name: 'an import (mapping items)' })) refs.push(it.text === undefined ? { ref: it.ref } : { ref: it.ref, text: it.text });
+  const itemIndex = itemIndexOf(refs);
   const strip = opts.stripPrefix ? { stripPrefix: opts.stripPrefix } : {};
   // Sizes of the image as displayed (EXIF orientation applied), read once per item and kept in the index.
   const boundsOf = (ref: ItemRef): ItemBounds | undefined => store.itemBounds(itemKey(ref));
@@ -79,15 +83,23 @@ export async function planImport(store: ProjectStore, opts: ImportPlanOptions, _
 /**
  * Writes a plan: the store checks every annotation first (against the project plus the labels the plan
  * creates, and against its item), so a bad one changes nothing; then the created labels and the submits
- * are appended together (a labels event, then the batch as one journal line). Returns the batch id.
+ * are appended, the labels with the first line, IMPORT_LINE_MAX submits per journal line (each line
+ * all-or-nothing, written between submits). A cancel stops between lines; its error says "k of n
+ * batches imported". Returns the batch id and the lines written.
  */
-export async function applyImport(store: ProjectStore, plan: ImportPlan, root: string, signal?: AbortSignal): Promise<{ batch: string; count: number }> {
+export async function applyImport(
+  store: ProjectStore,
+  plan: ImportPlan,
+  root: string,
+  signal?: AbortSignal,
+  onProgress?: ImportOptions['onProgress'],
+): Promise<{ batch: string; count: number; lines: number }> {
   if (!plan.submits.length) throw new LabelingError('invalid-input', 'nothing to import: no record matched an item of the project', { file: plan.source });
   const created = plan.summary.labelsCreated;
   throwIfAborted(signal);
   const src = path.relative(root, plan.source).split(path.sep).join('/') || path.basename(plan.source);
   const batch = `import-${randomUUID()}`;
-  await store.importBatch(
+  const written = await store.importBatch(
     batch,
     plan.submits.map((s) => ({
       item: itemKey(s.ref),
@@ -97,9 +109,10 @@ export async function applyImport(store: ProjectStore, plan: ImportPlan, root: s
       // The batch is written by the importing user; the source labeler is kept as provenance.
       src: s.labeler && s.labeler !== store.labeler ? `${src} (${s.labeler})` : src,
     })),
-    created, // the labels and the batch are one append: both or neither
+    created, // the labels go in the same append as the first line: both or neither
+    { ...(signal ? { signal } : {}), ...(onProgress ? { onProgress } : {}) },
   );
-  return { batch, count: plan.submits.length };
+  return { batch, count: plan.submits.length, lines: written.lines };
 }
 
 /** Exports a project's labels; the destination gets complete files or nothing. */
@@ -111,6 +124,6 @@ export function runExport(
   signal?: AbortSignal,
   onProgress?: ProgressCallback,
 ): Promise<ExportSummary> {
-  const items = store.exportItems({ includePrelabels: options.includePrelabels === true, ...(signal ? { signal } : {}) });
+  const items = store.readExportItems({ includePrelabels: options.includePrelabels === true, name: `an export (${format})`, ...(signal ? { signal } : {}) });
   return exportLabels(format, items, store.def, outDir, options, signal, onProgress);
 }

@@ -26,7 +26,11 @@ export type ProgressCallback = (p: Progress) => void;
 export interface ScanOptions {
   signal?: AbortSignal;
   onProgress?: ProgressCallback;
+  /** Awaited after each table file and every PAUSE_EVERY files of a folder (a background build writes what it got). */
+  pause?: () => Promise<void>;
 }
+
+const PAUSE_EVERY = 2048;
 
 /**
  * Calls onItem for every item of every source, sources in order, files sorted. A key produced by
@@ -65,15 +69,20 @@ export async function scanSources(
       throw e;
     }
     opts.onProgress?.({ message: `Found ${files.length} files for ${src.glob}`, done: count });
-    if (src.kind === 'images') {
-      for (const f of files) if (IMAGE_EXTENSIONS.includes(extensionOf(f))) emit({ key: f, path: f, source: s });
-    } else if (src.kind === 'text-files') {
-      for (const f of files) emit({ key: f, path: f, source: s });
+    const { pause } = opts;
+    if (src.kind === 'images' || src.kind === 'text-files') {
+      const images = src.kind === 'images';
+      for (let i = 0; i < files.length; i++) {
+        const f = files[i]!;
+        if (!images || IMAGE_EXTENSIONS.includes(extensionOf(f))) emit({ key: f, path: f, source: s });
+        if (pause && i % PAUSE_EVERY === PAUSE_EVERY - 1) await pause();
+      }
     } else {
       for (const f of files) {
         throwIfAborted(opts.signal);
         const content = await fsp.readFile(path.join(root, f));
         parseTable(f, content, src, (r) => emit({ key: itemKey({ path: f, row: r.row }), path: f, row: r.row, source: s, text: r.text }));
+        if (pause) await pause();
       }
     }
   }

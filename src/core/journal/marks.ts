@@ -8,7 +8,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import * as fs from 'node:fs';
 import type { JournalEvent } from './events';
-import { readLines, type JournalPosition, type JournalProblem, type ReadResult } from './reader';
+import { LineReader, type JournalPosition, type JournalProblem, type ReadResult } from './reader';
 
 export const HASH_CHUNK = 1024 * 1024;
 
@@ -136,28 +136,80 @@ export function followJournal(
 ): FollowResult | 'rewritten' {
   const fd = fs.openSync(absFile, 'r');
   try {
-    const stat = statOf(fd);
-    const size = Number(stat.size);
-    const from = mark ?? NO_MARK;
-    if (size < from.offset) return 'rewritten';
-    let hasher: ChunkHasher | undefined;
-    if (!mark) hasher = new ChunkHasher();
-    else if (!trusted(mark, stat)) {
-      hasher = hashFrom(fd, mark, 0);
-      if (!hasher) return 'rewritten';
-    } else if (live?.offset === mark.offset) hasher = live;
-    let rewritten = false;
-    const r = readLines(fd, size, relFile, from, onEvent, onProblem, (b, s, e) => {
-      hasher ??= resume(fd, from);
-      if (hasher) hasher.update(b, s, e);
-      else rewritten = true;
-    });
-    if (rewritten) return 'rewritten';
-    const chunks = hasher ? hasher.digests() : from.chunks;
-    return { ...r, mark: { offset: r.offset, line: r.line, stat, chunks }, ...(hasher ? { hasher } : {}) };
+    const f = openFollow(fd, relFile, mark, live, onEvent, onProblem);
+    if (f === 'rewritten') return f;
+    while (f.reader.step());
+    return f.finish();
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/** What followJournalSliced yields to between reads (store/time-slice.ts TimeSlicer). */
+export interface Yielder {
+  due(): boolean;
+  pause(): Promise<void>;
+}
+
+/** Bytes followJournalSliced reads per step: a few ms of parsing. */
+const SLICE_BYTES = 256 * 1024;
+
+/**
+ * followJournal reading SLICE_BYTES at a time and yielding between reads when `slicer` says the
+ * slice is used up (a background rebuild). Reads up to the file's size when it started: lines
+ * appended meanwhile are left for the next follow.
+ */
+export async function followJournalSliced(
+  absFile: string,
+  relFile: string,
+  onEvent: (e: JournalEvent, line: number) => void,
+  onProblem: (p: JournalProblem) => void,
+  slicer: Yielder,
+): Promise<FollowResult | 'rewritten'> {
+  const fd = fs.openSync(absFile, 'r');
+  try {
+    const f = openFollow(fd, relFile, undefined, undefined, onEvent, onProblem, SLICE_BYTES);
+    if (f === 'rewritten') return f;
+    while (f.reader.step()) if (slicer.due()) await slicer.pause();
+    return f.finish();
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function openFollow(
+  fd: number,
+  relFile: string,
+  mark: FileMark | undefined,
+  live: ChunkHasher | undefined,
+  onEvent: (e: JournalEvent, line: number) => void,
+  onProblem: (p: JournalProblem) => void,
+  chunk?: number,
+): 'rewritten' | { reader: LineReader; finish: () => FollowResult | 'rewritten' } {
+  const stat = statOf(fd);
+  const size = Number(stat.size);
+  const from = mark ?? NO_MARK;
+  if (size < from.offset) return 'rewritten';
+  let hasher: ChunkHasher | undefined;
+  if (!mark) hasher = new ChunkHasher();
+  else if (!trusted(mark, stat)) {
+    hasher = hashFrom(fd, mark, 0);
+    if (!hasher) return 'rewritten';
+  } else if (live?.offset === mark.offset) hasher = live;
+  let rewritten = false;
+  const consumed = (b: Buffer, s: number, e: number): void => {
+    hasher ??= resume(fd, from);
+    if (hasher) hasher.update(b, s, e);
+    else rewritten = true;
+  };
+  const reader = new LineReader(fd, size, relFile, from, onEvent, onProblem, consumed, chunk);
+  const finish = (): FollowResult | 'rewritten' => {
+    if (rewritten) return 'rewritten';
+    const r = reader.result();
+    const chunks = hasher ? hasher.digests() : from.chunks;
+    return { ...r, mark: { offset: r.offset, line: r.line, stat, chunks }, ...(hasher ? { hasher } : {}) };
+  };
+  return { reader, finish };
 }
 
 /**

@@ -73,16 +73,52 @@ export function readLines(
   onProblem: (p: JournalProblem) => void,
   onConsumed?: OnConsumed,
 ): ReadResult {
-  let pos = from.offset;
-  let line = from.line;
-  let consumed = from.offset;
-  let events = 0;
-  let carry: Buffer | undefined;
-  const buf = Buffer.allocUnsafe(Math.min(CHUNK, Math.max(1, size - from.offset)));
-  while (pos < size) {
-    const n = fs.readSync(fd, buf, 0, Math.min(buf.length, size - pos), pos);
-    if (n <= 0) break;
-    pos += n;
+  const r = new LineReader(fd, size, relFile, from, onEvent, onProblem, onConsumed);
+  while (r.step());
+  return r.result();
+}
+
+/**
+ * readLines one buffer at a time (`step` reads up to `chunk` bytes), so a caller can yield to the
+ * event loop between steps; the file must stay open until the last step.
+ */
+export class LineReader {
+  private pos: number;
+  private line: number;
+  private consumed: number;
+  private events = 0;
+  private carry: Buffer | undefined;
+  private readonly buf: Buffer;
+
+  constructor(
+    private readonly fd: number,
+    private readonly size: number,
+    private readonly relFile: string,
+    from: JournalPosition,
+    private readonly onEvent: (e: JournalEvent, line: number) => void,
+    private readonly onProblem: (p: JournalProblem) => void,
+    private readonly onConsumed?: OnConsumed,
+    chunk = CHUNK,
+  ) {
+    this.pos = from.offset;
+    this.line = from.line;
+    this.consumed = from.offset;
+    this.buf = Buffer.allocUnsafe(Math.min(chunk, Math.max(1, size - from.offset)));
+  }
+
+  /** Reads and handles one buffer; false once the end is reached. */
+  step(): boolean {
+    const { buf, size, relFile } = this;
+    if (this.pos >= size) return false;
+    const n = fs.readSync(this.fd, buf, 0, Math.min(buf.length, size - this.pos), this.pos);
+    if (n <= 0) {
+      this.pos = size;
+      return false;
+    }
+    this.pos += n;
+    const { pos, onEvent, onProblem } = this;
+    // Locals in the per-line loop; written back after it.
+    let { line, consumed, events, carry } = this;
     const pending = carry;
     let start = 0;
     for (;;) {
@@ -119,14 +155,22 @@ export function readLines(
       events++;
       onEvent(raw as JournalEvent, line);
     }
-    if (start > 0 && onConsumed) {
-      if (pending) onConsumed(pending, 0, pending.length);
-      onConsumed(buf, 0, start);
+    if (start > 0 && this.onConsumed) {
+      if (pending) this.onConsumed(pending, 0, pending.length);
+      this.onConsumed(buf, 0, start);
     }
     if (start < n) {
       const rest = Buffer.from(buf.subarray(start, n));
       carry = carry ? Buffer.concat([carry, rest]) : rest;
     }
+    this.line = line;
+    this.consumed = consumed;
+    this.events = events;
+    this.carry = carry;
+    return this.pos < size;
   }
-  return { offset: consumed, line, tornBytes: size - consumed, events };
+
+  result(): ReadResult {
+    return { offset: this.consumed, line: this.line, tornBytes: this.size - this.consumed, events: this.events };
+  }
 }

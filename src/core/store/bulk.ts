@@ -10,8 +10,8 @@ import type { SqlJsStatic } from 'sql.js';
 import { LabelingError, throwIfAborted } from '../errors';
 import { scanSources, type ScannedItem } from '../ingest/scan';
 import { listJournalFiles } from '../journal/files';
-import { EVENT_SPECS, orderKey, type ProjectEvent } from '../journal/events';
-import { followJournal, type ChunkHasher, type FileMark } from '../journal/marks';
+import { EVENT_SPECS, orderKey, type JournalEvent, type ProjectEvent } from '../journal/events';
+import { followJournal, followJournalSliced, type ChunkHasher, type FileMark } from '../journal/marks';
 import type { JournalProblem } from '../journal/reader';
 import type { ProjectDef } from '../model';
 import { queueOrder } from '../queue/order';
@@ -22,6 +22,7 @@ import { compareOrd, doneKindCode, evTypeCode, type MemEv } from './ev-rows';
 import { INSERT_DONE, journalOnlyItem, STATE_COLUMNS, stateValues, type IndexDb } from './index-db';
 import { computeItem } from './item-state';
 import { LabelGate, projectLabelsOf, type ApplyLine } from './known-labels';
+import type { TimeSlicer } from './time-slice';
 import type { StoreProgress } from './types';
 
 const INSERT_PLAIN = 'INSERT INTO items (id, key, row, src, text, qorder) VALUES (?, ?, ?, ?, ?, ?)';
@@ -32,6 +33,8 @@ const INSERT_EV = 'INSERT INTO ev (item, ord, type, ann, pre, conf, src, base, t
 export interface BulkOptions {
   signal?: AbortSignal;
   onProgress?: (p: StoreProgress) => void;
+  /** Yield to the event loop whenever a slice is used up (a background rebuild, background-build.ts). */
+  slicer?: TimeSlicer;
 }
 
 export interface BulkResult {
@@ -47,9 +50,9 @@ export interface BulkResult {
  * Reads every journal into columns (barriers applied; lines with labels the project lacks left out,
  * as replay does), then groups the rows by item.
  */
-function readAllJournals(idx: IndexDb, root: string, def: ProjectDef, opts: BulkOptions): { cols: EvColumns } & Omit<BulkResult, 'items'> {
+async function readAllJournals(idx: IndexDb, root: string, def: ProjectDef, opts: BulkOptions): Promise<{ cols: EvColumns } & Omit<BulkResult, 'items'>> {
   for (let pass = 1; ; pass++) {
-    const read = readJournalsOnce(idx, root, def, opts);
+    const read = await readJournalsOnce(idx, root, def, opts);
     // Role events change what every other line may do: when this pass met some, the role book is now
     // complete, and a second pass judges each line by the roles its author had seen (the replay of
     // tails judges the same way). Projects without role events read their journals once.
@@ -58,7 +61,7 @@ function readAllJournals(idx: IndexDb, root: string, def: ProjectDef, opts: Bulk
   }
 }
 
-function readJournalsOnce(idx: IndexDb, root: string, def: ProjectDef, opts: BulkOptions): { cols: EvColumns; roleEvents: number } & Omit<BulkResult, 'items'> {
+async function readJournalsOnce(idx: IndexDb, root: string, def: ProjectDef, opts: BulkOptions): Promise<{ cols: EvColumns; roleEvents: number } & Omit<BulkResult, 'items'>> {
   const cols = new EvColumns();
   const marks = new Map<string, FileMark>();
   const live = new Map<string, ChunkHasher>();
@@ -89,7 +92,11 @@ function readJournalsOnce(idx: IndexDb, root: string, def: ProjectDef, opts: Bul
   let events = 0;
   for (const f of listJournalFiles(root, def.id)) {
     throwIfAborted(opts.signal);
-    const r = followJournal(f.abs, f.rel, undefined, undefined, (e, line) => gate.offer(e, f.rel, line, apply), (p) => problems.push(p));
+    const onEvent = (e: JournalEvent, line: number): void => gate.offer(e, f.rel, line, apply);
+    const onProblem = (p: JournalProblem): number => problems.push(p);
+    const r = opts.slicer
+      ? await followJournalSliced(f.abs, f.rel, onEvent, onProblem, opts.slicer)
+      : followJournal(f.abs, f.rel, undefined, undefined, onEvent, onProblem);
     // Read from its start there is no part read before that could have changed; this cannot happen.
     if (r === 'rewritten') throw new LabelingError('io', 'journal changed while it was read', { file: f.rel });
     marks.set(f.rel, r.mark);
@@ -117,7 +124,8 @@ function sortedUnique(rows: MemEv[]): MemEv[] {
  * Secondary indexes and triggers must be created afterwards (finishBulkLoad).
  */
 export async function bulkLoad(SQL: SqlJsStatic, idx: IndexDb, root: string, def: ProjectDef, opts: BulkOptions): Promise<BulkResult> {
-  const read = readAllJournals(idx, root, def, opts);
+  const read = await readAllJournals(idx, root, def, opts);
+  const { slicer } = opts;
   const { cols } = read;
   const written = new Uint8Array(cols.keys.size);
   // Counters kept in JS while writing (the tables are empty: no triggers yet, no recount scan after).
@@ -159,12 +167,26 @@ export async function bulkLoad(SQL: SqlJsStatic, idx: IndexDb, root: string, def
 
   try {
     opts.onProgress?.({ message: 'Indexing data sources' });
-    await scanSources(root, def.dataSources, (it) => write(it, false), opts);
+    if (!slicer) await scanSources(root, def.dataSources, (it) => write(it, false), opts);
+    else {
+      // Sliced: each file's items are written in slices once the file is parsed.
+      const pending: ScannedItem[] = [];
+      const drain = async (): Promise<void> => {
+        for (let i = 0; i < pending.length; i++) {
+          write(pending[i]!, false);
+          if (slicer.due()) await slicer.pause();
+        }
+        pending.length = 0;
+      };
+      await scanSources(root, def.dataSources, (it) => pending.push(it), { ...opts, pause: drain });
+      await drain();
+    }
     throwIfAborted(opts.signal);
     // Items known only from journals, in order of first appearance.
     for (const [key, k] of cols.keys) {
       if (written[k]) continue;
       write(journalOnlyItem(key), true);
+      if (slicer?.due()) await slicer.pause();
     }
     for (const ins of [plain, full, ev, done]) ins.flush();
   } finally {

@@ -57,6 +57,14 @@ export function finishBulkLoad(db: Database): void {
   db.exec(SECONDARY);
 }
 
+/** finishBulkLoad one statement at a time, awaiting `between` after each (an index over every row is one step). */
+export async function finishBulkLoadInSteps(db: Database, between: () => Promise<void>): Promise<void> {
+  for (const statement of SECONDARY.split(/\n(?=CREATE |DROP )/)) {
+    db.exec(statement);
+    await between();
+  }
+}
+
 /** Opens a snapshot; returns undefined when its schema is newer or cannot be migrated. */
 export function openSnapshot(SQL: SqlJsStatic, bytes: Uint8Array): Database | undefined {
   const db = new SQL.Database(bytes);

@@ -10,13 +10,14 @@ import type { ProjectDef } from '../model';
 import type { Logger } from '../logger';
 import { cacheDir } from '../project/paths';
 import { addProblems, Applier, ApplyFailed, rollback } from './apply';
-import { createEmptyIndex, finishBulkLoad } from './db';
+import { createEmptyIndex, finishBulkLoad, finishBulkLoadInSteps } from './db';
 import { bulkLoad } from './bulk';
 import { IndexDb } from './index-db';
 import { labelsChangeNeedsRebuild, projectLabelsOf, type ProjectLabels } from './known-labels';
 import { estimateIndexBytes } from './size-hint';
 import { SCHEMA_VERSION } from './schema';
 import { indexDefHash, loadSnapshot, SNAPSHOT_FORMAT, type SnapshotMeta } from './snapshot';
+import type { TimeSlicer } from './time-slice';
 import type { RebuildResult, StoreProgress } from './types';
 
 export interface JournalState {
@@ -39,6 +40,8 @@ export function journalStateOf(s: JournalState): JournalState {
 export interface BuildOptions {
   signal?: AbortSignal;
   onProgress?: (p: StoreProgress) => void;
+  /** Build in slices, yielding to the event loop between them (background-build.ts). */
+  slicer?: TimeSlicer;
 }
 
 /** Bulk load (bulk.ts): tables without secondary indexes, every item written once with its final state, then indexes. */
@@ -51,7 +54,8 @@ export async function buildIndex(SQL: SqlJsStatic, root: string, def: ProjectDef
     db.exec('COMMIT');
     throwIfAborted(opts.signal);
     opts.onProgress?.({ message: `Building the indexes of ${r.items} items` });
-    finishBulkLoad(db);
+    if (opts.slicer) await finishBulkLoadInSteps(db, () => opts.slicer!.pause());
+    else finishBulkLoad(db);
     return { idx, marks: r.marks, problems: r.problems, live: r.live, project: projectLabelsOf(def), items: r.items, events: r.events };
   } catch (e) {
     idx.free();

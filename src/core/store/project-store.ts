@@ -26,7 +26,11 @@ import { requireItem, requireRole, requireRunning, requireVersion } from './guar
 import { IndexDb } from './index-db';
 import { labelsChangeNeedsRebuild, projectLabelsOf } from './known-labels';
 import { applyOwnAppend, buildIndex, journalStateOf, openFromSnapshot, replayTails, snapshotMetaOf, type JournalState } from './loader';
+import { buildBeside, catchUp, freeBuilt } from './background-build';
+import { writeImport, type ImportOptions, type ImportResult } from './import-lines';
+import { REBUILD_CANCELS_READERS, type ReadersPolicy } from './index-lease';
 import { refreshItems } from './refresh';
+import { throwIfAbortedWith, yieldToEventLoop } from './time-slice';
 import { indexDefHash, saveSnapshot } from './snapshot';
 import { StoreReads } from './store-reads';
 import type { ItemView, RebuildResult, RefreshResult, StoreProgress } from './types';
@@ -70,6 +74,10 @@ function myFolder(root: string, id: string, labeler: string): string {
 
 export class ProjectStore extends StoreReads {
   private chain: Promise<unknown> = Promise.resolve();
+  /** Refreshes and rebuilds, one at a time, beside the write chain (they write through short steps of it). */
+  private maint: Promise<unknown> = Promise.resolve();
+  /** Aborted by close(): stops a refresh or rebuild running beside the writes. */
+  private readonly closing = new AbortController();
   private sinceSnapshot = 0;
   private writerP?: Promise<JournalWriter>;
   private snapshotTimer?: ReturnType<typeof setTimeout>;
@@ -177,12 +185,17 @@ export class ProjectStore extends StoreReads {
   }
 
   private serial<T>(fn: () => Promise<T> | T): Promise<T> {
+    return this.enqueue('chain', fn);
+  }
+
+  /** Runs `fn` after everything queued on that chain before it (whatever its outcome). */
+  private enqueue<T>(on: 'chain' | 'maint', fn: () => Promise<T> | T): Promise<T> {
     const run = async (): Promise<T> => {
       if (this.closed) throw new LabelingError('io', 'the project store is closed');
       return fn();
     };
-    const p = this.chain.then(run, run);
-    this.chain = p.catch(() => undefined);
+    const p = this[on].then(run, run);
+    this[on] = p.catch(() => undefined);
     return p;
   }
 
@@ -351,22 +364,31 @@ export class ProjectStore extends StoreReads {
   }
 
   /**
-   * Writes many submits as one journal line: all of them or none. Labels the import creates
-   * (`createLabels`, mode 'continue') go in the same append, just before it. Everything is checked
-   * first (against the project plus those labels), so a refused batch changes nothing.
+   * Writes an import: up to IMPORT_LINE_MAX submits per journal line, each line all-or-nothing and
+   * written as one step of the write chain, so submits interleave (import-lines.ts). Labels the import
+   * creates (`createLabels`, mode 'continue') go in the same append as the first line. Everything is
+   * checked first (against the project plus those labels), so a refused import writes nothing. A cancel
+   * stops between lines: the error says how many were written ("k of n batches imported").
    */
-  importBatch(batch: string, submits: SubmitPayload[], createLabels: LabelInput[] = []): Promise<void> {
-    return this.mutate('commit', async () => {
-      requireRole(this._def, this.opts.labeler, 'manager');
-      const added = createLabels.length ? completeLabels(createLabels, this._def.labels) : [];
-      const def = added.length ? { ...this._def, labels: [...this._def.labels, ...added] } : this._def;
-      submits.forEach((s, i) => {
+  importBatch(batch: string, submits: SubmitPayload[], createLabels: LabelInput[] = [], opts: ImportOptions = {}): Promise<ImportResult> {
+    if (this.closed) return Promise.reject(new LabelingError('io', 'the project store is closed'));
+    return writeImport(batch, submits, opts, {
+      prepare: () => {
+        requireRole(this._def, this.opts.labeler, 'manager');
+        const added = createLabels.length ? completeLabels(createLabels, this._def.labels) : [];
+        return { def: added.length ? { ...this._def, labels: [...this._def.labels, ...added] } : this._def, added };
+      },
+      check: (def, s, i) => {
         requireItem(this.idx, s.item);
         checkAnnotation(def, s.ann, { field: `submits[${i}]` }, () => this.views.boundsOf(s.item));
-      });
-      const events: EventPayload[] = submits.length ? [{ type: 'import', batch, submits }] : [];
-      if (added.length) events.unshift({ type: 'labels', added, mode: 'continue' });
-      if (events.length) await this.commit(events);
+      },
+      write: (line, first) =>
+        this.mutate('commit', async () => {
+          requireRole(this._def, this.opts.labeler, 'manager');
+          const events: EventPayload[] = line ? [line] : [];
+          if (first?.added.length) events.unshift({ type: 'labels', added: first.added, mode: 'continue' });
+          if (events.length) await this.commit(events);
+        }),
     });
   }
 
@@ -438,31 +460,90 @@ export class ProjectStore extends StoreReads {
     });
   }
 
-  /** Re-scans data sources: new files become items, vanished ones missing (labels kept), returning ones restored. */
+  private maintenance<T>(fn: () => Promise<T>): Promise<T> {
+    return this.enqueue('maint', fn);
+  }
+
+  /**
+   * Re-scans data sources: new files become items, vanished ones missing (labels kept), returning ones
+   * restored. The scan runs off the write chain; the differences are applied in short steps of it.
+   */
   refresh(signal?: AbortSignal, onProgress?: (p: StoreProgress) => void): Promise<RefreshResult> {
-    return this.mutate('refresh', async () => {
-      const r = await refreshItems(this.idx, this.opts.root, this.base, { signal, onProgress });
+    return this.maintenance(async () => {
+      const step = <T>(fn: (idx: IndexDb) => T): Promise<T> =>
+        yieldToEventLoop().then(() => this.mutate('refresh', async () => fn(this.idx)));
+      const r = await refreshItems(this.opts.root, this.base, step, { signal: this.withClosing(signal), ...(onProgress ? { onProgress } : {}) });
       if (r.added || r.missing || r.restored) this.sinceSnapshot++;
       return r;
     });
   }
 
-  /** Drops the index and replays every journal; the index in use stays until the new one is built (a cancel keeps it). */
-  rebuild(signal?: AbortSignal, onProgress?: (p: StoreProgress) => void): Promise<RebuildResult> {
-    return this.mutate('rebuild', () => this.rebuildNow(signal, onProgress));
+  /**
+   * Builds a new index from the data sources and every journal while this one keeps serving reads and
+   * writes (background-build.ts); then replays onto it the lines appended meanwhile and swaps it in with
+   * one short write step. Running readers (leases) are waited for, or cancelled with `readers: 'cancel'`.
+   * A cancel keeps the index in use.
+   */
+  rebuild(signal?: AbortSignal, onProgress?: (p: StoreProgress) => void, opts: { readers?: ReadersPolicy } = {}): Promise<RebuildResult> {
+    return this.maintenance(async () => {
+      signal = this.withClosing(signal ?? this.opts.signal);
+      onProgress ??= this.opts.onProgress;
+      for (let attempt = 1; ; attempt++) {
+        const built = await buildBeside(this.SQL, this.opts.root, this.base, { ...(signal ? { signal } : {}), ...(onProgress ? { onProgress } : {}) });
+        let installed = false;
+        let reopen: (() => void) | undefined;
+        try {
+          reopen = await this.leases.drain(opts.readers ?? 'wait', signal, (readers) => onProgress?.({ message: `Waiting for ${readers.join(', ')} to finish` }));
+          const caught = await this.mutate('rebuild', async () => {
+            throwIfAbortedWith(signal);
+            const r = catchUp(built, this.opts.root, this.base);
+            if ('events' in r) {
+              this.install(built.idx, built.state);
+              installed = true;
+            }
+            return r;
+          });
+          reopen();
+          reopen = undefined;
+          if ('events' in caught) {
+            // The snapshot of the new index is taken once writes pause (db.export holds the event loop).
+            this.sinceSnapshot = 0;
+            this.afterEvents(SNAPSHOT_EVERY);
+            return { items: built.items, events: built.events + caught.events };
+          }
+          if (attempt >= 3) throw new LabelingError('conflict', `the index could not be rebuilt: ${caught.retry}; try again`);
+          this.log.info(`Rebuilding the index again: ${caught.retry}`);
+        } finally {
+          reopen?.();
+          if (!installed) freeBuilt(built);
+        }
+      }
+    });
   }
 
+  /** The caller's signal, also aborted when the store closes. */
+  private withClosing(signal: AbortSignal | undefined): AbortSignal {
+    return signal ? AbortSignal.any([signal, this.closing.signal]) : this.closing.signal;
+  }
+
+  /** A rebuild inside the current write (a journal rewritten, the definition changed): blocking, readers cancelled. */
   private async rebuildNow(signal?: AbortSignal, onProgress?: (p: StoreProgress) => void): Promise<RebuildResult> {
     const built = await buildIndex(this.SQL, this.opts.root, this.base, { signal: signal ?? this.opts.signal, onProgress: onProgress ?? this.opts.onProgress });
+    this.install(built.idx, journalStateOf(built));
+    await this.saveSnapshot();
+    return { items: built.items, events: built.events };
+  }
+
+  /** Swaps in a new index (synchronously, inside a write step); no lease reads the old one after this. */
+  private install(idx: IndexDb, state: JournalState): void {
+    this.leases.cancelAll(REBUILD_CANCELS_READERS);
     const old = this.idx;
-    this.idx = built.idx;
-    this.journals = journalStateOf(built);
+    this.idx = idx;
+    this.journals = state;
     this.views = new IndexViews(this.idx, this.opts.root, () => this._def);
     this.rebuilt = true;
     old.free();
     old.db.close();
-    await this.saveSnapshot();
-    return { items: built.items, events: built.events };
   }
 
   private async saveSnapshot(): Promise<number> {
@@ -479,10 +560,13 @@ export class ProjectStore extends StoreReads {
   async close(): Promise<void> {
     if (this.closed) return;
     clearTimeout(this.snapshotTimer);
+    this.closing.abort(new LabelingError('cancelled', 'the project store is closed'));
     await this.serial(async () => {
       if (this.sinceSnapshot > 0) await this.saveSnapshot();
       this.closed = true;
+      this.leases.cancelAll('the project store is closed');
     });
+    await this.maint; // a refresh or rebuild beside the writes stops at its next slice
     if (this.writerP) await (await this.writerP.catch(() => undefined))?.close();
     this.idx.free();
     this.idx.db.close();

@@ -3,12 +3,16 @@ import { LabelingError } from '../errors';
 import type { ItemBounds } from '../geometry/bounds';
 import type { ExportItem, ProjectDef } from '../model';
 import { requireRunning } from './guards';
+import { IndexLeases, type IndexLease } from './index-lease';
+import { yieldToEventLoop } from './time-slice';
 import type { ItemView, Page, PageView, ProjectStats } from './types';
-import type { IndexViews } from './views';
+import { EXPORT_SLICE, type IndexViews } from './views';
 import { LabelerReads } from './labeler-reads';
 
 export abstract class StoreReads {
   protected closed = false;
+  /** Long readers of the index (index-lease.ts). */
+  protected readonly leases = new IndexLeases();
 
   protected constructor(
     protected views: IndexViews,
@@ -74,8 +78,42 @@ export abstract class StoreReads {
     return new LabelerReads(() => this.live().index);
   }
 
-  /** Items in key order for exporters; `all` holds every labeler's latest annotation (and prelabels if asked). */
+  /**
+   * Items in key order; `all` holds every labeler's latest annotation (and prelabels if asked). For
+   * synchronous use only (the whole read holds the event loop): long readers use readExportItems.
+   */
   exportItems(opts: { includePrelabels?: boolean; signal?: AbortSignal } = {}): Iterable<ExportItem> {
     return this.live().exportItems(opts);
+  }
+
+  /**
+   * A lease for a long reader (index-lease.ts): read with the store's synchronous queries in short
+   * slices, calling `lease.check()` before each and yielding to the event loop between them, and
+   * release it at the end (in a finally). While it is held a rebuild waits, or cancels it.
+   */
+  read(name: string, signal?: AbortSignal): Promise<IndexLease> {
+    this.live();
+    return this.leases.acquire(name, signal);
+  }
+
+  /**
+   * exportItems for long readers (exports, imports mapping refs): keyset slices of EXPORT_SLICE items
+   * under a lease, with a turn of the event loop between slices so submits interleave. A rebuild that
+   * cancels readers ends it with "<name> stopped: the index is being rebuilt".
+   */
+  async *readExportItems(opts: { includePrelabels?: boolean; signal?: AbortSignal; name?: string } = {}): AsyncGenerator<ExportItem> {
+    const lease = await this.read(opts.name ?? 'an export', opts.signal);
+    try {
+      let after: string | undefined = '';
+      while (after !== undefined) {
+        lease.check();
+        const slice: { items: ExportItem[]; next?: string } = this.live().exportSlice(after, EXPORT_SLICE, opts);
+        yield* slice.items;
+        after = slice.next;
+        if (after !== undefined) await yieldToEventLoop();
+      }
+    } finally {
+      lease.release();
+    }
   }
 }

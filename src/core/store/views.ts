@@ -204,28 +204,37 @@ export class IndexViews {
 
   /** Every item in key order, read in keyset batches. */
   *exportItems(opts: { includePrelabels?: boolean; signal?: AbortSignal } = {}): Generator<ExportItem> {
-    const media = mediaOf(this.def().type);
-    let after = '';
-    for (;;) {
+    let after: string | undefined = '';
+    while (after !== undefined) {
       if (opts.signal?.aborted) throw new LabelingError('cancelled', 'Cancelled.');
-      const batch = this.idx.all<ItemRow>(`SELECT ${ITEM_COLS} FROM items WHERE key > ? ORDER BY key LIMIT 500`, [after]);
-      if (!batch.length) return;
-      for (const r of batch) {
-        const c = this.compute(r);
-        const item: ExportItem = {
-          key: r.key,
-          ref: this.refOf(r),
-          media,
-          state: r.state,
-          all: [...c.annotations.map(strip), ...(opts.includePrelabels ? c.prelabels.map(strip) : [])],
-        };
-        this.fill(r, media, item);
-        yield item;
-      }
-      after = batch[batch.length - 1]!.key;
+      const slice = this.exportSlice(after, EXPORT_SLICE, opts);
+      yield* slice.items;
+      after = slice.next;
     }
   }
+
+  /** One keyset slice of exportItems: up to `limit` items with keys after `after`, and the cursor of the next (none at the end). */
+  exportSlice(after: string, limit: number, opts: { includePrelabels?: boolean } = {}): { items: ExportItem[]; next?: string } {
+    const media = mediaOf(this.def().type);
+    const batch = this.idx.all<ItemRow>(`SELECT ${ITEM_COLS} FROM items WHERE key > ? ORDER BY key LIMIT ?`, [after, limit]);
+    const items = batch.map((r) => {
+      const c = this.compute(r);
+      const item: ExportItem = {
+        key: r.key,
+        ref: this.refOf(r),
+        media,
+        state: r.state,
+        all: [...c.annotations.map(strip), ...(opts.includePrelabels ? c.prelabels.map(strip) : [])],
+      };
+      this.fill(r, media, item);
+      return item;
+    });
+    return batch.length < limit ? { items } : { items, next: batch[batch.length - 1]!.key };
+  }
 }
+
+/** Items per keyset slice of an export: a few ms of reading. */
+export const EXPORT_SLICE = 500;
 
 function strip<T extends { ord: string; source?: string }>(a: T): Omit<T, 'ord' | 'source'> {
   const rest: Partial<T> = { ...a };

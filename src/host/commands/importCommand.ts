@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { LabelingError, throwIfAborted } from '../../core/errors';
+import { isCancelled, LabelingError, throwIfAborted } from '../../core/errors';
 import type { ImportSummary } from '../../core/formats/map-import';
 import { summaryLines } from '../../core/formats/summary-import';
 import { formatsFor, type ImportFormat } from '../../core/formats/types';
@@ -48,7 +48,7 @@ export function describePlan(s: ImportSummary, asPrelabels: boolean, annotations
   return lines.join('\n');
 }
 
-/** "Labeling: Import Labels...": format, file, data mapping, a dry-run summary, then one atomic batch. */
+/** "Labeling: Import Labels...": format, file, data mapping, a dry-run summary, then the batch (whole journal lines of IMPORT_LINE_MAX). */
 export async function importLabelsCommand(registry: ProjectRegistry, stores: StoreManager, jobs: HostJobs, arg: unknown): Promise<ImportPlan | undefined> {
   const direct = isImportArgs(arg) ? arg : undefined;
   const entry = await resolveProject(registry, direct?.project ?? arg, 'Project to import into');
@@ -168,21 +168,40 @@ export async function importLabelsCommand(registry: ProjectRegistry, stores: Sto
   }
   const go = await vscode.window.showInformationMessage(`Import ${p.submits.length.toLocaleString('en-US')} annotations into ${def.name}?`, { modal: true, detail: describePlan(p.summary, as.pre, p.submits.length) }, 'Import');
   if (go !== 'Import') return undefined;
-  await write(jobs, store, p, entry.root);
-  void vscode.window.showInformationMessage(`Imported ${p.submits.length.toLocaleString('en-US')} annotations into ${def.name} as one batch.`);
+  const lines = await write(jobs, store, p, entry.root);
+  void vscode.window.showInformationMessage(`Imported ${p.submits.length.toLocaleString('en-US')} annotations into ${def.name} as ${lines === 1 ? 'one batch' : `${lines} batches`}.`);
   return p;
 }
 
-/** The views hear of the batch through the store's change feed. */
-async function write(jobs: HostJobs, store: ProjectStore, p: ImportPlan, root: string): Promise<void> {
-  await jobs.run({
-    title: `Importing labels into ${store.def.name}`,
-    resource: store.def.id,
-    run: async ({ signal, log }) => {
-      const { batch, count } = await applyImport(store, p, root, signal);
-      log(`wrote ${count} annotations as batch ${batch}`);
-    },
-  });
+/**
+ * Writes the plan as a job: IMPORT_LINE_MAX annotations per journal line, each line whole, with
+ * progress and cancel between lines. A cancel after some lines says so ("k of n batches imported").
+ * The views hear of each line through the store's change feed. Returns the lines written.
+ */
+async function write(jobs: HostJobs, store: ProjectStore, p: ImportPlan, root: string): Promise<number> {
+  try {
+    return await jobs.run({
+      title: `Importing labels into ${store.def.name}`,
+      resource: store.def.id,
+      run: async ({ signal, log, progress }) => {
+        try {
+          const { batch, count, lines } = await applyImport(store, p, root, signal, (w) => {
+            progress(w.submits / w.total, `${w.lines} of ${w.of} batches written`);
+            if (w.of > 1) log(`batch ${w.lines} of ${w.of} written (${w.submits} of ${w.total} annotations)`);
+          });
+          log(`wrote ${count} annotations as batch ${batch}${lines > 1 ? ` (${lines} journal lines)` : ''}`);
+          return lines;
+        } catch (e) {
+          if (isCancelled(e) && e instanceof Error) log(e.message);
+          throw e;
+        }
+      },
+    });
+  } catch (e) {
+    // Lines already written stay (each is whole): the user is told how many.
+    if (isCancelled(e) && e instanceof LabelingError && e.message.startsWith('Import cancelled:')) void vscode.window.showWarningMessage(e.message);
+    throw e;
+  }
 }
 
 export function parseMap(text: string, labels: string[]): { map?: Record<string, string>; error?: string } {

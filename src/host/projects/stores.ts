@@ -6,11 +6,13 @@ import type { Logger } from '../../core/logger';
 import { listJournalFiles } from '../../core/journal/files';
 import { CHANGE_KINDS, mergeChanges, type ChangeKind, type StoreChange } from '../../core/store/change-feed';
 import { ProjectStore } from '../../core/store/project-store';
-import type { ProjectStats, RebuildResult } from '../../core/store/types';
+import type { JobRunner } from '../../core/jobs/runner';
+import type { ProjectStats, RebuildResult, RefreshResult } from '../../core/store/types';
 import type { DetailsCounts } from '../../protocol/details';
 import type { DetailsSource } from '../panels/detailsPanel';
 import { Disposable } from '../util/lifecycle';
 import type { ProgressSource } from '../views/projectsView';
+import { AutoRefresh } from './autoRefresh';
 import type { Identity } from './identity';
 import type { ProjectEntry, ProjectRegistry } from './registry';
 
@@ -35,6 +37,8 @@ export interface ProjectChange {
 
 interface Open {
   entry: ProjectEntry;
+  /** Watcher events, the refresh interval and opening ask it for a refresh job. */
+  autoRefresh?: AutoRefresh<RefreshResult>;
   store: Promise<ProjectStore>;
   abort: AbortController;
   stats?: ProjectStats;
@@ -68,6 +72,8 @@ export class StoreManager extends Disposable implements ProgressSource, DetailsS
     private readonly registry: ProjectRegistry,
     private readonly identity: Identity,
     private readonly logger: Logger,
+    /** Automatic refreshes are jobs of this runner (listed, cancellable). */
+    private readonly jobs: Pick<JobRunner, 'submit'>,
   ) {
     super();
     this._register(registry.onDidChange(() => void this.syncWithRegistry()));
@@ -175,12 +181,7 @@ export class StoreManager extends Disposable implements ProgressSource, DetailsS
         o.unsubscribe = store.onChange((c) => this.onStoreChange(o, store, c));
         this.changed.fire({ entry: o.entry, items: 'all', kinds: CHANGE_KINDS, seq: store.changeSeq });
         // Files may have come or gone while the project was closed.
-        await store.refresh(abort.signal).then(
-          (r) => {
-            if (r.added || r.missing || r.restored) this.logger.info(`${entry.id}: ${r.added} new, ${r.missing} missing, ${r.restored} restored item(s)`);
-          },
-          (e) => this.logger.warn(`${entry.id}: refresh failed: ${String(e)}`),
-        );
+        this.autoRefresh(o, store).requestNow('opened');
       },
       (e: unknown) => {
         clearTimeout(timer);
@@ -206,9 +207,10 @@ export class StoreManager extends Disposable implements ProgressSource, DetailsS
         }, DEBOUNCE_MS),
       );
     };
+    const auto = this.autoRefresh(o, store);
     for (const src of store.def.dataSources) {
       const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, src.glob));
-      const on = () => debounce('refresh', () => store.refresh(o.abort.signal));
+      const on = () => auto.request('files changed');
       w.onDidCreate(on);
       w.onDidDelete(on);
       if (src.kind !== 'images') w.onDidChange(on); // table and text contents are the items
@@ -235,7 +237,26 @@ export class StoreManager extends Disposable implements ProgressSource, DetailsS
     }, JOURNAL_POLL_MS);
     o.watchers.push({ dispose: () => clearInterval(poll) });
     const minutes = store.def.refreshMinutes ?? 0;
-    if (minutes > 0) o.interval = setInterval(() => debounce('refresh', () => store.refresh(o.abort.signal)), minutes * 60_000);
+    if (minutes > 0) o.interval = setInterval(() => auto.request(`every ${minutes} min`), minutes * 60_000);
+  }
+
+  /** The project's automatic refreshes: coalesced jobs of the project (autoRefresh.ts). */
+  private autoRefresh(o: Open, store: ProjectStore): AutoRefresh<RefreshResult> {
+    o.autoRefresh ??= new AutoRefresh<RefreshResult>(
+      (spec) => this.jobs.submit(spec),
+      (reasons) => ({
+        title: `Refreshing ${store.def.name} (${reasons.join(', ')})`,
+        resource: o.entry.id,
+        run: async ({ signal, progress, log }) => {
+          const r = await store.refresh(AbortSignal.any([signal, o.abort.signal]), (p) => progress(undefined, progressText(p)));
+          log(`${r.total} item(s): ${r.added} new, ${r.missing} missing, ${r.restored} restored`);
+          if (r.added || r.missing || r.restored) this.logger.info(`${o.entry.id}: ${r.added} new, ${r.missing} missing, ${r.restored} restored item(s)`);
+          return r;
+        },
+      }),
+      (e) => this.logger.warn(`${o.entry.id}: refresh failed: ${e instanceof Error ? e.message : String(e)}`),
+    );
+    return o.autoRefresh;
   }
 
   private publishProblems(o: Open, store: ProjectStore): void {
@@ -306,6 +327,7 @@ export class StoreManager extends Disposable implements ProgressSource, DetailsS
 
   private dropOpen(o: Open): void {
     this.disposeWatchers(o);
+    o.autoRefresh?.dispose();
     o.unsubscribe?.();
     clearTimeout(o.flush);
     if (this.open.get(keyOf(o.entry)) === o) this.open.delete(keyOf(o.entry));

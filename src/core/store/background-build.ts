@@ -1,0 +1,55 @@
+/**
+ * A rebuild beside the store's writes (architecture.md, "Change feed and jobs"): the new index is built
+ * in slices that yield to the event loop, while the store keeps serving reads and writes on the index in
+ * use; then the journal lines appended meanwhile are replayed onto it from its marks, and it is swapped in
+ * by one short step of the write chain. Nothing here touches the index in use.
+ */
+import type { SqlJsStatic } from 'sql.js';
+import type { ProjectDef } from '../model';
+import type { IndexDb } from './index-db';
+import { labelsChangeNeedsRebuild, projectLabelsOf } from './known-labels';
+import { buildIndex, journalStateOf, replayTails, type JournalState } from './loader';
+import { indexDefHash } from './snapshot';
+import { TimeSlicer } from './time-slice';
+import type { RebuildResult, StoreProgress } from './types';
+
+export interface BuiltBeside extends RebuildResult {
+  idx: IndexDb;
+  state: JournalState;
+  /** The definition it was built with. */
+  def: ProjectDef;
+}
+
+/** Builds a new index in slices (cancellable between them); the caller installs or frees it. */
+export async function buildBeside(
+  SQL: SqlJsStatic,
+  root: string,
+  def: ProjectDef,
+  opts: { signal?: AbortSignal; onProgress?: (p: StoreProgress) => void },
+): Promise<BuiltBeside> {
+  const built = await buildIndex(SQL, root, def, { ...opts, slicer: new TimeSlicer(undefined, opts.signal) });
+  return { idx: built.idx, state: journalStateOf(built), def, items: built.items, events: built.events };
+}
+
+/**
+ * Brings a built index up to the journals (the lines appended while it was built), synchronously: call
+ * it inside the write step that installs it. Returns the events replayed, or why the index cannot be
+ * installed (the definition it was built with no longer fits, or a journal it read was rewritten):
+ * the caller builds again.
+ */
+export function catchUp(built: BuiltBeside, root: string, current: ProjectDef): { events: number } | { retry: string } {
+  if (current !== built.def) {
+    if (indexDefHash(current) !== indexDefHash(built.def)) return { retry: 'the project definition changed during the rebuild' };
+    const labels = labelsChangeNeedsRebuild(built.state.project.names, projectLabelsOf(current).names, built.state.problems);
+    if (labels) return { retry: labels };
+    built.state.project = projectLabelsOf(current);
+  }
+  const events = replayTails(built.idx, root, current.id, built.state);
+  if (built.state.stale) return { retry: built.state.stale };
+  return { events };
+}
+
+export function freeBuilt(built: { idx: IndexDb }): void {
+  built.idx.free();
+  built.idx.db.close();
+}
