@@ -33,7 +33,7 @@ import { refreshItems } from './refresh';
 import { throwIfAbortedWith, yieldToEventLoop } from './time-slice';
 import { indexDefHash, saveSnapshot } from './snapshot';
 import { StoreReads } from './store-reads';
-import type { ItemView, RebuildResult, RefreshResult, StoreProgress } from './types';
+import type { ItemView, Page, PageView, RebuildResult, RefreshResult, StoreProgress } from './types';
 import { checkAnnotation } from './validate';
 import { IndexViews } from './views';
 
@@ -182,6 +182,13 @@ export class ProjectStore extends StoreReads {
     const newer = this.journals.problems.filter((p) => p.newer && p.items?.includes(key)).map((p) => `${p.file}:${p.line}: ${p.message}`);
     if (newer.length) view.newer = newer;
     return view;
+  }
+
+  override page(view: PageView, after?: string, limit = 100): Page {
+    const page = super.page(view, after, limit);
+    const newer = new Set(this.journals.problems.flatMap((p) => (p.newer ? (p.items ?? []) : [])));
+    if (newer.size) for (const s of page.items) if (newer.has(s.key)) s.newer = true;
+    return page;
   }
 
   private serial<T>(fn: () => Promise<T> | T): Promise<T> {

@@ -39,6 +39,10 @@ export interface ItemSummary {
   state: ItemState;
   version: number;
   assignee?: string;
+  /** The item's current reviews disagree (a review conflict). */
+  conflict?: true;
+  /** Lines of a newer version of the extension touch it. */
+  newer?: true;
 }
 
 export type PageView = 'queue' | 'all' | 'mine' | 'skipped' | 'needs-review' | 'labeled' | 'incomplete' | 'missing';

@@ -149,9 +149,9 @@ export class IndexViews {
 
   page(view: PageView, me: string, after: string | undefined, limit: number): Page {
     const n = Math.max(1, Math.min(1000, Math.floor(limit)));
-    type Row = { key: string; state: ItemState; version: number; assignee: string | null; c: string };
+    type Row = { key: string; state: ItemState; version: number; assignee: string | null; conflict: number | null; c: string };
     let list: Row[];
-    const cols = 'i.key, i.state, i.version, i.assignee';
+    const cols = 'i.key, i.state, i.version, i.assignee, i.conflict';
     if (view === 'all') {
       list = this.idx.all<Row>(`SELECT ${cols}, i.key AS c FROM items i WHERE i.key > ? ORDER BY i.key LIMIT ?`, [after ?? '', n + 1]);
     } else if (view === 'queue') {
@@ -172,6 +172,7 @@ export class IndexViews {
     const items: ItemSummary[] = list.slice(0, n).map((r) => {
       const s: ItemSummary = { key: r.key, state: r.state, version: r.version };
       if (r.assignee) s.assignee = r.assignee;
+      if (r.conflict) s.conflict = true;
       return s;
     });
     return more ? { items, next: String(list[n - 1]!.c) } : { items };

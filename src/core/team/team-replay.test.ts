@@ -144,6 +144,7 @@ describe('team replay: review conflicts', () => {
     assert.deepEqual(r1!.annotations, ['ann:{"kind":"classes","labels":["pos"]}'], 'a reject in a standing conflict voids nothing');
     assert.deepEqual([r2!.state, r2!.conflict], ['labeled', undefined], 'two approvals of the same labels agree: no conflict');
     const s = await openStore(p, 'viewer', 'v');
+    assert.deepEqual(s.page('needs-review').items.map((i) => [i.key, i.conflict]), [[K(1), true]], 'the Needs Review tree flags it');
     const out = path.join(p.root, 'out');
     await exportLabels('csv', s.exportItems(), s.def, out);
     const csv = fs.readdirSync(out).filter((f) => f.endsWith('.csv')).map((f) => fs.readFileSync(path.join(out, f), 'utf8')).join('');
@@ -352,6 +353,7 @@ describe('team replay: what this version does not know', () => {
     assert.match(s.getItem(K(1))!.newer![0]!, /d\.jsonl:2: written by a newer version of the extension \(event type "flag"\)/);
     assert.match(s.getItem(K(2))!.newer![0]!, /annotation kind "masks"/);
     assert.equal(s.getItem(K(3))!.newer, undefined);
+    assert.deepEqual(s.page('all').items.map((i) => i.newer ?? false), [true, true, false], 'the trees flag the items');
     await s.close();
   });
 });

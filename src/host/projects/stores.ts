@@ -264,7 +264,10 @@ export class StoreManager extends Disposable implements ProgressSource, DetailsS
     const byFile = new Map<string, vscode.Diagnostic[]>();
     for (const p of problems) {
       const line = Math.max(0, p.line - 1);
-      const d = new vscode.Diagnostic(new vscode.Range(line, 0, line, Number.MAX_SAFE_INTEGER), `Journal line not applied: ${p.message}`, vscode.DiagnosticSeverity.Error);
+      // A line of a newer version is kept and counted, not corrupt: information, not an error.
+      const d = p.newer
+        ? new vscode.Diagnostic(new vscode.Range(line, 0, line, Number.MAX_SAFE_INTEGER), `Journal line kept: ${p.message}`, vscode.DiagnosticSeverity.Information)
+        : new vscode.Diagnostic(new vscode.Range(line, 0, line, Number.MAX_SAFE_INTEGER), `Journal line not applied: ${p.message}`, vscode.DiagnosticSeverity.Error);
       d.source = 'Data Labeling';
       const list = byFile.get(p.file) ?? [];
       list.push(d);

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { parseItemKey } from '../../core/model';
+import { labelsUsed, parseItemKey } from '../../core/model';
 import type { ItemSummary, PageView } from '../../core/store/types';
 import { ContextKeys, ContextValue, Views } from '../constants';
 import type { ProjectEntry, ProjectRegistry } from '../projects/registry';
@@ -236,12 +236,17 @@ export class ItemsView extends Disposable implements vscode.TreeDataProvider<Nod
         item.id = `${this.viewId}:${node.entry.root}::${node.entry.id}::${node.item.key}`;
         const where = ref.row !== undefined ? path.posix.basename(ref.path) : path.posix.dirname(ref.path);
         const project = node.flat ? (node.entry.def?.name ?? node.entry.id) : '';
-        item.description = [project, where === '.' ? '' : where, node.item.assignee ? `→ ${node.item.assignee}` : ''].filter(Boolean).join(' · ');
-        item.iconPath = new vscode.ThemeIcon(STATE_ICONS[node.item.state] ?? 'circle-outline');
+        const flags = [node.item.conflict ? 'review conflict' : '', node.item.newer ? 'written by a newer version' : ''];
+        item.description = [project, where === '.' ? '' : where, node.item.assignee ? `→ ${node.item.assignee}` : '', ...flags].filter(Boolean).join(' · ');
+        item.iconPath = node.item.conflict
+          ? new vscode.ThemeIcon('git-merge', new vscode.ThemeColor('list.warningForeground'))
+          : node.item.newer
+            ? new vscode.ThemeIcon('versions', new vscode.ThemeColor('list.warningForeground'))
+            : new vscode.ThemeIcon(STATE_ICONS[node.item.state] ?? 'circle-outline');
         item.contextValue = this.contextValue;
         item.command = { command: 'labeling.openItem', title: 'Open Item', arguments: [node.entry, node.item.key] };
         item.accessibilityInformation = {
-          label: `${label}, ${node.item.state}${node.item.assignee ? `, assigned to ${node.item.assignee}` : ''}, in ${node.entry.def?.name ?? node.entry.id}`,
+          label: `${label}, ${node.item.state}${node.item.conflict ? ', review conflict' : ''}${node.item.newer ? ', written by a newer version' : ''}${node.item.assignee ? `, assigned to ${node.item.assignee}` : ''}, in ${node.entry.def?.name ?? node.entry.id}`,
         };
         return item;
       }
@@ -257,6 +262,14 @@ export class ItemsView extends Disposable implements vscode.TreeDataProvider<Nod
     const esc = (t: string) => t.replace(/[\\`*_[\]<>]/g, '\\$&');
     md.appendMarkdown(`**${esc(node.item.key)}** · ${view.state} · ${esc(node.entry.def?.name ?? node.entry.id)}`);
     if (view.assignee) md.appendMarkdown(` · assigned to ${view.assignee}`);
+    if (view.conflict) {
+      md.appendMarkdown('\n\n**Review conflict**: the current reviews disagree; a review that saw them all settles it.');
+      for (const d of view.conflict) md.appendMarkdown(`\n- ${d.kind} by ${esc(d.by)} at ${d.at}${d.annotation ? `: ${esc(labelsUsed(d.annotation).join(', '))}` : ''}`);
+    }
+    if (view.newer) {
+      md.appendMarkdown('\n\n**Written by a newer version** of the extension: its state here may differ until you update.');
+      for (const n of view.newer) md.appendMarkdown(`\n- ${esc(n)}`);
+    }
     if (view.text) md.appendMarkdown('\n\n').appendText(view.text.length > 400 ? view.text.slice(0, 400) + '…' : view.text);
     item.tooltip = md;
     return item;
