@@ -7,6 +7,7 @@
  * EventPayload, and the compiler flags each switch that must handle it (assertNever).
  */
 import { ANNOTATION_KINDS, isAnnotationKind, type Annotation, type LabelClass, type ProjectStatus, type Role } from '../model';
+import { roleSetProblem } from '../team/roles';
 import { vectorProblem, type SeenVector } from '../team/vector';
 
 /** Written by this version. Lines of version 1 (before seen vectors) are read as well. */
@@ -82,8 +83,13 @@ interface EventSpec {
   scope: EventScope;
   /** The role an author needs (when the project has roles). */
   role: Role;
-  /** A review: carries `seen` (what the reviewer had seen of the item) and `base`. */
-  review: boolean;
+  /**
+   * A review carries `seen` (what the reviewer had seen of the item): 'label' reviews judge the labels
+   * (approve, reject, decide), 'skip' reviews the skips (accept-skip, unskip); false: not a review.
+   */
+  review: false | 'label' | 'skip';
+  /** For reviews: the review of its family that voids what it saw (reject, unskip). */
+  voids?: true;
   /** The ev.type code in the index (item events only; -1: no ev row of its own). */
   code: number;
   /** Payload fields besides the header (a field not listed marks the line as written by a newer version). */
@@ -101,11 +107,11 @@ const ok = (): undefined => undefined;
 export const EVENT_SPECS: { readonly [T in EventType]: EventSpec } = {
   submit: { scope: 'item', role: 'labeler', review: false, code: 0, fields: ['item', 'ann', 'pre', 'conf', 'src'], check: submitProblem },
   skip: { scope: 'item', role: 'labeler', review: false, code: 1, fields: ['item'], check: ok },
-  unskip: { scope: 'item', role: 'reviewer', review: true, code: 2, fields: ['item', 'seen'], check: ok },
-  'accept-skip': { scope: 'item', role: 'reviewer', review: true, code: 3, fields: ['item', 'base', 'seen'], check: ok },
-  reject: { scope: 'item', role: 'reviewer', review: true, code: 4, fields: ['item', 'base', 'seen'], check: ok },
-  approve: { scope: 'item', role: 'reviewer', review: true, code: 5, fields: ['item', 'base', 'seen'], check: ok },
-  decide: { scope: 'item', role: 'reviewer', review: true, code: 6, fields: ['item', 'ann', 'base', 'seen'], check: (e) => annotationProblem(e.ann) },
+  unskip: { scope: 'item', role: 'reviewer', review: 'skip', voids: true, code: 2, fields: ['item', 'seen'], check: ok },
+  'accept-skip': { scope: 'item', role: 'reviewer', review: 'skip', code: 3, fields: ['item', 'base', 'seen'], check: ok },
+  reject: { scope: 'item', role: 'reviewer', review: 'label', voids: true, code: 4, fields: ['item', 'base', 'seen'], check: ok },
+  approve: { scope: 'item', role: 'reviewer', review: 'label', code: 5, fields: ['item', 'base', 'seen'], check: ok },
+  decide: { scope: 'item', role: 'reviewer', review: 'label', code: 6, fields: ['item', 'ann', 'base', 'seen'], check: (e) => annotationProblem(e.ann) },
   assign: {
     scope: 'item', role: 'manager', review: false, code: 7, fields: ['item', 'to'],
     check: (e) => (e.to === null || typeof e.to === 'string' ? undefined : 'to must be a labeler or null'),
@@ -121,7 +127,7 @@ export const EVENT_SPECS: { readonly [T in EventType]: EventSpec } = {
     scope: 'project', role: 'manager', review: false, code: -1, fields: ['status'],
     check: (e) => (e.status === 'running' || e.status === 'paused' ? undefined : 'status is invalid'),
   },
-  roles: { scope: 'project', role: 'manager', review: false, code: -1, fields: ['set'], check: (e) => rolesProblem(e.set) },
+  roles: { scope: 'project', role: 'manager', review: false, code: -1, fields: ['set'], check: (e) => roleSetProblem(e.set) },
   import: {
     scope: 'batch', role: 'manager', review: false, code: -1, fields: ['batch', 'submits'],
     check: (e) => {
@@ -138,12 +144,15 @@ export const EVENT_SPECS: { readonly [T in EventType]: EventSpec } = {
 export const EVENT_TYPES = Object.keys(EVENT_SPECS) as EventType[];
 export const isEventType = (t: unknown): t is EventType => typeof t === 'string' && Object.prototype.hasOwnProperty.call(EVENT_SPECS, t);
 export const isProjectEvent = (e: JournalEvent): e is ProjectEvent => EVENT_SPECS[e.type].scope === 'project';
-export const isReviewEvent = (e: JournalEvent): e is ReviewEvent => EVENT_SPECS[e.type].review;
+export const isReviewEvent = (e: JournalEvent): e is ReviewEvent => EVENT_SPECS[e.type].review !== false;
+/** The review types of a family, from EVENT_SPECS. */
+export const reviewTypes = (family: 'label' | 'skip'): EventType[] => EVENT_TYPES.filter((t) => EVENT_SPECS[t].review === family);
+/** The review type of a family that voids what it saw (reject, unskip). */
+export const voidingReview = (family: 'label' | 'skip'): EventType => EVENT_TYPES.find((t) => EVENT_SPECS[t].review === family && EVENT_SPECS[t].voids)!;
 
 const HEADER_FIELDS = ['v', 'type', 'at', 'by', 'dev', 'seq', 'ps'];
 const KNOWN_FIELDS = new Map(EVENT_TYPES.map((t) => [t, new Set([...HEADER_FIELDS, ...EVENT_SPECS[t].fields])]));
 const SUBMIT_FIELDS = new Set(EVENT_SPECS.submit.fields);
-const ROLES = new Set<string>(['labeler', 'reviewer', 'manager']);
 
 /**
  * Total order of events across files: (at, by, dev, seq), as a compact string that compares in that
@@ -204,15 +213,6 @@ function submitProblem(s: unknown): string | undefined {
   const o = s as Record<string, unknown>;
   if (typeof o.item !== 'string' || !o.item) return 'item must be a non-empty string';
   return annotationProblem(o.ann);
-}
-
-function rolesProblem(set: unknown): string | undefined {
-  if (typeof set !== 'object' || set === null || Array.isArray(set)) return 'set must be an object of labeler -> roles';
-  for (const [who, roles] of Object.entries(set)) {
-    if (!who.trim()) return 'set: a labeler id is empty';
-    if (!Array.isArray(roles) || roles.some((r) => typeof r !== 'string' || !ROLES.has(r))) return `set.${who}: roles must be a list of labeler, reviewer, manager`;
-  }
-  return undefined;
 }
 
 /** What in a line this version does not know, or undefined. */

@@ -152,7 +152,7 @@ describe('journal', () => {
     assert.equal(eventProblem({ ...event({ type: 'skip', item: 'a' }), v: 1 }), undefined, 'version-1 lines are read');
     assert.match(eventProblem({ ...event({ type: 'approve', item: 'a', base: 1 }), seen: [['ann', 'd1', 0]] })!, /seen\[0\] must be \[by, dev, seq\]/);
     assert.match(eventProblem({ ...event({ type: 'skip', item: 'a' }), ps: 'all' })!, /ps must be an array/);
-    assert.match(eventProblem(event({ type: 'roles', set: { ann: ['boss'] } } as never))!, /set\.ann: roles must be a list/);
+    assert.match(eventProblem(event({ type: 'roles', set: { ann: ['boss'] } } as never))!, /set\["ann"\]: unknown role "boss"/);
     assert.match(eventProblem(event({ type: 'approve', item: 'a' } as never))!, /base/);
     assert.match(eventProblem(event({ type: 'submit', item: 'a', ann: { kind: 'boxes' } } as never))!, /ann.boxes/);
     const a = orderKey({ at: '2026-01-01T00:00:00.000Z', by: 'b', dev: 'd', seq: 9 });

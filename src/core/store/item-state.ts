@@ -11,7 +11,7 @@
  * the same rule among themselves.
  */
 import { labelsUsed, type Annotation, type ItemState, type LabelerAnnotation } from '../model';
-import { parseOrderKey, timeOfOrderKey } from '../journal/events';
+import { parseOrderKey, reviewTypes, timeOfOrderKey, voidingReview, type ReviewEvent } from '../journal/events';
 import { hadSeen, vectorMap, type EventPlace, type SeenVector } from '../team/vector';
 import { consensusOf } from './agreement';
 import { unpackAnn } from './ann-text';
@@ -33,7 +33,7 @@ export interface EvRow {
 
 /** One side of a review conflict. */
 export interface ReviewDecision {
-  kind: 'approve' | 'reject' | 'decide' | 'accept-skip' | 'unskip';
+  kind: ReviewEvent['type'];
   by: string;
   at: string;
   /** The decided annotation (decide). */
@@ -90,8 +90,10 @@ function labelerAnn(r: EvRow, prelabel: boolean): LabelerAnnotation & { ord: str
   return out;
 }
 
-const LABEL_REVIEWS = new Set(['approve', 'reject', 'decide']);
-const SKIP_REVIEWS = new Set(['accept-skip', 'unskip']);
+const LABEL_REVIEWS = new Set<string>(reviewTypes('label'));
+const SKIP_REVIEWS = new Set<string>(reviewTypes('skip'));
+const LABEL_VOIDS = voidingReview('label');
+const SKIP_VOIDS = voidingReview('skip');
 
 /** A review with what its author had seen. */
 interface Judge {
@@ -176,8 +178,8 @@ export function computeItem(rows: readonly EvRow[], b: Barriers, c: Consensus, m
     else if (r.type === 'assign') assignee = r.target || undefined;
   }
   const places = new Map<EvRow, EventPlace>();
-  const labels = labelRows.length ? new ReviewFamily(labelRows, places, 'reject') : undefined;
-  const skipsFam = skipRows.length ? new ReviewFamily(skipRows, places, 'unskip') : undefined;
+  const labels = labelRows.length ? new ReviewFamily(labelRows, places, LABEL_VOIDS) : undefined;
+  const skipsFam = skipRows.length ? new ReviewFamily(skipRows, places, SKIP_VOIDS) : undefined;
   const voidBefore = b.removeAll;
   const firmAfter = max(voidBefore, b.keep);
   const latest = new Map<string, EvRow>();
@@ -186,10 +188,10 @@ export function computeItem(rows: readonly EvRow[], b: Barriers, c: Consensus, m
     if (r.type === 'submit') {
       if (r.pre) {
         if (r.ord > b.removeAll) pre.set(r.by, r); // a reject judges labels, not a model's suggestions
-      } else if (r.ord <= voidBefore || labels?.voids(r, 'reject')) continue;
+      } else if (r.ord <= voidBefore || labels?.voids(r, LABEL_VOIDS)) continue;
       else if (r.ord > firmAfter) latest.set(r.by, r);
       else pre.set(r.by, r); // kept as a prelabel by a label-set change
-    } else if (r.type === 'skip' && !skipsFam?.voids(r, 'unskip')) {
+    } else if (r.type === 'skip' && !skipsFam?.voids(r, SKIP_VOIDS)) {
       latest.set(r.by, r);
     }
   }
@@ -245,7 +247,7 @@ export function computeItem(rows: readonly EvRow[], b: Barriers, c: Consensus, m
     // The labels the reviewer saw: each labeler's latest non-void submit inside its seen vector.
     const seenLatest = new Map<string, EvRow>();
     for (const r of rows) {
-      if (r.type !== 'submit' || r.pre || r.ord <= firmAfter || labels!.voids(r, 'reject') || !labels!.sees(eff, r)) continue;
+      if (r.type !== 'submit' || r.pre || r.ord <= firmAfter || labels!.voids(r, LABEL_VOIDS) || !labels!.sees(eff, r)) continue;
       seenLatest.set(r.by, r);
     }
     const approved = seenLatest.size ? [...seenLatest.values()].sort((x, y) => (x.ord < y.ord ? -1 : 1)) : [];

@@ -16,7 +16,8 @@ import { nullLogger, type Logger } from '../logger';
 import type { Annotation, ProjectDef, ProjectStatus, Role } from '../model';
 import { completeLabels, type LabelInput } from '../project/create';
 import { loadProject } from '../project/load';
-import { applyRoleSet, effectiveDefinition } from '../team/definition';
+import { hybridClock } from '../team/clock';
+import { effectiveDefinition, requireRoleChange } from '../team/definition';
 import { journalFolderFor } from '../team/labeler-folder';
 import type { SeenVector } from '../team/vector';
 import { cacheDir, journalDir, safeSegment } from '../project/paths';
@@ -58,8 +59,6 @@ export interface SubmitOptions {
 /** Snapshot automatically after SNAPSHOT_EVERY events since the last one, once none was written for SNAPSHOT_IDLE_MS. */
 export const SNAPSHOT_EVERY = 50_000;
 export const SNAPSHOT_IDLE_MS = 2_000;
-
-const ROLES: readonly Role[] = ['labeler', 'reviewer', 'manager'];
 
 /** This labeler's journal folder: the lossless encoding of the id, or the legacy folder an older version made. */
 function myFolder(root: string, id: string, labeler: string): string {
@@ -258,26 +257,9 @@ export class ProjectStore extends StoreReads {
       w = await this.writer();
     }
     const ps = this.idx.projectSeen();
-    const appended = await w.append(payloads.map((p) => ({ ...p, ps })), new Date(this.clock(payloads)));
+    const appended = await w.append(payloads.map((p) => ({ ...p, ps })), new Date((this.lastAt = hybridClock(this.idx, payloads, this.lastAt))));
     const file = { rel: this.myJournal, abs: path.join(this.opts.root, this.myJournal) };
     await this.afterApplied(applyOwnAppend(this.idx, this.journals, this.opts.root, this._def.id, file, appended, this.log));
-  }
-
-  /**
-   * The hybrid logical clock (architecture.md, "Team semantics"): the wall clock, but at least 1 ms
-   * after every event of the items written and every project-wide event this index has read, so a
-   * machine with a slow clock never sorts its events before what they answered.
-   */
-  private clock(payloads: readonly EventPayload[]): number {
-    let at = Math.max(Date.now(), this.lastAt, this.idx.projectMaxMs() + 1);
-    for (const p of payloads) {
-      const keys = 'item' in p ? [p.item] : p.type === 'import' ? p.submits.map((s) => s.item) : [];
-      for (const key of new Set(keys)) {
-        const id = this.idx.itemId(key);
-        if (id !== undefined) at = Math.max(at, this.idx.itemMaxMs(id) + 1);
-      }
-    }
-    return (this.lastAt = at);
   }
 
   /** After events were applied: a rebuild when the journals no longer match the index, else a snapshot when due. */
@@ -426,17 +408,7 @@ export class ProjectStore extends StoreReads {
   setRoles(set: Record<string, Role[]>): Promise<void> {
     return this.mutate('commit', async () => {
       requireRole(this._def, this.opts.labeler, 'manager');
-      const entries = Object.entries(set);
-      if (!entries.length) throw new LabelingError('invalid-input', 'no labeler given: name at least one with its roles', { field: 'set' });
-      for (const [who, roles] of entries) {
-        if (!who.trim()) throw new LabelingError('invalid-input', 'a labeler id is empty', { field: 'set' });
-        const bad = roles.find((r) => !ROLES.includes(r));
-        if (bad) throw new LabelingError('invalid-input', `"${String(bad)}" is not a role (roles: ${ROLES.join(', ')})`, { field: `set.${who}` });
-      }
-      const next = applyRoleSet(this._def.roles ?? {}, set);
-      if (!Object.values(next).some((r) => r.includes('manager'))) {
-        throw new LabelingError('invalid-input', this._def.roles ? 'this change would leave the project without a manager' : 'the first roles must name a manager', { field: 'set' });
-      }
+      requireRoleChange(this._def, set);
       await this.commit([{ type: 'roles', set }]);
     });
   }

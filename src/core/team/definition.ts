@@ -5,7 +5,9 @@
  * managers acting on two clones cannot make it conflict in git. A label added by hand in project.json
  * is simply there from the start: it acts as "continue".
  */
+import { LabelingError } from '../errors';
 import { assertNever, type ProjectDef, type Role } from '../model';
+import { roleSetProblem } from './roles';
 import type { ProjectEventRec } from '../store/index-db';
 
 /** Replaces the roles of the labelers in `set` (ids compare case-insensitively; [] removes). */
@@ -51,4 +53,17 @@ export function effectiveDefinition(base: ProjectDef, events: readonly ProjectEv
   if (roles && Object.keys(roles).length) def.roles = roles;
   else delete def.roles;
   return def;
+}
+
+/**
+ * Refuses a role change the replay would not apply: a malformed set, or one that leaves the project
+ * without a manager (in a project without roles, the first roles must name one).
+ */
+export function requireRoleChange(def: ProjectDef, set: Record<string, Role[]>): void {
+  const bad = roleSetProblem(set);
+  if (bad) throw new LabelingError('invalid-input', bad, { field: 'set' });
+  const next = applyRoleSet(def.roles ?? {}, set);
+  if (!Object.values(next).some((r) => r.includes('manager'))) {
+    throw new LabelingError('invalid-input', def.roles ? 'this change would leave the project without a manager' : 'the first roles must name a manager', { field: 'set' });
+  }
 }
