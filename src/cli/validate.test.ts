@@ -50,3 +50,29 @@ describe('data-labeling validate: labels and bounds', () => {
     assert.match(nerProblems[0]!, new RegExp(`^${nrel}:2: ann\\.spans\\[0\\]`));
   });
 });
+
+describe('data-labeling validate: the team rules', () => {
+  after(cleanupWorkspaces);
+
+  it('names lines by a labeler without the role they had seen, role changes not applied and lines whose by is another labeler; lines of a newer version are notes', async () => {
+    const p = await textProject(3);
+    const ev = (payload: Parameters<typeof event>[0], by: string, seq: number, extra: Record<string, unknown> = {}) => ({ ...event(payload, { by, dev: 'd', seq, at: `2026-11-27T10:0${seq}:00.000Z` }), ...extra });
+    writeJournal(p.root, p.id, 'boss', 'd', [ev({ type: 'roles', set: { boss: ['manager'], ann: ['labeler'] } }, 'boss', 1)]);
+    const ann = writeJournal(p.root, p.id, 'ann', 'd', [
+      ev({ type: 'submit', item: p.keys[0]!, ann: classes('pos') }, 'ann', 2, { ps: [['boss', 'd', 1]] }),
+      ev({ type: 'approve', item: p.keys[0]!, base: 1 }, 'ann', 3, { ps: [['boss', 'd', 1]] }),
+      ev({ type: 'roles', set: { ann: ['manager'] } }, 'ann', 4, { ps: [['boss', 'd', 1]] }),
+      ev({ type: 'submit', item: p.keys[1]!, ann: classes('pos') }, 'mallory', 5),
+      ev({ type: 'flag', item: p.keys[2]! } as never, 'ann', 6),
+    ] as never);
+    const newer: string[] = [];
+    const problems = await validateProject(p.root, p.id, (l) => newer.push(l));
+    assert.deepEqual(problems, [
+      `${ann}:3: role change by ann not applied: ann is not a manager in the roles they had seen`,
+      `${ann}:2: not applied: ann is not a reviewer in the roles its author had seen (has labeler)`,
+      `${ann}:4: "by" is "mallory", but this journal's folder "ann" is another labeler's: not applied`,
+    ]);
+    assert.equal(newer.length, 1);
+    assert.match(newer[0]!, new RegExp(`^${ann}:5: written by a newer version of the extension \\(event type "flag"\\)`));
+  });
+});
