@@ -39,6 +39,19 @@ export function installProbe() {
       });
     },
     /**
+     * The same no-op round trip, sent from the handler of the next keydown (as the panel sends a submit
+     * from Enter's): what the workbench's handling of that key event adds to a request sent with it.
+     */
+    keyPing() {
+      return new Promise((resolve) => {
+        const h = (e) => {
+          window.removeEventListener('keydown', h);
+          resolve(window.__benchUi.ping().then((r) => ({ ...r, keyTs: e.timeStamp })));
+        };
+        window.addEventListener('keydown', h);
+      });
+    },
+    /**
      * Arms a measurement: resolves when the item key (and, with `progress`, the progress line) differ from
      * now, the editor finished updating, its image (with `image`) is on screen (an <img> decoded; a canvas
      * editor drew it loaded), and the next frame has run.

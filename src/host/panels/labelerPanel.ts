@@ -79,7 +79,7 @@ export class LabelerPanel extends Disposable {
     private entry: ProjectEntry,
     private readonly stores: StoreManager,
     private readonly logger: Logger,
-    /** `existing`: a panel VS Code restored after a reload; `onShow`: called after each state push. */
+    /** `existing`: a panel VS Code restored after a reload; `onShow`: called after each state or view posted. */
     private readonly restore: { existing?: vscode.WebviewPanel; onShow?: (p: LabelerPanel) => void } = {},
   ) {
     super();
@@ -286,7 +286,12 @@ export class LabelerPanel extends Disposable {
   private answerView(store: ProjectStore): LabelerView {
     this.flushHeld(store);
     const view = this.buildView(store);
-    if (this.pendingHeld.length) setTimeout(() => setTimeout(() => this.flushHeld(store), 0), 0);
+    // After the answer's write batch: the held items, then onShow (it remembers the item for Reload
+    // Window in the workspace state, a message of its own to the workbench).
+    setTimeout(() => setTimeout(() => {
+      this.flushHeld(store);
+      if (!this.isDisposed) this.restore.onShow?.(this);
+    }, 0), 0);
     return view;
   }
 
@@ -345,7 +350,6 @@ export class LabelerPanel extends Disposable {
     this.shownSeq = store.changeSeq;
     const { base: _base, itemFromUpcoming: _held, position: _position, ...fields } = view;
     if (this._lastState) this._lastState = { ...this._lastState, ...fields, item: item ? (view.item ?? this.toLabelerItem(item)) : undefined };
-    setTimeout(() => this.restore.onShow?.(this), 0); // after the answer is posted
     return view;
   }
 
