@@ -18,8 +18,8 @@ import { queueOrder } from '../queue/order';
 import { notApplied, roleProblems } from './apply';
 import { EvColumns } from './ev-columns';
 import { RawInsert, type Cell } from './raw-insert';
-import { compareOrd, doneKindCode, evTypeCode, type MemEv } from './ev-rows';
-import { INSERT_DONE, journalOnlyItem, STATE_COLUMNS, stateValues, type IndexDb } from './index-db';
+import { compareOrd, evTypeCode, type MemEv } from './ev-rows';
+import { doneValues, INSERT_DONE, journalOnlyItem, STATE_COLUMNS, stateValues, type IndexDb } from './index-db';
 import { computeItem } from './item-state';
 import { LabelGate, projectLabelsOf, type ApplyLine } from './known-labels';
 import type { TimeSlicer } from './time-slice';
@@ -158,7 +158,7 @@ export async function bulkLoad(SQL: SqlJsStatic, idx: IndexDb, root: string, def
     full.add([...head, missing ? 1 : 0, ...(stateValues(c) as Cell[])]);
     for (const r of rows) ev.add([id, r.ord, evTypeCode(r.type), r.ann, r.pre, r.conf, r.src, r.base, r.target, r.seen]);
     for (const d of c.done) {
-      done.add([d.labeler, id, doneKindCode(d.kind), d.t, d.ann]);
+      done.add(doneValues(d, id, c) as Cell[]);
       if (d.kind === 'sub') count(labelerCounts, d.labeler);
     }
     for (const l of c.finalLabels) count(labelCounts, l);

@@ -20,6 +20,18 @@ const EV_COLUMNS = 'ord, type, ann, pre, conf, src, base, target, seen';
 // SQL as constants: statements are cached by their text, so it must not be rebuilt per call.
 const INSERT_EV = `INSERT OR IGNORE INTO ev (item, ${EV_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 export const INSERT_DONE = 'INSERT INTO done (labeler, item, kind, t, ann) VALUES (?, ?, ?, ?, ?)';
+
+/**
+ * done.ann as stored: NULL when the labeler's annotation is the item's final one (most are), which
+ * keeps the table small; read it back with doneAnnSql.
+ */
+export function doneValues(d: ItemComputation['done'][number], item: number, c: ItemComputation): SqlValue[] {
+  const finalText = c.final ? (c.finalText ?? packAnn(c.final)) : null;
+  return [d.labeler, item, doneKindCode(d.kind), d.t, d.ann !== null && d.ann === finalText ? null : d.ann];
+}
+
+/** The SQL of a done row's annotation (alias `d` for done, `i` for items): its own, else the item's final. */
+export const doneAnnSql = (d: string, i: string): string => `CASE WHEN ${d}.kind = 1 THEN COALESCE(${d}.ann, ${i}.final) END`;
 const SELECT_EV = `SELECT ${EV_COLUMNS} FROM ev WHERE item = ? ORDER BY ord`;
 
 /** An ev row from its columns (EV_COLUMNS order, from `offset`); `at` and `by` are read back from ord. */
@@ -67,6 +79,8 @@ export class IndexDb {
   readonly addedLabels = new Set<string>();
   /** Project-wide events read (label sets, status, roles), in total order: few, kept in meta. */
   projectEvents: ProjectEventRec[] = [];
+  /** Bumped whenever projectEvents changes (the effective definition is recomputed only then). */
+  projectVersion = 0;
   /** Items written since the last takeTouched() (the change feed reports them), or 'all'. */
   private touched: Set<number> | 'all' = new Set();
 
@@ -95,6 +109,7 @@ export class IndexDb {
     this.addedLabels.clear();
     for (const l of JSON.parse(getMeta(this.db, 'labels_added') ?? '[]') as string[]) this.addedLabels.add(l);
     this.projectEvents = JSON.parse(getMeta(this.db, 'project_events') ?? '[]') as ProjectEventRec[];
+    this.projectVersion++;
     this.roles = new RoleBook(this.baseRoles);
     for (const p of this.projectEvents) if (p.type === 'roles') this.addRoleEvent(p);
   }
@@ -106,6 +121,7 @@ export class IndexDb {
   /** Forgets the project-wide events read except role events, and what they did (before a bulk read's second pass). */
   resetProjectState(): void {
     this.projectEvents = this.projectEvents.filter((p) => p.type === 'roles');
+    this.projectVersion++;
     this.barriers = { removeAll: '', keep: '' };
     this.addedLabels.clear();
     for (const k of ['barrier_remove_all', 'barrier_keep', 'labels_added']) this.db.run('DELETE FROM meta WHERE k = ?', [k]);
@@ -124,6 +140,7 @@ export class IndexDb {
     if (this.projectEvents.some((p) => p.ord === ord)) return;
     const rec = { ...e, ord, file: where.file, line: where.line } as ProjectEventRec;
     this.projectEvents.push(rec);
+    this.projectVersion++;
     this.projectEvents.sort((a, b) => (a.ord < b.ord ? -1 : a.ord > b.ord ? 1 : 0));
     setMeta(this.db, 'project_events', JSON.stringify(this.projectEvents));
     if (rec.type === 'roles') this.addRoleEvent(rec);
@@ -308,7 +325,7 @@ export class IndexDb {
     for (const l of c.finalLabels) if (!oldLabels.includes(l)) this.bumpLabel(l, 1);
     this.writeItem(id, c);
     this.run('DELETE FROM done WHERE item = ?', [id]);
-    for (const d of c.done) this.run(INSERT_DONE, [d.labeler, id, doneKindCode(d.kind), d.t, d.ann]);
+    for (const d of c.done) this.run(INSERT_DONE, doneValues(d, id, c));
   }
 
   bumpLabel(label: string, n: number): void {
@@ -342,7 +359,7 @@ export class IndexDb {
       const c = computeItem(group, this.barriers, this.consensus, missing.has(current), false);
       for (const l of c.finalLabels) labelCounts.set(l, (labelCounts.get(l) ?? 0) + 1);
       this.writeItem(current, c);
-      for (const d of c.done) this.run(INSERT_DONE, [d.labeler, current, doneKindCode(d.kind), d.t, d.ann]);
+      for (const d of c.done) this.run(INSERT_DONE, doneValues(d, current, c));
       if (++n % 50000 === 0) onProgress?.(n);
     };
     try {

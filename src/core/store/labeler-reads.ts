@@ -6,7 +6,7 @@
  */
 import type { Annotation } from '../model';
 import { unpackAnn } from './ann-text';
-import type { IndexDb } from './index-db';
+import { doneAnnSql, type IndexDb } from './index-db';
 
 export interface LabelerItem {
   key: string;
@@ -47,7 +47,7 @@ export class LabelerReads {
   /** One labeler's items in item order (`after`: the previous slice's `next`). */
   items(labeler: string, after = 0, limit = 1000): Slice<LabelerItem> {
     const rows = this.idx().all<{ key: string; kind: number; t: number; ann: string | null; c: number }>(
-      'SELECT i.key, d.kind, d.t, d.ann, d.item AS c FROM done d INDEXED BY done_mine JOIN items i ON i.id = d.item WHERE d.labeler = ? AND d.kind IN (0, 1) AND d.item > ? ORDER BY d.item LIMIT ?',
+      `SELECT i.key, d.kind, d.t, ${doneAnnSql('d', 'i')} AS ann, d.item AS c FROM done d INDEXED BY done_mine JOIN items i ON i.id = d.item WHERE d.labeler = ? AND d.kind IN (0, 1) AND d.item > ? ORDER BY d.item LIMIT ?`,
       [labeler, after, limit + 1],
     );
     return slice(rows, limit, (r) => {
@@ -60,7 +60,7 @@ export class LabelerReads {
   /** Items both labelers labeled, with each one's annotation (pairwise agreement), in item order. */
   paired(a: string, b: string, after = 0, limit = 1000): Slice<PairedItem> {
     const rows = this.idx().all<{ key: string; x: string; y: string; c: number }>(
-      `SELECT i.key, d1.ann AS x, d2.ann AS y, d1.item AS c FROM done d1 INDEXED BY done_mine
+      `SELECT i.key, ${doneAnnSql('d1', 'i')} AS x, ${doneAnnSql('d2', 'i')} AS y, d1.item AS c FROM done d1 INDEXED BY done_mine
          JOIN done d2 ON d2.item = d1.item AND d2.labeler = ? AND d2.kind = 1
          JOIN items i ON i.id = d1.item
        WHERE d1.labeler = ? AND d1.kind = 1 AND d1.item > ? ORDER BY d1.item LIMIT ?`,

@@ -157,8 +157,13 @@ export class ProjectStore extends StoreReads {
 
   /** project.json plus the project-wide events the index holds (pause/resume, labels added, roles). */
   private effective(): ProjectDef {
-    return effectiveDefinition(this.base, this.idx.projectEvents, (e) => this.idx.projectEventApplies(e));
+    const c = this.effectiveCache;
+    if (c && c.base === this.base && c.idx === this.idx && c.version === this.idx.projectVersion) return c.def;
+    const def = effectiveDefinition(this.base, this.idx.projectEvents, (e) => this.idx.projectEventApplies(e));
+    this.effectiveCache = { base: this.base, idx: this.idx, version: this.idx.projectVersion, def };
+    return def;
   }
+  private effectiveCache?: { base: ProjectDef; idx: IndexDb; version: number; def: ProjectDef };
 
   /** project.json as read (the base of the effective definition `def`). */
   get baseDef(): ProjectDef {

@@ -52,7 +52,7 @@ CREATE TABLE IF NOT EXISTS done (
   item INTEGER NOT NULL,
   kind INTEGER NOT NULL,           -- 1: labeled by them (submit), 0: skipped
   t INTEGER NOT NULL,              -- ms time of that event (history order)
-  ann TEXT,                        -- their current annotation, packed (ann-text.ts); NULL for a skip
+  ann TEXT,                        -- their current annotation, packed (ann-text.ts); NULL for a skip, or when it is the item's final (doneAnnSql)
   PRIMARY KEY (item, labeler)      -- item first: the bulk state pass inserts in item order
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS cnt_state (state TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
