@@ -30,6 +30,11 @@ export interface JournalState {
   project: ProjectLabels;
   /** Set when the index no longer matches the journals (one rewritten or removed, a label defined late): rebuild. */
   stale?: string;
+  /**
+   * Set when a teammate's role event arrived: the index is right but for the lines it judged before it,
+   * so it stays in use while a rebuild judges every line again (in the background).
+   */
+  rejudge?: string;
 }
 
 /** The journal state part of a loader result. */
@@ -92,8 +97,8 @@ function replayPass(idx: IndexDb, files: JournalFile[], state: JournalState, car
       events += r.events;
     }
     problems.push(...ap.finish());
-    if (ap.roleEvents) throw new Rewritten('a role event arrived: every event is judged again by the roles its author had seen');
     idx.db.exec('COMMIT');
+    if (ap.roleEvents) state.rejudge = 'a role event arrived: every line is judged again by the roles its author had seen';
   } catch (e) {
     rollback(idx);
     if (!(e instanceof Rewritten)) throw e;
@@ -227,6 +232,7 @@ export function openFromSnapshot(
   const idx = new IndexDb(snap.db, def.queueSeed, def.consensus, def.roles);
   const state: JournalState = { marks: new Map(Object.entries(snap.meta.files)), problems: snap.meta.problems, live: new Map(), project, ...(labels ? { stale: labels } : {}) };
   const n = replayTails(idx, root, def.id, state);
+  state.stale ??= state.rejudge;
   if (state.stale) {
     log.info(`Rebuilding the index: ${state.stale}`);
     idx.free();

@@ -274,7 +274,19 @@ export class ProjectStore extends StoreReads {
       await this.rebuildNow();
       return;
     }
+    const rejudge = this.journals.rejudge;
+    if (rejudge) {
+      // The index stays in use; a background rebuild (labeling goes on beside it) judges every line again.
+      this.journals.rejudge = undefined;
+      this.log.info(`Rebuilding the index in the background: ${rejudge}`);
+      void this.rebuild().catch((e: unknown) => this.log.warn(`rebuild: ${e instanceof Error ? e.message : String(e)}`));
+    }
     this.afterEvents(n);
+  }
+
+  /** Resolves once the maintenance queued so far (refreshes, rebuilds, a re-judging after a role event) is done. */
+  settled(): Promise<void> {
+    return this.maintenance(async () => undefined);
   }
 
   /** Past SNAPSHOT_EVERY events a snapshot is due: taken once writes pause, never on the write path. */

@@ -66,6 +66,7 @@ async function refresh(d: Desk, how: Refresh): Promise<Desk> {
   if (how === 'sync') {
     for (const s of stores(d)) {
       await s.syncJournals();
+      await s.settled();
       await s.reloadDefinition();
     }
     return d;

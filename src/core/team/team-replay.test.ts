@@ -67,6 +67,7 @@ async function replayAllOrders(files: File[], n = 3, consensus?: { minLabelers: 
     for (const f of order) {
       writeJournal(p.root, p.id, f.by, f.dev, eventsOf(f));
       await live.syncJournals();
+      await live.settled();
     }
     assert.deepEqual(dumpOf(live, n), expected, `arrival order ${order.map((f) => f.by).join(', ')}`);
     await live.close();
