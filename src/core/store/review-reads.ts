@@ -1,0 +1,333 @@
+/**
+ * The Review panel's queries over the index: one keyset-paged list for any combination of filters
+ * (asset type, labeler, label, agreement below a value, a time range) and the counts shown beside each
+ * filter choice. A page is driven by the most selective index the filter allows (the labeler's rows of
+ * `done`, the item state, the agreement index, else the item ids) and every other condition is a
+ * per-row check through a primary key; never OFFSET, never a grouping over every item per refresh.
+ *
+ * Counts come from the counter tables (cnt_state, cnt_label, cnt_labeler) and index ranges. Three asset
+ * types have no counter or index yet (prelabeled, approved, rejected): their counts scan `ev` once and
+ * are cached per index until an item changes (ReviewCounts.invalidate).
+ */
+import type { SqlValue } from 'sql.js';
+import { LabelingError } from '../errors';
+import type { ItemState } from '../model';
+import { evTypeCode } from './ev-rows';
+import { doneAnnSql, type IndexDb } from './index-db';
+
+export const REVIEW_ASSETS = ['labeled', 'skipped', 'needs-review', 'conflicts', 'prelabeled', 'approved', 'rejected'] as const;
+export type ReviewAsset = (typeof REVIEW_ASSETS)[number];
+
+export interface ReviewFilter {
+  asset?: ReviewAsset;
+  /** Items this labeler labeled (skipped, with asset 'skipped'). */
+  labeler?: string;
+  /** Items whose final label uses it; with `labeler`, items whose annotation by that labeler uses it. */
+  label?: string;
+  /** Items several labelers labeled whose agreement is below this value (in (0, 1]). */
+  agreementBelow?: number;
+  /** ms since the epoch: a labeler's current event on the item (the `labeler`'s, when set) in [from, to). */
+  from?: number;
+  to?: number;
+}
+
+export interface ReviewRow {
+  key: string;
+  state: ItemState;
+  version: number;
+  agreement?: number;
+  conflict?: true;
+  assignee?: string;
+  /** Labelers with a current annotation on the item, sorted. */
+  labelers: string[];
+}
+
+export interface ReviewPage {
+  rows: ReviewRow[];
+  /** Opaque cursor of the next page; absent on the last page. */
+  next?: string;
+}
+
+export interface ReviewCountsResult {
+  assets: Record<ReviewAsset, number>;
+  labelers: Record<string, number>;
+  labels: Record<string, number>;
+  /** Items whose agreement is below filter.agreementBelow (absent without one). */
+  agreementBelow?: number;
+}
+
+const SEP = '\u001f';
+const LABEL_REVIEWS = (): number[] => [evTypeCode('reject'), evTypeCode('approve'), evTypeCode('decide')];
+/** The type code of an item's last label review (reject, approve or decide), or NULL. */
+const lastLabelReview = (): string =>
+  `(SELECT e.type FROM ev e WHERE e.item = i.id AND e.type IN (${LABEL_REVIEWS().join(', ')}) ORDER BY e.ord DESC LIMIT 1)`;
+
+/** A LIKE pattern matching a label as a JSON string anywhere in a packed annotation or a label list. */
+function labelPattern(label: string): string {
+  return `%${JSON.stringify(label).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** Checks a filter; bad values are refused with the field named. */
+export function checkReviewFilter(f: ReviewFilter): void {
+  if (f.asset !== undefined && !(REVIEW_ASSETS as readonly string[]).includes(f.asset)) {
+    throw new LabelingError('invalid-input', `filter.asset must be one of ${REVIEW_ASSETS.join(', ')} (got ${JSON.stringify(f.asset)})`);
+  }
+  if (f.agreementBelow !== undefined && !(typeof f.agreementBelow === 'number' && f.agreementBelow > 0 && f.agreementBelow <= 1)) {
+    throw new LabelingError('invalid-input', `filter.agreementBelow must be a number in (0, 1] (got ${JSON.stringify(f.agreementBelow)})`);
+  }
+  for (const k of ['from', 'to'] as const) {
+    const v = f[k];
+    if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v))) throw new LabelingError('invalid-input', `filter.${k} must be a time in ms (got ${JSON.stringify(v)})`);
+  }
+  if (f.from !== undefined && f.to !== undefined && f.from >= f.to) throw new LabelingError('invalid-input', 'filter.from must be before filter.to');
+  for (const k of ['labeler', 'label'] as const) {
+    const v = f[k];
+    if (v !== undefined && (typeof v !== 'string' || !v)) throw new LabelingError('invalid-input', `filter.${k} must be a non-empty string`);
+  }
+}
+
+type Driver = 'labeler' | 'state' | 'agreement' | 'id';
+
+/** The per-row conditions of a filter (alias i: items), leaving out what the driver already covers. */
+function conditions(f: ReviewFilter, driver: Driver): { sql: string[]; params: SqlValue[] } {
+  const sql: string[] = [];
+  const params: SqlValue[] = [];
+  const a = f.asset;
+  if (a && driver !== 'state') {
+    const state = stateOf(a);
+    if (state) {
+      sql.push('i.state = ?');
+      params.push(state);
+    }
+  }
+  if (a === 'conflicts') sql.push('i.conflict = 1');
+  if (a === 'prelabeled') sql.push(`EXISTS (SELECT 1 FROM ev p WHERE p.item = i.id AND p.type = ${evTypeCode('submit')} AND p.pre = 1)`);
+  if (a === 'approved') sql.push(`${lastLabelReview()} IN (${evTypeCode('approve')}, ${evTypeCode('decide')})`);
+  if (a === 'rejected') sql.push(`${lastLabelReview()} = ${evTypeCode('reject')}`);
+  if (f.labeler !== undefined && driver !== 'labeler') {
+    sql.push('EXISTS (SELECT 1 FROM done dl WHERE dl.item = i.id AND dl.labeler = ? AND dl.kind = ?)');
+    params.push(f.labeler, a === 'skipped' ? 0 : 1);
+  }
+  if (f.label !== undefined) {
+    if (f.labeler !== undefined) {
+      sql.push(`EXISTS (SELECT 1 FROM done da WHERE da.item = i.id AND da.labeler = ? AND da.kind = 1 AND ${doneAnnSql('da', 'i')} LIKE ? ESCAPE '\\')`);
+      params.push(f.labeler, labelPattern(f.label));
+    } else {
+      sql.push(`i.final_labels LIKE ? ESCAPE '\\'`);
+      params.push(labelPattern(f.label));
+    }
+  }
+  if (f.agreementBelow !== undefined && driver !== 'agreement') {
+    sql.push('i.agreement IS NOT NULL AND i.agreement < ?');
+    params.push(f.agreementBelow);
+  }
+  if ((f.from !== undefined || f.to !== undefined) && !(driver === 'labeler')) {
+    const who = f.labeler !== undefined ? ' AND dt.labeler = ?' : '';
+    sql.push(`EXISTS (SELECT 1 FROM done dt WHERE dt.item = i.id${who} AND dt.t >= ? AND dt.t < ?)`);
+    if (f.labeler !== undefined) params.push(f.labeler);
+    params.push(f.from ?? -8.64e15, f.to ?? 8.64e15);
+  }
+  return { sql, params };
+}
+
+function stateOf(a: ReviewAsset): ItemState | undefined {
+  switch (a) {
+    case 'labeled':
+    case 'approved':
+      return 'labeled';
+    case 'skipped':
+      return 'skipped';
+    case 'needs-review':
+    case 'conflicts':
+      return 'needs-review';
+    default:
+      return undefined;
+  }
+}
+
+function driverOf(f: ReviewFilter): Driver {
+  if (f.labeler !== undefined) return 'labeler';
+  if (f.asset && stateOf(f.asset)) return 'state';
+  if (f.agreementBelow !== undefined) return 'agreement';
+  return 'id';
+}
+
+interface Row {
+  key: string;
+  state: ItemState;
+  version: number;
+  agreement: number | null;
+  conflict: number | null;
+  assignee: string | null;
+  who: string | null;
+  c1: SqlValue;
+  c2: SqlValue;
+}
+
+const COLS = `i.key, i.state, i.version, i.agreement, i.conflict, i.assignee,
+  (SELECT group_concat(w.labeler, '${SEP}') FROM done w WHERE w.item = i.id AND w.kind = 1) AS who`;
+
+export class ReviewReads {
+  constructor(private readonly idx: () => IndexDb) {}
+
+  /** One page of the items matching `f` (`after`: the previous page's `next`). */
+  page(f: ReviewFilter, after?: string, limit = 100): ReviewPage {
+    checkReviewFilter(f);
+    const n = Math.max(1, Math.min(1000, Math.floor(limit)));
+    const driver = driverOf(f);
+    const cur = parseCursor(after, driver);
+    const cond = conditions(f, driver);
+    const where = (extra: string[]) => [...extra, ...cond.sql].join(' AND ');
+    let sql: string;
+    let params: SqlValue[];
+    switch (driver) {
+      case 'labeler': {
+        const time = f.from !== undefined || f.to !== undefined ? ' AND d.t >= ? AND d.t < ?' : '';
+        sql = `SELECT ${COLS}, d.item AS c1, NULL AS c2 FROM done d INDEXED BY done_mine JOIN items i ON i.id = d.item
+          WHERE ${where([`d.labeler = ? AND d.kind = ? AND d.item > ?${time}`])} ORDER BY d.item LIMIT ?`;
+        params = [f.labeler!, f.asset === 'skipped' ? 0 : 1, Number(cur[0] ?? -1)];
+        if (time) params.push(f.from ?? -8.64e15, f.to ?? 8.64e15);
+        break;
+      }
+      case 'state':
+        sql = `SELECT ${COLS}, i.key AS c1, NULL AS c2 FROM items i INDEXED BY items_state WHERE ${where(['i.state = ? AND i.key > ?'])} ORDER BY i.state, i.key LIMIT ?`;
+        params = [stateOf(f.asset!)!, String(cur[0] ?? '')];
+        break;
+      case 'agreement': {
+        const [ag, id] = [Number(cur[0] ?? -1), Number(cur[1] ?? 0)];
+        sql = `SELECT ${COLS}, i.agreement AS c1, i.id AS c2 FROM items i INDEXED BY items_agreement
+          WHERE ${where(['i.agreement IS NOT NULL AND i.agreement < ? AND (i.agreement > ? OR (i.agreement = ? AND i.id > ?))'])} ORDER BY i.agreement, i.id LIMIT ?`;
+        params = [f.agreementBelow!, ag, ag, id];
+        break;
+      }
+      default:
+        sql = `SELECT ${COLS}, i.id AS c1, NULL AS c2 FROM items i WHERE ${where(['i.id > ?'])} ORDER BY i.id LIMIT ?`;
+        params = [Number(cur[0] ?? -1)];
+    }
+    const rows = this.idx().all<Row>(sql, [...params, ...cond.params, n + 1]);
+    const out: ReviewPage = { rows: rows.slice(0, n).map(rowOf) };
+    if (rows.length > n) {
+      const last = rows[n - 1]!;
+      out.next = JSON.stringify([driver, last.c1, last.c2]);
+    }
+    return out;
+  }
+
+  /** How many items match `f` (the bulk action's confirmation); counts the same rows page() lists. */
+  count(f: ReviewFilter): number {
+    checkReviewFilter(f);
+    const driver = driverOf(f);
+    const cond = conditions(f, driver);
+    const where = (extra: string[]) => [...extra, ...cond.sql].join(' AND ');
+    if (driver === 'labeler') {
+      const time = f.from !== undefined || f.to !== undefined ? ' AND d.t >= ? AND d.t < ?' : '';
+      const params: SqlValue[] = [f.labeler!, f.asset === 'skipped' ? 0 : 1];
+      if (time) params.push(f.from ?? -8.64e15, f.to ?? 8.64e15);
+      return Number(this.idx().one(`SELECT COUNT(*) FROM done d INDEXED BY done_mine JOIN items i ON i.id = d.item WHERE ${where([`d.labeler = ? AND d.kind = ?${time}`])}`, [...params, ...cond.params]) ?? 0);
+    }
+    if (driver === 'state') {
+      return Number(this.idx().one(`SELECT COUNT(*) FROM items i INDEXED BY items_state WHERE ${where(['i.state = ?'])}`, [stateOf(f.asset!)!, ...cond.params]) ?? 0);
+    }
+    if (driver === 'agreement') {
+      return Number(this.idx().one(`SELECT COUNT(*) FROM items i INDEXED BY items_agreement WHERE ${where(['i.agreement IS NOT NULL AND i.agreement < ?'])}`, [f.agreementBelow!, ...cond.params]) ?? 0);
+    }
+    return Number(this.idx().one(`SELECT COUNT(*) FROM items i${cond.sql.length ? ` WHERE ${cond.sql.join(' AND ')}` : ''}`, cond.params) ?? 0);
+  }
+
+  /** The review list's item keys matching `f`, in keyset slices (bulk actions). */
+  *keys(f: ReviewFilter, slice = 500): Generator<{ key: string; version: number }[]> {
+    let after: string | undefined;
+    do {
+      const p = this.page(f, after, slice);
+      yield p.rows.map((r) => ({ key: r.key, version: r.version }));
+      after = p.next;
+    } while (after !== undefined);
+  }
+}
+
+function parseCursor(after: string | undefined, driver: Driver): SqlValue[] {
+  if (after === undefined || after === '') return [];
+  let v: unknown;
+  try {
+    v = JSON.parse(after);
+  } catch {
+    v = undefined;
+  }
+  if (!Array.isArray(v) || v[0] !== driver) throw new LabelingError('invalid-input', 'after: not a cursor of this filter (the filter changed: start from the first page)');
+  return v.slice(1) as SqlValue[];
+}
+
+function rowOf(r: Row): ReviewRow {
+  const out: ReviewRow = { key: r.key, state: r.state, version: r.version, labelers: r.who ? r.who.split(SEP).sort() : [] };
+  if (r.agreement !== null) out.agreement = r.agreement;
+  if (r.conflict) out.conflict = true;
+  if (r.assignee) out.assignee = r.assignee;
+  return out;
+}
+
+/**
+ * The counts beside the filter choices. Those with a counter table or an index range are read each
+ * time; prelabeled, approved and rejected scan `ev` and are cached until invalidate() (call it on every
+ * change of items).
+ */
+export class ReviewCounts {
+  private cached?: { idx: IndexDb; prelabeled: number; approved: number; rejected: number };
+
+  constructor(private readonly idx: () => IndexDb) {}
+
+  invalidate(): void {
+    this.cached = undefined;
+  }
+
+  counts(agreementBelow?: number): ReviewCountsResult {
+    const db = this.idx();
+    const state = new Map(db.all<{ state: string; n: number }>('SELECT state, n FROM cnt_state', []).map((r) => [r.state, r.n]));
+    const conflicts = Number(db.one("SELECT COUNT(*) FROM items INDEXED BY items_state WHERE state = 'needs-review' AND conflict = 1", []) ?? 0);
+    if (this.cached?.idx !== db) {
+      const prelabeled = Number(db.one(`SELECT COUNT(*) FROM (SELECT DISTINCT item FROM ev WHERE type = ${evTypeCode('submit')} AND pre = 1)`, []) ?? 0);
+      // Each reviewed item's last label review (ev is ordered by item, ord: the max ord per item).
+      const last = db.all<{ type: number; n: number }>(
+        `SELECT type, COUNT(*) AS n FROM (SELECT e.item, e.type, MAX(e.ord) FROM ev e WHERE e.type IN (${LABEL_REVIEWS().join(', ')}) GROUP BY e.item) GROUP BY type`,
+        [],
+      );
+      const by = new Map(last.map((r) => [r.type, r.n]));
+      // approved: the last label review approves or decides and the item is labeled.
+      const approved = Number(
+        db.one(
+          `SELECT COUNT(*) FROM (SELECT e.item, e.type, MAX(e.ord) FROM ev e WHERE e.type IN (${LABEL_REVIEWS().join(', ')}) GROUP BY e.item) x JOIN items i ON i.id = x.item
+           WHERE x.type IN (${evTypeCode('approve')}, ${evTypeCode('decide')}) AND i.state = 'labeled'`,
+          [],
+        ) ?? 0,
+      );
+      this.cached = { idx: db, prelabeled, approved, rejected: by.get(evTypeCode('reject')) ?? 0 };
+    }
+    const c = this.cached;
+    const out: ReviewCountsResult = {
+      assets: {
+        labeled: state.get('labeled') ?? 0,
+        skipped: state.get('skipped') ?? 0,
+        'needs-review': state.get('needs-review') ?? 0,
+        conflicts,
+        prelabeled: c.prelabeled,
+        approved: c.approved,
+        rejected: c.rejected,
+      },
+      labelers: Object.fromEntries(db.all<{ labeler: string; n: number }>('SELECT labeler, n FROM cnt_labeler WHERE n > 0 ORDER BY labeler', []).map((r) => [r.labeler, r.n])),
+      labels: Object.fromEntries(db.all<{ label: string; n: number }>('SELECT label, n FROM cnt_label WHERE n > 0 ORDER BY label', []).map((r) => [r.label, r.n])),
+    };
+    if (agreementBelow !== undefined) {
+      out.agreementBelow = Number(db.one('SELECT COUNT(*) FROM items INDEXED BY items_agreement WHERE agreement IS NOT NULL AND agreement < ?', [agreementBelow]) ?? 0);
+    }
+    return out;
+  }
+}
+
+/**
+ * The review reads of a store. A stopgap until the store offers them itself (a `reviews` getter in
+ * store-reads.ts beside `labelers`): the index is read through the store's own live() accessor, so a
+ * closed store still refuses and a rebuilt index is picked up.
+ */
+export function reviewReadsOf(store: object): { reads: ReviewReads; counts: ReviewCounts } {
+  const idx = () => (store as unknown as { live(): { index: IndexDb } }).live().index;
+  return { reads: new ReviewReads(idx), counts: new ReviewCounts(idx) };
+}
