@@ -40,8 +40,8 @@ export type EventPayload =
   | ({ type: 'unskip'; item: string } & Seen)
   /** A reviewer accepts the skip: the item stays skipped for everyone. */
   | ({ type: 'accept-skip'; item: string; base: number } & Seen)
-  /** A reviewer rejects the labels: the submits it saw are void, the item is back in the queue. */
-  | ({ type: 'reject'; item: string; base: number } & Seen)
+  /** A reviewer rejects the labels: the submits it saw are void, the item is back in the queue (`reason` shown to the labelers). */
+  | ({ type: 'reject'; item: string; base: number; reason?: string } & Seen)
   /** A reviewer approves the labels it saw (their consensus, or the single labeler's). */
   | ({ type: 'approve'; item: string; base: number } & Seen)
   /** A reviewer settles the final annotation (consensus decision). */
@@ -54,7 +54,13 @@ export type EventPayload =
   /** Replaces the roles of the labelers listed ([] removes them). */
   | { type: 'roles'; set: Record<string, Role[]> }
   /** An import batch: one line, so it is all-or-nothing. */
-  | { type: 'import'; batch: string; submits: SubmitPayload[] };
+  | { type: 'import'; batch: string; submits: SubmitPayload[] }
+  /** Reviews and assignments of many items (a bulk action): one line, so it is all-or-nothing. */
+  | { type: 'batch'; batch: string; events: BatchedPayload[] };
+
+/** The item events a batch may hold (each judged by its own role, each review with its own `seen`). */
+export const BATCHABLE = ['approve', 'reject', 'decide', 'accept-skip', 'unskip', 'assign'] as const;
+export type BatchedPayload = Extract<EventPayload, { type: (typeof BATCHABLE)[number] }>;
 
 export type EventType = EventPayload['type'];
 
@@ -109,7 +115,10 @@ export const EVENT_SPECS: { readonly [T in EventType]: EventSpec } = {
   skip: { scope: 'item', role: 'labeler', review: false, code: 1, fields: ['item'], check: ok },
   unskip: { scope: 'item', role: 'reviewer', review: 'skip', voids: true, code: 2, fields: ['item', 'seen'], check: ok },
   'accept-skip': { scope: 'item', role: 'reviewer', review: 'skip', code: 3, fields: ['item', 'base', 'seen'], check: ok },
-  reject: { scope: 'item', role: 'reviewer', review: 'label', voids: true, code: 4, fields: ['item', 'base', 'seen'], check: ok },
+  reject: {
+    scope: 'item', role: 'reviewer', review: 'label', voids: true, code: 4, fields: ['item', 'base', 'seen', 'reason'],
+    check: (e) => (e.reason === undefined || typeof e.reason === 'string' ? undefined : 'reason must be a string'),
+  },
   approve: { scope: 'item', role: 'reviewer', review: 'label', code: 5, fields: ['item', 'base', 'seen'], check: ok },
   decide: { scope: 'item', role: 'reviewer', review: 'label', code: 6, fields: ['item', 'ann', 'base', 'seen'], check: (e) => annotationProblem(e.ann) },
   assign: {
@@ -128,6 +137,17 @@ export const EVENT_SPECS: { readonly [T in EventType]: EventSpec } = {
     check: (e) => (e.status === 'running' || e.status === 'paused' ? undefined : 'status is invalid'),
   },
   roles: { scope: 'project', role: 'manager', review: false, code: -1, fields: ['set'], check: (e) => roleSetProblem(e.set) },
+  batch: {
+    scope: 'batch', role: 'reviewer', review: false, code: -1, fields: ['batch', 'events'],
+    check: (e) => {
+      if (typeof e.batch !== 'string' || !Array.isArray(e.events)) return 'batch needs batch and events';
+      for (let i = 0; i < e.events.length; i++) {
+        const p = batchedProblem(e.events[i]);
+        if (p) return `events[${i}]: ${p}`;
+      }
+      return undefined;
+    },
+  },
   import: {
     scope: 'batch', role: 'manager', review: false, code: -1, fields: ['batch', 'submits'],
     check: (e) => {
@@ -215,20 +235,50 @@ function submitProblem(s: unknown): string | undefined {
   return annotationProblem(o.ann);
 }
 
+/** The first problem of an event inside a batch, or undefined. */
+function batchedProblem(x: unknown): string | undefined {
+  if (typeof x !== 'object' || x === null || Array.isArray(x)) return 'not an object';
+  const o = x as Record<string, unknown>;
+  if (!(BATCHABLE as readonly unknown[]).includes(o.type)) return `type must be one of ${BATCHABLE.join(', ')}`;
+  const spec = EVENT_SPECS[o.type as EventType];
+  if (typeof o.item !== 'string' || !o.item) return 'item must be a non-empty string';
+  if (spec.review && o.type !== 'unskip' && typeof o.base !== 'number') return 'base (item version) is missing';
+  if (o.seen !== undefined) {
+    const p = vectorProblem(o.seen, 'seen');
+    if (p) return p;
+  }
+  return spec.check(o);
+}
+
+const kindOfAnn = (a: unknown): string | undefined => {
+  const k = typeof a === 'object' && a !== null ? (a as { kind?: unknown }).kind : undefined;
+  return typeof k === 'string' && !isAnnotationKind(k) ? `annotation kind "${k}"` : undefined;
+};
+
 /** What in a line this version does not know, or undefined. */
 function newerPart(e: Record<string, unknown>, type: EventType): string | undefined {
   const known = KNOWN_FIELDS.get(type)!;
   for (const k in e) if (!known.has(k)) return `field "${k}"`;
-  const kindOf = (a: unknown): string | undefined => {
-    const k = typeof a === 'object' && a !== null ? (a as { kind?: unknown }).kind : undefined;
-    return typeof k === 'string' && !isAnnotationKind(k) ? `annotation kind "${k}"` : undefined;
-  };
-  if (type === 'submit' || type === 'decide') return kindOf(e.ann);
+  if (type === 'submit' || type === 'decide') return kindOfAnn(e.ann);
+  if (type === 'batch' && Array.isArray(e.events)) {
+    for (const x of e.events as unknown[]) {
+      if (typeof x !== 'object' || x === null) continue;
+      const t = (x as { type?: unknown }).type;
+      if (typeof t === 'string' && !isEventType(t)) return `event type "${t}" in a batch`;
+      if (!isEventType(t)) continue;
+      const known = KNOWN_FIELDS.get(t)!;
+      for (const k in x) if (k !== 'type' && !known.has(k)) return `field "events[].${k}"`;
+      if (t === 'decide') {
+        const kind = kindOfAnn((x as { ann?: unknown }).ann);
+        if (kind) return kind;
+      }
+    }
+  }
   if (type === 'import' && Array.isArray(e.submits)) {
     for (const s of e.submits as unknown[]) {
       if (typeof s !== 'object' || s === null) continue;
       for (const k in s) if (!SUBMIT_FIELDS.has(k)) return `field "submits[].${k}"`;
-      const k = kindOf((s as { ann?: unknown }).ann);
+      const k = kindOfAnn((s as { ann?: unknown }).ann);
       if (k) return k;
     }
   }
@@ -289,5 +339,7 @@ export function itemsNamed(raw: unknown): string[] {
   const out: string[] = [];
   if (typeof e.item === 'string' && e.item) out.push(e.item);
   if (Array.isArray(e.submits)) for (const s of e.submits as { item?: unknown }[]) if (typeof s?.item === 'string' && s.item) out.push(s.item);
+  const events = (raw as { events?: unknown }).events;
+  if (Array.isArray(events)) for (const s of events as { item?: unknown }[]) if (typeof s?.item === 'string' && s.item) out.push(s.item);
   return out;
 }

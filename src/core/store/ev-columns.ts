@@ -56,7 +56,7 @@ export class EvColumns {
     if (EVENT_SPECS[e.type].scope === 'project') return;
     const ms = orderTime(e.at);
     const who = this.whoOf(e.by, e.dev);
-    if (e.type !== 'import') {
+    if (EVENT_SPECS[e.type].scope !== 'batch') {
       evRecords(e, (key, sub, v) => this.push(key, ms, who, e.seq, sub, v));
       return;
     }

@@ -81,8 +81,11 @@ export function evRecords(e: JournalEvent, push: (key: string, sub: number, v: E
     case 'unskip':
       push(e.item, -1, plain(e.type, { seen: seenText(e.seen) }));
       return;
-    case 'accept-skip':
     case 'reject':
+      // the reason, shown to the labelers when the item comes back, is kept in src
+      push(e.item, -1, plain(e.type, { base: e.base, seen: seenText(e.seen), src: e.reason ?? null }));
+      return;
+    case 'accept-skip':
     case 'approve':
       push(e.item, -1, plain(e.type, { base: e.base, seen: seenText(e.seen) }));
       return;
@@ -91,6 +94,10 @@ export function evRecords(e: JournalEvent, push: (key: string, sub: number, v: E
       return;
     case 'assign':
       push(e.item, -1, plain(e.type, { target: e.to ?? '' }));
+      return;
+    case 'batch':
+      // The i-th event of a batch is placed like the i-th submit of an import (its ord is importOrderKey(ord, i)).
+      e.events.forEach((x, i) => evRecords({ ...e, ...x } as JournalEvent, (key, _sub, v) => push(key, i, v)));
       return;
     case 'labels':
     case 'status':

@@ -74,6 +74,8 @@ export interface ItemComputation {
   review?: { kind: 'approve' | 'decide' | 'accept-skip'; by: string; at: string };
   /** Set when the item's current reviews disagree: each current decision (with `detail`; else empty). */
   conflict?: ReviewDecision[];
+  /** The reject in effect (the item came back to the queue), with its reason (with `detail`). */
+  rejected?: { by: string; at: string; reason?: string };
 }
 
 const max = (a: string, b: string): string => (a > b ? a : b);
@@ -236,6 +238,10 @@ export function computeItem(rows: readonly EvRow[], b: Barriers, c: Consensus, m
     return settle('needs-review', false);
   }
   const eff = labels?.effective;
+  if (detail && eff?.row.type === LABEL_VOIDS) {
+    out.rejected = { by: eff.row.by, at: eff.row.at };
+    if (eff.row.src) out.rejected.reason = eff.row.src;
+  }
   if (eff?.row.type === 'decide') {
     out.final = annOf(eff.row);
     out.finalText = eff.row.ann ?? undefined;

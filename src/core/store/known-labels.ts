@@ -67,6 +67,15 @@ export class LabelGate {
       const p = this.annProblem(e.ann, 'ann');
       return p ? { skip: 'all', problems: [{ ...p, message: `${p.message}: this ${e.type} is not counted or exported` }] } : undefined;
     }
+    if (e.type === 'batch') {
+      // all of a batch or none: one decision naming a label the project lacks leaves the line out
+      for (let i = 0; i < e.events.length; i++) {
+        const x = e.events[i]!;
+        const p = x.type === 'decide' ? this.annProblem(x.ann, `events[${i}].ann`) : undefined;
+        if (p) return { skip: 'all', problems: [{ ...p, message: `${p.message}: this batch is not applied` }] };
+      }
+      return undefined;
+    }
     if (e.type !== 'import') return undefined;
     let v: Verdict | undefined;
     e.submits.forEach((s, i) => {

@@ -5,6 +5,7 @@
  * Every write, sync, refresh, rebuild and definition reload ends by emitting what it changed on
  * `onChange` (change-feed.ts), before its promise resolves.
  */
+import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { SqlJsStatic } from 'sql.js';
@@ -31,6 +32,7 @@ import { buildBeside, catchUp, freeBuilt } from './background-build';
 import { writeImport, type ImportOptions, type ImportResult } from './import-lines';
 import { REBUILD_CANCELS_READERS, type ReadersPolicy } from './index-lease';
 import { refreshItems } from './refresh';
+import { MAX_BATCH, reviewBatchEvents, type BatchResult, type ReviewAction } from './review-batch';
 import { throwIfAbortedWith, yieldToEventLoop } from './time-slice';
 import { indexDefHash, saveSnapshot } from './snapshot';
 import { StoreReads } from './store-reads';
@@ -342,8 +344,36 @@ export class ProjectStore extends StoreReads {
   acceptSkip(key: string, basedOnVersion: number): Promise<void> {
     return this.review({ type: 'accept-skip', item: key, base: basedOnVersion });
   }
-  reject(key: string, basedOnVersion: number): Promise<void> {
-    return this.review({ type: 'reject', item: key, base: basedOnVersion });
+  /** Reviewer: voids the labels the reviewer saw; `reason` is shown to the labelers, `returnTo` assigns the item back to its labeler. */
+  async reject(key: string, basedOnVersion: number, opts: { reason?: string; returnTo?: boolean } = {}): Promise<void> {
+    if (!opts.reason && !opts.returnTo) return this.review({ type: 'reject', item: key, base: basedOnVersion });
+    const r = await this.reviewBatch([{ type: 'reject', item: key, base: basedOnVersion, ...opts }]);
+    if (r.stale.length) throw new LabelingError('conflict', `item "${key}" changed since it was read (version ${basedOnVersion})`, { field: 'item' });
+  }
+
+  /**
+   * Reviewer: many review actions as one all-or-nothing journal line (review-batch.ts); actions on
+   * items changed since they were listed are left out and returned as stale.
+   */
+  reviewBatch(actions: ReviewAction[]): Promise<BatchResult> {
+    return this.mutate('commit', async () => {
+      requireRole(this._def, this.opts.labeler, 'reviewer');
+      const { events, stale } = reviewBatchEvents({ def: this._def, idx: this.idx, seenOf: (k) => this.seenOf(k), boundsOf: (k) => this.views.boundsOf(k) }, actions);
+      const written = events.filter((e) => e.type !== 'assign').length;
+      if (events.length) await this.commit(events.length === 1 && events[0]!.type !== 'assign' ? [events[0]!] : [{ type: 'batch', batch: randomUUID(), events }]);
+      return { written, stale };
+    });
+  }
+
+  /** Manager: assigns many items (null: unassigns) as one all-or-nothing journal line. */
+  assignBatch(keys: string[], to: string | null): Promise<{ written: number }> {
+    return this.mutate('commit', async () => {
+      requireRole(this._def, this.opts.labeler, 'manager');
+      if (keys.length > MAX_BATCH) throw new LabelingError('invalid-input', `at most ${MAX_BATCH} items in one batch (got ${keys.length}): split it`, { field: 'items' });
+      keys.forEach((k) => requireItem(this.idx, k));
+      if (keys.length) await this.commit([{ type: 'batch', batch: randomUUID(), events: keys.map((item) => ({ type: 'assign' as const, item, to })) }]);
+      return { written: keys.length };
+    });
   }
   approve(key: string, basedOnVersion: number): Promise<void> {
     return this.review({ type: 'approve', item: key, base: basedOnVersion });

@@ -32,6 +32,8 @@ export interface ItemView {
   conflict?: ReviewDecision[];
   /** Lines of a newer version of the extension touch this item (why, per line): its state here may differ. */
   newer?: string[];
+  /** The reject in effect: the item came back to the queue (shown to its labelers with the reason). */
+  rejected?: { by: string; at: string; reason?: string };
 }
 
 export interface ItemSummary {

@@ -118,6 +118,7 @@ export class IndexViews {
     if (r.assignee) view.assignee = r.assignee;
     if (c.review) view.review = c.review;
     if (c.conflict) view.conflict = c.conflict;
+    if (c.rejected) view.rejected = c.rejected;
     return view;
   }
 

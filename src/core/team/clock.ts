@@ -10,7 +10,7 @@ import type { IndexDb } from '../store/index-db';
 export function hybridClock(idx: IndexDb, payloads: readonly EventPayload[], lastAt: number, now = Date.now()): number {
   let at = Math.max(now, lastAt, idx.projectMaxMs() + 1);
   for (const p of payloads) {
-    const keys = 'item' in p ? [p.item] : p.type === 'import' ? p.submits.map((s) => s.item) : [];
+    const keys = 'item' in p ? [p.item] : p.type === 'import' ? p.submits.map((s) => s.item) : p.type === 'batch' ? p.events.map((x) => x.item) : [];
     for (const key of new Set(keys)) {
       const id = idx.itemId(key);
       if (id !== undefined) at = Math.max(at, idx.itemMaxMs(id) + 1);

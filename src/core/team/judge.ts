@@ -24,8 +24,18 @@ export class LineJudge {
     if (file && this.last.why) return this.last.why;
     const book = this.roles();
     if (e.type === 'roles' || !book.active) return undefined;
-    const why = book.check({ by: e.by, dev: e.dev, seq: e.seq, ord: orderKey(e) }, e.ps, EVENT_SPECS[e.type].role);
-    return why && `not applied: ${why}`;
+    const place = { by: e.by, dev: e.dev, seq: e.seq, ord: orderKey(e) };
+    // A batch needs the role of each event in it (all of it or none); an assignment right after a
+    // reject of the same item returns it to its labeler, which a reviewer may do.
+    const roles =
+      e.type === 'batch'
+        ? [...new Set(e.events.map((x, i) => (x.type === 'assign' && e.events[i - 1]?.type === 'reject' && e.events[i - 1]!.item === x.item ? 'reviewer' : EVENT_SPECS[x.type].role)))]
+        : [EVENT_SPECS[e.type].role];
+    for (const role of roles) {
+      const why = book.check(place, e.ps, role);
+      if (why) return `not applied: ${why}`;
+    }
+    return undefined;
   }
 }
 
