@@ -1,66 +1,34 @@
 /**
- * When two labelers' annotations agree (consensus):
+ * When two labelers' annotations agree (consensus), rule version CONSENSUS_RULE_VERSION:
  *  - classes: the same set of labels;
  *  - spans: the same set of (start, end, label);
- *  - boxes: the same number of boxes and a one-to-one matching of same-label boxes with IoU >= 0.5;
- *  - polygons: as boxes, using the IoU of each object's bounding box (all rings).
+ *  - boxes and polygons: the optimal one-to-one matching of same-label shapes at IoU >= 0.5
+ *    (geometry/matching.ts) covers every shape of both; polygons by their own area (all rings,
+ *    even-odd), not their bounding boxes.
+ * Version 1 matched boxes greedily and polygons by their bounding boxes.
  */
-import type { Annotation, Box, Polygon } from '../model';
+import type { Annotation } from '../model';
+import { IOU_THRESHOLD, matchBoxes, matchPolygons, type Matching } from '../geometry/matching';
 
-export const IOU_THRESHOLD = 0.5;
+export { IOU_THRESHOLD };
 
-type Rect = { label: string; x0: number; y0: number; x1: number; y1: number };
-
-function rectOfBox(b: Box): Rect {
-  return { label: b.label, x0: b.x, y0: b.y, x1: b.x + b.w, y1: b.y + b.h };
-}
-
-function rectOfPolygon(p: Polygon): Rect {
-  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
-  for (const ring of p.rings) {
-    for (let i = 0; i + 1 < ring.length; i += 2) {
-      x0 = Math.min(x0, ring[i]!);
-      x1 = Math.max(x1, ring[i]!);
-      y0 = Math.min(y0, ring[i + 1]!);
-      y1 = Math.max(y1, ring[i + 1]!);
-    }
-  }
-  return { label: p.label, x0, y0, x1, y1 };
-}
-
-export function iou(a: Rect, b: Rect): number {
-  const ix = Math.max(0, Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0));
-  const iy = Math.max(0, Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0));
-  const inter = ix * iy;
-  const union = (a.x1 - a.x0) * (a.y1 - a.y0) + (b.x1 - b.x0) * (b.y1 - b.y0) - inter;
-  return union > 0 ? inter / union : 0;
-}
-
-function rectsMatch(a: Rect[], b: Rect[]): boolean {
-  if (a.length !== b.length) return false;
-  const used = new Array<boolean>(b.length).fill(false);
-  for (const r of a) {
-    let best = -1;
-    let bestIou = IOU_THRESHOLD;
-    b.forEach((s, j) => {
-      if (used[j] || s.label !== r.label) return;
-      const v = iou(r, s);
-      if (v >= bestIou) {
-        bestIou = v;
-        best = j;
-      }
-    });
-    if (best < 0) return false;
-    used[best] = true;
-  }
-  return true;
-}
+/**
+ * The version of the agreement rule. Part of the index definition hash (snapshot.ts), so a snapshot
+ * built under another rule is rebuilt, and every clone of one version computes the same states.
+ */
+export const CONSENSUS_RULE_VERSION = 2;
 
 function sameStrings(a: string[], b: string[]): boolean {
   if (a.length !== b.length) return false;
   const x = [...a].sort();
   const y = [...b].sort();
   return x.every((v, i) => v === y[i]);
+}
+
+/** Every shape of both matched: same count, the same labels as often, then the optimal matching. */
+function allMatched<T extends { label: string }>(a: T[], b: T[], match: (a: T[], b: T[]) => Matching): boolean {
+  if (a.length !== b.length || !sameStrings(a.map((s) => s.label), b.map((s) => s.label))) return false;
+  return match(a, b).pairs.length === a.length;
 }
 
 export function annotationsAgree(a: Annotation, b: Annotation): boolean {
@@ -74,9 +42,9 @@ export function annotationsAgree(a: Annotation, b: Annotation): boolean {
         (b as typeof a).spans.map((s) => `${s.start}:${s.end}:${s.label}`),
       );
     case 'boxes':
-      return rectsMatch(a.boxes.map(rectOfBox), (b as typeof a).boxes.map(rectOfBox));
+      return allMatched(a.boxes, (b as typeof a).boxes, (x, y) => matchBoxes(x, y, IOU_THRESHOLD));
     case 'polygons':
-      return rectsMatch(a.polygons.map(rectOfPolygon), (b as typeof a).polygons.map(rectOfPolygon));
+      return allMatched(a.polygons, (b as typeof a).polygons, (x, y) => matchPolygons(x, y, IOU_THRESHOLD));
   }
 }
 

@@ -14,6 +14,7 @@ import type { FileMark } from '../journal/marks';
 import type { JournalProblem } from '../journal/reader';
 import { getMeta, openSnapshot, setMeta } from './db';
 import { SCHEMA_VERSION } from './schema';
+import { CONSENSUS_RULE_VERSION } from './agreement';
 
 export const SNAPSHOT_FORMAT = 2;
 
@@ -36,7 +37,7 @@ const META_KEY = 'snapshot';
 
 /** What the index depends on: a change in any of these means a rebuild. */
 export function indexDefHash(def: ProjectDef): string {
-  const basis = { s: SCHEMA_VERSION, t: def.type, d: def.dataSources, c: def.consensus, q: def.queueSeed, r: def.roles ?? null };
+  const basis = { s: SCHEMA_VERSION, t: def.type, d: def.dataSources, c: def.consensus, q: def.queueSeed, r: def.roles ?? null, k: CONSENSUS_RULE_VERSION };
   return createHash('sha1').update(JSON.stringify(basis)).digest('hex');
 }
 

@@ -1,0 +1,481 @@
+/**
+ * Matching two labelers' shapes, for consensus (store/agreement.ts) and agreement statistics.
+ *
+ * - `matchShapes`: an optimal one-to-one matching of same-label shapes whose IoU reaches a threshold:
+ *   the most pairs, and among matchings with that many pairs the largest total IoU (Hungarian method,
+ *   `minCostAssignment`, on each connected group of candidate pairs). Ranking by the number of pairs
+ *   first means "every shape of both is matched" is found whenever such a matching exists, and F1
+ *   counts as many matches as the shapes allow.
+ * - `boxIoU`, `polygonIoU`: IoU of boxes, and of polygons by their own area (every ring of an object,
+ *   even-odd: a ring inside another is a hole), intersections from polygon-clipping.
+ * - `matchedF1`: F1 = 2 * matched / (|a| + |b|), symmetric, overall and per label, for spans (same
+ *   start, end and label), boxes and polygons (matched at IoU >= threshold) and classes (as sets).
+ *
+ * Speed: shapes are bucketed by label, and with an extent function (boxes and polygons have one)
+ * candidate pairs come from a sweep over x of the bounding boxes, dropped when an upper bound of the
+ * IoU from the bounding boxes and areas is below the threshold, before any exact IoU is computed.
+ */
+import { intersection as clipIntersection, xor as clipXor } from 'polygon-clipping';
+import type { MultiPolygon as ClipMultiPolygon, Polygon as ClipPolygon } from 'polygon-clipping';
+import type { Annotation, Box, Polygon } from '../model';
+import { assertNever } from '../model';
+import { pointInRings } from './polygon';
+
+/** The IoU at or above which two shapes can be matched (consensus and F1). */
+export const IOU_THRESHOLD = 0.5;
+
+/** Bounding box and area of a shape, for pruning candidate pairs. */
+export interface Extent {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+  area: number;
+}
+
+export type MatchedPair = [i: number, j: number, iou: number];
+
+export interface Matching {
+  /** Matched pairs (index in a, index in b, IoU), by index in a. */
+  pairs: MatchedPair[];
+  unmatchedA: number[];
+  unmatchedB: number[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Assignment
+
+/**
+ * Minimum-cost assignment of each of `n` rows to a distinct one of `m >= n` columns (Hungarian
+ * method with potentials, O(n^2 m)). `cost` is row-major n x m. Returns the column of each row.
+ */
+export function minCostAssignment(n: number, m: number, cost: ArrayLike<number>): Int32Array {
+  if (n > m) throw new RangeError(`minCostAssignment: ${n} rows but only ${m} columns`);
+  if (cost.length !== n * m) throw new RangeError(`minCostAssignment: cost has ${cost.length} entries, expected ${n * m}`);
+  const u = new Float64Array(n + 1);
+  const v = new Float64Array(m + 1);
+  const p = new Int32Array(m + 1); // p[j]: row (1-based) holding column j, 0 if none
+  const way = new Int32Array(m + 1);
+  const minv = new Float64Array(m + 1);
+  const used = new Uint8Array(m + 1);
+  for (let i = 1; i <= n; i++) {
+    p[0] = i;
+    let j0 = 0;
+    minv.fill(Infinity);
+    used.fill(0);
+    do {
+      used[j0] = 1;
+      const i0 = p[j0]!;
+      const row = (i0 - 1) * m - 1;
+      let delta = Infinity;
+      let j1 = 0;
+      for (let j = 1; j <= m; j++) {
+        if (used[j]) continue;
+        const cur = cost[row + j]! - u[i0]! - v[j]!;
+        if (cur < minv[j]!) {
+          minv[j] = cur;
+          way[j] = j0;
+        }
+        if (minv[j]! < delta) {
+          delta = minv[j]!;
+          j1 = j;
+        }
+      }
+      for (let j = 0; j <= m; j++) {
+        if (used[j]) {
+          u[p[j]!] += delta;
+          v[j] -= delta;
+        } else minv[j] -= delta;
+      }
+      j0 = j1;
+    } while (p[j0] !== 0);
+    do {
+      const j1 = way[j0]!;
+      p[j0] = p[j1]!;
+      j0 = j1;
+    } while (j0 !== 0);
+  }
+  const colOf = new Int32Array(n);
+  for (let j = 1; j <= m; j++) if (p[j]! > 0) colOf[p[j]! - 1] = j - 1;
+  return colOf;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Matching
+
+/** Candidate pairs (bounding boxes overlap) of a[ia] x b[ib], by a sweep over x. */
+function overlappingPairs(ea: Extent[], eb: Extent[], ia: number[], ib: number[], out: (i: number, j: number) => void): void {
+  const sa = [...ia].sort((x, y) => ea[x]!.x0 - ea[y]!.x0);
+  const sb = [...ib].sort((x, y) => eb[x]!.x0 - eb[y]!.x0);
+  let activeA: number[] = [];
+  let activeB: number[] = [];
+  let p = 0;
+  let q = 0;
+  while (p < sa.length || q < sb.length) {
+    if (q >= sb.length || (p < sa.length && ea[sa[p]!]!.x0 <= eb[sb[q]!]!.x0)) {
+      const i = sa[p++]!;
+      const e = ea[i]!;
+      activeB = activeB.filter((j) => eb[j]!.x1 > e.x0);
+      for (const j of activeB) if (eb[j]!.y0 < e.y1 && e.y0 < eb[j]!.y1) out(i, j);
+      activeA.push(i);
+    } else {
+      const j = sb[q++]!;
+      const e = eb[j]!;
+      activeA = activeA.filter((i) => ea[i]!.x1 > e.x0);
+      for (const i of activeA) if (ea[i]!.y0 < e.y1 && e.y0 < ea[i]!.y1) out(i, j);
+      activeB.push(j);
+    }
+  }
+}
+
+/** An upper bound of IoU from extents: intersection <= min(areas, bbox overlap), union >= max(areas). */
+function iouBound(a: Extent, b: Extent): number {
+  const ix = Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0);
+  const iy = Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0);
+  if (ix <= 0 || iy <= 0) return 0;
+  const big = Math.max(a.area, b.area);
+  return big > 0 ? Math.min(a.area, b.area, ix * iy) / big : 0;
+}
+
+function find(parent: Int32Array, x: number): number {
+  while (parent[x] !== x) {
+    parent[x] = parent[parent[x]!]!;
+    x = parent[x]!;
+  }
+  return x;
+}
+
+/**
+ * The optimal one-to-one matching of same-label shapes of `a` and `b` with `iouOf(x, y) >= threshold`:
+ * the most pairs, then the largest total IoU. `extentOf`, when given, prunes pairs before `iouOf` is
+ * called (it must bound the shape: `iouOf` is never above the bound `iouBound` derives from it).
+ */
+export function matchShapes<T extends { label: string }>(
+  a: readonly T[],
+  b: readonly T[],
+  iouOf: (x: T, y: T) => number,
+  threshold: number = IOU_THRESHOLD,
+  extentOf?: (x: T) => Extent,
+): Matching {
+  if (!(threshold > 0 && threshold <= 1)) throw new RangeError(`matchShapes: threshold must be in (0, 1], got ${threshold}`);
+  const ea = extentOf ? a.map(extentOf) : [];
+  const eb = extentOf ? b.map(extentOf) : [];
+  // Candidate edges, per label.
+  const byLabel = new Map<string, [number[], number[]]>();
+  a.forEach((s, i) => {
+    let g = byLabel.get(s.label);
+    if (!g) byLabel.set(s.label, (g = [[], []]));
+    g[0].push(i);
+  });
+  b.forEach((s, j) => byLabel.get(s.label)?.[1].push(j));
+  const ei: number[] = [];
+  const ej: number[] = [];
+  const ew: number[] = [];
+  const consider = (i: number, j: number): void => {
+    if (extentOf && iouBound(ea[i]!, eb[j]!) < threshold - 1e-12) return;
+    const v = iouOf(a[i]!, b[j]!);
+    if (v >= threshold) {
+      ei.push(i);
+      ej.push(j);
+      ew.push(Math.min(1, v));
+    }
+  };
+  for (const [ia, ib] of byLabel.values()) {
+    if (!ib.length) continue;
+    if (extentOf) overlappingPairs(ea, eb, ia, ib, consider);
+    else for (const i of ia) for (const j of ib) consider(i, j);
+  }
+  // Connected groups of the candidate graph (nodes: a's, then b's offset by a.length).
+  const parent = new Int32Array(a.length + b.length).map((_, k) => k);
+  for (let k = 0; k < ei.length; k++) {
+    const x = find(parent, ei[k]!);
+    const y = find(parent, a.length + ej[k]!);
+    if (x !== y) parent[Math.max(x, y)] = Math.min(x, y);
+  }
+  const groups = new Map<number, number[]>(); // root -> edge indexes
+  for (let k = 0; k < ei.length; k++) {
+    const r = find(parent, ei[k]!);
+    let g = groups.get(r);
+    if (!g) groups.set(r, (g = []));
+    g.push(k);
+  }
+  const pairs: MatchedPair[] = [];
+  for (const edges of groups.values()) {
+    if (edges.length === 1) {
+      const k = edges[0]!;
+      pairs.push([ei[k]!, ej[k]!, ew[k]!]);
+      continue;
+    }
+    const rows = [...new Set(edges.map((k) => ei[k]!))];
+    const cols = [...new Set(edges.map((k) => ej[k]!))];
+    const flip = rows.length > cols.length; // the assignment wants rows <= columns
+    const [R, C] = flip ? [cols, rows] : [rows, cols];
+    const rIdx = new Map(R.map((x, k) => [x, k]));
+    const cIdx = new Map(C.map((x, k) => [x, k]));
+    // Weight BIG + IoU per edge, 0 otherwise: BIG > the pair count ranks more pairs first.
+    const big = R.length + 1;
+    const cost = new Float64Array(R.length * C.length);
+    const w = new Float64Array(R.length * C.length);
+    for (const k of edges) {
+      const r = rIdx.get(flip ? ej[k]! : ei[k]!)!;
+      const c = cIdx.get(flip ? ei[k]! : ej[k]!)!;
+      w[r * C.length + c] = ew[k]!;
+      cost[r * C.length + c] = -(big + ew[k]!);
+    }
+    const colOf = minCostAssignment(R.length, C.length, cost);
+    for (let r = 0; r < R.length; r++) {
+      const c = colOf[r]!;
+      const v = w[r * C.length + c]!;
+      if (v <= 0) continue; // assigned to a non-edge: left unmatched
+      pairs.push(flip ? [C[c]!, R[r]!, v] : [R[r]!, C[c]!, v]);
+    }
+  }
+  pairs.sort((x, y) => x[0] - y[0]);
+  const inA = new Uint8Array(a.length);
+  const inB = new Uint8Array(b.length);
+  for (const [i, j] of pairs) {
+    inA[i] = 1;
+    inB[j] = 1;
+  }
+  return {
+    pairs,
+    unmatchedA: [...inA.keys()].filter((i) => !inA[i]),
+    unmatchedB: [...inB.keys()].filter((j) => !inB[j]),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// IoU
+
+export function boxExtent(b: Box): Extent {
+  const w = Math.max(0, b.w);
+  const h = Math.max(0, b.h);
+  return { x0: b.x, y0: b.y, x1: b.x + w, y1: b.y + h, area: w * h };
+}
+
+export function boxIoU(a: Box, b: Box): number {
+  const p = boxExtent(a);
+  const q = boxExtent(b);
+  const ix = Math.max(0, Math.min(p.x1, q.x1) - Math.max(p.x0, q.x0));
+  const iy = Math.max(0, Math.min(p.y1, q.y1) - Math.max(p.y0, q.y0));
+  const inter = ix * iy;
+  const union = p.area + q.area - inter;
+  return union > 0 ? inter / union : 0;
+}
+
+interface Region {
+  /** The object's area as a polygon-clipping multipolygon, or null if the library refused it. */
+  mp: ClipMultiPolygon | null;
+  extent: Extent;
+}
+
+const regions = new WeakMap<Polygon, Region>();
+
+function ringArea(ring: readonly [number, number][]): number {
+  let s = 0;
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) s += ring[j]![0] * ring[i]![1] - ring[i]![0] * ring[j]![1];
+  return Math.abs(s) / 2;
+}
+
+function multiPolygonArea(mp: ClipMultiPolygon): number {
+  let s = 0;
+  for (const poly of mp) poly.forEach((ring, k) => (s += k === 0 ? ringArea(ring) : -ringArea(ring)));
+  return s;
+}
+
+/** The rings of an object (3+ vertices each) as polygon-clipping polygons. */
+function clipRings(p: Polygon): ClipPolygon[] {
+  const out: ClipPolygon[] = [];
+  for (const ring of p.rings) {
+    if (ring.length < 6) continue;
+    const pts: [number, number][] = [];
+    for (let k = 0; k + 1 < ring.length; k += 2) pts.push([ring[k]!, ring[k + 1]!]);
+    out.push([pts]);
+  }
+  return out;
+}
+
+function regionOf(p: Polygon): Region {
+  let r = regions.get(p);
+  if (r) return r;
+  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+  for (const ring of p.rings) {
+    for (let k = 0; k + 1 < ring.length; k += 2) {
+      x0 = Math.min(x0, ring[k]!);
+      x1 = Math.max(x1, ring[k]!);
+      y0 = Math.min(y0, ring[k + 1]!);
+      y1 = Math.max(y1, ring[k + 1]!);
+    }
+  }
+  const parts = clipRings(p);
+  let mp: ClipMultiPolygon | null = [];
+  let area = 0;
+  if (parts.length) {
+    try {
+      // Even-odd over all rings: the xor of the rings (a ring inside another is a hole).
+      mp = clipXor(parts[0]!, ...parts.slice(1));
+      area = multiPolygonArea(mp);
+    } catch {
+      mp = null;
+      area = sampledArea(p, { x0, y0, x1, y1, area: 0 });
+    }
+  }
+  r = { mp, extent: x0 <= x1 ? { x0, y0, x1, y1, area } : { x0: 0, y0: 0, x1: 0, y1: 0, area: 0 } };
+  regions.set(p, r);
+  return r;
+}
+
+/** Bounding box and own area (even-odd over all rings) of a polygon object. */
+export function polygonExtent(p: Polygon): Extent {
+  return regionOf(p).extent;
+}
+
+/** Own area of a polygon object: even-odd over all its rings. */
+export function polygonArea(p: Polygon): number {
+  return regionOf(p).extent.area;
+}
+
+const SAMPLES = 256;
+
+/** Fallback when the clipping library refuses an input: area by point sampling (cell centres). */
+function sampledArea(p: Polygon, e: Extent): number {
+  return sampled([p], e)[0]!;
+}
+
+function sampled(ps: Polygon[], e: Extent): number[] {
+  const counts = [0, 0, 0, 0]; // in each of up to 2 shapes, in both, in either
+  const w = e.x1 - e.x0;
+  const h = e.y1 - e.y0;
+  if (!(w > 0 && h > 0)) return counts;
+  const cell = (w * h) / (SAMPLES * SAMPLES);
+  for (let gy = 0; gy < SAMPLES; gy++) {
+    for (let gx = 0; gx < SAMPLES; gx++) {
+      const pt = { x: e.x0 + ((gx + 0.5) * w) / SAMPLES, y: e.y0 + ((gy + 0.5) * h) / SAMPLES };
+      const ins = ps.map((q) => pointInRings(q.rings, pt));
+      ins.forEach((v, k) => v && counts[k]!++);
+      if (ins.every(Boolean)) counts[2]!++;
+      if (ins.some(Boolean)) counts[3]!++;
+    }
+  }
+  return counts.map((c) => c * cell);
+}
+
+/**
+ * IoU of two polygon objects by their own area: area(A and B) / area(A or B), each object the
+ * even-odd area of all its rings. Falls back to point sampling on a 256 x 256 grid if the clipping
+ * library cannot handle an input (it throws on some degenerate rings).
+ */
+export function polygonIoU(a: Polygon, b: Polygon): number {
+  const ra = regionOf(a);
+  const rb = regionOf(b);
+  if (iouBound(ra.extent, rb.extent) <= 0) return 0;
+  if (ra.mp && rb.mp) {
+    try {
+      const inter = multiPolygonArea(clipIntersection(ra.mp, rb.mp));
+      const union = ra.extent.area + rb.extent.area - inter;
+      return union > 0 ? Math.max(0, Math.min(1, inter / union)) : 0;
+    } catch {
+      // sampled below
+    }
+  }
+  const e = {
+    x0: Math.min(ra.extent.x0, rb.extent.x0),
+    y0: Math.min(ra.extent.y0, rb.extent.y0),
+    x1: Math.max(ra.extent.x1, rb.extent.x1),
+    y1: Math.max(ra.extent.y1, rb.extent.y1),
+    area: 0,
+  };
+  const [, , both, either] = sampled([a, b], e);
+  return either! > 0 ? both! / either! : 0;
+}
+
+export function matchBoxes(a: readonly Box[], b: readonly Box[], threshold = IOU_THRESHOLD): Matching {
+  return matchShapes(a, b, boxIoU, threshold, boxExtent);
+}
+
+export function matchPolygons(a: readonly Polygon[], b: readonly Polygon[], threshold = IOU_THRESHOLD): Matching {
+  return matchShapes(a, b, polygonIoU, threshold, polygonExtent);
+}
+
+// ---------------------------------------------------------------------------------------------
+// F1
+
+export interface F1Count {
+  /** Matched pairs. */
+  matched: number;
+  /** Elements in a and in b. */
+  a: number;
+  b: number;
+  /** 2 * matched / (a + b); 1 when both are empty (nothing to disagree on). */
+  f1: number;
+}
+
+export interface F1Result extends F1Count {
+  /** Per label present in a or b; `matched` counts pairs of that label. */
+  byLabel: Record<string, F1Count>;
+}
+
+const f1Of = (matched: number, na: number, nb: number): F1Count => ({ matched, a: na, b: nb, f1: na + nb ? (2 * matched) / (na + nb) : 1 });
+
+/** Exact matching of keyed elements (as multisets: duplicates match at most as often as both have them). */
+function exactMatches<T extends { label: string }>(a: readonly T[], b: readonly T[], key: (x: T) => string): string[] {
+  const left = new Map<string, number>();
+  for (const x of a) left.set(key(x), (left.get(key(x)) ?? 0) + 1);
+  const labels: string[] = [];
+  for (const y of b) {
+    const k = key(y);
+    const n = left.get(k) ?? 0;
+    if (n > 0) {
+      left.set(k, n - 1);
+      labels.push(y.label);
+    }
+  }
+  return labels;
+}
+
+function f1Result(aLabels: readonly string[], bLabels: readonly string[], matchedLabels: readonly string[]): F1Result {
+  const count = (xs: readonly string[]) => {
+    const m = new Map<string, number>();
+    for (const x of xs) m.set(x, (m.get(x) ?? 0) + 1);
+    return m;
+  };
+  const ca = count(aLabels);
+  const cb = count(bLabels);
+  const cm = count(matchedLabels);
+  const byLabel: Record<string, F1Count> = {};
+  for (const l of [...new Set([...aLabels, ...bLabels])].sort()) byLabel[l] = f1Of(cm.get(l) ?? 0, ca.get(l) ?? 0, cb.get(l) ?? 0);
+  return { ...f1Of(matchedLabels.length, aLabels.length, bLabels.length), byLabel };
+}
+
+/**
+ * F1 of two annotations of the same kind: spans match on the same start, end and label; boxes and
+ * polygons by `matchShapes` at IoU >= threshold (polygons by their own area); classes as sets.
+ * Symmetric: matchedF1(a, b) equals matchedF1(b, a).
+ */
+export function matchedF1(a: Annotation, b: Annotation, threshold = IOU_THRESHOLD): F1Result {
+  if (a.kind !== b.kind) throw new TypeError(`matchedF1: annotations of different kinds (${a.kind}, ${b.kind})`);
+  switch (a.kind) {
+    case 'classes': {
+      const x = [...new Set(a.labels)];
+      const y = [...new Set((b as typeof a).labels)];
+      const sx = new Set(x);
+      return f1Result(x, y, y.filter((l) => sx.has(l)));
+    }
+    case 'spans': {
+      const y = (b as typeof a).spans;
+      return f1Result(a.spans.map((s) => s.label), y.map((s) => s.label), exactMatches(a.spans, y, (s) => `${s.start}:${s.end}:${s.label}`));
+    }
+    case 'boxes': {
+      const y = (b as typeof a).boxes;
+      const m = matchBoxes(a.boxes, y, threshold);
+      return f1Result(a.boxes.map((s) => s.label), y.map((s) => s.label), m.pairs.map(([i]) => a.boxes[i]!.label));
+    }
+    case 'polygons': {
+      const y = (b as typeof a).polygons;
+      const m = matchPolygons(a.polygons, y, threshold);
+      return f1Result(a.polygons.map((s) => s.label), y.map((s) => s.label), m.pairs.map(([i]) => a.polygons[i]!.label));
+    }
+    default:
+      return assertNever(a, 'annotation kind');
+  }
+}
