@@ -1,0 +1,365 @@
+/**
+ * Agreement statistics of a project, computed from the per-labeler table (store.labelers) in keyset
+ * slices under an index lease, yielding to the event loop between slices so submits interleave; an
+ * AbortSignal stops it and progress is reported as it reads. Suitable to run as a job (agreementJob).
+ *
+ * Classification (single- and multi-label): each labeler's items are read once into an items x
+ * labelers matrix of label-set codes (Int32Array; a label set is one nominal category, so for a
+ * multi-label project "agree" means the same set, as consensus does), then:
+ *  - pairs: percent agreement and Cohen's kappa on the items both labeled, and F1 of their label sets;
+ *  - percentAgreement: over every pair of labelers on every item both labeled (pooled);
+ *  - Fleiss' kappa on the items with the modal number of labelers (how many were left out is noted);
+ *  - Krippendorff's alpha (nominal) over every item labeled twice or more;
+ *  - byLabel: the label present/absent as a two-category rating: alpha, and F1 over all pairs.
+ * Spans, boxes, polygons: for each pair, the items both labeled (labelers.paired) matched with
+ * geometry/matching.ts: F1 = 2 * matched / (|a| + |b|) pooled over the items (symmetric), per label too;
+ * a pair agrees on an item when every span or shape is matched (F1 = 1, the consensus rule).
+ * Kappa and alpha do not apply there: null, with the reason in `notes`.
+ */
+import type { JobSpec } from '../jobs/types';
+import { matchedF1 } from '../geometry/matching';
+import { annotationKindOf, type ProjectDef } from '../model';
+import type { LabelerCounts, LabelerItem, PairedItem, Slice } from '../store/labeler-reads';
+import type { IndexLease } from '../store/index-lease';
+import { TimeSlicer } from '../store/time-slice';
+import { fleissKappa, krippendorffAlpha, MISSING, pairAgreement, ratingsPerItem, recode, type RatingMatrix } from './nominal';
+
+export interface PairReport {
+  a: string;
+  b: string;
+  /** Items both labeled. */
+  items: number;
+  percentAgreement: number | null;
+  /** Classification only. */
+  cohenKappa: number | null;
+  /** 2 * matched / (|a| + |b|) over the items both labeled (labels, spans or shapes). */
+  f1: number | null;
+}
+
+export interface LabelReport {
+  /** Classification: this label present/absent, nominal. */
+  krippendorffAlpha: number | null;
+  /** Matched elements of this label over every pair (symmetric). */
+  f1: number | null;
+}
+
+export interface AgreementReport {
+  /** Items labeled by two or more labelers (what agreement is computed on). */
+  items: number;
+  /** Labelers with at least one label, sorted. */
+  labelers: string[];
+  percentAgreement: number | null;
+  fleissKappa: number | null;
+  /** Items Fleiss' kappa was computed on (the modal number of labelers). */
+  fleissItems: number | null;
+  krippendorffAlpha: number | null;
+  pairs: PairReport[];
+  byLabel: Record<string, LabelReport>;
+  /** Why a statistic is null, or what it left out: keyed by its name ("fleissKappa", "pairs.cohenKappa", ...). */
+  notes: Record<string, string>;
+}
+
+/** What the computation reads of a store (a ProjectStore). */
+export interface AgreementSource {
+  readonly def: ProjectDef;
+  readonly labelers: {
+    counts(): LabelerCounts[];
+    items(labeler: string, after?: number, limit?: number): Slice<LabelerItem>;
+    paired(a: string, b: string, after?: number, limit?: number): Slice<PairedItem>;
+  };
+  read(name: string, signal?: AbortSignal): Promise<IndexLease>;
+}
+
+export interface AgreementOptions {
+  signal?: AbortSignal;
+  /** Fraction read so far (0..1) and a line saying what is being done. */
+  onProgress?: (fraction: number, message: string) => void;
+  /** Rows per keyset slice (default 2,000). */
+  sliceRows?: number;
+}
+
+const SLICE_ROWS = 2000;
+const LEASE_NAME = 'agreement statistics';
+
+/** Agreement statistics of the project (see the file comment). */
+export async function computeAgreement(store: AgreementSource, opts: AgreementOptions = {}): Promise<AgreementReport> {
+  const lease = await store.read(LEASE_NAME, opts.signal);
+  try {
+    const slicer = new TimeSlicer(undefined, lease.signal);
+    const step = async (): Promise<void> => {
+      lease.check();
+      await slicer.maybePause();
+      lease.check();
+    };
+    const counts = store.labelers.counts().filter((c) => c.labeled > 0);
+    const labelers = counts.map((c) => c.labeler);
+    const kind = annotationKindOf(store.def.type);
+    const ctx: Ctx = { store, labelers, counts, step, opts, sliceRows: opts.sliceRows ?? SLICE_ROWS, labelNames: store.def.labels.map((l) => l.name) };
+    const report = kind === 'classes' ? await classification(ctx) : await matched(ctx);
+    opts.onProgress?.(1, 'Done');
+    return report;
+  } finally {
+    lease.release();
+  }
+}
+
+/** computeAgreement as a job (jobs/runner.ts): progress and cancel from the job. */
+export function agreementJob(store: AgreementSource, resource: string): JobSpec<AgreementReport> {
+  return {
+    title: `Agreement statistics of ${store.def.name}`,
+    resource,
+    run: (job) => computeAgreement(store, { signal: job.signal, onProgress: (f, m) => job.progress(f, m) }),
+  };
+}
+
+interface Ctx {
+  store: AgreementSource;
+  labelers: string[];
+  counts: LabelerCounts[];
+  step: () => Promise<void>;
+  opts: AgreementOptions;
+  sliceRows: number;
+  labelNames: string[];
+}
+
+const pairsOf = (n: number): [number, number][] => {
+  const out: [number, number][] = [];
+  for (let a = 0; a < n; a++) for (let b = a + 1; b < n; b++) out.push([a, b]);
+  return out;
+};
+
+function emptyReport(labelers: string[]): AgreementReport {
+  return { items: 0, labelers, percentAgreement: null, fleissKappa: null, fleissItems: null, krippendorffAlpha: null, pairs: [], byLabel: {}, notes: {} };
+}
+
+/** Labels in the definition's order, then any other label met, sorted. */
+function orderedLabels(defined: string[], met: Iterable<string>): string[] {
+  const known = new Set(defined);
+  return [...defined, ...[...new Set(met)].filter((l) => !known.has(l)).sort()];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Classification
+
+/** Items x labelers codes of label sets, built one labeler at a time (item keys to rows: `slots`). */
+class SetMatrix {
+  readonly slots = new Map<string, number>();
+  private codes: Int32Array;
+  private readonly setIndex = new Map<string, number>();
+  /** Per label-set code: its labels. */
+  readonly sets: string[][] = [];
+
+  constructor(readonly raters: number, capacity: number) {
+    this.codes = new Int32Array(Math.max(16, capacity) * raters).fill(MISSING);
+  }
+
+  add(key: string, rater: number, labels: readonly string[]): void {
+    let slot = this.slots.get(key);
+    if (slot === undefined) {
+      slot = this.slots.size;
+      this.slots.set(key, slot);
+      if ((slot + 1) * this.raters > this.codes.length) {
+        const grown = new Int32Array(this.codes.length * 2).fill(MISSING);
+        grown.set(this.codes);
+        this.codes = grown;
+      }
+    }
+    this.codes[slot * this.raters + rater] = this.codeOf(labels);
+  }
+
+  private codeOf(labels: readonly string[]): number {
+    let text: string;
+    let set: string[];
+    if (labels.length === 1) {
+      text = labels[0]!;
+      set = [text];
+    } else {
+      set = [...new Set(labels)].sort();
+      text = set.length === 1 ? set[0]! : `\u0000${set.join('\u0000')}`;
+    }
+    let c = this.setIndex.get(text);
+    if (c === undefined) {
+      c = this.sets.length;
+      this.setIndex.set(text, c);
+      this.sets.push(set);
+    }
+    return c;
+  }
+
+  matrix(): RatingMatrix {
+    const items = this.slots.size;
+    return { items, raters: this.raters, categories: this.sets.length, codes: this.codes.subarray(0, items * this.raters) };
+  }
+}
+
+async function classification(ctx: Ctx): Promise<AgreementReport> {
+  const { labelers, counts, step, opts } = ctx;
+  const report = emptyReport(labelers);
+  const total = counts.reduce((s, c) => s + c.labeled + c.skipped, 0) || 1;
+  const sm = new SetMatrix(labelers.length, Math.max(0, ...counts.map((c) => c.labeled)));
+  let read = 0;
+  for (let r = 0; r < labelers.length; r++) {
+    let after = 0;
+    for (;;) {
+      const s = ctx.store.labelers.items(labelers[r]!, after, ctx.sliceRows);
+      for (const row of s.rows) if (row.kind === 'sub' && row.annotation?.kind === 'classes') sm.add(row.key, r, row.annotation.labels);
+      read += s.rows.length;
+      opts.onProgress?.(Math.min(0.95, (0.9 * read) / total), `Reading ${labelers[r]}'s labels (${read.toLocaleString('en')} of ${total.toLocaleString('en')})`);
+      if (s.next === undefined) break;
+      after = s.next;
+      await step();
+    }
+  }
+  // The reads are done: what follows is arithmetic over typed arrays.
+  const m = sm.matrix();
+  sm.slots.clear();
+  const per = ratingsPerItem(m);
+  for (let i = 0; i < m.items; i++) if (per[i]! >= 2) report.items++;
+  if (labelers.length < 2 || report.items === 0) {
+    noteNoPairs(report, labelers.length);
+    return report;
+  }
+  opts.onProgress?.(0.95, 'Computing agreement');
+  await step();
+  // Pairs: agreement and kappa over label sets; F1 below, with the labels.
+  let agreed = 0;
+  let paired = 0;
+  for (const [a, b] of pairsOf(labelers.length)) {
+    const p = pairAgreement(m, a, b);
+    agreed += p.agreed;
+    paired += p.items;
+    report.pairs.push({ a: labelers[a]!, b: labelers[b]!, items: p.items, percentAgreement: p.percentAgreement, cohenKappa: p.cohenKappa, f1: null });
+    if (p.items === 0) report.notes[`pairs.${labelers[a]}/${labelers[b]}`] = 'no item labeled by both';
+    else if (p.cohenKappa === null) report.notes[`pairs.${labelers[a]}/${labelers[b]}.cohenKappa`] = 'undefined: both gave one and the same label to every item they share (no variation)';
+  }
+  report.percentAgreement = paired ? agreed / paired : null;
+  await step();
+  const f = fleissKappa(m, per);
+  report.fleissKappa = f.kappa;
+  report.fleissItems = f.items;
+  if (f.kappa === null) report.notes.fleissKappa = 'undefined: one label set was given to every item (no variation)';
+  report.notes.fleissItems = `items labeled by ${f.ratersPerItem} labelers (the most common number); ${f.leftOut.toLocaleString('en')} item(s) labeled by another number of labelers left out`;
+  await step();
+  const alpha = krippendorffAlpha(m);
+  report.krippendorffAlpha = alpha.alpha;
+  if (alpha.alpha === null) report.notes.krippendorffAlpha = 'undefined: one label set was given to every item (no variation)';
+  // Per label: present/absent.
+  const labels = orderedLabels(ctx.labelNames, sm.sets.flat());
+  const pairList = pairsOf(labelers.length);
+  const both = new Float64Array(pairList.length);
+  const sizes = new Float64Array(pairList.length);
+  for (const label of labels) {
+    await step();
+    const table = Int32Array.from(sm.sets, (set) => (set.includes(label) ? 1 : 0));
+    const bin = recode(m, table, 2);
+    const la = krippendorffAlpha(bin).alpha;
+    let lb = 0;
+    let ls = 0;
+    pairList.forEach(([a, b], k) => {
+      const c = presence(bin, a, b);
+      both[k]! += c.both;
+      sizes[k]! += c.sizes;
+      lb += c.both;
+      ls += c.sizes;
+    });
+    report.byLabel[label] = { krippendorffAlpha: la, f1: ls ? (2 * lb) / ls : null };
+    if (la === null) report.notes[`byLabel.${label}.krippendorffAlpha`] = 'undefined: every labeler gave this label to every item, or to none (no variation)';
+    if (!ls) report.notes[`byLabel.${label}.f1`] = 'no labeler gave this label on an item shared with another';
+  }
+  report.pairs.forEach((p, k) => (p.f1 = p.items ? (sizes[k]! ? (2 * both[k]!) / sizes[k]! : 1) : null));
+  return report;
+}
+
+/** Items both rated where both (1) / each (a + b) gave code 1. */
+function presence(m: RatingMatrix, a: number, b: number): { both: number; sizes: number } {
+  let both = 0;
+  let sizes = 0;
+  const { codes, raters } = m;
+  for (let i = 0, o = 0; i < m.items; i++, o += raters) {
+    const x = codes[o + a]!;
+    const y = codes[o + b]!;
+    if (x < 0 || y < 0) continue;
+    both += x & y;
+    sizes += x + y;
+  }
+  return { both, sizes };
+}
+
+function noPairsReason(labelers: number): string {
+  return labelers < 2 ? `${labelers === 0 ? 'no labeler has' : 'only one labeler has'} labeled items` : 'no item was labeled by two or more labelers';
+}
+
+function noteNoPairs(report: AgreementReport, labelers: number): void {
+  for (const k of ['percentAgreement', 'fleissKappa', 'fleissItems', 'krippendorffAlpha']) report.notes[k] = noPairsReason(labelers);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Spans, boxes, polygons
+
+async function matched(ctx: Ctx): Promise<AgreementReport> {
+  const { labelers, counts, step, opts } = ctx;
+  const report = emptyReport(labelers);
+  const byCount = new Map(counts.map((c) => [c.labeler, c.labeled]));
+  const pairList = pairsOf(labelers.length);
+  // Each pair reads at most the smaller labeler's items.
+  const total = pairList.reduce((s, [a, b]) => s + Math.min(byCount.get(labelers[a]!)!, byCount.get(labelers[b]!)!), 0) || 1;
+  const keys = new Set<string>();
+  const perLabel = new Map<string, { matched: number; sizes: number }>();
+  let agreed = 0;
+  let paired = 0;
+  let read = 0;
+  for (const [a, b] of pairList) {
+    const x = labelers[a]!;
+    const y = labelers[b]!;
+    let items = 0;
+    let agree = 0;
+    let m = 0;
+    let sizes = 0;
+    let after = 0;
+    for (;;) {
+      const s = ctx.store.labelers.paired(x, y, after, ctx.sliceRows);
+      for (const row of s.rows) {
+        if (row.a.kind !== row.b.kind) continue;
+        const r = matchedF1(row.a, row.b);
+        items++;
+        keys.add(row.key);
+        m += r.matched;
+        sizes += r.a + r.b;
+        if (r.matched === r.a && r.matched === r.b) agree++;
+        for (const [label, c] of Object.entries(r.byLabel)) {
+          let acc = perLabel.get(label);
+          if (!acc) perLabel.set(label, (acc = { matched: 0, sizes: 0 }));
+          acc.matched += c.matched;
+          acc.sizes += c.a + c.b;
+        }
+      }
+      read += s.rows.length;
+      opts.onProgress?.(Math.min(0.99, read / total), `Matching ${x} and ${y} (${read.toLocaleString('en')} of about ${total.toLocaleString('en')} shared items)`);
+      if (s.next === undefined) break;
+      after = s.next;
+      await step();
+    }
+    agreed += agree;
+    paired += items;
+    report.pairs.push({ a: x, b: y, items, percentAgreement: items ? agree / items : null, cohenKappa: null, f1: items ? (sizes ? (2 * m) / sizes : 1) : null });
+    if (!items) report.notes[`pairs.${x}/${y}`] = 'no item labeled by both';
+    await step();
+  }
+  report.items = keys.size;
+  keys.clear();
+  const what = annotationKindOf(ctx.store.def.type);
+  const na = `does not apply to ${what}: agreement is the F1 of matched ${what} (pairs.f1, byLabel.f1)`;
+  report.notes['pairs.cohenKappa'] = na;
+  report.notes.fleissKappa = na;
+  report.notes.fleissItems = na;
+  report.notes.krippendorffAlpha = na;
+  report.notes['byLabel.krippendorffAlpha'] = na;
+  if (labelers.length < 2 || !paired) report.notes.percentAgreement = noPairsReason(labelers.length);
+  else report.percentAgreement = agreed / paired;
+  for (const label of orderedLabels(ctx.labelNames, perLabel.keys())) {
+    const acc = perLabel.get(label);
+    report.byLabel[label] = { krippendorffAlpha: null, f1: acc && acc.sizes ? (2 * acc.matched) / acc.sizes : null };
+    if (!acc?.sizes) report.notes[`byLabel.${label}.f1`] = `no labeler marked this label on an item shared with another`;
+  }
+  return report;
+}
