@@ -14,6 +14,7 @@ import { HostJobs } from './jobs/hostJobs';
 import { DetailsPanels } from './panels/detailsPanel';
 import { LabelerPanels } from './panels/labelerPanel';
 import { PanelMemory, panelSerializers, registerPanelSerializers } from './panels/panelRestore';
+import { ReviewPanels, reviewTargetOf } from './panels/reviewPanel';
 import { Identity } from './projects/identity';
 import { ProjectRegistry, type ProjectEntry } from './projects/registry';
 import { StoreManager } from './projects/stores';
@@ -30,6 +31,8 @@ export interface ExtensionApi {
   readonly stores: StoreManager;
   readonly labelers: LabelerPanels;
   readonly details: DetailsPanels;
+  /** The Review panels ("Labeling: Review Labels"). */
+  readonly reviews: ReviewPanels;
   readonly identity: Identity;
   /** Export, import, Refresh Project Data and Rebuild Index run as jobs here. */
   readonly jobs: HostJobs;
@@ -76,6 +79,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
       labelerShown.fire(p);
     }),
   );
+  const reviews = own(new ReviewPanels(context.extensionUri, stores, jobs, context.workspaceState, logger));
   own(registry.onDidChange(() => identity.setVisible(registry.projects.length > 0)));
   // "The project in context" for palette commands (projectContext.ts).
   own(wireProjectContext(registry, { labelers, labelerShown: labelerShown.event, details, views: [projectsView, ...itemViews] }));
@@ -120,6 +124,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
     const entry = await resolveProject(registry, arg);
     if (entry) await labelers.show(entry, key);
   });
+  register('labeling.reviewLabels', async (arg?: unknown, key?: unknown) => {
+    const target = reviewTargetOf(arg, key);
+    const entry = target.entry ?? (await resolveProject(registry, arg, { placeHolder: 'Project to review', fromContext: true }));
+    if (entry?.def) await reviews.show(entry, target.key);
+  });
   register(Commands.ExportLabels, (arg?: unknown) => exportLabelsCommand(registry, stores, jobs, arg));
   register(Commands.ImportLabels, (arg?: unknown) => importLabelsCommand(registry, stores, jobs, arg));
   register(Commands.ShowJobs, () => jobs.showJobs());
@@ -129,7 +138,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
 
   await loaded;
   logger.info(`Data Labeling activated: ${registry.projects.length} project(s); labeler ${identity.labeler} on ${identity.device}.`);
-  return { commands: registered, registry, stores, labelers, identity, jobs, projectsView, itemViews, details, panelSerializers: serializers };
+  return { commands: registered, registry, stores, labelers, identity, jobs, projectsView, itemViews, details, reviews, panelSerializers: serializers };
 }
 
 export function deactivate(): void {

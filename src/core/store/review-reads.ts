@@ -12,49 +12,11 @@
 import type { SqlValue } from 'sql.js';
 import { LabelingError } from '../errors';
 import type { ItemState } from '../model';
+import { REVIEW_ASSETS, type ReviewAsset, type ReviewCountsResult, type ReviewFilter, type ReviewPage, type ReviewRow } from './review-filter';
 import { evTypeCode } from './ev-rows';
 import { doneAnnSql, type IndexDb } from './index-db';
 
-export const REVIEW_ASSETS = ['labeled', 'skipped', 'needs-review', 'conflicts', 'prelabeled', 'approved', 'rejected'] as const;
-export type ReviewAsset = (typeof REVIEW_ASSETS)[number];
-
-export interface ReviewFilter {
-  asset?: ReviewAsset;
-  /** Items this labeler labeled (skipped, with asset 'skipped'). */
-  labeler?: string;
-  /** Items whose final label uses it; with `labeler`, items whose annotation by that labeler uses it. */
-  label?: string;
-  /** Items several labelers labeled whose agreement is below this value (in (0, 1]). */
-  agreementBelow?: number;
-  /** ms since the epoch: a labeler's current event on the item (the `labeler`'s, when set) in [from, to). */
-  from?: number;
-  to?: number;
-}
-
-export interface ReviewRow {
-  key: string;
-  state: ItemState;
-  version: number;
-  agreement?: number;
-  conflict?: true;
-  assignee?: string;
-  /** Labelers with a current annotation on the item, sorted. */
-  labelers: string[];
-}
-
-export interface ReviewPage {
-  rows: ReviewRow[];
-  /** Opaque cursor of the next page; absent on the last page. */
-  next?: string;
-}
-
-export interface ReviewCountsResult {
-  assets: Record<ReviewAsset, number>;
-  labelers: Record<string, number>;
-  labels: Record<string, number>;
-  /** Items whose agreement is below filter.agreementBelow (absent without one). */
-  agreementBelow?: number;
-}
+export { REVIEW_ASSETS, type ReviewAsset, type ReviewCountsResult, type ReviewFilter, type ReviewPage, type ReviewRow } from './review-filter';
 
 const SEP = '\u001f';
 const LABEL_REVIEWS = (): number[] => [evTypeCode('reject'), evTypeCode('approve'), evTypeCode('decide')];
@@ -232,6 +194,13 @@ export class ReviewReads {
       return Number(this.idx().one(`SELECT COUNT(*) FROM items i INDEXED BY items_agreement WHERE ${where(['i.agreement IS NOT NULL AND i.agreement < ?'])}`, [f.agreementBelow!, ...cond.params]) ?? 0);
     }
     return Number(this.idx().one(`SELECT COUNT(*) FROM items i${cond.sql.length ? ` WHERE ${cond.sql.join(' AND ')}` : ''}`, cond.params) ?? 0);
+  }
+
+  /** Who has a skip in effect on the item (the Review panel shows it beside accept / return skip). */
+  skippers(key: string): string[] {
+    return this.idx()
+      .all<{ labeler: string }>('SELECT d.labeler FROM items i JOIN done d ON d.item = i.id WHERE i.key = ? AND d.kind = 0 ORDER BY d.labeler', [key])
+      .map((r) => r.labeler);
   }
 
   /** The review list's item keys matching `f`, in keyset slices (bulk actions). */
