@@ -23,6 +23,17 @@ export const Commands = {
   ExportLabels: 'labeling.exportLabels',
   ImportLabels: 'labeling.importLabels',
   ShowJobs: 'labeling.showJobs',
+  // Review actions in the trees and the palette (commands/reviewCommands.ts)
+  AcceptSkip: 'labeling.acceptSkip',
+  ReturnSkip: 'labeling.returnSkip',
+  ApproveItem: 'labeling.approveItem',
+  RejectItem: 'labeling.rejectItem',
+  OpenInReview: 'labeling.openInReview',
+  NextToReview: 'labeling.nextToReview',
+  // Assignment (commands/assignCommands.ts)
+  AssignItems: 'labeling.assignItems',
+  DistributeItems: 'labeling.distributeItems',
+  UnassignItems: 'labeling.unassignItems',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 

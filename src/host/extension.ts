@@ -9,6 +9,8 @@ import { exportLabelsCommand } from './commands/exportCommand';
 import { importLabelsCommand } from './commands/importCommand';
 import { addLabels, rebuildIndex, refreshProject, setProjectStatus } from './commands/lifecycleCommands';
 import { editInstructions, openProjectFile, resolveProject } from './commands/projectCommands';
+import { assignCommands } from './commands/assignCommands';
+import { reviewCommands } from './commands/reviewCommands';
 import { manageRolesCommand } from './commands/rolesCommand';
 import { HostJobs } from './jobs/hostJobs';
 import { DetailsPanels } from './panels/detailsPanel';
@@ -21,6 +23,7 @@ import { StoreManager } from './projects/stores';
 import { guarded, requiringTrust } from './util/errors';
 import { createLogger } from './util/log';
 import { createItemViews, type ItemsView } from './views/itemViews';
+import { ItemContext } from './views/itemContext';
 import { wireProjectContext } from './views/projectContext';
 import { ProjectsView } from './views/projectsView';
 
@@ -55,6 +58,13 @@ const TRUSTED_ONLY = new Set<string>([
   Commands.OpenItem,
   Commands.ExportLabels,
   Commands.ImportLabels,
+  Commands.AcceptSkip,
+  Commands.ReturnSkip,
+  Commands.ApproveItem,
+  Commands.RejectItem,
+  Commands.AssignItems,
+  Commands.DistributeItems,
+  Commands.UnassignItems,
 ]);
 
 export async function activate(context: vscode.ExtensionContext): Promise<ExtensionApi> {
@@ -83,6 +93,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   own(registry.onDidChange(() => identity.setVisible(registry.projects.length > 0)));
   // "The project in context" for palette commands (projectContext.ts).
   own(wireProjectContext(registry, { labelers, labelerShown: labelerShown.event, details, views: [projectsView, ...itemViews] }));
+  // "The items in context" for the review and assignment palette commands (itemContext.ts).
+  const itemContext = own(new ItemContext(itemViews, labelers, labelerShown.event));
   const loaded = registry.reload();
   // "Reload Window" restores the panels (package.json: onWebviewPanel activation events).
   const serializers = panelSerializers({ registry, labelers, details, memory, logger, loaded });
@@ -135,6 +147,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   register(Commands.LoadMore, async (viewId: string, entry: ProjectEntry) => {
     await itemViews.find((v) => v.viewId === viewId)?.loadMore(entry);
   });
+  for (const [id, fn] of reviewCommands({ registry, stores, items: itemContext, views: itemViews })) register(id, fn);
+  for (const [id, fn] of assignCommands({ registry, stores, items: itemContext, me: () => identity.labeler })) register(id, fn);
 
   await loaded;
   logger.info(`Data Labeling activated: ${registry.projects.length} project(s); labeler ${identity.labeler} on ${identity.device}.`);

@@ -30,7 +30,19 @@ const STATE_ICONS: Record<string, string> = {
   missing: 'warning',
 };
 
-type ItemNode = Extract<Node, { kind: 'item' }>;
+export type ItemNode = Extract<Node, { kind: 'item' }>;
+
+/** A row of an item view (what tree commands receive as `(node, nodes)`). */
+export function isItemNode(x: unknown): x is ItemNode {
+  return !!x && typeof x === 'object' && (x as Node).kind === 'item' && 'entry' in x && 'item' in x;
+}
+
+/** The rows a tree command acts on: the selection (`nodes`) when given, else the clicked row; those of the first row's project. */
+export function commandRows(node: unknown, nodes: unknown): ItemNode[] {
+  const rows = (Array.isArray(nodes) && nodes.some(isItemNode) ? nodes : [node]).filter(isItemNode);
+  const entry = rows[0]?.entry;
+  return rows.filter((r) => r.entry.root === entry!.root && r.entry.id === entry!.id);
+}
 const projectKey = (e: { root: string; id: string }) => `${e.root}::${e.id}`;
 /** More rows changed in place than this: the project's rows are redrawn at once instead of one by one. */
 const MAX_ROW_EVENTS = 50;
@@ -62,7 +74,8 @@ export class ItemsView extends Disposable implements vscode.TreeDataProvider<Nod
     private readonly stores: StoreManager,
   ) {
     super();
-    this.view = this._register(vscode.window.createTreeView(viewId, { treeDataProvider: this, showCollapseAll: true }));
+    // Several rows at once (Shift/Ctrl+click, Shift+arrows): tree commands act on all of them.
+    this.view = this._register(vscode.window.createTreeView(viewId, { treeDataProvider: this, showCollapseAll: true, canSelectMany: true }));
     this._register(registry.onDidChange(() => this.projectsChanged()));
     this._register(stores.onDidChange((c) => void this.queue(() => this.storeChanged(c))));
   }
@@ -280,7 +293,35 @@ export class ItemsView extends Disposable implements vscode.TreeDataProvider<Nod
     return this.view.visible ? this.view.selection[0]?.entry : undefined;
   }
 
+  /** The item rows selected while the view is visible (the palette's items in context). */
+  selectedItems(): ItemNode[] {
+    return this.view.visible ? this.view.selection.filter(isItemNode) : [];
+  }
+
+  /**
+   * Selects an item's row (loading pages until it is there, up to `maxRows`); false when the item is
+   * not in this view. `focus`: moves the keyboard focus to the view too.
+   */
+  async revealItem(entry: ProjectEntry, key: string, opts: { focus?: boolean; maxRows?: number } = {}): Promise<boolean> {
+    const k = projectKey(entry);
+    const max = opts.maxRows ?? 5000;
+    for (;;) {
+      const l = await this.queue(() => this.load(entry, false));
+      if (!l) return false;
+      if (l.items.some((i) => i.key === key)) break;
+      if (!l.next || l.items.length >= max) return false;
+      await this.queue(() => this.load(entry, true));
+      this.changed.fire(this.flatProject === k ? undefined : this.projectNode(entry));
+    }
+    await this.getChildren(); // the top level (flat or not) as the tree will show it
+    const item = this.loaded.get(k)!.items.find((i) => i.key === key)!;
+    const node = this.itemNode(entry, item, this.flatProject === k);
+    await this.view.reveal(node, { select: true, focus: !!opts.focus });
+    return true;
+  }
+
   getParent(node: Node): Node | undefined {
+    if (node.kind !== 'project' && this.flatProject === projectKey(node.entry)) return undefined;
     return node.kind === 'project' ? undefined : this.projectNode(node.entry);
   }
 }
