@@ -302,7 +302,7 @@ export class LabelerPanel extends Disposable {
     if (!keys.length || this.isDisposed) return;
     const upcoming: LabelerItem[] = [];
     try {
-      for (const k of keys) {
+      for (const k of new Set(keys)) {
         if (!this.held.has(k)) continue; // out of the window (or changed) since
         const v = store.getItem(k);
         if (!v || v.state === 'missing') {
