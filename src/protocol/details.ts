@@ -14,9 +14,33 @@ export interface DetailsState {
   counts?: DetailsCounts;
   /** Journal lines skipped as corrupt, with file and line. */
   problems: string[];
+  /** Per labeler with items assigned: assigned versus done (absent while indexing). */
+  assignment?: DetailsAssignment[];
+  /** Journal events ignored because their author lacked the role (or a role change refused), with file and line. */
+  roleProblems?: string[];
 }
 
-export type DetailsAction = 'startLabeling' | 'editInstructions' | 'openDefinition' | 'refresh' | 'togglePause' | 'addLabels' | 'export';
+export interface DetailsAssignment {
+  labeler: string;
+  assigned: number;
+  labeled: number;
+  skipped: number;
+  /** Still in the queue and not done by them. */
+  waiting: number;
+}
+
+export type DetailsAction =
+  | 'startLabeling'
+  | 'editInstructions'
+  | 'openDefinition'
+  | 'refresh'
+  | 'togglePause'
+  | 'addLabels'
+  | 'export'
+  | 'manageRoles'
+  | 'assignItems'
+  | 'distributeItems'
+  | 'review';
 
 /** host -> webview: full snapshot. */
 export const DetailsStateNotification = notification<DetailsState>('details/state');

@@ -40,6 +40,25 @@ export const detailsStyles = css`
     grid-template-columns: repeat(auto-fill, minmax(130px, 1fr));
     gap: 8px;
   }
+  table.assigned {
+    border-collapse: collapse;
+    margin: 8px 0;
+  }
+  table.assigned th,
+  table.assigned td {
+    text-align: left;
+    padding: 2px 16px 2px 0;
+    font-variant-numeric: tabular-nums;
+  }
+  table.assigned thead th {
+    color: var(--vscode-descriptionForeground);
+    font-weight: normal;
+  }
+  h3 {
+    font-size: 1em;
+    font-weight: 600;
+    margin: 12px 0 4px;
+  }
   .count {
     border: 1px solid var(--vscode-widget-border, var(--vscode-panel-border));
     border-radius: 4px;

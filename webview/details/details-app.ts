@@ -51,6 +51,7 @@ export class DetailsApp extends LitElement {
       ${paused ? html`<div class="paused" role="status">This project is paused: labeling is disabled until it is resumed.</div>` : nothing}
       <div class="actions">
         <vscode-button @click=${() => this.act('startLabeling')} ?disabled=${paused}>Start Labeling</vscode-button>
+        <vscode-button secondary @click=${() => this.act('review')}>Review Labels</vscode-button>
         <vscode-button secondary @click=${() => this.act('editInstructions')}>Edit Instructions</vscode-button>
         <vscode-button secondary @click=${() => this.act('togglePause')}>${paused ? 'Resume' : 'Pause'}</vscode-button>
         <vscode-button secondary @click=${() => this.act('addLabels')}>Add Labels…</vscode-button>
@@ -61,6 +62,8 @@ export class DetailsApp extends LitElement {
 
       <h2>Items</h2>
       ${s.counts ? this.renderCounts(s.counts) : html`<p class="muted" role="status">Indexing data sources…</p>`}
+
+      ${this.renderTeam(s)}
 
       <h2>Labels</h2>
       <div class="labels" role="list">
@@ -105,6 +108,44 @@ export class DetailsApp extends LitElement {
             </ul>`
         : nothing}
     `;
+  }
+
+  /** Roles, assigned versus done per labeler, and the events ignored for a missing role. */
+  private renderTeam(s: DetailsState) {
+    const roles = Object.entries(s.def.roles ?? {});
+    const rows = s.assignment ?? [];
+    const refused = s.roleProblems ?? [];
+    return html`<h2>Team</h2>
+      <div class="actions">
+        <vscode-button secondary @click=${() => this.act('manageRoles')}>Manage Roles…</vscode-button>
+        <vscode-button secondary @click=${() => this.act('assignItems')}>Assign Items…</vscode-button>
+        <vscode-button secondary @click=${() => this.act('distributeItems')}>Distribute Items…</vscode-button>
+      </div>
+      ${roles.length
+        ? html`<dl class="roles">
+            ${roles.map(([who, r]) => html`<dt>${who}</dt><dd>${r.join(', ')}</dd>`)}
+          </dl>`
+        : html`<p class="muted">No roles: everyone may label, review and manage.</p>`}
+      ${rows.length
+        ? html`<table class="assigned" aria-label="Assigned versus done per labeler">
+            <thead><tr><th scope="col">Labeler</th><th scope="col">Assigned</th><th scope="col">Labeled</th><th scope="col">Skipped</th><th scope="col">Waiting</th></tr></thead>
+            <tbody>
+              ${rows.map(
+                (r) => html`<tr data-labeler=${r.labeler}>
+                  <th scope="row">${r.labeler}</th><td>${fmt(r.assigned)}</td><td>${fmt(r.labeled)}</td><td>${fmt(r.skipped)}</td><td>${fmt(r.waiting)}</td>
+                </tr>`,
+              )}
+            </tbody>
+          </table>`
+        : s.assignment
+          ? html`<p class="muted">No item is assigned to anyone: every labeler takes the queue in the project's order.</p>`
+          : nothing}
+      ${refused.length
+        ? html`<h3>Events ignored for a missing role (${fmt(refused.length)})</h3>
+            <ul class="problems role-problems">
+              ${refused.map((p) => html`<li>${p}</li>`)}
+            </ul>`
+        : nothing}`;
   }
 
   private renderCounts(c: NonNullable<DetailsState['counts']>) {

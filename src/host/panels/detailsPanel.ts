@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../../core/logger';
+import { assignReads } from '../../core/store/assign-reads';
+import type { ProjectStore } from '../../core/store/project-store';
 import type { ChangeKind } from '../../core/store/change-feed';
 import { ReadyCommand } from '../../protocol/ipc';
 import { DetailsActionCommand, DetailsStateNotification, type DetailsAction, type DetailsCounts, type DetailsState } from '../../protocol/details';
@@ -14,6 +16,8 @@ import { createAppPanel } from './webviewHtml';
 export interface DetailsSource {
   countsOf(entry: ProjectEntry): Promise<DetailsCounts | undefined>;
   problemsOf(entry: ProjectEntry): string[];
+  /** The project's store (StoreManager.get): assigned versus done, and role refusals. */
+  get?(entry: ProjectEntry): Promise<ProjectStore>;
   /** A project's change feed (StoreManager.onDidChange). */
   readonly onDidChange: vscode.Event<{ entry: ProjectEntry; kinds: readonly ChangeKind[] }>;
 }
@@ -26,6 +30,10 @@ const ACTIONS: Record<DetailsAction, string> = {
   togglePause: 'labeling.togglePause',
   addLabels: 'labeling.addLabels',
   export: 'labeling.exportLabels',
+  manageRoles: Commands.ManageRoles,
+  assignItems: Commands.AssignItems,
+  distributeItems: Commands.DistributeItems,
+  review: 'labeling.reviewLabels',
 };
 
 /** "Labeling: Project Details": one panel per project, refreshed from its project's change feed (counts, problems, definition). */
@@ -43,7 +51,7 @@ export class DetailsPanels extends Disposable {
     this._register(registry.onDidChange(() => this.panels.forEach((p) => p.update())));
     if (source) {
       this._register(source.onDidChange(({ entry, kinds }) => {
-        if (kinds.includes('stats') || kinds.includes('problems') || kinds.includes('definition')) void this.panels.get(`${entry.root}::${entry.id}`)?.update();
+        if (kinds.includes('stats') || kinds.includes('items') || kinds.includes('problems') || kinds.includes('definition')) void this.panels.get(`${entry.root}::${entry.id}`)?.update();
       }));
     }
   }
@@ -97,7 +105,14 @@ export class DetailsPanel extends Disposable {
       this.ready = true;
       void this.update();
     });
-    this.ipc.onCommand(DetailsActionCommand, ({ action }) => vscode.commands.executeCommand(ACTIONS[action], this.entry));
+    this.ipc.onCommand(DetailsActionCommand, async ({ action }) => {
+      // The Review panel is another part's: said plainly when this build has none.
+      if (action === 'review' && !(await vscode.commands.getCommands(true)).includes(ACTIONS.review)) {
+        void vscode.window.showInformationMessage('The Review panel is not available in this version: review items from the Needs Review and Skipped views.');
+        return;
+      }
+      await vscode.commands.executeCommand(ACTIONS[action], this.entry);
+    });
     this._register(this.panel.onDidDispose(() => this.dispose()));
   }
 
@@ -127,6 +142,8 @@ export class DetailsPanel extends Disposable {
     };
     const counts = await this.source?.countsOf(fresh);
     if (counts) state.counts = counts;
+    const store = counts ? await this.source?.get?.(fresh).catch(() => undefined) : undefined;
+    if (store) Object.assign(state, teamOf(store, state.problems));
     if (counts && counts.items - counts.missing === 0) {
       const globs = fresh.def!.dataSources.map((d) => d.glob).join(', ');
       state.problems = [
@@ -136,4 +153,14 @@ export class DetailsPanel extends Disposable {
     }
     await this.ipc.notify(DetailsStateNotification, state);
   }
+}
+
+/**
+ * Assigned versus done per labeler, and the journal events not applied for a missing role (role
+ * refusals say "not applied"), taken out of the general problems so each is listed once.
+ */
+export function teamOf(store: ProjectStore, problems: string[]): Pick<DetailsState, 'assignment' | 'roleProblems' | 'problems'> {
+  const roleProblems = store.problems().filter((p) => !p.newer && p.message.includes('not applied')).map((p) => `${p.file}:${p.line}: ${p.message}`);
+  const role = new Set(roleProblems);
+  return { assignment: assignReads(store).assignedVsDone(), roleProblems, problems: problems.filter((p) => !role.has(p)) };
 }
