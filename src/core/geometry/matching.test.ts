@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { intersection, xor } from 'polygon-clipping';
 import type { Annotation, Box, Polygon } from '../model';
 import { boxIoU, matchBoxes, matchedF1, matchPolygons, matchShapes, minCostAssignment, polygonArea, polygonIoU } from './matching';
 
@@ -216,6 +217,53 @@ describe('geometry/matching', () => {
       close(polygonArea(poly('x', square(0, 0, 10), square(5, 5, 10))), 150);
       // Rings drawn clockwise or counter-clockwise, and ignored when under 3 vertices.
       close(polygonIoU(poly('x', [0, 0, 0, 10, 10, 10, 10, 0], [1, 1]), bbox), 1);
+    });
+
+    it('takes a self-crossing ring by the even-odd rule, and touching or folded rings as not simple', () => {
+      // A bow-tie: two triangles of 25 (its signed shoelace area would be 0).
+      const bowtie = poly('x', [0, 0, 10, 10, 10, 0, 0, 10]);
+      close(polygonArea(bowtie), 50);
+      close(polygonIoU(bowtie, bbox), 0.5);
+      close(polygonIoU(bowtie, poly('x', [0, 0, 5, 5, 0, 10])), 0.5);
+      // A ring that touches itself at (5, 5): two triangles of 25 joined at a point.
+      close(polygonArea(poly('x', [0, 0, 10, 0, 5, 5, 10, 10, 0, 10, 5, 5])), 50);
+    });
+
+    it('gives the clipping library\'s IoU for simple rings (quick paths: one convex, or triangles), in either order and orientation', () => {
+      const r = rng(21);
+      const areaOf = (mp: [number, number][][][]) => mp.reduce((s, pg) => s + pg.reduce((t, ring, k) => {
+        let a = 0;
+        for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) a += ring[j]![0] * ring[i]![1] - ring[i]![0] * ring[j]![1];
+        return t + (k ? -1 : 1) * Math.abs(a / 2);
+      }, 0), 0);
+      const pairsOf = (ring: number[]): [number, number][] => ring.flatMap((v, k) => (k % 2 ? [] : [[v, ring[k + 1]!] as [number, number]]));
+      for (let trial = 0; trial < 100; trial++) {
+        // A non-convex star and a convex polygon (points on an ellipse), random rotations.
+        const star: number[] = [];
+        for (let k = 0; k < 9; k++) {
+          const t = (k / 9) * 2 * Math.PI;
+          const rad = k % 2 ? 4 + r() * 3 : 9 + r() * 4;
+          star.push(20 + rad * Math.cos(t), 20 + rad * Math.sin(t));
+        }
+        const conv: number[] = [];
+        const [cx, cy, rx, ry, n] = [16 + r() * 8, 16 + r() * 8, 5 + r() * 8, 5 + r() * 8, 3 + Math.floor(r() * 6)];
+        for (let k = 0; k < n; k++) {
+          const t = (k / n) * 2 * Math.PI + r() * 0.3;
+          conv.push(cx + rx * Math.cos(t), cy + ry * Math.sin(t));
+        }
+        // A second non-convex ring: a comb (deep notches) that crosses the star's arms.
+        const comb: number[] = [cx - 10, cy - 8, cx + 10, cy - 8, cx + 10, cy + 8];
+        for (let k = 4; k >= 1; k--) comb.push(cx - 10 + 4 * k, cy + 8, cx - 11.5 + 4 * k, cy - 4 + r() * 4, cx - 13 + 4 * k, cy + 8);
+        comb.push(cx - 10, cy + 8);
+        const cw = (ring: number[]) => pairsOf(ring).reverse().flat();
+        for (const other of [conv, comb]) {
+          const A = pairsOf(star);
+          const B = pairsOf(other);
+          const inter = areaOf(intersection([A], [B]));
+          const expected = inter / (areaOf(xor([A])) + areaOf(xor([B])) - inter);
+          for (const [x, y] of [[star, other], [other, star], [cw(star), other], [star, cw(other)]] as const) close(polygonIoU(poly('x', x), poly('x', y)), expected, 1e-9);
+        }
+      }
     });
 
     it('agrees with point sampling on random overlapping polygons', () => {

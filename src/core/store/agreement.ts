@@ -25,10 +25,9 @@ function sameStrings(a: string[], b: string[]): boolean {
   return x.every((v, i) => v === y[i]);
 }
 
-/** Every shape of both matched: same count, the same labels as often, then the optimal matching. */
-function allMatched<T extends { label: string }>(a: T[], b: T[], match: (a: T[], b: T[]) => Matching): boolean {
-  if (a.length !== b.length || !sameStrings(a.map((s) => s.label), b.map((s) => s.label))) return false;
-  return match(a, b).pairs.length === a.length;
+/** Every shape of both matched: the same count, and the optimal matching pairs them all. */
+function allMatched<T>(a: T[], b: T[], match: (a: T[], b: T[]) => Matching): boolean {
+  return a.length === b.length && (a.length === 0 || match(a, b).pairs.length === a.length);
 }
 
 export function annotationsAgree(a: Annotation, b: Annotation): boolean {
