@@ -16,6 +16,7 @@ import { indexDefHash, saveSnapshot, SNAPSHOT_FORMAT } from '../src/core/store/s
 import { listJournalFiles } from '../src/core/journal/files';
 import { recheckMark, type FileMark } from '../src/core/journal/marks';
 import { SCHEMA_VERSION } from '../src/core/store/schema';
+import { computeAgreement } from '../src/core/stats/compute';
 
 const WASM = path.resolve(__dirname, '../node_modules/sql.js/dist/sql-wasm.wasm');
 const MAX_N = Number(process.env.BENCH_MAX_N ?? 1_000_000);
@@ -165,6 +166,7 @@ async function benchSize(n: number, withRaw: boolean): Promise<void> {
     });
     record('snapshot_save', n, now() - t, 'ms');
     record('snapshot_size', n, bytes / 1024 / 1024, 'MB');
+    agreementRawLimit(built.idx.db, n);
     built.idx.free();
     built.idx.db.close();
     gc();
@@ -214,6 +216,8 @@ async function benchSize(n: number, withRaw: boolean): Promise<void> {
     for (let i = 0; i < 100; i++) store.stats('zoe');
     record('stats', n, (now() - t) / 100, 'ms');
 
+    await benchAgreement(store, n);
+
     await store.close();
     gc();
 
@@ -230,6 +234,60 @@ async function benchSize(n: number, withRaw: boolean): Promise<void> {
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }
+}
+
+/**
+ * Agreement statistics (src/core/stats/compute.ts) as the job runs them, while a labeler submits
+ * beside it: its total time, the submits' p99/max while it ran, and the longest event-loop gap it left.
+ */
+async function benchAgreement(store: ProjectStore, n: number): Promise<void> {
+  gc();
+  let running = true;
+  let gapMax = 0;
+  let last = now();
+  const ticker = setInterval(() => {
+    const t1 = now();
+    gapMax = Math.max(gapMax, t1 - last);
+    last = t1;
+  }, 1);
+  const t0 = now();
+  const job = computeAgreement(store).finally(() => {
+    running = false;
+  });
+  const submitT: number[] = [];
+  for (let i = 0; running; i++) {
+    const it = store.nextItem();
+    if (!it) break;
+    const ts = now();
+    await store.submit(it.key, { kind: 'classes', labels: [LABELS[i % 3]!] });
+    submitT.push(now() - ts);
+  }
+  const r = await job;
+  const ms = now() - t0;
+  clearInterval(ticker);
+  record('agreement', n, ms, 'ms');
+  if (n === 1_000_000) record('agreement_1m', n, ms, 'ms');
+  submitT.sort((a, b) => a - b);
+  if (submitT.length) {
+    record('agreement_submit_p99', submitT.length, pct(submitT, 99), 'ms');
+    record('agreement_submit_max', submitT.length, submitT.at(-1)!, 'ms');
+  }
+  record('agreement_gap_max', n, gapMax, 'ms');
+  console.log(`  agreement: ${r.items} items, alpha ${r.krippendorffAlpha?.toFixed(4)}, fleiss ${r.fleissKappa?.toFixed(4)} on ${r.fleissItems}, ${submitT.length} submits meanwhile`);
+}
+
+/** The floor under agreement_1m: stepping every done row (labeler, item, annotation text) through sql.js, nothing else. */
+function agreementRawLimit(db: import('sql.js').Database, n: number): void {
+  const st = db.prepare('SELECT labeler, item, ann FROM done');
+  const t0 = now();
+  let rows = 0;
+  while (st.step()) {
+    st.get();
+    rows++;
+  }
+  st.free();
+  record('done_scan_raw', n, now() - t0, 'ms');
+  console.log(`  done_scan_raw: ${rows} rows`);
 }
 
 function writeResults(): void {

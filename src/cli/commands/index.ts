@@ -3,6 +3,7 @@
  * add one line below (export and import are added this way).
  */
 import type { CliCommand } from '../io';
+import { agreementCommand } from './agreement';
 import { assignCommand } from './assign';
 import { exportCommand } from './export';
 import { importCommand } from './import';
@@ -21,4 +22,5 @@ export const COMMANDS: readonly CliCommand[] = [
   reviewCommand,
   assignCommand,
   rolesCommand,
+  agreementCommand,
 ];

@@ -19,7 +19,7 @@
 import type { JobSpec } from '../jobs/types';
 import { matchedF1 } from '../geometry/matching';
 import { annotationKindOf, type ProjectDef } from '../model';
-import type { LabelerCounts, LabelerItem, PairedItem, Slice } from '../store/labeler-reads';
+import type { PairedItem, Slice } from '../store/labeler-reads';
 import type { IndexLease } from '../store/index-lease';
 import { TimeSlicer } from '../store/time-slice';
 import { fleissKappa, krippendorffAlpha, MISSING, pairAgreement, ratingsPerItem, recode, type RatingMatrix } from './nominal';
@@ -62,9 +62,9 @@ export interface AgreementReport {
 /** What the computation reads of a store (a ProjectStore). */
 export interface AgreementSource {
   readonly def: ProjectDef;
+  /** byLabeler: items each labeler labeled (a counter table: no scan). */
+  stats(): { byLabeler: Record<string, number> };
   readonly labelers: {
-    counts(): LabelerCounts[];
-    items(labeler: string, after?: number, limit?: number): Slice<LabelerItem>;
     paired(a: string, b: string, after?: number, limit?: number): Slice<PairedItem>;
   };
   read(name: string, signal?: AbortSignal): Promise<IndexLease>;
@@ -91,7 +91,10 @@ export async function computeAgreement(store: AgreementSource, opts: AgreementOp
       await slicer.maybePause();
       lease.check();
     };
-    const counts = store.labelers.counts().filter((c) => c.labeled > 0);
+    const counts = Object.entries(store.stats().byLabeler)
+      .filter(([, n]) => n > 0)
+      .map(([labeler, labeled]) => ({ labeler, labeled }))
+      .sort((x, y) => (x.labeler < y.labeler ? -1 : x.labeler > y.labeler ? 1 : 0));
     const labelers = counts.map((c) => c.labeler);
     const kind = annotationKindOf(store.def.type);
     const ctx: Ctx = { store, labelers, counts, step, opts, sliceRows: opts.sliceRows ?? SLICE_ROWS, labelNames: store.def.labels.map((l) => l.name) };
@@ -115,7 +118,7 @@ export function agreementJob(store: AgreementSource, resource: string): JobSpec<
 interface Ctx {
   store: AgreementSource;
   labelers: string[];
-  counts: LabelerCounts[];
+  counts: { labeler: string; labeled: number }[];
   step: () => Promise<void>;
   opts: AgreementOptions;
   sliceRows: number;
@@ -195,14 +198,17 @@ class SetMatrix {
 async function classification(ctx: Ctx): Promise<AgreementReport> {
   const { labelers, counts, step, opts } = ctx;
   const report = emptyReport(labelers);
-  const total = counts.reduce((s, c) => s + c.labeled + c.skipped, 0) || 1;
+  const total = counts.reduce((s, c) => s + c.labeled, 0) || 1;
   const sm = new SetMatrix(labelers.length, Math.max(0, ...counts.map((c) => c.labeled)));
   let read = 0;
   for (let r = 0; r < labelers.length; r++) {
     let after = 0;
     for (;;) {
-      const s = ctx.store.labelers.items(labelers[r]!, after, ctx.sliceRows);
-      for (const row of s.rows) if (row.kind === 'sub' && row.annotation?.kind === 'classes') sm.add(row.key, r, row.annotation.labels);
+      // A labeler's labeled items in item order, through `paired(x, x)`: `items(x)` also returns skips, and
+      // its ORDER BY over two ranges of done_mine (kind IN (0, 1)) sorts every remaining row per slice
+      // (quadratic: 2.6 s for 100k items); paired walks one range (labeler, kind = 1, item) in order.
+      const s = ctx.store.labelers.paired(labelers[r]!, labelers[r]!, after, ctx.sliceRows);
+      for (const row of s.rows) if (row.a.kind === 'classes') sm.add(row.key, r, row.a.labels);
       read += s.rows.length;
       opts.onProgress?.(Math.min(0.95, (0.9 * read) / total), `Reading ${labelers[r]}'s labels (${read.toLocaleString('en')} of ${total.toLocaleString('en')})`);
       if (s.next === undefined) break;
