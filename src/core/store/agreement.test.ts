@@ -1,10 +1,13 @@
 import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
+import { PNG } from 'pngjs';
+import { createProject } from '../project/create';
 import type { Annotation, Box, Polygon } from '../model';
 import { aDef } from '../formats/test-support';
 import { annotationsAgree, consensusOf, CONSENSUS_RULE_VERSION } from './agreement';
 import { SCHEMA_VERSION } from './schema';
 import { indexDefHash } from './snapshot';
+import { cleanupWorkspaces, openStore, tempWorkspace, writeFiles } from './test-support';
 
 const boxes = (...b: [string, number, number, number, number][]): Annotation => ({ kind: 'boxes', boxes: b.map(([label, x, y, w, h]) => ({ label, x, y, w, h })) });
 const polygons = (...p: Polygon[]): Annotation => ({ kind: 'polygons', polygons: p });
@@ -110,5 +113,46 @@ describe('agreement', () => {
     const rule1 = { s: SCHEMA_VERSION, t: def.type, d: def.dataSources, c: def.consensus, q: def.queueSeed, r: def.roles ?? null };
     assert.notEqual(indexDefHash(def), createHash('sha1').update(JSON.stringify(rule1)).digest('hex'));
     assert.equal(indexDefHash(def), createHash('sha1').update(JSON.stringify({ ...rule1, k: 2 })).digest('hex'));
+  });
+
+  describe('in the store (two labelers, consensus 2 of 2)', () => {
+    after(cleanupWorkspaces);
+
+    async function project(type: 'image-detection' | 'image-segmentation'): Promise<{ root: string; id: string }> {
+      const root = tempWorkspace();
+      writeFiles(root, { 'img/a.png': PNG.sync.write(new PNG({ width: 100, height: 100 })), 'img/b.png': PNG.sync.write(new PNG({ width: 100, height: 100 })) });
+      await createProject(root, { id: 'p', type, labels: ['car'], dataSources: [{ kind: 'images', glob: 'img/**' }], queueSeed: 1, consensus: { minLabelers: 2, maxLabelers: 2 } });
+      return { root, id: 'p' };
+    }
+
+    it('settles boxes that only an optimal matching pairs; shapes that do not match need review', async () => {
+      const p = await project('image-detection');
+      const ann = await openStore(p, 'ann');
+      const bob = await openStore(p, 'bob', 'd2');
+      await ann.submit('img/a.png', boxes(['car', 10, 10, 10, 10], ['car', 14, 10, 10, 10]));
+      await ann.submit('img/b.png', boxes(['car', 10, 10, 10, 10]));
+      await bob.syncJournals();
+      await bob.submit('img/a.png', boxes(['car', 11, 10, 10, 10], ['car', 8, 10, 10, 10]));
+      await bob.submit('img/b.png', boxes(['car', 16, 10, 10, 10]));
+      assert.deepEqual([bob.getItem('img/a.png')!.state, bob.getItem('img/a.png')!.agreement], ['labeled', 1]);
+      assert.deepEqual([bob.getItem('img/b.png')!.state, bob.getItem('img/b.png')!.agreement], ['needs-review', 0.5]);
+      await ann.close();
+      await bob.close();
+    });
+
+    it('compares polygons by their own area: an L-shape and its bounding box need review', async () => {
+      const p = await project('image-segmentation');
+      const ann = await openStore(p, 'ann');
+      const bob = await openStore(p, 'bob', 'd2');
+      await ann.submit('img/a.png', polygons({ label: 'car', rings: [[10, 10, 30, 10, 30, 14, 14, 14, 14, 30, 10, 30]] }));
+      await ann.submit('img/b.png', polygons({ label: 'car', rings: [square(10, 10, 20), square(50, 50, 20)] }));
+      await bob.syncJournals();
+      await bob.submit('img/a.png', polygons({ label: 'car', rings: [square(10, 10, 20)] }));
+      await bob.submit('img/b.png', polygons({ label: 'car', rings: [square(51, 50, 20), square(11, 10, 20)] }));
+      assert.equal(bob.getItem('img/a.png')!.state, 'needs-review');
+      assert.equal(bob.getItem('img/b.png')!.state, 'labeled');
+      await ann.close();
+      await bob.close();
+    });
   });
 });
