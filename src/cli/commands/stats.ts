@@ -1,10 +1,23 @@
 /** data-labeling stats <workspace> <id> [--json] */
 import * as path from 'node:path';
 import { defaultDevice, defaultLabeler } from '../../core/project/identity';
+import { assignReads } from '../../core/store/assign-reads';
 import { ProjectStore } from '../../core/store/project-store';
+import { reviewReadsOf } from '../../core/store/review-reads';
 import { parseCommandArgs, requirePositional, sqlWasmPath, type CliCommand } from '../io';
 
 const usage = 'data-labeling stats <workspace> <id> [--json]';
+
+/**
+ * What `stats --json` adds: items approved and rejected (their last label review), in a review conflict,
+ * with a prelabel, and assigned per labeler. The Review panel's counts and the assignment reads answer
+ * them (approved, rejected and prelabeled scan the ev table; assigned scans items: see README, Performance).
+ */
+export function reviewStats(store: ProjectStore): { approved: number; rejected: number; reviewConflicts: number; prelabeled: number; byLabelerAssigned: Record<string, number> } {
+  const { assets } = reviewReadsOf(store).counts.counts();
+  const byLabelerAssigned = Object.fromEntries(assignReads(store).assignedVsDone().map((c) => [c.labeler, c.assigned]));
+  return { approved: assets.approved, rejected: assets.rejected, reviewConflicts: assets.conflicts, prelabeled: assets.prelabeled, byLabelerAssigned };
+}
 
 export const statsCommand: CliCommand = {
   name: 'stats',
@@ -18,7 +31,7 @@ export const statsCommand: CliCommand = {
     try {
       const s = store.stats();
       if (values.json) {
-        io.out(JSON.stringify({ project: id, ...s }, null, 2));
+        io.out(JSON.stringify({ project: id, ...s, ...reviewStats(store) }, null, 2));
         return 0;
       }
       const pct = (n: number): string => (s.items ? `${((100 * n) / s.items).toFixed(1)}%` : '-');
