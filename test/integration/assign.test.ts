@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { JOURNAL_VERSION } from '../../src/core/journal/events';
 import { assignReads, knownLabelers } from '../../src/core/store/assign-reads';
 import { ProjectStore } from '../../src/core/store/project-store';
 import type { AssignResult } from '../../src/host/commands/assignCommands';
@@ -123,5 +124,31 @@ describe('assignment commands (inside the VS Code extension host)', function () 
     } finally {
       await gus.close();
     }
+  });
+
+  // Last: it gives the project roles.
+  it('Project Details shows assigned versus done per labeler and the events ignored for a missing role', async () => {
+    const s = await store();
+    const q = s.page('queue', undefined, 100).items.map((i) => i.key);
+    await vscode.commands.executeCommand('labeling.assignItems', { project: id, items: q.slice(0, 3), to: 'hal' });
+    const hal = await ProjectStore.open({ root: workspaceRoot().fsPath, id, labeler: 'hal', device: 'h', wasmPath: wasm() });
+    await hal.submit(q[0]!, { kind: 'classes', labels: ['positive'] });
+    await hal.skip(q[1]!);
+    await hal.close();
+    const me = api.identity.labeler;
+    await vscode.commands.executeCommand('labeling.manageRoles', { project: id, set: { [me]: ['manager', 'reviewer', 'labeler'], hal: ['labeler'] } });
+    // A teammate without the manager role assigned an item (a line from their clone): it is not applied.
+    const rel = `.labeling/${id}/journal/ivy/d.jsonl`;
+    const line = { v: JOURNAL_VERSION, at: new Date().toISOString(), by: 'ivy', dev: 'd', seq: 1, type: 'assign', item: q[5], to: 'ivy' };
+    await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(workspaceRoot(), rel), Buffer.from(JSON.stringify(line) + '\n'));
+    await vscode.commands.executeCommand('labeling.projectDetails', id);
+    const panel = await eventually(() => api.details.all.find((p) => p.project.id === id), 'the details panel');
+    const state = await eventually(() => (panel.lastState?.roleProblems?.length ? panel.lastState : undefined), 'the role refusal in Project Details', 20000);
+    assert.deepEqual(state.assignment, [{ labeler: 'hal', assigned: 3, labeled: 1, skipped: 1, waiting: 1 }]);
+    assert.equal(state.roleProblems!.length, 1);
+    assert.match(state.roleProblems![0]!, new RegExp(`^${rel.replace(/[.]/g, '\\.')}:1: .*not applied`));
+    assert.ok(!state.problems.includes(state.roleProblems![0]!), 'listed once, under the team');
+    assert.equal((await store()).getItem(q[5]!)!.assignee, undefined);
+    panel.panel.dispose();
   });
 });

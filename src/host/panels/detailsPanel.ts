@@ -71,6 +71,11 @@ export class DetailsPanels extends Disposable {
     return panel;
   }
 
+  /** The open panels (tests read their last state). */
+  get all(): DetailsPanel[] {
+    return [...this.panels.values()];
+  }
+
   /** The project of the details panel that has focus. */
   activeEntry(): ProjectEntry | undefined {
     return [...this.panels.values()].find((p) => p.panel.active)?.project;
@@ -86,6 +91,8 @@ export class DetailsPanel extends Disposable {
   readonly panel: vscode.WebviewPanel;
   private readonly ipc: IpcHost;
   private ready = false;
+  /** The state last sent to the webview. */
+  lastState: DetailsState | undefined;
 
   constructor(
     extensionUri: vscode.Uri,
@@ -151,6 +158,7 @@ export class DetailsPanel extends Disposable {
         ...state.problems,
       ];
     }
+    this.lastState = state;
     await this.ipc.notify(DetailsStateNotification, state);
   }
 }
