@@ -560,7 +560,8 @@ function sampled(ps: Polygon[], e: Extent): number[] {
 /**
  * IoU of two polygon objects by their own area: area(A and B) / area(A or B), each object the
  * even-odd area of all its rings. Falls back to point sampling on a 256 x 256 grid if the clipping
- * library cannot handle an input (it throws on some degenerate rings).
+ * library cannot handle an input (it throws on some degenerate rings). Each object's area and rings are
+ * cached per object (a WeakMap): polygons are taken as immutable, as the model's annotations are.
  */
 export function polygonIoU(a: Polygon, b: Polygon): number {
   const ra = regionOf(a);
