@@ -266,6 +266,16 @@ describe('geometry/matching', () => {
       }
     });
 
+    it('falls back to point sampling when the clipping library throws (polygon-clipping issue 139)', () => {
+      // A square with a hole against a thin box: the library throws "Unable to complete output ring".
+      const a = poly('x', [0, 56, 4, 56, 4, 60, 0, 60], [0.5, 56.4, 0.5, 56.6, 1.5, 56.6, 1.5, 56.4]);
+      const b = poly('x', [2.3000000000000003, 55.6, 0.7000000000000001, 55.6, 0.6999999999999998, 56.4, 2.3, 56.4]);
+      assert.throws(() => intersection(xor([[[0, 56], [4, 56], [4, 60], [0, 60]]], [[[0.5, 56.4], [0.5, 56.6], [1.5, 56.6], [1.5, 56.4]]]), [b.rings[0]!.flatMap((v, k, r) => (k % 2 ? [] : [[v, r[k + 1]!] as [number, number]]))]), /Unable to complete output ring/);
+      // Exact: intersection 1.6 x 0.4 = 0.64; union 15.8 + 1.28 - 0.64 = 16.44.
+      close(polygonIoU(a, b), 0.64 / 16.44, 2e-3);
+      close(polygonIoU(b, a), 0.64 / 16.44, 2e-3);
+    });
+
     it('agrees with point sampling on random overlapping polygons', () => {
       const r = rng(5);
       for (let trial = 0; trial < 20; trial++) {
