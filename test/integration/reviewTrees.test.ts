@@ -151,7 +151,11 @@ describe('review actions in the trees and the palette (inside the VS Code extens
     const row = (await rows('labeling.needsReview'))[0] ?? (await rows('labeling.skipped'))[0]!;
     const where = await vscode.commands.executeCommand<'review' | 'labeler'>('labeling.openInReview', row, [row]);
     if (where === 'labeler') await eventually(() => api.labelers.all.some((p) => p.currentKey === row.item.key), 'the labeling panel on the item');
-    else assert.equal(where, 'review');
+    else {
+      assert.equal(where, 'review');
+      const review = await eventually(() => api.reviews.get(entry()), 'the Review panel of the project');
+      review.panel.dispose();
+    }
     for (const p of api.labelers.all) p.panel.dispose();
   });
 });
