@@ -284,6 +284,16 @@ describe('lbl-review-app', () => {
     await settle(el);
     assert.deepEqual(host.transport.lastParams('review/filter'), { filter: { asset: 'rejected' } });
     assert.deepEqual(host.filters.at(-1), { asset: 'rejected' });
+    assert.equal(el.item?.key, 'k1', 'the new list starts on its first item');
+    key(window, 'j');
+    await settle(el);
+    asset.value = 'labeled';
+    asset.dispatchEvent(new Event('change'));
+    await settle(el);
+    assert.equal(el.item?.key, 'k1', 'not the item of the previous list');
+    asset.value = 'rejected';
+    asset.dispatchEvent(new Event('change'));
+    await settle(el);
     // A reloaded webview (same webview state) starts from the filter it had.
     unmountAll();
     const again = await mountReview(host);

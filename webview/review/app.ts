@@ -209,7 +209,10 @@ export class LblReviewApp extends LitElement {
     this.allMatching = false;
     this.saveUi();
     this.ipc?.send(ReviewFilterCommand, { filter: clean });
+    // The list starts over on its first item.
     this.index = -1;
+    this.item = undefined;
+    this.mode = 'read';
     await this.reload(0);
   }
 
