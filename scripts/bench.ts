@@ -17,6 +17,7 @@ import { listJournalFiles } from '../src/core/journal/files';
 import { recheckMark, type FileMark } from '../src/core/journal/marks';
 import { SCHEMA_VERSION } from '../src/core/store/schema';
 import { computeAgreement } from '../src/core/stats/compute';
+import { reviewStats } from '../src/cli/commands/stats';
 
 const WASM = path.resolve(__dirname, '../node_modules/sql.js/dist/sql-wasm.wasm');
 const MAX_N = Number(process.env.BENCH_MAX_N ?? 1_000_000);
@@ -216,6 +217,11 @@ async function benchSize(n: number, withRaw: boolean): Promise<void> {
     for (let i = 0; i < 100; i++) store.stats('zoe');
     record('stats', n, (now() - t) / 100, 'ms');
 
+    // What `stats --json` adds (approved, rejected, prelabeled scan ev; assigned scans items): one CLI call's cost.
+    t = now();
+    reviewStats(store);
+    record('stats_json_extra', n, now() - t, 'ms');
+
     await benchAgreement(store, n);
 
     await store.close();
@@ -261,6 +267,9 @@ async function benchAgreement(store: ProjectStore, n: number): Promise<void> {
     const ts = now();
     await store.submit(it.key, { kind: 'classes', labels: [LABELS[i % 3]!] });
     submitT.push(now() - ts);
+    // Each submit in its own event-loop turn, as a labeler's messages arrive (a loop of awaited submits
+    // alone resolves in microtasks and would starve every timer and setImmediate, the job's included).
+    await new Promise((res) => setImmediate(res));
   }
   const r = await job;
   const ms = now() - t0;
@@ -288,6 +297,31 @@ function agreementRawLimit(db: import('sql.js').Database, n: number): void {
   st.free();
   record('done_scan_raw', n, now() - t0, 'ms');
   console.log(`  done_scan_raw: ${rows} rows`);
+  // A read proposed for agreement (not in the store yet): the histogram of per-item rating patterns
+  // (labeler -> annotation text), grouped inside SQLite over item-id ranges of 20,000; a few dozen rows
+  // reach JS per range instead of one per annotation.
+  const pat = db.prepare(
+    `SELECT p, COUNT(*) FROM (SELECT group_concat(d.labeler || char(1) || COALESCE(d.ann, i.final), char(2)) AS p
+       FROM done d JOIN items i ON i.id = d.item WHERE d.kind = 1 AND d.item > ? AND d.item <= ? GROUP BY d.item) GROUP BY p`,
+  );
+  const maxId = Number(db.exec('SELECT max(id) FROM items')[0]!.values[0]![0]);
+  const hist = new Map<string, number>();
+  let slowest = 0;
+  const t1 = now();
+  for (let lo = 0; lo < maxId; lo += 20_000) {
+    const ts = now();
+    pat.bind([lo, lo + 20_000]);
+    while (pat.step()) {
+      const [k, c] = pat.get() as [string, number];
+      hist.set(k, (hist.get(k) ?? 0) + c);
+    }
+    pat.reset();
+    slowest = Math.max(slowest, now() - ts);
+  }
+  pat.free();
+  record('agreement_patterns_sql', n, now() - t1, 'ms');
+  record('agreement_patterns_slice_max', n, slowest, 'ms');
+  console.log(`  agreement_patterns_sql: ${hist.size} patterns`);
 }
 
 function writeResults(): void {

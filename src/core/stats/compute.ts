@@ -22,7 +22,7 @@ import { annotationKindOf, type ProjectDef } from '../model';
 import type { PairedItem, Slice } from '../store/labeler-reads';
 import type { IndexLease } from '../store/index-lease';
 import { TimeSlicer } from '../store/time-slice';
-import { fleissKappa, krippendorffAlpha, MISSING, pairAgreement, ratingsPerItem, recode, type RatingMatrix } from './nominal';
+import { distinctRows, fleissKappa, krippendorffAlpha, MISSING, pairAgreement, ratingsPerItem, recode, type RatingMatrix } from './nominal';
 
 export interface PairReport {
   a: string;
@@ -217,10 +217,12 @@ async function classification(ctx: Ctx): Promise<AgreementReport> {
     }
   }
   // The reads are done: what follows is arithmetic over typed arrays.
-  const m = sm.matrix();
+  // Items with the same ratings merged into weighted rows: the statistics below take microseconds.
+  const full = sm.matrix();
   sm.slots.clear();
+  const m = await distinctRows(full, step);
   const per = ratingsPerItem(m);
-  for (let i = 0; i < m.items; i++) if (per[i]! >= 2) report.items++;
+  for (let i = 0; i < m.items; i++) if (per[i]! >= 2) report.items += m.weights![i]!;
   if (labelers.length < 2 || report.items === 0) {
     noteNoPairs(report, labelers.length);
     return report;
@@ -280,13 +282,14 @@ async function classification(ctx: Ctx): Promise<AgreementReport> {
 function presence(m: RatingMatrix, a: number, b: number): { both: number; sizes: number } {
   let both = 0;
   let sizes = 0;
-  const { codes, raters } = m;
+  const { codes, raters, weights } = m;
   for (let i = 0, o = 0; i < m.items; i++, o += raters) {
     const x = codes[o + a]!;
     const y = codes[o + b]!;
     if (x < 0 || y < 0) continue;
-    both += x & y;
-    sizes += x + y;
+    const w = weights ? weights[i]! : 1;
+    both += w * (x & y);
+    sizes += w * (x + y);
   }
   return { both, sizes };
 }

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { fleissKappa, krippendorffAlpha, matrixOf, pairAgreement, recode, type RatingMatrix } from './nominal';
+import { distinctRows, fleissKappa, krippendorffAlpha, matrixOf, pairAgreement, recode, type RatingMatrix } from './nominal';
 
 /** A matrix of `raters` columns from Fleiss' table of counts (item x category): raters filled in category order. */
 function fromCounts(table: number[][]): RatingMatrix {
@@ -99,5 +99,41 @@ describe('nominal agreement statistics', () => {
     const x = recode(m, Int32Array.from([1, 0, 1]), 2);
     assert.deepEqual([...x.codes], [1, 1, 1, 0, 0, -1, 1, 1, 0]);
     assert.equal(pairAgreement(x, 0, 1).percentAgreement, 1);
+  });
+
+  it('a weighted row stands for that many identical items: every statistic equals the expanded matrix', () => {
+    const rows: (string | null)[][] = [['a', 'a', 'b'], ['b', 'b', 'b'], ['a', null, 'a'], ['c', 'a', null], [null, 'b', null]];
+    const times = [5, 3, 2, 4, 1];
+    const weighted = { ...matrixOf(rows), weights: Float64Array.from(times) };
+    const expanded = matrixOf(rows.flatMap((r, i) => Array.from({ length: times[i]! }, () => r)));
+    for (const [a, b] of [[0, 1], [0, 2], [1, 2]] as const) assert.deepEqual(pairAgreement(weighted, a, b), pairAgreement(expanded, a, b));
+    const wf = fleissKappa(weighted);
+    const ef = fleissKappa(expanded);
+    assert.ok(Math.abs(wf.kappa! - ef.kappa!) < 1e-12);
+    assert.deepEqual([wf.items, wf.leftOut, wf.ratersPerItem], [ef.items, ef.leftOut, ef.ratersPerItem]);
+    const wa = krippendorffAlpha(weighted);
+    const ea = krippendorffAlpha(expanded);
+    assert.ok(Math.abs(wa.alpha! - ea.alpha!) < 1e-12);
+    assert.deepEqual([wa.items, wa.values], [ea.items, ea.values]);
+    assert.equal(recode(weighted, Int32Array.from([1, 0, 0]), 2).weights, weighted.weights);
+  });
+
+  it('distinctRows merges identical rows into weights (numeric keys, and text keys for wide matrices) without changing a statistic', async () => {
+    let pauses = 0;
+    const pause = async (): Promise<void> => void pauses++;
+    const rows: (string | null)[][] = Array.from({ length: 200 }, (_, i) => [i % 3 ? 'a' : 'b', i % 5 ? 'a' : null, i % 7 ? 'b' : 'c']);
+    const m = matrixOf(rows);
+    const d = await distinctRows(m, pause, 50);
+    assert.ok(d.items < 20);
+    assert.equal(pauses, 4);
+    assert.equal([...d.weights!].reduce((x, y) => x + y, 0), 200);
+    assert.ok(Math.abs(krippendorffAlpha(d).alpha! - krippendorffAlpha(m).alpha!) < 1e-12);
+    assert.ok(Math.abs(fleissKappa(d).kappa! - fleissKappa(m).kappa!) < 1e-12);
+    assert.deepEqual(pairAgreement(d, 0, 2), pairAgreement(m, 0, 2));
+    // 40 raters x 3 categories: 4^40 does not fit a double, rows are keyed by text.
+    const wide = matrixOf(Array.from({ length: 30 }, (_, i) => Array.from({ length: 40 }, (_, j) => ['x', 'y', 'z'][(i % 4) * (j % 2)]!)));
+    const dw = await distinctRows(wide, pause);
+    assert.equal(dw.items, 4);
+    assert.ok(Math.abs(krippendorffAlpha(dw).alpha! - krippendorffAlpha(wide).alpha!) < 1e-12);
   });
 });

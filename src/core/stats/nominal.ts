@@ -24,6 +24,8 @@ export interface RatingMatrix {
   categories: number;
   /** codes[item * raters + rater]: a category code or MISSING. */
   codes: Int32Array;
+  /** How many items each row stands for (rows of identical ratings counted once); absent: 1 each. */
+  weights?: Float64Array;
 }
 
 /** A rating matrix from rows of categories (null/undefined: missing); categories coded in order of appearance. */
@@ -63,15 +65,16 @@ export function pairAgreement(m: RatingMatrix, a: number, b: number): PairAgreem
   const rb = new Float64Array(k);
   let n = 0;
   let agreed = 0;
-  const { codes, raters } = m;
+  const { codes, raters, weights } = m;
   for (let i = 0, o = 0; i < m.items; i++, o += raters) {
     const x = codes[o + a]!;
     const y = codes[o + b]!;
     if (x < 0 || y < 0) continue;
-    n++;
-    ra[x]!++;
-    rb[y]!++;
-    if (x === y) agreed++;
+    const w = weights ? weights[i]! : 1;
+    n += w;
+    ra[x]! += w;
+    rb[y]! += w;
+    if (x === y) agreed += w;
   }
   if (n === 0) return { items: 0, agreed: 0, percentAgreement: null, cohenKappa: null };
   const po = agreed / n;
@@ -93,7 +96,7 @@ export function ratingsPerItem(m: RatingMatrix): Uint16Array {
 }
 
 /** Counts the ratings of the item at offset `o` per category into `counts`, adds them to `totals`; returns the sum of squared counts. */
-function tally(codes: Int32Array, o: number, raters: number, counts: Float64Array, totals: Float64Array): number {
+function tally(codes: Int32Array, o: number, raters: number, counts: Float64Array, totals: Float64Array, w: number): number {
   counts.fill(0);
   for (let j = 0; j < raters; j++) {
     const c = codes[o + j]!;
@@ -102,7 +105,7 @@ function tally(codes: Int32Array, o: number, raters: number, counts: Float64Arra
   let sq = 0;
   for (let c = 0; c < counts.length; c++) {
     sq += counts[c]! * counts[c]!;
-    totals[c]! += counts[c]!;
+    totals[c]! += w * counts[c]!;
   }
   return sq;
 }
@@ -123,7 +126,8 @@ export interface FleissResult {
  */
 export function fleissKappa(m: RatingMatrix, per = ratingsPerItem(m)): FleissResult {
   const hist = new Float64Array(m.raters + 1);
-  for (let i = 0; i < m.items; i++) hist[per[i]!]!++;
+  const weights = m.weights;
+  for (let i = 0; i < m.items; i++) hist[per[i]!]! += weights ? weights[i]! : 1;
   let modal = 0;
   let pairable = 0;
   for (let c = 2; c <= m.raters; c++) {
@@ -139,7 +143,8 @@ export function fleissKappa(m: RatingMatrix, per = ratingsPerItem(m)): FleissRes
   let sumP = 0;
   for (let i = 0, o = 0; i < m.items; i++, o += raters) {
     if (per[i] !== modal) continue;
-    sumP += (tally(codes, o, raters, counts, totals) - modal) / (modal * (modal - 1));
+    const w = weights ? weights[i]! : 1;
+    sumP += (w * (tally(codes, o, raters, counts, totals, w) - modal)) / (modal * (modal - 1));
   }
   const pBar = sumP / N;
   let pe = 0;
@@ -167,7 +172,7 @@ export function krippendorffAlpha(m: RatingMatrix): AlphaResult {
   const k = m.categories;
   const totals = new Float64Array(k);
   const counts = new Float64Array(k);
-  const { codes, raters } = m;
+  const { codes, raters, weights } = m;
   let units = 0;
   let n = 0;
   let observed = 0;
@@ -175,9 +180,10 @@ export function krippendorffAlpha(m: RatingMatrix): AlphaResult {
     let mu = 0;
     for (let j = 0; j < raters; j++) if (codes[o + j]! >= 0) mu++;
     if (mu < 2) continue;
-    observed += (mu * mu - tally(codes, o, raters, counts, totals)) / (mu - 1);
-    units++;
-    n += mu;
+    const w = weights ? weights[i]! : 1;
+    observed += (w * (mu * mu - tally(codes, o, raters, counts, totals, w))) / (mu - 1);
+    units += w;
+    n += w * mu;
   }
   if (units === 0) return { alpha: null, items: 0, values: 0 };
   let sq = 0;
@@ -193,5 +199,39 @@ export function recode(m: RatingMatrix, table: Int32Array, categories: number): 
     const c = m.codes[i]!;
     codes[i] = c < 0 ? MISSING : table[c]!;
   }
-  return { items: m.items, raters: m.raters, categories, codes };
+  return { items: m.items, raters: m.raters, categories, codes, ...(m.weights ? { weights: m.weights } : {}) };
+}
+
+/**
+ * The matrix with identical rows merged into one weighted row (statistics are sums over items, so a
+ * row standing for w items counts w times). With 3 labelers and a few label sets, 1M items become a
+ * few dozen rows: every statistic after this is instant. `pause` is awaited every `every` items (a
+ * long matrix is read in slices).
+ */
+export async function distinctRows(m: RatingMatrix, pause: () => Promise<void>, every = 65_536): Promise<RatingMatrix> {
+  const { codes, raters } = m;
+  const base = m.categories + 1;
+  // A row as one number when it fits exactly in a double, else as text.
+  const numeric = raters * Math.log2(base) < 52;
+  const index = new Map<number | string, number>();
+  const firstRow: number[] = [];
+  const counts: number[] = [];
+  for (let i = 0, o = 0; i < m.items; i++, o += raters) {
+    let key: number | string;
+    if (numeric) {
+      key = 0;
+      for (let j = 0; j < raters; j++) key = key * base + codes[o + j]! + 1;
+    } else key = codes.subarray(o, o + raters).join(',');
+    const w = m.weights ? m.weights[i]! : 1;
+    const r = index.get(key);
+    if (r === undefined) {
+      index.set(key, firstRow.length);
+      firstRow.push(i);
+      counts.push(w);
+    } else counts[r]! += w;
+    if ((i + 1) % every === 0) await pause();
+  }
+  const out = new Int32Array(firstRow.length * raters);
+  firstRow.forEach((i, r) => out.set(codes.subarray(i * raters, (i + 1) * raters), r * raters));
+  return { items: firstRow.length, raters, categories: m.categories, codes: out, weights: Float64Array.from(counts) };
 }
