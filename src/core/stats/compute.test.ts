@@ -201,4 +201,39 @@ describe('computeAgreement over the per-labeler table', () => {
       await s.close();
     }
   });
+
+  it('reads rating patterns instead when the store offers them (grouped items), with the same report', async () => {
+    const s = await project(60, 'text-classification', single);
+    try {
+      const direct = await computeAgreement(s);
+      // Patterns from the same table, grouped in JS, in two slices.
+      const byKey = new Map<string, [string, Annotation][]>();
+      for (const who of WHO) for (const row of s.labelers.paired(who, who, 0, 1000).rows) byKey.set(row.key, [...(byKey.get(row.key) ?? []), [who, row.a]]);
+      const groups = new Map<string, { ratings: [string, Annotation][]; n: number }>();
+      for (const ratings of byKey.values()) {
+        const k = JSON.stringify(ratings);
+        const g = groups.get(k);
+        if (g) g.n++;
+        else groups.set(k, { ratings, n: 1 });
+      }
+      const all = [...groups.values()];
+      const half = Math.ceil(all.length / 2);
+      let calls = 0;
+      const viaPatterns = {
+        def: s.def,
+        stats: () => s.stats(),
+        read: (name: string, signal?: AbortSignal) => s.read(name, signal),
+        labelers: {
+          paired: () => assert.fail('paired() read although patterns() is offered'),
+          patterns: (after: number) => (calls++, after === 0 ? { rows: all.slice(0, half), next: 7 } : { rows: all.slice(half) }),
+        },
+      };
+      const r = await computeAgreement(viaPatterns);
+      assert.equal(calls, 2);
+      const strip = (x: typeof r) => JSON.parse(JSON.stringify(x, (_, v: unknown) => (typeof v === 'number' ? Math.round(v * 1e9) / 1e9 : v))) as unknown;
+      assert.deepEqual(strip(r), strip(direct));
+    } finally {
+      await s.close();
+    }
+  });
 });
