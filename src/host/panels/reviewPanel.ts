@@ -6,9 +6,10 @@
  * feed with fresh counts. The filter is kept per project in the workspace state.
  */
 import * as vscode from 'vscode';
-import { asLabelingError, LabelingError } from '../../core/errors';
+import { LabelingError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
-import type { Annotation, ProjectDef } from '../../core/model';
+import type { ProjectDef } from '../../core/model';
+import type { ReviewAction } from '../../core/store/review-batch';
 import type { ProjectStore } from '../../core/store/project-store';
 import { checkReviewFilter, reviewReadsOf, type ReviewCounts, type ReviewFilter, type ReviewReads } from '../../core/store/review-reads';
 import { ReadyCommand } from '../../protocol/ipc';
@@ -23,22 +24,12 @@ import type { ProjectChange, StoreManager } from '../projects/stores';
 import { Disposable } from '../util/lifecycle';
 import { IpcHost } from './ipcHost';
 import { dataRoots } from './labelerPanel';
+import { applies, writeChunk } from './reviewActions';
 import { reviewItemOf } from './reviewItem';
 import { createAppPanel } from './webviewHtml';
 
 export const REVIEW_VIEW_TYPE = 'labeling.review';
 const FILTER_KEY = 'labeling.reviewFilters';
-
-/** One action of a batch (ProjectStore.reviewBatch, added by the store; the single-item methods until then). */
-interface BatchAction {
-  type: ReviewActionType;
-  item: string;
-  base: number;
-  ann?: Annotation;
-  reason?: string;
-  returnTo?: boolean;
-}
-type BatchStore = ProjectStore & { reviewBatch?: (actions: BatchAction[]) => Promise<{ written: number; stale: string[] }> };
 
 const VERB: Record<ReviewActionType, string> = { approve: 'Approve', reject: 'Reject', 'accept-skip': 'Accept the skip of', unskip: 'Return to the queue', decide: 'Decide' };
 
@@ -48,46 +39,6 @@ function canReview(def: ProjectDef, me: string): boolean {
   if (!def.roles) return true;
   const mine = Object.entries(def.roles).find(([who]) => who.toLowerCase() === me.toLowerCase())?.[1];
   return !!mine?.includes('reviewer');
-}
-
-/** Writes one chunk of actions: reviewBatch when the store has it (one journal line), else item by item. */
-export async function writeActions(store: ProjectStore, actions: BatchAction[]): Promise<{ written: number; stale: string[]; notApplicable: string[] }> {
-  const batch = (store as BatchStore).reviewBatch;
-  if (batch) {
-    const r = await batch.call(store, actions);
-    return { ...r, notApplicable: [] };
-  }
-  const out = { written: 0, stale: [] as string[], notApplicable: [] as string[] };
-  for (const a of actions) {
-    try {
-      if (a.type === 'approve') await store.approve(a.item, a.base);
-      else if (a.type === 'reject') {
-        const before = a.returnTo ? store.getItem(a.item) : undefined;
-        await store.reject(a.item, a.base);
-        // Return to labeler without the batch API: assign it back when one labeler's labels were rejected.
-        const who = before ? [before.mine, ...before.others].filter((x) => x).map((x) => x!.labeler) : [];
-        if (a.returnTo && who.length === 1) await store.assign(a.item, who[0]);
-      } else if (a.type === 'accept-skip') await store.acceptSkip(a.item, a.base);
-      else if (a.type === 'unskip') {
-        if (store.getItem(a.item)?.version !== a.base) throw new LabelingError('conflict', `"${a.item}" changed`);
-        await store.unskip(a.item);
-      } else await store.decide(a.item, a.ann!, a.base);
-      out.written++;
-    } catch (e) {
-      const err = asLabelingError(e);
-      if (err?.reason === 'conflict') out.stale.push(a.item);
-      else if (err?.reason === 'invalid-input' || err?.reason === 'not-found') out.notApplicable.push(a.item);
-      else throw e;
-    }
-  }
-  return out;
-}
-
-/** Whether an action applies to an item in this state (bulk actions skip the others and count them). */
-function applies(action: ReviewActionType, state: string, hasLabels: boolean): boolean {
-  if (action === 'accept-skip' || action === 'unskip') return state === 'skipped';
-  if (action === 'approve' || action === 'reject') return hasLabels;
-  return true;
 }
 
 export class ReviewPanels extends Disposable {
@@ -232,13 +183,13 @@ export class ReviewPanel extends Disposable {
     };
     if (now.version !== p.version) return stale();
     if (p.action === 'decide' && !p.annotation) throw new LabelingError('invalid-input', 'decide needs the annotation to save as final', { field: 'annotation' });
-    const a: BatchAction = { type: p.action, item: p.key, base: p.version };
+    if (!applies(p.action, now)) return { done: false, message: `${VERB[p.action]} does not apply to "${p.key}" as it is now (${now.state}).`, ...(this.itemOf(r, p.key) ? { item: this.itemOf(r, p.key)! } : {}) };
+    const a: ReviewAction = { type: p.action, item: p.key, base: p.version };
     if (p.annotation) a.ann = p.annotation;
     if (p.reason?.trim()) a.reason = p.reason.trim();
     if (p.returnTo) a.returnTo = true;
-    const out = await writeActions(r.store, [a]);
+    const out = await writeChunk(r.store, [a]);
     if (out.stale.length) return stale();
-    if (out.notApplicable.length) return { done: false, message: `${VERB[p.action]} does not apply to "${p.key}" as it is now.`, ...(this.itemOf(r, p.key) ? { item: this.itemOf(r, p.key)! } : {}) };
     const item = this.itemOf(r, p.key);
     return { done: true, ...(item ? { item } : {}) };
   }
@@ -267,27 +218,26 @@ export class ReviewPanel extends Disposable {
         let seen = 0;
         for (const chunk of chunks) {
           if (ctx.signal.aborted) throw new LabelingError('cancelled', `Cancelled after ${result.written} items.`);
-          const actions: BatchAction[] = [];
+          const actions: ReviewAction[] = [];
           for (const it of chunk) {
             const v = r.store.getItem(it.key);
             if (!v || v.version !== it.version) {
               result.stale++;
               continue;
             }
-            if (!applies(p.action, v.state, !!(v.mine || v.others.length))) {
+            if (!applies(p.action, v)) {
               result.notApplicable++;
               continue;
             }
-            const a: BatchAction = { type: p.action, item: it.key, base: it.version };
+            const a: ReviewAction = { type: p.action, item: it.key, base: it.version };
             if (p.reason?.trim()) a.reason = p.reason.trim();
             if (p.returnTo) a.returnTo = true;
             actions.push(a);
           }
           if (actions.length) {
-            const w = await writeActions(r.store, actions);
+            const w = await writeChunk(r.store, actions);
             result.written += w.written;
             result.stale += w.stale.length;
-            result.notApplicable += w.notApplicable.length;
           }
           seen += chunk.length;
           ctx.progress(Math.min(1, seen / n), `${result.written.toLocaleString('en-US')} written, ${result.stale} changed meanwhile`);
