@@ -173,10 +173,13 @@ async function target(deps: AssignDeps, node: unknown, nodes: unknown, title: st
     if (!keys) throw new LabelingError('invalid-input', 'items or filter is required', { field: 'items' });
     return { entry, store, keys };
   }
+  // Queue rows in context count only for their own project (a project given as the argument wins).
   const ctx = deps.items.current();
-  const selected = ctx?.from === Views.Queue ? ctx : undefined;
+  const inQueue = ctx?.from === Views.Queue ? ctx : undefined;
+  const given = node !== undefined ? await resolveProject(deps.registry, node) : undefined;
+  const selected = inQueue && (!given || (given.root === inQueue.entry.root && given.id === inQueue.entry.id)) ? inQueue : undefined;
   if (!ask && !selected) return undefined;
-  const entry = selected?.entry ?? (await resolveProject(deps.registry, node, { placeHolder: 'Project whose items to assign', fromContext: true }));
+  const entry = given ?? selected?.entry ?? (await resolveProject(deps.registry, undefined, { placeHolder: 'Project whose items to assign', fromContext: true }));
   if (!entry) return undefined;
   const store = await deps.stores.get(entry);
   if (!ask && selected) return { entry, store, keys: selected.keys };
