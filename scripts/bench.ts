@@ -18,6 +18,7 @@ import { recheckMark, type FileMark } from '../src/core/journal/marks';
 import { SCHEMA_VERSION } from '../src/core/store/schema';
 import { computeAgreement } from '../src/core/stats/compute';
 import { reviewStats } from '../src/cli/commands/stats';
+import { REVIEW_ASSETS, reviewReadsOf, type ReviewFilter } from '../src/core/store/review-reads';
 
 const WASM = path.resolve(__dirname, '../node_modules/sql.js/dist/sql-wasm.wasm');
 const MAX_N = Number(process.env.BENCH_MAX_N ?? 1_000_000);
@@ -222,6 +223,8 @@ async function benchSize(n: number, withRaw: boolean): Promise<void> {
     reviewStats(store);
     record('stats_json_extra', n, now() - t, 'ms');
 
+    benchReview(store, n);
+
     await benchAgreement(store, n);
 
     await store.close();
@@ -240,6 +243,55 @@ async function benchSize(n: number, withRaw: boolean): Promise<void> {
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }
+}
+
+/**
+ * The Review panel's reads (issue 11 item 7): list pages of 100 walked by keyset (up to 30 per filter)
+ * for each single filter and for labeler + label (review_page_p99), the counts beside the filter
+ * choices (review_counts: the first read scans ev for prelabeled/approved/rejected, later ones use its
+ * cache), and opening an item (review_open_item_p99).
+ */
+function benchReview(store: ProjectStore, n: number): void {
+  const { reads, counts } = reviewReadsOf(store);
+  const t0 = Date.UTC(2026, 10, 1); // writeJournals' first event
+  const filters: ReviewFilter[] = [
+    ...REVIEW_ASSETS.map((asset) => ({ asset })),
+    { labeler: 'cat' },
+    { label: 'neg' },
+    { agreementBelow: 0.7 },
+    { from: t0 + 1000 * 3000, to: t0 + 5000 * 3000 },
+    { labeler: 'cat', label: 'neg' },
+  ];
+  const pageT: number[] = [];
+  for (const f of filters) {
+    reads.page(f, undefined, 100); // prepares the statements
+    let after: string | undefined;
+    for (let i = 0; i < 30; i++) {
+      const t = now();
+      const pg = reads.page(f, after, 100);
+      pageT.push(now() - t);
+      after = pg.next;
+      if (!after) break;
+    }
+  }
+  pageT.sort((a, b) => a - b);
+  record('review_page_p99', pageT.length, pct(pageT, 99), 'ms');
+  let t = now();
+  counts.counts(0.7);
+  record('review_counts_first', n, now() - t, 'ms');
+  t = now();
+  for (let i = 0; i < 20; i++) counts.counts(0.7);
+  record('review_counts', n, (now() - t) / 20, 'ms');
+  const openT: number[] = [];
+  for (let i = 0; i < 200; i++) {
+    const key = `data/items.csv#i${(i * 4999) % n}`;
+    const t1 = now();
+    store.getItem(key);
+    reads.skippers(key);
+    openT.push(now() - t1);
+  }
+  openT.sort((a, b) => a - b);
+  record('review_open_item_p99', openT.length, pct(openT, 99), 'ms');
 }
 
 /**
