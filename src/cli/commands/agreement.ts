@@ -61,6 +61,13 @@ export const agreementCommand: CliCommand = {
   name: 'agreement',
   summary: 'print agreement between labelers: percent agreement, Cohen/Fleiss kappa, Krippendorff alpha, F1',
   usage,
+  help: [
+    'Computed over every labeler\'s current labels. Classification: percent agreement and Cohen\'s kappa per pair',
+    '(items both labeled), Fleiss\' kappa (items with the most common number of labelers), Krippendorff\'s alpha',
+    '(nominal, missing labels allowed), and per label (present/absent). Spans, boxes, polygons: F1 of matched',
+    'spans or shapes per pair and per label. --json prints them; null where one does not apply, the reason under "notes".',
+  ].join('\n'),
+  examples: ['data-labeling agreement . reviews', 'data-labeling agreement . reviews --json'],
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' } });
     const root = path.resolve(requirePositional(positionals, 0, 'workspace', usage));
