@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { assignReads, knownLabelers, roundRobin } from './assign-reads';
+import { assignReads, checkAssignFilter, knownLabelers, parseRange, roundRobin } from './assign-reads';
 import type { ProjectStore } from './project-store';
 import { classes, cleanupWorkspaces, event, openStore, textProject, writeJournal } from './test-support';
 
@@ -119,5 +119,19 @@ describe('assignment reads', () => {
   it('round-robin spreads keys over labelers in order', () => {
     assert.deepEqual([...roundRobin(['a', 'b', 'c', 'd', 'e'], ['x', 'y'])], [['x', ['a', 'c', 'e']], ['y', ['b', 'd']]]);
     assert.deepEqual([...roundRobin(['a'], [])], []);
+  });
+
+  it('checks filters from scripts with a message naming the field, and parses confidence ranges', async () => {
+    const { s } = await build();
+    assert.deepEqual(checkAssignFilter(s.def, { kind: 'prelabel', label: 'neg' }), { kind: 'prelabel', label: 'neg' });
+    assert.throws(() => checkAssignFilter(s.def, { kind: 'label', label: 'cat' }), /^LabelingError: filter\.label: "cat" is not a label of .* \(pos, neg, neutral\)/);
+    assert.throws(() => checkAssignFilter(s.def, { kind: 'confidence', min: 0.7, max: 0.2 }), /filter\.min: min and max are numbers with 0 <= min <= max <= 1/);
+    assert.throws(() => checkAssignFilter(s.def, { kind: 'best' }), /filter\.kind: kind "best" is not one of/);
+    assert.throws(() => checkAssignFilter(s.def, 'unassigned'), /^LabelingError: filter: an object/);
+    assert.deepEqual(parseRange('0.2-0.6'), { min: 0.2, max: 0.6 });
+    assert.deepEqual(parseRange(' .5 to 1 '), { min: 0.5, max: 1 });
+    assert.deepEqual(parseRange('0..0.25'), { min: 0, max: 0.25 });
+    for (const bad of ['0.6-0.2', '0-2', 'high', '0.5']) assert.equal(parseRange(bad), undefined, bad);
+    await s.close();
   });
 });

@@ -4,7 +4,8 @@
  * latest prelabel has a model confidence in a range), the labelers an item could go to, and assigned
  * versus done per labeler. Reads in keyset slices over the queue order (items_open), never OFFSET.
  */
-import { labelsUsed } from '../model';
+import { LabelingError } from '../errors';
+import { labelsUsed, type ProjectDef } from '../model';
 import { unpackAnn } from './ann-text';
 import { evTypeCode } from './ev-rows';
 import { doneAnnSql, type IndexDb } from './index-db';
@@ -165,4 +166,38 @@ export function roundRobin(keys: readonly string[], labelers: readonly string[])
   if (!labelers.length) return out;
   keys.forEach((k, i) => out.get(labelers[i % labelers.length]!)!.push(k));
   return out;
+}
+
+/** Checks a filter given by a script or test: a clear message naming the field, nothing read. */
+export function checkAssignFilter(def: ProjectDef, f: unknown, field = 'filter'): AssignFilter {
+  const bad = (why: string, at = field): never => {
+    throw new LabelingError('invalid-input', why, { field: at });
+  };
+  if (!f || typeof f !== 'object') return bad('an object with "kind" (unassigned, label, prelabel or confidence)');
+  const o = f as Record<string, unknown>;
+  switch (o.kind) {
+    case 'unassigned':
+      return { kind: 'unassigned' };
+    case 'label':
+    case 'prelabel':
+      if (typeof o.label !== 'string' || !def.labels.some((l) => l.name === o.label)) {
+        return bad(`"${String(o.label)}" is not a label of ${def.name} (${def.labels.map((l) => l.name).join(', ')})`, `${field}.label`);
+      }
+      return { kind: o.kind, label: o.label };
+    case 'confidence': {
+      const { min, max } = o;
+      if (typeof min !== 'number' || typeof max !== 'number' || !(min >= 0 && max <= 1 && min <= max)) return bad('min and max are numbers with 0 <= min <= max <= 1', `${field}.min`);
+      return { kind: 'confidence', min, max };
+    }
+    default:
+      return bad(`kind "${String(o.kind)}" is not one of unassigned, label, prelabel, confidence`, `${field}.kind`);
+  }
+}
+
+/** "0.2-0.6" (also "0.2 to 0.6", "0.2..0.6"): an inclusive confidence range in [0, 1], else undefined. */
+export function parseRange(v: string): { min: number; max: number } | undefined {
+  const m = /^\s*(\d*\.?\d+)\s*(?:-|–|to|\.\.)\s*(\d*\.?\d+)\s*$/.exec(v);
+  if (!m) return undefined;
+  const [min, max] = [Number(m[1]), Number(m[2])];
+  return min >= 0 && max <= 1 && min <= max ? { min, max } : undefined;
 }

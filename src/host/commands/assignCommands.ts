@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LabelingError } from '../../core/errors';
-import { assignReads, knownLabelers, roundRobin, type AssignFilter } from '../../core/store/assign-reads';
+import { assignReads, checkAssignFilter, knownLabelers, parseRange, roundRobin, type AssignFilter } from '../../core/store/assign-reads';
 import type { ProjectStore } from '../../core/store/project-store';
 import { MAX_BATCH } from '../../core/store/review-batch';
 import { Commands, Views } from '../constants';
@@ -114,13 +114,6 @@ async function pickItems(store: ProjectStore, title: string, selected: string[] 
   return keys;
 }
 
-export function parseRange(v: string): { min: number; max: number } | undefined {
-  const m = /^\s*(\d*\.?\d+)\s*(?:-|–|to|\.\.)\s*(\d*\.?\d+)\s*$/.exec(v);
-  if (!m) return undefined;
-  const [min, max] = [Number(m[1]), Number(m[2])];
-  return min >= 0 && max <= 1 && min <= max ? { min, max } : undefined;
-}
-
 const TYPE_ONE = 'Type a labeler id…';
 
 /** Picks one labeler (or several with `many`) from the known ones, or a typed id. */
@@ -169,7 +162,8 @@ async function target(deps: AssignDeps, node: unknown, nodes: unknown, title: st
     if (!entry) return undefined;
     const store = await deps.stores.get(entry);
     if (node.items && node.filter) throw new LabelingError('invalid-input', 'give items or filter, not both', { field: 'items' });
-    const keys = node.items ?? (node.filter ? findKeys(store, node.filter, node.count ?? DEFAULT_COUNT) : undefined);
+    if (node.count !== undefined && !(Number.isInteger(node.count) && node.count > 0)) throw new LabelingError('invalid-input', `a whole number, 1 or more (got ${String(node.count)})`, { field: 'count' });
+    const keys = node.items ?? (node.filter ? findKeys(store, checkAssignFilter(store.def, node.filter), node.count ?? DEFAULT_COUNT) : undefined);
     if (!keys) throw new LabelingError('invalid-input', 'items or filter is required', { field: 'items' });
     return { entry, store, keys };
   }
@@ -197,7 +191,10 @@ export function assignCommands(deps: AssignDeps): [string, (...args: never[]) =>
     const t = await target(deps, node, nodes, 'Assign Items', true);
     if (!t) return undefined;
     let to: string | null;
-    if (isAssignArgs(node) && node.to !== undefined) to = node.to === null ? null : node.to.trim() || null;
+    if (isAssignArgs(node) && node.to !== undefined) {
+      if (node.to !== null && (typeof node.to !== 'string' || !node.to.trim())) throw new LabelingError('invalid-input', 'a labeler id, or null to unassign', { field: 'to' });
+      to = node.to === null ? null : node.to.trim();
+    }
     else {
       const ids = await pickLabelers(t.entry, t.store, deps.me(), `Assign ${plural(t.keys.length)}`, false);
       if (!ids) return undefined;
@@ -213,7 +210,7 @@ export function assignCommands(deps: AssignDeps): [string, (...args: never[]) =>
     if (!t) return undefined;
     const ids = isAssignArgs(node) && node.labelers ? node.labelers.map((s) => s.trim()).filter(Boolean) : await pickLabelers(t.entry, t.store, deps.me(), `Distribute ${plural(t.keys.length)}`, true);
     if (!ids?.length) {
-      if (isAssignArgs(node)) throw new LabelingError('invalid-input', 'labelers: at least one labeler id', { field: 'labelers' });
+      if (isAssignArgs(node)) throw new LabelingError('invalid-input', 'at least one labeler id', { field: 'labelers' });
       return undefined;
     }
     const out: AssignResult = { assigned: {} };

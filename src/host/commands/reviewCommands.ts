@@ -59,7 +59,7 @@ export async function itemsOf(deps: Pick<ReviewDeps, 'registry' | 'items'>, node
   if (isItemsArgs(node)) {
     const entry = await resolveProject(deps.registry, node.project);
     if (!entry) return undefined;
-    if (node.versions && node.versions.length !== node.items.length) throw new LabelingError('invalid-input', `versions: ${node.versions.length} given for ${node.items.length} items`, { field: 'versions' });
+    if (node.versions && node.versions.length !== node.items.length) throw new LabelingError('invalid-input', `${node.versions.length} given for ${node.items.length} items`, { field: 'versions' });
     return { entry, keys: node.items, ...(node.versions ? { versions: node.versions } : {}), from: 'args' };
   }
   const ctx = deps.items.current();
