@@ -350,7 +350,7 @@ function agreementRawLimit(db: import('sql.js').Database, n: number): void {
   record('done_scan_raw', n, now() - t0, 'ms');
   console.log(`  done_scan_raw: ${rows} rows`);
   // A read proposed for agreement (not in the store yet): the histogram of per-item rating patterns
-  // (labeler -> annotation text), grouped inside SQLite over item-id ranges of 20,000; a few dozen rows
+  // (labeler -> annotation text), grouped inside SQLite over item-id ranges of 10,000 (PATTERN_SPAN); a few dozen rows
   // reach JS per range instead of one per annotation.
   const pat = db.prepare(
     `SELECT p, COUNT(*) FROM (SELECT group_concat(d.labeler || char(1) || COALESCE(d.ann, i.final), char(2)) AS p
@@ -360,9 +360,9 @@ function agreementRawLimit(db: import('sql.js').Database, n: number): void {
   const hist = new Map<string, number>();
   let slowest = 0;
   const t1 = now();
-  for (let lo = 0; lo < maxId; lo += 20_000) {
+  for (let lo = 0; lo < maxId; lo += 10_000) {
     const ts = now();
-    pat.bind([lo, lo + 20_000]);
+    pat.bind([lo, lo + 10_000]);
     while (pat.step()) {
       const [k, c] = pat.get() as [string, number];
       hist.set(k, (hist.get(k) ?? 0) + c);

@@ -93,7 +93,7 @@ export interface AgreementOptions {
 
 const SLICE_ROWS = 2000;
 /** Item ids per patterns() slice. */
-const PATTERN_SPAN = 20_000;
+const PATTERN_SPAN = 10_000;
 const LEASE_NAME = 'agreement statistics';
 
 /** Agreement statistics of the project (see the file comment). */
