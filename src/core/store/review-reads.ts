@@ -48,7 +48,12 @@ export function checkReviewFilter(f: ReviewFilter): void {
   }
 }
 
-type Driver = 'labeler' | 'state' | 'agreement' | 'id';
+/** What drives a page: a labeler's rows of done (in item order, or in time order within a time range), the state index, the agreement index, or the item ids. */
+type Driver = 'labeler' | 'labelerTime' | 'state' | 'agreement' | 'id';
+const byLabeler = (d: Driver): boolean => d === 'labeler' || d === 'labelerTime';
+const hasTime = (f: ReviewFilter): boolean => f.from !== undefined || f.to !== undefined;
+/** The bounds of a time range (an open end: the whole time line). */
+const timeBounds = (f: ReviewFilter): [number, number] => [f.from ?? -8.64e15, f.to ?? 8.64e15];
 
 /** The per-row conditions of a filter (alias i: items), leaving out what the driver already covers. */
 function conditions(f: ReviewFilter, driver: Driver): { sql: string[]; params: SqlValue[] } {
@@ -66,12 +71,15 @@ function conditions(f: ReviewFilter, driver: Driver): { sql: string[]; params: S
   if (a === 'prelabeled') sql.push(`EXISTS (SELECT 1 FROM ev p WHERE p.item = i.id AND p.type = ${evTypeCode('submit')} AND p.pre = 1)`);
   if (a === 'approved') sql.push(`${lastLabelReview()} IN (${evTypeCode('approve')}, ${evTypeCode('decide')})`);
   if (a === 'rejected') sql.push(`${lastLabelReview()} = ${evTypeCode('reject')}`);
-  if (f.labeler !== undefined && driver !== 'labeler') {
+  if (f.labeler !== undefined && !byLabeler(driver)) {
     sql.push('EXISTS (SELECT 1 FROM done dl WHERE dl.item = i.id AND dl.labeler = ? AND dl.kind = ?)');
     params.push(f.labeler, a === 'skipped' ? 0 : 1);
   }
   if (f.label !== undefined) {
-    if (f.labeler !== undefined) {
+    if (byLabeler(driver)) {
+      sql.push(`${doneAnnSql('d', 'i')} LIKE ? ESCAPE '\\'`);
+      params.push(labelPattern(f.label));
+    } else if (f.labeler !== undefined) {
       sql.push(`EXISTS (SELECT 1 FROM done da WHERE da.item = i.id AND da.labeler = ? AND da.kind = 1 AND ${doneAnnSql('da', 'i')} LIKE ? ESCAPE '\\')`);
       params.push(f.labeler, labelPattern(f.label));
     } else {
@@ -83,11 +91,11 @@ function conditions(f: ReviewFilter, driver: Driver): { sql: string[]; params: S
     sql.push('i.agreement IS NOT NULL AND i.agreement < ?');
     params.push(f.agreementBelow);
   }
-  if ((f.from !== undefined || f.to !== undefined) && !(driver === 'labeler')) {
+  if (hasTime(f) && !byLabeler(driver)) {
     const who = f.labeler !== undefined ? ' AND dt.labeler = ?' : '';
     sql.push(`EXISTS (SELECT 1 FROM done dt WHERE dt.item = i.id${who} AND dt.t >= ? AND dt.t < ?)`);
     if (f.labeler !== undefined) params.push(f.labeler);
-    params.push(f.from ?? -8.64e15, f.to ?? 8.64e15);
+    params.push(...timeBounds(f));
   }
   return { sql, params };
 }
@@ -108,7 +116,7 @@ function stateOf(a: ReviewAsset): ItemState | undefined {
 }
 
 function driverOf(f: ReviewFilter): Driver {
-  if (f.labeler !== undefined) return 'labeler';
+  if (f.labeler !== undefined) return hasTime(f) ? 'labelerTime' : 'labeler';
   if (f.asset && stateOf(f.asset)) return 'state';
   if (f.agreementBelow !== undefined) return 'agreement';
   return 'id';
@@ -143,12 +151,17 @@ export class ReviewReads {
     let sql: string;
     let params: SqlValue[];
     switch (driver) {
-      case 'labeler': {
-        const time = f.from !== undefined || f.to !== undefined ? ' AND d.t >= ? AND d.t < ?' : '';
+      case 'labeler':
         sql = `SELECT ${COLS}, d.item AS c1, NULL AS c2 FROM done d INDEXED BY done_mine JOIN items i ON i.id = d.item
-          WHERE ${where([`d.labeler = ? AND d.kind = ? AND d.item > ?${time}`])} ORDER BY d.item LIMIT ?`;
+          WHERE ${where(['d.labeler = ? AND d.kind = ? AND d.item > ?'])} ORDER BY d.item LIMIT ?`;
         params = [f.labeler!, f.asset === 'skipped' ? 0 : 1, Number(cur[0] ?? -1)];
-        if (time) params.push(f.from ?? -8.64e15, f.to ?? 8.64e15);
+        break;
+      case 'labelerTime': {
+        // done_hist (labeler, t) holds the item too (the primary key): pages in (t, item) order.
+        const [t, id] = [Number(cur[0] ?? -8.64e15), Number(cur[1] ?? -1)];
+        sql = `SELECT ${COLS}, d.t AS c1, d.item AS c2 FROM done d INDEXED BY done_hist JOIN items i ON i.id = d.item
+          WHERE ${where(['d.labeler = ? AND d.t >= ? AND d.t < ? AND (d.t > ? OR (d.t = ? AND d.item > ?)) AND d.kind = ?'])} ORDER BY d.t, d.item LIMIT ?`;
+        params = [f.labeler!, ...timeBounds(f), t, t, id, f.asset === 'skipped' ? 0 : 1];
         break;
       }
       case 'state':
@@ -182,10 +195,12 @@ export class ReviewReads {
     const cond = conditions(f, driver);
     const where = (extra: string[]) => [...extra, ...cond.sql].join(' AND ');
     if (driver === 'labeler') {
-      const time = f.from !== undefined || f.to !== undefined ? ' AND d.t >= ? AND d.t < ?' : '';
       const params: SqlValue[] = [f.labeler!, f.asset === 'skipped' ? 0 : 1];
-      if (time) params.push(f.from ?? -8.64e15, f.to ?? 8.64e15);
-      return Number(this.idx().one(`SELECT COUNT(*) FROM done d INDEXED BY done_mine JOIN items i ON i.id = d.item WHERE ${where([`d.labeler = ? AND d.kind = ?${time}`])}`, [...params, ...cond.params]) ?? 0);
+      return Number(this.idx().one(`SELECT COUNT(*) FROM done d INDEXED BY done_mine JOIN items i ON i.id = d.item WHERE ${where(['d.labeler = ? AND d.kind = ?'])}`, [...params, ...cond.params]) ?? 0);
+    }
+    if (driver === 'labelerTime') {
+      const params: SqlValue[] = [f.labeler!, ...timeBounds(f), f.asset === 'skipped' ? 0 : 1];
+      return Number(this.idx().one(`SELECT COUNT(*) FROM done d INDEXED BY done_hist JOIN items i ON i.id = d.item WHERE ${where(['d.labeler = ? AND d.t >= ? AND d.t < ? AND d.kind = ?'])}`, [...params, ...cond.params]) ?? 0);
     }
     if (driver === 'state') {
       return Number(this.idx().one(`SELECT COUNT(*) FROM items i INDEXED BY items_state WHERE ${where(['i.state = ?'])}`, [stateOf(f.asset!)!, ...cond.params]) ?? 0);
