@@ -79,6 +79,16 @@ describe('assignment reads', () => {
     assert.deepEqual(reads.find({ kind: 'prelabel', label: 'neg' }, { limit: 100 }).keys, inOrder(K(2), K(4)));
     assert.deepEqual(reads.find({ kind: 'confidence', min: 0.5, max: 1 }, { limit: 100 }).keys, inOrder(K(1), K(3)));
     assert.deepEqual(reads.find({ kind: 'confidence', min: 0, max: 0.2 }, { limit: 100 }).keys, inOrder(K(2), K(4)), 'bounds are inclusive');
+    // read in slices of 2 queue rows, continued from each cursor: the same items
+    const sliced: string[] = [];
+    let after: string | undefined;
+    do {
+      const r = reads.find({ kind: 'prelabel', label: 'neg' }, { limit: 100, maxScan: 2, ...(after ? { after } : {}) });
+      assert.ok(r.scanned <= 2);
+      sliced.push(...r.keys);
+      after = r.next;
+    } while (after);
+    assert.deepEqual(sliced, inOrder(K(2), K(4)));
     // assigned items are left out unless asked for
     await s.assign(K(5), 'bob');
     assert.deepEqual(reads.find({ kind: 'label', label: 'pos' }, { limit: 100 }).keys, [K(7)]);

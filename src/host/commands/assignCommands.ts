@@ -14,6 +14,7 @@ import { LabelingError } from '../../core/errors';
 import { assignReads, checkAssignFilter, knownLabelers, parseRange, roundRobin, type AssignFilter } from '../../core/store/assign-reads';
 import type { ProjectStore } from '../../core/store/project-store';
 import { MAX_BATCH } from '../../core/store/review-batch';
+import { yieldToEventLoop } from '../../core/store/time-slice';
 import { Commands, Views } from '../constants';
 import type { ProjectEntry, ProjectRegistry } from '../projects/registry';
 import type { StoreManager } from '../projects/stores';
@@ -57,9 +58,32 @@ async function write(store: ProjectStore, keys: readonly string[], to: string | 
   return n;
 }
 
-/** The keys a filter picks (all of them, up to `count`). */
-function findKeys(store: ProjectStore, filter: AssignFilter, count: number): string[] {
-  return assignReads(store).find(filter, { limit: count }).keys;
+/** Queue rows read per slice of a filter (a turn of the event loop between slices, so submits interleave). */
+const FIND_SLICE = 20_000;
+
+/**
+ * The keys a filter picks, up to `count`: keyset slices of the queue under a read lease (a rebuild
+ * waits for it, or stops it), with the status bar saying so while it reads.
+ */
+async function findKeys(store: ProjectStore, filter: AssignFilter, count: number): Promise<string[]> {
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Finding the items to assign' }, async () => {
+    const lease = await store.read('finding the items to assign');
+    try {
+      const reads = assignReads(store);
+      const keys: string[] = [];
+      let after: string | undefined;
+      for (;;) {
+        lease.check();
+        const r = reads.find(filter, { limit: count - keys.length, maxScan: FIND_SLICE, ...(after ? { after } : {}) });
+        keys.push(...r.keys);
+        if (!r.next || keys.length >= count) return keys;
+        after = r.next;
+        await yieldToEventLoop();
+      }
+    } finally {
+      lease.release();
+    }
+  });
 }
 
 /** Labeler ids from journal folders (journal/<labeler>/), which may hold nothing indexed yet. */
@@ -109,7 +133,7 @@ async function pickItems(store: ProjectStore, title: string, selected: string[] 
     validateInput: (v) => (/^\s*[1-9]\d*\s*$/.test(v) ? undefined : 'A whole number, 1 or more'),
   });
   if (count === undefined) return undefined;
-  const keys = findKeys(store, filter, Number(count));
+  const keys = await findKeys(store, filter, Number(count));
   if (!keys.length) void vscode.window.showInformationMessage('No unassigned item in the queue matches.');
   return keys;
 }
@@ -163,7 +187,7 @@ async function target(deps: AssignDeps, node: unknown, nodes: unknown, title: st
     const store = await deps.stores.get(entry);
     if (node.items && node.filter) throw new LabelingError('invalid-input', 'give items or filter, not both', { field: 'items' });
     if (node.count !== undefined && !(Number.isInteger(node.count) && node.count > 0)) throw new LabelingError('invalid-input', `a whole number, 1 or more (got ${String(node.count)})`, { field: 'count' });
-    const keys = node.items ?? (node.filter ? findKeys(store, checkAssignFilter(store.def, node.filter), node.count ?? DEFAULT_COUNT) : undefined);
+    const keys = node.items ?? (node.filter ? await findKeys(store, checkAssignFilter(store.def, node.filter), node.count ?? DEFAULT_COUNT) : undefined);
     if (!keys) throw new LabelingError('invalid-input', 'items or filter is required', { field: 'items' });
     return { entry, store, keys };
   }
