@@ -7,6 +7,7 @@ export const Commands = {
   CreateProject: 'labeling.createProject',
   RefreshProjects: 'labeling.refreshProjects',
   ProjectDetails: 'labeling.projectDetails',
+  ReviewLabels: 'labeling.reviewLabels',
   EditInstructions: 'labeling.editInstructions',
   OpenProjectFile: 'labeling.openProjectFile',
   ShowLog: 'labeling.showLog',

@@ -136,7 +136,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
     const entry = await resolveProject(registry, arg);
     if (entry) await labelers.show(entry, key);
   });
-  register('labeling.reviewLabels', async (arg?: unknown, key?: unknown) => {
+  register(Commands.ReviewLabels, async (arg?: unknown, key?: unknown) => {
     const target = reviewTargetOf(arg, key);
     const entry = target.entry ?? (await resolveProject(registry, arg, { placeHolder: 'Project to review', fromContext: true }));
     if (entry?.def) await reviews.show(entry, target.key);
