@@ -155,14 +155,24 @@ describe('review reads (filters, keyset pages, counts)', () => {
     assert.equal(c.agreementBelow, all(reads, { agreementBelow: 0.9 }).length);
   });
 
-  it('cached counts follow a review once invalidated', async () => {
-    const before = counts.counts().assets.rejected;
-    const v = s.getItem(K(9))!;
-    await s.reject(v.key, v.version);
-    assert.equal(counts.counts().assets.rejected, before, 'cached');
+  it('counts follow the change feed item by item, and equal a fresh scan', async () => {
+    const before = counts.counts().assets;
+    const seen: string[][] = [];
+    const off = s.onChange((c) => seen.push(c.items === 'all' ? ['all'] : [...c.items]));
+    const v9 = s.getItem(K(9))!;
+    await s.reject(v9.key, v9.version);
+    const v1 = s.getItem(K(1))!;
+    await s.reject(v1.key, v1.version); // was approved
+    off();
+    assert.equal(counts.counts().assets.rejected, before.rejected, 'cached until told');
+    for (const keys of seen) counts.touched(keys);
+    const after = counts.counts().assets;
+    assert.equal(after.rejected, before.rejected + 2);
+    assert.equal(after.approved, before.approved - 1);
     counts.invalidate();
-    assert.equal(counts.counts().assets.rejected, before + 1);
-    facts.set(v.key, { pre: false, lastReview: 'reject' });
+    assert.deepEqual(counts.counts().assets, after, 'the same as a fresh scan');
+    facts.set(v9.key, { pre: false, lastReview: 'reject' });
+    facts.set(v1.key, { pre: false, lastReview: 'reject' });
   });
 
   it('refuses bad filters and a cursor of another filter, naming the field', () => {

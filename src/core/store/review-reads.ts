@@ -249,52 +249,81 @@ function rowOf(r: Row): ReviewRow {
   return out;
 }
 
+/** Per item: held a prelabel (1), approved (2: its last label review approves or decides, and it is labeled), rejected (4: its last label review rejects). */
+const PRE = 1;
+const APPROVED = 2;
+const REJECTED = 4;
+
 /**
  * The counts beside the filter choices. Those with a counter table or an index range are read each
- * time; prelabeled, approved and rejected scan `ev` and are cached until invalidate() (call it on every
- * change of items).
+ * time. Prelabeled, approved and rejected have neither yet: one scan of `ev` finds the items that count
+ * (kept as flags per item, only for those), then touched(keys) updates them item by item from the
+ * change feed (a few primary-key reads per item); 'all' (a rebuild) scans again.
  */
 export class ReviewCounts {
-  private cached?: { idx: IndexDb; prelabeled: number; approved: number; rejected: number };
+  private cached?: { idx: IndexDb; flags: Map<number, number>; n: [number, number, number] };
 
   constructor(private readonly idx: () => IndexDb) {}
 
+  /** Everything may have changed: the next counts() scans again. */
   invalidate(): void {
     this.cached = undefined;
+  }
+
+  /** The change feed's touched items: their flags are read again (or everything, for 'all'). */
+  touched(keys: readonly string[] | 'all'): void {
+    const c = this.cached;
+    if (!c) return;
+    if (keys === 'all' || c.idx !== this.idx()) return this.invalidate();
+    for (const key of keys) {
+      const row = c.idx.all<{ id: number; state: string }>('SELECT id, state FROM items WHERE key = ?', [key])[0];
+      if (!row) continue;
+      const pre = c.idx.one(`SELECT 1 FROM ev WHERE item = ? AND type = ${evTypeCode('submit')} AND pre = 1 LIMIT 1`, [row.id]) !== undefined;
+      const last = c.idx.one(`SELECT type FROM ev WHERE item = ? AND type IN (${LABEL_REVIEWS().join(', ')}) ORDER BY ord DESC LIMIT 1`, [row.id]);
+      const approved = (last === evTypeCode('approve') || last === evTypeCode('decide')) && row.state === 'labeled';
+      this.setFlags(c, row.id, (pre ? PRE : 0) | (approved ? APPROVED : 0) | (last === evTypeCode('reject') ? REJECTED : 0));
+    }
+  }
+
+  private setFlags(c: NonNullable<ReviewCounts['cached']>, id: number, f: number): void {
+    const old = c.flags.get(id) ?? 0;
+    if (old === f) return;
+    [PRE, APPROVED, REJECTED].forEach((bit, i) => (c.n[i]! += (f & bit ? 1 : 0) - (old & bit ? 1 : 0)));
+    if (f) c.flags.set(id, f);
+    else c.flags.delete(id);
+  }
+
+  private scan(db: IndexDb): NonNullable<ReviewCounts['cached']> {
+    const c: NonNullable<ReviewCounts['cached']> = { idx: db, flags: new Map(), n: [0, 0, 0] };
+    const add = (id: number, bit: number) => this.setFlags(c, id, (c.flags.get(id) ?? 0) | bit);
+    for (const r of db.all<{ item: number }>(`SELECT DISTINCT item FROM ev WHERE type = ${evTypeCode('submit')} AND pre = 1`, [])) add(r.item, PRE);
+    // Each reviewed item's last label review (the row of the max ord per item).
+    const last = db.all<{ item: number; type: number; state: string }>(
+      `SELECT x.item, x.type, i.state FROM (SELECT e.item, e.type, MAX(e.ord) FROM ev e WHERE e.type IN (${LABEL_REVIEWS().join(', ')}) GROUP BY e.item) x JOIN items i ON i.id = x.item`,
+      [],
+    );
+    for (const r of last) {
+      if (r.type === evTypeCode('reject')) add(r.item, REJECTED);
+      else if (r.state === 'labeled') add(r.item, APPROVED);
+    }
+    return c;
   }
 
   counts(agreementBelow?: number): ReviewCountsResult {
     const db = this.idx();
     const state = new Map(db.all<{ state: string; n: number }>('SELECT state, n FROM cnt_state', []).map((r) => [r.state, r.n]));
     const conflicts = Number(db.one("SELECT COUNT(*) FROM items INDEXED BY items_state WHERE state = 'needs-review' AND conflict = 1", []) ?? 0);
-    if (this.cached?.idx !== db) {
-      const prelabeled = Number(db.one(`SELECT COUNT(*) FROM (SELECT DISTINCT item FROM ev WHERE type = ${evTypeCode('submit')} AND pre = 1)`, []) ?? 0);
-      // Each reviewed item's last label review (ev is ordered by item, ord: the max ord per item).
-      const last = db.all<{ type: number; n: number }>(
-        `SELECT type, COUNT(*) AS n FROM (SELECT e.item, e.type, MAX(e.ord) FROM ev e WHERE e.type IN (${LABEL_REVIEWS().join(', ')}) GROUP BY e.item) GROUP BY type`,
-        [],
-      );
-      const by = new Map(last.map((r) => [r.type, r.n]));
-      // approved: the last label review approves or decides and the item is labeled.
-      const approved = Number(
-        db.one(
-          `SELECT COUNT(*) FROM (SELECT e.item, e.type, MAX(e.ord) FROM ev e WHERE e.type IN (${LABEL_REVIEWS().join(', ')}) GROUP BY e.item) x JOIN items i ON i.id = x.item
-           WHERE x.type IN (${evTypeCode('approve')}, ${evTypeCode('decide')}) AND i.state = 'labeled'`,
-          [],
-        ) ?? 0,
-      );
-      this.cached = { idx: db, prelabeled, approved, rejected: by.get(evTypeCode('reject')) ?? 0 };
-    }
-    const c = this.cached;
+    if (this.cached?.idx !== db) this.cached = this.scan(db);
+    const [prelabeled, approved, rejected] = this.cached.n;
     const out: ReviewCountsResult = {
       assets: {
         labeled: state.get('labeled') ?? 0,
         skipped: state.get('skipped') ?? 0,
         'needs-review': state.get('needs-review') ?? 0,
         conflicts,
-        prelabeled: c.prelabeled,
-        approved: c.approved,
-        rejected: c.rejected,
+        prelabeled,
+        approved,
+        rejected,
       },
       labelers: Object.fromEntries(db.all<{ labeler: string; n: number }>('SELECT labeler, n FROM cnt_labeler WHERE n > 0 ORDER BY labeler', []).map((r) => [r.labeler, r.n])),
       labels: Object.fromEntries(db.all<{ label: string; n: number }>('SELECT label, n FROM cnt_label WHERE n > 0 ORDER BY label', []).map((r) => [r.label, r.n])),
