@@ -253,15 +253,18 @@ function rowOf(r: Row): ReviewRow {
 const PRE = 1;
 const APPROVED = 2;
 const REJECTED = 4;
+/** A review conflict (items.conflict; scanned once over the needs-review items). */
+const CONFLICT = 8;
+const BITS = [PRE, APPROVED, REJECTED, CONFLICT];
 
 /**
  * The counts beside the filter choices. Those with a counter table or an index range are read each
- * time. Prelabeled, approved and rejected have neither yet: one scan of `ev` finds the items that count
+ * time. Prelabeled, approved, rejected and review conflicts have neither yet: one scan of `ev` finds the items that count
  * (kept as flags per item, only for those), then touched(keys) updates them item by item from the
  * change feed (a few primary-key reads per item); 'all' (a rebuild) scans again.
  */
 export class ReviewCounts {
-  private cached?: { idx: IndexDb; flags: Map<number, number>; n: [number, number, number] };
+  private cached?: { idx: IndexDb; flags: Map<number, number>; n: number[] };
 
   constructor(private readonly idx: () => IndexDb) {}
 
@@ -276,25 +279,25 @@ export class ReviewCounts {
     if (!c) return;
     if (keys === 'all' || c.idx !== this.idx()) return this.invalidate();
     for (const key of keys) {
-      const row = c.idx.all<{ id: number; state: string }>('SELECT id, state FROM items WHERE key = ?', [key])[0];
+      const row = c.idx.all<{ id: number; state: string; conflict: number | null }>('SELECT id, state, conflict FROM items WHERE key = ?', [key])[0];
       if (!row) continue;
       const pre = c.idx.one(`SELECT 1 FROM ev WHERE item = ? AND type = ${evTypeCode('submit')} AND pre = 1 LIMIT 1`, [row.id]) !== undefined;
       const last = c.idx.one(`SELECT type FROM ev WHERE item = ? AND type IN (${LABEL_REVIEWS().join(', ')}) ORDER BY ord DESC LIMIT 1`, [row.id]);
       const approved = (last === evTypeCode('approve') || last === evTypeCode('decide')) && row.state === 'labeled';
-      this.setFlags(c, row.id, (pre ? PRE : 0) | (approved ? APPROVED : 0) | (last === evTypeCode('reject') ? REJECTED : 0));
+      this.setFlags(c, row.id, (pre ? PRE : 0) | (approved ? APPROVED : 0) | (last === evTypeCode('reject') ? REJECTED : 0) | (row.conflict ? CONFLICT : 0));
     }
   }
 
   private setFlags(c: NonNullable<ReviewCounts['cached']>, id: number, f: number): void {
     const old = c.flags.get(id) ?? 0;
     if (old === f) return;
-    [PRE, APPROVED, REJECTED].forEach((bit, i) => (c.n[i]! += (f & bit ? 1 : 0) - (old & bit ? 1 : 0)));
+    BITS.forEach((bit, i) => (c.n[i]! += (f & bit ? 1 : 0) - (old & bit ? 1 : 0)));
     if (f) c.flags.set(id, f);
     else c.flags.delete(id);
   }
 
   private scan(db: IndexDb): NonNullable<ReviewCounts['cached']> {
-    const c: NonNullable<ReviewCounts['cached']> = { idx: db, flags: new Map(), n: [0, 0, 0] };
+    const c: NonNullable<ReviewCounts['cached']> = { idx: db, flags: new Map(), n: BITS.map(() => 0) };
     const add = (id: number, bit: number) => this.setFlags(c, id, (c.flags.get(id) ?? 0) | bit);
     for (const r of db.all<{ item: number }>(`SELECT DISTINCT item FROM ev WHERE type = ${evTypeCode('submit')} AND pre = 1`, [])) add(r.item, PRE);
     // Each reviewed item's last label review (the row of the max ord per item).
@@ -306,15 +309,15 @@ export class ReviewCounts {
       if (r.type === evTypeCode('reject')) add(r.item, REJECTED);
       else if (r.state === 'labeled') add(r.item, APPROVED);
     }
+    for (const r of db.all<{ id: number }>("SELECT id FROM items INDEXED BY items_state WHERE state = 'needs-review' AND conflict = 1", [])) add(r.id, CONFLICT);
     return c;
   }
 
   counts(agreementBelow?: number): ReviewCountsResult {
     const db = this.idx();
     const state = new Map(db.all<{ state: string; n: number }>('SELECT state, n FROM cnt_state', []).map((r) => [r.state, r.n]));
-    const conflicts = Number(db.one("SELECT COUNT(*) FROM items INDEXED BY items_state WHERE state = 'needs-review' AND conflict = 1", []) ?? 0);
     if (this.cached?.idx !== db) this.cached = this.scan(db);
-    const [prelabeled, approved, rejected] = this.cached.n;
+    const [prelabeled, approved, rejected, conflicts] = this.cached.n as [number, number, number, number];
     const out: ReviewCountsResult = {
       assets: {
         labeled: state.get('labeled') ?? 0,
