@@ -176,5 +176,6 @@ describe('assignment commands (inside the VS Code extension host)', function () 
     assert.ok(!state.problems.includes(state.roleProblems![0]!), 'listed once, under the team');
     assert.equal((await store()).getItem(q[5]!)!.assignee, undefined);
     panel.panel.dispose();
+    await (await store()).unskip(q[1]!); // other test files count the skipped items of all projects
   });
 });
