@@ -6,8 +6,8 @@ import { classes, cleanupWorkspaces, event, openStore, textProject, writeJournal
 const K = (i: number): string => `data/items.csv#r${i}`;
 const N = 30;
 const T0 = Date.UTC(2026, 10, 27, 10, 0, 0);
-/** `${labeler} ${key}` of every skip written. */
-const skips = new Set<string>();
+/** `${labeler} ${key}` of every skip written, with its time. */
+const skips = new Map<string, number>();
 
 /** Every page of a filter, followed to the end with small pages. */
 function all(r: ReviewReads, f: ReviewFilter, limit = 4): ReviewRow[] {
@@ -54,7 +54,9 @@ function expected(s: ProjectStore, f: ReviewFilter, facts: Map<string, { pre: bo
     }
     if (f.agreementBelow !== undefined && !(v.agreement !== undefined && v.agreement < f.agreementBelow)) continue;
     if (f.from !== undefined || f.to !== undefined) {
-      const ts = anns.filter((a) => !f.labeler || a.labeler === f.labeler).map((a) => Date.parse(a.at));
+      // A labeler's current event: their annotation or their skip.
+      const skipTimes = [...skips].filter(([k]) => k.endsWith(` ${v.key}`) && (!f.labeler || k.startsWith(`${f.labeler} `))).map(([, t]) => t);
+      const ts = [...anns.filter((a) => !f.labeler || a.labeler === f.labeler).map((a) => Date.parse(a.at)), ...skipTimes];
       if (!ts.some((t) => t >= (f.from ?? -Infinity) && t < (f.to ?? Infinity))) continue;
     }
     out.push(v.key);
@@ -80,7 +82,7 @@ describe('review reads (filters, keyset pages, counts)', () => {
       for (let i = 1; i <= N; i++) {
         if ((i + w) % 5 === 0) continue;
         const at = new Date(T0 + i * 60_000 + w).toISOString();
-        if ((i % 11 === 0 && w === 1) || i === N) skips.add(`${by} ${K(i)}`);
+        if ((i % 11 === 0 && w === 1) || i === N) skips.set(`${by} ${K(i)}`, Date.parse(at));
         if ((i % 11 === 0 && w === 1) || i === N) evs.push(event({ type: 'skip', item: K(i) }, { by, dev: 'd', seq: ++seq, at }));
         else evs.push(event({ type: 'submit', item: K(i), ann: classes(label(w, i)) }, { by, dev: 'd', seq: ++seq, at }));
       }
@@ -119,6 +121,9 @@ describe('review reads (filters, keyset pages, counts)', () => {
     { agreementBelow: 0.9, asset: 'needs-review' },
     { from: T0 + 10 * 60_000, to: T0 + 20 * 60_000 },
     { labeler: 'ann', from: T0 + 10 * 60_000, to: T0 + 20 * 60_000 },
+    { asset: 'needs-review', from: T0, to: T0 + 25 * 60_000 },
+    { label: 'pos', from: T0, to: T0 + 25 * 60_000 },
+    { from: T0 + 5 * 60_000 },
     { asset: 'prelabeled', labeler: 'ann' },
     { asset: 'labeled', label: 'neg' },
   ];

@@ -48,8 +48,8 @@ export function checkReviewFilter(f: ReviewFilter): void {
   }
 }
 
-/** What drives a page: a labeler's rows of done (in item order, or in time order within a time range), the state index, the agreement index, or the item ids. */
-type Driver = 'labeler' | 'labelerTime' | 'state' | 'agreement' | 'id';
+/** What drives a page: a labeler's rows of done (in item order, or in time order within a time range), every labeler's rows in a time range (merged), the state index, the agreement index, or the item ids. */
+type Driver = 'labeler' | 'labelerTime' | 'time' | 'state' | 'agreement' | 'id';
 const byLabeler = (d: Driver): boolean => d === 'labeler' || d === 'labelerTime';
 const hasTime = (f: ReviewFilter): boolean => f.from !== undefined || f.to !== undefined;
 /** The bounds of a time range (an open end: the whole time line). */
@@ -91,7 +91,7 @@ function conditions(f: ReviewFilter, driver: Driver): { sql: string[]; params: S
     sql.push('i.agreement IS NOT NULL AND i.agreement < ?');
     params.push(f.agreementBelow);
   }
-  if (hasTime(f) && !byLabeler(driver)) {
+  if (hasTime(f) && !byLabeler(driver) && driver !== 'time') {
     const who = f.labeler !== undefined ? ' AND dt.labeler = ?' : '';
     sql.push(`EXISTS (SELECT 1 FROM done dt WHERE dt.item = i.id${who} AND dt.t >= ? AND dt.t < ?)`);
     if (f.labeler !== undefined) params.push(f.labeler);
@@ -117,6 +117,8 @@ function stateOf(a: ReviewAsset): ItemState | undefined {
 
 function driverOf(f: ReviewFilter): Driver {
   if (f.labeler !== undefined) return hasTime(f) ? 'labelerTime' : 'labeler';
+  // A time range is usually the narrowest condition: it drives before the state and agreement indexes.
+  if (hasTime(f)) return 'time';
   if (f.asset && stateOf(f.asset)) return 'state';
   if (f.agreementBelow !== undefined) return 'agreement';
   return 'id';
@@ -134,6 +136,10 @@ interface Row {
   c2: SqlValue;
 }
 
+/** A labeler's row of done in a time range, after the cursor, that is its item's first event in the range. */
+const TIME_ROW = `d.labeler = ? AND d.t >= ? AND d.t < ? AND (d.t > ? OR (d.t = ? AND d.item > ?))
+  AND NOT EXISTS (SELECT 1 FROM done d2 WHERE d2.item = d.item AND d2.t >= ? AND d2.t < ? AND (d2.t < d.t OR (d2.t = d.t AND d2.labeler < d.labeler)))`;
+
 const COLS = `i.key, i.state, i.version, i.agreement, i.conflict, i.assignee,
   (SELECT group_concat(w.labeler, '${SEP}') FROM done w WHERE w.item = i.id AND w.kind = 1) AS who`;
 
@@ -148,9 +154,11 @@ export class ReviewReads {
     const cur = parseCursor(after, driver);
     const cond = conditions(f, driver);
     const where = (extra: string[]) => [...extra, ...cond.sql].join(' AND ');
-    let sql: string;
-    let params: SqlValue[];
+    let sql: string | undefined;
+    let params: SqlValue[] | undefined;
     switch (driver) {
+      case 'time':
+        break;
       case 'labeler':
         sql = `SELECT ${COLS}, d.item AS c1, NULL AS c2 FROM done d INDEXED BY done_mine JOIN items i ON i.id = d.item
           WHERE ${where(['d.labeler = ? AND d.kind = ? AND d.item > ?'])} ORDER BY d.item LIMIT ?`;
@@ -179,13 +187,34 @@ export class ReviewReads {
         sql = `SELECT ${COLS}, i.id AS c1, NULL AS c2 FROM items i WHERE ${where(['i.id > ?'])} ORDER BY i.id LIMIT ?`;
         params = [Number(cur[0] ?? -1)];
     }
-    const rows = this.idx().all<Row>(sql, [...params, ...cond.params, n + 1]);
+    const rows = driver === 'time' ? this.timeRows(f, cur, cond, n + 1) : this.idx().all<Row>(sql!, [...params!, ...cond.params, n + 1]);
     const out: ReviewPage = { rows: rows.slice(0, n).map(rowOf) };
     if (rows.length > n) {
       const last = rows[n - 1]!;
       out.next = JSON.stringify([driver, last.c1, last.c2]);
     }
     return out;
+  }
+
+  /**
+   * A time range without a labeler: each labeler's rows in the range from done_hist (labeler, t), in
+   * (t, item) order, merged; an item is listed once, at its first event in the range (the row no other
+   * labeler's event in the range precedes). Labelers are those of cnt_labeler (who labeled something).
+   */
+  private timeRows(f: ReviewFilter, cur: SqlValue[], cond: { sql: string[]; params: SqlValue[] }, limit: number): Row[] {
+    const db = this.idx();
+    const [from, to] = timeBounds(f);
+    const [t0, id0] = [Number(cur[0] ?? -8.64e15), Number(cur[1] ?? -1)];
+    const sql = `SELECT ${COLS}, d.t AS c1, d.item AS c2 FROM done d INDEXED BY done_hist JOIN items i ON i.id = d.item
+      WHERE ${[TIME_ROW, ...cond.sql].join(' AND ')} ORDER BY d.t, d.item LIMIT ?`;
+    const out: Row[] = [];
+    for (const who of this.timeLabelers(db)) out.push(...db.all<Row>(sql, [who, from, to, t0, t0, id0, from, to, ...cond.params, limit]));
+    out.sort((a, b) => Number(a.c1) - Number(b.c1) || Number(a.c2) - Number(b.c2));
+    return out.slice(0, limit);
+  }
+
+  private timeLabelers(db: IndexDb): string[] {
+    return db.all<{ labeler: string }>('SELECT labeler FROM cnt_labeler WHERE n > 0 ORDER BY labeler', []).map((r) => r.labeler);
   }
 
   /** How many items match `f` (the bulk action's confirmation); counts the same rows page() lists. */
@@ -197,6 +226,12 @@ export class ReviewReads {
     if (driver === 'labeler') {
       const params: SqlValue[] = [f.labeler!, f.asset === 'skipped' ? 0 : 1];
       return Number(this.idx().one(`SELECT COUNT(*) FROM done d INDEXED BY done_mine JOIN items i ON i.id = d.item WHERE ${where(['d.labeler = ? AND d.kind = ?'])}`, [...params, ...cond.params]) ?? 0);
+    }
+    if (driver === 'time') {
+      const [from, to] = timeBounds(f);
+      const sql = `SELECT COUNT(*) FROM done d INDEXED BY done_hist JOIN items i ON i.id = d.item WHERE ${[TIME_ROW, ...cond.sql].join(' AND ')}`;
+      const db = this.idx();
+      return this.timeLabelers(db).reduce((n, who) => n + Number(db.one(sql, [who, from, to, -8.64e15, -8.64e15, -1, from, to, ...cond.params]) ?? 0), 0);
     }
     if (driver === 'labelerTime') {
       const params: SqlValue[] = [f.labeler!, ...timeBounds(f), f.asset === 'skipped' ? 0 : 1];
