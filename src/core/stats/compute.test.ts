@@ -157,8 +157,9 @@ describe('computeAgreement over the per-labeler table', () => {
       const progress: number[] = [];
       let submitted = false;
       let endedBeforeSubmit = false;
-      // 1-row slices: the read takes many event-loop turns.
-      const run = computeAgreement(s, { sliceRows: 1, onProgress: (f) => progress.push(f) }).then((r) => {
+      await s.submit(K(2), classes('pos'), {}); // the journal writer is open: the submit below takes a few turns
+      // 1-row slices, a yield after each: the read takes hundreds of event-loop turns.
+      const run = computeAgreement(s, { sliceRows: 1, sliceMs: 0, onProgress: (f) => progress.push(f) }).then((r) => {
         endedBeforeSubmit = !submitted;
         return r;
       });

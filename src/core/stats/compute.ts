@@ -87,8 +87,10 @@ export interface AgreementOptions {
   signal?: AbortSignal;
   /** Fraction read so far (0..1) and a line saying what is being done. */
   onProgress?: (fraction: number, message: string) => void;
-  /** Rows per keyset slice (default 2,000). */
+  /** Rows per keyset slice (default 2,000; item ids per rating-pattern slice, default 10,000). */
   sliceRows?: number;
+  /** Milliseconds of work between yields to the event loop (default SLICE_MS; 0 yields after every slice). */
+  sliceMs?: number;
 }
 
 const SLICE_ROWS = 2000;
@@ -100,7 +102,7 @@ const LEASE_NAME = 'agreement statistics';
 export async function computeAgreement(store: AgreementSource, opts: AgreementOptions = {}): Promise<AgreementReport> {
   const lease = await store.read(LEASE_NAME, opts.signal);
   try {
-    const slicer = new TimeSlicer(undefined, lease.signal);
+    const slicer = new TimeSlicer(opts.sliceMs, lease.signal);
     const step = async (): Promise<void> => {
       lease.check();
       await slicer.maybePause();
@@ -236,7 +238,7 @@ async function classification(ctx: Ctx): Promise<AgreementReport> {
   let read = 0;
   const raterOf = new Map(labelers.map((l, r) => [l, r]));
   for (let after = 0; patterns; ) {
-    const s = patterns(after, PATTERN_SPAN);
+    const s = patterns(after, opts.sliceRows ?? PATTERN_SPAN);
     for (const p of s.rows) {
       const ratings = p.ratings.flatMap(([who, a]): [number, string[]][] => (raterOf.has(who) && a.kind === 'classes' ? [[raterOf.get(who)!, a.labels]] : []));
       sm.addPattern(ratings, p.n);

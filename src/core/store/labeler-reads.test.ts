@@ -102,6 +102,28 @@ describe('the per-labeler table', () => {
     await s.close();
   });
 
+  it('groups items by their ratings (patterns), in id slices, counting each item once', async () => {
+    const { s } = await build(false);
+    const expected = new Map<string, number>();
+    for (let i = 1; i <= n; i++) {
+      const v = s.getItem(K(i))!;
+      const ratings = [v.mine, ...v.others].filter((a) => a).map((a) => `${a!.labeler}=${JSON.stringify(a!.annotation)}`).sort();
+      if (ratings.length) expected.set(ratings.join(' '), (expected.get(ratings.join(' ')) ?? 0) + 1);
+    }
+    const got = new Map<string, number>();
+    for (let after = 0; ; ) {
+      const sl = s.labelers.patterns(after, 7);
+      for (const p of sl.rows) {
+        const k = p.ratings.map(([w, a]) => `${w}=${JSON.stringify(a)}`).sort().join(' ');
+        got.set(k, (got.get(k) ?? 0) + p.n);
+      }
+      if (sl.next === undefined) break;
+      after = sl.next;
+    }
+    assert.deepEqual([...got].sort(), [...expected].sort());
+    await s.close();
+  });
+
   it('is in the snapshot: a reopened index answers the same', async () => {
     const { s, root } = await build(false);
     const before = JSON.stringify(all((a) => s.labelers.items('bob', a)));

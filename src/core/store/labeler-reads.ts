@@ -29,6 +29,12 @@ export interface Slice<T> {
   next?: number;
 }
 
+/** Items that share these ratings: each labeler's annotation (labelers absent did not label them). */
+export interface RatingPattern {
+  ratings: [labeler: string, annotation: Annotation][];
+  n: number;
+}
+
 export interface LabelerCounts {
   labeler: string;
   labeled: number;
@@ -46,10 +52,15 @@ export class LabelerReads {
 
   /** One labeler's items in item order (`after`: the previous slice's `next`). */
   items(labeler: string, after = 0, limit = 1000): Slice<LabelerItem> {
-    const rows = this.idx().all<{ key: string; kind: number; t: number; ann: string | null; c: number }>(
-      `SELECT i.key, d.kind, d.t, ${doneAnnSql('d', 'i')} AS ann, d.item AS c FROM done d INDEXED BY done_mine JOIN items i ON i.id = d.item WHERE d.labeler = ? AND d.kind IN (0, 1) AND d.item > ? ORDER BY d.item LIMIT ?`,
-      [labeler, after, limit + 1],
-    );
+    // One index range per kind (labeler, kind, item), merged by item: `kind IN (0, 1) ORDER BY item`
+    // would sort every remaining row of the labeler on each slice.
+    type Row = { key: string; kind: number; t: number; ann: string | null; c: number };
+    const range = (kind: number): Row[] =>
+      this.idx().all<Row>(
+        `SELECT i.key, d.kind, d.t, ${doneAnnSql('d', 'i')} AS ann, d.item AS c FROM done d INDEXED BY done_mine JOIN items i ON i.id = d.item WHERE d.labeler = ? AND d.kind = ? AND d.item > ? ORDER BY d.item LIMIT ?`,
+        [labeler, kind, after, limit + 1],
+      );
+    const rows = [...range(1), ...range(0)].sort((x, y) => x.c - y.c).slice(0, limit + 1);
     return slice(rows, limit, (r) => {
       const it: LabelerItem = { key: r.key, kind: r.kind === 1 ? 'sub' : 'skip', t: r.t };
       if (r.ann !== null) it.annotation = unpackAnn(r.ann);
@@ -67,6 +78,34 @@ export class LabelerReads {
       [b, a, after, limit + 1],
     );
     return slice(rows, limit, (r) => ({ key: r.key, a: unpackAnn(r.x), b: unpackAnn(r.y) }));
+  }
+
+  /**
+   * The items with ids in (after, after + span] grouped by their ratings (each labeler's current
+   * annotation), one row per distinct pattern with its number of items, grouped inside SQLite so a few
+   * rows reach JS per slice; `next` is after + span while items remain. (Separators are control
+   * characters 30 and 31: JSON escapes them, and packed annotations start with codes 2-5.)
+   */
+  patterns(after: number, span: number): Slice<RatingPattern> {
+    const rows = this.idx().all<{ p: string; n: number }>(
+      `SELECT p, COUNT(*) AS n FROM (
+         SELECT group_concat(d.labeler || char(31) || ${doneAnnSql('d', 'i')}, char(30)) AS p
+         FROM (SELECT * FROM done WHERE kind = 1 AND item > ? AND item <= ? ORDER BY item, labeler) d JOIN items i ON i.id = d.item
+         GROUP BY d.item)
+       GROUP BY p ORDER BY p`,
+      [after, after + span],
+    );
+    const out: Slice<RatingPattern> = {
+      rows: rows.map((r) => ({
+        n: r.n,
+        ratings: r.p.split('\u001e').map((x): [string, Annotation] => {
+          const k = x.indexOf('\u001f');
+          return [x.slice(0, k), unpackAnn(x.slice(k + 1))];
+        }),
+      })),
+    };
+    if (this.idx().one('SELECT 1 FROM done WHERE item > ? LIMIT 1', [after + span]) !== undefined) out.next = after + span;
+    return out;
   }
 
   /** Items several labelers labeled whose agreement is below `below` (in [0, 1]), lowest first. */
