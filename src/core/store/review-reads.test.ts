@@ -170,10 +170,13 @@ describe('review reads (filters, keyset pages, counts)', () => {
     await s.reject(v1.key, v1.version); // was approved
     off();
     assert.equal(counts.counts().assets.rejected, before.rejected, 'cached until told');
+    assert.ok(!all(reads, { asset: 'approved' }).some((r) => r.key === K(1)), 'a page re-checks its candidates: never an item that no longer matches');
     for (const keys of seen) counts.touched(keys);
     const after = counts.counts().assets;
     assert.equal(after.rejected, before.rejected + 2);
     assert.equal(after.approved, before.approved - 1);
+    const rejected = all(reads, { asset: 'rejected' }).map((r) => r.key);
+    assert.ok(rejected.includes(K(1)) && rejected.includes(K(9)), 'listed once the feed told the flags');
     counts.invalidate();
     assert.deepEqual(counts.counts().assets, after, 'the same as a fresh scan');
     facts.set(v9.key, { pre: false, lastReview: 'reject' });

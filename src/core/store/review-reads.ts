@@ -49,7 +49,7 @@ export function checkReviewFilter(f: ReviewFilter): void {
 }
 
 /** What drives a page: a labeler's rows of done (in item order, or in time order within a time range), every labeler's rows in a time range (merged), the state index, the agreement index, or the item ids. */
-type Driver = 'labeler' | 'labelerTime' | 'time' | 'state' | 'agreement' | 'id';
+type Driver = 'labeler' | 'labelerTime' | 'time' | 'state' | 'agreement' | 'id' | 'flag';
 const byLabeler = (d: Driver): boolean => d === 'labeler' || d === 'labelerTime';
 const hasTime = (f: ReviewFilter): boolean => f.from !== undefined || f.to !== undefined;
 /** The bounds of a time range (an open end: the whole time line). */
@@ -143,14 +143,23 @@ const TIME_ROW = `d.labeler = ? AND d.t >= ? AND d.t < ? AND (d.t > ? OR (d.t = 
 const COLS = `i.key, i.state, i.version, i.agreement, i.conflict, i.assignee,
   (SELECT group_concat(w.labeler, '${SEP}') FROM done w WHERE w.item = i.id AND w.kind = 1) AS who`;
 
+/** Candidate ids per query of a flag page (padded to this length: one prepared statement). */
+const FLAG_CHUNK = 256;
+
 export class ReviewReads {
-  constructor(private readonly idx: () => IndexDb) {}
+  /** `counts`: its per-item flags drive the pages of the asset types that have no index (see flagPage). */
+  constructor(
+    private readonly idx: () => IndexDb,
+    private readonly counts?: ReviewCounts,
+  ) {}
 
   /** One page of the items matching `f` (`after`: the previous page's `next`). */
   page(f: ReviewFilter, after?: string, limit = 100): ReviewPage {
     checkReviewFilter(f);
     const n = Math.max(1, Math.min(1000, Math.floor(limit)));
     const driver = driverOf(f);
+    const bit = this.counts && f.asset ? FLAG_OF[f.asset] : undefined;
+    if (bit && (driver === 'id' || (driver === 'state' && f.asset === 'conflicts'))) return this.flagPage(f, bit, after, n);
     const cur = parseCursor(after, driver);
     const cond = conditions(f, driver);
     const where = (extra: string[]) => [...extra, ...cond.sql].join(' AND ');
@@ -193,6 +202,35 @@ export class ReviewReads {
       const last = rows[n - 1]!;
       out.next = JSON.stringify([driver, last.c1, last.c2]);
     }
+    return out;
+  }
+
+  /**
+   * Prelabeled, approved, rejected and review conflicts have no index yet: the ids ReviewCounts keeps
+   * for them (sorted) are the candidates, read in id order past the cursor, and every condition of the
+   * filter (the asset type's included) is checked again in SQL, so a flag not yet updated from the change
+   * feed never lists an item that does not match.
+   */
+  private flagPage(f: ReviewFilter, bit: number, after: string | undefined, n: number): ReviewPage {
+    const from = Number(parseCursor(after, 'flag')[0] ?? -1);
+    const ids = this.counts!.ids(bit);
+    let lo = 0;
+    let hi = ids.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (ids[mid]! > from) hi = mid;
+      else lo = mid + 1;
+    }
+    const cond = conditions(f, 'id');
+    const sql = `SELECT ${COLS}, i.id AS c1, NULL AS c2 FROM items i WHERE i.id IN (${Array(FLAG_CHUNK).fill('?').join(', ')})${cond.sql.map((c) => ` AND ${c}`).join('')} ORDER BY i.id`;
+    const rows: Row[] = [];
+    for (let at = lo; rows.length <= n && at < ids.length; at += FLAG_CHUNK) {
+      const chunk: SqlValue[] = ids.slice(at, at + FLAG_CHUNK);
+      while (chunk.length < FLAG_CHUNK) chunk.push(-1);
+      rows.push(...this.idx().all<Row>(sql, [...chunk, ...cond.params]));
+    }
+    const out: ReviewPage = { rows: rows.slice(0, n).map(rowOf) };
+    if (rows.length > n) out.next = JSON.stringify(['flag', rows[n - 1]!.c1]);
     return out;
   }
 
@@ -291,6 +329,7 @@ const REJECTED = 4;
 /** A review conflict (items.conflict; scanned once over the needs-review items). */
 const CONFLICT = 8;
 const BITS = [PRE, APPROVED, REJECTED, CONFLICT];
+const FLAG_OF: Partial<Record<ReviewAsset, number>> = { prelabeled: PRE, approved: APPROVED, rejected: REJECTED, conflicts: CONFLICT };
 
 /**
  * The counts beside the filter choices. Those with a counter table or an index range are read each
@@ -299,7 +338,7 @@ const BITS = [PRE, APPROVED, REJECTED, CONFLICT];
  * change feed (a few primary-key reads per item); 'all' (a rebuild) scans again.
  */
 export class ReviewCounts {
-  private cached?: { idx: IndexDb; flags: Map<number, number>; n: number[] };
+  private cached?: { idx: IndexDb; flags: Map<number, number>; n: number[]; sorted: Map<number, number[]> };
 
   constructor(private readonly idx: () => IndexDb) {}
 
@@ -326,13 +365,16 @@ export class ReviewCounts {
   private setFlags(c: NonNullable<ReviewCounts['cached']>, id: number, f: number): void {
     const old = c.flags.get(id) ?? 0;
     if (old === f) return;
-    BITS.forEach((bit, i) => (c.n[i]! += (f & bit ? 1 : 0) - (old & bit ? 1 : 0)));
+    BITS.forEach((bit, i) => {
+      c.n[i]! += (f & bit ? 1 : 0) - (old & bit ? 1 : 0);
+      if ((f ^ old) & bit) c.sorted.delete(bit);
+    });
     if (f) c.flags.set(id, f);
     else c.flags.delete(id);
   }
 
   private scan(db: IndexDb): NonNullable<ReviewCounts['cached']> {
-    const c: NonNullable<ReviewCounts['cached']> = { idx: db, flags: new Map(), n: BITS.map(() => 0) };
+    const c: NonNullable<ReviewCounts['cached']> = { idx: db, flags: new Map(), n: BITS.map(() => 0), sorted: new Map() };
     const add = (id: number, bit: number) => this.setFlags(c, id, (c.flags.get(id) ?? 0) | bit);
     for (const r of db.all<{ item: number }>(`SELECT DISTINCT item FROM ev WHERE type = ${evTypeCode('submit')} AND pre = 1`, [])) add(r.item, PRE);
     // Each reviewed item's last label review (the row of the max ord per item).
@@ -346,6 +388,20 @@ export class ReviewCounts {
     }
     for (const r of db.all<{ id: number }>("SELECT id FROM items INDEXED BY items_state WHERE state = 'needs-review' AND conflict = 1", [])) add(r.id, CONFLICT);
     return c;
+  }
+
+  /** The ids of the items with the flag, ascending (kept until a flag of that kind changes). */
+  ids(bit: number): number[] {
+    const db = this.idx();
+    if (this.cached?.idx !== db) this.cached = this.scan(db);
+    let ids = this.cached.sorted.get(bit);
+    if (!ids) {
+      ids = [];
+      for (const [id, f] of this.cached.flags) if (f & bit) ids.push(id);
+      ids.sort((a, b) => a - b);
+      this.cached.sorted.set(bit, ids);
+    }
+    return ids;
   }
 
   counts(agreementBelow?: number): ReviewCountsResult {
@@ -380,5 +436,6 @@ export class ReviewCounts {
  */
 export function reviewReadsOf(store: object): { reads: ReviewReads; counts: ReviewCounts } {
   const idx = () => (store as unknown as { live(): { index: IndexDb } }).live().index;
-  return { reads: new ReviewReads(idx), counts: new ReviewCounts(idx) };
+  const counts = new ReviewCounts(idx);
+  return { reads: new ReviewReads(idx, counts), counts };
 }
