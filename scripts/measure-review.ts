@@ -53,6 +53,17 @@ async function main(): Promise<void> {
     const store = await ProjectStore.open({ root, id: 'r', labeler: 'rev', device: 'm', wasmPath: WASM });
     console.log(`built ${N.toLocaleString('en')} items in ${((now() - t) / 1000).toFixed(1)} s`);
     const { reads, counts } = reviewReadsOf(store);
+    // As the panel does when it opens: the counts first (the first scans ev and keeps the flags the pages use).
+    t = now();
+    counts.counts(0.7);
+    console.log(`review_counts (first, scans ev) ${(now() - t).toFixed(1)} ms`);
+    const again: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const t0 = now();
+      counts.counts(0.7);
+      again.push(now() - t0);
+    }
+    console.log(`review_counts (cached scans)   p99 ${p99(again).toFixed(1)} ms`);
     const filters: [string, ReviewFilter][] = [
       ['all', {}],
       ...REVIEW_ASSETS.map((a): [string, ReviewFilter] => [a, { asset: a }]),
@@ -78,16 +89,6 @@ async function main(): Promise<void> {
       }
       console.log(`review_page_p99 ${name.padEnd(14)} ${p99(times).toFixed(2).padStart(9)} ms  (${times.length} pages, ${rows} rows)`);
     }
-    t = now();
-    counts.counts(0.7);
-    console.log(`review_counts (first, scans ev) ${(now() - t).toFixed(1)} ms`);
-    const again: number[] = [];
-    for (let i = 0; i < 20; i++) {
-      const t0 = now();
-      counts.counts(0.7);
-      again.push(now() - t0);
-    }
-    console.log(`review_counts (cached scans)   p99 ${p99(again).toFixed(1)} ms`);
     const opens: number[] = [];
     for (let i = 0; i < 200; i++) {
       const t0 = now();
