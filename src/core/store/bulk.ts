@@ -131,6 +131,7 @@ export async function bulkLoad(SQL: SqlJsStatic, idx: IndexDb, root: string, def
   // Counters kept in JS while writing (the tables are empty: no triggers yet, no recount scan after).
   const labelCounts = new Map<string, number>();
   const stateCounts = new Map<string, number>();
+  const flagCounts = new Map<number, number>();
   const labelerCounts = new Map<string, number>();
   const count = (m: Map<string, number>, k: string): void => void m.set(k, (m.get(k) ?? 0) + 1);
   // Rows are written in chunks through raw-insert.ts. Items are inserted in id order: pending rows
@@ -162,6 +163,7 @@ export async function bulkLoad(SQL: SqlJsStatic, idx: IndexDb, root: string, def
       if (d.kind === 'sub') count(labelerCounts, d.labeler);
     }
     for (const l of c.finalLabels) count(labelCounts, l);
+    for (let b = 1; b <= c.flags; b <<= 1) if (c.flags & b) flagCounts.set(b, (flagCounts.get(b) ?? 0) + 1);
     count(stateCounts, c.state);
   };
 
@@ -192,6 +194,7 @@ export async function bulkLoad(SQL: SqlJsStatic, idx: IndexDb, root: string, def
   } finally {
     for (const ins of [plain, full, ev, done]) ins.free();
   }
+  for (const [b, n] of flagCounts) idx.db.run('INSERT INTO cnt_flag VALUES (?, ?)', [b, n]);
   for (const [table, counts] of [['cnt_state', stateCounts], ['cnt_label', labelCounts], ['cnt_labeler', labelerCounts]] as const) {
     for (const [k, n] of counts) idx.db.run(`INSERT INTO ${table} VALUES (?, ?)`, [k, n]);
   }

@@ -49,12 +49,12 @@ export function stateValues(c: ItemComputation): SqlValue[] {
   return [
     c.state, c.open ? 1 : 0, c.version, c.assignee ?? null, c.agreement ?? null,
     c.final ? (c.finalText ?? packAnn(c.final)) : null, c.finalBy ? JSON.stringify(c.finalBy) : null,
-    c.finalLabels.length ? JSON.stringify(c.finalLabels) : null, c.conflict ? 1 : null,
+    c.finalLabels.length ? JSON.stringify(c.finalLabels) : null, c.conflict ? 1 : null, c.flags || null,
   ];
 }
 
 /** The items columns stateValues gives, in its order. */
-export const STATE_COLUMNS = ['state', 'open', 'version', 'assignee', 'agreement', 'final', 'final_by', 'final_labels', 'conflict'];
+export const STATE_COLUMNS = ['state', 'open', 'version', 'assignee', 'agreement', 'final', 'final_by', 'final_labels', 'conflict', 'flags'];
 const UPDATE_STATE = `UPDATE items SET ${STATE_COLUMNS.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`;
 
 /** An item known only from journals (its file is gone or was never indexed). */
@@ -346,7 +346,7 @@ export class IndexDb {
   recomputeAll(onProgress?: (done: number) => void): void {
     this.touched = 'all';
     this.db.exec(`UPDATE items SET state = CASE WHEN missing = 1 THEN 'missing' ELSE 'unlabeled' END, open = 1 - missing,
-      version = 0, assignee = NULL, agreement = NULL, final = NULL, final_by = NULL, final_labels = NULL, conflict = NULL
+      version = 0, assignee = NULL, agreement = NULL, final = NULL, final_by = NULL, final_labels = NULL, conflict = NULL, flags = NULL
       WHERE version > 0 OR state NOT IN ('missing', 'unlabeled'); DELETE FROM done; DELETE FROM cnt_label;`);
     const missing = new Set(this.all<{ id: number }>('SELECT id FROM items WHERE missing = 1', []).map((r) => r.id));
     const labelCounts = new Map<string, number>();

@@ -14,6 +14,7 @@ import { labelsUsed, type Annotation, type ItemState, type LabelerAnnotation } f
 import { parseOrderKey, reviewTypes, timeOfOrderKey, voidingReview, type ReviewEvent } from '../journal/events';
 import { hadSeen, vectorMap, type EventPlace, type SeenVector } from '../team/vector';
 import { consensusOf } from './agreement';
+import { ITEM_FLAGS } from './schema';
 import { unpackAnn } from './ann-text';
 
 export interface EvRow {
@@ -74,6 +75,8 @@ export interface ItemComputation {
   review?: { kind: 'approve' | 'decide' | 'accept-skip'; by: string; at: string };
   /** Set when the item's current reviews disagree: each current decision (with `detail`; else empty). */
   conflict?: ReviewDecision[];
+  /** ITEM_FLAGS bits (schema.ts): prelabeled, approved, rejected, review conflict. */
+  flags: number;
   /** The reject in effect (the item came back to the queue), with its reason (with `detail`). */
   rejected?: { by: string; at: string; reason?: string };
 }
@@ -210,6 +213,7 @@ export function computeItem(rows: readonly EvRow[], b: Barriers, c: Consensus, m
     state: 'unlabeled',
     open: true,
     version: rows.length,
+    flags: pre.size ? ITEM_FLAGS.prelabeled : 0,
     finalLabels: [],
     done,
     annotations: detail ? subs.map((r) => labelerAnn(r, false)) : [],
@@ -234,10 +238,12 @@ export function computeItem(rows: readonly EvRow[], b: Barriers, c: Consensus, m
   if (cons && n >= 2) out.agreement = cons.agreement;
   const conflicted = [labels, skipsFam].filter((f): f is ReviewFamily => !!f?.conflict);
   if (conflicted.length) {
+    out.flags |= ITEM_FLAGS.conflict;
     out.conflict = detail ? conflicted.flatMap((f) => f.current.map((j) => decisionOf(j.row))) : [];
     return settle('needs-review', false);
   }
   const eff = labels?.effective;
+  if (eff?.row.type === LABEL_VOIDS) out.flags |= ITEM_FLAGS.rejected;
   if (detail && eff?.row.type === LABEL_VOIDS) {
     out.rejected = { by: eff.row.by, at: eff.row.at };
     if (eff.row.src) out.rejected.reason = eff.row.src;
@@ -246,6 +252,7 @@ export function computeItem(rows: readonly EvRow[], b: Barriers, c: Consensus, m
     out.final = annOf(eff.row);
     out.finalText = eff.row.ann ?? undefined;
     out.finalBy = [eff.row.by];
+    if (!missing) out.flags |= ITEM_FLAGS.approved;
     if (detail) out.review = { kind: 'decide', by: eff.row.by, at: eff.row.at };
     return settle('labeled', false);
   }
@@ -262,6 +269,7 @@ export function computeItem(rows: readonly EvRow[], b: Barriers, c: Consensus, m
       out.final = parse(top.top[0]!);
       out.finalText = top.top[0]!.ann ?? undefined;
       out.finalBy = [eff.row.by];
+      if (!missing) out.flags |= ITEM_FLAGS.approved;
       if (detail) out.review = { kind: 'approve', by: eff.row.by, at: eff.row.at };
       return settle('labeled', false);
     }

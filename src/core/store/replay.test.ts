@@ -66,7 +66,8 @@ function scenario(): JournalEvent[] {
 }
 
 const DUMP = [
-  'SELECT key, state, open, version, assignee, agreement, final, final_by, final_labels, missing FROM items ORDER BY key',
+  'SELECT key, state, open, version, assignee, agreement, final, final_by, final_labels, missing, conflict, flags FROM items ORDER BY key',
+  'SELECT flag, n FROM cnt_flag WHERE n > 0 ORDER BY flag',
   'SELECT i.key, d.labeler, d.kind, d.t, d.ann FROM done d JOIN items i ON i.id = d.item ORDER BY i.key, d.labeler',
   'SELECT state, n FROM cnt_state WHERE n > 0 ORDER BY state',
   'SELECT label, n FROM cnt_label WHERE n > 0 ORDER BY label',

@@ -43,6 +43,7 @@ describe('review batches: bulk actions as one all-or-nothing journal line', () =
     const r2 = rev.getItem(K(2))!;
     assert.deepEqual([r2.state, r2.assignee, r2.rejected?.reason, r2.others], ['unlabeled', 'ann', 'the review is sarcastic', []]);
     assert.deepEqual([rev.getItem(K(1))!.review?.kind, rev.getItem(K(3))!.final, rev.getItem(K(6))!.state], ['approve', classes('neg'), 'skipped']);
+    assert.deepEqual(rev.stats().review, { prelabeled: 0, approved: 2, rejected: 1, conflicts: 0 }, 'the review filters are counted (approve and decide)');
     const ann = await openStore(p, 'ann', 'd2');
     assert.equal(ann.nextItem()?.key, K(2), "the rejected item comes back first to its labeler, who sees why");
     assert.equal(ann.nextItem()?.rejected?.reason, 'the review is sarcastic');
@@ -52,6 +53,7 @@ describe('review batches: bulk actions as one all-or-nothing journal line', () =
     fs.rmSync(path.join(p.root, '.labeling/.cache'), { recursive: true });
     const again = await openStore(p, 'x', 'x');
     assert.equal(dump(again, 6), before, 'the bulk build reads batches as replay does');
+    assert.deepEqual(again.stats().review, { prelabeled: 0, approved: 2, rejected: 1, conflicts: 0 }, 'and counts them the same');
     await again.close();
   });
 

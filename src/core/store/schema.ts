@@ -30,7 +30,8 @@ CREATE TABLE IF NOT EXISTS items (
   final_labels TEXT,               -- JSON string[] (distinct), for the label counters
   width INTEGER,
   height INTEGER,
-  conflict INTEGER                 -- 1: the item's current reviews disagree (a review conflict, in needs-review)
+  conflict INTEGER,                -- 1: the item's current reviews disagree (a review conflict, in needs-review)
+  flags INTEGER                    -- ITEM_FLAGS bits (review filters): prelabeled 1, approved 2, rejected 4, review conflict 8
 );
 CREATE TABLE IF NOT EXISTS ev (
   item INTEGER NOT NULL,
@@ -58,7 +59,12 @@ CREATE TABLE IF NOT EXISTS done (
 CREATE TABLE IF NOT EXISTS cnt_state (state TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS cnt_label (label TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS cnt_labeler (labeler TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS cnt_flag (flag INTEGER PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
 `;
+
+/** items.flags bits: what the review filters count and list (kept by computeItem, counted in cnt_flag). */
+export const ITEM_FLAGS = { prelabeled: 1, approved: 2, rejected: 4, conflict: 8 } as const;
+const FLAG_BITS = '(SELECT 1 AS b UNION ALL SELECT 2 UNION ALL SELECT 4 UNION ALL SELECT 8)';
 
 /** Indexes for the queue, trees and history, and the triggers that keep counters current. */
 export const SECONDARY = `
@@ -79,6 +85,18 @@ CREATE TRIGGER IF NOT EXISTS t_items_upd AFTER UPDATE OF state ON items WHEN OLD
   UPDATE cnt_state SET n = n - 1 WHERE state = OLD.state;
   INSERT INTO cnt_state VALUES (NEW.state, 1) ON CONFLICT(state) DO UPDATE SET n = n + 1;
 END;
+-- One small partial index per review filter (queries repeat the same WHERE expression).
+CREATE INDEX IF NOT EXISTS items_prelabeled ON items (id) WHERE flags & 1;
+CREATE INDEX IF NOT EXISTS items_approved ON items (id) WHERE flags & 2;
+CREATE INDEX IF NOT EXISTS items_rejected ON items (id) WHERE flags & 4;
+CREATE INDEX IF NOT EXISTS items_conflict ON items (id) WHERE flags & 8;
+CREATE TRIGGER IF NOT EXISTS t_items_flags_ins AFTER INSERT ON items WHEN NEW.flags IS NOT NULL BEGIN
+  INSERT INTO cnt_flag SELECT b, 1 FROM ${FLAG_BITS} WHERE NEW.flags & b ON CONFLICT(flag) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS t_items_flags_upd AFTER UPDATE OF flags ON items WHEN COALESCE(OLD.flags, 0) <> COALESCE(NEW.flags, 0) BEGIN
+  UPDATE cnt_flag SET n = n - 1 WHERE COALESCE(OLD.flags, 0) & flag;
+  INSERT INTO cnt_flag SELECT b, 1 FROM ${FLAG_BITS} WHERE COALESCE(NEW.flags, 0) & b ON CONFLICT(flag) DO UPDATE SET n = n + 1;
+END;
 CREATE TRIGGER IF NOT EXISTS t_done_ins AFTER INSERT ON done WHEN NEW.kind = 1 BEGIN
   INSERT INTO cnt_labeler VALUES (NEW.labeler, 1) ON CONFLICT(labeler) DO UPDATE SET n = n + 1;
 END;
@@ -93,6 +111,8 @@ DELETE FROM cnt_state;
 INSERT INTO cnt_state SELECT state, COUNT(*) FROM items GROUP BY state;
 DELETE FROM cnt_labeler;
 INSERT INTO cnt_labeler SELECT labeler, COUNT(*) FROM done WHERE kind = 1 GROUP BY labeler;
+DELETE FROM cnt_flag;
+INSERT INTO cnt_flag SELECT b, (SELECT COUNT(*) FROM items WHERE flags & b) FROM ${FLAG_BITS};
 `;
 
 /** Pragmas re-applied after every open (they are not stored in the snapshot). */

@@ -62,6 +62,8 @@ export interface ProjectStats extends ItemCounts {
   byLabeler: Record<string, number>;
   /** byLabeler of the labeler asked about. */
   mine?: number;
+  /** Items per review filter (counter table cnt_flag): holding a prelabel, approved, rejected, in review conflict. */
+  review: { prelabeled: number; approved: number; rejected: number; conflicts: number };
 }
 
 export interface RefreshResult {

@@ -7,7 +7,7 @@ import { readImageSize } from '../ingest/image-size';
 import { mediaOf, type ExportItem, type ItemRef, type ItemState, type MediaKind, type ProjectDef } from '../model';
 import { unpackAnn } from './ann-text';
 import type { IndexDb } from './index-db';
-import { ITEM_PATH } from './schema';
+import { ITEM_FLAGS, ITEM_PATH } from './schema';
 import { computeItem } from './item-state';
 import type { ItemSummary, ItemView, Page, PageView, ProjectStats } from './types';
 
@@ -179,6 +179,12 @@ export class IndexViews {
     return more ? { items, next: String(list[n - 1]!.c) } : { items };
   }
 
+  /** Items per review filter, from the counter table (no scan). */
+  reviewCounts(): ProjectStats['review'] {
+    const n = new Map(this.idx.all<{ flag: number; n: number }>('SELECT flag, n FROM cnt_flag', []).map((r) => [r.flag, r.n]));
+    return { prelabeled: n.get(ITEM_FLAGS.prelabeled) ?? 0, approved: n.get(ITEM_FLAGS.approved) ?? 0, rejected: n.get(ITEM_FLAGS.rejected) ?? 0, conflicts: n.get(ITEM_FLAGS.conflict) ?? 0 };
+  }
+
   stats(me?: string): ProjectStats {
     const byState = new Map(this.idx.all<{ state: string; n: number }>('SELECT state, n FROM cnt_state', []).map((r) => [r.state, r.n]));
     const get = (s: ItemState): number => byState.get(s) ?? 0;
@@ -199,6 +205,7 @@ export class IndexViews {
       missing: get('missing'),
       byLabel,
       byLabeler,
+      review: this.reviewCounts(),
     };
     if (me !== undefined) stats.mine = byLabeler[me] ?? 0;
     return stats;
