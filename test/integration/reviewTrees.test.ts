@@ -21,6 +21,10 @@ describe('review actions in the trees and the palette (inside the VS Code extens
   const view = (viewId: string) => api.itemViews.find((v) => v.viewId === viewId)!;
   const rows = (viewId: string) => projectRows(api, viewId, id);
   const journalLines = () => lines(api, id);
+  const tooltip = async (viewId: string, row: ItemNode) => {
+    const t = (await view(viewId).resolveTreeItem(new vscode.TreeItem(''), row)).tooltip;
+    return t instanceof vscode.MarkdownString ? t.value : String(t);
+  };
   let keys: string[] = [];
 
   before(async () => {
@@ -85,7 +89,8 @@ describe('review actions in the trees and the palette (inside the VS Code extens
     const v = (await store()).getItem(k)!;
     assert.equal(v.state, 'unlabeled');
     assert.equal(v.rejected?.reason, 'sarcasm is negative');
-    await eventually(async () => (await rows('labeling.queue')).some((n) => n.item.key === k), 'the rejected item in the Queue');
+    const row = await eventually(async () => (await rows('labeling.queue')).find((n) => n.item.key === k), 'the rejected item in the Queue');
+    assert.match(await tooltip('labeling.queue', row), /Rejected by .*: sarcasm is negative/, 'its tooltip says why');
   });
 
   it('Reject Item... from a row asks for the reason in an input box (Escape cancels, Enter rejects)', async () => {
@@ -131,6 +136,8 @@ describe('review actions in the trees and the palette (inside the VS Code extens
       return q.includes(ret.item.key) && !q.includes(acc.item.key);
     }, 'the returned item in the Queue, the accepted one not');
     await eventually(async () => !(await rows('labeling.skipped')).some((n) => n.item.key === ret.item.key), 'the returned item to leave Skipped');
+    const accepted = (await rows('labeling.skipped')).find((n) => n.item.key === acc.item.key)!;
+    assert.match(await tooltip('labeling.skipped', accepted), /Skip accepted by /, 'the accepted skip stays listed, and says so');
   });
 
   it('palette: Next Item to Review selects the next needs-review row, and Approve Item acts on it', async () => {

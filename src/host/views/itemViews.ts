@@ -21,6 +21,8 @@ interface Loaded {
   next?: string;
 }
 
+const REVIEW_TEXT = { approve: 'Approved', decide: 'Decided', 'accept-skip': 'Skip accepted' } as const;
+
 const STATE_ICONS: Record<string, string> = {
   unlabeled: 'circle-large-outline',
   incomplete: 'circle-large-filled',
@@ -274,7 +276,9 @@ export class ItemsView extends Disposable implements vscode.TreeDataProvider<Nod
     const md = new vscode.MarkdownString();
     const esc = (t: string) => t.replace(/[\\`*_[\]<>]/g, '\\$&');
     md.appendMarkdown(`**${esc(node.item.key)}** · ${view.state} · ${esc(node.entry.def?.name ?? node.entry.id)}`);
-    if (view.assignee) md.appendMarkdown(` · assigned to ${view.assignee}`);
+    if (view.assignee) md.appendMarkdown(` · assigned to ${esc(view.assignee)}`);
+    if (view.review) md.appendMarkdown(`\n\n${REVIEW_TEXT[view.review.kind]} by ${esc(view.review.by)} at ${view.review.at}`);
+    if (view.rejected) md.appendMarkdown(`\n\nRejected by ${esc(view.rejected.by)} at ${view.rejected.at}${view.rejected.reason ? `: ${esc(view.rejected.reason)}` : ''}`);
     if (view.conflict) {
       md.appendMarkdown('\n\n**Review conflict**: the current reviews disagree; a review that saw them all settles it.');
       for (const d of view.conflict) md.appendMarkdown(`\n- ${d.kind} by ${esc(d.by)} at ${d.at}${d.annotation ? `: ${esc(labelsUsed(d.annotation).join(', '))}` : ''}`);
