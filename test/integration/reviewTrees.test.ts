@@ -93,6 +93,17 @@ describe('review actions in the trees and the palette (inside the VS Code extens
     assert.match(await tooltip('labeling.queue', row), /Rejected by .*: sarcasm is negative/, 'its tooltip says why');
   });
 
+  it('Reject Item... with returnTo assigns the item back to the labeler whose labels were rejected', async () => {
+    const k = (await rows('labeling.needsReview'))[0]!.item.key;
+    const r = await vscode.commands.executeCommand<ReviewResult>('labeling.rejectItem', { project: id, items: [k], reason: 'again, please', returnTo: true });
+    assert.deepEqual(r, { written: 1, stale: [] });
+    const v = (await store()).getItem(k)!;
+    assert.equal(v.state, 'unlabeled');
+    assert.ok(v.assignee === 'ann@example.com' || v.assignee === 'bob@example.com', `back to a labeler of it (${v.assignee})`);
+    await (await store()).assign(k, undefined);
+    await eventually(async () => !(await rows('labeling.needsReview')).some((n) => n.item.key === k), 'the rejected row to leave Needs Review');
+  });
+
   it('Reject Item... from a row asks for the reason in an input box (Escape cancels, Enter rejects)', async () => {
     const row = (await rows('labeling.needsReview'))[0]!;
     const before = await journalLines();
