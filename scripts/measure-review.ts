@@ -87,7 +87,8 @@ async function main(): Promise<void> {
         after = p.next;
         if (!after) break;
       }
-      console.log(`review_page_p99 ${name.padEnd(14)} ${p99(times).toFixed(2).padStart(9)} ms  (${times.length} pages, ${rows} rows)`);
+      const p50 = [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)]!;
+      console.log(`review_page_p99 ${name.padEnd(14)} ${p99(times).toFixed(2).padStart(9)} ms  p50 ${p50.toFixed(2).padStart(7)} ms  (${times.length} pages, ${rows} rows)`);
     }
     const opens: number[] = [];
     for (let i = 0; i < 200; i++) {

@@ -222,7 +222,8 @@ export class ReviewReads {
       else lo = mid + 1;
     }
     const cond = conditions(f, 'id');
-    const sql = `SELECT ${COLS}, i.id AS c1, NULL AS c2 FROM items i WHERE i.id IN (${Array(FLAG_CHUNK).fill('?').join(', ')})${cond.sql.map((c) => ` AND ${c}`).join('')} ORDER BY i.id`;
+    // NOT INDEXED: the ids are looked up by rowid (the planner would otherwise walk items_state for 'labeled').
+    const sql = `SELECT ${COLS}, i.id AS c1, NULL AS c2 FROM items i NOT INDEXED WHERE i.id IN (${Array(FLAG_CHUNK).fill('?').join(', ')})${cond.sql.map((c) => ` AND ${c}`).join('')} ORDER BY i.id`;
     const rows: Row[] = [];
     for (let at = lo; rows.length <= n && at < ids.length; at += FLAG_CHUNK) {
       const chunk: SqlValue[] = ids.slice(at, at + FLAG_CHUNK);
