@@ -29,6 +29,7 @@ export const Commands = {
   ReturnSkip: 'labeling.returnSkip',
   ApproveItem: 'labeling.approveItem',
   RejectItem: 'labeling.rejectItem',
+  RejectReturnItem: 'labeling.rejectReturnItem',
   OpenInReview: 'labeling.openInReview',
   NextToReview: 'labeling.nextToReview',
   // Assignment (commands/assignCommands.ts)

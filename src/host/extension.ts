@@ -62,6 +62,7 @@ const TRUSTED_ONLY = new Set<string>([
   Commands.ReturnSkip,
   Commands.ApproveItem,
   Commands.RejectItem,
+  Commands.RejectReturnItem,
   Commands.AssignItems,
   Commands.DistributeItems,
   Commands.UnassignItems,

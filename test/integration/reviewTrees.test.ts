@@ -93,9 +93,9 @@ describe('review actions in the trees and the palette (inside the VS Code extens
     assert.match(await tooltip('labeling.queue', row), /Rejected by .*: sarcasm is negative/, 'its tooltip says why');
   });
 
-  it('Reject Item... with returnTo assigns the item back to the labeler whose labels were rejected', async () => {
+  it('Reject and Return to Labeler... assigns the item back to the labeler whose labels were rejected', async () => {
     const k = (await rows('labeling.needsReview'))[0]!.item.key;
-    const r = await vscode.commands.executeCommand<ReviewResult>('labeling.rejectItem', { project: id, items: [k], reason: 'again, please', returnTo: true });
+    const r = await vscode.commands.executeCommand<ReviewResult>('labeling.rejectReturnItem', { project: id, items: [k], reason: 'again, please' });
     assert.deepEqual(r, { written: 1, stale: [] });
     const v = (await store()).getItem(k)!;
     assert.equal(v.state, 'unlabeled');

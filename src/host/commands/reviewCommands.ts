@@ -103,7 +103,8 @@ export async function reviewItems(
 
 /** Registers the review commands through `register` (extension.ts: trust and error handling). */
 export function reviewCommands(deps: ReviewDeps): [string, (...args: never[]) => unknown][] {
-  const act = (type: Kind, what: string) => async (node?: unknown, nodes?: unknown): Promise<ReviewResult | undefined> => {
+  /** `returnTo`: a reject that also assigns the item back to the labeler whose labels it rejects. */
+  const act = (type: Kind, what: string, returnTo = false) => async (node?: unknown, nodes?: unknown): Promise<ReviewResult | undefined> => {
     const target = await itemsOf(deps, node, nodes, what);
     if (!target) return undefined;
     const store = await deps.stores.get(target.entry);
@@ -113,13 +114,13 @@ export function reviewCommands(deps: ReviewDeps): [string, (...args: never[]) =>
       let reason = args?.reason;
       if (!args) {
         reason = await vscode.window.showInputBox({
-          title: `Reject ${target.keys.length === 1 ? target.keys[0] : `${target.keys.length} items`}`,
+          title: `Reject ${target.keys.length === 1 ? target.keys[0] : `${target.keys.length} items`}${returnTo ? ' and return to the labeler' : ''}`,
           prompt: 'Why (optional): the labelers see it when the item comes back to them. Enter rejects, Escape cancels.',
           ignoreFocusOut: true,
         });
         if (reason === undefined) return undefined;
       }
-      extra = { ...(reason?.trim() ? { reason: reason.trim() } : {}), ...(args?.returnTo ? { returnTo: true } : {}) };
+      extra = { ...(reason?.trim() ? { reason: reason.trim() } : {}), ...(returnTo || args?.returnTo ? { returnTo: true } : {}) };
     }
     return reviewItems(store, target, type, extra);
   };
@@ -128,6 +129,7 @@ export function reviewCommands(deps: ReviewDeps): [string, (...args: never[]) =>
     [Commands.ReturnSkip, act('unskip', 'Return to Queue')],
     [Commands.ApproveItem, act('approve', 'Approve Item')],
     [Commands.RejectItem, act('reject', 'Reject Item')],
+    [Commands.RejectReturnItem, act('reject', 'Reject and Return to Labeler', true)],
     [Commands.OpenInReview, async (node?: unknown, nodes?: unknown) => {
       const target = await itemsOf(deps, node, nodes, 'Open in Review');
       return target ? openInReview(target.entry, target.keys[0]!) : undefined;
