@@ -29,6 +29,47 @@ describe('lbl-box-editor', () => {
     assert.equal(el.boxes[0]!.label, 'car');
   });
 
+  it('a new active label does not redraw the boxes, except a box being drawn in its colour', async () => {
+    const { el } = await editor([box(10, 10, 50, 50), box(100, 100, 40, 40, 'person')]);
+    let draws = 0;
+    const spied = el as unknown as { drawShapes(...a: unknown[]): void };
+    const own = spied.drawShapes.bind(el);
+    spied.drawShapes = (...a: unknown[]) => {
+      draws++;
+      own(...a);
+    };
+    el.activeLabel = 'person';
+    await el.updateComplete;
+    assert.equal(draws, 0, 'the canvas is not redrawn for a hotkey');
+    drag(el, [200, 200], [260, 250], 2, false);
+    await el.updateComplete;
+    const before = draws;
+    el.activeLabel = 'car';
+    await el.updateComplete;
+    assert.equal(draws, before + 1, 'the box being drawn takes the new colour');
+    pointerAt(el, 'pointerup', 260, 250);
+    await el.updateComplete;
+    assert.equal(el.boxes[2]!.label, 'car');
+  });
+
+  it('draws 1,000 suggested boxes grouped by colour with one tag each (drawTags)', async () => {
+    const many = Array.from({ length: 1000 }, (_, b) => box((b % 40) * 9 + 1, Math.floor(b / 40) * 11 + 1, 7, 9, b % 2 ? 'car' : 'person'));
+    const { el } = await editor(many);
+    el.suggested = true;
+    await el.updateComplete;
+    const ctx = el.shadowRoot!.querySelector('canvas')!.getContext('2d')!;
+    const calls = { stroke: 0, strokeRect: 0, fillText: 0 };
+    const orig = { stroke: ctx.stroke, strokeRect: ctx.strokeRect, fillText: ctx.fillText };
+    for (const k of Object.keys(calls) as (keyof typeof calls)[]) {
+      (ctx as unknown as Record<string, unknown>)[k] = function (this: CanvasRenderingContext2D, ...a: unknown[]) {
+        calls[k]++;
+        return (orig[k] as (...x: unknown[]) => unknown).apply(this, a);
+      };
+    }
+    el.flush();
+    assert.deepEqual(calls, { stroke: 2, strokeRect: 0, fillText: 1000 }, 'two dashed paths, one per colour, and every tag');
+  });
+
   it('the hint line says what a label hotkey does: label the next box, or relabel the selected one', async () => {
     const { el } = await editor([box(10, 10, 50, 50)]);
     const hint = () => el.shadowRoot!.querySelector('.hint')!.textContent!;

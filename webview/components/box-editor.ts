@@ -17,7 +17,7 @@ import {
 import type { Point, ViewTransform } from '../../src/core/geometry/transform';
 import type { Box } from '../../src/core/model';
 import { CanvasEditorBase } from './canvas-editor';
-import { drawHandles, drawTag, strokeFor } from './canvas-draw';
+import { drawHandles, drawTags, strokeFor } from './canvas-draw';
 import { changeEvent, noticeEvent, type LabelEditor } from './editor';
 
 type Drag =
@@ -167,20 +167,47 @@ export class LblBoxEditor extends CanvasEditorBase implements LabelEditor {
     this.commit(this.boxes.map((b, i) => (i === d.index ? { ...b, ...r } : b)));
   }
 
+  protected drawsActiveLabel(): boolean {
+    return this.drag?.mode === 'draw';
+  }
+
+  /**
+   * All boxes but the selected one, grouped by colour: the stroke style is set once per colour, and
+   * suggested (dashed) boxes go in one path per colour (dashing 1,000 separate rectangles costs more);
+   * then the tags in one pass (drawTags). The selected box, its handles and a box being drawn on top.
+   */
   protected drawShapes(ctx: CanvasRenderingContext2D, t: ViewTransform): void {
     const d = this.drag;
     const live = (i: number): Rect => (d && d.mode !== 'draw' && d.index === i ? d.current : this.boxes[i]!);
+    const groups = new Map<string, number[]>();
     for (let i = 0; i < this.boxes.length; i++) {
       if (i === this.selected) continue;
-      const r = live(i);
-      strokeFor(ctx, t, { color: this.colorOf(this.boxes[i]!.label), selected: false, suggested: this.suggested });
-      ctx.strokeRect(r.x, r.y, r.w, r.h);
+      const color = this.colorOf(this.boxes[i]!.label);
+      const g = groups.get(color);
+      if (g) g.push(i);
+      else groups.set(color, [i]);
+    }
+    for (const [color, list] of groups) {
+      strokeFor(ctx, t, { color, selected: false, suggested: this.suggested });
+      if (this.suggested) {
+        ctx.beginPath();
+        for (const i of list) {
+          const r = live(i);
+          ctx.rect(r.x, r.y, r.w, r.h);
+        }
+        ctx.stroke();
+      } else {
+        for (const i of list) {
+          const r = live(i);
+          ctx.strokeRect(r.x, r.y, r.w, r.h);
+        }
+      }
     }
     if (this.showLabels) {
-      for (let i = 0; i < this.boxes.length; i++) {
+      drawTags(ctx, t, this.boxes.map((b, i) => {
         const r = live(i);
-        drawTag(ctx, t, r.x, r.y, this.boxes[i]!.label, this.colorOf(this.boxes[i]!.label));
-      }
+        return { x: r.x, y: r.y, text: b.label, color: this.colorOf(b.label) };
+      }));
     }
     if (this.selected >= 0 && this.selected < this.boxes.length) {
       const r = live(this.selected);

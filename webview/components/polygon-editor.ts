@@ -184,6 +184,10 @@ export class LblPolygonEditor extends CanvasEditorBase implements LabelEditor {
     this.replaceSelected({ ...before, rings: d.rings.map((ring) => ring.map((v) => Math.round(v * 100) / 100)) });
   }
 
+  protected drawsActiveLabel(): boolean {
+    return this.path !== undefined;
+  }
+
   protected drawShapes(ctx: CanvasRenderingContext2D, t: ViewTransform): void {
     const d = this.drag;
     this.polygons.forEach((poly, i) => {
