@@ -159,7 +159,8 @@ export class ReviewReads {
     const n = Math.max(1, Math.min(1000, Math.floor(limit)));
     const driver = driverOf(f);
     const bit = this.counts && f.asset ? FLAG_OF[f.asset] : undefined;
-    if (bit && (driver === 'id' || (driver === 'state' && f.asset === 'conflicts'))) return this.flagPage(f, bit, after, n);
+    // (approved and conflicts would otherwise walk the labeled or needs-review items of items_state)
+    if (bit && (driver === 'id' || driver === 'state')) return this.flagPage(f, bit, after, n);
     const cur = parseCursor(after, driver);
     const cond = conditions(f, driver);
     const where = (extra: string[]) => [...extra, ...cond.sql].join(' AND ');
@@ -223,12 +224,12 @@ export class ReviewReads {
     }
     const cond = conditions(f, 'id');
     // NOT INDEXED: the ids are looked up by rowid (the planner would otherwise walk items_state for 'labeled').
-    const sql = `SELECT ${COLS}, i.id AS c1, NULL AS c2 FROM items i NOT INDEXED WHERE i.id IN (${Array(FLAG_CHUNK).fill('?').join(', ')})${cond.sql.map((c) => ` AND ${c}`).join('')} ORDER BY i.id`;
+    const sql = `SELECT ${COLS}, i.id AS c1, NULL AS c2 FROM items i NOT INDEXED WHERE i.id IN (${Array(FLAG_CHUNK).fill('?').join(', ')})${cond.sql.map((c) => ` AND ${c}`).join('')} ORDER BY i.id LIMIT ?`;
     const rows: Row[] = [];
     for (let at = lo; rows.length <= n && at < ids.length; at += FLAG_CHUNK) {
       const chunk: SqlValue[] = ids.slice(at, at + FLAG_CHUNK);
       while (chunk.length < FLAG_CHUNK) chunk.push(-1);
-      rows.push(...this.idx().all<Row>(sql, [...chunk, ...cond.params]));
+      rows.push(...this.idx().all<Row>(sql, [...chunk, ...cond.params, n + 1 - rows.length]));
     }
     const out: ReviewPage = { rows: rows.slice(0, n).map(rowOf) };
     if (rows.length > n) out.next = JSON.stringify(['flag', rows[n - 1]!.c1]);
