@@ -83,3 +83,15 @@ export function tracePath(ctx: CanvasRenderingContext2D, ring: readonly number[]
   }
   if (close) ctx.closePath();
 }
+
+/** One closed path of every ring of an object: filled with 'evenodd', a ring inside another is a hole (as consensus counts them). */
+export function traceRings(ctx: CanvasRenderingContext2D, rings: readonly (readonly number[])[]): void {
+  ctx.beginPath();
+  for (const ring of rings) {
+    for (let i = 0; i < ring.length; i += 2) {
+      if (i === 0) ctx.moveTo(ring[0]!, ring[1]!);
+      else ctx.lineTo(ring[i]!, ring[i + 1]!);
+    }
+    ctx.closePath();
+  }
+}

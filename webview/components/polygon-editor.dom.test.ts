@@ -19,6 +19,26 @@ const square: Polygon = { label: 'cat', rings: [[100, 100, 200, 100, 200, 200, 1
 describe('lbl-polygon-editor', () => {
   afterEach(unmountAll);
 
+  it('fills every ring of an object as one even-odd path: a ring inside another is a hole, as consensus counts it', async () => {
+    const fills: unknown[] = [];
+    const orig = CanvasRenderingContext2D.prototype.fill;
+    CanvasRenderingContext2D.prototype.fill = function (this: CanvasRenderingContext2D, ...args: unknown[]) {
+      fills.push(args[0]);
+      return (orig as (...a: unknown[]) => void).apply(this, args);
+    } as typeof orig;
+    try {
+      const holed: Polygon = { label: 'cat', rings: [[50, 50, 250, 50, 250, 250, 50, 250], [100, 100, 200, 100, 200, 200, 100, 200]] };
+      const { el } = await editor([holed]);
+      fills.length = 0;
+      el.requestUpdate();
+      await el.updateComplete;
+      await new Promise((r) => requestAnimationFrame(() => r(undefined)));
+      assert.include(fills, 'evenodd', 'the object is filled as one even-odd path, not ring by ring');
+    } finally {
+      CanvasRenderingContext2D.prototype.fill = orig;
+    }
+  });
+
   it('places vertices by clicking and closes on the first point', async () => {
     const { el, changes } = await editor();
     click(el, 10, 10);

@@ -16,7 +16,7 @@ import {
 import type { Point, ViewTransform } from '../../src/core/geometry/transform';
 import type { Polygon } from '../../src/core/model';
 import { CanvasEditorBase } from './canvas-editor';
-import { drawHandles, drawTag, strokeFor, tracePath } from './canvas-draw';
+import { drawHandles, drawTag, strokeFor, tracePath, traceRings } from './canvas-draw';
 import { changeEvent, noticeEvent, type LabelEditor } from './editor';
 
 type Drag =
@@ -195,11 +195,9 @@ export class LblPolygonEditor extends CanvasEditorBase implements LabelEditor {
       const color = this.colorOf(poly.label);
       strokeFor(ctx, t, { color, selected: i === this.selected, suggested: this.suggested });
       ctx.fillStyle = `${color}33`;
-      for (const ring of rings) {
-        tracePath(ctx, ring, true);
-        ctx.fill();
-        ctx.stroke();
-      }
+      traceRings(ctx, rings);
+      ctx.fill('evenodd');
+      ctx.stroke();
       if (this.showLabels && rings[0]) drawTag(ctx, t, rings[0][0]!, rings[0][1]!, poly.label, color);
       if (i === this.selected) {
         for (const ring of rings) drawHandles(ctx, t, Array.from({ length: vertexCount(ring) }, (_, k) => vertex(ring, k)), color);
