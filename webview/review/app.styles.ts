@@ -188,7 +188,7 @@ export const reviewStyles = [
     .views button {
       background: var(--vscode-button-secondaryBackground, #3a3d41);
       color: var(--vscode-button-secondaryForeground, #ffffff);
-      border: 1px solid transparent;
+      border: 1px solid var(--vscode-button-border, var(--vscode-panel-border, #3c3c3c));
       padding: 1px 8px;
       cursor: pointer;
       font: inherit;
