@@ -248,8 +248,7 @@ async function benchSize(n: number, withRaw: boolean): Promise<void> {
 /**
  * The Review panel's reads (issue 11 item 7): list pages of 100 walked by keyset (up to 30 per filter)
  * for each single filter and for labeler + label (review_page_p99), the counts beside the filter
- * choices (review_counts: the first read scans ev for prelabeled/approved/rejected, later ones use its
- * cache), and opening an item (review_open_item_p99).
+ * choices (review_counts, from the counter tables), and opening an item (review_open_item_p99).
  */
 function benchReview(store: ProjectStore, n: number): void {
   const { reads, counts } = reviewReadsOf(store);

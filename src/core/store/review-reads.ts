@@ -1,28 +1,30 @@
 /**
  * The Review panel's queries over the index: one keyset-paged list for any combination of filters
  * (asset type, labeler, label, agreement below a value, a time range) and the counts shown beside each
- * filter choice. A page is driven by the most selective index the filter allows (the labeler's rows of
- * `done`, the item state, the agreement index, else the item ids) and every other condition is a
- * per-row check through a primary key; never OFFSET, never a grouping over every item per refresh.
+ * filter choice. A page is driven by the most selective index the filter allows (a labeler's rows of
+ * `done`, every labeler's rows in a time range, the partial index of a review flag, the item state, the
+ * agreement index, else the item ids) and every other condition is a per-row check through a primary
+ * key; never OFFSET, never a grouping over every item per refresh.
  *
- * Counts come from the counter tables (cnt_state, cnt_label, cnt_labeler) and index ranges. Three asset
- * types have no counter or index yet (prelabeled, approved, rejected): their counts scan `ev` once and
- * are cached per index until an item changes (ReviewCounts.invalidate).
+ * Counts come from the counter tables (cnt_state, cnt_flag, cnt_label, cnt_labeler) and index ranges.
  */
 import type { SqlValue } from 'sql.js';
 import { LabelingError } from '../errors';
 import type { ItemState } from '../model';
 import { REVIEW_ASSETS, type ReviewAsset, type ReviewCountsResult, type ReviewFilter, type ReviewPage, type ReviewRow } from './review-filter';
-import { evTypeCode } from './ev-rows';
 import { doneAnnSql, type IndexDb } from './index-db';
+import { ITEM_FLAGS } from './schema';
 
 export { REVIEW_ASSETS, type ReviewAsset, type ReviewCountsResult, type ReviewFilter, type ReviewPage, type ReviewRow } from './review-filter';
 
 const SEP = '\u001f';
-const LABEL_REVIEWS = (): number[] => [evTypeCode('reject'), evTypeCode('approve'), evTypeCode('decide')];
-/** The type code of an item's last label review (reject, approve or decide), or NULL. */
-const lastLabelReview = (): string =>
-  `(SELECT e.type FROM ev e WHERE e.item = i.id AND e.type IN (${LABEL_REVIEWS().join(', ')}) ORDER BY e.ord DESC LIMIT 1)`;
+/** items.flags bit of the asset types kept as review flags (schema.ts ITEM_FLAGS; one partial index each). */
+const FLAG_OF: Partial<Record<ReviewAsset, { bit: number; index: string }>> = {
+  prelabeled: { bit: ITEM_FLAGS.prelabeled, index: 'items_prelabeled' },
+  approved: { bit: ITEM_FLAGS.approved, index: 'items_approved' },
+  rejected: { bit: ITEM_FLAGS.rejected, index: 'items_rejected' },
+  conflicts: { bit: ITEM_FLAGS.conflict, index: 'items_conflict' },
+};
 
 /** A LIKE pattern matching a label as a JSON string anywhere in a packed annotation or a label list. */
 function labelPattern(label: string): string {
@@ -49,7 +51,7 @@ export function checkReviewFilter(f: ReviewFilter): void {
 }
 
 /** What drives a page: a labeler's rows of done (in item order, or in time order within a time range), every labeler's rows in a time range (merged), the state index, the agreement index, or the item ids. */
-type Driver = 'labeler' | 'labelerTime' | 'time' | 'state' | 'agreement' | 'id' | 'flag';
+type Driver = 'labeler' | 'labelerTime' | 'time' | 'flag' | 'state' | 'agreement' | 'id';
 const byLabeler = (d: Driver): boolean => d === 'labeler' || d === 'labelerTime';
 const hasTime = (f: ReviewFilter): boolean => f.from !== undefined || f.to !== undefined;
 /** The bounds of a time range (an open end: the whole time line). */
@@ -67,10 +69,8 @@ function conditions(f: ReviewFilter, driver: Driver): { sql: string[]; params: S
       params.push(state);
     }
   }
-  if (a === 'conflicts') sql.push('i.conflict = 1');
-  if (a === 'prelabeled') sql.push(`EXISTS (SELECT 1 FROM ev p WHERE p.item = i.id AND p.type = ${evTypeCode('submit')} AND p.pre = 1)`);
-  if (a === 'approved') sql.push(`${lastLabelReview()} IN (${evTypeCode('approve')}, ${evTypeCode('decide')})`);
-  if (a === 'rejected') sql.push(`${lastLabelReview()} = ${evTypeCode('reject')}`);
+  const flag = a ? FLAG_OF[a] : undefined;
+  if (flag && driver !== 'flag') sql.push(`i.flags & ${flag.bit}`);
   if (f.labeler !== undefined && !byLabeler(driver)) {
     sql.push('EXISTS (SELECT 1 FROM done dl WHERE dl.item = i.id AND dl.labeler = ? AND dl.kind = ?)');
     params.push(f.labeler, a === 'skipped' ? 0 : 1);
@@ -101,24 +101,14 @@ function conditions(f: ReviewFilter, driver: Driver): { sql: string[]; params: S
 }
 
 function stateOf(a: ReviewAsset): ItemState | undefined {
-  switch (a) {
-    case 'labeled':
-    case 'approved':
-      return 'labeled';
-    case 'skipped':
-      return 'skipped';
-    case 'needs-review':
-    case 'conflicts':
-      return 'needs-review';
-    default:
-      return undefined;
-  }
+  return a === 'labeled' || a === 'skipped' || a === 'needs-review' ? a : undefined;
 }
 
 function driverOf(f: ReviewFilter): Driver {
   if (f.labeler !== undefined) return hasTime(f) ? 'labelerTime' : 'labeler';
   // A time range is usually the narrowest condition: it drives before the state and agreement indexes.
   if (hasTime(f)) return 'time';
+  if (f.asset && FLAG_OF[f.asset]) return 'flag';
   if (f.asset && stateOf(f.asset)) return 'state';
   if (f.agreementBelow !== undefined) return 'agreement';
   return 'id';
@@ -143,24 +133,14 @@ const TIME_ROW = `d.labeler = ? AND d.t >= ? AND d.t < ? AND (d.t > ? OR (d.t = 
 const COLS = `i.key, i.state, i.version, i.agreement, i.conflict, i.assignee,
   (SELECT group_concat(w.labeler, '${SEP}') FROM done w WHERE w.item = i.id AND w.kind = 1) AS who`;
 
-/** Candidate ids per query of a flag page (padded to this length: one prepared statement). */
-const FLAG_CHUNK = 256;
-
 export class ReviewReads {
-  /** `counts`: its per-item flags drive the pages of the asset types that have no index (see flagPage). */
-  constructor(
-    private readonly idx: () => IndexDb,
-    private readonly counts?: ReviewCounts,
-  ) {}
+  constructor(private readonly idx: () => IndexDb) {}
 
   /** One page of the items matching `f` (`after`: the previous page's `next`). */
   page(f: ReviewFilter, after?: string, limit = 100): ReviewPage {
     checkReviewFilter(f);
     const n = Math.max(1, Math.min(1000, Math.floor(limit)));
     const driver = driverOf(f);
-    const bit = this.counts && f.asset ? FLAG_OF[f.asset] : undefined;
-    // (approved and conflicts would otherwise walk the labeled or needs-review items of items_state)
-    if (bit && (driver === 'id' || driver === 'state')) return this.flagPage(f, bit, after, n);
     const cur = parseCursor(after, driver);
     const cond = conditions(f, driver);
     const where = (extra: string[]) => [...extra, ...cond.sql].join(' AND ');
@@ -169,6 +149,12 @@ export class ReviewReads {
     switch (driver) {
       case 'time':
         break;
+      case 'flag': {
+        const flag = FLAG_OF[f.asset!]!;
+        sql = `SELECT ${COLS}, i.id AS c1, NULL AS c2 FROM items i INDEXED BY ${flag.index} WHERE ${where([`i.flags & ${flag.bit} AND i.id > ?`])} ORDER BY i.id LIMIT ?`;
+        params = [Number(cur[0] ?? -1)];
+        break;
+      }
       case 'labeler':
         sql = `SELECT ${COLS}, d.item AS c1, NULL AS c2 FROM done d INDEXED BY done_mine JOIN items i ON i.id = d.item
           WHERE ${where(['d.labeler = ? AND d.kind = ? AND d.item > ?'])} ORDER BY d.item LIMIT ?`;
@@ -203,36 +189,6 @@ export class ReviewReads {
       const last = rows[n - 1]!;
       out.next = JSON.stringify([driver, last.c1, last.c2]);
     }
-    return out;
-  }
-
-  /**
-   * Prelabeled, approved, rejected and review conflicts have no index yet: the ids ReviewCounts keeps
-   * for them (sorted) are the candidates, read in id order past the cursor, and every condition of the
-   * filter (the asset type's included) is checked again in SQL, so a flag not yet updated from the change
-   * feed never lists an item that does not match.
-   */
-  private flagPage(f: ReviewFilter, bit: number, after: string | undefined, n: number): ReviewPage {
-    const from = Number(parseCursor(after, 'flag')[0] ?? -1);
-    const ids = this.counts!.ids(bit);
-    let lo = 0;
-    let hi = ids.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (ids[mid]! > from) hi = mid;
-      else lo = mid + 1;
-    }
-    const cond = conditions(f, 'id');
-    // NOT INDEXED: the ids are looked up by rowid (the planner would otherwise walk items_state for 'labeled').
-    const sql = `SELECT ${COLS}, i.id AS c1, NULL AS c2 FROM items i NOT INDEXED WHERE i.id IN (${Array(FLAG_CHUNK).fill('?').join(', ')})${cond.sql.map((c) => ` AND ${c}`).join('')} ORDER BY i.id LIMIT ?`;
-    const rows: Row[] = [];
-    for (let at = lo; rows.length <= n && at < ids.length; at += FLAG_CHUNK) {
-      const chunk: SqlValue[] = ids.slice(at, at + FLAG_CHUNK);
-      while (chunk.length < FLAG_CHUNK) chunk.push(-1);
-      rows.push(...this.idx().all<Row>(sql, [...chunk, ...cond.params, n + 1 - rows.length]));
-    }
-    const out: ReviewPage = { rows: rows.slice(0, n).map(rowOf) };
-    if (rows.length > n) out.next = JSON.stringify(['flag', rows[n - 1]!.c1]);
     return out;
   }
 
@@ -280,6 +236,10 @@ export class ReviewReads {
     if (driver === 'state') {
       return Number(this.idx().one(`SELECT COUNT(*) FROM items i INDEXED BY items_state WHERE ${where(['i.state = ?'])}`, [stateOf(f.asset!)!, ...cond.params]) ?? 0);
     }
+    if (driver === 'flag') {
+      const flag = FLAG_OF[f.asset!]!;
+      return Number(this.idx().one(`SELECT COUNT(*) FROM items i INDEXED BY ${flag.index} WHERE ${where([`i.flags & ${flag.bit}`])}`, cond.params) ?? 0);
+    }
     if (driver === 'agreement') {
       return Number(this.idx().one(`SELECT COUNT(*) FROM items i INDEXED BY items_agreement WHERE ${where(['i.agreement IS NOT NULL AND i.agreement < ?'])}`, [f.agreementBelow!, ...cond.params]) ?? 0);
     }
@@ -324,102 +284,24 @@ function rowOf(r: Row): ReviewRow {
   return out;
 }
 
-/** Per item: held a prelabel (1), approved (2: its last label review approves or decides, and it is labeled), rejected (4: its last label review rejects). */
-const PRE = 1;
-const APPROVED = 2;
-const REJECTED = 4;
-/** A review conflict (items.conflict; scanned once over the needs-review items). */
-const CONFLICT = 8;
-const BITS = [PRE, APPROVED, REJECTED, CONFLICT];
-const FLAG_OF: Partial<Record<ReviewAsset, number>> = { prelabeled: PRE, approved: APPROVED, rejected: REJECTED, conflicts: CONFLICT };
-
-/**
- * The counts beside the filter choices. Those with a counter table or an index range are read each
- * time. Prelabeled, approved, rejected and review conflicts have neither yet: one scan of `ev` finds the items that count
- * (kept as flags per item, only for those), then touched(keys) updates them item by item from the
- * change feed (a few primary-key reads per item); 'all' (a rebuild) scans again.
- */
+/** The counts beside the filter choices: counter tables and one index range, no scan. */
 export class ReviewCounts {
-  private cached?: { idx: IndexDb; flags: Map<number, number>; n: number[]; sorted: Map<number, number[]> };
-
   constructor(private readonly idx: () => IndexDb) {}
-
-  /** Everything may have changed: the next counts() scans again. */
-  invalidate(): void {
-    this.cached = undefined;
-  }
-
-  /** The change feed's touched items: their flags are read again (or everything, for 'all'). */
-  touched(keys: readonly string[] | 'all'): void {
-    const c = this.cached;
-    if (!c) return;
-    if (keys === 'all' || c.idx !== this.idx()) return this.invalidate();
-    for (const key of keys) {
-      const row = c.idx.all<{ id: number; state: string; conflict: number | null }>('SELECT id, state, conflict FROM items WHERE key = ?', [key])[0];
-      if (!row) continue;
-      const pre = c.idx.one(`SELECT 1 FROM ev WHERE item = ? AND type = ${evTypeCode('submit')} AND pre = 1 LIMIT 1`, [row.id]) !== undefined;
-      const last = c.idx.one(`SELECT type FROM ev WHERE item = ? AND type IN (${LABEL_REVIEWS().join(', ')}) ORDER BY ord DESC LIMIT 1`, [row.id]);
-      const approved = (last === evTypeCode('approve') || last === evTypeCode('decide')) && row.state === 'labeled';
-      this.setFlags(c, row.id, (pre ? PRE : 0) | (approved ? APPROVED : 0) | (last === evTypeCode('reject') ? REJECTED : 0) | (row.conflict ? CONFLICT : 0));
-    }
-  }
-
-  private setFlags(c: NonNullable<ReviewCounts['cached']>, id: number, f: number): void {
-    const old = c.flags.get(id) ?? 0;
-    if (old === f) return;
-    BITS.forEach((bit, i) => {
-      c.n[i]! += (f & bit ? 1 : 0) - (old & bit ? 1 : 0);
-      if ((f ^ old) & bit) c.sorted.delete(bit);
-    });
-    if (f) c.flags.set(id, f);
-    else c.flags.delete(id);
-  }
-
-  private scan(db: IndexDb): NonNullable<ReviewCounts['cached']> {
-    const c: NonNullable<ReviewCounts['cached']> = { idx: db, flags: new Map(), n: BITS.map(() => 0), sorted: new Map() };
-    const add = (id: number, bit: number) => this.setFlags(c, id, (c.flags.get(id) ?? 0) | bit);
-    for (const r of db.all<{ item: number }>(`SELECT DISTINCT item FROM ev WHERE type = ${evTypeCode('submit')} AND pre = 1`, [])) add(r.item, PRE);
-    // Each reviewed item's last label review (the row of the max ord per item).
-    const last = db.all<{ item: number; type: number; state: string }>(
-      `SELECT x.item, x.type, i.state FROM (SELECT e.item, e.type, MAX(e.ord) FROM ev e WHERE e.type IN (${LABEL_REVIEWS().join(', ')}) GROUP BY e.item) x JOIN items i ON i.id = x.item`,
-      [],
-    );
-    for (const r of last) {
-      if (r.type === evTypeCode('reject')) add(r.item, REJECTED);
-      else if (r.state === 'labeled') add(r.item, APPROVED);
-    }
-    for (const r of db.all<{ id: number }>("SELECT id FROM items INDEXED BY items_state WHERE state = 'needs-review' AND conflict = 1", [])) add(r.id, CONFLICT);
-    return c;
-  }
-
-  /** The ids of the items with the flag, ascending (kept until a flag of that kind changes). */
-  ids(bit: number): number[] {
-    const db = this.idx();
-    if (this.cached?.idx !== db) this.cached = this.scan(db);
-    let ids = this.cached.sorted.get(bit);
-    if (!ids) {
-      ids = [];
-      for (const [id, f] of this.cached.flags) if (f & bit) ids.push(id);
-      ids.sort((a, b) => a - b);
-      this.cached.sorted.set(bit, ids);
-    }
-    return ids;
-  }
 
   counts(agreementBelow?: number): ReviewCountsResult {
     const db = this.idx();
     const state = new Map(db.all<{ state: string; n: number }>('SELECT state, n FROM cnt_state', []).map((r) => [r.state, r.n]));
-    if (this.cached?.idx !== db) this.cached = this.scan(db);
-    const [prelabeled, approved, rejected, conflicts] = this.cached.n as [number, number, number, number];
+    const flags = new Map(db.all<{ flag: number; n: number }>('SELECT flag, n FROM cnt_flag', []).map((r) => [r.flag, r.n]));
+    const flag = (a: ReviewAsset): number => flags.get(FLAG_OF[a]!.bit) ?? 0;
     const out: ReviewCountsResult = {
       assets: {
         labeled: state.get('labeled') ?? 0,
         skipped: state.get('skipped') ?? 0,
         'needs-review': state.get('needs-review') ?? 0,
-        conflicts,
-        prelabeled,
-        approved,
-        rejected,
+        conflicts: flag('conflicts'),
+        prelabeled: flag('prelabeled'),
+        approved: flag('approved'),
+        rejected: flag('rejected'),
       },
       labelers: Object.fromEntries(db.all<{ labeler: string; n: number }>('SELECT labeler, n FROM cnt_labeler WHERE n > 0 ORDER BY labeler', []).map((r) => [r.labeler, r.n])),
       labels: Object.fromEntries(db.all<{ label: string; n: number }>('SELECT label, n FROM cnt_label WHERE n > 0 ORDER BY label', []).map((r) => [r.label, r.n])),
@@ -438,6 +320,5 @@ export class ReviewCounts {
  */
 export function reviewReadsOf(store: object): { reads: ReviewReads; counts: ReviewCounts } {
   const idx = () => (store as unknown as { live(): { index: IndexDb } }).live().index;
-  const counts = new ReviewCounts(idx);
-  return { reads: new ReviewReads(idx, counts), counts };
+  return { reads: new ReviewReads(idx), counts: new ReviewCounts(idx) };
 }

@@ -166,7 +166,6 @@ export class ReviewPanel extends Disposable {
   private async onChange(c: ProjectChange): Promise<void> {
     if (!this.ready) return;
     const r = await this.open();
-    r.counts.touched(c.items);
     if (c.kinds.includes('definition')) return this.pushState();
     await this.ipc.notify(ReviewChangedNotification, { items: c.items === 'all' ? 'all' : [...c.items], counts: r.counts.counts(this.filter.agreementBelow) });
   }
