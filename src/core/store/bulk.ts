@@ -10,7 +10,7 @@ import type { SqlJsStatic } from 'sql.js';
 import { LabelingError, throwIfAborted } from '../errors';
 import { scanSources, type ScannedItem } from '../ingest/scan';
 import { listJournalFiles } from '../journal/files';
-import { EVENT_SPECS, orderKey, type JournalEvent, type ProjectEvent } from '../journal/events';
+import { EVENT_SPECS, EVENT_TYPES, orderKey, type EventScope, type EventType, type JournalEvent, type ProjectEvent } from '../journal/events';
 import { followJournal, followJournalSliced, type ChunkHasher, type FileMark } from '../journal/marks';
 import type { JournalProblem } from '../journal/reader';
 import type { ProjectDef } from '../model';
@@ -24,6 +24,9 @@ import { computeItem } from './item-state';
 import { LabelGate, projectLabelsOf, type ApplyLine } from './known-labels';
 import type { TimeSlicer } from './time-slice';
 import type { StoreProgress } from './types';
+
+/** Each event type's scope, read once (a module-local table: per-event lookups stay cheap). */
+const SCOPE = Object.fromEntries(EVENT_TYPES.map((t) => [t, EVENT_SPECS[t].scope])) as Record<EventType, EventScope>;
 
 const INSERT_PLAIN = 'INSERT INTO items (id, key, row, src, text, qorder) VALUES (?, ?, ?, ?, ?, ?)';
 const INSERT_FULL = `INSERT INTO items (id, key, row, src, text, qorder, missing, ${STATE_COLUMNS.join(', ')})
@@ -74,7 +77,7 @@ async function readJournalsOnce(idx: IndexDb, root: string, def: ProjectDef, opt
       problems.push({ file, line, message: why });
       return;
     }
-    if (EVENT_SPECS[e.type].scope === 'project') {
+    if (SCOPE[e.type] === 'project') {
       if (e.type === 'roles') roleEvents++;
       idx.noteProjectEvent(e as ProjectEvent, { file, line });
       if (e.type === 'labels') {

@@ -4,8 +4,11 @@
  * numbered by item (key index, in order of first appearance) and grouped by a counting sort; the
  * order key string of a row is made only when it is written.
  */
-import { EVENT_SPECS, importOrderKey, orderKeyOf, orderTime, type JournalEvent } from '../journal/events';
+import { EVENT_SPECS, EVENT_TYPES, importOrderKey, type EventScope, type EventType, orderKeyOf, orderTime, type JournalEvent } from '../journal/events';
 import { byOfOrderKey, EV_TYPES, evRecords, evTypeCode, MemEv, type EvValues } from './ev-rows';
+
+/** Each event type's scope, read once (a module-local table: per-event lookups stay cheap). */
+const SCOPE = Object.fromEntries(EVENT_TYPES.map((t) => [t, EVENT_SPECS[t].scope])) as Record<EventType, EventScope>;
 
 const PRE = 0x80;
 /** Annotation texts shared between rows; past this many distinct ones they are rarely repeated. */
@@ -53,10 +56,10 @@ export class EvColumns {
    * submits in `skip`. All of an event's rows or none: an import's rows are made before any is added.
    */
   add(e: JournalEvent, skip?: ReadonlySet<number>): void {
-    if (EVENT_SPECS[e.type].scope === 'project') return;
+    if (SCOPE[e.type] === 'project') return;
     const ms = orderTime(e.at);
     const who = this.whoOf(e.by, e.dev);
-    if (EVENT_SPECS[e.type].scope !== 'batch') {
+    if (SCOPE[e.type] !== 'batch') {
       evRecords(e, (key, sub, v) => this.push(key, ms, who, e.seq, sub, v));
       return;
     }

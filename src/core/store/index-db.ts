@@ -4,7 +4,7 @@
  */
 import type { Database, SqlValue, Statement } from 'sql.js';
 import type { ScannedItem } from '../ingest/scan';
-import { EVENT_SPECS, headerOfOrderKey, importOrderKey, orderKey, parseOrderKey, timeOfOrderKey, type JournalEvent, type ProjectEvent } from '../journal/events';
+import { EVENT_SPECS, EVENT_TYPES, headerOfOrderKey, type EventScope, type EventType, importOrderKey, orderKey, parseOrderKey, timeOfOrderKey, type JournalEvent, type ProjectEvent } from '../journal/events';
 import { fileKey, vectorOf, type SeenVector } from '../team/vector';
 import { LineJudge, roleEventOf } from '../team/judge';
 import { RoleBook, type RoleMap } from '../team/roles';
@@ -14,6 +14,9 @@ import { queueOrder } from '../queue/order';
 import { getMeta, setMeta } from './db';
 import { RECOUNT } from './schema';
 import { computeItem, type Barriers, type Consensus, type EvRow, type ItemComputation } from './item-state';
+
+/** Each event type's scope, read once (a module-local table: per-event lookups stay cheap). */
+const SCOPE = Object.fromEntries(EVENT_TYPES.map((t) => [t, EVENT_SPECS[t].scope])) as Record<EventType, EventScope>;
 
 const EV_COLUMNS = 'ord, type, ann, pre, conf, src, base, target, seen';
 
@@ -270,7 +273,7 @@ export class IndexDb {
    */
   applyEvent(e: JournalEvent, skip?: ReadonlySet<number>, where: LinePlace = { file: '', line: 0 }): number[] | 'all' {
     const ord = orderKey(e);
-    if (EVENT_SPECS[e.type].scope === 'project') {
+    if (SCOPE[e.type] === 'project') {
       this.noteProjectEvent(e as ProjectEvent, where);
       if (e.type !== 'labels') return [];
       this.noteLabels(e);
