@@ -104,6 +104,8 @@ export const tests = [
       await page.keyboard.press('s');
       const [accept] = await waitForEvent(workspace, 'reviews', 'accept-skip', 1);
       assert.equal(accept.item, skip.item);
+      // The answer shows the item with the accepted skip (it stays skipped, out of the queue).
+      await app.locator('.meta', { hasText: 'accept-skip by' }).waitFor();
       await app.locator('.meta vscode-badge', { hasText: 'skipped' }).waitFor();
       await page.keyboard.press('u');
       const [unskip] = await waitForEvent(workspace, 'reviews', 'unskip', 1);
