@@ -18,6 +18,7 @@ export const Commands = {
   TogglePause: 'labeling.togglePause',
   AddLabels: 'labeling.addLabels',
   ManageRoles: 'labeling.manageRoles',
+  ComputeAgreement: 'labeling.computeAgreement',
   StartLabeling: 'labeling.startLabeling',
   OpenItem: 'labeling.openItem',
   LoadMore: 'labeling.loadMore',

@@ -3,6 +3,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { AgreementResults, computeAgreementCommand } from './commands/agreementCommand';
 import { Commands } from './constants';
 import { createProjectCommand, type CreateProjectArgs } from './commands/createProject';
 import { exportLabelsCommand } from './commands/exportCommand';
@@ -82,7 +83,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   const projectsView = own(new ProjectsView(registry, stores));
   const itemViews = createItemViews(registry, stores).map(own);
   const memory = new PanelMemory(context.workspaceState);
-  const details = own(new DetailsPanels(context.extensionUri, registry, logger, stores, memory));
+  const agreement = own(new AgreementResults());
+  const details = own(new DetailsPanels(context.extensionUri, registry, logger, stores, memory, agreement));
   const labelerShown = own(new vscode.EventEmitter<unknown>());
   const labelers = own(
     new LabelerPanels(context.extensionUri, stores, logger, (p) => {
@@ -129,6 +131,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   register(Commands.TogglePause, (arg?: unknown) => setProjectStatus(registry, stores, arg, 'toggle'));
   register(Commands.AddLabels, (arg?: unknown) => addLabels(registry, stores, arg));
   register(Commands.ManageRoles, (arg?: unknown) => manageRolesCommand(registry, stores, arg));
+  register(Commands.ComputeAgreement, (arg?: unknown) => computeAgreementCommand(registry, stores, jobs, agreement, arg));
   register(Commands.StartLabeling, async (arg?: unknown) => {
     const entry = await resolveProject(registry, arg, { placeHolder: 'Project to label', fromContext: true });
     if (entry) await labelers.show(entry);

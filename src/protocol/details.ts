@@ -1,5 +1,6 @@
 /** Protocol of the Project Details panel. */
 import type { ItemCounts, ProjectDef } from '../core/model';
+import type { AgreementReport } from '../core/stats/compute';
 import { command, notification } from './ipc';
 
 export type DetailsCounts = ItemCounts;
@@ -18,6 +19,8 @@ export interface DetailsState {
   assignment?: DetailsAssignment[];
   /** Journal events ignored because their author lacked the role (or a role change refused), with file and line. */
   roleProblems?: string[];
+  /** The last agreement statistics computed in this window (Compute Agreement Statistics), with when. */
+  agreement?: { at: string; report: AgreementReport };
 }
 
 export interface DetailsAssignment {
@@ -40,7 +43,8 @@ export type DetailsAction =
   | 'manageRoles'
   | 'assignItems'
   | 'distributeItems'
-  | 'review';
+  | 'review'
+  | 'computeAgreement';
 
 /** host -> webview: full snapshot. */
 export const DetailsStateNotification = notification<DetailsState>('details/state');

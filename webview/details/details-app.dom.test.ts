@@ -63,3 +63,32 @@ describe('lbl-details-app: the Team section', () => {
     assert.notInclude(text, 'Events ignored');
   });
 });
+
+/** Issue 11 item 5: agreement statistics shown in Project Details, computed on demand as a job. */
+describe('lbl-details-app: the Agreement section', () => {
+  afterEach(() => document.body.replaceChildren());
+  const base = { def, location: '.labeling/p1', folder: 'ws', problems: [] };
+
+  it('offers to compute it, then shows the overall statistics and a row per pair with the reasons for what does not apply', async () => {
+    const { el, transport } = await mount(base);
+    const root = el.shadowRoot!;
+    assert.include(root.textContent!, 'Not computed in this window yet');
+    [...root.querySelectorAll('vscode-button')].find((b) => b.textContent!.includes('Compute Agreement Statistics'))!.click();
+    assert.deepEqual(transport.lastParams('details/action'), { action: 'computeAgreement' });
+    transport.notify(DetailsStateNotification, {
+      ...base,
+      agreement: {
+        at: '2026-12-01T10:00:00.000Z',
+        report: {
+          items: 120, labelers: ['ann@x', 'bob@x'], percentAgreement: 0.9, fleissKappa: 0.8, fleissItems: 120, krippendorffAlpha: 0.81,
+          pairs: [{ a: 'ann@x', b: 'bob@x', items: 120, percentAgreement: 0.9, cohenKappa: 0.79, f1: 0.9 }],
+          byLabel: {}, notes: { fleissKappa: 'computed on the 120 items with 2 labelers' },
+        },
+      },
+    });
+    await el.updateComplete;
+    assert.deepEqual([...root.querySelectorAll('dl.agreement-summary dd')].map((d) => d.textContent!.trim()), ['0.900', '0.810', '0.800 (120 items)']);
+    assert.deepEqual([...root.querySelector('table.pairs tbody tr')!.children].map((c) => c.textContent!.trim()), ['ann@x / bob@x', '120', '0.900', '0.790', '0.900']);
+    assert.include(root.querySelector('.notes')!.textContent!, 'computed on the 120 items with 2 labelers');
+  });
+});

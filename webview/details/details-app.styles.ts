@@ -40,17 +40,21 @@ export const detailsStyles = css`
     grid-template-columns: repeat(auto-fill, minmax(130px, 1fr));
     gap: 8px;
   }
-  table.assigned {
+  table.assigned,
+  table.pairs {
     border-collapse: collapse;
     margin: 8px 0;
   }
   table.assigned th,
-  table.assigned td {
+  table.assigned td,
+  table.pairs th,
+  table.pairs td {
     text-align: left;
     padding: 2px 16px 2px 0;
     font-variant-numeric: tabular-nums;
   }
-  table.assigned thead th {
+  table.assigned thead th,
+  table.pairs thead th {
     color: var(--vscode-descriptionForeground);
     font-weight: normal;
   }

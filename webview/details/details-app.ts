@@ -64,6 +64,7 @@ export class DetailsApp extends LitElement {
       ${s.counts ? this.renderCounts(s.counts) : html`<p class="muted" role="status">Indexing data sources…</p>`}
 
       ${this.renderTeam(s)}
+      ${this.renderAgreement(s)}
 
       <h2>Labels</h2>
       <div class="labels" role="list">
@@ -111,6 +112,35 @@ export class DetailsApp extends LitElement {
   }
 
   /** Roles, assigned versus done per labeler, and the events ignored for a missing role. */
+  private renderAgreement(s: DetailsState) {
+    const a = s.agreement;
+    const num = (v: number | null | undefined) => (v === null || v === undefined ? 'n/a' : v.toFixed(3));
+    const r = a?.report;
+    return html`<h2>Agreement</h2>
+      <div class="actions">
+        <vscode-button secondary @click=${() => this.act('computeAgreement')}>${a ? 'Compute Again' : 'Compute Agreement Statistics'}</vscode-button>
+      </div>
+      ${!r
+        ? html`<p class="muted">Not computed in this window yet: it runs as a job (labeling goes on meanwhile).</p>`
+        : r.labelers.length < 2 || !r.items
+          ? html`<p class="muted" role="status">No item has two or more labelers yet.</p>`
+          : html`<p class="muted">Computed ${new Date(a!.at).toLocaleString()} over ${fmt(r.items)} item(s) with two or more labelers.</p>
+              <dl class="agreement-summary">
+                <dt>Percent agreement</dt><dd>${num(r.percentAgreement)}</dd>
+                <dt>Krippendorff's alpha</dt><dd>${num(r.krippendorffAlpha)}</dd>
+                <dt>Fleiss' kappa</dt><dd>${num(r.fleissKappa)}${r.fleissItems !== null ? html` <span class="muted">(${fmt(r.fleissItems)} items)</span>` : nothing}</dd>
+              </dl>
+              <table class="pairs" aria-label="Agreement per pair of labelers">
+                <thead><tr><th scope="col">Labelers</th><th scope="col">Items</th><th scope="col">Agreement</th><th scope="col">Cohen's kappa</th><th scope="col">F1</th></tr></thead>
+                <tbody>
+                  ${r.pairs.map((p) => html`<tr><th scope="row">${p.a} / ${p.b}</th><td>${fmt(p.items)}</td><td>${num(p.percentAgreement)}</td><td>${num(p.cohenKappa)}</td><td>${num(p.f1)}</td></tr>`)}
+                </tbody>
+              </table>
+              ${Object.keys(r.notes).length
+                ? html`<ul class="muted notes">${Object.entries(r.notes).map(([k, v]) => html`<li><code>${k}</code>: ${v}</li>`)}</ul>`
+                : nothing}`}`;
+  }
+
   private renderTeam(s: DetailsState) {
     const roles = Object.entries(s.def.roles ?? {});
     const rows = s.assignment ?? [];

@@ -67,7 +67,7 @@ export interface AgreementSource {
   readonly labelers: {
     paired(a: string, b: string, after?: number, limit?: number): Slice<PairedItem>;
     /**
-     * Optional, proposed for labeler-reads.ts (not there yet): the items with ids in (after, after + span]
+     * labeler-reads.ts patterns(): the items with ids in (after, after + span]
      * grouped by their ratings (each labeler's current annotation), one row per distinct pattern with
      * its number of items; `next` is after + span while items remain. Grouped inside SQLite, a few rows
      * reach JS per slice instead of one per annotation (scripts/bench.ts: agreement_patterns_sql).

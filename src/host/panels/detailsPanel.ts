@@ -8,6 +8,7 @@ import { DetailsActionCommand, DetailsStateNotification, type DetailsAction, typ
 import { Commands, WebviewTypes } from '../constants';
 import type { ProjectEntry, ProjectRegistry } from '../projects/registry';
 import { Disposable } from '../util/lifecycle';
+import type { AgreementResults } from '../commands/agreementCommand';
 import { IpcHost } from './ipcHost';
 import { adoptAppPanel, type PanelMemory } from './panelRestore';
 import { createAppPanel } from './webviewHtml';
@@ -35,6 +36,7 @@ const ACTIONS: Record<DetailsAction, string> = {
   manageRoles: Commands.ManageRoles,
   assignItems: Commands.AssignItems,
   distributeItems: Commands.DistributeItems,
+  computeAgreement: Commands.ComputeAgreement,
   review: 'labeling.reviewLabels',
 };
 
@@ -48,9 +50,11 @@ export class DetailsPanels extends Disposable {
     private readonly logger: Logger,
     private readonly source?: DetailsSource,
     private readonly memory?: PanelMemory,
+    private readonly agreement?: AgreementResults,
   ) {
     super();
     this._register(registry.onDidChange(() => this.panels.forEach((p) => p.update())));
+    if (agreement) this._register(agreement.onDidChange((entry) => void this.panels.get(`${entry.root}::${entry.id}`)?.update()));
     if (source) {
       this._register(source.onDidChange(({ entry, kinds }) => {
         if (kinds.includes('stats') || kinds.includes('items') || kinds.includes('problems') || kinds.includes('definition')) void this.panels.get(`${entry.root}::${entry.id}`)?.update();
@@ -67,7 +71,7 @@ export class DetailsPanels extends Disposable {
       panel.panel.reveal();
       return panel;
     }
-    panel = new DetailsPanel(this.extensionUri, entry, this.registry, this.logger, this.source, existing, this.memory);
+    panel = new DetailsPanel(this.extensionUri, entry, this.registry, this.logger, this.source, existing, this.memory, this.agreement);
     this.panels.set(key, panel);
     panel.panel.onDidDispose(() => this.panels.delete(key));
     return panel;
@@ -107,6 +111,7 @@ export class DetailsPanel extends Disposable {
     private readonly source?: DetailsSource,
     existing?: vscode.WebviewPanel,
     private readonly memory?: PanelMemory,
+    private readonly agreement?: AgreementResults,
   ) {
     super();
     const app = { title: `Project: ${entry.def?.name ?? entry.id}`, app: 'details', tag: 'lbl-details-app' };
@@ -176,6 +181,8 @@ export class DetailsPanel extends Disposable {
     if (counts) state.counts = counts;
     const store = counts ? await this.source?.get?.(fresh).catch(() => undefined) : undefined;
     if (store) Object.assign(state, teamOf(store, state.problems, this.assignmentOf(store)));
+    const agreement = this.agreement?.get(fresh);
+    if (agreement) state.agreement = agreement;
     if (counts && counts.items - counts.missing === 0) {
       const globs = fresh.def!.dataSources.map((d) => d.glob).join(', ');
       state.problems = [
