@@ -72,6 +72,8 @@ export interface LabelerItem {
   version: number;
   /** Where this item sits in the labeler's session: `index` of `count` (1-based), when known. */
   position?: { index: number; count: number };
+  /** A reviewer rejected the labels and the item came back: who, when, and why. */
+  rejected?: { by: string; at: string; reason?: string };
 }
 
 export interface LabelerProgress {

@@ -25,6 +25,14 @@ function assertOneNotSavedBanner(el: LblLabelerApp): void {
 describe('lbl-labeler-app', () => {
   afterEach(unmountAll);
 
+  it('a rejected item that came back says who returned it and why', async () => {
+    const { el } = await app(aState('text-classification', { item: anItem('text-classification', { rejected: { by: 'rita@x', at: '2026-12-01T10:00:00.000Z', reason: 'sarcasm is negative' } }) }));
+    const banner = el.shadowRoot!.querySelector('.banner.rejected')!;
+    assert.match(banner.textContent!.replace(/\s+/g, ' '), /Returned by rita@x: “sarcasm is negative”\. Label it again\./);
+    const { el: plain } = await app(aState('text-classification'));
+    assert.isNull(plain.shadowRoot!.querySelector('.banner.rejected'));
+  });
+
   it('says ready, then shows the project, item, progress and instructions as text', async () => {
     const { el, transport } = await app(aState('text-classification', { project: { ...aState('text-classification').project, instructions: '# Rules\n<b>not html</b>' } }));
     assert.equal(transport.methods[0], 'ready');

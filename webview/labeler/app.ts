@@ -313,6 +313,10 @@ export class LblLabelerApp extends LitElement {
         <span class="progress" role="status">${fmt(s.progress.labeled)} of ${fmt(s.progress.total)} labeled, ${fmt(s.progress.mine)} by you</span>
       </header>
       ${p.status === 'paused' || this.refusedWhilePaused ? this.renderPaused() : nothing}
+      ${item?.rejected
+        ? html`<div class="banner info rejected" role="status"><span class="codicon codicon-comment-discussion"></span>
+            <span>Returned by ${item.rejected.by}: ${item.rejected.reason ? html`“${item.rejected.reason}”` : 'the labels were rejected'}. Label it again.</span></div>`
+        : nothing}
       ${this.notice
         ? html`<div class="banner ${this.notice.kind}" role=${this.notice.kind === 'info' ? 'status' : 'alert'}>
             <span>${this.notice.text}</span>

@@ -398,6 +398,7 @@ export class LabelerPanel extends Disposable {
     }
     const position = this.positionOf(v.key);
     if (position) item.position = position;
+    if (v.rejected && !v.mine) item.rejected = v.rejected;
     return item;
   }
 }
