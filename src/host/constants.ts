@@ -76,4 +76,5 @@ export enum ContextValue {
 export const WebviewTypes = {
   Details: 'labeling.details',
   Labeler: 'labeling.labeler',
+  Review: 'labeling.review',
 } as const;

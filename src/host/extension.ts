@@ -100,7 +100,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   const itemContext = own(new ItemContext(itemViews, labelers, labelerShown.event));
   const loaded = registry.reload();
   // "Reload Window" restores the panels (package.json: onWebviewPanel activation events).
-  const serializers = panelSerializers({ registry, labelers, details, memory, logger, loaded });
+  const serializers = panelSerializers({ registry, labelers, details, reviews, memory, logger, loaded });
   own(registerPanelSerializers(serializers));
 
   const registered: string[] = [];

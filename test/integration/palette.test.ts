@@ -143,6 +143,16 @@ describe('palette project choice and panel restore (inside the VS Code extension
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(tab().length, 1, 'the restored tab only, no second panel');
 
+    // The Review panel comes back too.
+    const reviewTitle = 'Review: Palette B';
+    const reviewTab = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.label === reviewTitle);
+    const revivedReview = vscode.window.createWebviewPanel(WebviewTypes.Review, reviewTitle, vscode.ViewColumn.Active, { enableScripts: true });
+    await api.panelSerializers[WebviewTypes.Review]!.deserializeWebviewPanel(revivedReview, undefined);
+    await eventually(() => api.reviews.get(api.registry.find('palette-b')!)?.panel === revivedReview, 'the restored Review panel of Palette B');
+    assert.match(revivedReview.webview.html, /<lbl-review-app>/);
+    await eventually(() => reviewTab().length === 1, 'the restored Review tab');
+    revivedReview.dispose();
+
     let disposed = false;
     const orphan = vscode.window.createWebviewPanel(WebviewTypes.Labeler, 'Label: No Such Project', vscode.ViewColumn.Active, { enableScripts: true });
     orphan.onDidDispose(() => (disposed = true));

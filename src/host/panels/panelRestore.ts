@@ -10,6 +10,7 @@ import type { Logger } from '../../core/logger';
 import { WebviewTypes } from '../constants';
 import type { ProjectEntry, ProjectRegistry } from '../projects/registry';
 import type { DetailsPanels } from './detailsPanel';
+import type { ReviewPanels } from './reviewPanel';
 import type { LabelerPanel, LabelerPanels } from './labelerPanel';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
@@ -64,6 +65,8 @@ export interface RestoreDeps {
   registry: ProjectRegistry;
   labelers: LabelerPanels;
   details: DetailsPanels;
+  /** The Review panels (absent in tests that restore only the others). */
+  reviews?: ReviewPanels;
   memory: PanelMemory;
   logger: Logger;
   /** Settles when the registry has read the projects once. */
@@ -72,7 +75,7 @@ export interface RestoreDeps {
 
 /** The serializers, by view type (registered with VS Code by registerPanelSerializers; tests call them). */
 export function panelSerializers(deps: RestoreDeps): Record<string, vscode.WebviewPanelSerializer> {
-  const { registry, labelers, details, memory, logger, loaded } = deps;
+  const { registry, labelers, details, reviews, memory, logger, loaded } = deps;
   /** The project a restored panel showed: the remembered one, else the project whose name the title shows. */
   const projectOf = (panel: vscode.WebviewPanel, prefix: string): { entry?: ProjectEntry; key?: string } => {
     const rec = memory.recall(panel.viewType, panel.title);
@@ -108,6 +111,14 @@ export function panelSerializers(deps: RestoreDeps): Record<string, vscode.Webvi
         const { entry } = projectOf(panel, 'Project: ');
         if (!entry) return gone(panel);
         details.show(entry, panel);
+      },
+    },
+    [WebviewTypes.Review]: {
+      async deserializeWebviewPanel(panel) {
+        await loaded;
+        const { entry } = projectOf(panel, 'Review: ');
+        if (!entry || !reviews) return gone(panel);
+        await reviews.show(entry, undefined, panel);
       },
     },
   };

@@ -26,9 +26,11 @@ import { IpcHost } from './ipcHost';
 import { dataRoots } from './labelerPanel';
 import { applies, writeChunk } from './reviewActions';
 import { reviewItemOf } from './reviewItem';
+import { adoptAppPanel } from './panelRestore';
 import { createAppPanel } from './webviewHtml';
+import { WebviewTypes } from '../constants';
 
-export const REVIEW_VIEW_TYPE = 'labeling.review';
+export const REVIEW_VIEW_TYPE = WebviewTypes.Review;
 const FILTER_KEY = 'labeling.reviewFilters';
 
 const VERB: Record<ReviewActionType, string> = { approve: 'Approve', reject: 'Reject', 'accept-skip': 'Accept the skip of', unskip: 'Return to the queue', decide: 'Decide' };
@@ -55,11 +57,12 @@ export class ReviewPanels extends Disposable {
   }
 
   /** Opens (or reveals) the project's Review panel; `key`: the item to show. */
-  async show(entry: ProjectEntry, key?: string): Promise<ReviewPanel> {
+  async show(entry: ProjectEntry, key?: string, existing?: vscode.WebviewPanel): Promise<ReviewPanel> {
     const k = `${entry.root}::${entry.id}`;
     let p = this.panels.get(k);
+    if (p) existing?.dispose(); // restored after a reload while the project has one already
     if (!p) {
-      p = new ReviewPanel(this.extensionUri, entry, this.stores, this.jobs, this.state, this.logger);
+      p = new ReviewPanel(this.extensionUri, entry, this.stores, this.jobs, this.state, this.logger, existing);
       this.panels.set(k, p);
       p.panel.onDidDispose(() => this.panels.delete(k));
     } else p.panel.reveal();
@@ -91,11 +94,14 @@ export class ReviewPanel extends Disposable {
     private readonly jobs: HostJobs,
     private readonly memento: vscode.Memento,
     logger: Logger,
+    /** A panel VS Code restored after Reload Window, to fill. */
+    existing?: vscode.WebviewPanel,
   ) {
     super();
     const def = entry.def!;
     const roots = dataRoots(entry.folder.uri, def.dataSources.map((d) => d.glob));
-    this.panel = this._register(createAppPanel(extensionUri, { viewType: REVIEW_VIEW_TYPE, title: `Review: ${def.name}`, app: 'review', tag: 'lbl-review-app', dataRoots: roots }));
+    const app = { title: `Review: ${def.name}`, app: 'review', tag: 'lbl-review-app', dataRoots: roots };
+    this.panel = this._register(existing ? adoptAppPanel(existing, extensionUri, app) : createAppPanel(extensionUri, { viewType: REVIEW_VIEW_TYPE, ...app }));
     this.ipc = this._register(new IpcHost(this.panel.webview, logger, 'review'));
     this.ipc.onCommand(ReadyCommand, async () => {
       this.ready = true;
