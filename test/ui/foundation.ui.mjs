@@ -42,7 +42,9 @@ export const tests = [
       assert.equal(batch.submits.length, 30);
       assert.ok(batch.submits.every((x) => x.pre === true && ['positive', 'negative'].includes(x.ann.labels[0])));
 
-      const row = wb.viewRows('Projects').filter({ hasText: 'UI Reviews' });
+      // Click once the row shows its progress: the project's index is open and the tree has stopped redrawing the
+      // row (a click on a row being replaced only selects it).
+      const row = wb.viewRows('Projects').filter({ hasText: 'UI Reviews' }).filter({ hasText: '/30' });
       await row.waitFor();
       await row.click(); // opens Project Details
       const app = wb.webview().locator('lbl-details-app');
