@@ -4,12 +4,15 @@ import type { ProjectDef, Role } from '../model';
 import type { IndexDb } from './index-db';
 import { sameLabeler } from '../team/roles';
 
+/** Whether `labeler` may act with `role` in the effective definition (a project without roles lets everyone). */
+export function hasRole(def: ProjectDef, labeler: string, role: Role): boolean {
+  if (!def.roles) return true;
+  return !!Object.entries(def.roles).find(([who]) => sameLabeler(who, labeler))?.[1].includes(role);
+}
+
 /** Refuses when the project has roles and `labeler` lacks `role`. */
 export function requireRole(def: ProjectDef, labeler: string, role: Role): void {
-  const roles = def.roles;
-  if (!roles) return;
-  const mine = Object.entries(roles).find(([who]) => sameLabeler(who, labeler))?.[1];
-  if (!mine || !mine.includes(role)) {
+  if (!hasRole(def, labeler, role)) {
     throw new LabelingError('forbidden', `${labeler} is not a ${role} in this project`, { field: `roles` });
   }
 }

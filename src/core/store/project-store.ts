@@ -184,18 +184,31 @@ export class ProjectStore extends StoreReads {
 
   override getItem(key: string): ItemView | undefined {
     const view = super.getItem(key);
-    if (!view) return view;
-    const newer = this.journals.problems.filter((p) => p.newer && p.items?.includes(key)).map((p) => `${p.file}:${p.line}: ${p.message}`);
-    if (newer.length) view.newer = newer;
+    const newer = view && this.newerLines().get(key);
+    if (newer) view.newer = newer;
     return view;
   }
 
   override page(view: PageView, after?: string, limit = 100): Page {
     const page = super.page(view, after, limit);
-    const newer = new Set(this.journals.problems.flatMap((p) => (p.newer ? (p.items ?? []) : [])));
+    const newer = this.newerLines();
     if (newer.size) for (const s of page.items) if (newer.has(s.key)) s.newer = true;
     return page;
   }
+
+  /** Per item key: the lines of a newer version that name it (rebuilt only when the problems list changed). */
+  private newerLines(): Map<string, string[]> {
+    const problems = this.journals.problems;
+    if (this.newerCache?.problems === problems && this.newerCache.n === problems.length) return this.newerCache.byItem;
+    const byItem = new Map<string, string[]>();
+    for (const p of problems) {
+      if (!p.newer) continue;
+      for (const k of p.items ?? []) byItem.set(k, [...(byItem.get(k) ?? []), `${p.file}:${p.line}: ${p.message}`]);
+    }
+    this.newerCache = { problems, n: problems.length, byItem };
+    return byItem;
+  }
+  private newerCache?: { problems: readonly JournalProblem[]; n: number; byItem: Map<string, string[]> };
 
   private serial<T>(fn: () => Promise<T> | T): Promise<T> {
     return this.enqueue('chain', fn);

@@ -25,6 +25,7 @@ import { Disposable } from '../util/lifecycle';
 import { IpcHost } from './ipcHost';
 import { dataRoots } from './labelerPanel';
 import { applies, writeChunk } from './reviewActions';
+import { hasRole } from '../../core/store/guards';
 import { reviewItemOf } from './reviewItem';
 import { adoptAppPanel } from './panelRestore';
 import { createAppPanel } from './webviewHtml';
@@ -37,10 +38,7 @@ const VERB: Record<ReviewActionType, string> = { approve: 'Approve', reject: 'Re
 
 /** Whether `me` may review in `def` (a project without roles lets everyone). */
 function canReview(def: ProjectDef, me: string): boolean {
-  if (!vscode.workspace.isTrusted) return false;
-  if (!def.roles) return true;
-  const mine = Object.entries(def.roles).find(([who]) => who.toLowerCase() === me.toLowerCase())?.[1];
-  return !!mine?.includes('reviewer');
+  return vscode.workspace.isTrusted && hasRole(def, me, 'reviewer');
 }
 
 export class ReviewPanels extends Disposable {
