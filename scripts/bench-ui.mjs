@@ -208,7 +208,7 @@ function breakdown(r) {
     const mark = (x, name) => x.lbl?.filter((e) => e.mark === name).pop();
     const label = { next: 'Enter', skip: 'Skip ', back: 'Back ' }[kind];
     const host = (x) => x.hostTimings ?? mark(x, 'reply')?.host;
-    const hostNames = [...new Set(rows.flatMap((x) => Object.keys(host(x) ?? {})))];
+    const hostNames = [...new Set(rows.flatMap((x) => Object.keys(host(x) ?? {})))].filter((k) => k !== 'recvAt' && k !== 'sentAt');
     const hasLbl = rows.some((x) => mark(x, 'send') && mark(x, 'reply'));
     let line = `      ${label} total ${f1(med((x) => x.end))}:`;
     if (hasLbl) {
@@ -218,7 +218,12 @@ function breakdown(r) {
       if (hostNames.length) {
         const transport = med((x) => (rt(x) !== undefined && hostTotal(x) !== undefined ? rt(x) - hostTotal(x) : undefined));
         // Transport beyond the ping floor is time the message waited outside the handler (a busy host or webview).
-        line += ` (host ${hostNames.map((k) => `${k} ${f1(med((x) => host(x)?.[k]))}`).join(', ')}; transport both ways ${f1(transport)}, ${f1(transport - floor)} over the floor)`;
+        // The two directions, from the host's epoch stamps against the webview's clock (1 ms grain).
+        const epoch = (x, m) => (mark(x, m) && x.origin !== undefined ? x.origin + x.t0 + mark(x, m).t : undefined);
+        const upOf = (x) => (host(x)?.recvAt !== undefined && epoch(x, 'send') !== undefined ? host(x).recvAt - epoch(x, 'send') : undefined);
+        const downOf = (x) => (host(x)?.sentAt !== undefined && epoch(x, 'reply') !== undefined ? epoch(x, 'reply') - host(x).sentAt : undefined);
+        const split = rows.some((x) => upOf(x) !== undefined) ? ` = webview->host ${f1(med(upOf))} + host->webview ${f1(med(downOf))}` : '';
+        line += ` (host ${hostNames.map((k) => `${k} ${f1(med((x) => host(x)?.[k]))}`).join(', ')}; transport both ways ${f1(transport)}${split}, ${f1(transport - floor)} over the floor)`;
       } else line += ' (no host timings: the extension host was not started with LABELING_TIMINGS=1?)';
       line += `, answer->drawn ${f1(med((x) => (mark(x, 'render') && mark(x, 'reply') ? mark(x, 'render').t - mark(x, 'reply').t : undefined)))}`;
     } else {

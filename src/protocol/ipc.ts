@@ -40,7 +40,8 @@ export interface IpcError {
 
 /**
  * Host-side durations of one request in ms (named laps in the order taken, and `total` from receipt to
- * answer), sent only when the extension host runs with LABELING_TIMINGS=1 (for `npm run bench:ui`).
+ * answer, plus `recvAt` and `sentAt`: Date.now() at receipt and just before the answer is posted), sent
+ * only when the extension host runs with LABELING_TIMINGS=1 (for `npm run bench:ui`).
  */
 export type HostTimings = Record<string, number>;
 

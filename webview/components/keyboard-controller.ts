@@ -1,6 +1,8 @@
 /**
  * Reactive controller that listens to keydown (and keyup) on a target for as long as its host is
- * connected. The labeler app uses one on `window` so shortcuts work wherever focus is in the panel.
+ * connected. The labeler app uses one on `document` so shortcuts work wherever focus is in the panel, and
+ * so a key it consumes (stopPropagation) never reaches the VS Code webview host's keydown listener on the
+ * window, which forwards every key to the workbench for its keybindings.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 

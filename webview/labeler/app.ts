@@ -37,6 +37,9 @@ interface UiState {
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 
+/** A request answered sooner (the usual submit takes ~20 ms) never redraws the buttons as disabled. */
+const BUSY_DRAWN_AFTER_MS = 150;
+
 export class LblLabelerApp extends LitElement {
   static override styles = appStyles;
   static override properties = {
@@ -50,7 +53,13 @@ export class LblLabelerApp extends LitElement {
   /** The label new spans/shapes get; set by hotkeys and palette clicks. */
   declare activeLabel: string | undefined;
   declare notice: LabelerMessage | undefined;
+  /** Drawn: the buttons show disabled once a request has been in flight for BUSY_DRAWN_AFTER_MS. */
   declare busy: boolean;
+  /**
+   * A request is in flight (the guard against a second one). Not drawn at once: redrawing the app as a
+   * submit goes out holds the page's thread, which the workbench shares, and delays the message itself.
+   */
+  private inFlight = false;
   /** A submit was refused because the project is paused: the one paused banner then says the label was not saved. */
   declare refusedWhilePaused: boolean;
   /** Set before connecting (tests); otherwise created over the VS Code webview API. */
@@ -67,7 +76,7 @@ export class LblLabelerApp extends LitElement {
     super();
     this.busy = false;
     this.refusedWhilePaused = false;
-    new KeyboardController(this, (e) => this.onKeyDown(e), (e) => this.onKeyUp(e));
+    new KeyboardController(this, (e) => this.onKeyDown(e), (e) => this.onKeyUp(e), document);
     this.addEventListener('lbl-change', (e) => this.onChange(e.detail.annotation));
     this.addEventListener('lbl-notice', (e) => this.onNotice(e.detail));
     this.addEventListener('lbl-label-pick', (e) => this.pick(e.detail.label));
@@ -157,7 +166,7 @@ export class LblLabelerApp extends LitElement {
 
   async submit(): Promise<void> {
     const item = this.state?.item;
-    if (!item || !this.draft || this.busy) return;
+    if (!item || !this.draft || this.inFlight) return;
     if (this.paused) {
       this.refusedWhilePaused = true;
       return;
@@ -183,7 +192,7 @@ export class LblLabelerApp extends LitElement {
 
   /** Accepts the suggestion as it is and submits it: one action (Enter or the Confirm button). */
   async confirm(): Promise<void> {
-    if (!this.state?.item || this.busy) return;
+    if (!this.state?.item || this.inFlight) return;
     if (this.paused) {
       this.refusedWhilePaused = true;
       return;
@@ -214,8 +223,9 @@ export class LblLabelerApp extends LitElement {
 
   /** Sends a request; an answer that carries a view shows it (the next item appears only now). */
   private async run<P, R extends { view?: LabelerView }>(req: IpcRequest<P, R>, params: P): Promise<R | undefined> {
-    if (!this.ipc || this.busy) return undefined;
-    this.busy = true;
+    if (!this.ipc || this.inFlight) return undefined;
+    this.inFlight = true;
+    const drawBusy = setTimeout(() => (this.busy = true), BUSY_DRAWN_AFTER_MS);
     try {
       const r = await this.ipc.request(req, params);
       if (r?.view && this.applyView(r.view)) void this.markRendered(req.method);
@@ -230,7 +240,9 @@ export class LblLabelerApp extends LitElement {
       this.notice = { kind: reason === 'conflict' || reason === 'paused' ? 'warning' : 'error', text: (e as Error).message };
       return undefined;
     } finally {
-      this.busy = false;
+      clearTimeout(drawBusy);
+      this.inFlight = false;
+      if (this.busy) this.busy = false;
     }
   }
 
@@ -265,9 +277,11 @@ export class LblLabelerApp extends LitElement {
       e.preventDefault();
       e.stopPropagation();
     };
-    // Undo first: inside VS Code the webview host's own keydown listener runs before ours and calls
-    // preventDefault() on Ctrl/Cmd+Z (it stops the browser's native undo and forwards the key to the
-    // workbench, whose Undo does nothing in this page). So Ctrl/Cmd+Z arrives here already "prevented".
+    // Undo first, before the defaultPrevented check: the VS Code webview host calls preventDefault() on
+    // Ctrl/Cmd+Z in its own keydown listener (on the window) and forwards the key to the workbench, whose
+    // Undo does nothing in this page. This listener is on the document, so it normally runs first and a
+    // consumed key never reaches the workbench (no keybinding dispatch there, which delays the messages
+    // the workbench relays to and from this panel); the check keeps undo working if the order changes.
     if (hasPrimaryModifier(e) && !e.shiftKey && !e.altKey && e.key.toLowerCase() === 'z') {
       consume();
       return this.undo();

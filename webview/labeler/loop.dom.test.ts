@@ -89,6 +89,25 @@ describe('lbl-labeler-app: the labeling loop (prefetch, views, failed submits)',
     assert.deepEqual(el.prefetch.keys(), [B.key, C.key, D.key]);
   });
 
+  it('a submit in flight blocks a second one at once, but the buttons are drawn disabled only when the answer is slow', async () => {
+    const { el, t } = await app(aState('text-classification', { item: A, upcoming: [B], upcomingKeys: [B.key] }));
+    const submitButton = () => [...el.shadowRoot!.querySelectorAll('vscode-button')].find((b) => b.textContent!.includes('Submit'))! as HTMLElement & { disabled: boolean };
+    key(window, '2');
+    key(window, 'Enter');
+    key(window, 'Enter');
+    await settle(el);
+    assert.equal(t.sent.filter((m) => m.type === 'request' && m.method === 'labeler/submit').length, 1, 'one submit, whatever Enter does meanwhile');
+    // No redraw as it goes out (that redraw held the shared page thread and delayed the message itself).
+    assert.isFalse(submitButton().disabled, 'not redrawn as disabled for a quick answer');
+    await new Promise((r) => setTimeout(r, 250));
+    await el.updateComplete;
+    assert.isTrue(submitButton().disabled, 'a slow answer shows the buttons disabled');
+    t.answer(t.request('labeler/submit')!.id, { savedAt: '2026-12-01T08:00:00.000Z', view: nextView() });
+    await settle(el);
+    assert.isFalse(submitButton().disabled, 'enabled again with the next item');
+    assert.include(shownText(el), 'Second review, prefetched.');
+  });
+
   it('a failed submit keeps the current item with its labels and says why; the held item is not shown', async () => {
     const { el, t } = await app(aState('text-classification', { item: A, upcoming: [B], upcomingKeys: [B.key] }));
     key(window, '3');

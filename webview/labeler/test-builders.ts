@@ -58,6 +58,8 @@ export function blankImage(w = 400, h = 300): string {
 }
 
 export function key(target: EventTarget, k: string, init: KeyboardEventInit = {}): KeyboardEvent {
+  // A real key event targets the focused element, never the window: the panel listens on the document.
+  if (target === window) target = document.activeElement ?? document.body;
   const e = new KeyboardEvent('keydown', { key: k, bubbles: true, composed: true, cancelable: true, ...init });
   target.dispatchEvent(e);
   target.dispatchEvent(new KeyboardEvent('keyup', { key: k, bubbles: true, composed: true, ...init }));

@@ -51,6 +51,7 @@ export class IpcHost extends Disposable {
     } else if (m.type === 'request') {
       const h = this.requests.get(m.method);
       const start = performance.now();
+      const recvAt = TIMINGS ? Date.now() : 0;
       let timings: HostTimings | undefined;
       let last = start;
       const lap: Lap = TIMINGS
@@ -63,7 +64,8 @@ export class IpcHost extends Disposable {
       try {
         if (!h) throw new LabelingError('not-found', `unknown request ${m.method}`);
         const result = await h(m.params, lap);
-        if (TIMINGS) (timings ??= {}).total = performance.now() - start;
+        // recvAt/sentAt (epoch ms) split the transport into its two directions against the webview's clock.
+        if (TIMINGS) timings = { ...timings, total: performance.now() - start, recvAt, sentAt: Date.now() };
         await this.webview.postMessage({ type: 'response', id: m.id, ok: true, result, ...(timings ? { timings } : {}) });
       } catch (e) {
         // Core errors and I/O errors (one line naming the path and the cause) go to the webview as they are.
