@@ -14,6 +14,7 @@
 // Writes ui_next_p50/p95/max, ui_skip_p95, ui_back_p95, ui_open_ms, ui_reopen_ms, ui_roundtrip_p95 per project
 // ({name, project, n, value, unit}) into test-results/bench.json, merged with other entries, and prints the
 // budgets of issue 9 (PASS/MISS) with the load average: they hold on a quiet 2-core machine only.
+//   BENCH_UI_TRACE=1                     also trace ten more Enters per project (test-results/bench-ui-trace-*.json)
 //   BENCH_UI_ONLY=text-300,detect-1000   run some projects;  BENCH_UI_THINK_MS (200) pause between actions
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -25,6 +26,7 @@ import { Workbench } from '../test/ui/workbench.mjs';
 
 const N = Number(process.env.BENCH_UI_N ?? 50);
 const THINK = Number(process.env.BENCH_UI_THINK_MS ?? 200);
+const TRACE = process.env.BENCH_UI_TRACE === '1';
 const ONLY = process.env.BENCH_UI_ONLY?.split(',').map((s) => s.trim()).filter(Boolean);
 const t0 = Date.now();
 const load = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
@@ -173,6 +175,23 @@ async function benchProject(p) {
         await page.keyboard.press(String(1 + (i % 3)));
         await page.keyboard.press('Enter');
       });
+    }
+    if (TRACE) {
+      // Ten more Enters under a Chromium trace (not counted): open it in chrome://tracing or Perfetto.
+      const file = path.join(ROOT, 'test-results', `bench-ui-trace-${p.name}.json`);
+      await browser.startTracing(page, { path: file, screenshots: false, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'cc', 'gpu', 'toplevel', 'v8.execute'] });
+      const drop = { next: [], skip: [], back: [], ping: [], pingFull: [], keyPing: [] };
+      const saved = { ...rows };
+      Object.assign(rows, drop);
+      for (let i = 0; i < 10; i++) {
+        await act('next', async () => {
+          await page.keyboard.press(String(1 + (i % 3)));
+          await page.keyboard.press('Enter');
+        });
+      }
+      Object.assign(rows, saved);
+      await browser.stopTracing();
+      log(`trace of 10 Enters: ${path.relative(ROOT, file)}`);
     }
     for (let i = 0; i < N; i++) await act('skip', () => skipBtn.click());
     for (let i = 0; i < N; i++) await act('back', () => backBtn.click());

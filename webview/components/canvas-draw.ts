@@ -8,11 +8,19 @@ export interface ShapeStyle {
   suggested: boolean;
 }
 
-/** Applies stroke settings that look the same at any zoom (line width and dashes in screen px). */
+/**
+ * How suggested shapes (prelabels not yet confirmed) are told apart: translucent outlines. Not dashes:
+ * dashing 1,000 boxes costs ~18 ms of raster in headless Chromium against ~3 ms for solid outlines
+ * drawn one strokeRect each, and that raster delays the frame that shows the next item.
+ */
+export const SUGGESTED_ALPHA = 0.55;
+
+/** Applies stroke settings that look the same at any zoom (line width in screen px; suggested: translucent). */
 export function strokeFor(ctx: CanvasRenderingContext2D, t: ViewTransform, s: ShapeStyle): void {
   ctx.strokeStyle = s.color;
   ctx.lineWidth = (s.selected ? 3 : 2) / t.scale;
-  ctx.setLineDash(s.suggested ? [6 / t.scale, 4 / t.scale] : []);
+  ctx.setLineDash([]);
+  ctx.globalAlpha = s.suggested ? SUGGESTED_ALPHA : 1;
 }
 
 /** A filled label tag whose top-left corner sits at (x, y), drawn at a constant screen size. */
@@ -23,6 +31,7 @@ export function drawTag(ctx: CanvasRenderingContext2D, t: ViewTransform, x: numb
   const h = 14 * k;
   const top = y - h >= 0 ? y - h : y;
   ctx.setLineDash([]);
+  ctx.globalAlpha = 1;
   ctx.fillStyle = color;
   ctx.fillRect(x, top, w, h);
   ctx.fillStyle = textOn(color);
@@ -39,6 +48,7 @@ export function drawTags(ctx: CanvasRenderingContext2D, t: ViewTransform, tags: 
   const k = 1 / t.scale;
   const h = 14 * k;
   ctx.setLineDash([]);
+  ctx.globalAlpha = 1;
   ctx.font = `${11 * k}px sans-serif`;
   ctx.textBaseline = 'middle';
   const widths = new Map<string, number>();
@@ -66,6 +76,7 @@ export function drawTags(ctx: CanvasRenderingContext2D, t: ViewTransform, tags: 
 export function drawHandles(ctx: CanvasRenderingContext2D, t: ViewTransform, points: readonly { x: number; y: number }[], color: string): void {
   const s = 7 / t.scale;
   ctx.setLineDash([]);
+  ctx.globalAlpha = 1;
   ctx.lineWidth = 1 / t.scale;
   ctx.strokeStyle = color;
   ctx.fillStyle = '#ffffff';
