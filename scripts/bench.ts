@@ -336,7 +336,7 @@ async function benchAgreement(store: ProjectStore, n: number): Promise<void> {
   console.log(`  agreement: ${r.items} items, alpha ${r.krippendorffAlpha?.toFixed(4)}, fleiss ${r.fleissKappa?.toFixed(4)} on ${r.fleissItems}, ${submitT.length} submits meanwhile`);
 }
 
-/** The floor under agreement_1m: stepping every done row (labeler, item, annotation text) through sql.js, nothing else. */
+/** What the pattern counter table (rating-patterns.ts) spares agreement_1m: stepping every done row (labeler, item, annotation text) through sql.js, nothing else. */
 function agreementRawLimit(db: import('sql.js').Database, n: number): void {
   const st = db.prepare('SELECT labeler, item, ann FROM done');
   const t0 = now();
@@ -348,31 +348,6 @@ function agreementRawLimit(db: import('sql.js').Database, n: number): void {
   st.free();
   record('done_scan_raw', n, now() - t0, 'ms');
   console.log(`  done_scan_raw: ${rows} rows`);
-  // A read proposed for agreement (not in the store yet): the histogram of per-item rating patterns
-  // (labeler -> annotation text), grouped inside SQLite over item-id ranges of 10,000 (PATTERN_SPAN); a few dozen rows
-  // reach JS per range instead of one per annotation.
-  const pat = db.prepare(
-    `SELECT p, COUNT(*) FROM (SELECT group_concat(d.labeler || char(1) || COALESCE(d.ann, i.final), char(2)) AS p
-       FROM done d JOIN items i ON i.id = d.item WHERE d.kind = 1 AND d.item > ? AND d.item <= ? GROUP BY d.item) GROUP BY p`,
-  );
-  const maxId = Number(db.exec('SELECT max(id) FROM items')[0]!.values[0]![0]);
-  const hist = new Map<string, number>();
-  let slowest = 0;
-  const t1 = now();
-  for (let lo = 0; lo < maxId; lo += 10_000) {
-    const ts = now();
-    pat.bind([lo, lo + 10_000]);
-    while (pat.step()) {
-      const [k, c] = pat.get() as [string, number];
-      hist.set(k, (hist.get(k) ?? 0) + c);
-    }
-    pat.reset();
-    slowest = Math.max(slowest, now() - ts);
-  }
-  pat.free();
-  record('agreement_patterns_sql', n, now() - t1, 'ms');
-  record('agreement_patterns_slice_max', n, slowest, 'ms');
-  console.log(`  agreement_patterns_sql: ${hist.size} patterns`);
 }
 
 function writeResults(): void {

@@ -67,12 +67,11 @@ export interface AgreementSource {
   readonly labelers: {
     paired(a: string, b: string, after?: number, limit?: number): Slice<PairedItem>;
     /**
-     * labeler-reads.ts patterns(): the items with ids in (after, after + span]
-     * grouped by their ratings (each labeler's current annotation), one row per distinct pattern with
-     * its number of items; `next` is after + span while items remain. Grouped inside SQLite, a few rows
-     * reach JS per slice instead of one per annotation (scripts/bench.ts: agreement_patterns_sql).
+     * labeler-reads.ts patterns(): the items grouped by their ratings (each labeler's current label set),
+     * one row per distinct pattern with its number of items, from a counter table the index keeps
+     * current: a few dozen rows instead of one per annotation.
      */
-    patterns?(after: number, span: number): Slice<RatingPattern>;
+    patterns?(): RatingPattern[];
   };
   read(name: string, signal?: AbortSignal): Promise<IndexLease>;
 }
@@ -94,8 +93,6 @@ export interface AgreementOptions {
 }
 
 const SLICE_ROWS = 2000;
-/** Item ids per patterns() slice. */
-const PATTERN_SPAN = 10_000;
 const LEASE_NAME = 'agreement statistics';
 
 /** Agreement statistics of the project (see the file comment). */
@@ -237,16 +234,13 @@ async function classification(ctx: Ctx): Promise<AgreementReport> {
   const sm = new SetMatrix(labelers.length, patterns ? 64 : Math.max(0, ...counts.map((c) => c.labeled)));
   let read = 0;
   const raterOf = new Map(labelers.map((l, r) => [l, r]));
-  for (let after = 0; patterns; ) {
-    const s = patterns(after, opts.sliceRows ?? PATTERN_SPAN);
-    for (const p of s.rows) {
+  if (patterns) {
+    for (const p of patterns()) {
       const ratings = p.ratings.flatMap(([who, a]): [number, string[]][] => (raterOf.has(who) && a.kind === 'classes' ? [[raterOf.get(who)!, a.labels]] : []));
       sm.addPattern(ratings, p.n);
       read += p.n * ratings.length;
     }
     opts.onProgress?.(Math.min(0.95, (0.9 * read) / total), `Reading the labels (${read.toLocaleString('en')} of ${total.toLocaleString('en')})`);
-    if (s.next === undefined) break;
-    after = s.next;
     await step();
   }
   for (let r = 0; r < labelers.length && !patterns; r++) {

@@ -19,6 +19,7 @@ import { notApplied, roleProblems } from './apply';
 import { EvColumns } from './ev-columns';
 import { RawInsert, type Cell } from './raw-insert';
 import { compareOrd, evTypeCode, type MemEv } from './ev-rows';
+import { BUMP_PATTERN, patternOfItem, PatternTally } from './rating-patterns';
 import { doneValues, INSERT_DONE, journalOnlyItem, STATE_COLUMNS, stateValues, type IndexDb } from './index-db';
 import { computeItem } from './item-state';
 import { LabelGate, projectLabelsOf, type ApplyLine } from './known-labels';
@@ -135,6 +136,7 @@ export async function bulkLoad(SQL: SqlJsStatic, idx: IndexDb, root: string, def
   const labelCounts = new Map<string, number>();
   const stateCounts = new Map<string, number>();
   const flagCounts = new Map<number, number>();
+  const patterns = new PatternTally();
   const labelerCounts = new Map<string, number>();
   const count = (m: Map<string, number>, k: string): void => void m.set(k, (m.get(k) ?? 0) + 1);
   // Rows are written in chunks through raw-insert.ts. Items are inserted in id order: pending rows
@@ -166,6 +168,7 @@ export async function bulkLoad(SQL: SqlJsStatic, idx: IndexDb, root: string, def
       if (d.kind === 'sub') count(labelerCounts, d.labeler);
     }
     for (const l of c.finalLabels) count(labelCounts, l);
+    patterns.add(patternOfItem(c.done));
     for (let b = 1; b <= c.flags; b <<= 1) if (c.flags & b) flagCounts.set(b, (flagCounts.get(b) ?? 0) + 1);
     count(stateCounts, c.state);
   };
@@ -198,6 +201,7 @@ export async function bulkLoad(SQL: SqlJsStatic, idx: IndexDb, root: string, def
     for (const ins of [plain, full, ev, done]) ins.free();
   }
   for (const [b, n] of flagCounts) idx.db.run('INSERT INTO cnt_flag VALUES (?, ?)', [b, n]);
+  for (const [p, n] of patterns.counts) idx.db.run(BUMP_PATTERN, [p, n]);
   for (const [table, counts] of [['cnt_state', stateCounts], ['cnt_label', labelCounts], ['cnt_labeler', labelerCounts]] as const) {
     for (const [k, n] of counts) idx.db.run(`INSERT INTO ${table} VALUES (?, ?)`, [k, n]);
   }

@@ -12,6 +12,7 @@ import { packAnn } from './ann-text';
 import { doneKindCode, EV_TYPES, evRecords, evTypeCode } from './ev-rows';
 import { queueOrder } from '../queue/order';
 import { getMeta, setMeta } from './db';
+import { BUMP_PATTERN, patternOfItem, patternOfRows, PatternTally, type DoneRow } from './rating-patterns';
 import { RECOUNT } from './schema';
 import { computeItem, type Barriers, type Consensus, type EvRow, type ItemComputation } from './item-state';
 
@@ -36,6 +37,7 @@ export function doneValues(d: ItemComputation['done'][number], item: number, c: 
 /** The SQL of a done row's annotation (alias `d` for done, `i` for items): its own, else the item's final. */
 export const doneAnnSql = (d: string, i: string): string => `CASE WHEN ${d}.kind = 1 THEN COALESCE(${d}.ann, ${i}.final) END`;
 const SELECT_EV = `SELECT ${EV_COLUMNS} FROM ev WHERE item = ? ORDER BY ord`;
+const SELECT_DONE_OF_ITEM = 'SELECT labeler, kind, ann FROM done WHERE item = ?';
 
 /** An ev row from its columns (EV_COLUMNS order, from `offset`); `at` and `by` are read back from ord. */
 function evRowOf(v: SqlValue[], offset: number): EvRow {
@@ -319,13 +321,19 @@ export class IndexDb {
 
   /** Recomputes one item's derived state and keeps every counter current. */
   recomputeItem(id: number): void {
-    const old = this.all<{ missing: number; final_labels: string | null }>('SELECT missing, final_labels FROM items WHERE id = ?', [id])[0];
+    const old = this.all<{ missing: number; final_labels: string | null; final: string | null }>('SELECT missing, final_labels, final FROM items WHERE id = ?', [id])[0];
     if (!old) return;
     this.noteTouched(id);
     const c = computeItem(this.evRows(id), this.barriers, this.consensus, old.missing === 1, false);
     const oldLabels = old.final_labels ? (JSON.parse(old.final_labels) as string[]) : [];
     for (const l of oldLabels) if (!c.finalLabels.includes(l)) this.run('UPDATE cnt_label SET n = n - 1 WHERE label = ?', [l]);
     for (const l of c.finalLabels) if (!oldLabels.includes(l)) this.bumpLabel(l, 1);
+    const oldPattern = patternOfRows(this.all<DoneRow>(SELECT_DONE_OF_ITEM, [id]), old.final);
+    const pattern = patternOfItem(c.done);
+    if (oldPattern !== pattern) {
+      if (oldPattern !== undefined) this.run('UPDATE cnt_pattern SET n = n - 1 WHERE p = ?', [oldPattern]);
+      if (pattern !== undefined) this.run(BUMP_PATTERN, [pattern, 1]);
+    }
     this.writeItem(id, c);
     this.run('DELETE FROM done WHERE item = ?', [id]);
     for (const d of c.done) this.run(INSERT_DONE, doneValues(d, id, c));
@@ -350,9 +358,10 @@ export class IndexDb {
     this.touched = 'all';
     this.db.exec(`UPDATE items SET state = CASE WHEN missing = 1 THEN 'missing' ELSE 'unlabeled' END, open = 1 - missing,
       version = 0, assignee = NULL, agreement = NULL, final = NULL, final_by = NULL, final_labels = NULL, conflict = NULL, flags = NULL
-      WHERE version > 0 OR state NOT IN ('missing', 'unlabeled'); DELETE FROM done; DELETE FROM cnt_label;`);
+      WHERE version > 0 OR state NOT IN ('missing', 'unlabeled'); DELETE FROM done; DELETE FROM cnt_label; DELETE FROM cnt_pattern;`);
     const missing = new Set(this.all<{ id: number }>('SELECT id FROM items WHERE missing = 1', []).map((r) => r.id));
     const labelCounts = new Map<string, number>();
+    const patterns = new PatternTally();
     const st = this.db.prepare(`SELECT item, ${EV_COLUMNS} FROM ev ORDER BY item, ord`);
     let current = -1;
     let group: EvRow[] = [];
@@ -361,6 +370,7 @@ export class IndexDb {
       if (current < 0) return;
       const c = computeItem(group, this.barriers, this.consensus, missing.has(current), false);
       for (const l of c.finalLabels) labelCounts.set(l, (labelCounts.get(l) ?? 0) + 1);
+      patterns.add(patternOfItem(c.done));
       this.writeItem(current, c);
       for (const d of c.done) this.run(INSERT_DONE, doneValues(d, current, c));
       if (++n % 50000 === 0) onProgress?.(n);
@@ -381,6 +391,7 @@ export class IndexDb {
       st.free();
     }
     for (const [l, k] of labelCounts) this.bumpLabel(l, k);
+    for (const [p, k] of patterns.counts) this.run(BUMP_PATTERN, [p, k]);
     this.db.exec(RECOUNT);
   }
 }

@@ -102,26 +102,39 @@ describe('the per-labeler table', () => {
     await s.close();
   });
 
-  it('groups items by their ratings (patterns), in id slices, counting each item once', async () => {
-    const { s } = await build(false);
+  /** Patterns as getItem (a recomputation from each item's events) gives them: label sets only. */
+  const expectedPatterns = (s: ProjectStore): string[] => {
     const expected = new Map<string, number>();
     for (let i = 1; i <= n; i++) {
       const v = s.getItem(K(i))!;
-      const ratings = [v.mine, ...v.others].filter((a) => a).map((a) => `${a!.labeler}=${JSON.stringify(a!.annotation)}`).sort();
+      const ratings = [v.mine, ...v.others].filter((a) => a && a.annotation.kind === 'classes').map((a) => `${a!.labeler}=${JSON.stringify(a!.annotation)}`).sort();
       if (ratings.length) expected.set(ratings.join(' '), (expected.get(ratings.join(' ')) ?? 0) + 1);
     }
-    const got = new Map<string, number>();
-    for (let after = 0; ; ) {
-      const sl = s.labelers.patterns(after, 7);
-      for (const p of sl.rows) {
-        const k = p.ratings.map(([w, a]) => `${w}=${JSON.stringify(a)}`).sort().join(' ');
-        got.set(k, (got.get(k) ?? 0) + p.n);
-      }
-      if (sl.next === undefined) break;
-      after = sl.next;
-    }
-    assert.deepEqual([...got].sort(), [...expected].sort());
-    await s.close();
+    return [...expected].map(([k, c]) => `${c} x ${k}`).sort();
+  };
+  const gotPatterns = (s: ProjectStore): string[] =>
+    s.labelers.patterns().map((p) => `${p.n} x ${p.ratings.map(([w, a]) => `${w}=${JSON.stringify(a)}`).sort().join(' ')}`).sort();
+
+  it('counts items per rating pattern (counter table), the same from the bulk build, incremental replay and every write', async () => {
+    const bulk = await build(false);
+    const inc = await build(true);
+    assert.deepEqual(gotPatterns(bulk.s), expectedPatterns(bulk.s));
+    assert.deepEqual(gotPatterns(inc.s), gotPatterns(bulk.s));
+    const s = inc.s;
+    // A new labeler's rating, a changed one, a reject (voids what it saw), a decide (the final changes:
+    // rows equal to the old final are stored without their annotation), an approve, a skip over a label.
+    await s.submit(K(5), classes('neg'));
+    await s.submit(K(5), classes('pos'));
+    await s.submit(K(6), classes('neutral'));
+    await s.reject(K(7), s.getItem(K(7))!.version);
+    await s.decide(K(8), classes('neutral'), s.getItem(K(8))!.version);
+    await s.approve(K(10), s.getItem(K(10))!.version);
+    await s.skip(K(6));
+    assert.deepEqual(gotPatterns(s), expectedPatterns(s), 'kept current by each write');
+    assert.equal(s.labelers.patterns().reduce((t, p) => t + p.n, 0), expectedPatterns(s).reduce((t, x) => t + Number(x.split(' x ')[0]), 0));
+    await s.rebuild();
+    assert.deepEqual(gotPatterns(s), expectedPatterns(s), 'a rebuild counts the same');
+    for (const b of [bulk, inc]) await b.s.close();
   });
 
   it('is in the snapshot: a reopened index answers the same', async () => {

@@ -6,6 +6,7 @@
  */
 import type { Annotation } from '../model';
 import { unpackAnn } from './ann-text';
+import { PATTERN_SEP, RATING_SEP } from './rating-patterns';
 import { doneAnnSql, type IndexDb } from './index-db';
 
 export interface LabelerItem {
@@ -81,31 +82,18 @@ export class LabelerReads {
   }
 
   /**
-   * The items with ids in (after, after + span] grouped by their ratings (each labeler's current
-   * annotation), one row per distinct pattern with its number of items, grouped inside SQLite so a few
-   * rows reach JS per slice; `next` is after + span while items remain. (Separators are control
-   * characters 30 and 31: JSON escapes them, and packed annotations start with codes 2-5.)
+   * Items grouped by their ratings (each labeler's current label set; classification projects): one row
+   * per distinct pattern with its number of items, from the counter table cnt_pattern (rating-patterns.ts),
+   * kept current by every write: a few dozen rows, whatever the number of items.
    */
-  patterns(after: number, span: number): Slice<RatingPattern> {
-    const rows = this.idx().all<{ p: string; n: number }>(
-      `SELECT p, COUNT(*) AS n FROM (
-         SELECT group_concat(d.labeler || char(31) || ${doneAnnSql('d', 'i')}, char(30)) AS p
-         FROM (SELECT * FROM done WHERE kind = 1 AND item > ? AND item <= ? ORDER BY item, labeler) d JOIN items i ON i.id = d.item
-         GROUP BY d.item)
-       GROUP BY p ORDER BY p`,
-      [after, after + span],
-    );
-    const out: Slice<RatingPattern> = {
-      rows: rows.map((r) => ({
-        n: r.n,
-        ratings: r.p.split('\u001e').map((x): [string, Annotation] => {
-          const k = x.indexOf('\u001f');
-          return [x.slice(0, k), unpackAnn(x.slice(k + 1))];
-        }),
-      })),
-    };
-    if (this.idx().one('SELECT 1 FROM done WHERE item > ? LIMIT 1', [after + span]) !== undefined) out.next = after + span;
-    return out;
+  patterns(): RatingPattern[] {
+    return this.idx().all<{ p: string; n: number }>('SELECT p, n FROM cnt_pattern WHERE n > 0 ORDER BY p', []).map((r) => ({
+      n: r.n,
+      ratings: r.p.split(PATTERN_SEP).map((x): [string, Annotation] => {
+        const k = x.indexOf(RATING_SEP);
+        return [x.slice(0, k), unpackAnn(x.slice(k + 1))];
+      }),
+    }));
   }
 
   /** Items several labelers labeled whose agreement is below `below` (in [0, 1]), lowest first. */

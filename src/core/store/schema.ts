@@ -3,7 +3,7 @@
  * done and the counter tables are derived from it per item, so replay order does not matter.
  */
 
-export const SCHEMA_VERSION = 8;
+export const SCHEMA_VERSION = 9;
 
 /** An item's workspace-relative file, from its key and row (itemKey in model.ts). */
 export const ITEM_PATH = 'CASE WHEN row IS NULL THEN key ELSE substr(key, 1, length(key) - length(row) - 1) END';
@@ -60,6 +60,8 @@ CREATE TABLE IF NOT EXISTS cnt_state (state TEXT PRIMARY KEY, n INTEGER NOT NULL
 CREATE TABLE IF NOT EXISTS cnt_label (label TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS cnt_labeler (labeler TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS cnt_flag (flag INTEGER PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+-- Items per rating pattern (classification: each labeler's label set, rating-patterns.ts), for agreement.
+CREATE TABLE IF NOT EXISTS cnt_pattern (p TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
 `;
 
 /** items.flags bits: what the review filters count and list (kept by computeItem, counted in cnt_flag). */
