@@ -323,6 +323,26 @@ describe('lbl-review-app', () => {
     assert.equal(el.index, 2);
   });
 
+  // The host sends the state and then the item to reveal as a new panel gets ready: the list answered first
+  // must not replace the item named with its first row (seen in the workbench: Open in Review on a Needs
+  // Review row showed the first labeled item).
+  for (const [named, index] of [['k9', -1], ['k2', 1]] as const) {
+    it(`Open in Review of a panel opening: the item named (${index < 0 ? 'not in the list' : 'in the list'}) is shown, not the first row`, async () => {
+      const host = new FakeHost('text-classification', 2);
+      host.items.set('k9', anItem('text-classification', 'k9'));
+      const el = document.createElement('lbl-review-app');
+      el.ipc = new HostIpc(host.transport, 2000);
+      const mounted = mount(el, 1100, 700);
+      host.transport.notify(ReviewStateNotification, host.state());
+      host.transport.notify(ReviewRevealNotification, { key: named });
+      await mounted;
+      await settle(el);
+      assert.deepEqual(el.rows.map((r) => r.key), ['k1', 'k2']);
+      assert.equal(el.item?.key, named);
+      assert.equal(el.index, index);
+    });
+  }
+
   it('bulk actions: on the checked rows with their versions, or on everything matching the filter', async () => {
     const host = new FakeHost('text-classification');
     const el = await mountReview(host);

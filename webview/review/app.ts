@@ -119,6 +119,8 @@ export class LblReviewApp extends LitElement {
   private resize?: ResizeObserver;
   /** Whether the list was loaded for the current filter at least once (the empty state needs it). */
   listed = false;
+  /** The item an Open in Review is loading: a list that arrives meanwhile keeps it rather than showing its first row. */
+  private revealing: string | undefined;
 
   constructor() {
     super();
@@ -234,7 +236,7 @@ export class LblReviewApp extends LitElement {
       if (gen === this.generation) this.notice = { kind: 'error', text: (e as Error).message };
       return;
     }
-    const key = this.item?.key;
+    const key = this.revealing ?? this.item?.key;
     this.rows = rows;
     this.next = after;
     this.listed = true;
@@ -242,7 +244,7 @@ export class LblReviewApp extends LitElement {
     const at = key ? rows.findIndex((r) => r.key === key) : -1;
     if (at >= 0) this.index = at;
     else if (this.index >= rows.length) this.index = rows.length - 1;
-    if (this.index < 0 && rows.length && !this.item) await this.select(0);
+    if (this.index < 0 && rows.length && !this.item && !this.revealing) await this.select(0);
   }
 
   private async countMatching(gen: number): Promise<void> {
@@ -284,7 +286,12 @@ export class LblReviewApp extends LitElement {
     if (at >= 0) return this.select(at);
     this.index = -1;
     this.mode = 'read';
-    await this.loadItem(key);
+    this.revealing = key;
+    try {
+      await this.loadItem(key);
+    } finally {
+      if (this.revealing === key) this.revealing = undefined;
+    }
   }
 
   async loadItem(key: string): Promise<void> {
