@@ -1,7 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { png, tinyJpeg, workspace } from '../core/formats/bounds-test-support';
 import { cleanupWorkspaces, classes, event, textProject, writeJournal } from '../core/store/test-support';
+import { CONSENSUS_RULE_VERSION } from '../core/store/agreement';
 import { validateProject } from './commands/validate';
+import { cli } from './test-support';
 
 describe('data-labeling validate: labels and bounds', () => {
   after(cleanupWorkspaces);
@@ -74,5 +76,24 @@ describe('data-labeling validate: the team rules', () => {
     ]);
     assert.equal(newer.length, 1);
     assert.match(newer[0]!, new RegExp(`^${ann}:5: written by a newer version of the extension \\(event type "flag"\\)`));
+  });
+});
+
+describe('data-labeling validate: teammates on other versions (issue 11 item 3)', () => {
+  after(cleanupWorkspaces);
+
+  it('warns about a teammate writing with a newer consensus rule and notes one on an older rule; neither is a problem', async () => {
+    const p = await textProject(3);
+    writeJournal(p.root, p.id, 'bob', 'd', [{ ...event({ type: 'submit', item: p.keys[0]!, ann: classes('pos') }, { by: 'bob', dev: 'd' }), k: 99 }]);
+    writeJournal(p.root, p.id, 'cat', 'd', [{ ...event({ type: 'skip', item: p.keys[1]! }, { by: 'cat', dev: 'd', at: '2026-11-27T09:00:00.000Z' }), k: 1 }]);
+    writeJournal(p.root, p.id, 'dan', 'd', [{ ...event({ type: 'skip', item: p.keys[2]! }, { by: 'dan', dev: 'd' }), k: CONSENSUS_RULE_VERSION }]);
+    const r = await cli('validate', p.root, p.id);
+    assert.equal(r.code, 0, r.err);
+    assert.equal(r.err, '');
+    assert.deepEqual(r.out.trim().split('\n'), [
+      `warning: Labeler bob writes with consensus rule 99; this extension computes rule ${CONSENSUS_RULE_VERSION}, so consensus and review states can differ from theirs: update the Data Labeling extension.`,
+      `note: cat's extension computes consensus rule 1 (their last line at 2026-11-27T09:00:00.000Z): ask them to update so every clone computes the same states.`,
+      `${p.id}: OK`,
+    ]);
   });
 });

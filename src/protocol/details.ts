@@ -19,6 +19,12 @@ export interface DetailsState {
   assignment?: DetailsAssignment[];
   /** Journal events ignored because their author lacked the role (or a role change refused), with file and line. */
   roleProblems?: string[];
+  /**
+   * Teammates on another version (core/team/versions.ts): `newer`, those writing with a newer consensus
+   * rule or journal version (update this extension); `older`, those whose latest line has an older rule
+   * or none (ask them to update). Absent while indexing.
+   */
+  versions?: { newer: string[]; older: string[] };
   /** The last agreement statistics computed in this window (Compute Agreement Statistics), with when. */
   agreement?: { at: string; report: AgreementReport };
 }

@@ -54,6 +54,18 @@ describe('lbl-details-app: the Team section', () => {
     assert.deepEqual(transport.lastParams('details/action'), { action: 'assignItems' });
   });
 
+  it('warns when a teammate writes with a newer consensus rule, and lists teammates on an older one (issue 11 item 3)', async () => {
+    const newer = 'Labeler bob@x writes with consensus rule 99; this extension computes rule 2, so consensus and review states can differ from theirs: update the Data Labeling extension.';
+    const older = "cat@x's extension computes consensus rule 1 (their last line at 2026-12-01T10:00:00.000Z): ask them to update so every clone computes the same states.";
+    const { el } = await mount({ def, location: '.labeling/p1', folder: 'ws', problems: [], assignment: [], roleProblems: [], versions: { newer: [newer], older: [older] } });
+    const root = el.shadowRoot!;
+    const alert = root.querySelector('.version-newer')!;
+    assert.equal(alert.getAttribute('role'), 'alert');
+    assert.equal(alert.textContent, newer);
+    assert.include(root.textContent!.replace(/\s+/g, ' '), 'On an older version (1)');
+    assert.deepEqual([...root.querySelectorAll('.version-older li')].map((l) => l.textContent), [older]);
+  });
+
   it('says when nothing is assigned, and shows no role list for a project without roles', async () => {
     const { roles: _r, ...open } = def;
     const { el } = await mount({ def: open, location: '.labeling/p1', folder: 'ws', problems: [], assignment: [], roleProblems: [] });
@@ -61,6 +73,8 @@ describe('lbl-details-app: the Team section', () => {
     assert.include(text, 'No item is assigned to anyone');
     assert.include(text, 'No roles: everyone may label, review and manage.');
     assert.notInclude(text, 'Events ignored');
+    assert.notInclude(text, 'older version');
+    assert.equal(el.shadowRoot!.querySelector('.version-newer'), null);
   });
 });
 

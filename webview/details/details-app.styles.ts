@@ -22,7 +22,8 @@ export const detailsStyles = css`
     gap: 8px;
     margin-bottom: 20px;
   }
-  .paused {
+  .paused,
+  .warning {
     border: 1px solid var(--vscode-inputValidation-warningBorder, var(--vscode-editorWarning-foreground));
     background: var(--vscode-inputValidation-warningBackground, transparent);
     padding: 8px 12px;

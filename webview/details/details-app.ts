@@ -145,7 +145,10 @@ export class DetailsApp extends LitElement {
     const roles = Object.entries(s.def.roles ?? {});
     const rows = s.assignment ?? [];
     const refused = s.roleProblems ?? [];
+    const newer = s.versions?.newer ?? [];
+    const older = s.versions?.older ?? [];
     return html`<h2>Team</h2>
+      ${newer.map((m) => html`<div class="warning version-newer" role="alert">${m}</div>`)}
       <div class="actions">
         <vscode-button secondary @click=${() => this.act('manageRoles')}>Manage Roles…</vscode-button>
         <vscode-button secondary @click=${() => this.act('assignItems')}>Assign Items…</vscode-button>
@@ -170,6 +173,12 @@ export class DetailsApp extends LitElement {
         : s.assignment
           ? html`<p class="muted">No item is assigned to anyone: every labeler takes the queue in the project's order.</p>`
           : nothing}
+      ${older.length
+        ? html`<h3>On an older version (${fmt(older.length)})</h3>
+            <ul class="problems version-older">
+              ${older.map((m) => html`<li>${m}</li>`)}
+            </ul>`
+        : nothing}
       ${refused.length
         ? html`<h3>Events ignored for a missing role (${fmt(refused.length)})</h3>
             <ul class="problems role-problems">

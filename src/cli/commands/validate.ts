@@ -1,6 +1,7 @@
 /** data-labeling validate <workspace> <id>: project.json, data sources and journals; exit 1 listing problems. */
 import { LineJudge, roleEventOf } from '../../core/team/judge';
 import { RoleBook } from '../../core/team/roles';
+import { teamVersionsOf, versionNotes, type LineVersions } from '../../core/team/versions';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LabelingError } from '../../core/errors';
@@ -19,8 +20,15 @@ const usage = 'data-labeling validate <workspace> <id>';
 /**
  * Every problem found, formatted `file:line: message`. Lines written by a newer version of the
  * extension are not problems: they go to `onNewer` (kept, and applied once the extension is updated).
+ * Teammates writing with a newer consensus rule or journal version (`newer`: update this extension) or an
+ * older one (`older`: ask them to update) are not problems either: they go to `onVersions`.
  */
-export async function validateProject(root: string, id: string, onNewer: (line: string) => void = () => undefined): Promise<string[]> {
+export async function validateProject(
+  root: string,
+  id: string,
+  onNewer: (line: string) => void = () => undefined,
+  onVersions: (notes: { newer: string[]; older: string[] }) => void = () => undefined,
+): Promise<string[]> {
   const problems: string[] = [];
   let def: ProjectDef;
   try {
@@ -52,6 +60,7 @@ export async function validateProject(root: string, id: string, onNewer: (line: 
   for (const p of roles.invalid()) problems.push(`${p.file}:${p.line}: ${p.message}`);
   const effective: ProjectDef = { ...def, labels: [...labels.values()] };
   const boundsOf = itemBounds(root, def, known);
+  const versions: (LineVersions | undefined)[] = [];
   for (const f of files) {
     const r = readJournal(
       f.abs,
@@ -71,8 +80,11 @@ export async function validateProject(root: string, id: string, onNewer: (line: 
       },
       (p) => (p.newer ? onNewer : (t: string) => problems.push(t))(`${p.file}:${p.line}: ${p.message}`),
     );
+    versions.push(r.ver);
     if (r.tornBytes) problems.push(`${f.rel}:${r.line + 1}: torn last line (${r.tornBytes} bytes without a newline; repaired on the next append)`);
   }
+  const notes = versionNotes(teamVersionsOf(versions));
+  onVersions({ newer: notes.newer.map((n) => n.message), older: notes.older });
   return problems;
 }
 
@@ -121,8 +133,11 @@ export const validateCommand: CliCommand = {
     const root = path.resolve(requirePositional(positionals, 0, 'workspace', usage));
     const id = requirePositional(positionals, 1, 'id', usage);
     const newer: string[] = [];
-    const problems = await validateProject(root, id, (l) => newer.push(l));
+    let versions: { newer: string[]; older: string[] } = { newer: [], older: [] };
+    const problems = await validateProject(root, id, (l) => newer.push(l), (v) => (versions = v));
     for (const p of problems) io.err(p);
+    for (const m of versions.newer) io.out(`warning: ${m}`);
+    for (const m of versions.older) io.out(`note: ${m}`);
     if (newer.length) io.out(`${newer.length} journal line(s) written by a newer version of the extension (kept; applied once it is updated):\n${newer.map((l) => `  ${l}`).join('\n')}`);
     if (problems.length) return 1;
     io.out(`${id}: OK`);

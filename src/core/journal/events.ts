@@ -1,6 +1,6 @@
 /**
  * Journal events: one JSON object per line in journal/<labeler>/<device>.jsonl. Every event has v
- * (schema version), type, at (a hybrid logical clock, ISO time), by (labeler), dev (device), seq
+ * (schema version), k (the consensus rule its writer computes with; absent on older lines), type, at (a hybrid logical clock, ISO time), by (labeler), dev (device), seq
  * (1-based per file), ps (project-level seen vector) and a payload. EVENT_SPECS below describes every
  * type once (scope, role, whether it carries `seen`, validation, its index code); every list, switch
  * and code elsewhere is derived from it, so adding a type is one entry there and one member of
@@ -66,6 +66,12 @@ export type EventType = EventPayload['type'];
 
 export interface EventHeader {
   v: number;
+  /**
+   * The consensus rule version (store/agreement.ts CONSENSUS_RULE_VERSION) of the extension that wrote the
+   * line, so teammates on other versions are told (team/versions.ts). Absent on lines of versions before it
+   * was recorded. Not a schema change: a line with a higher `k` is read and applied like any other.
+   */
+  k?: number;
   at: string;
   by: string;
   dev: string;
@@ -170,7 +176,7 @@ export const reviewTypes = (family: 'label' | 'skip'): EventType[] => EVENT_TYPE
 /** The review type of a family that voids what it saw (reject, unskip). */
 export const voidingReview = (family: 'label' | 'skip'): EventType => EVENT_TYPES.find((t) => EVENT_SPECS[t].review === family && EVENT_SPECS[t].voids)!;
 
-const HEADER_FIELDS = ['v', 'type', 'at', 'by', 'dev', 'seq', 'ps'];
+const HEADER_FIELDS = ['v', 'k', 'type', 'at', 'by', 'dev', 'seq', 'ps'];
 const KNOWN_FIELDS = new Map(EVENT_TYPES.map((t) => [t, new Set([...HEADER_FIELDS, ...EVENT_SPECS[t].fields])]));
 const SUBMIT_FIELDS = new Set(EVENT_SPECS.submit.fields);
 
@@ -316,6 +322,7 @@ export function eventProblem(raw: unknown): string | undefined {
   if (typeof e.by !== 'string' || !e.by) return 'by is missing';
   if (typeof e.dev !== 'string' || !e.dev) return 'dev is missing';
   if (typeof e.seq !== 'number' || !Number.isInteger(e.seq) || e.seq < 1) return 'seq must be a positive integer';
+  if (e.k !== undefined && (typeof e.k !== 'number' || !Number.isInteger(e.k) || e.k < 1)) return 'k (consensus rule version) must be a positive integer';
   if (e.ps !== undefined) {
     const p = vectorProblem(e.ps, 'ps');
     if (p) return p;

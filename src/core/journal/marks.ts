@@ -8,6 +8,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import * as fs from 'node:fs';
 import type { JournalEvent } from './events';
+import type { LineVersions } from '../team/versions';
 import { LineReader, type JournalPosition, type JournalProblem, type ReadResult } from './reader';
 
 export const HASH_CHUNK = 1024 * 1024;
@@ -207,7 +208,9 @@ function openFollow(
     if (rewritten) return 'rewritten';
     const r = reader.result();
     const chunks = hasher ? hasher.digests() : from.chunks;
-    return { ...r, mark: { offset: r.offset, line: r.line, stat, chunks }, ...(hasher ? { hasher } : {}) };
+    const mark: FileMark = { offset: r.offset, line: r.line, stat, chunks };
+    if (r.ver) mark.ver = r.ver;
+    return { ...r, mark, ...(hasher ? { hasher } : {}) };
   };
   return { reader, finish };
 }
@@ -216,8 +219,16 @@ function openFollow(
  * The mark after this process appended [start, end) holding `lines` lines right at its offset: the
  * bytes are read back and hashed. The stat stays the old one (the file changed since), so the next
  * follow checks the whole part. Undefined when the mark's last chunk no longer matches the file.
+ * `ver`: the versions of the lines up to `end` (the mark's folded with the appended ones).
  */
-export function extendMark(absFile: string, mark: FileMark | undefined, live: ChunkHasher | undefined, end: number, lines: number): { mark: FileMark; hasher: ChunkHasher } | undefined {
+export function extendMark(
+  absFile: string,
+  mark: FileMark | undefined,
+  live: ChunkHasher | undefined,
+  end: number,
+  lines: number,
+  ver?: LineVersions,
+): { mark: FileMark; hasher: ChunkHasher } | undefined {
   const from = mark ?? NO_MARK;
   const fd = fs.openSync(absFile, 'r');
   try {
@@ -232,6 +243,7 @@ export function extendMark(absFile: string, mark: FileMark | undefined, live: Ch
     }
     const next: FileMark = { offset: end, line: from.line + lines, chunks: hasher.digests() };
     if (from.stat) next.stat = from.stat;
+    if (ver ?? from.ver) next.ver = ver ?? from.ver;
     return { mark: next, hasher };
   } finally {
     fs.closeSync(fd);

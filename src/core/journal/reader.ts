@@ -1,5 +1,6 @@
 /** Chunked journal reading: from a byte offset to the last complete line; corrupt lines reported, torn tail left. */
 import * as fs from 'node:fs';
+import { foldVersions, type LineVersions } from '../team/versions';
 import { eventProblem, itemsNamed, newerReason, type JournalEvent } from './events';
 
 export interface JournalProblem {
@@ -30,6 +31,8 @@ export function newerLine(file: string, line: number, why: string, items: string
 export interface JournalPosition {
   offset: number;
   line: number;
+  /** The versions the lines read so far were written with (team/versions.ts); absent before any line was read. */
+  ver?: LineVersions;
 }
 
 export interface ReadResult extends JournalPosition {
@@ -89,6 +92,8 @@ export class LineReader {
   private events = 0;
   private carry: Buffer | undefined;
   private readonly buf: Buffer;
+  /** Folded from every valid or newer line (a copy: the caller's position is not changed). */
+  private ver: LineVersions | undefined;
 
   constructor(
     private readonly fd: number,
@@ -103,6 +108,7 @@ export class LineReader {
     this.pos = from.offset;
     this.line = from.line;
     this.consumed = from.offset;
+    if (from.ver) this.ver = { ...from.ver };
     this.buf = Buffer.allocUnsafe(Math.min(chunk, Math.max(1, size - from.offset)));
   }
 
@@ -144,6 +150,7 @@ export class LineReader {
       }
       const newer = newerReason(raw);
       if (newer) {
+        this.ver = foldVersions(this.ver, raw as Record<string, unknown>);
         onProblem(newerLine(relFile, line, newer, itemsNamed(raw)));
         continue;
       }
@@ -152,6 +159,7 @@ export class LineReader {
         onProblem({ file: relFile, line, message: problem });
         continue;
       }
+      this.ver = foldVersions(this.ver, raw as JournalEvent);
       events++;
       onEvent(raw as JournalEvent, line);
     }
@@ -171,6 +179,8 @@ export class LineReader {
   }
 
   result(): ReadResult {
-    return { offset: this.consumed, line: this.line, tornBytes: this.size - this.consumed, events: this.events };
+    const r: ReadResult = { offset: this.consumed, line: this.line, tornBytes: this.size - this.consumed, events: this.events };
+    if (this.ver) r.ver = this.ver;
+    return r;
   }
 }

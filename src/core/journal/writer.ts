@@ -11,6 +11,7 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { ioError, LabelingError } from '../errors';
 import { safeSegment } from '../project/paths';
+import { CONSENSUS_RULE_VERSION } from '../store/agreement';
 import { JOURNAL_VERSION, type EventPayload, type JournalEvent } from './events';
 import type { SeenVector } from '../team/vector';
 import { tryLock, type FileLock } from './lock';
@@ -127,13 +128,13 @@ export class JournalWriter {
 
   /**
    * Appends events (one line each, one write) and fdatasyncs before resolving. Calls are serialized.
-   * Resolves with the complete events as written and the byte range they occupy.
+   * Each line is stamped v, k (the consensus rule this version computes with), at, by, dev and seq. Resolves with the complete events as written and the byte range they occupy.
    */
   append(payloads: (EventPayload & { ps?: SeenVector })[], at = new Date()): Promise<{ events: JournalEvent[]; start: number; end: number }> {
     const run = (): { events: JournalEvent[]; start: number; end: number } => {
       if (this.closed) throw new LabelingError('io', 'journal is closed', { file: this.display });
       const iso = at.toISOString();
-      const events = payloads.map((p, i) => ({ v: JOURNAL_VERSION, at: iso, by: this.by, dev: this.dev, seq: this.seq + 1 + i, ...p }) as JournalEvent);
+      const events = payloads.map((p, i) => ({ v: JOURNAL_VERSION, k: CONSENSUS_RULE_VERSION, at: iso, by: this.by, dev: this.dev, seq: this.seq + 1 + i, ...p }) as JournalEvent);
       const data = Buffer.from(events.map((e) => JSON.stringify(e)).join('\n') + '\n', 'utf8');
       const start = this.size;
       try {

@@ -7,6 +7,7 @@ import { listJournalFiles, type JournalFile } from '../journal/files';
 import { extendMark, followJournal, recheckMark, type ChunkHasher, type FileMark, type FollowResult } from '../journal/marks';
 import type { JournalProblem } from '../journal/reader';
 import type { ProjectDef } from '../model';
+import { foldVersions, type LineVersions } from '../team/versions';
 import type { Logger } from '../logger';
 import { cacheDir } from '../project/paths';
 import { addProblems, Applier, ApplyFailed, rollback } from './apply';
@@ -159,7 +160,8 @@ export function applyAppended(idx: IndexDb, state: JournalState, file: JournalFi
     rollback(idx);
     throw e instanceof ApplyFailed ? e.error : e;
   }
-  const next = extendMark(file.abs, mark, state.live.get(file.rel), end, events.length);
+  const ver = events.reduce<LineVersions | undefined>(foldVersions, mark?.ver && { ...mark.ver });
+  const next = extendMark(file.abs, mark, state.live.get(file.rel), end, events.length, ver);
   if (next) {
     state.marks.set(file.rel, next.mark);
     state.live.set(file.rel, next.hasher);

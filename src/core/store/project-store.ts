@@ -20,6 +20,7 @@ import { loadProject } from '../project/load';
 import { hybridClock } from '../team/clock';
 import { effectiveDefinition, requireRoleChange } from '../team/definition';
 import { journalFolderFor } from '../team/labeler-folder';
+import { teamVersionsOf, type TeamVersion } from '../team/versions';
 import type { SeenVector } from '../team/vector';
 import { cacheDir, journalDir, safeSegment } from '../project/paths';
 import { ChangeFeed, takeTouchedKeys, type ChangeCause, type ChangeKind, type ChangeListener } from './change-feed';
@@ -180,6 +181,11 @@ export class ProjectStore extends StoreReads {
   /** Journal lines not applied ({file, line, message}): corrupt ones, and those of a newer version (`newer`). */
   problems(): JournalProblem[] {
     return [...this.journals.problems];
+  }
+
+  /** Per labeler, the highest consensus rule and journal version on their lines and their latest line (team/versions.ts). */
+  teamVersions(): TeamVersion[] {
+    return teamVersionsOf([...this.journals.marks.values()].map((m) => m.ver));
   }
 
   override getItem(key: string): ItemView | undefined {

@@ -16,7 +16,8 @@ import { getMeta, openSnapshot, setMeta } from './db';
 import { SCHEMA_VERSION } from './schema';
 import { CONSENSUS_RULE_VERSION } from './agreement';
 
-export const SNAPSHOT_FORMAT = 2;
+/** 3: marks carry the versions their lines were written with (team/versions.ts); a format 2 snapshot is rebuilt once to read them. */
+export const SNAPSHOT_FORMAT = 3;
 
 export interface SnapshotMeta {
   format: typeof SNAPSHOT_FORMAT;

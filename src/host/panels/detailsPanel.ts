@@ -3,6 +3,7 @@ import type { Logger } from '../../core/logger';
 import { assignReads } from '../../core/store/assign-reads';
 import type { ProjectStore } from '../../core/store/project-store';
 import type { ChangeKind } from '../../core/store/change-feed';
+import { versionNotes } from '../../core/team/versions';
 import { ReadyCommand } from '../../protocol/ipc';
 import { DetailsActionCommand, DetailsStateNotification, type DetailsAction, type DetailsAssignment, type DetailsCounts, type DetailsState } from '../../protocol/details';
 import { Commands, WebviewTypes } from '../constants';
@@ -196,11 +197,13 @@ export class DetailsPanel extends Disposable {
 }
 
 /**
- * Assigned versus done per labeler, and the journal events not applied for a missing role (role
- * refusals say "not applied"), taken out of the general problems so each is listed once.
+ * Assigned versus done per labeler, the journal events not applied for a missing role (role
+ * refusals say "not applied"), taken out of the general problems so each is listed once, and the
+ * teammates on a newer or older version of the extension.
  */
-export function teamOf(store: ProjectStore, problems: string[], assignment: DetailsAssignment[]): Pick<DetailsState, 'assignment' | 'roleProblems' | 'problems'> {
+export function teamOf(store: ProjectStore, problems: string[], assignment: DetailsAssignment[]): Pick<DetailsState, 'assignment' | 'roleProblems' | 'problems' | 'versions'> {
   const roleProblems = store.problems().filter((p) => !p.newer && p.message.includes('not applied')).map((p) => `${p.file}:${p.line}: ${p.message}`);
   const role = new Set(roleProblems);
-  return { assignment, roleProblems, problems: problems.filter((p) => !role.has(p)) };
+  const { newer, older } = versionNotes(store.teamVersions(), store.labeler);
+  return { assignment, roleProblems, problems: problems.filter((p) => !role.has(p)), versions: { newer: newer.map((n) => n.message), older } };
 }

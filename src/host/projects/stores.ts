@@ -6,6 +6,7 @@ import type { Logger } from '../../core/logger';
 import { listJournalFiles } from '../../core/journal/files';
 import { CHANGE_KINDS, mergeChanges, type ChangeKind, type StoreChange } from '../../core/store/change-feed';
 import { ProjectStore } from '../../core/store/project-store';
+import { versionNotes } from '../../core/team/versions';
 import type { JobRunner } from '../../core/jobs/runner';
 import type { ProjectStats, RebuildResult, RefreshResult } from '../../core/store/types';
 import type { DetailsCounts } from '../../protocol/details';
@@ -65,6 +66,8 @@ export class StoreManager extends Disposable implements ProgressSource, DetailsS
   /** What changed in a project, after its counts and diagnostics were brought up to date. */
   readonly onDidChange = this.changed.event;
   private readonly diagnostics = this._register(vscode.languages.createDiagnosticCollection('labeling-journal'));
+  /** The "a teammate writes with a newer version" warnings shown in this session (each once). */
+  private readonly warned = new Set<string>();
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
@@ -137,6 +140,7 @@ export class StoreManager extends Disposable implements ProgressSource, DetailsS
       if (c.kinds.includes('definition')) this.registry.setEffective(o.entry.root, o.entry.id, store.def, store.baseDef);
       if (c.kinds.includes('stats')) o.stats = store.stats(this.identity.labeler);
       if (c.kinds.includes('problems')) this.publishProblems(o, store);
+      if (c.kinds.includes('items') || c.kinds.includes('problems')) this.warnNewerTeammates(o, store);
     } catch (e) {
       this.logger.warn(`${o.entry.id}: ${e instanceof Error ? e.message : String(e)}`);
       return; // closed meanwhile
@@ -176,6 +180,7 @@ export class StoreManager extends Disposable implements ProgressSource, DetailsS
         reporter = undefined;
         o.stats = store.stats(this.identity.labeler);
         this.publishProblems(o, store);
+        this.warnNewerTeammates(o, store);
         this.registry.setEffective(o.entry.root, o.entry.id, store.def, store.baseDef);
         this.watch(o, store);
         o.unsubscribe = store.onChange((c) => this.onStoreChange(o, store, c));
@@ -280,6 +285,24 @@ export class StoreManager extends Disposable implements ProgressSource, DetailsS
     });
     for (const [file, ds] of byFile) this.diagnostics.set(vscode.Uri.file(path.join(o.entry.root, file)), ds);
     o.problems = problems.map((p) => `${p.file}:${p.line}: ${p.message}`);
+  }
+
+  /**
+   * A teammate writing with a newer consensus rule or journal version than this extension: a warning to
+   * update, once per session and message (when the store opens or their journal arrives).
+   */
+  private warnNewerTeammates(o: Open, store: ProjectStore): void {
+    for (const n of versionNotes(store.teamVersions(), this.identity.labeler).newer) {
+      if (this.warned.has(n.message)) continue;
+      this.warned.add(n.message);
+      this.logger.warn(`${o.entry.id}: ${n.message}`);
+      void vscode.window.showWarningMessage(n.message);
+    }
+  }
+
+  /** The warnings of warnNewerTeammates shown so far (tests). */
+  get newerWarnings(): string[] {
+    return [...this.warned];
   }
 
   /** Follows the registry: closes stores of removed or broken projects, reloads edited definitions. */
