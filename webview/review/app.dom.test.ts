@@ -375,6 +375,28 @@ describe('lbl-review-app', () => {
     assert.isBelow(el.shadowRoot!.querySelectorAll('.row').length, 80);
   });
 
+  it('a long key in a narrow list keeps its row id or file name whole; the start gives way, the title has it all', async () => {
+    const host = new FakeHost('text-classification', 2);
+    host.rows[0]!.key = 'data/a/very/long/folder/name/of/reviews-2026-11.csv#amazon-17';
+    host.rows[1]!.key = 'images/a/very/long/folder/name/of/photos/cat_0042.png';
+    for (const r of host.rows) host.items.set(r.key, anItem('text-classification', r.key));
+    const el = await mountReview(host);
+    const list = el.shadowRoot!.querySelector('.scroller') as HTMLElement;
+    list.style.width = '340px';
+    await settle(el);
+    const cells = [...el.shadowRoot!.querySelectorAll('.row .k')] as HTMLElement[];
+    assert.lengthOf(cells, 2);
+    assert.deepEqual(cells.map((c) => c.querySelector('.kt')!.textContent), ['#amazon-17', 'cat_0042.png']);
+    assert.deepEqual(cells.map((c) => c.title), host.rows.map((r) => r.key));
+    for (const c of cells) {
+      const tail = c.querySelector('.kt') as HTMLElement;
+      assert.isAtMost(tail.scrollWidth, tail.clientWidth + 1, 'the tail is not cut');
+      assert.isAtMost(tail.getBoundingClientRect().right, c.getBoundingClientRect().right + 1, 'and is inside the cell');
+      const head = c.querySelector('.kh') as HTMLElement;
+      assert.isAbove(head.scrollWidth, head.clientWidth, 'the start is the part cut');
+    }
+  });
+
   it('empty states: nothing matches; not a reviewer', async () => {
     const host = new FakeHost('text-classification', 0);
     const el = await mountReview(host, host.state({ canReview: false }));

@@ -152,9 +152,19 @@ export const reviewStyles = [
     }
     .row .k {
       flex: 1;
+      display: flex;
+      min-width: 0;
+      overflow: hidden;
+      font-family: var(--vscode-editor-font-family, monospace);
+    }
+    /* The start of a key gives way (ellipsis); its row id or file name stays whole. */
+    .row .k .kh {
+      min-width: 0;
       overflow: hidden;
       text-overflow: ellipsis;
-      font-family: var(--vscode-editor-font-family, monospace);
+    }
+    .row .k .kt {
+      flex-shrink: 0;
     }
     .row .s {
       color: var(--vscode-descriptionForeground, #9d9d9d);

@@ -583,7 +583,7 @@ export class LblReviewApp extends LitElement {
                     e.stopPropagation();
                     this.toggleChecked(r.key);
                   }} />
-                  <span class="k" title=${r.key}>${r.key}</span>
+                  <span class="k" title=${r.key}><span class="kh">${keyHead(r.key)}</span><span class="kt">${keyTail(r.key)}</span></span>
                   <span class="s">${r.conflict ? 'conflict' : r.state}${r.agreement !== undefined ? ` · ${pct(r.agreement)}` : ''}${r.labelers.length ? ` · ${r.labelers.length}` : ''}</span>
                 </div>`;
               })}
@@ -703,3 +703,14 @@ declare global {
     'lbl-review-app': LblReviewApp;
   }
 }
+
+/**
+ * An item key cut where a narrow list may drop the start: the row id (after `#`) or the file name
+ * (after the last `/`) is the tail, always shown; the head before it gives way with an ellipsis.
+ */
+function keySplit(key: string): number {
+  const hash = key.lastIndexOf('#');
+  return hash >= 0 ? hash : key.lastIndexOf('/') + 1;
+}
+const keyHead = (key: string): string => key.slice(0, keySplit(key));
+const keyTail = (key: string): string => key.slice(keySplit(key));
