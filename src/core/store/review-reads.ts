@@ -8,7 +8,7 @@
  *
  * Counts come from the counter tables (cnt_state, cnt_flag, cnt_label, cnt_labeler) and index ranges.
  */
-import type { SqlValue } from 'sql.js';
+import type { SqlValue, Statement } from 'sql.js';
 import { LabelingError } from '../errors';
 import type { ItemState } from '../model';
 import { REVIEW_ASSETS, type ReviewAsset, type ReviewCountsResult, type ReviewFilter, type ReviewPage, type ReviewRow } from './review-filter';
@@ -126,9 +126,11 @@ interface Row {
   c2: SqlValue;
 }
 
-/** A labeler's row of done in a time range, after the cursor, that is its item's first event in the range. */
+/** A labeler's row of done in a time range, after the cursor, that is its item's first event in the range (count()). */
 const TIME_ROW = `d.labeler = ? AND d.t >= ? AND d.t < ? AND (d.t > ? OR (d.t = ? AND d.item > ?))
   AND NOT EXISTS (SELECT 1 FROM done d2 WHERE d2.item = d.item AND d2.t >= ? AND d2.t < ? AND (d2.t < d.t OR (d2.t = d.t AND d2.labeler < d.labeler)))`;
+/** Whether an item has an event in the range before (t, labeler): then (t, labeler) is not its first. */
+const EARLIER_IN_RANGE = 'SELECT 1 FROM done WHERE item = ? AND t >= ? AND (t < ? OR (t = ? AND labeler < ?)) LIMIT 1';
 
 const COLS = `i.key, i.state, i.version, i.agreement, i.conflict, i.assignee,
   (SELECT group_concat(w.labeler, '${SEP}') FROM done w WHERE w.item = i.id AND w.kind = 1) AS who`;
@@ -165,7 +167,8 @@ export class ReviewReads {
         const [t, id] = [Number(cur[0] ?? -8.64e15), Number(cur[1] ?? -1)];
         sql = `SELECT ${COLS}, d.t AS c1, d.item AS c2 FROM done d INDEXED BY done_hist JOIN items i ON i.id = d.item
           WHERE ${where(['d.labeler = ? AND d.t >= ? AND d.t < ? AND (d.t > ? OR (d.t = ? AND d.item > ?)) AND d.kind = ?'])} ORDER BY d.t, d.item LIMIT ?`;
-        params = [f.labeler!, ...timeBounds(f), t, t, id, f.asset === 'skipped' ? 0 : 1];
+        const [from, to] = timeBounds(f);
+        params = [f.labeler!, Math.max(from, t), to, t, t, id, f.asset === 'skipped' ? 0 : 1]; // seek from the cursor
         break;
       }
       case 'state':
@@ -201,12 +204,50 @@ export class ReviewReads {
     const db = this.idx();
     const [from, to] = timeBounds(f);
     const [t0, id0] = [Number(cur[0] ?? -8.64e15), Number(cur[1] ?? -1)];
-    const sql = `SELECT ${COLS}, d.t AS c1, d.item AS c2 FROM done d INDEXED BY done_hist JOIN items i ON i.id = d.item
-      WHERE ${[TIME_ROW, ...cond.sql].join(' AND ')} ORDER BY d.t, d.item LIMIT ?`;
-    const out: Row[] = [];
-    for (const who of this.timeLabelers(db)) out.push(...db.all<Row>(sql, [who, from, to, t0, t0, id0, from, to, ...cond.params, limit]));
-    out.sort((a, b) => Number(a.c1) - Number(b.c1) || Number(a.c2) - Number(b.c2));
-    return out.slice(0, limit);
+    // Each labeler's rows in the range from the cursor on, in (t, item) order, merged as they are stepped:
+    // the merged order is the time line, so an item met for the first time here is at its first event in
+    // the range unless that event came before the cursor (a previous page), which one lookup tells. Only
+    // the rows merged are checked: a labeler who is rarely first no longer has every row scanned.
+    const sql = `SELECT d.t, d.item FROM done d INDEXED BY done_hist JOIN items i ON i.id = d.item
+      WHERE ${['d.labeler = ? AND d.t >= ? AND d.t < ? AND (d.t > ? OR (d.t = ? AND d.item > ?))', ...cond.sql].join(' AND ')} ORDER BY d.t, d.item`;
+    const heads: { who: string; st: Statement; t: number; item: number }[] = [];
+    const page: { t: number; item: number }[] = [];
+    try {
+      for (const who of this.timeLabelers(db)) {
+        const st = db.db.prepare(sql);
+        st.bind([who, Math.max(from, t0), to, t0, t0, id0, ...cond.params]);
+        if (st.step()) {
+          const [t, item] = st.get() as [number, number];
+          heads.push({ who, st, t, item });
+        } else st.free();
+      }
+      const seen = new Set<number>();
+      while (heads.length && page.length < limit) {
+        let h = 0;
+        for (let k = 1; k < heads.length; k++) {
+          const a = heads[k]!;
+          const b = heads[h]!;
+          if (a.t < b.t || (a.t === b.t && (a.item < b.item || (a.item === b.item && a.who < b.who)))) h = k;
+        }
+        const head = heads[h]!;
+        if (!seen.has(head.item)) {
+          seen.add(head.item);
+          if (db.one(EARLIER_IN_RANGE, [head.item, from, head.t, head.t, head.who]) === undefined) page.push({ t: head.t, item: head.item });
+        }
+        if (head.st.step()) [head.t, head.item] = head.st.get() as [number, number];
+        else {
+          head.st.free();
+          heads.splice(h, 1);
+        }
+      }
+    } finally {
+      for (const h of heads) h.st.free();
+    }
+    if (!page.length) return [];
+    const cols = new Map(
+      db.all<Row & { id: number }>(`SELECT ${COLS}, i.id AS id FROM items i WHERE i.id IN (${page.map(() => '?').join(',')})`, page.map((k) => k.item)).map((r) => [r.id, r]),
+    );
+    return page.map((k) => ({ ...cols.get(k.item)!, c1: k.t, c2: k.item }));
   }
 
   private timeLabelers(db: IndexDb): string[] {
