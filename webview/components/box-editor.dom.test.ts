@@ -52,8 +52,33 @@ describe('lbl-box-editor', () => {
     assert.equal(el.boxes[2]!.label, 'car');
   });
 
-  it('draws 1,000 suggested boxes as translucent rectangles grouped by colour, with one tag each (drawTags)', async () => {
-    const many = Array.from({ length: 1000 }, (_, b) => box((b % 40) * 9 + 1, Math.floor(b / 40) * 11 + 1, 7, 9, b % 2 ? 'car' : 'person'));
+  /** Counts the canvas calls of one full draw. */
+  const countCalls = (el: Awaited<ReturnType<typeof editor>>['el']) => {
+    const ctx = el.shadowRoot!.querySelector('canvas')!.getContext('2d')!;
+    const calls = { stroke: 0, strokeRect: 0, fillText: 0 };
+    const orig = { stroke: ctx.stroke, strokeRect: ctx.strokeRect, fillText: ctx.fillText };
+    for (const k of Object.keys(calls) as (keyof typeof calls)[]) {
+      (ctx as unknown as Record<string, unknown>)[k] = function (this: CanvasRenderingContext2D, ...a: unknown[]) {
+        calls[k]++;
+        return (orig[k] as (...x: unknown[]) => unknown).apply(this, a);
+      };
+    }
+    el.flush();
+    for (const k of Object.keys(calls) as (keyof typeof calls)[]) (ctx as unknown as Record<string, unknown>)[k] = orig[k];
+    return calls;
+  };
+
+  it('a few boxes show every tag, however small the box; a dense scene (over 100) only the tags that fit on their box', async () => {
+    const few = await editor([box(10, 10, 4, 4, 'car'), box(30, 10, 5, 5, 'person'), box(50, 10, 300, 40, 'car')]);
+    assert.equal(countCalls(few.el).fillText, 3);
+    // 1,000 boxes: the odd ones wide enough for their tag, the even ones 7 px wide.
+    const many = Array.from({ length: 1000 }, (_, b) => box((b % 40) * 9 + 1, Math.floor(b / 40) * 11 + 1, b % 2 ? 400 : 7, 9, b % 2 ? 'car' : 'person'));
+    const dense = await editor(many);
+    assert.deepEqual(countCalls(dense.el), { stroke: 0, strokeRect: 1000, fillText: 500 }, 'every box, the 500 tags that fit');
+  });
+
+  it('draws 1,000 suggested boxes as translucent rectangles grouped by colour (drawTags)', async () => {
+    const many = Array.from({ length: 1000 }, (_, b) => box((b % 40) * 9 + 1, Math.floor(b / 40) * 11 + 1, 300, 9, b % 2 ? 'car' : 'person'));
     const { el } = await editor(many);
     el.suggested = true;
     await el.updateComplete;

@@ -28,6 +28,9 @@ type Drag =
 const HANDLE_RADIUS_PX = 6;
 const NUDGE_KEYS = new Set(['ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown']);
 
+/** Above this many boxes a scene is dense: tags only where they fit on their box. */
+export const DENSE_BOXES = 100;
+
 export class LblBoxEditor extends CanvasEditorBase implements LabelEditor {
   static override properties = {
     ...CanvasEditorBase.properties,
@@ -196,9 +199,12 @@ export class LblBoxEditor extends CanvasEditorBase implements LabelEditor {
       }
     }
     if (this.showLabels) {
+      // A dense scene shows the tags that fit on their box (1,000 overlapping tags hide the image and take
+      // ~7 ms to draw); the selected box always shows its tag, and colours still tell every label apart.
+      const dense = this.boxes.length > DENSE_BOXES;
       drawTags(ctx, t, this.boxes.map((b, i) => {
         const r = live(i);
-        return { x: r.x, y: r.y, text: b.label, color: this.colorOf(b.label) };
+        return { x: r.x, y: r.y, text: b.label, color: this.colorOf(b.label), room: dense && i !== this.selected ? r.w : undefined };
       }));
     }
     if (this.selected >= 0 && this.selected < this.boxes.length) {

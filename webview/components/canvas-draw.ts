@@ -41,9 +41,10 @@ export function drawTag(ctx: CanvasRenderingContext2D, t: ViewTransform, x: numb
 
 /**
  * Many tags (as drawTag, same look) in one pass: the font set once, each text measured once, the
- * backgrounds filled as one path per colour, then the texts. Tags are drawn in their given order per colour.
+ * backgrounds filled as one path per colour, then the texts. Tags are drawn in their given order per colour;
+ * a tag wider than its `room` (image px) is left out.
  */
-export function drawTags(ctx: CanvasRenderingContext2D, t: ViewTransform, tags: readonly { x: number; y: number; text: string; color: string }[]): void {
+export function drawTags(ctx: CanvasRenderingContext2D, t: ViewTransform, tags: readonly { x: number; y: number; text: string; color: string; room?: number }[]): void {
   if (!tags.length) return;
   const k = 1 / t.scale;
   const h = 14 * k;
@@ -60,15 +61,18 @@ export function drawTags(ctx: CanvasRenderingContext2D, t: ViewTransform, tags: 
   }
   for (const [color, list] of byColor) {
     ctx.beginPath();
+    const shown: typeof list = [];
     for (const tag of list) {
       let w = widths.get(tag.text);
       if (w === undefined) widths.set(tag.text, (w = ctx.measureText(tag.text).width + 6 * k));
+      if (tag.room !== undefined && w > tag.room) continue;
+      shown.push(tag);
       ctx.rect(tag.x, tag.y - h >= 0 ? tag.y - h : tag.y, w, h);
     }
     ctx.fillStyle = color;
     ctx.fill();
     ctx.fillStyle = textOn(color);
-    for (const tag of list) ctx.fillText(tag.text, tag.x + 3 * k, (tag.y - h >= 0 ? tag.y - h : tag.y) + h / 2);
+    for (const tag of shown) ctx.fillText(tag.text, tag.x + 3 * k, (tag.y - h >= 0 ? tag.y - h : tag.y) + h / 2);
   }
 }
 
