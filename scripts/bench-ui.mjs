@@ -200,6 +200,8 @@ async function benchProject(p) {
     await sleep(1500);
     const { ms: reopenMs, detail: reopenDetail } = await openPanel(wb, p);
     log(`panel reopen: ${reopenMs} ms (${reopenDetail})`);
+    // Every sample, for a look at the slow ones (not read by anything).
+    writeFileSync(path.join(ROOT, 'test-results', `bench-ui-samples-${p.name}.json`), JSON.stringify({ next: rows.next, skip: rows.skip, back: rows.back, ping: rows.pingFull }));
     return { p, openMs, reopenMs, rows, fails };
   } finally {
     await browser?.close().catch(() => {});
