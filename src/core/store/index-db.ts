@@ -177,9 +177,10 @@ export class IndexDb {
     return vectorOf(m);
   }
 
-  /** The latest time (ms) of an item's events, 0 if none. */
-  itemMaxMs(id: number): number {
-    const v = this.one('SELECT max(ord) FROM ev WHERE item = ?', [id]);
+  /** The latest time (ms) of the events of the item with this key, 0 if none (or no such item). */
+  itemMaxMs(key: string): number {
+    // One statement from the key (a lookup of the id, then this, cost a second sql.js round trip per submit).
+    const v = this.one('SELECT max(ord) FROM ev WHERE item = (SELECT id FROM items WHERE key = ?)', [key]);
     return typeof v === 'string' ? timeOfOrderKey(v) : 0;
   }
 

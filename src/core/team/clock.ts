@@ -11,10 +11,7 @@ export function hybridClock(idx: IndexDb, payloads: readonly EventPayload[], las
   let at = Math.max(now, lastAt, idx.projectMaxMs() + 1);
   for (const p of payloads) {
     const keys = 'item' in p ? [p.item] : p.type === 'import' ? p.submits.map((s) => s.item) : p.type === 'batch' ? p.events.map((x) => x.item) : [];
-    for (const key of new Set(keys)) {
-      const id = idx.itemId(key);
-      if (id !== undefined) at = Math.max(at, idx.itemMaxMs(id) + 1);
-    }
+    for (const key of new Set(keys)) at = Math.max(at, idx.itemMaxMs(key) + 1);
   }
   return at;
 }
