@@ -7,46 +7,10 @@
 // the consensus of amazon-2. Each journal line is checked (the label, the version, `seen` naming both journals),
 // and the item's state afterwards in the panel and the tree. Screenshots 65-67.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
+import { journalEvents, setConsensus, teammateJournal } from './journals.mjs';
 
 const K = (id) => `data/reviews.csv#${id}`;
 const cls = (label) => ({ kind: 'classes', labels: [label] });
-
-/**
- * Writes a teammate's journal file journal/<by>/<dev>.jsonl as JournalWriter.append writes it (src/core/journal/
- * writer.ts): version-2 lines `{v, at, by, dev, seq, ...payload, ps}`, seq from 1, `ps` the project events seen
- * (none in this project).
- */
-function teammateJournal(workspace, by, dev, payloads, startMs) {
-  const dir = path.join(workspace, '.labeling/reviews/journal', by);
-  mkdirSync(dir, { recursive: true });
-  const lines = payloads.map((p, i) => JSON.stringify({ v: 2, at: new Date(startMs + i * 1000).toISOString(), by, dev, seq: i + 1, ...p, ps: [] }));
-  writeFileSync(path.join(dir, `${dev}.jsonl`), lines.join('\n') + '\n');
-}
-
-/** Sets the project's consensus rule in its project.json. */
-function setConsensus(workspace, minLabelers, maxLabelers) {
-  const file = path.join(workspace, '.labeling/reviews/project.json');
-  writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), consensus: { minLabelers, maxLabelers } }, null, 2) + '\n');
-}
-
-/** Every journal event of the project, batch lines expanded, each with the folder (labeler) it came from. */
-function events(workspace) {
-  const dir = path.join(workspace, '.labeling/reviews/journal');
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir).flatMap((folder) =>
-    readdirSync(path.join(dir, folder)).flatMap((f) =>
-      readFileSync(path.join(dir, folder, f), 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .flatMap((x) => {
-          const e = JSON.parse(x);
-          return e.type === 'batch' ? e.events.map((b) => ({ folder, by: e.by, ...b })) : [{ folder, ...e }];
-        }),
-    ),
-  );
-}
 
 export const tests = [
   {
@@ -55,17 +19,17 @@ export const tests = [
     async run(wb, { workspace }) {
       const { page } = wb;
       // Two labelers agreeing settle an item; two is also the most asked for, so a disagreement needs review.
-      setConsensus(workspace, 2, 2);
+      setConsensus(workspace, 'reviews', 2, 2);
       const t0 = Date.now() - 3600_000;
-      teammateJournal(workspace, 'alice', 'laptop', [
+      teammateJournal(workspace, 'reviews', 'alice', 'laptop', [
         { type: 'submit', item: K('amazon-1'), ann: cls('positive') },
         { type: 'submit', item: K('amazon-2'), ann: cls('positive') },
       ], t0);
-      teammateJournal(workspace, 'bob', 'desktop', [
+      teammateJournal(workspace, 'reviews', 'bob', 'desktop', [
         { type: 'submit', item: K('amazon-1'), ann: cls('negative') },
         { type: 'submit', item: K('amazon-2'), ann: cls('positive') },
       ], t0 + 60_000);
-      const reviews = (type) => events(workspace).filter((e) => e.type === type && e.folder !== 'alice' && e.folder !== 'bob');
+      const reviews = (type) => journalEvents(workspace, 'reviews').filter((e) => e.type === type && e.folder !== 'alice' && e.folder !== 'bob');
       /** The reviewer's lines of a type, once there is one. */
       const written = async (type) => {
         for (const end = Date.now() + 20000; Date.now() < end; await new Promise((r) => setTimeout(r, 200))) {

@@ -3,35 +3,7 @@
 // (A), rejects one with a reason (R: it reappears in the Queue), accepts a skip (S) and returns it (U).
 // The journal lines are checked after each step; screenshots 60-64.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-
-/** Every event in a project's journals (batch lines expanded into their events). */
-function events(workspace, id) {
-  const dir = path.join(workspace, '.labeling', id, 'journal');
-  const out = [];
-  for (const labeler of readdirSync(dir)) {
-    for (const f of readdirSync(path.join(dir, labeler))) {
-      for (const line of readFileSync(path.join(dir, labeler, f), 'utf8').split('\n')) {
-        if (!line.trim()) continue;
-        const e = JSON.parse(line);
-        if (e.type === 'batch') out.push(...e.events);
-        else out.push(e);
-      }
-    }
-  }
-  return out;
-}
-
-async function waitForEvent(workspace, id, type, n = 1) {
-  const end = Date.now() + 15000;
-  while (Date.now() < end) {
-    const list = events(workspace, id).filter((e) => e.type === type);
-    if (list.length >= n) return list;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  assert.fail(`expected ${n} ${type} event(s) in ${id}'s journal`);
-}
+import { waitForEvent } from './journals.mjs';
 
 export const tests = [
   {
