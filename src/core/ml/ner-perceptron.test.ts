@@ -4,6 +4,7 @@ import { LabelingError } from '../errors';
 import { fixture } from '../formats/test-support';
 import { bioToSpans, tagsToTokenSpans, textToBio, tokenSpansToTags } from './ner-bio';
 import { entityScores, NerModel, trainNer, type NerSentence } from './ner-perceptron';
+import { chooseThreshold } from './validation';
 
 const trainTxt = fixture(
   'azureml-examples', 'sdk', 'python', 'jobs', 'automl-standalone-jobs', 'automl-nlp-text-named-entity-recognition-task', 'training-mltable-folder', 'train.txt',
@@ -71,6 +72,10 @@ describe('NER averaged perceptron on the CoNLL-2003 sample (722 sentences)', fun
     }
     const mean = (a: number[]): number => a.reduce((x, y) => x + y, 0) / a.length;
     assert.ok(wrong.length > 0 && mean(right) > mean(wrong) + 0.1, `right ${mean(right)}, wrong ${mean(wrong)}`);
+    // Fed to the validated threshold: at temperature 4 the chosen threshold is not lost among ties at ~1.
+    const choice = chooseThreshold([...right.map((c) => ({ confidence: c, correct: true })), ...wrong.map((c) => ({ confidence: c, correct: false }))]);
+    console.log(`      ${choice.message}`);
+    assert.ok(choice.ok && choice.threshold < 0.99, choice.message);
   });
 
   it('is deterministic: the same data and seed give the same model; another seed another', async () => {
@@ -97,6 +102,7 @@ describe('NER averaged perceptron on the CoNLL-2003 sample (722 sentences)', fun
     assert.throws(() => NerModel.fromJSON({ ...j, tags: ['B-X', 'O'] }), invalidAt(/^tags: /));
     assert.throws(() => NerModel.fromJSON({ ...j, transitions: 'AAAAAA==' }), invalidAt(/^transitions: expected 90 values/));
     assert.throws(() => NerModel.fromJSON({ ...j, weights: { index: j.weights.index, value: 'AAAAAA==' } }), invalidAt(/^weights: /));
+    assert.throws(() => NerModel.fromJSON({ ...j, temperature: 0 }), invalidAt(/^temperature: /));
     assert.throws(() => NerModel.fromJSON('nonsense'), invalidAt(/^format: /));
   });
 
