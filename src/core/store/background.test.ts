@@ -144,7 +144,32 @@ describe('ProjectStore background work: refresh, rebuild, readers and imports be
     await s.close();
   });
 
-  it('a rebuild inside a write (a journal rewritten under the index) cancels running readers before it closes their database', async () => {
+  it('a journal rewritten under the index: the sync returns at once, a submit meanwhile is not held up, and the rebuild behind them takes it in', async () => {
+    const p = await labeledProject(20_000);
+    const s = await openStore(p);
+    await s.submit(p.keys[0]!, classes('neg')); // the journal writer is open
+    const causes: string[] = [];
+    s.onChange((c) => causes.push(c.cause));
+    // bob's journal rewritten to the same length with other labels (a git checkout of another branch).
+    const rel = `.labeling/${p.id}/journal/bob/b1.jsonl`;
+    const abs = path.join(p.root, rel);
+    fs.writeFileSync(abs, fs.readFileSync(abs, 'utf8').replaceAll('"pos"', '"neg"'));
+    assert.equal(await s.syncJournals(), 0, 'found out, nothing applied');
+    const rebuilt = settled(s.settled());
+    await s.submit(p.keys[1]!, classes('neutral'));
+    assert.equal(rebuilt.done(), false, 'the submit resolved while the rebuild was still running');
+    await rebuilt.p;
+    assert.deepEqual(causes, ['commit', 'rebuild'], 'the sync that found out changed nothing; the submit changed the index in use; then the rebuilt one');
+    const bobOn = (k: string) => ([s.getItem(k)!.mine, ...s.getItem(k)!.others].find((a) => a?.labeler === 'bob')!.annotation as { labels: string[] }).labels;
+    assert.deepEqual([bobOn(p.keys[5]!), bobOn(p.keys[19_999]!)], [['neg'], ['neg']], "bob's rewritten labels");
+    assert.deepEqual((s.getItem(p.keys[1]!)!.mine!.annotation as { labels: string[] }).labels, ['neutral'], 'the submit made meanwhile is in the rebuilt index');
+    const after = contents(s);
+    await s.rebuild();
+    assert.equal(contents(s), after, 'the swapped-in index equals a rebuild');
+    await s.close();
+  });
+
+  it('a rebuild behind a write (a journal rewritten under the index) cancels running readers before it closes their database', async () => {
     const p = await textProject(1_300);
     const bob = (label: string) => event({ type: 'submit', item: p.keys[0]!, ann: classes(label) }, { by: 'bob', dev: 'd' });
     writeJournal(p.root, p.id, 'bob', 'd', [bob('neg')]);
@@ -153,6 +178,7 @@ describe('ProjectStore background work: refresh, rebuild, readers and imports be
     await reader.next();
     writeJournal(p.root, p.id, 'bob', 'd', [bob('pos')]); // same length, new content (git checkout)
     await s.syncJournals();
+    await s.settled();
     assert.deepEqual(s.stats().byLabel, { pos: 1, neg: 0, neutral: 0 }, 'rebuilt');
     await assert.rejects(
       (async () => {

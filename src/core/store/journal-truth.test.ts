@@ -50,6 +50,7 @@ describe('journals and the index stay true', () => {
     assert.deepEqual(s.stats().byLabel, { pos: 199, neg: 1, neutral: 0 });
     rewrite('neg', 'pos');
     assert.equal(await s.syncJournals(), 0);
+    await s.settled();
     assert.deepEqual(s.stats().byLabel, { pos: 200, neg: 0, neutral: 0 });
     await s.close();
   });
@@ -98,6 +99,7 @@ describe('journals and the index stay true', () => {
     assert.deepEqual(s.stats().byLabel, { pos: 0, neg: 1, neutral: 0 }, '"extra" is not a label yet');
     writeJournal(p.root, p.id, 'zed', 'd', zed);
     await s.syncJournals();
+    await s.settled();
     expectProblems(s);
     assert.equal(seen(s), bulk);
     await s.close();
@@ -117,6 +119,7 @@ describe('journals and the index stay true', () => {
     assert.match(s.problems()[0]!.message, /unknown label "pos"/);
     fs.writeFileSync(defFile, JSON.stringify(def));
     await s.reloadDefinition();
+    await s.settled();
     assert.deepEqual([s.problems().map((x) => x.line), s.stats().byLabel], [[1], { pos: 1, neg: 0, neutral: 0 }]);
     await s.close();
   });

@@ -186,7 +186,9 @@ export function applyOwnAppend(
   log: Logger,
 ): number {
   const { events, start, end } = appended;
-  if ((state.marks.get(file.rel)?.offset ?? 0) === start && !state.stale) {
+  // Also while the index is stale (another journal rewritten: a rebuild runs behind): the labeler's own
+  // lines still show at once in the index in use, and the rebuild reads them from the file.
+  if ((state.marks.get(file.rel)?.offset ?? 0) === start) {
     try {
       applyAppended(idx, state, file, events, end);
       return events.length;

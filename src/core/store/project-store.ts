@@ -291,8 +291,7 @@ export class ProjectStore extends StoreReads {
   /** After events were applied: a rebuild when the journals no longer match the index, else a snapshot when due. */
   private async afterApplied(n: number): Promise<void> {
     if (this.journals.stale) {
-      this.log.info(`Rebuilding the index: ${this.journals.stale}`);
-      await this.rebuildNow();
+      this.rebuildBehind(this.journals.stale);
       return;
     }
     const rejudge = this.journals.rejudge;
@@ -486,7 +485,7 @@ export class ProjectStore extends StoreReads {
       const labels = labelsChangeNeedsRebuild(this.journals.project.names, projectLabelsOf(def).names, this.journals.problems);
       const rebuild = indexDefHash(def) !== indexDefHash(this.base) || labels !== undefined;
       this.base = def;
-      if (rebuild) await this.rebuildNow();
+      if (rebuild) this.rebuildBehind('the definition changed (data sources, consensus or labels)');
       else this.journals.project = projectLabelsOf(def);
       this._def = this.effective();
       return this._def;
@@ -571,13 +570,20 @@ export class ProjectStore extends StoreReads {
     return signal ? AbortSignal.any([signal, this.closing.signal]) : this.closing.signal;
   }
 
-  /** A rebuild inside the current write (a journal rewritten, the definition changed): blocking, readers cancelled. */
-  private async rebuildNow(signal?: AbortSignal, onProgress?: (p: StoreProgress) => void): Promise<RebuildResult> {
-    const built = await buildIndex(this.SQL, this.opts.root, this.base, { signal: signal ?? this.opts.signal, onProgress: onProgress ?? this.opts.onProgress });
-    this.install(built.idx, journalStateOf(built));
-    await this.saveSnapshot();
-    return { items: built.items, events: built.events };
+  /**
+   * The index no longer matches the journals or the definition (a journal rewritten or removed under it,
+   * new data sources or consensus): a rebuild beside it, queued once, never inside the write that found
+   * out, which returns at once. Labeling goes on meanwhile; readers of the index that is now wrong are
+   * cancelled with a message rather than waited for. Teammates' lines are read by the rebuild.
+   */
+  private rebuildBehind(why: string): void {
+    if (this.behind) return;
+    this.log.info(`Rebuilding the index: ${why}`);
+    this.behind = this.rebuild(undefined, undefined, { readers: 'cancel' })
+      .then(() => undefined, (e: unknown) => this.log.warn(`rebuild: ${e instanceof Error ? e.message : String(e)}`))
+      .finally(() => (this.behind = undefined));
   }
+  private behind?: Promise<void>;
 
   /** Swaps in a new index (synchronously, inside a write step); no lease reads the old one after this. */
   private install(idx: IndexDb, state: JournalState): void {
