@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { LabelingError } from '../errors';
 import { predictRow, trainLogReg, type LogRegWeights } from './logreg';
 import { CsrBuilder, type CsrMatrix } from './sparse';
-import { seededRandom } from './validation';
+import { seededRandom } from '../random';
 
 /** Rows of 1 to 4 random entries over `cols` columns. */
 function randomRows(n: number, cols: number, seed: number): CsrMatrix {

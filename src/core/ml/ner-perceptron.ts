@@ -18,7 +18,7 @@
  */
 import { LabelingError, throwIfAborted } from '../errors';
 import { tagsToTokenSpans, type TokenSpan } from './ner-bio';
-import { seededRandom, shuffleInPlace } from './validation';
+import { seededRandom, shuffleInPlace } from '../random';
 
 export interface NerSentence {
   tokens: readonly string[];

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import { seededRandom } from './validation';
+import { seededRandom } from '../random';
 
 export interface LabeledTexts {
   texts: string[];

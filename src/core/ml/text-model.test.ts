@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { LabelingError } from '../errors';
 import { TextModel, trainMultiLabelTextModel, trainTextModel } from './text-model';
 import { sentimentSplit } from './text-model-testdata';
-import { seededRandom, shuffleInPlace } from './validation';
+import { seededRandom, shuffleInPlace } from '../random';
 
 function isInvalid(message: RegExp) {
   return (e: unknown) => {

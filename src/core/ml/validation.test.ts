@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { LabelingError } from '../errors';
-import { chooseThreshold, precisionCurve, seededRandom, shuffleInPlace, stratifiedSplit, wilson, type HeldOutPrediction } from './validation';
+import { seededRandom, shuffleInPlace } from '../random';
+import { chooseThreshold, precisionCurve, stratifiedSplit, wilson, type HeldOutPrediction } from './validation';
 
 const close = (actual: number, expected: number, eps = 5e-4): void =>
   assert.ok(Math.abs(actual - expected) <= eps, `${actual} is not within ${eps} of ${expected}`);

@@ -6,6 +6,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
+import { seededRandom } from '../random';
 import { fleissKappa, krippendorffAlpha, MISSING, pairAgreement, type RatingMatrix } from './nominal';
 
 /** Debian's python; AGREEMENT_PYTHON overrides it (e.g. to see the skip). */
@@ -30,21 +31,9 @@ for case in json.load(sys.stdin):
 print(json.dumps(out))
 `;
 
-/** mulberry32: a small seeded generator (the same matrices on every run). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A random matrix with some agreement built in: each item has a "true" category a rater gives with probability `p`. */
 function randomMatrix(seed: number, items: number, raters: number, categories: number, missing: number): RatingMatrix {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   const codes = new Int32Array(items * raters);
   for (let i = 0; i < items; i++) {
     const truth = Math.floor(r() * categories);
