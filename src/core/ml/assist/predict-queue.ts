@@ -1,0 +1,222 @@
+/**
+ * Inference over the queue (issue 12 items 3, 4 and 7). Every unlabeled queue item, in queue order, is
+ * predicted in keyset slices of the queue view under an index lease, yielding to the event loop between
+ * slices (submits interleave; a rebuild can cancel the read).
+ *
+ * Predictions at or above the validated threshold are LOCAL suggestions (item 4): written to
+ * `.labeling/.cache/suggestions/<projectId>.jsonl` with the model version, never to the journal, so
+ * clones do not write different prelabels for the same items (publishing them is a manager's act). The
+ * file is written atomically: a cancel or a failure leaves the previous file as it was. With no
+ * threshold (none qualified) the file is still replaced, holding no suggestion: the previous model's
+ * suggestions no longer stand.
+ *
+ * `predictionsFile` (the CLI's --predictions) gets one line per unlabeled item whatever the threshold:
+ * `{"item", "label" | "labels" | "spans", "confidence"}`.
+ */
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
+import { LabelingError, throwIfAborted } from '../../errors';
+import type { Annotation, ProjectDef } from '../../model';
+import { CACHE_DIR, labelingDir } from '../../project/paths';
+import type { IndexLease } from '../../store/index-lease';
+import { TimeSlicer } from '../../store/time-slice';
+import type { ItemView, Page, PageView } from '../../store/types';
+import { suggestionOf, type AssistModel, type AssistPrediction } from './assist-model';
+import { AtomicLineFile } from './line-file';
+
+export const SUGGESTIONS_FORMAT = 'data-labeling.suggestions';
+export const SUGGESTIONS_VERSION = 1;
+
+export function suggestionsFile(root: string, projectId: string): string {
+  return path.join(labelingDir(root), CACHE_DIR, 'suggestions', `${projectId}.jsonl`);
+}
+
+/** The first line of a suggestions file. */
+export interface SuggestionsHeader {
+  format: typeof SUGGESTIONS_FORMAT;
+  formatVersion: typeof SUGGESTIONS_VERSION;
+  projectId: string;
+  model: string;
+  modelVersion: number;
+  /** null: no threshold qualified, no suggestion. */
+  threshold: number | null;
+  createdAt: string;
+}
+
+/** One suggestion: shown dashed and "suggested" in the panel, never journaled by this step. */
+export interface Suggestion {
+  item: string;
+  /** The item's version when predicted: a suggestion for an item changed since is stale. */
+  itemVersion: number;
+  annotation: Annotation;
+  confidence: number;
+}
+
+/** A --predictions line. */
+export type PredictionLine =
+  | { item: string; label: string; confidence: number }
+  | { item: string; labels: string[]; confidence: number }
+  | { item: string; spans: { start: number; end: number; label: string; confidence: number }[]; confidence: number | null };
+
+/** What predictQueue reads of a store (a ProjectStore). */
+export interface QueueSource {
+  readonly def: ProjectDef;
+  read(name: string, signal?: AbortSignal): Promise<IndexLease>;
+  page(view: PageView, after?: string, limit?: number): Page;
+  getItem(key: string): ItemView | undefined;
+  stats(): { unlabeled: number };
+}
+
+export interface PredictQueueOptions {
+  /** The workspace folder (where `.labeling/` is). */
+  root: string;
+  /** Also write every unlabeled item's top prediction here (JSON lines). */
+  predictionsFile?: string;
+  signal?: AbortSignal;
+  onProgress?: (fraction: number, message: string) => void;
+  /** Queue items per keyset slice. Default 200. */
+  sliceItems?: number;
+  /** Milliseconds of work between yields (default SLICE_MS). */
+  sliceMs?: number;
+  now?: Date;
+}
+
+export interface PredictQueueResult {
+  /** Unlabeled queue items predicted. */
+  predicted: number;
+  /** Of them, suggested (at or above the threshold). */
+  suggested: number;
+  /** Unlabeled items whose text could not be read (not predicted). */
+  withoutText: number;
+  file: string;
+}
+
+/** Predicts the unlabeled queue and writes the suggestions (see the file comment). */
+export async function predictQueue(
+  store: QueueSource,
+  model: { model: AssistModel; version: number },
+  threshold: number | null,
+  opts: PredictQueueOptions,
+): Promise<PredictQueueResult> {
+  if (model.model.type !== store.def.type) throw new LabelingError('invalid-input', `a ${model.model.type} model cannot predict a ${store.def.type} project`, { field: 'model' });
+  if (threshold !== null && !(threshold >= 0 && threshold <= 1)) throw new LabelingError('invalid-input', `must be between 0 and 1 or null, got ${threshold}`, { field: 'threshold' });
+  throwIfAborted(opts.signal);
+  const file = suggestionsFile(opts.root, store.def.id);
+  const files: AtomicLineFile[] = [];
+  const lease = await store.read('ML assist predictions', opts.signal);
+  try {
+    const out = await AtomicLineFile.open(file);
+    files.push(out);
+    const predictions = opts.predictionsFile ? await AtomicLineFile.open(opts.predictionsFile) : undefined;
+    if (predictions) files.push(predictions);
+    const header: SuggestionsHeader = {
+      format: SUGGESTIONS_FORMAT,
+      formatVersion: SUGGESTIONS_VERSION,
+      projectId: store.def.id,
+      model: model.model.name,
+      modelVersion: model.version,
+      threshold,
+      createdAt: (opts.now ?? new Date()).toISOString(),
+    };
+    await out.line(header);
+    const total = Math.max(1, store.stats().unlabeled);
+    const slicer = new TimeSlicer(opts.sliceMs, lease.signal);
+    const result: PredictQueueResult = { predicted: 0, suggested: 0, withoutText: 0, file };
+    let after: string | undefined;
+    do {
+      lease.check();
+      const page = store.page('queue', after, opts.sliceItems ?? 200);
+      for (const s of page.items) {
+        if (s.state !== 'unlabeled') continue;
+        const item = store.getItem(s.key);
+        if (!item || typeof item.text !== 'string') {
+          result.withoutText++;
+          continue;
+        }
+        const p = model.model.predict(item.text);
+        result.predicted++;
+        if (predictions) await predictions.line(predictionLine(s.key, p));
+        const suggestion = threshold === null ? undefined : suggestionOf(p, threshold);
+        if (suggestion) {
+          const line: Suggestion = { item: s.key, itemVersion: item.version, annotation: suggestion.annotation, confidence: suggestion.confidence };
+          await out.line(line);
+          result.suggested++;
+        }
+        if (slicer.due()) {
+          opts.onProgress?.(Math.min(1, result.predicted / total), `Predicted ${result.predicted} items`);
+          await slicer.pause();
+          lease.check();
+        }
+      }
+      after = page.next;
+      if (after !== undefined) await slicer.maybePause();
+    } while (after !== undefined);
+    lease.check();
+    throwIfAborted(opts.signal);
+    if (predictions) await predictions.commit();
+    await out.commit();
+    files.length = 0;
+    opts.onProgress?.(1, `Predicted ${result.predicted} items, ${result.suggested} above the threshold`);
+    return result;
+  } finally {
+    for (const f of files) await f.abort();
+    lease.release();
+  }
+}
+
+function predictionLine(item: string, p: AssistPrediction): PredictionLine {
+  if (p.type === 'text-classification') return { item, label: p.label, confidence: p.confidence };
+  if (p.type === 'text-multilabel') return { item, labels: p.labels, confidence: p.confidence };
+  return { item, spans: p.spans, confidence: p.confidence };
+}
+
+/** A line of a suggestions file that could not be read. */
+export interface SuggestionProblem {
+  file: string;
+  line: number;
+  message: string;
+}
+
+/**
+ * The suggestions file of a project: its header and suggestions, or none (no file yet). A damaged file
+ * or line is reported with the file and line, never thrown: a bad header discards the file, a bad line
+ * only itself.
+ */
+export async function readSuggestions(root: string, projectId: string): Promise<{ header?: SuggestionsHeader; suggestions: Suggestion[]; problems: SuggestionProblem[] }> {
+  const file = suggestionsFile(root, projectId);
+  let text: string;
+  try {
+    text = await fsp.readFile(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { suggestions: [], problems: [] };
+    return { suggestions: [], problems: [{ file, line: 0, message: e instanceof Error ? e.message : String(e) }] };
+  }
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  const problems: SuggestionProblem[] = [];
+  const parse = (s: string, n: number): unknown => {
+    try {
+      return JSON.parse(s);
+    } catch (e) {
+      problems.push({ file, line: n, message: `not valid JSON (${(e as Error).message})` });
+      return undefined;
+    }
+  };
+  const h = parse(lines[0] ?? '', 1) as Partial<SuggestionsHeader> | undefined;
+  if (!h || h.format !== SUGGESTIONS_FORMAT || h.formatVersion !== SUGGESTIONS_VERSION || h.projectId !== projectId || typeof h.modelVersion !== 'number') {
+    if (h !== undefined || !problems.length) problems.push({ file, line: 1, message: `not a suggestions header of project "${projectId}" (format ${SUGGESTIONS_FORMAT} version ${SUGGESTIONS_VERSION})` });
+    return { suggestions: [], problems };
+  }
+  const suggestions: Suggestion[] = [];
+  for (let i = 1; i < lines.length; i++) {
+    const o = parse(lines[i]!, i + 1) as Partial<Suggestion> | undefined;
+    if (o === undefined) continue;
+    const a = o?.annotation as { kind?: unknown } | undefined;
+    if (typeof o?.item !== 'string' || typeof o.itemVersion !== 'number' || typeof o.confidence !== 'number' || !a || (a.kind !== 'classes' && a.kind !== 'spans')) {
+      problems.push({ file, line: i + 1, message: 'a suggestion needs item, itemVersion, annotation (classes or spans) and confidence' });
+      continue;
+    }
+    suggestions.push(o as Suggestion);
+  }
+  return { header: h as SuggestionsHeader, suggestions, problems };
+}

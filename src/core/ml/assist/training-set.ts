@@ -1,0 +1,70 @@
+/**
+ * The human labels ML assist trains on (issue 12 item 1): FINAL labels only. An item counts when its
+ * state is 'labeled' (one labeler's submit, consensus reached, or a reviewer's approve/decide) and it has
+ * a final annotation; items incomplete, needing review (labelers disagree), skipped, rejected back to the
+ * queue or missing are left out, and prelabels never count (the store keeps them out of `final`).
+ *
+ * Read with the store's long-reader path (`readExportItems`: keyset slices under an index lease, a turn of
+ * the event loop between slices), so submits interleave and a rebuild can cancel the read.
+ */
+import { LabelingError, throwIfAborted } from '../../errors';
+import type { Annotation, ExportItem, ProjectDef, ProjectType } from '../../model';
+
+/** The project types the built-in text models serve. */
+export const ASSIST_TEXT_TYPES = ['text-classification', 'text-multilabel', 'text-ner'] as const;
+export type AssistTextType = (typeof ASSIST_TEXT_TYPES)[number];
+
+export function isAssistTextType(t: ProjectType): t is AssistTextType {
+  return (ASSIST_TEXT_TYPES as readonly string[]).includes(t);
+}
+
+export interface TrainingExample {
+  key: string;
+  text: string;
+  /** The item's final annotation ('classes' or 'spans'). */
+  final: Annotation;
+}
+
+export interface TrainingSet {
+  projectId: string;
+  type: AssistTextType;
+  /** In item key order. */
+  examples: TrainingExample[];
+  /** Labeled items left out because their text could not be read (the file is gone or unreadable). */
+  withoutText: string[];
+}
+
+/** What collectTrainingSet reads of a store (a ProjectStore). */
+export interface TrainingSource {
+  readonly def: ProjectDef;
+  readExportItems(opts: { signal?: AbortSignal; name?: string }): AsyncIterable<ExportItem>;
+}
+
+export interface CollectOptions {
+  /** Called every few hundred items with the number read so far. */
+  onProgress?: (read: number) => void;
+}
+
+/** The final human labels of a text project with each item's text (see the file comment). */
+export async function collectTrainingSet(store: TrainingSource, signal?: AbortSignal, opts: CollectOptions = {}): Promise<TrainingSet> {
+  const def = store.def;
+  if (!isAssistTextType(def.type)) {
+    throw new LabelingError('invalid-input', `the built-in text models serve ${ASSIST_TEXT_TYPES.join(', ')} projects, not ${def.type}`, { field: 'type' });
+  }
+  throwIfAborted(signal);
+  const kind = def.type === 'text-ner' ? 'spans' : 'classes';
+  const examples: TrainingExample[] = [];
+  const withoutText: string[] = [];
+  let read = 0;
+  for await (const item of store.readExportItems({ signal, name: 'ML assist training set' })) {
+    if (++read % 500 === 0) opts.onProgress?.(read);
+    if (item.state !== 'labeled' || !item.final || item.final.kind !== kind) continue;
+    if (typeof item.text !== 'string') {
+      withoutText.push(item.key);
+      continue;
+    }
+    examples.push({ key: item.key, text: item.text, final: item.final });
+  }
+  opts.onProgress?.(read);
+  return { projectId: def.id, type: def.type, examples, withoutText };
+}
