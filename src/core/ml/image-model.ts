@@ -6,7 +6,8 @@
  * model saves to a versioned JSON (typed arrays as little-endian base64) and loads back predicting
  * exactly the same.
  */
-import { LabelingError, type ErrorLocation } from '../errors';
+import { LabelingError } from '../errors';
+import { badField, classifierHeader, fromBase64, toBase64 } from './model-json';
 import { checkImage, featureLayout, imageFeatures, imageFeatureSettings, type ImageFeatureOptions, type ImageFeatureSettings, type ImageInput } from './image-features';
 import { checkpoint, DEFAULT_C, logRegSettings, predictRow, trainLogReg, type LogRegOptions, type LogRegWeights } from './logreg';
 import { CsrBuilder, type CsrMatrix } from './sparse';
@@ -96,7 +97,6 @@ export class ImageModel {
   }
 
   toJSON(): ImageModelJson {
-    const b64 = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
     return {
       format: IMAGE_MODEL_FORMAT,
       version: IMAGE_MODEL_VERSION,
@@ -104,27 +104,15 @@ export class ImageModel {
       labels: [...this.labels],
       ...this.info,
       ...this.settings,
-      weights: b64(this.weights.weights),
-      bias: b64(this.weights.bias),
+      weights: toBase64(this.weights.weights),
+      bias: toBase64(this.weights.bias),
     };
   }
 
   /** Loads what `toJSON` wrote; a bad field is a LabelingError naming it (and `file` when given). */
   static fromJSON(json: unknown, file?: string): ImageModel {
-    const at = (field: string): ErrorLocation => (file ? { file, field } : { field });
-    const bad = (field: string, message: string) => new LabelingError('invalid-input', message, at(field));
-    if (typeof json !== 'object' || json === null || Array.isArray(json)) throw bad('format', 'an image model must be a JSON object');
-    const o = json as Record<string, unknown>;
-    if (o.format !== IMAGE_MODEL_FORMAT) throw bad('format', `must be "${IMAGE_MODEL_FORMAT}", got ${JSON.stringify(o.format)}`);
-    if (o.version !== IMAGE_MODEL_VERSION) {
-      throw bad('version', `this extension reads image model version ${IMAGE_MODEL_VERSION}, the file has ${JSON.stringify(o.version)}: retrain the model`);
-    }
-    if (o.kind !== 'multi-class' && o.kind !== 'multi-label') throw bad('kind', `must be "multi-class" or "multi-label", got ${JSON.stringify(o.kind)}`);
-    const labels = o.labels;
-    if (!Array.isArray(labels) || labels.length < 1 || !labels.every((l) => typeof l === 'string')) throw bad('labels', 'must be a non-empty array of strings');
-    for (const name of ['trainedOn', 'C', 'iterations'] as const) {
-      if (typeof o[name] !== 'number' || !Number.isFinite(o[name])) throw bad(name, 'must be a number');
-    }
+    const bad = badField(file);
+    const { o, kind, labels } = classifierHeader(json, 'image', IMAGE_MODEL_FORMAT, IMAGE_MODEL_VERSION, bad);
     let settings: ImageFeatureSettings;
     try {
       settings = imageFeatureSettings({ size: o.size as number, cell: o.cell as number, pixels: o.pixels as number });
@@ -132,13 +120,7 @@ export class ImageModel {
       if (e instanceof LabelingError && e.where.field) throw bad(e.where.field, e.message.slice(e.where.field.length + 2));
       throw e;
     }
-    const floats = (field: 'weights' | 'bias'): Float32Array => {
-      const value = o[field];
-      if (typeof value !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(value)) throw bad(field, 'must be a base64 string');
-      const bytes = Buffer.from(value, 'base64');
-      if (bytes.length % 4 !== 0) throw bad(field, `${bytes.length} bytes is not a whole number of 4-byte values`);
-      return new Float32Array(new Uint8Array(bytes).buffer);
-    };
+    const floats = (field: 'weights' | 'bias'): Float32Array => new Float32Array(fromBase64(o[field], field, bad));
     const weights = floats('weights');
     const bias = floats('bias');
     const k = labels.length;
@@ -146,10 +128,10 @@ export class ImageModel {
     if (weights.length !== features * k) throw bad('weights', `${weights.length} values, expected ${features} features x ${k} labels`);
     if (bias.length !== k) throw bad('bias', `${bias.length} values for ${k} labels`);
     return new ImageModel(
-      o.kind,
-      labels as string[],
+      kind,
+      labels,
       settings,
-      { mode: o.kind === 'multi-class' ? 'softmax' : 'ovr', classes: k, features, weights, bias },
+      { mode: kind === 'multi-class' ? 'softmax' : 'ovr', classes: k, features, weights, bias },
       { trainedOn: o.trainedOn as number, C: o.C as number, iterations: o.iterations as number },
     );
   }

@@ -19,6 +19,7 @@
 import { LabelingError, throwIfAborted } from '../errors';
 import { tagsToTokenSpans, type TokenSpan } from './ner-bio';
 import { seededRandom, shuffleInPlace } from '../random';
+import { fromBase64, toBase64 } from './model-json';
 
 export interface NerSentence {
   tokens: readonly string[];
@@ -320,8 +321,8 @@ export class NerModel {
       trainedOn: this.trainedOn,
       epochs: this.epochs,
       temperature: this.temperature,
-      transitions: b64(this.transitions),
-      weights: { index: b64(Uint32Array.from(idx)), value: b64(Float32Array.from(val)) },
+      transitions: toBase64(this.transitions),
+      weights: { index: toBase64(Uint32Array.from(idx)), value: toBase64(Float32Array.from(val)) },
     };
   }
 
@@ -339,12 +340,12 @@ export class NerModel {
     const buckets = j.buckets;
     if (!isPowerOfTwo(buckets)) throw bad('buckets', `expected a power of two, found ${JSON.stringify(buckets)}`);
     const T = tags.length;
-    const transitions = unb64(j.transitions, Float32Array, 'transitions', bad);
+    const transitions = new Float32Array(fromBase64(j.transitions, 'transitions', bad));
     if (transitions.length !== (T + 1) * T) throw bad('transitions', `expected ${(T + 1) * T} values, found ${transitions.length}`);
     const w = j.weights as { index?: unknown; value?: unknown } | undefined;
     if (!w || typeof w !== 'object') throw bad('weights', 'missing');
-    const index = unb64(w.index, Uint32Array, 'weights.index', bad);
-    const value = unb64(w.value, Float32Array, 'weights.value', bad);
+    const index = new Uint32Array(fromBase64(w.index, 'weights.index', bad));
+    const value = new Float32Array(fromBase64(w.value, 'weights.value', bad));
     if (index.length !== value.length) throw bad('weights', `${index.length} indices but ${value.length} values`);
     const weights = new Float32Array(buckets * T);
     let k = 0;
@@ -366,19 +367,6 @@ function isPositive(x: unknown): x is number {
 
 function isPowerOfTwo(x: unknown): x is number {
   return typeof x === 'number' && Number.isInteger(x) && x >= 2 && x <= 2 ** 26 && (x & (x - 1)) === 0;
-}
-
-function b64(a: Float32Array | Uint32Array): string {
-  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
-}
-
-function unb64<A extends Float32Array | Uint32Array>(s: unknown, Ctor: { new (b: ArrayBuffer): A }, field: string, bad: (f: string, m: string) => LabelingError): A {
-  if (typeof s !== 'string') throw bad(field, 'expected a base64 string');
-  const buf = Buffer.from(s, 'base64');
-  if (buf.length % 4) throw bad(field, `${buf.length} bytes is not a whole number of 4-byte values`);
-  const copy = new ArrayBuffer(buf.length);
-  new Uint8Array(copy).set(buf);
-  return new Ctor(copy);
 }
 
 function checkTokens(tokens: readonly string[], field: string): void {

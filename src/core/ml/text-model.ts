@@ -4,7 +4,8 @@
  * multi-label (logreg.ts). Training is deterministic; a model saves to a compact, versioned JSON
  * (typed arrays as little-endian base64) and loads back predicting exactly the same.
  */
-import { LabelingError, type ErrorLocation } from '../errors';
+import { LabelingError } from '../errors';
+import { badField, classifierHeader, fromBase64, toBase64 } from './model-json';
 import { DEFAULT_C, logRegSettings, predictRow, trainLogReg, type LogRegOptions, type LogRegWeights } from './logreg';
 import { featureSettings, fitTextVectorizer, TextVectorizer, type TextFeatureOptions } from './text-features';
 
@@ -108,22 +109,8 @@ export class TextModel {
 
   /** Loads what `toJSON` wrote; a bad field is a LabelingError naming it (and `file` when given). */
   static fromJSON(json: unknown, file?: string): TextModel {
-    const at = (field: string): ErrorLocation => (file ? { file, field } : { field });
-    const bad = (field: string, message: string) => new LabelingError('invalid-input', message, at(field));
-    if (typeof json !== 'object' || json === null || Array.isArray(json)) throw bad('format', 'a text model must be a JSON object');
-    const o = json as Record<string, unknown>;
-    if (o.format !== TEXT_MODEL_FORMAT) throw bad('format', `must be "${TEXT_MODEL_FORMAT}", got ${JSON.stringify(o.format)}`);
-    if (o.version !== TEXT_MODEL_VERSION) {
-      throw bad('version', `this extension reads text model version ${TEXT_MODEL_VERSION}, the file has ${JSON.stringify(o.version)}: retrain the model`);
-    }
-    if (o.kind !== 'multi-class' && o.kind !== 'multi-label') throw bad('kind', `must be "multi-class" or "multi-label", got ${JSON.stringify(o.kind)}`);
-    const labels = o.labels;
-    if (!Array.isArray(labels) || labels.length < 1 || !labels.every((l) => typeof l === 'string')) {
-      throw bad('labels', 'must be a non-empty array of strings');
-    }
-    for (const name of ['trainedOn', 'C', 'iterations'] as const) {
-      if (typeof o[name] !== 'number' || !Number.isFinite(o[name])) throw bad(name, 'must be a number');
-    }
+    const bad = badField(file);
+    const { o, kind, labels } = classifierHeader(json, 'text', TEXT_MODEL_FORMAT, TEXT_MODEL_VERSION, bad);
     if (typeof o.bigrams !== 'boolean') throw bad('bigrams', 'must be true or false');
     let settings;
     try {
@@ -145,10 +132,10 @@ export class TextModel {
         throw bad('slots', `must be ascending slots below 2^${settings.hashBits}; column ${c} is ${slots[c]}`);
       }
     }
-    const mode = o.kind === 'multi-class' ? 'softmax' : 'ovr';
+    const mode = kind === 'multi-class' ? 'softmax' : 'ovr';
     return new TextModel(
-      o.kind,
-      labels as string[],
+      kind,
+      labels,
       new TextVectorizer({ settings, slots, idf }),
       { mode, classes: k, features: slots.length, weights, bias },
       { trainedOn: o.trainedOn as number, C: o.C as number, iterations: o.iterations as number },
@@ -268,16 +255,3 @@ function sortedLabels(names: Set<string>): string[] {
   return [...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-function toBase64(a: Int32Array | Float32Array): string {
-  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
-}
-
-/** The bytes of a base64 string of 4-byte values, copied into an aligned buffer. */
-function fromBase64(value: unknown, field: string, bad: (field: string, message: string) => LabelingError): ArrayBuffer {
-  if (typeof value !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(value)) throw bad(field, 'must be a base64 string');
-  const bytes = Buffer.from(value, 'base64');
-  if (bytes.length % 4 !== 0) throw bad(field, `${bytes.length} bytes is not a whole number of 4-byte values`);
-  const out = new ArrayBuffer(bytes.length);
-  new Uint8Array(out).set(bytes);
-  return out;
-}
