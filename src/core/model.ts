@@ -85,7 +85,17 @@ export interface ProjectDef {
   labels: LabelClass[];
   dataSources: DataSource[];
   consensus: { minLabelers: number; maxLabelers: number };
-  mlAssist: { enabled: boolean; backendUrl?: string; confidenceThreshold?: number };
+  mlAssist: {
+    enabled: boolean;
+    backendUrl?: string;
+    confidenceThreshold?: number;
+    /** Precision prelabels must reach on held-out labels (Wilson lower bound); default 0.95. */
+    targetPrecision?: number;
+    /** Share of each class held out for validation; default 0.2. */
+    holdout?: number;
+    /** Final labels before the first automatic training; default 50 for text, 100 for images. */
+    minLabels?: number;
+  };
   status: ProjectStatus;
   /** Seeds the fixed random order of the queue (reduces ordering bias). */
   queueSeed: number;

@@ -43,6 +43,15 @@ describe('project.json schema', () => {
     assert.ok(!('$schema' in def));
   });
 
+  it('accepts the ML assist settings in range and names the field of one out of range', () => {
+    const ok = parseProjectDef(JSON.stringify(validProject({ mlAssist: { enabled: true, targetPrecision: 0.9, holdout: 0.25, minLabels: 30 } })), 'p.json');
+    assert.deepEqual(ok.mlAssist, { enabled: true, targetPrecision: 0.9, holdout: 0.25, minLabels: 30 });
+    for (const [field, value] of [['targetPrecision', 1.2], ['holdout', 0.9], ['minLabels', 3]] as const) {
+      const e = errorOf(() => parseProjectDef(JSON.stringify(validProject({ mlAssist: { enabled: true, [field]: value } })), 'p.json'));
+      assert.equal(e.where.field, `mlAssist.${field}`);
+    }
+  });
+
   it('names the file and the field of a bad value', () => {
     const bad = validProject({ labels: [{ name: 'a', color: 'red' }] });
     const e = errorOf(() => parseProjectDef(JSON.stringify(bad), '.labeling/signs/project.json'));

@@ -85,6 +85,16 @@ describe('ML assist pipeline (text classification on the sentiment sentences)', 
     assert.match(r.validation.message, /^threshold \d\.\d\d, validated precision \d\.\d\d on \d+ items/);
   });
 
+  it("project.json's mlAssist.targetPrecision and holdout are used when the caller gives none", async () => {
+    const set = await collectTrainingSet(store);
+    const def = { ...store.def, mlAssist: { ...store.def.mlAssist, targetPrecision: 0.8, holdout: 0.3 } };
+    const r = await trainAndValidate(set, def);
+    assert.equal(r.targetPrecision, 0.8);
+    const viaOpts = await trainAndValidate(set, store.def, { targetPrecision: 0.8, holdout: 0.3 });
+    assert.deepEqual(r.validation, viaOpts.validation, 'the same as the same values given as options');
+    assert.ok(Math.abs(r.heldOut.length - 0.3 * set.examples.length) < 10, `about 30% held out (${r.heldOut.length} of ${set.examples.length})`);
+  });
+
   it('predictQueue: every unlabeled item in queue order to --predictions, only those above the threshold as suggestions, nothing journaled', async () => {
     const journals = path.join(p.root, '.labeling', p.id, 'journal');
     const before = hashTree(journals);
@@ -270,6 +280,12 @@ describe('ML assist trigger', () => {
     assert.equal(shouldTrain(1200, 1000, text), true);
     assert.equal(shouldTrain(99, undefined, { type: 'image-classification', mlAssist: { enabled: true } }), false);
     assert.equal(shouldTrain(100, undefined, { type: 'image-classification', mlAssist: { enabled: true } }), true);
+  });
+  it("project.json's mlAssist.minLabels moves the first training", () => {
+    const early = { ...text, mlAssist: { enabled: true, minLabels: 20 } };
+    assert.equal(shouldTrain(19, undefined, early), false);
+    assert.equal(shouldTrain(20, undefined, early), true);
+    assert.equal(nextTrainingAt(20, early), 24);
   });
   it('never when ML assist is off, or for a type without a built-in model', () => {
     assert.equal(shouldTrain(500, undefined, { ...text, mlAssist: { enabled: false } }), false);

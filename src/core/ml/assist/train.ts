@@ -77,7 +77,8 @@ export interface TrainResult {
 /** Trains, validates and retrains (see the file comment). */
 export async function trainAndValidate(set: TrainingSet, def: ProjectDef, opts: TrainValidateOptions = {}): Promise<TrainResult> {
   if (set.type !== def.type) throw new LabelingError('invalid-input', `the training set is of a ${set.type} project, the project is ${def.type}`, { field: 'type' });
-  const target = opts.targetPrecision ?? DEFAULT_TARGET_PRECISION;
+  // The caller's options, else project.json's mlAssist, else the defaults.
+  const target = opts.targetPrecision ?? def.mlAssist.targetPrecision ?? DEFAULT_TARGET_PRECISION;
   const minItems = opts.minItems ?? DEFAULT_MIN_ITEMS;
   const examples = set.examples;
   if (examples.length < 2) throw new LabelingError('invalid-input', `${examples.length} labeled item(s): more labels needed to train`, { field: 'examples' });
@@ -87,7 +88,7 @@ export async function trainAndValidate(set: TrainingSet, def: ProjectDef, opts: 
 
   const goldLabels = examples.map((e) => labelsOf(e));
   const split = stratifiedSplit(goldLabels, (l) => (set.type === 'text-classification' ? l[0]! : l), {
-    fraction: opts.holdout ?? DEFAULT_HOLDOUT,
+    fraction: opts.holdout ?? def.mlAssist.holdout ?? DEFAULT_HOLDOUT,
     seed: opts.seed ?? def.queueSeed,
   });
   if (!split.holdout.length) throw new LabelingError('invalid-input', `${examples.length} labeled items are too few to hold any out for validation`, { field: 'examples' });

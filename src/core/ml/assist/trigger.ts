@@ -1,6 +1,6 @@
 /**
  * When ML assist trains by itself (issue 12 item 1): first once the project has a minimum of final labels
- * (50 for text, 100 for images), then again each time the labels grew by 20% since the last training.
+ * (project.json's mlAssist.minLabels, else 50 for text, 100 for images), then again each time the labels grew by 20% since the last training.
  * "Labeling: Start ML-Assisted Training" trains on demand whatever this says.
  */
 import { mediaOf, type ProjectDef } from '../../model';
@@ -10,8 +10,8 @@ export const MIN_LABELS = { text: 50, image: 100 } as const;
 export const GROWTH = 0.2;
 
 /** Final labels at which the next automatic training is due. */
-export function nextTrainingAt(lastTrainedOn: number | undefined, def: Pick<ProjectDef, 'type'>): number {
-  const min = MIN_LABELS[mediaOf(def.type)];
+export function nextTrainingAt(lastTrainedOn: number | undefined, def: Pick<ProjectDef, 'type'> & Partial<Pick<ProjectDef, 'mlAssist'>>): number {
+  const min = def.mlAssist?.minLabels ?? MIN_LABELS[mediaOf(def.type)];
   if (lastTrainedOn === undefined || lastTrainedOn <= 0) return min;
   return Math.max(min, Math.ceil(lastTrainedOn * (1 + GROWTH) - 1e-9));
 }
