@@ -5,6 +5,7 @@
 import type { CliCommand } from '../io';
 import { agreementCommand } from './agreement';
 import { assignCommand } from './assign';
+import { assistCommand } from './assist';
 import { exportCommand } from './export';
 import { importCommand } from './import';
 import { initCommand } from './init';
@@ -23,4 +24,5 @@ export const COMMANDS: readonly CliCommand[] = [
   assignCommand,
   rolesCommand,
   agreementCommand,
+  assistCommand,
 ];

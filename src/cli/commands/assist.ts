@@ -1,0 +1,73 @@
+/**
+ * data-labeling assist <workspace> <id> [--json] [--predictions <file.jsonl>] [--as <labeler>] (issue 12 item 7):
+ * trains the built-in model of a text project on its final labels, validates it on held-out labels to choose
+ * the confidence threshold, and writes the predictions above it to the journal as prelabels (an import,
+ * manager only), for CI or a manager's machine. --predictions writes every unlabeled item's top prediction.
+ */
+import * as path from 'node:path';
+import { LabelingError } from '../../core/errors';
+import { collectTrainingSet, isAssistTextType } from '../../core/ml/assist/training-set';
+import { assistReport, saveModel } from '../../core/ml/assist/model-store';
+import { predictQueue, readSuggestions } from '../../core/ml/assist/predict-queue';
+import { trainAndValidate } from '../../core/ml/assist/train';
+import { requireRole } from '../../core/store/guards';
+import { parseCommandArgs, requirePositional, type CliCommand } from '../io';
+import { openProjectAs } from '../project';
+
+const usage = 'data-labeling assist <workspace> <id> [--json] [--predictions <file.jsonl>] [--as <labeler>]';
+
+export const assistCommand: CliCommand = {
+  name: 'assist',
+  summary: 'train, validate and prelabel the queue with the built-in model (text projects)',
+  usage,
+  help: [
+    'Trains on the final labels, holds out a share of them (mlAssist.holdout, default 0.2) to choose the lowest',
+    'confidence whose precision reaches mlAssist.targetPrecision (default 0.95) by a 95% Wilson lower bound on',
+    'at least 30 items, retrains on every label, saves the model under .labeling/.cache/models/ and writes the',
+    'queue items predicted above that threshold to the journal as prelabels (manager only). When no threshold',
+    'qualifies, nothing is written and the figures say why.',
+    '  --json                  print {"model", "version", "trainedOn", "validation", "prelabeled"}',
+    '  --predictions <file>    also write one line per unlabeled item: {"item", "label"|"labels"|"spans", "confidence"}',
+    '  --as <labeler>          write as this labeler (default: the extension\'s identity)',
+  ].join('\n'),
+  examples: ['data-labeling assist . reviews', 'data-labeling assist . reviews --json --predictions predictions.jsonl'],
+  async run(args, io) {
+    const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' }, predictions: { type: 'string' }, as: { type: 'string' } });
+    const root = path.resolve(requirePositional(positionals, 0, 'workspace', usage));
+    const id = requirePositional(positionals, 1, 'id', usage);
+    const store = await openProjectAs(root, id, values.as, io);
+    try {
+      const def = store.def;
+      if (!isAssistTextType(def.type)) {
+        throw new LabelingError('invalid-input', `the built-in models cover text projects for now; "${id}" is ${def.type} (use a model of your own through mlAssist.backendUrl)`, { field: 'type' });
+      }
+      requireRole(def, store.labeler, 'manager');
+      const set = await collectTrainingSet(store);
+      const trained = await trainAndValidate(set, def);
+      const manifest = await saveModel(root, id, trained);
+      const threshold = trained.validation.threshold;
+      const predictionsFile = values.predictions ? path.resolve(values.predictions) : undefined;
+      const predicted = await predictQueue(store, { model: trained.model, version: manifest.version }, threshold, { root, ...(predictionsFile ? { predictionsFile } : {}) });
+      // The suggestions above the threshold become prelabels in the journal: one import, in lines of at most
+      // IMPORT_LINE_MAX submits (each all-or-nothing), as the model version names them.
+      const { suggestions } = await readSuggestions(root, id);
+      const src = `model:${trained.name}@${manifest.version}`;
+      let prelabeled = 0;
+      if (suggestions.length) {
+        const r = await store.importBatch(`assist-${manifest.version}`, suggestions.map((s) => ({ item: s.item, ann: s.annotation, pre: true, conf: s.confidence, src })));
+        prelabeled = r.submits;
+      }
+      const report = { ...assistReport(manifest), prelabeled };
+      if (values.json) io.out(JSON.stringify(report, null, 2));
+      else {
+        io.out(`${def.name}: ${report.model} version ${report.version}, trained on ${report.trainedOn.toLocaleString('en')} label(s)`);
+        io.out(`  validation: ${trained.validation.message}`);
+        io.out(`  ${prelabeled.toLocaleString('en')} of ${predicted.predicted.toLocaleString('en')} unlabeled item(s) prelabeled${threshold === null ? ' (no threshold qualified)' : ''}`);
+        if (predictionsFile) io.out(`  predictions: ${predictionsFile}`);
+      }
+      return 0;
+    } finally {
+      await store.close();
+    }
+  },
+};
