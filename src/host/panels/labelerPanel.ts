@@ -258,10 +258,20 @@ export class LabelerPanel extends Disposable {
       };
       this._lastState = state;
       this.panel.title = `Label: ${def.name}`;
+      this.remembered();
       await this.ipc.notify(LabelerStateNotification, state);
     } catch (e) {
       this.logger.error(`labeler ${this.entry.id}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     }
+  }
+
+  /**
+   * Remembers the item shown for Reload Window at once. Snapshots and views from elsewhere (an open, a
+   * change) are not the labeling loop's answers, whose remembering waits for the answer's write batch
+   * (answerView): a panel closed or reloaded right after one of these still comes back on its item.
+   */
+  private remembered(): void {
+    if (!this.isDisposed) this.restore.onShow?.(this);
   }
 
   /** Sends a view (a change from elsewhere, a host-side open); before the first snapshot, the snapshot. */
@@ -269,7 +279,9 @@ export class LabelerPanel extends Disposable {
     if (!this.ready || this.isDisposed) return;
     if (!this._lastState) return this.pushState();
     try {
-      await this.ipc.notify(LabelerViewNotification, this.answerView(store));
+      const view = this.answerView(store);
+      this.remembered();
+      await this.ipc.notify(LabelerViewNotification, view);
     } catch (e) {
       this.logger.error(`labeler ${this.entry.id}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     }
