@@ -19,7 +19,12 @@
 import { LabelingError, throwIfAborted } from '../errors';
 import { tagsToTokenSpans, type TokenSpan } from './ner-bio';
 import { seededRandom, shuffleInPlace } from '../random';
-import { fromBase64, toBase64 } from './model-json';
+import { featurize } from './ner-features';
+import { allowedTransitions, emissions, spanConfidences, viterbi } from './ner-decode';
+import { isPositive, isPowerOfTwo, nerModelFromJson, nerModelToJson, TAG_RE, type NerModelJson } from './ner-model-json';
+
+export type { NerModelJson } from './ner-model-json';
+export { entityScores, type EntityScores } from './ner-eval';
 
 export interface NerSentence {
   tokens: readonly string[];
@@ -49,216 +54,6 @@ export interface NerSpan extends TokenSpan {
 export interface NerPrediction {
   tags: string[];
   spans: NerSpan[];
-}
-
-/** The serialised model: compact (only non-zero weights, as base64 typed arrays) and versioned. */
-export interface NerModelJson {
-  format: typeof FORMAT;
-  version: typeof VERSION;
-  /** Tag names by index; `O` first. */
-  tags: string[];
-  buckets: number;
-  /** Sentences trained on and epochs, for the record. */
-  trainedOn: number;
-  epochs: number;
-  /** Of the span confidences. */
-  temperature: number;
-  /** (tags + 1) x tags transition scores, the first row from the sentence start: base64 Float32. */
-  transitions: string;
-  /** Flat indices (row * tags + tag) of the non-zero weights, delta-coded, base64 Uint32; and their values, base64 Float32. */
-  weights: { index: string; value: string };
-}
-
-const FORMAT = 'data-labeling/ner-perceptron';
-const VERSION = 1;
-const TAG_RE = /^(O|[BI]-\S+)$/;
-
-// ---------------------------------------------------------------------------------------------------
-// Features
-
-function fnv1a(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
-
-function shape(word: string, cap: number): string {
-  let out = '';
-  let last = '';
-  let run = 0;
-  for (const ch of word) {
-    const c = /\p{Lu}/u.test(ch) ? 'X' : /\p{L}/u.test(ch) ? 'x' : /\p{N}/u.test(ch) ? 'd' : ch;
-    run = c === last ? run + 1 : 1;
-    last = c;
-    if (run <= cap) out += c;
-  }
-  return out;
-}
-
-/** Hashed feature rows of every token of a sentence: ids[offsets[i]..offsets[i+1]) for token i. */
-interface SentenceFeatures {
-  ids: Uint32Array;
-  offsets: Uint32Array;
-}
-
-function featurize(tokens: readonly string[], mask: number): SentenceFeatures {
-  const n = tokens.length;
-  const lower = tokens.map((t) => t.toLowerCase());
-  const short = tokens.map((t) => shape(t, 1));
-  const at = (a: string[], i: number): string => (i < 0 ? '<s>' : i >= n ? '</s>' : a[i]!);
-  const ids: number[] = [];
-  const offsets = new Uint32Array(n + 1);
-  for (let i = 0; i < n; i++) {
-    const w = tokens[i]!;
-    const l = lower[i]!;
-    const f = [
-      'b',
-      `w=${w}`,
-      `l=${l}`,
-      `s=${shape(w, 4)}`,
-      `S=${short[i]}`,
-      `p1=${l.slice(0, 1)}`,
-      `p2=${l.slice(0, 2)}`,
-      `p3=${l.slice(0, 3)}`,
-      `x1=${l.slice(-1)}`,
-      `x2=${l.slice(-2)}`,
-      `x3=${l.slice(-3)}`,
-      `l-1=${at(lower, i - 1)}`,
-      `l+1=${at(lower, i + 1)}`,
-      `l-2=${at(lower, i - 2)}`,
-      `l+2=${at(lower, i + 2)}`,
-      `S-1=${at(short, i - 1)}`,
-      `S+1=${at(short, i + 1)}`,
-      `l-1|l=${at(lower, i - 1)}|${l}`,
-    ];
-    for (const s of f) ids.push(fnv1a(s) & mask);
-    offsets[i + 1] = ids.length;
-  }
-  return { ids: Uint32Array.from(ids), offsets };
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Scoring and decoding
-
-/** May tag `t` follow tag `p` (p = -1: the sentence start)? `I-X` only continues `B-X` or `I-X`. */
-function allowedTransitions(tags: readonly string[]): Uint8Array {
-  const T = tags.length;
-  const ok = new Uint8Array((T + 1) * T);
-  for (let p = -1; p < T; p++) {
-    for (let t = 0; t < T; t++) {
-      const tag = tags[t]!;
-      const prev = p < 0 ? 'O' : tags[p]!;
-      ok[(p + 1) * T + t] = tag[0] !== 'I' || (prev !== 'O' && prev.slice(2) === tag.slice(2)) ? 1 : 0;
-    }
-  }
-  return ok;
-}
-
-function emissions(f: SentenceFeatures, weights: Float32Array, T: number): Float64Array {
-  const n = f.offsets.length - 1;
-  const e = new Float64Array(n * T);
-  for (let i = 0; i < n; i++) {
-    for (let k = f.offsets[i]!; k < f.offsets[i + 1]!; k++) {
-      const row = f.ids[k]! * T;
-      for (let t = 0; t < T; t++) e[i * T + t] += weights[row + t]!;
-    }
-  }
-  return e;
-}
-
-function viterbi(e: Float64Array, n: number, T: number, trans: Float32Array, ok: Uint8Array): Int32Array {
-  const path = new Int32Array(n);
-  if (!n) return path;
-  const score = new Float64Array(n * T);
-  const back = new Int32Array(n * T);
-  for (let t = 0; t < T; t++) score[t] = ok[t] ? trans[t]! + e[t]! : -Infinity;
-  for (let i = 1; i < n; i++) {
-    for (let t = 0; t < T; t++) {
-      let best = -Infinity;
-      let arg = 0;
-      for (let p = 0; p < T; p++) {
-        const k = (p + 1) * T + t;
-        if (!ok[k]) continue;
-        const s = score[(i - 1) * T + p]! + trans[k]!;
-        if (s > best) {
-          best = s;
-          arg = p;
-        }
-      }
-      score[i * T + t] = best + e[i * T + t]!;
-      back[i * T + t] = arg;
-    }
-  }
-  let best = -Infinity;
-  for (let t = 0; t < T; t++) {
-    if (score[(n - 1) * T + t]! > best) {
-      best = score[(n - 1) * T + t]!;
-      path[n - 1] = t;
-    }
-  }
-  for (let i = n - 1; i > 0; i--) path[i - 1] = back[i * T + path[i]!]!;
-  return path;
-}
-
-function logSumExp(a: Float64Array | number[]): number {
-  let m = -Infinity;
-  for (const x of a) if (x > m) m = x;
-  if (m === -Infinity) return m;
-  let s = 0;
-  for (const x of a) s += Math.exp(x - m);
-  return m + Math.log(s);
-}
-
-/** Marginal probability of each span (exactly B-X I-X... over its tokens, not continued after). */
-function spanConfidences(
-  scores: Float64Array,
-  n: number,
-  T: number,
-  trans: Float32Array,
-  ok: Uint8Array,
-  tags: readonly string[],
-  spans: TokenSpan[],
-  temperature: number,
-): number[] {
-  const e = scores.map((x) => x / temperature);
-  const tr = (p: number, t: number): number => (ok[(p + 1) * T + t] ? trans[(p + 1) * T + t]! / temperature : -Infinity);
-  const alpha = new Float64Array(n * T);
-  const beta = new Float64Array(n * T); // beta[n-1][*] = 0
-  const tmp = new Float64Array(T);
-  for (let t = 0; t < T; t++) alpha[t] = tr(-1, t) + e[t]!;
-  for (let i = 1; i < n; i++) {
-    for (let t = 0; t < T; t++) {
-      for (let p = 0; p < T; p++) tmp[p] = alpha[(i - 1) * T + p]! + tr(p, t);
-      alpha[i * T + t] = logSumExp(tmp) + e[i * T + t]!;
-    }
-  }
-  for (let i = n - 2; i >= 0; i--) {
-    for (let t = 0; t < T; t++) {
-      for (let u = 0; u < T; u++) tmp[u] = tr(t, u) + e[(i + 1) * T + u]! + beta[(i + 1) * T + u]!;
-      beta[i * T + t] = logSumExp(tmp);
-    }
-  }
-  const logZ = logSumExp(alpha.subarray((n - 1) * T));
-  const index = new Map(tags.map((t, i) => [t, i]));
-  return spans.map((s) => {
-    const b = index.get(`B-${s.label}`)!;
-    const it = index.get(`I-${s.label}`)!;
-    let lp = alpha[s.start * T + b]!;
-    let last = b;
-    for (let k = s.start + 1; k < s.end; k++) {
-      lp += tr(last, it) + e[k * T + it]!;
-      last = it;
-    }
-    if (s.end < n) {
-      const rest: number[] = [];
-      for (let u = 0; u < T; u++) if (u !== it) rest.push(tr(last, u) + e[s.end * T + u]! + beta[s.end * T + u]!);
-      lp += logSumExp(rest);
-    }
-    return Math.min(1, Math.exp(lp - logZ));
-  });
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -304,69 +99,15 @@ export class NerModel {
   }
 
   toJSON(): NerModelJson {
-    const idx: number[] = [];
-    const val: number[] = [];
-    let prev = 0;
-    for (let k = 0; k < this.weights.length; k++) {
-      if (this.weights[k] === 0) continue;
-      idx.push(k - prev);
-      val.push(this.weights[k]!);
-      prev = k;
-    }
-    return {
-      format: FORMAT,
-      version: VERSION,
-      tags: [...this.tags],
-      buckets: this.buckets,
-      trainedOn: this.trainedOn,
-      epochs: this.epochs,
-      temperature: this.temperature,
-      transitions: toBase64(this.transitions),
-      weights: { index: toBase64(Uint32Array.from(idx)), value: toBase64(Float32Array.from(val)) },
-    };
+    const { tags, buckets, transitions, weights, trainedOn, epochs, temperature } = this;
+    return nerModelToJson({ tags, buckets, transitions, weights, trainedOn, epochs, temperature });
   }
 
   /** Reads what toJSON wrote; `file` names the source in error messages. */
   static fromJSON(json: unknown, file?: string): NerModel {
-    const bad = (field: string, message: string): LabelingError => new LabelingError('invalid-input', message, { file, field });
-    if (!json || typeof json !== 'object') throw bad('format', 'expected a NER model object');
-    const j = json as Partial<Record<keyof NerModelJson, unknown>>;
-    if (j.format !== FORMAT) throw bad('format', `expected "${FORMAT}", found ${JSON.stringify(j.format)}`);
-    if (j.version !== VERSION) throw bad('version', `this extension reads version ${VERSION}, found ${JSON.stringify(j.version)}`);
-    const tags = j.tags;
-    if (!Array.isArray(tags) || tags[0] !== 'O' || tags.some((t) => typeof t !== 'string' || !TAG_RE.test(t)) || new Set(tags).size !== tags.length) {
-      throw bad('tags', 'expected distinct IOB2 tags, "O" first');
-    }
-    const buckets = j.buckets;
-    if (!isPowerOfTwo(buckets)) throw bad('buckets', `expected a power of two, found ${JSON.stringify(buckets)}`);
-    const T = tags.length;
-    const transitions = new Float32Array(fromBase64(j.transitions, 'transitions', bad));
-    if (transitions.length !== (T + 1) * T) throw bad('transitions', `expected ${(T + 1) * T} values, found ${transitions.length}`);
-    const w = j.weights as { index?: unknown; value?: unknown } | undefined;
-    if (!w || typeof w !== 'object') throw bad('weights', 'missing');
-    const index = new Uint32Array(fromBase64(w.index, 'weights.index', bad));
-    const value = new Float32Array(fromBase64(w.value, 'weights.value', bad));
-    if (index.length !== value.length) throw bad('weights', `${index.length} indices but ${value.length} values`);
-    const weights = new Float32Array(buckets * T);
-    let k = 0;
-    for (let i = 0; i < index.length; i++) {
-      k += index[i]!;
-      if (k >= weights.length) throw bad('weights.index', `index ${k} is beyond ${weights.length} weights`);
-      weights[k] = value[i]!;
-    }
-    const trainedOn = typeof j.trainedOn === 'number' ? j.trainedOn : 0;
-    const epochs = typeof j.epochs === 'number' ? j.epochs : 0;
-    if (!isPositive(j.temperature)) throw bad('temperature', `expected a number > 0, found ${JSON.stringify(j.temperature)}`);
-    return new NerModel(tags as string[], buckets, transitions, weights, trainedOn, epochs, j.temperature);
+    const p = nerModelFromJson(json, file);
+    return new NerModel(p.tags, p.buckets, p.transitions, p.weights, p.trainedOn, p.epochs, p.temperature);
   }
-}
-
-function isPositive(x: unknown): x is number {
-  return typeof x === 'number' && Number.isFinite(x) && x > 0;
-}
-
-function isPowerOfTwo(x: unknown): x is number {
-  return typeof x === 'number' && Number.isInteger(x) && x >= 2 && x <= 2 ** 26 && (x & (x - 1)) === 0;
 }
 
 function checkTokens(tokens: readonly string[], field: string): void {
@@ -474,36 +215,4 @@ export async function trainNer(sentences: readonly NerSentence[], opts: TrainNer
     return out;
   };
   return NerModel.create(tags, buckets, avg(tr, tu), avg(w, wu), sentences.length, epochs, temperature);
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Evaluation
-
-export interface EntityScores {
-  gold: number;
-  predicted: number;
-  correct: number;
-  precision: number;
-  recall: number;
-  f1: number;
-}
-
-/** Entity-level micro precision, recall and F1: a predicted span counts when start, end and label all match. */
-export function entityScores(gold: readonly (readonly string[])[], predicted: readonly (readonly string[])[]): EntityScores {
-  if (gold.length !== predicted.length) throw new LabelingError('invalid-input', `${predicted.length} predicted sentences for ${gold.length} gold ones`, { field: 'predicted' });
-  let nGold = 0;
-  let nPred = 0;
-  let correct = 0;
-  gold.forEach((g, i) => {
-    const key = (s: TokenSpan): string => `${s.start}:${s.end}:${s.label}`;
-    const gs = new Set(tagsToTokenSpans(g).map(key));
-    const ps = tagsToTokenSpans(predicted[i]!).map(key);
-    nGold += gs.size;
-    nPred += ps.length;
-    for (const p of ps) if (gs.has(p)) correct++;
-  });
-  const precision = nPred ? correct / nPred : 0;
-  const recall = nGold ? correct / nGold : 0;
-  const f1 = precision + recall ? (2 * precision * recall) / (precision + recall) : 0;
-  return { gold: nGold, predicted: nPred, correct, precision, recall, f1 };
 }
