@@ -83,16 +83,7 @@ describe('lbl-box-editor', () => {
     el.suggested = true;
     await el.updateComplete;
     const ctx = el.shadowRoot!.querySelector('canvas')!.getContext('2d')!;
-    const calls = { stroke: 0, strokeRect: 0, fillText: 0 };
-    const orig = { stroke: ctx.stroke, strokeRect: ctx.strokeRect, fillText: ctx.fillText };
-    for (const k of Object.keys(calls) as (keyof typeof calls)[]) {
-      (ctx as unknown as Record<string, unknown>)[k] = function (this: CanvasRenderingContext2D, ...a: unknown[]) {
-        calls[k]++;
-        return (orig[k] as (...x: unknown[]) => unknown).apply(this, a);
-      };
-    }
-    el.flush();
-    assert.deepEqual(calls, { stroke: 0, strokeRect: 1000, fillText: 1000 }, 'one strokeRect a box (no path), and every tag');
+    assert.deepEqual(countCalls(el), { stroke: 0, strokeRect: 1000, fillText: 1000 }, 'one strokeRect a box (no path), and every tag');
     assert.deepEqual(ctx.getLineDash(), [], 'suggested boxes are not dashed (dashing 1,000 boxes is slow to raster)');
     assert.equal(ctx.globalAlpha, 1, 'the tags are drawn opaque after the translucent outlines');
   });

@@ -13,7 +13,7 @@ import { fitLabel, hotkeyRange } from '../shared/hotkeys';
 import { noticeEvent } from './editor';
 import { canvasEditorStyles } from './canvas-editor.styles';
 import { capturePointer, PanZoomController } from './pan-zoom-controller';
-import { decodedBitmap, decodedImage } from '../shared/image-cache';
+import { decodedImage } from '../shared/image-cache';
 
 export abstract class CanvasEditorBase extends LitElement {
   static override styles = canvasEditorStyles;
@@ -39,8 +39,6 @@ export abstract class CanvasEditorBase extends LitElement {
   protected colors = new Map<string, string>();
   protected canvas?: HTMLCanvasElement;
   private image?: HTMLImageElement;
-  /** The same image's pixels, when the labeler's prefetch kept them as a bitmap: drawn without a decode. */
-  private bitmap?: ImageBitmap;
   private imageLoaded = false;
 
   constructor() {
@@ -161,13 +159,11 @@ export abstract class CanvasEditorBase extends LitElement {
   private loadImage(): void {
     this.imageLoaded = false;
     this.image = undefined;
-    this.bitmap = undefined;
     const uri = this.imageUri;
     if (!uri) return;
     const held = decodedImage(uri); // prefetched by the labeler while the previous item was shown
     if (held) {
       this.image = held;
-      this.bitmap = decodedBitmap(uri);
       this.imageLoaded = true;
       this.syncImageSize();
       this.scheduleDraw();
@@ -213,7 +209,7 @@ export abstract class CanvasEditorBase extends LitElement {
     ctx.setTransform(dpr * t.scale, 0, 0, dpr * t.scale, dpr * t.tx, dpr * t.ty);
     const s = this.size;
     ctx.globalAlpha = 1;
-    if (this.image && this.imageLoaded) ctx.drawImage(this.bitmap ?? this.image, 0, 0, s.width, s.height);
+    if (this.image && this.imageLoaded) ctx.drawImage(this.image, 0, 0, s.width, s.height);
     else {
       ctx.fillStyle = 'rgba(128,128,128,0.2)';
       ctx.fillRect(0, 0, s.width, s.height);

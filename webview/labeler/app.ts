@@ -11,7 +11,7 @@
 import { html, LitElement, nothing } from 'lit';
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
-import { annotationKindOf, isMultiLabel, mediaOf, type Annotation } from '../../src/core/model';
+import { isMultiLabel, mediaOf, type Annotation } from '../../src/core/model';
 import {
   BackRequest, LabelerStateNotification, LabelerUpcomingNotification, LabelerViewNotification, NextRequest, ResyncCommand, ShowErrorCommand, SkipRequest, SubmitRequest,
   type LabelerMessage, type LabelerState, type LabelerView,
@@ -121,8 +121,6 @@ export class LblLabelerApp extends LitElement {
     // The same project keeps its object, so the palette, instructions and editor see unchanged properties.
     const project = old && JSON.stringify(old) === JSON.stringify(s.project) ? old : s.project;
     this.prefetch.clear();
-    const kind = annotationKindOf(s.project.type);
-    this.prefetch.bitmaps = kind === 'boxes' || kind === 'polygons'; // drawn on a canvas
     this.prefetch.hold(s);
     this.show({ ...s, project });
   }

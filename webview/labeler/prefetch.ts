@@ -8,11 +8,6 @@ import type { LabelerItem, LabelerViewFields } from '../../src/protocol/labeler'
 import { forgetDecoded, rememberDecoded } from '../shared/image-cache';
 
 export class Prefetch {
-  /**
-   * Also keep each decoded image as an ImageBitmap (set for projects drawn on a canvas: boxes, polygons),
-   * so the next item's image is painted without a second decode. Costs width x height x 4 bytes an image.
-   */
-  bitmaps = false;
   private readonly items = new Map<string, LabelerItem>();
   private readonly images = new Map<string, { img: HTMLImageElement; decoded: Promise<boolean> }>();
 
@@ -62,9 +57,8 @@ export class Prefetch {
       e = {
         img,
         decoded: img.decode().then(
-          async () => {
-            const bitmap = this.bitmaps ? await createImageBitmap(img).catch(() => undefined) : undefined;
-            if (this.images.get(uri)?.img === img) rememberDecoded(uri, img, bitmap);
+          () => {
+            if (this.images.get(uri)?.img === img) rememberDecoded(uri, img);
             return true;
           },
           () => false,

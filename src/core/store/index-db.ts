@@ -329,16 +329,31 @@ export class IndexDb {
     const oldLabels = old.final_labels ? (JSON.parse(old.final_labels) as string[]) : [];
     for (const l of oldLabels) if (!c.finalLabels.includes(l)) this.run('UPDATE cnt_label SET n = n - 1 WHERE label = ?', [l]);
     for (const l of c.finalLabels) if (!oldLabels.includes(l)) this.bumpLabel(l, 1);
-    const oldPattern = patternOfRows(this.all<DoneRow>(SELECT_DONE_OF_ITEM, [id]), old.final);
+    // The old pattern is read only where patterns exist (none in a project of spans or shapes, whose done
+    // rows can hold 1,000 boxes each: this is the submit path).
+    const oldPattern = this.hasPatterns() ? patternOfRows(this.all<DoneRow>(SELECT_DONE_OF_ITEM, [id]), old.final) : undefined;
     const pattern = patternOfItem(c.done);
     if (oldPattern !== pattern) {
       if (oldPattern !== undefined) this.run('UPDATE cnt_pattern SET n = n - 1 WHERE p = ?', [oldPattern]);
-      if (pattern !== undefined) this.run(BUMP_PATTERN, [pattern, 1]);
+      if (pattern !== undefined) {
+        this.run(BUMP_PATTERN, [pattern, 1]);
+        this.patternsSeen = true;
+      }
     }
     this.writeItem(id, c);
     this.run('DELETE FROM done WHERE item = ?', [id]);
     for (const d of c.done) this.run(INSERT_DONE, doneValues(d, id, c));
   }
+
+  /**
+   * Whether cnt_pattern has a row (then an item may have a pattern). Only a yes is kept: a yes that became
+   * wrong (a rollback) costs one needless read, a kept no could miss a pattern counted since.
+   */
+  private hasPatterns(): boolean {
+    if (!this.patternsSeen) this.patternsSeen = this.one('SELECT 1 FROM cnt_pattern LIMIT 1', []) !== undefined;
+    return this.patternsSeen;
+  }
+  private patternsSeen = false;
 
   bumpLabel(label: string, n: number): void {
     this.run('INSERT INTO cnt_label VALUES (?, ?) ON CONFLICT(label) DO UPDATE SET n = n + excluded.n', [label, n]);
