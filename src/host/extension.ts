@@ -15,7 +15,7 @@ import { reviewCommands } from './commands/reviewCommands';
 import { manageRolesCommand } from './commands/rolesCommand';
 import { HostJobs } from './jobs/hostJobs';
 import { DetailsPanels } from './panels/detailsPanel';
-import { LabelerPanels } from './panels/labelerPanel';
+import { LabelerPanels } from './panels/labelerPanels';
 import { PanelMemory, panelSerializers, registerPanelSerializers } from './panels/panelRestore';
 import { ReviewPanels, reviewTargetOf } from './panels/reviewPanel';
 import { Identity } from './projects/identity';

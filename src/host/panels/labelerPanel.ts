@@ -31,8 +31,6 @@ import { IpcHost } from './ipcHost';
 import { adoptAppPanel } from './panelRestore';
 import { createAppPanel } from './webviewHtml';
 
-export { LabelerPanels } from './labelerPanels';
-
 const HISTORY = 200;
 
 /** Folders a project's globs can match under (the part before the first wildcard), for localResourceRoots. */

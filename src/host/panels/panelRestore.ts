@@ -11,7 +11,8 @@ import { WebviewTypes } from '../constants';
 import type { ProjectEntry, ProjectRegistry } from '../projects/registry';
 import type { DetailsPanels } from './detailsPanel';
 import type { ReviewPanels } from './reviewPanel';
-import type { LabelerPanel, LabelerPanels } from './labelerPanel';
+import type { LabelerPanel } from './labelerPanel';
+import type { LabelerPanels } from './labelerPanels';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
 const STATE_KEY = 'labeling.openPanels';

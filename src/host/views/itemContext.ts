@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { LabelerPanels } from '../panels/labelerPanel';
+import type { LabelerPanels } from '../panels/labelerPanels';
 import type { ProjectEntry } from '../projects/registry';
 import type { ItemNode, ItemsView } from './itemViews';
 

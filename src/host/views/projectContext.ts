@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { DetailsPanels } from '../panels/detailsPanel';
-import type { LabelerPanels } from '../panels/labelerPanel';
+import type { LabelerPanels } from '../panels/labelerPanels';
 import type { ProjectEntry, ProjectRegistry } from '../projects/registry';
 
 /** Merges events into one (listeners only: no thisArgs, no disposables array). */
