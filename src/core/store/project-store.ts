@@ -5,7 +5,6 @@
  * Every write, sync, refresh, rebuild and definition reload ends by emitting what it changed on
  * `onChange` (change-feed.ts), before its promise resolves.
  */
-import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { SqlJsStatic } from 'sql.js';
@@ -18,14 +17,13 @@ import type { Annotation, ProjectDef, ProjectStatus, Role } from '../model';
 import { completeLabels, type LabelInput } from '../project/create';
 import { loadProject } from '../project/load';
 import { hybridClock } from '../team/clock';
-import { effectiveDefinition, requireRoleChange } from '../team/definition';
+import { effectiveDefinition } from '../team/definition';
 import { journalFolderFor } from '../team/labeler-folder';
 import { teamVersionsOf, type TeamVersion } from '../team/versions';
-import type { SeenVector } from '../team/vector';
 import { cacheDir, journalDir, safeSegment } from '../project/paths';
 import { ChangeFeed, takeTouchedKeys, type ChangeCause, type ChangeKind, type ChangeListener } from './change-feed';
 import { loadSqlJs } from './db';
-import { requireItem, requireRole, requireRunning, requireVersion } from './guards';
+import { requireItem, requireRole, requireRunning } from './guards';
 import { IndexDb } from './index-db';
 import { labelsChangeNeedsRebuild, projectLabelsOf } from './known-labels';
 import { applyOwnAppend, buildIndex, journalStateOf, openFromSnapshot, replayTails, snapshotMetaOf, type JournalState } from './loader';
@@ -33,7 +31,8 @@ import { buildBeside, catchUp, freeBuilt } from './background-build';
 import { writeImport, type ImportOptions, type ImportResult } from './import-lines';
 import { REBUILD_CANCELS_READERS, type ReadersPolicy } from './index-lease';
 import { refreshItems } from './refresh';
-import { MAX_BATCH, reviewBatchEvents, type BatchResult, type ReviewAction } from './review-batch';
+import { writeAssign, writeAssignBatch, writeLabels, writeReview, writeReviewBatch, writeRoles, writeStatus, writeUnskip, type WriteContext } from './manager-writes';
+import type { BatchResult, ReviewAction } from './review-batch';
 import { throwIfAbortedWith, yieldToEventLoop } from './time-slice';
 import { indexDefHash, saveSnapshot } from './snapshot';
 import { StoreReads } from './store-reads';
@@ -345,17 +344,12 @@ export class ProjectStore extends StoreReads {
 
   /** Reviewer: returns a skipped item to the queue (for everyone). */
   unskip(key: string): Promise<void> {
-    return this.mutate('commit', async () => {
-      requireRole(this._def, this.opts.labeler, 'reviewer');
-      requireItem(this.idx, key);
-      await this.commit([{ type: 'unskip', item: key, seen: this.seenOf(key) }]);
-    });
+    return this.mutate('commit', () => writeUnskip(this.writeContext(), key));
   }
 
-  /** What this index holds of an item's events: the `seen` of a review written now (team/vector.ts). */
-  private seenOf(key: string): SeenVector {
-    const id = this.idx.itemId(key);
-    return id === undefined ? [] : this.idx.itemSeen(id);
+  /** What the reviewer and manager writes (manager-writes.ts) need; built at the start of their write step. */
+  private writeContext(): WriteContext {
+    return { def: this._def, idx: this.idx, labeler: this.opts.labeler, boundsOf: (k) => this.views.boundsOf(k), commit: (p) => this.commit(p) };
   }
 
   /** Reviewer: the item stays skipped for everyone. */
@@ -374,24 +368,12 @@ export class ProjectStore extends StoreReads {
    * items changed since they were listed are left out and returned as stale.
    */
   reviewBatch(actions: ReviewAction[]): Promise<BatchResult> {
-    return this.mutate('commit', async () => {
-      requireRole(this._def, this.opts.labeler, 'reviewer');
-      const { events, stale } = reviewBatchEvents({ def: this._def, idx: this.idx, seenOf: (k) => this.seenOf(k), boundsOf: (k) => this.views.boundsOf(k) }, actions);
-      const written = events.filter((e) => e.type !== 'assign').length;
-      if (events.length) await this.commit(events.length === 1 && events[0]!.type !== 'assign' ? [events[0]!] : [{ type: 'batch', batch: randomUUID(), events }]);
-      return { written, stale };
-    });
+    return this.mutate('commit', () => writeReviewBatch(this.writeContext(), actions));
   }
 
   /** Manager: assigns many items (null: unassigns) as one all-or-nothing journal line. */
   assignBatch(keys: string[], to: string | null): Promise<{ written: number }> {
-    return this.mutate('commit', async () => {
-      requireRole(this._def, this.opts.labeler, 'manager');
-      if (keys.length > MAX_BATCH) throw new LabelingError('invalid-input', `at most ${MAX_BATCH} items in one batch (got ${keys.length}): split it`, { field: 'items' });
-      keys.forEach((k) => requireItem(this.idx, k));
-      if (keys.length) await this.commit([{ type: 'batch', batch: randomUUID(), events: keys.map((item) => ({ type: 'assign' as const, item, to })) }]);
-      return { written: keys.length };
-    });
+    return this.mutate('commit', () => writeAssignBatch(this.writeContext(), keys, to));
   }
   approve(key: string, basedOnVersion: number): Promise<void> {
     return this.review({ type: 'approve', item: key, base: basedOnVersion });
@@ -401,20 +383,11 @@ export class ProjectStore extends StoreReads {
   }
 
   private review(p: Extract<EventPayload, { base: number }>): Promise<void> {
-    return this.mutate('commit', async () => {
-      requireRole(this._def, this.opts.labeler, 'reviewer');
-      if (p.type === 'decide') checkAnnotation(this._def, p.ann, { field: 'ann' }, () => this.views.boundsOf(p.item));
-      requireVersion(this.idx, p.item, p.base);
-      await this.commit([{ ...p, seen: this.seenOf(p.item) }]);
-    });
+    return this.mutate('commit', () => writeReview(this.writeContext(), p));
   }
 
   assign(key: string, labeler: string | undefined): Promise<void> {
-    return this.mutate('commit', async () => {
-      requireRole(this._def, this.opts.labeler, 'manager');
-      requireItem(this.idx, key);
-      await this.commit([{ type: 'assign', item: key, to: labeler ?? null }]);
-    });
+    return this.mutate('commit', () => writeAssign(this.writeContext(), key, labeler));
   }
 
   /**
@@ -449,20 +422,12 @@ export class ProjectStore extends StoreReads {
   // ------------------------------------------------------------------ lifecycle (journal events over project.json)
 
   setStatus(status: ProjectStatus): Promise<void> {
-    return this.mutate('commit', async () => {
-      requireRole(this._def, this.opts.labeler, 'manager');
-      if (this._def.status === status) return;
-      await this.commit([{ type: 'status', status }]);
-    });
+    return this.mutate('commit', () => writeStatus(this.writeContext(), status));
   }
 
   /** Adds labels; 'remove-all' and 'keep-as-prelabels' start labeling over, 'continue' keeps going. */
   addLabels(labels: LabelInput[], mode: LabelSetMode): Promise<void> {
-    return this.mutate('commit', async () => {
-      requireRole(this._def, this.opts.labeler, 'manager');
-      const added = completeLabels(labels, this._def.labels);
-      await this.commit([{ type: 'labels', added, mode }]);
-    });
+    return this.mutate('commit', () => writeLabels(this.writeContext(), labels, mode));
   }
 
   /**
@@ -471,11 +436,7 @@ export class ProjectStore extends StoreReads {
    * without a manager.
    */
   setRoles(set: Record<string, Role[]>): Promise<void> {
-    return this.mutate('commit', async () => {
-      requireRole(this._def, this.opts.labeler, 'manager');
-      requireRoleChange(this._def, set);
-      await this.commit([{ type: 'roles', set }]);
-    });
+    return this.mutate('commit', () => writeRoles(this.writeContext(), set));
   }
 
   /** Re-reads project.json after an edit; rebuilds the index when its data sources or consensus changed. */
