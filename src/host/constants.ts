@@ -37,6 +37,9 @@ export const Commands = {
   AssignItems: 'labeling.assignItems',
   DistributeItems: 'labeling.distributeItems',
   UnassignItems: 'labeling.unassignItems',
+  // ML assist (host/assist/)
+  StartAssistTraining: 'labeling.startAssistTraining',
+  PublishPrelabels: 'labeling.publishPrelabels',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 

@@ -39,6 +39,9 @@ const ACTIONS: Record<DetailsAction, string> = {
   distributeItems: Commands.DistributeItems,
   computeAgreement: Commands.ComputeAgreement,
   review: 'labeling.reviewLabels',
+  startAssistTraining: Commands.StartAssistTraining,
+  publishPrelabels: Commands.PublishPrelabels,
+  showJobs: Commands.ShowJobs,
 };
 
 /** "Labeling: Project Details": one panel per project, refreshed from its project's change feed (counts, problems, definition). */
