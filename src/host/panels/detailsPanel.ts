@@ -5,7 +5,7 @@ import type { ProjectStore } from '../../core/store/project-store';
 import type { ChangeKind } from '../../core/store/change-feed';
 import { versionNotes } from '../../core/team/versions';
 import { ReadyCommand } from '../../protocol/ipc';
-import { DetailsActionCommand, DetailsStateNotification, type DetailsAction, type DetailsAssignment, type DetailsCounts, type DetailsState } from '../../protocol/details';
+import { DetailsActionCommand, DetailsStateNotification, type DetailsAction, type DetailsAssist, type DetailsAssignment, type DetailsCounts, type DetailsState } from '../../protocol/details';
 import { Commands, WebviewTypes } from '../constants';
 import type { ProjectEntry, ProjectRegistry } from '../projects/registry';
 import { Disposable } from '../util/lifecycle';
@@ -24,7 +24,17 @@ export interface DetailsSource {
   readonly onDidChange: vscode.Event<{ entry: ProjectEntry; kinds: readonly ChangeKind[] }>;
 }
 
+/** Where the details panel gets its ML-assist section (the assist service, issue 12). */
+export interface DetailsAssistSource {
+  /** The project's model, validation, suggestions, live accuracy and jobs; undefined while unknown. */
+  assistOf(entry: ProjectEntry): Promise<DetailsAssist | undefined>;
+  /** Fires for a project whose assist figures changed (a job's progress fires often: the panel coalesces). */
+  readonly onDidChange: vscode.Event<ProjectEntry>;
+}
+
 const TEAM_EVERY_MS = 2000;
+/** Assist changes (job progress) refresh an open panel at most once per ASSIST_EVERY_MS. */
+export const ASSIST_EVERY_MS = 250;
 
 const ACTIONS: Record<DetailsAction, string> = {
   startLabeling: 'labeling.startLabeling',
@@ -55,9 +65,11 @@ export class DetailsPanels extends Disposable {
     private readonly source?: DetailsSource,
     private readonly memory?: PanelMemory,
     private readonly agreement?: AgreementResults,
+    private readonly assist?: DetailsAssistSource,
   ) {
     super();
     this._register(registry.onDidChange(() => this.panels.forEach((p) => p.update())));
+    if (assist) this._register(assist.onDidChange((entry) => this.panels.get(`${entry.root}::${entry.id}`)?.assistChanged()));
     if (agreement) this._register(agreement.onDidChange((entry) => void this.panels.get(`${entry.root}::${entry.id}`)?.update()));
     if (source) {
       this._register(source.onDidChange(({ entry, kinds }) => {
@@ -75,7 +87,7 @@ export class DetailsPanels extends Disposable {
       panel.panel.reveal();
       return panel;
     }
-    panel = new DetailsPanel(this.extensionUri, entry, this.registry, this.logger, this.source, existing, this.memory, this.agreement);
+    panel = new DetailsPanel(this.extensionUri, entry, this.registry, this.logger, this.source, existing, this.memory, this.agreement, this.assist);
     this.panels.set(key, panel);
     panel.panel.onDidDispose(() => this.panels.delete(key));
     return panel;
@@ -104,6 +116,10 @@ export class DetailsPanel extends Disposable {
   /** Assigned versus done (a scan of the items table, ~0.1 s at 1M items): at most once per TEAM_EVERY_MS. */
   private team: { at: number; seq: number; assignment: DetailsAssignment[] } | undefined;
   private teamTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The trailing update of a burst of assist changes. */
+  private assistTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Counts update() calls: an update overtaken by a later one (job progress fires often) sends nothing. */
+  private updates = 0;
   /** The state last sent to the webview. */
   lastState: DetailsState | undefined;
 
@@ -111,11 +127,12 @@ export class DetailsPanel extends Disposable {
     extensionUri: vscode.Uri,
     private entry: ProjectEntry,
     private readonly registry: ProjectRegistry,
-    logger: Logger,
+    private readonly logger: Logger,
     private readonly source?: DetailsSource,
     existing?: vscode.WebviewPanel,
     private readonly memory?: PanelMemory,
     private readonly agreement?: AgreementResults,
+    private readonly assist?: DetailsAssistSource,
   ) {
     super();
     const app = { title: `Project: ${entry.def?.name ?? entry.id}`, app: 'details', tag: 'lbl-details-app' };
@@ -152,8 +169,17 @@ export class DetailsPanel extends Disposable {
     return this.team!.assignment;
   }
 
+  /** The project's assist figures changed: one update per ASSIST_EVERY_MS however often it fires (job progress). */
+  assistChanged(): void {
+    this.assistTimer ??= setTimeout(() => {
+      this.assistTimer = undefined;
+      if (!this.isDisposed) void this.update();
+    }, ASSIST_EVERY_MS);
+  }
+
   override dispose(): void {
     if (this.teamTimer) clearTimeout(this.teamTimer);
+    if (this.assistTimer) clearTimeout(this.assistTimer);
     super.dispose();
   }
 
@@ -175,6 +201,7 @@ export class DetailsPanel extends Disposable {
     this.panel.title = `Project: ${fresh.def!.name}`;
     this.remember();
     if (!this.ready) return;
+    const seq = ++this.updates;
     const state: DetailsState = {
       def: fresh.def!,
       location: `.labeling/${fresh.id}`,
@@ -187,6 +214,11 @@ export class DetailsPanel extends Disposable {
     if (store) Object.assign(state, teamOf(store, state.problems, this.assignmentOf(store)));
     const agreement = this.agreement?.get(fresh);
     if (agreement) state.agreement = agreement;
+    const assist = await this.assist?.assistOf(fresh).catch((e: unknown) => {
+      this.logger.warn(`Project Details: the ML-assist figures of ${fresh.id} could not be read: ${e instanceof Error ? e.message : String(e)}`);
+      return undefined;
+    });
+    if (assist) state.assist = assist;
     if (counts && counts.items - counts.missing === 0) {
       const globs = fresh.def!.dataSources.map((d) => d.glob).join(', ');
       state.problems = [
@@ -194,6 +226,7 @@ export class DetailsPanel extends Disposable {
         ...state.problems,
       ];
     }
+    if (seq !== this.updates) return;
     this.lastState = state;
     await this.ipc.notify(DetailsStateNotification, state);
   }
