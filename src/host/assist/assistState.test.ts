@@ -1,0 +1,76 @@
+import { strict as assert } from 'node:assert';
+import type { JobInfo } from '../../core/jobs/types';
+import type { ProjectDef, ProjectType } from '../../core/model';
+import { aDef } from '../../core/formats/test-support';
+import type { ModelManifest } from '../../core/ml/assist/model-store';
+import { autoTrainDue, availability, detailsAssist } from './assistState';
+
+const def = (type: ProjectType, mlAssist: Partial<ProjectDef['mlAssist']> = {}): ProjectDef => aDef(type, ['a', 'b'], { mlAssist: { enabled: true, ...mlAssist } });
+const job = (over: Partial<JobInfo>): JobInfo => ({ id: 'job-1', title: 'Train', resource: 'assist:/w::p', status: 'queued', queuedAt: 1, progress: {}, log: [], logDropped: 0, ...over });
+const manifest = (trainedOn: number, threshold: number | null): ModelManifest => ({
+  format: 'data-labeling.assist-manifest',
+  formatVersion: 1,
+  projectId: 'p',
+  type: 'text-classification',
+  model: 'tfidf-logreg',
+  version: 3,
+  trainedOn,
+  targetPrecision: 0.95,
+  validation: { items: 40, accuracy: 0.9, threshold, precisionAtThreshold: threshold === null ? null : 0.97, message: 'm' },
+  createdAt: '2026-12-01T00:00:00.000Z',
+  modelFile: 'model-3.json',
+});
+
+describe('ML assist state (host/assist/assistState.ts)', () => {
+  it('text types train the built-in model; detection and segmentation need a backend, said so', () => {
+    for (const t of ['text-classification', 'text-multilabel', 'text-ner'] as const) assert.deepEqual(availability(def(t)), { kind: 'builtin' });
+    const det = availability(def('image-detection'));
+    assert.equal(det.kind, 'none');
+    assert.match(det.unavailable!, /Object detection has no built-in model: set mlAssist\.backendUrl/);
+    const seg = availability(def('image-segmentation', { backendUrl: 'http://localhost:9090' }));
+    assert.equal(seg.kind, 'backend');
+    assert.match(seg.unavailable!, /served at http:\/\/localhost:9090/);
+  });
+
+  it('an automatic training is due at minLabels, then at 20% more; a failed one waits for growth too', () => {
+    const d = def('text-classification');
+    assert.equal(autoTrainDue(d, 49, undefined, undefined), false);
+    assert.equal(autoTrainDue(d, 50, undefined, undefined), true);
+    assert.equal(autoTrainDue(d, 59, 50, undefined), false);
+    assert.equal(autoTrainDue(d, 60, 50, undefined), true);
+    assert.equal(autoTrainDue(d, 55, undefined, 50), false, 'failed at 50: not again before 60');
+    assert.equal(autoTrainDue(d, 60, undefined, 50), true);
+    assert.equal(autoTrainDue(def('text-classification', { enabled: false }), 500, undefined, undefined), false);
+    assert.equal(autoTrainDue(def('image-detection'), 500, undefined, undefined), false);
+    assert.equal(autoTrainDue(def('text-ner', { minLabels: 10 }), 10, undefined, undefined), true);
+  });
+
+  it('the details section carries the model, suggestions, live accuracy and jobs newest first', () => {
+    const s = detailsAssist({
+      def: def('text-classification'),
+      labeled: 70,
+      manifest: manifest(60, 0.82),
+      suggestions: { count: 12, modelVersion: 3, threshold: 0.82 },
+      liveAccuracy: [{ source: 'model:tfidf-logreg@3', confirmed: 8, total: 10 }],
+      jobs: [
+        job({ id: 'job-1', status: 'succeeded', startedAt: 2, endedAt: 3 }),
+        job({ id: 'job-2', status: 'failed', error: { message: 'disk full' }, progress: { message: 'writing' } }),
+        job({ id: 'job-3', status: 'running', progress: { fraction: 0.5, message: 'Predicted 100 items' } }),
+      ],
+      canPublish: true,
+    });
+    assert.equal(s.kind, 'builtin');
+    assert.equal(s.nextTrainingAt, 72, '60 * 1.2');
+    assert.deepEqual(s.model, { name: 'tfidf-logreg', version: 3, trainedOn: 60, createdAt: '2026-12-01T00:00:00.000Z', validation: manifest(60, 0.82).validation });
+    assert.deepEqual(s.suggestions, { count: 12, modelVersion: 3, threshold: 0.82 });
+    assert.deepEqual(s.liveAccuracy, [{ source: 'model:tfidf-logreg@3', confirmed: 8, total: 10 }]);
+    assert.deepEqual(s.jobs.map((j) => j.id), ['job-3', 'job-2', 'job-1']);
+    assert.deepEqual(s.jobs[0], { id: 'job-3', title: 'Train', status: 'running', message: 'Predicted 100 items', fraction: 0.5 });
+    assert.equal(s.jobs[1]!.error, 'disk full');
+  });
+
+  it('no model yet: the next training is at minLabels, nothing else is made up', () => {
+    const s = detailsAssist({ def: def('text-ner'), labeled: 3, jobs: [], canPublish: false });
+    assert.deepEqual(s, { enabled: true, kind: 'builtin', labeled: 3, nextTrainingAt: 50, jobs: [], canPublish: false });
+  });
+});

@@ -1,0 +1,88 @@
+/**
+ * What ML assist can do for a project, and the Project Details section it shows (protocol DetailsAssist),
+ * from plain inputs: no vscode here, so it is unit-tested directly.
+ */
+import type { JobInfo } from '../../core/jobs/types';
+import type { ProjectDef } from '../../core/model';
+import type { ModelManifest } from '../../core/ml/assist/model-store';
+import { isAssistTextType } from '../../core/ml/assist/training-set';
+import { nextTrainingAt, shouldTrain } from '../../core/ml/assist/trigger';
+import type { DetailsAssist } from '../../protocol/details';
+
+/** The job runner's resource of a project's ML-assist jobs: they run one at a time per project. */
+export function assistResource(root: string, projectId: string): string {
+  return `assist:${root}::${projectId}`;
+}
+
+export interface Availability {
+  kind: DetailsAssist['kind'];
+  /** Why the built-in model does not train here (shown in Project Details and by the command). */
+  unavailable?: string;
+}
+
+/** Which model serves the project: the built-in one of its type, only a model the team serves, or none. */
+export function availability(def: ProjectDef): Availability {
+  if (isAssistTextType(def.type)) return { kind: 'builtin' };
+  const backend = def.mlAssist.backendUrl;
+  if (def.type === 'image-detection' || def.type === 'image-segmentation') {
+    const what = def.type === 'image-detection' ? 'Object detection' : 'Instance segmentation';
+    return backend
+      ? { kind: 'backend', unavailable: `${what} has no built-in model: predictions come from the model served at ${backend}.` }
+      : { kind: 'none', unavailable: `${what} has no built-in model: set mlAssist.backendUrl in project.json to a Label Studio ML backend that serves one.` };
+  }
+  return backend
+    ? { kind: 'backend', unavailable: `The built-in image model does not train in this version: predictions come from the model served at ${backend}.` }
+    : { kind: 'none', unavailable: 'The built-in image model does not train in this version: set mlAssist.backendUrl in project.json to a Label Studio ML backend that serves one.' };
+}
+
+/**
+ * Whether an automatic training is due: the trigger's rule (enabled, a built-in model, enough labels
+ * since the last training), and not again at a count that already failed (a failed training waits for
+ * the labels to grow as a successful one does, so it does not retry on every submit).
+ */
+export function autoTrainDue(def: ProjectDef, labeled: number, lastTrainedOn: number | undefined, lastFailedAt: number | undefined): boolean {
+  if (availability(def).kind !== 'builtin') return false;
+  if (!shouldTrain(labeled, lastTrainedOn, def)) return false;
+  return lastFailedAt === undefined || labeled >= nextTrainingAt(lastFailedAt, def);
+}
+
+export interface AssistInputs {
+  def: ProjectDef;
+  labeled: number;
+  manifest?: ModelManifest;
+  suggestions?: { count: number; modelVersion: number; threshold: number | null };
+  liveAccuracy?: { source: string; confirmed: number; total: number }[];
+  /** The project's ML-assist jobs, in the order they were queued. */
+  jobs: readonly JobInfo[];
+  canPublish: boolean;
+}
+
+/** The ML-assist section of Project Details. */
+export function detailsAssist(i: AssistInputs): DetailsAssist {
+  const a = availability(i.def);
+  const out: DetailsAssist = {
+    enabled: i.def.mlAssist.enabled,
+    kind: a.kind,
+    labeled: i.labeled,
+    nextTrainingAt: nextTrainingAt(i.manifest?.trainedOn, i.def),
+    jobs: [...i.jobs].reverse().map((j) => ({
+      id: j.id,
+      title: j.title,
+      status: j.status,
+      ...(j.progress.message !== undefined ? { message: j.progress.message } : {}),
+      ...(j.progress.fraction !== undefined ? { fraction: j.progress.fraction } : {}),
+      ...(j.error && j.status === 'failed' ? { error: j.error.message } : {}),
+      ...(j.startedAt !== undefined ? { startedAt: j.startedAt } : {}),
+      ...(j.endedAt !== undefined ? { endedAt: j.endedAt } : {}),
+    })),
+    canPublish: i.canPublish,
+  };
+  if (a.unavailable) out.unavailable = a.unavailable;
+  if (i.manifest) {
+    const m = i.manifest;
+    out.model = { name: m.model, version: m.version, trainedOn: m.trainedOn, createdAt: m.createdAt, validation: { ...m.validation } };
+  }
+  if (i.suggestions) out.suggestions = { ...i.suggestions };
+  if (i.liveAccuracy?.length) out.liveAccuracy = i.liveAccuracy.map((l) => ({ ...l }));
+  return out;
+}
