@@ -4,6 +4,7 @@ import { PROJECT_TYPE_TITLES } from '../../src/core/model';
 import { DetailsActionCommand, DetailsStateNotification, type DetailsAction, type DetailsState } from '../../src/protocol/details';
 import { cssVars } from '../shared/css-vars';
 import type { HostIpc } from '../shared/host-ipc';
+import { assistStyles, renderAssist } from './assist-section';
 import { detailsStyles } from './details-app.styles';
 
 const fmt = (n: number) => n.toLocaleString('en-US');
@@ -13,7 +14,7 @@ const fmt = (n: number) => n.toLocaleString('en-US');
  * All state comes from the host (`details/state`); buttons send `details/action`.
  */
 export class DetailsApp extends LitElement {
-  static override styles = detailsStyles;
+  static override styles = [detailsStyles, assistStyles];
   static override properties = { state: { state: true } };
   declare state: DetailsState | undefined;
   ipc: HostIpc | undefined;
@@ -65,6 +66,7 @@ export class DetailsApp extends LitElement {
 
       ${this.renderTeam(s)}
       ${this.renderAgreement(s)}
+      ${renderAssist(s.assist, d.type, (a) => this.act(a))}
 
       <h2>Labels</h2>
       <div class="labels" role="list">
