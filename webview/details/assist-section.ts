@@ -119,7 +119,7 @@ function renderJob(j: Job, now: number) {
       ${took ? html`<span class="job-duration muted">${running ? `${took} so far` : took}</span>` : nothing}
     </div>
     ${running && j.fraction !== undefined
-      ? html`<div class="job-progress">${bar('job', j.fraction, 1, `${j.title} progress`)}<span class="fraction">${percent(j.fraction, 1)}%</span></div>`
+      ? html`<div class="job-progress">${bar('job-bar', j.fraction, 1, `${j.title} progress`)}<span class="fraction">${percent(j.fraction, 1)}%</span></div>`
       : nothing}
     ${j.message ? html`<div class="job-message muted">${j.message}</div>` : nothing}
     ${j.error ? html`<div class="job-error">${j.error}</div>` : nothing}
