@@ -40,6 +40,7 @@ export const Commands = {
   // ML assist (host/assist/)
   StartAssistTraining: 'labeling.startAssistTraining',
   PublishPrelabels: 'labeling.publishPrelabels',
+  SetBackendCredentials: 'labeling.setBackendCredentials',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 

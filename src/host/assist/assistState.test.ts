@@ -22,14 +22,14 @@ const manifest = (trainedOn: number, threshold: number | null): ModelManifest =>
 });
 
 describe('ML assist state (host/assist/assistState.ts)', () => {
-  it('text types train the built-in model; detection and segmentation need a backend, said so', () => {
+  it('text types train the built-in model; a backend URL serves any type; detection and segmentation need one, said so', () => {
     for (const t of ['text-classification', 'text-multilabel', 'text-ner'] as const) assert.deepEqual(availability(def(t)), { kind: 'builtin' });
     const det = availability(def('image-detection'));
     assert.equal(det.kind, 'none');
     assert.match(det.unavailable!, /Object detection has no built-in model: set mlAssist\.backendUrl/);
-    const seg = availability(def('image-segmentation', { backendUrl: 'http://localhost:9090' }));
-    assert.equal(seg.kind, 'backend');
-    assert.match(seg.unavailable!, /served at http:\/\/localhost:9090/);
+    assert.match(availability(def('image-segmentation')).unavailable!, /Instance segmentation has no built-in model/);
+    assert.deepEqual(availability(def('image-segmentation', { backendUrl: 'http://localhost:9090' })), { kind: 'backend' });
+    assert.deepEqual(availability(def('text-ner', { backendUrl: 'http://localhost:9090' })), { kind: 'backend' }, 'the team\'s model is preferred');
   });
 
   it('an automatic training is due at minLabels, then at 20% more; a failed one waits for growth too', () => {

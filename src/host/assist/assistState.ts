@@ -20,19 +20,20 @@ export interface Availability {
   unavailable?: string;
 }
 
-/** Which model serves the project: the built-in one of its type, only a model the team serves, or none. */
+/**
+ * Which model serves the project: a model the team serves when project.json names one
+ * (mlAssist.backendUrl, any type), else the built-in model of its type, else none (object detection and
+ * instance segmentation have no built-in model).
+ */
 export function availability(def: ProjectDef): Availability {
-  if (isAssistTextType(def.type)) return { kind: 'builtin' };
   const backend = def.mlAssist.backendUrl;
+  if (backend) return { kind: 'backend' };
+  if (isAssistTextType(def.type)) return { kind: 'builtin' };
   if (def.type === 'image-detection' || def.type === 'image-segmentation') {
     const what = def.type === 'image-detection' ? 'Object detection' : 'Instance segmentation';
-    return backend
-      ? { kind: 'backend', unavailable: `${what} has no built-in model: predictions come from the model served at ${backend}.` }
-      : { kind: 'none', unavailable: `${what} has no built-in model: set mlAssist.backendUrl in project.json to a Label Studio ML backend that serves one.` };
+    return { kind: 'none', unavailable: `${what} has no built-in model: set mlAssist.backendUrl in project.json to a Label Studio ML backend that serves one.` };
   }
-  return backend
-    ? { kind: 'backend', unavailable: `The built-in image model does not train in this version: predictions come from the model served at ${backend}.` }
-    : { kind: 'none', unavailable: 'The built-in image model does not train in this version: set mlAssist.backendUrl in project.json to a Label Studio ML backend that serves one.' };
+  return { kind: 'none', unavailable: 'The built-in image model does not train in this version: set mlAssist.backendUrl in project.json to a Label Studio ML backend that serves one.' };
 }
 
 /**
