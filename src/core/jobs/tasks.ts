@@ -1,10 +1,37 @@
 /**
- * CPU tasks a worker thread runs on data copied (or transferred) out of the main thread
- * (architecture.md, "One owner of the index"). Each entry is one named task: its input, its output, and
- * the function; worker-main.ts runs them, runWorkerTask (worker-client.ts) calls them by name.
+ * CPU work a worker thread runs on data copied (or transferred) out of the main thread
+ * (architecture.md, "One owner of the index"). worker-main.ts runs it; worker-client.ts calls it by name.
+ *
+ * - A TASK is one call: its input, its output, and the function (runWorkerTask: one thread per call).
+ * - A SESSION loads something once (a model) and then answers several calls on it (WorkerSession: one
+ *   thread per session), e.g. inference batch after batch without posting the model each time.
+ *
+ * Both may report progress through their context; it reaches the caller's onProgress while they run.
  */
 import { LabelingError } from '../errors';
 import { ChunkHasher } from '../journal/marks';
+import type { AssistPrediction } from '../ml/assist/assist-model';
+import {
+  assistTrain,
+  openAssistPredictor,
+  type AssistPredictCall,
+  type AssistPredictInfo,
+  type AssistPredictStart,
+  type AssistTrainInput,
+  type AssistTrainOutput,
+} from '../ml/assist/assist-worker';
+
+/** What a task or a session call receives besides its input. */
+export interface TaskContext {
+  /**
+   * Reports progress (fraction 0..1) to the caller's onProgress. At most one message per PROGRESS_MS is
+   * posted; the latest one held back is posted before the reply.
+   */
+  progress(fraction: number, message?: string): void;
+}
+
+/** Progress messages of one request are at least this far apart (ms). */
+export const PROGRESS_MS = 20;
 
 export interface WorkerTaskTypes {
   /**
@@ -13,18 +40,45 @@ export interface WorkerTaskTypes {
    * against its mark without blocking the extension host.
    */
   'hash-chunks': { input: { bytes: Uint8Array }; output: string[] };
+  /** ML assist: trainAndValidate on a collected training set; the model comes back as JSON (assist-worker.ts). */
+  'assist-train': { input: AssistTrainInput; output: AssistTrainOutput };
+}
+
+export interface WorkerSessionTypes {
+  /** ML assist inference: the model is loaded once, then each call predicts a batch of texts. */
+  'assist-predict': { start: AssistPredictStart; info: AssistPredictInfo; call: AssistPredictCall; output: AssistPrediction[] };
 }
 
 export type WorkerTaskName = keyof WorkerTaskTypes;
 export type TaskInput<K extends WorkerTaskName> = WorkerTaskTypes[K]['input'];
 export type TaskOutput<K extends WorkerTaskName> = WorkerTaskTypes[K]['output'];
 
-export const WORKER_TASKS: { readonly [K in WorkerTaskName]: (input: TaskInput<K>) => TaskOutput<K> } = {
+export type WorkerSessionName = keyof WorkerSessionTypes;
+export type SessionStart<K extends WorkerSessionName> = WorkerSessionTypes[K]['start'];
+export type SessionInfo<K extends WorkerSessionName> = WorkerSessionTypes[K]['info'];
+export type SessionCall<K extends WorkerSessionName> = WorkerSessionTypes[K]['call'];
+export type SessionOutput<K extends WorkerSessionName> = WorkerSessionTypes[K]['output'];
+
+/** An open session in the worker: what it answered on opening, and its calls. */
+export interface SessionHandler<K extends WorkerSessionName> {
+  info: SessionInfo<K>;
+  call(input: SessionCall<K>, ctx: TaskContext): SessionOutput<K> | Promise<SessionOutput<K>>;
+}
+
+export const WORKER_TASKS: { readonly [K in WorkerTaskName]: (input: TaskInput<K>, ctx: TaskContext) => TaskOutput<K> | Promise<TaskOutput<K>> } = {
   'hash-chunks': ({ bytes }) => {
     if (!(bytes instanceof Uint8Array)) throw new LabelingError('invalid-input', 'hash-chunks takes bytes (a Uint8Array)', { field: 'bytes' });
     const h = new ChunkHasher();
     h.update(bytes);
     return h.digests();
+  },
+  'assist-train': (input, ctx) => assistTrain(input, (f, m) => ctx.progress(f, m)),
+};
+
+export const WORKER_SESSIONS: { readonly [K in WorkerSessionName]: (start: SessionStart<K>, ctx: TaskContext) => SessionHandler<K> | Promise<SessionHandler<K>> } = {
+  'assist-predict': (start) => {
+    const p = openAssistPredictor(start);
+    return { info: p.info, call: (input) => p.call(input) };
   },
 };
 
@@ -32,9 +86,25 @@ export function isWorkerTaskName(name: unknown): name is WorkerTaskName {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(WORKER_TASKS, name);
 }
 
-/** What the worker is sent, and what it answers. */
-export interface WorkerRequest {
-  task: string;
-  input: unknown;
+export function isWorkerSessionName(name: unknown): name is WorkerSessionName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(WORKER_SESSIONS, name);
 }
+
+/**
+ * What the worker is sent. Every request has an id its replies and progress carry; the worker answers
+ * requests one at a time, in the order they came.
+ *  - task: runs WORKER_TASKS[task] on input;
+ *  - open: opens a session of WORKER_SESSIONS[session] (answers its info); its id names the session;
+ *  - call: one call of the open session `session`;
+ *  - close: forgets the session.
+ */
+export type WorkerRequest =
+  | { id: number; kind: 'task'; task: string; input: unknown }
+  | { id: number; kind: 'open'; session: string; input: unknown }
+  | { id: number; kind: 'call'; session: number; input: unknown }
+  | { id: number; kind: 'close'; session: number };
+
 export type WorkerReply = { ok: true; output: unknown } | { ok: false; message: string; reason?: LabelingError['reason'] };
+
+/** What the worker posts back: progress of a request while it runs, then its one reply. */
+export type WorkerMessage = { id: number; kind: 'progress'; fraction: number; message?: string } | ({ id: number; kind: 'reply' } & WorkerReply);

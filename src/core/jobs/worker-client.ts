@@ -1,40 +1,165 @@
 /**
- * Runs one task of WORKER_TASKS in its own worker thread: the input is posted (ArrayBuffers listed in
- * `transfer` are moved, not copied), the output comes back, and the thread ends. Cancelling through the
- * signal terminates the thread at once (a task holds no resources of the main thread).
+ * Calls the CPU work of tasks.ts in worker threads:
+ *  - runWorkerTask: one task in its own thread; the thread ends with the answer;
+ *  - WorkerSession: one thread that opens a session (a model loaded once) and answers call after call
+ *    until it is closed.
+ * Inputs are posted (ArrayBuffers listed in `transfer` are moved, not copied); progress the work reports
+ * reaches `onProgress` while it runs. Cancelling through the signal terminates the thread at once and
+ * rejects with a 'cancelled' LabelingError (the work holds no resources of the main thread).
  */
 import { Worker } from 'node:worker_threads';
 import { LabelingError } from '../errors';
-import type { TaskInput, TaskOutput, WorkerReply, WorkerRequest, WorkerTaskName } from './tasks';
+import type {
+  SessionCall,
+  SessionInfo,
+  SessionOutput,
+  SessionStart,
+  TaskInput,
+  TaskOutput,
+  WorkerMessage,
+  WorkerRequest,
+  WorkerSessionName,
+  WorkerTaskName,
+} from './tasks';
 
-export interface WorkerTaskOptions {
-  signal?: AbortSignal;
+export interface WorkerCallOptions {
   /** Buffers to move into the worker (they become unusable here). */
   transfer?: ArrayBuffer[];
+  /** Progress the work reports, as it runs. */
+  onProgress?: (fraction: number, message?: string) => void;
 }
 
-/** `workerFile` is the bundled worker-main.ts: dist/worker.js (esbuild.mjs). */
-export function runWorkerTask<K extends WorkerTaskName>(workerFile: string, task: K, input: TaskInput<K>, options: WorkerTaskOptions = {}): Promise<TaskOutput<K>> {
-  const { signal } = options;
-  if (signal?.aborted) return Promise.reject(new LabelingError('cancelled', 'Cancelled.'));
-  return new Promise<TaskOutput<K>>((resolve, reject) => {
-    const worker = new Worker(workerFile);
-    let settled = false;
-    const done = (fn: () => void) => {
-      if (settled) return;
-      settled = true;
-      signal?.removeEventListener('abort', onAbort);
-      void worker.terminate();
-      fn();
-    };
-    const onAbort = () => done(() => reject(new LabelingError('cancelled', 'Cancelled.')));
-    signal?.addEventListener('abort', onAbort);
-    worker.on('message', (reply: WorkerReply) =>
-      done(() => (reply.ok ? resolve(reply.output as TaskOutput<K>) : reject(new LabelingError(reply.reason ?? 'invalid-input', `worker task ${task}: ${reply.message}`)))),
-    );
-    worker.on('error', (e) => done(() => reject(new LabelingError('io', `worker task ${task} failed: ${e.message}`, { file: workerFile }, { cause: e }))));
-    worker.on('exit', (code) => done(() => reject(new LabelingError('io', `worker task ${task} ended (exit code ${code}) without an answer`, { file: workerFile }))));
-    const req: WorkerRequest = { task, input };
-    worker.postMessage(req, options.transfer ?? []);
-  });
+export interface WorkerTaskOptions extends WorkerCallOptions {
+  /** Aborting terminates the thread; the call rejects as cancelled. */
+  signal?: AbortSignal;
+}
+
+type Request = WorkerRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
+
+interface Pending {
+  resolve(output: unknown): void;
+  reject(e: LabelingError): void;
+  onProgress?: WorkerCallOptions['onProgress'];
+  what: string;
+}
+
+const cancelled = (): LabelingError => new LabelingError('cancelled', 'Cancelled.');
+
+/** One worker thread: requests by id, their progress and replies; once it stops, every pending and later request rejects. */
+class WorkerThread {
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private stopped?: LabelingError;
+
+  constructor(file: string) {
+    this.worker = new Worker(file);
+    this.worker.on('message', (m: WorkerMessage) => this.onMessage(m));
+    this.worker.on('error', (e) => this.stop((what) => new LabelingError('io', `${what} failed: ${e.message}`, { file }, { cause: e })));
+    this.worker.on('exit', (code) => this.stop((what) => new LabelingError('io', `${what} ended (exit code ${code}) without an answer`, { file })));
+  }
+
+  request(req: Request, what: string, opts: WorkerCallOptions = {}): Promise<unknown> {
+    if (this.stopped) return Promise.reject(this.stopped);
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject, what, ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
+      try {
+        this.worker.postMessage({ ...req, id } as WorkerRequest, opts.transfer ?? []);
+      } catch (e) {
+        this.pending.delete(id);
+        reject(new LabelingError('invalid-input', `${what}: its input cannot be posted to a worker thread: ${e instanceof Error ? e.message : String(e)}`));
+      }
+    });
+  }
+
+  private onMessage(m: WorkerMessage): void {
+    const p = this.pending.get(m.id);
+    if (!p) return;
+    if (m.kind === 'progress') {
+      p.onProgress?.(m.fraction, m.message);
+      return;
+    }
+    this.pending.delete(m.id);
+    if (m.ok) p.resolve(m.output);
+    else p.reject(new LabelingError(m.reason ?? 'invalid-input', `${p.what}: ${m.message}`));
+  }
+
+  /** Terminates the thread; pending requests reject with `why` (the first reason wins). */
+  stop(why: (what: string) => LabelingError): void {
+    if (this.stopped) return;
+    this.stopped = why('worker thread');
+    for (const p of this.pending.values()) p.reject(why(p.what));
+    this.pending.clear();
+    void this.worker.terminate();
+  }
+
+  /** Stops the thread when the signal aborts (at once if it already has); returns the unsubscribe. */
+  cancelOn(signal: AbortSignal | undefined): () => void {
+    if (!signal) return () => undefined;
+    const onAbort = () => this.stop(cancelled);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    return () => signal.removeEventListener('abort', onAbort);
+  }
+}
+
+/** `workerFile` is the bundled worker-main.ts: dist/worker.js (esbuild.mjs). Runs one task in a thread of its own. */
+export async function runWorkerTask<K extends WorkerTaskName>(workerFile: string, task: K, input: TaskInput<K>, options: WorkerTaskOptions = {}): Promise<TaskOutput<K>> {
+  if (options.signal?.aborted) throw cancelled();
+  const thread = new WorkerThread(workerFile);
+  const unsubscribe = thread.cancelOn(options.signal);
+  try {
+    return (await thread.request({ kind: 'task', task, input }, `worker task ${task}`, options)) as TaskOutput<K>;
+  } finally {
+    unsubscribe();
+    thread.stop(() => new LabelingError('io', 'the worker thread was stopped'));
+  }
+}
+
+/**
+ * A session of WORKER_SESSIONS in a thread of its own: `start` opens it (loads the model) once, `call`
+ * runs one call after another on it, `close` ends the thread. The start's signal covers the whole
+ * session: aborting it terminates the thread, the pending call and every later one reject as cancelled.
+ */
+export class WorkerSession<K extends WorkerSessionName> {
+  private constructor(
+    private readonly thread: WorkerThread,
+    private readonly id: number,
+    readonly name: K,
+    /** What the session answered on opening. */
+    readonly info: SessionInfo<K>,
+    private readonly unsubscribe: () => void,
+  ) {}
+
+  static async start<K extends WorkerSessionName>(workerFile: string, name: K, input: SessionStart<K>, options: WorkerTaskOptions = {}): Promise<WorkerSession<K>> {
+    if (options.signal?.aborted) throw cancelled();
+    const thread = new WorkerThread(workerFile);
+    const unsubscribe = thread.cancelOn(options.signal);
+    try {
+      // The open request is the thread's first: its id (1) names the session.
+      const info = (await thread.request({ kind: 'open', session: name, input }, `worker session ${name}`, options)) as SessionInfo<K>;
+      return new WorkerSession(thread, 1, name, info, unsubscribe);
+    } catch (e) {
+      unsubscribe();
+      thread.stop(cancelled);
+      throw e;
+    }
+  }
+
+  /** One call on the open session. A signal given here also terminates the whole session when it aborts. */
+  async call(input: SessionCall<K>, options: WorkerTaskOptions = {}): Promise<SessionOutput<K>> {
+    const unsubscribe = this.thread.cancelOn(options.signal);
+    try {
+      return (await this.thread.request({ kind: 'call', session: this.id, input }, `worker session ${this.name}`, options)) as SessionOutput<K>;
+    } finally {
+      unsubscribe();
+    }
+  }
+
+  /** Ends the thread; a call still pending rejects as cancelled. Safe to call twice. */
+  close(): void {
+    this.unsubscribe();
+    this.thread.stop(cancelled);
+  }
 }

@@ -1,22 +1,106 @@
 /**
- * The worker-thread entry (bundled as dist/worker.js): runs one named task of WORKER_TASKS on the data
- * it is posted and answers with the output or the error, then waits for the next request.
+ * The worker-thread entry (bundled as dist/worker.js): answers the requests of tasks.ts one at a time,
+ * in the order they came: a task of WORKER_TASKS, or the opening, calls and closing of a session of
+ * WORKER_SESSIONS. Progress a task reports is posted while it runs (at most one per PROGRESS_MS), then
+ * the reply with the output or the error.
  */
 import { parentPort } from 'node:worker_threads';
 import { LabelingError } from '../errors';
-import { isWorkerTaskName, WORKER_TASKS, type TaskInput, type WorkerReply, type WorkerRequest, type WorkerTaskName } from './tasks';
+import {
+  isWorkerSessionName,
+  isWorkerTaskName,
+  PROGRESS_MS,
+  WORKER_SESSIONS,
+  WORKER_TASKS,
+  type SessionCall,
+  type SessionHandler,
+  type SessionStart,
+  type TaskContext,
+  type TaskInput,
+  type WorkerMessage,
+  type WorkerReply,
+  type WorkerRequest,
+  type WorkerSessionName,
+  type WorkerTaskName,
+} from './tasks';
 
-function run<K extends WorkerTaskName>(task: K, input: unknown): unknown {
-  return (WORKER_TASKS[task] as (i: TaskInput<K>) => unknown)(input as TaskInput<K>);
+const sessions = new Map<number, SessionHandler<WorkerSessionName>>();
+
+function post(m: WorkerMessage): void {
+  parentPort!.postMessage(m);
 }
 
-function answer(req: WorkerRequest): WorkerReply {
-  try {
-    if (!isWorkerTaskName(req.task)) throw new LabelingError('invalid-input', `no worker task named "${String(req.task)}"`, { field: 'task' });
-    return { ok: true, output: run(req.task, req.input) };
-  } catch (e) {
-    return { ok: false, message: e instanceof Error ? e.message : String(e), ...(e instanceof LabelingError ? { reason: e.reason } : {}) };
+/** The progress of request `id`: posted at most every PROGRESS_MS, the last one held back flushed by `flush`. */
+function progressOf(id: number): TaskContext & { flush(): void } {
+  let last = -Infinity;
+  let held: WorkerMessage | undefined;
+  return {
+    progress(fraction, message) {
+      const m: WorkerMessage = { id, kind: 'progress', fraction, ...(message !== undefined ? { message } : {}) };
+      const now = performance.now();
+      if (now - last >= PROGRESS_MS) {
+        last = now;
+        held = undefined;
+        post(m);
+      } else held = m;
+    },
+    flush() {
+      if (held) post(held);
+      held = undefined;
+    },
+  };
+}
+
+function runTask<K extends WorkerTaskName>(task: K, input: unknown, ctx: TaskContext): unknown {
+  return (WORKER_TASKS[task] as (i: TaskInput<K>, c: TaskContext) => unknown)(input as TaskInput<K>, ctx);
+}
+
+function openSession<K extends WorkerSessionName>(name: K, input: unknown, ctx: TaskContext): SessionHandler<K> | Promise<SessionHandler<K>> {
+  return (WORKER_SESSIONS[name] as (s: SessionStart<K>, c: TaskContext) => SessionHandler<K> | Promise<SessionHandler<K>>)(input as SessionStart<K>, ctx);
+}
+
+async function handle(req: WorkerRequest, ctx: TaskContext): Promise<unknown> {
+  switch (req.kind) {
+    case 'task':
+      if (!isWorkerTaskName(req.task)) throw new LabelingError('invalid-input', `no worker task named "${String(req.task)}"`, { field: 'task' });
+      return await runTask(req.task, req.input, ctx);
+    case 'open': {
+      if (!isWorkerSessionName(req.session)) throw new LabelingError('invalid-input', `no worker session named "${String(req.session)}"`, { field: 'session' });
+      const s = await openSession(req.session, req.input, ctx);
+      sessions.set(req.id, s);
+      return s.info;
+    }
+    case 'call': {
+      const s = sessions.get(req.session);
+      if (!s) throw new LabelingError('invalid-input', `no open worker session ${req.session}`, { field: 'session' });
+      return await s.call(req.input as SessionCall<WorkerSessionName>, ctx);
+    }
+    case 'close':
+      sessions.delete(req.session);
+      return undefined;
+    default:
+      throw new LabelingError('invalid-input', `not a worker request: ${JSON.stringify((req as { kind?: unknown }).kind)}`, { field: 'kind' });
   }
 }
 
-parentPort?.on('message', (req: WorkerRequest) => parentPort!.postMessage(answer(req)));
+async function answer(req: WorkerRequest): Promise<void> {
+  const ctx = progressOf(req.id);
+  let reply: WorkerReply;
+  try {
+    reply = { ok: true, output: await handle(req, ctx) };
+  } catch (e) {
+    reply = { ok: false, message: e instanceof Error ? e.message : String(e), ...(e instanceof LabelingError ? { reason: e.reason } : {}) };
+  }
+  ctx.flush();
+  try {
+    post({ id: req.id, kind: 'reply', ...reply });
+  } catch (e) {
+    // An output that cannot be posted (not structured-cloneable) is the request's error.
+    post({ id: req.id, kind: 'reply', ok: false, message: `its answer cannot be posted: ${e instanceof Error ? e.message : String(e)}` });
+  }
+}
+
+let chain: Promise<void> = Promise.resolve();
+parentPort?.on('message', (req: WorkerRequest) => {
+  chain = chain.then(() => answer(req));
+});
