@@ -12,6 +12,10 @@
  *
  * `predictionsFile` (the CLI's --predictions) gets one line per unlabeled item whatever the threshold:
  * `{"item", "label" | "labels" | "spans", "confidence"}`.
+ *
+ * The predictions come from a BatchPredictor, one call per queue page's texts: an AssistModel in this
+ * thread (inThreadPredictor, yielding between slices) or a worker session (pipeline.ts), so the host's
+ * thread only reads the queue and writes the lines.
  */
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
@@ -21,8 +25,9 @@ import { CACHE_DIR, labelingDir } from '../../project/paths';
 import type { IndexLease } from '../../store/index-lease';
 import { TimeSlicer } from '../../store/time-slice';
 import type { ItemView, Page, PageView } from '../../store/types';
-import { suggestionOf, type AssistModel, type AssistPrediction } from './assist-model';
+import { AssistModel, suggestionOf, type AssistPrediction } from './assist-model';
 import { AtomicLineFile } from './line-file';
+import type { AssistTextType } from './training-set';
 
 export const SUGGESTIONS_FORMAT = 'data-labeling.suggestions';
 export const SUGGESTIONS_VERSION = 1;
@@ -91,14 +96,47 @@ export interface PredictQueueResult {
   file: string;
 }
 
-/** Predicts the unlabeled queue and writes the suggestions (see the file comment). */
+/** Where the predictions of a batch of texts come from: one prediction per text, in order. */
+export interface BatchPredictor {
+  readonly type: AssistTextType;
+  /** MODEL_NAMES of the type (the suggestions header's `model`). */
+  readonly name: string;
+  predictBatch(texts: string[]): Promise<AssistPrediction[]>;
+}
+
+/**
+ * An AssistModel predicting in this thread: a batch is predicted in slices of `sliceMs` with a turn of
+ * the event loop between them (submits interleave); an abort of `signal` stops it at the next slice.
+ */
+export function inThreadPredictor(model: AssistModel, opts: { sliceMs?: number; signal?: AbortSignal } = {}): BatchPredictor {
+  return {
+    type: model.type,
+    name: model.name,
+    async predictBatch(texts) {
+      const slicer = new TimeSlicer(opts.sliceMs, opts.signal);
+      const out: AssistPrediction[] = [];
+      for (const t of texts) {
+        out.push(model.predict(t));
+        await slicer.maybePause();
+      }
+      return out;
+    },
+  };
+}
+
+/**
+ * Predicts the unlabeled queue and writes the suggestions (see the file comment). `model.model` is an
+ * AssistModel (predicted in this thread) or a BatchPredictor.
+ */
 export async function predictQueue(
   store: QueueSource,
-  model: { model: AssistModel; version: number },
+  model: { model: AssistModel | BatchPredictor; version: number },
   threshold: number | null,
   opts: PredictQueueOptions,
 ): Promise<PredictQueueResult> {
-  if (model.model.type !== store.def.type) throw new LabelingError('invalid-input', `a ${model.model.type} model cannot predict a ${store.def.type} project`, { field: 'model' });
+  const predictor =
+    model.model instanceof AssistModel ? inThreadPredictor(model.model, { ...(opts.sliceMs !== undefined ? { sliceMs: opts.sliceMs } : {}), ...(opts.signal ? { signal: opts.signal } : {}) }) : model.model;
+  if (predictor.type !== store.def.type) throw new LabelingError('invalid-input', `a ${predictor.type} model cannot predict a ${store.def.type} project`, { field: 'model' });
   if (threshold !== null && !(threshold >= 0 && threshold <= 1)) throw new LabelingError('invalid-input', `must be between 0 and 1 or null, got ${threshold}`, { field: 'threshold' });
   throwIfAborted(opts.signal);
   const file = suggestionsFile(opts.root, store.def.id);
@@ -113,7 +151,7 @@ export async function predictQueue(
       format: SUGGESTIONS_FORMAT,
       formatVersion: SUGGESTIONS_VERSION,
       projectId: store.def.id,
-      model: model.model.name,
+      model: predictor.name,
       modelVersion: model.version,
       threshold,
       createdAt: (opts.now ?? new Date()).toISOString(),
@@ -126,19 +164,26 @@ export async function predictQueue(
     do {
       lease.check();
       const page = store.page('queue', after, opts.sliceItems ?? 200);
+      // The page's unlabeled items with their text, predicted in one batch.
+      const batch: { key: string; version: number; text: string }[] = [];
       for (const s of page.items) {
         if (s.state !== 'unlabeled') continue;
         const item = store.getItem(s.key);
-        if (!item || typeof item.text !== 'string') {
-          result.withoutText++;
-          continue;
-        }
-        const p = model.model.predict(item.text);
+        if (!item || typeof item.text !== 'string') result.withoutText++;
+        else batch.push({ key: s.key, version: item.version, text: item.text });
+      }
+      const predicted = batch.length ? await predictor.predictBatch(batch.map((b) => b.text)) : [];
+      if (predicted.length !== batch.length) throw new LabelingError('io', `the model answered ${predicted.length} predictions for ${batch.length} texts`, { field: 'predictions' });
+      lease.check();
+      throwIfAborted(opts.signal);
+      for (let i = 0; i < batch.length; i++) {
+        const { key, version } = batch[i]!;
+        const p = predicted[i]!;
         result.predicted++;
-        if (predictions) await predictions.line(predictionLine(s.key, p));
+        if (predictions) await predictions.line(predictionLine(key, p));
         const suggestion = threshold === null ? undefined : suggestionOf(p, threshold);
         if (suggestion) {
-          const line: Suggestion = { item: s.key, itemVersion: item.version, annotation: suggestion.annotation, confidence: suggestion.confidence };
+          const line: Suggestion = { item: key, itemVersion: version, annotation: suggestion.annotation, confidence: suggestion.confidence };
           await out.line(line);
           result.suggested++;
         }
