@@ -6,10 +6,9 @@
  */
 import * as path from 'node:path';
 import { LabelingError } from '../../core/errors';
-import { collectTrainingSet, isAssistTextType } from '../../core/ml/assist/training-set';
-import { assistReport, saveModel } from '../../core/ml/assist/model-store';
-import { predictQueue, readSuggestions } from '../../core/ml/assist/predict-queue';
-import { trainAndValidate } from '../../core/ml/assist/train';
+import { assistReport } from '../../core/ml/assist/model-store';
+import { prelabelQueue, publishSuggestions, trainAssistModel } from '../../core/ml/assist/pipeline';
+import { isAssistTextType } from '../../core/ml/assist/training-set';
 import { requireRole } from '../../core/store/guards';
 import { parseCommandArgs, requirePositional, type CliCommand } from '../io';
 import { openProjectAs } from '../project';
@@ -42,26 +41,19 @@ export const assistCommand: CliCommand = {
         throw new LabelingError('invalid-input', `the built-in models cover text projects for now; "${id}" is ${def.type} (use a model of your own through mlAssist.backendUrl)`, { field: 'type' });
       }
       requireRole(def, store.labeler, 'manager');
-      const set = await collectTrainingSet(store);
-      const trained = await trainAndValidate(set, def);
-      const manifest = await saveModel(root, id, trained);
-      const threshold = trained.validation.threshold;
+      // The pipeline of the window's jobs, in this process: train and validate, save, predict the queue
+      // (local suggestions), then publish the suggestions as prelabels in the journal: one import, in
+      // lines of at most IMPORT_LINE_MAX submits (each all-or-nothing), as the model version names them.
+      const { manifest } = await trainAssistModel(store, { root });
+      const threshold = manifest.validation.threshold;
       const predictionsFile = values.predictions ? path.resolve(values.predictions) : undefined;
-      const predicted = await predictQueue(store, { model: trained.model, version: manifest.version }, threshold, { root, ...(predictionsFile ? { predictionsFile } : {}) });
-      // The suggestions above the threshold become prelabels in the journal: one import, in lines of at most
-      // IMPORT_LINE_MAX submits (each all-or-nothing), as the model version names them.
-      const { suggestions } = await readSuggestions(root, id);
-      const src = `model:${trained.name}@${manifest.version}`;
-      let prelabeled = 0;
-      if (suggestions.length) {
-        const r = await store.importBatch(`assist-${manifest.version}`, suggestions.map((s) => ({ item: s.item, ann: s.annotation, pre: true, conf: s.confidence, src })));
-        prelabeled = r.submits;
-      }
+      const { result: predicted } = await prelabelQueue(store, { root, ...(predictionsFile ? { predictionsFile } : {}) });
+      const prelabeled = predicted.suggested ? (await publishSuggestions(store, root)).published : 0;
       const report = { ...assistReport(manifest), prelabeled };
       if (values.json) io.out(JSON.stringify(report, null, 2));
       else {
         io.out(`${def.name}: ${report.model} version ${report.version}, trained on ${report.trainedOn.toLocaleString('en')} label(s)`);
-        io.out(`  validation: ${trained.validation.message}`);
+        io.out(`  validation: ${manifest.validation.message}`);
         io.out(`  ${prelabeled.toLocaleString('en')} of ${predicted.predicted.toLocaleString('en')} unlabeled item(s) prelabeled${threshold === null ? ' (no threshold qualified)' : ''}`);
         if (predictionsFile) io.out(`  predictions: ${predictionsFile}`);
       }

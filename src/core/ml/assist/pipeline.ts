@@ -1,0 +1,231 @@
+/**
+ * ML assist end to end (issue 12 items 1, 3, 4 and 7), one pipeline for the host's jobs and the CLI:
+ *
+ *  - trainAssistModel: the final labels are read in this thread (the store's long-reader path), trained
+ *    and validated in a worker thread when `workerFile` is given (in this process otherwise: the CLI and
+ *    tests), and the model is saved (model-store.ts: atomic, a version exists once its manifest does).
+ *  - prelabelQueue: the latest saved model predicts the unlabeled queue in a worker session (loaded once,
+ *    one call per queue page) and the LOCAL suggestions file is written (predict-queue.ts: atomic).
+ *  - publishSuggestions: a manager writes the local suggestions still fresh to the journal as prelabels.
+ *
+ * A cancel (the signal) terminates the worker thread; nothing half-written stays behind: no new model or
+ * manifest file, the previous suggestions file as it was. `log` gets the lines the host shows in the
+ * output channel and the job's log: what was read, the split, the validation, where the model went, how
+ * many items were predicted and suggested, and how long each step took.
+ */
+import { performance } from 'node:perf_hooks';
+import { LabelingError, throwIfAborted } from '../../errors';
+import type { SubmitPayload } from '../../journal/events';
+import type { ProjectDef } from '../../model';
+import type { LabelInput } from '../../project/create';
+import { requireRole } from '../../store/guards';
+import type { ImportOptions, ImportResult } from '../../store/import-lines';
+import { TimeSlicer } from '../../store/time-slice';
+import type { ItemView } from '../../store/types';
+import { WorkerSession, runWorkerTask } from '../../jobs/worker-client';
+import { AssistModel } from './assist-model';
+import type { AssistTrainOptions } from './assist-worker';
+import { loadLatestModel, modelsDir, saveModel, type ModelManifest } from './model-store';
+import { predictQueue, readSuggestions, suggestionsFile, type BatchPredictor, type PredictQueueResult, type QueueSource } from './predict-queue';
+import { trainAndValidate, type TrainResult, type ValidationFigures } from './train';
+import { collectTrainingSet, type TrainingSource } from './training-set';
+
+export interface AssistRunOptions {
+  /** The workspace folder (where `.labeling/` is). */
+  root: string;
+  /** The bundled worker (dist/worker.js): the CPU work runs there. Absent: in this thread. */
+  workerFile?: string;
+  signal?: AbortSignal;
+  onProgress?: (fraction: number, message: string) => void;
+  /** One line per step, for the output channel and the job's log. */
+  log?: (line: string) => void;
+}
+
+export interface TrainAssistOptions extends AssistRunOptions {
+  /** trainAndValidate's options (target precision, hold-out, model settings); default: project.json's. */
+  train?: AssistTrainOptions;
+}
+
+export interface TrainAssistResult {
+  manifest: ModelManifest;
+  validation: ValidationFigures;
+  trainedOn: number;
+  /** Keys of labeled items left out because their text could not be read. */
+  withoutText: string[];
+}
+
+const ms = (since: number): string => `${Math.round(performance.now() - since).toLocaleString('en')} ms`;
+const n = (x: number): string => x.toLocaleString('en');
+
+/** A progress callback for the share [from, to] of the whole. */
+function phase(onProgress: AssistRunOptions['onProgress'], from: number, to: number): ((f: number, m?: string) => void) | undefined {
+  return onProgress && ((f, m) => onProgress(from + Math.min(1, Math.max(0, f)) * (to - from), m ?? ''));
+}
+
+/** Trains and validates the built-in model of a text project on its final labels, and saves it (see the file comment). */
+export async function trainAssistModel(store: TrainingSource & { stats?(): { items: number } }, opts: TrainAssistOptions): Promise<TrainAssistResult> {
+  const { signal, log = () => undefined } = opts;
+  const def = store.def;
+  throwIfAborted(signal);
+  const t0 = performance.now();
+  const items = store.stats?.().items;
+  let read = 0;
+  const set = await collectTrainingSet(store, signal, {
+    onProgress: (k) => {
+      read = k;
+      opts.onProgress?.(items ? 0.05 * Math.min(1, k / items) : 0, `Read ${n(k)} items`);
+    },
+  });
+  log(`read ${n(set.examples.length)} final label(s) of ${n(read)} item(s) in ${ms(t0)}`);
+  if (set.withoutText.length) log(`${n(set.withoutText.length)} labeled item(s) left out: their text could not be read (first: ${set.withoutText[0]})`);
+  throwIfAborted(signal);
+
+  const t1 = performance.now();
+  const where = opts.workerFile ? 'a worker thread' : 'this process';
+  log(`training ${set.type} on ${n(set.examples.length)} item(s) in ${where}`);
+  const trainProgress = phase(opts.onProgress, 0.05, 0.95);
+  let trained: TrainResult;
+  if (opts.workerFile) {
+    const picked: Pick<ProjectDef, 'type' | 'queueSeed' | 'mlAssist'> = { type: def.type, queueSeed: def.queueSeed, mlAssist: def.mlAssist };
+    const out = await runWorkerTask(
+      opts.workerFile,
+      'assist-train',
+      { set, def: picked, ...(opts.train ? { options: opts.train } : {}) },
+      { ...(signal ? { signal } : {}), ...(trainProgress ? { onProgress: trainProgress } : {}) },
+    );
+    throwIfAborted(signal);
+    trained = { ...out, model: AssistModel.fromJSON(out.model) };
+  } else {
+    trained = await trainAndValidate(set, def, { ...opts.train, ...(signal ? { signal } : {}), ...(trainProgress ? { onProgress: trainProgress } : {}) });
+  }
+  const v = trained.validation;
+  log(`split: ${n(trained.trainedOn - v.items)} item(s) trained the validation model, ${n(v.items)} held out (stratified); the saved model is trained on all ${n(trained.trainedOn)}`);
+  log(`validation: accuracy ${v.accuracy.toFixed(3)}; ${v.message}`);
+  log(`trained ${trained.name} in ${ms(t1)}`);
+
+  const t2 = performance.now();
+  opts.onProgress?.(0.95, 'Saving the model');
+  const manifest = await saveModel(opts.root, def.id, trained, signal ? { signal } : {});
+  log(`saved version ${manifest.version} to ${modelsDir(opts.root, def.id)} (${manifest.modelFile}) in ${ms(t2)}`);
+  opts.onProgress?.(1, `Version ${manifest.version} saved`);
+  return { manifest, validation: v, trainedOn: trained.trainedOn, withoutText: set.withoutText };
+}
+
+export interface PrelabelOptions extends AssistRunOptions {
+  /** Also write every unlabeled item's top prediction here (the CLI's --predictions). */
+  predictionsFile?: string;
+}
+
+/** Predicts the queue with the latest saved model and writes the local suggestions (see the file comment). */
+export async function prelabelQueue(store: QueueSource, opts: PrelabelOptions): Promise<{ manifest: ModelManifest; result: PredictQueueResult }> {
+  const { signal, log = () => undefined } = opts;
+  const id = store.def.id;
+  throwIfAborted(signal);
+  const t0 = performance.now();
+  const { loaded, problems } = await loadLatestModel(opts.root, id);
+  for (const p of problems) log(`passed over ${p.file}: ${p.message}`);
+  if (!loaded) {
+    const dir = modelsDir(opts.root, id);
+    const why = problems.length ? `no readable model (${problems.length} damaged file(s): ${problems.map((p) => p.file).join(', ')})` : 'no saved model';
+    throw new LabelingError('not-found', `${why} of project "${id}": train one first (Labeling: Start ML-Assisted Training, or data-labeling assist)`, { file: dir });
+  }
+  const { manifest } = loaded;
+  const threshold = manifest.validation.threshold;
+  log(`loaded ${manifest.model} version ${manifest.version} (trained on ${n(manifest.trainedOn)}, ${threshold === null ? 'no threshold qualified' : `threshold ${threshold.toFixed(2)}`}) from ${loaded.modelFile} in ${ms(t0)}`);
+  throwIfAborted(signal);
+
+  const t1 = performance.now();
+  const unlabeled = store.stats().unlabeled;
+  let session: WorkerSession<'assist-predict'> | undefined;
+  try {
+    let predictor: AssistModel | BatchPredictor = loaded.model;
+    if (opts.workerFile) {
+      session = await WorkerSession.start(opts.workerFile, 'assist-predict', { model: loaded.model.toJSON() }, signal ? { signal } : {});
+      const s = session;
+      predictor = { type: s.info.type, name: s.info.name, predictBatch: (texts) => s.call({ texts }) };
+    }
+    log(`predicting ${n(unlabeled)} unlabeled queue item(s) in ${opts.workerFile ? 'a worker thread' : 'this process'}`);
+    const result = await predictQueue(store, { model: predictor, version: manifest.version }, threshold, {
+      root: opts.root,
+      ...(opts.predictionsFile ? { predictionsFile: opts.predictionsFile } : {}),
+      ...(signal ? { signal } : {}),
+      ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+    });
+    const above = threshold === null ? 'none suggested (no threshold qualified)' : `${n(result.suggested)} suggested at or above ${threshold.toFixed(2)}`;
+    log(`predicted ${n(result.predicted)} item(s) in ${ms(t1)}: ${above}${result.withoutText ? `; ${n(result.withoutText)} without readable text` : ''}`);
+    log(`suggestions written to ${result.file}${opts.predictionsFile ? `; predictions to ${opts.predictionsFile}` : ''}`);
+    return { manifest, result };
+  } finally {
+    session?.close();
+  }
+}
+
+/** What publishSuggestions uses of a store (a ProjectStore). */
+export interface PublishTarget {
+  readonly def: ProjectDef;
+  readonly labeler: string;
+  getItem(key: string): ItemView | undefined;
+  importBatch(batch: string, submits: SubmitPayload[], createLabels?: LabelInput[], opts?: ImportOptions): Promise<ImportResult>;
+}
+
+export interface PublishResult {
+  /** Prelabels written to the journal. */
+  published: number;
+  /** Suggestions left out: their item changed since it was predicted, or is no longer unlabeled (or gone). */
+  stale: number;
+  modelVersion: number;
+  /** Journal lines written (IMPORT_LINE_MAX prelabels each, each line all-or-nothing). */
+  lines: number;
+}
+
+/**
+ * "Labeling: Publish Prelabels" (a manager's act, issue 12 item 4): the local suggestions whose item is
+ * still unlabeled at the version it was predicted at go to the journal as prelabels of the model
+ * (`src: model:<name>@<version>`, `pre: true`, `conf`) through store.importBatch: lines of at most
+ * IMPORT_LINE_MAX (5,000) prelabels, each line one all-or-nothing write step of the store, a turn of
+ * the event loop between lines so submits interleave. A cancel stops between lines: the lines written
+ * stay (each whole) and the error says how many. Publishing bumps the items' versions, so publishing
+ * the same file again finds them stale and writes nothing twice.
+ */
+export async function publishSuggestions(
+  store: PublishTarget,
+  root: string,
+  opts: { signal?: AbortSignal; onProgress?: (fraction: number, message: string) => void } = {},
+): Promise<PublishResult> {
+  const { signal } = opts;
+  const def = store.def;
+  requireRole(def, store.labeler, 'manager');
+  throwIfAborted(signal);
+  const file = suggestionsFile(root, def.id);
+  const { header, suggestions, problems } = await readSuggestions(root, def.id);
+  if (!header) {
+    const p = problems[0];
+    if (p) throw new LabelingError('invalid-input', `cannot publish the suggestions: ${p.message}`, { file: p.file, ...(p.line ? { line: p.line } : {}) });
+    throw new LabelingError('not-found', `no local suggestions of project "${def.id}" to publish: train the model and prelabel the queue first (Labeling: Start ML-Assisted Training)`, { file });
+  }
+  if (!suggestions.length) {
+    const why = header.threshold === null ? 'no confidence threshold qualified in validation' : `no queue item was predicted at or above the threshold ${header.threshold.toFixed(2)}`;
+    throw new LabelingError('not-found', `model ${header.model} version ${header.modelVersion} has no suggestion to publish: ${why}`, { file });
+  }
+  opts.onProgress?.(0, `Checking ${n(suggestions.length)} suggestions`);
+  const slicer = new TimeSlicer(undefined, signal);
+  const src = `model:${header.model}@${header.modelVersion}`;
+  const fresh: SubmitPayload[] = [];
+  for (const s of suggestions) {
+    const item = store.getItem(s.item);
+    if (item && item.version === s.itemVersion && item.state === 'unlabeled') fresh.push({ item: s.item, ann: s.annotation, pre: true, conf: s.confidence, src });
+    await slicer.maybePause();
+  }
+  const stale = suggestions.length - fresh.length;
+  throwIfAborted(signal);
+  if (!fresh.length) {
+    opts.onProgress?.(1, `All ${n(stale)} suggestions are stale`);
+    return { published: 0, stale, modelVersion: header.modelVersion, lines: 0 };
+  }
+  const batch = `assist-${header.modelVersion}-${Date.now().toString(36)}`;
+  const r = await store.importBatch(batch, fresh, [], {
+    ...(signal ? { signal } : {}),
+    onProgress: (p) => opts.onProgress?.(0.1 + 0.9 * (p.submits / p.total), `Published ${n(p.submits)} of ${n(p.total)} prelabels`),
+  });
+  return { published: r.submits, stale, modelVersion: header.modelVersion, lines: r.lines };
+}
