@@ -23,8 +23,13 @@ export interface SubmitPayload {
   pre?: boolean;
   /** Model confidence in [0, 1]. */
   conf?: number;
-  /** Where a prelabel came from (file, model version). */
+  /**
+   * Where a prelabel came from (file, model version); on a labeler's submit, the prelabel or model
+   * suggestion the labeler was shown and confirmed (or changed, with `chg`).
+   */
   src?: string;
+  /** A labeler's submit (not `pre`) that changed the prelabel or suggestion `src` names before submitting it. */
+  chg?: boolean;
 }
 
 /** What a reviewer had seen of the item: see team/vector.ts. Absent: everything ordered before. */
@@ -117,7 +122,7 @@ const ok = (): undefined => undefined;
  * codes are stored, so an existing type keeps its code.
  */
 export const EVENT_SPECS: { readonly [T in EventType]: EventSpec } = {
-  submit: { scope: 'item', role: 'labeler', review: false, code: 0, fields: ['item', 'ann', 'pre', 'conf', 'src'], check: submitProblem },
+  submit: { scope: 'item', role: 'labeler', review: false, code: 0, fields: ['item', 'ann', 'pre', 'conf', 'src', 'chg'], check: submitProblem },
   skip: { scope: 'item', role: 'labeler', review: false, code: 1, fields: ['item'], check: ok },
   unskip: { scope: 'item', role: 'reviewer', review: 'skip', voids: true, code: 2, fields: ['item', 'seen'], check: ok },
   'accept-skip': { scope: 'item', role: 'reviewer', review: 'skip', code: 3, fields: ['item', 'base', 'seen'], check: ok },
@@ -238,6 +243,10 @@ function submitProblem(s: unknown): string | undefined {
   if (typeof s !== 'object' || s === null) return 'submit must be an object';
   const o = s as Record<string, unknown>;
   if (typeof o.item !== 'string' || !o.item) return 'item must be a non-empty string';
+  if (o.chg !== undefined) {
+    if (typeof o.chg !== 'boolean') return 'chg must be a boolean';
+    if (o.pre) return 'chg (the labeler changed the prelabel) cannot be on a prelabel (pre)';
+  }
   return annotationProblem(o.ann);
 }
 

@@ -20,6 +20,7 @@ import { EvColumns } from './ev-columns';
 import { RawInsert, type Cell } from './raw-insert';
 import { compareOrd, evTypeCode, type MemEv } from './ev-rows';
 import { BUMP_PATTERN, patternOfItem, PatternTally } from './rating-patterns';
+import { doneOutcomes, INSERT_OUTCOME, OutcomeTally } from './suggestion-outcomes';
 import { doneValues, INSERT_DONE, journalOnlyItem, STATE_COLUMNS, stateValues, type IndexDb } from './index-db';
 import { computeItem } from './item-state';
 import { LabelGate, projectLabelsOf, type ApplyLine } from './known-labels';
@@ -32,7 +33,7 @@ const SCOPE = Object.fromEntries(EVENT_TYPES.map((t) => [t, EVENT_SPECS[t].scope
 const INSERT_PLAIN = 'INSERT INTO items (id, key, row, src, text, qorder) VALUES (?, ?, ?, ?, ?, ?)';
 const INSERT_FULL = `INSERT INTO items (id, key, row, src, text, qorder, missing, ${STATE_COLUMNS.join(', ')})
   VALUES (${Array(7 + STATE_COLUMNS.length).fill('?').join(', ')})`;
-const INSERT_EV = 'INSERT INTO ev (item, ord, type, ann, pre, conf, src, base, target, seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+const INSERT_EV = 'INSERT INTO ev (item, ord, type, ann, pre, conf, src, base, target, seen, chg) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
 
 export interface BulkOptions {
   signal?: AbortSignal;
@@ -137,6 +138,7 @@ export async function bulkLoad(SQL: SqlJsStatic, idx: IndexDb, root: string, def
   const stateCounts = new Map<string, number>();
   const flagCounts = new Map<number, number>();
   const patterns = new PatternTally();
+  const outcomeCounts = new OutcomeTally();
   const labelerCounts = new Map<string, number>();
   const count = (m: Map<string, number>, k: string): void => void m.set(k, (m.get(k) ?? 0) + 1);
   // Rows are written in chunks through raw-insert.ts. Items are inserted in id order: pending rows
@@ -162,9 +164,11 @@ export async function bulkLoad(SQL: SqlJsStatic, idx: IndexDb, root: string, def
     const c = computeItem(rows, idx.barriers, def.consensus, missing, false);
     plain.flush();
     full.add([...head, missing ? 1 : 0, ...(stateValues(c) as Cell[])]);
-    for (const r of rows) ev.add([id, r.ord, evTypeCode(r.type), r.ann, r.pre, r.conf, r.src, r.base, r.target, r.seen]);
+    for (const r of rows) ev.add([id, r.ord, evTypeCode(r.type), r.ann, r.pre, r.conf, r.src, r.base, r.target, r.seen, r.chg]);
+    const outcomes = doneOutcomes(rows, c.done);
+    outcomeCounts.add(outcomes);
     for (const d of c.done) {
-      done.add(doneValues(d, id, c) as Cell[]);
+      done.add(doneValues(d, id, c, outcomes) as Cell[]);
       if (d.kind === 'sub') count(labelerCounts, d.labeler);
     }
     for (const l of c.finalLabels) count(labelCounts, l);
@@ -202,6 +206,7 @@ export async function bulkLoad(SQL: SqlJsStatic, idx: IndexDb, root: string, def
   }
   for (const [b, n] of flagCounts) idx.db.run('INSERT INTO cnt_flag VALUES (?, ?)', [b, n]);
   for (const [p, n] of patterns.counts) idx.db.run(BUMP_PATTERN, [p, n]);
+  for (const o of outcomeCounts.counts.values()) idx.db.run(INSERT_OUTCOME, [o.src, o.chg, o.n]);
   for (const [table, counts] of [['cnt_state', stateCounts], ['cnt_label', labelCounts], ['cnt_labeler', labelerCounts]] as const) {
     for (const [k, n] of counts) idx.db.run(`INSERT INTO ${table} VALUES (?, ?)`, [k, n]);
   }

@@ -11,6 +11,8 @@ import { byOfOrderKey, EV_TYPES, evRecords, evTypeCode, MemEv, type EvValues } f
 const SCOPE = Object.fromEntries(EVENT_TYPES.map((t) => [t, EVENT_SPECS[t].scope])) as Record<EventType, EventScope>;
 
 const PRE = 0x80;
+/** A labeler's submit that changed its prelabel (ev.chg); type codes stay below it. */
+const CHG = 0x40;
 /** Annotation texts shared between rows; past this many distinct ones they are rarely repeated. */
 const MAX_INTERNED = 4096;
 
@@ -98,7 +100,7 @@ export class EvColumns {
     this.ms[i] = ms;
     this.seq[i] = seq;
     this.who[i] = who;
-    this.code[i] = evTypeCode(v.type) | (v.pre ? PRE : 0);
+    this.code[i] = evTypeCode(v.type) | (v.pre ? PRE : 0) | (v.chg ? CHG : 0);
     let ann = v.ann;
     if (ann !== null) {
       const known = this.anns.get(ann);
@@ -147,8 +149,8 @@ export class EvColumns {
     if (s?.sub !== undefined) ord = importOrderKey(ord, s.sub);
     const code = this.code[i]!;
     return new MemEv(
-      ord, byOfOrderKey(ord), EV_TYPES[code & ~PRE]!, this.ann[i]!, code & PRE ? 1 : 0,
-      s?.conf ?? null, s?.src ?? null, s?.base ?? null, s?.target ?? null, s?.seen ?? null,
+      ord, byOfOrderKey(ord), EV_TYPES[code & ~(PRE | CHG)]!, this.ann[i]!, code & PRE ? 1 : 0,
+      s?.conf ?? null, s?.src ?? null, s?.base ?? null, s?.target ?? null, s?.seen ?? null, code & CHG ? 1 : 0,
     );
   }
 }

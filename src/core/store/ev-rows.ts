@@ -23,11 +23,14 @@ export const seenText = (v: SeenVector | undefined): string | null => (v ? JSON.
 /** done.kind as stored: 1 labeled (submit), 0 skipped. */
 export const doneKindCode = (kind: 'sub' | 'skip'): number => (kind === 'sub' ? 1 : 0);
 
+/** An ev row with the columns item-state.ts does not read: chg (1: a labeler's submit changed the prelabel `src` names). */
+export type EvRecord = EvRow & { chg: number };
+
 /** The stored columns of an ev row besides item and ord. */
-export type EvValues = Omit<EvRow, 'ord' | 'by' | 'at'>;
+export type EvValues = Omit<EvRecord, 'ord' | 'by' | 'at'>;
 
 /** An ev row held in memory during a bulk build; `at` is derived from ord only when read. */
-export class MemEv implements EvRow {
+export class MemEv implements EvRecord {
   constructor(
     readonly ord: string,
     readonly by: string,
@@ -39,6 +42,7 @@ export class MemEv implements EvRow {
     readonly base: number | null,
     readonly target: string | null,
     readonly seen: string | null,
+    readonly chg: number,
   ) {}
 
   get at(): string {
@@ -53,11 +57,11 @@ export function byOfOrderKey(ord: string): string {
 }
 
 function submitValues(type: string, s: SubmitPayload): EvValues {
-  return { type, ann: packAnn(s.ann), pre: s.pre ? 1 : 0, conf: s.conf ?? null, src: s.src ?? null, base: null, target: null, seen: null };
+  return { type, ann: packAnn(s.ann), pre: s.pre ? 1 : 0, conf: s.conf ?? null, src: s.src ?? null, base: null, target: null, seen: null, chg: s.chg && !s.pre ? 1 : 0 };
 }
 
 function plain(type: string, extra: Partial<EvValues> = {}): EvValues {
-  return { type, ann: null, pre: 0, conf: null, src: null, base: null, target: null, seen: null, ...extra };
+  return { type, ann: null, pre: 0, conf: null, src: null, base: null, target: null, seen: null, chg: 0, ...extra };
 }
 
 /**

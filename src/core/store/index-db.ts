@@ -9,29 +9,32 @@ import { fileKey, vectorOf, type SeenVector } from '../team/vector';
 import { LineJudge, roleEventOf } from '../team/judge';
 import { RoleBook, type RoleMap } from '../team/roles';
 import { packAnn } from './ann-text';
-import { doneKindCode, EV_TYPES, evRecords, evTypeCode } from './ev-rows';
+import { doneKindCode, EV_TYPES, evRecords, evTypeCode, type EvRecord } from './ev-rows';
 import { queueOrder } from '../queue/order';
 import { getMeta, setMeta } from './db';
 import { BUMP_PATTERN, patternOfItem, patternOfRows, PatternTally, type DoneRow } from './rating-patterns';
 import { RECOUNT } from './schema';
-import { computeItem, type Barriers, type Consensus, type EvRow, type ItemComputation } from './item-state';
+import { computeItem, type Barriers, type Consensus, type ItemComputation } from './item-state';
+import { doneOutcomes, type DoneOutcome } from './suggestion-outcomes';
 
 /** Each event type's scope, read once (a module-local table: per-event lookups stay cheap). */
 const SCOPE = Object.fromEntries(EVENT_TYPES.map((t) => [t, EVENT_SPECS[t].scope])) as Record<EventType, EventScope>;
 
-const EV_COLUMNS = 'ord, type, ann, pre, conf, src, base, target, seen';
+const EV_COLUMNS = 'ord, type, ann, pre, conf, src, base, target, seen, chg';
 
 // SQL as constants: statements are cached by their text, so it must not be rebuilt per call.
-const INSERT_EV = `INSERT OR IGNORE INTO ev (item, ${EV_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
-export const INSERT_DONE = 'INSERT INTO done (labeler, item, kind, t, ann) VALUES (?, ?, ?, ?, ?)';
+const INSERT_EV = `INSERT OR IGNORE INTO ev (item, ${EV_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+export const INSERT_DONE = 'INSERT INTO done (labeler, item, kind, t, ann, src, chg) VALUES (?, ?, ?, ?, ?, ?, ?)';
 
 /**
  * done.ann as stored: NULL when the labeler's annotation is the item's final one (most are), which
- * keeps the table small; read it back with doneAnnSql.
+ * keeps the table small; read it back with doneAnnSql. `outcomes` (doneOutcomes): the src and chg of
+ * each labeler's current submit that has a src.
  */
-export function doneValues(d: ItemComputation['done'][number], item: number, c: ItemComputation): SqlValue[] {
+export function doneValues(d: ItemComputation['done'][number], item: number, c: ItemComputation, outcomes?: Map<string, DoneOutcome>): SqlValue[] {
   const finalText = c.final ? (c.finalText ?? packAnn(c.final)) : null;
-  return [d.labeler, item, doneKindCode(d.kind), d.t, d.ann !== null && d.ann === finalText ? null : d.ann];
+  const o = d.kind === 'sub' ? outcomes?.get(d.labeler) : undefined;
+  return [d.labeler, item, doneKindCode(d.kind), d.t, d.ann !== null && d.ann === finalText ? null : d.ann, o?.src ?? null, o?.chg ? 1 : null];
 }
 
 /** The SQL of a done row's annotation (alias `d` for done, `i` for items): its own, else the item's final. */
@@ -40,12 +43,13 @@ const SELECT_EV = `SELECT ${EV_COLUMNS} FROM ev WHERE item = ? ORDER BY ord`;
 const SELECT_DONE_OF_ITEM = 'SELECT labeler, kind, ann FROM done WHERE item = ?';
 
 /** An ev row from its columns (EV_COLUMNS order, from `offset`); `at` and `by` are read back from ord. */
-function evRowOf(v: SqlValue[], offset: number): EvRow {
+function evRowOf(v: SqlValue[], offset: number): EvRecord {
   const ord = v[offset] as string;
   return {
     ord, type: EV_TYPES[v[offset + 1] as number]!, ...headerOfOrderKey(ord), ann: v[offset + 2] as string | null,
     pre: v[offset + 3] as number, conf: v[offset + 4] as number | null, src: v[offset + 5] as string | null,
     base: v[offset + 6] as number | null, target: v[offset + 7] as string | null, seen: v[offset + 8] as string | null,
+    chg: v[offset + 9] as number,
   };
 }
 
@@ -287,7 +291,7 @@ export class IndexDb {
       e,
       (key, sub, v) => {
         const id = this.itemFor(key);
-        this.run(INSERT_EV, [id, sub < 0 ? ord : importOrderKey(ord, sub), evTypeCode(v.type), v.ann, v.pre, v.conf, v.src, v.base, v.target, v.seen]);
+        this.run(INSERT_EV, [id, sub < 0 ? ord : importOrderKey(ord, sub), evTypeCode(v.type), v.ann, v.pre, v.conf, v.src, v.base, v.target, v.seen, v.chg]);
         ids.push(id);
       },
       skip,
@@ -311,10 +315,10 @@ export class IndexDb {
   }
 
   /** An item's events in total order. */
-  evRows(item: number): EvRow[] {
+  evRows(item: number): EvRecord[] {
     const s = this.stmt(SELECT_EV);
     s.bind([item]);
-    const out: EvRow[] = [];
+    const out: EvRecord[] = [];
     while (s.step()) out.push(evRowOf(s.get(), 0));
     s.reset();
     return out;
@@ -325,7 +329,8 @@ export class IndexDb {
     const old = this.all<{ missing: number; final_labels: string | null; final: string | null }>('SELECT missing, final_labels, final FROM items WHERE id = ?', [id])[0];
     if (!old) return;
     this.noteTouched(id);
-    const c = computeItem(this.evRows(id), this.barriers, this.consensus, old.missing === 1, false);
+    const rows = this.evRows(id);
+    const c = computeItem(rows, this.barriers, this.consensus, old.missing === 1, false);
     const oldLabels = old.final_labels ? (JSON.parse(old.final_labels) as string[]) : [];
     for (const l of oldLabels) if (!c.finalLabels.includes(l)) this.run('UPDATE cnt_label SET n = n - 1 WHERE label = ?', [l]);
     for (const l of c.finalLabels) if (!oldLabels.includes(l)) this.bumpLabel(l, 1);
@@ -342,7 +347,8 @@ export class IndexDb {
     }
     this.writeItem(id, c);
     this.run('DELETE FROM done WHERE item = ?', [id]);
-    for (const d of c.done) this.run(INSERT_DONE, doneValues(d, id, c));
+    const outcomes = doneOutcomes(rows, c.done);
+    for (const d of c.done) this.run(INSERT_DONE, doneValues(d, id, c, outcomes));
   }
 
   /**
@@ -380,7 +386,7 @@ export class IndexDb {
     const patterns = new PatternTally();
     const st = this.db.prepare(`SELECT item, ${EV_COLUMNS} FROM ev ORDER BY item, ord`);
     let current = -1;
-    let group: EvRow[] = [];
+    let group: EvRecord[] = [];
     let n = 0;
     const flush = (): void => {
       if (current < 0) return;
@@ -388,7 +394,8 @@ export class IndexDb {
       for (const l of c.finalLabels) labelCounts.set(l, (labelCounts.get(l) ?? 0) + 1);
       patterns.add(patternOfItem(c.done));
       this.writeItem(current, c);
-      for (const d of c.done) this.run(INSERT_DONE, doneValues(d, current, c));
+      const outcomes = doneOutcomes(group, c.done);
+      for (const d of c.done) this.run(INSERT_DONE, doneValues(d, current, c, outcomes));
       if (++n % 50000 === 0) onProgress?.(n);
     };
     try {

@@ -55,7 +55,10 @@ export interface OpenOptions {
 export interface SubmitOptions {
   prelabel?: boolean;
   confidence?: number;
+  /** A prelabel's origin; on a labeler's submit, the prelabel or suggestion they were shown (journal `src`). */
   source?: string;
+  /** A labeler's submit that changed the prelabel or suggestion `source` names (journal `chg`); needs `source`, not with `prelabel`. */
+  changed?: boolean;
 }
 
 /** Snapshot automatically after SNAPSHOT_EVERY events since the last one, once none was written for SNAPSHOT_IDLE_MS. */
@@ -325,10 +328,14 @@ export class ProjectStore extends StoreReads {
       requireRole(this._def, this.opts.labeler, 'labeler');
       requireItem(this.idx, key);
       checkAnnotation(this._def, annotation, { field: 'annotation' }, () => this.views.boundsOf(key));
+      if (opts.changed && (opts.prelabel || opts.source === undefined)) {
+        throw new LabelingError('invalid-input', opts.prelabel ? 'a prelabel cannot be marked changed: only a labeler changes one' : 'changed needs the source of the prelabel or suggestion that was changed', { field: 'changed' });
+      }
       const p: EventPayload = { type: 'submit', item: key, ann: annotation };
       if (opts.prelabel) p.pre = true;
       if (opts.confidence !== undefined) p.conf = opts.confidence;
       if (opts.source !== undefined) p.src = opts.source;
+      if (opts.changed) p.chg = true;
       await this.commit([p]);
     });
   }

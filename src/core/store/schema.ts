@@ -3,7 +3,7 @@
  * done and the counter tables are derived from it per item, so replay order does not matter.
  */
 
-export const SCHEMA_VERSION = 9;
+export const SCHEMA_VERSION = 10;
 
 /** An item's workspace-relative file, from its key and row (itemKey in model.ts). */
 export const ITEM_PATH = 'CASE WHEN row IS NULL THEN key ELSE substr(key, 1, length(key) - length(row) - 1) END';
@@ -41,6 +41,7 @@ CREATE TABLE IF NOT EXISTS ev (
   pre INTEGER NOT NULL DEFAULT 0,
   conf REAL,
   src TEXT,
+  chg INTEGER NOT NULL DEFAULT 0,  -- 1: a labeler's submit that changed the prelabel or suggestion src names
   base INTEGER,
   target TEXT,                     -- assign: the labeler ('' = unassign)
   seen TEXT,                       -- reviews: what the reviewer had seen of the item, JSON [[by, dev, seq], ...] (team/vector.ts)
@@ -54,6 +55,8 @@ CREATE TABLE IF NOT EXISTS done (
   kind INTEGER NOT NULL,           -- 1: labeled by them (submit), 0: skipped
   t INTEGER NOT NULL,              -- ms time of that event (history order)
   ann TEXT,                        -- their current annotation, packed (ann-text.ts); NULL for a skip, or when it is the item's final (doneAnnSql)
+  src TEXT,                        -- the prelabel or suggestion their current submit confirmed or changed (ev.src), else NULL
+  chg INTEGER,                     -- 1 when that submit changed it, else NULL
   PRIMARY KEY (item, labeler)      -- item first: the bulk state pass inserts in item order
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS cnt_state (state TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
@@ -62,6 +65,9 @@ CREATE TABLE IF NOT EXISTS cnt_labeler (labeler TEXT PRIMARY KEY, n INTEGER NOT 
 CREATE TABLE IF NOT EXISTS cnt_flag (flag INTEGER PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
 -- Items per rating pattern (classification: each labeler's label set, rating-patterns.ts), for agreement.
 CREATE TABLE IF NOT EXISTS cnt_pattern (p TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+-- Current submits per prelabel or suggestion source and whether they changed it (done.src, done.chg):
+-- the live accuracy of each model version (suggestion-outcomes.ts).
+CREATE TABLE IF NOT EXISTS cnt_outcome (src TEXT NOT NULL, chg INTEGER NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (src, chg)) WITHOUT ROWID;
 `;
 
 /** items.flags bits: what the review filters count and list (kept by computeItem, counted in cnt_flag). */
@@ -104,6 +110,12 @@ CREATE TRIGGER IF NOT EXISTS t_done_ins AFTER INSERT ON done WHEN NEW.kind = 1 B
 END;
 CREATE TRIGGER IF NOT EXISTS t_done_del AFTER DELETE ON done WHEN OLD.kind = 1 BEGIN
   UPDATE cnt_labeler SET n = n - 1 WHERE labeler = OLD.labeler;
+END;
+CREATE TRIGGER IF NOT EXISTS t_done_src_ins AFTER INSERT ON done WHEN NEW.src IS NOT NULL BEGIN
+  INSERT INTO cnt_outcome VALUES (NEW.src, COALESCE(NEW.chg, 0), 1) ON CONFLICT(src, chg) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS t_done_src_del AFTER DELETE ON done WHEN OLD.src IS NOT NULL BEGIN
+  UPDATE cnt_outcome SET n = n - 1 WHERE src = OLD.src AND chg = COALESCE(OLD.chg, 0);
 END;
 `;
 

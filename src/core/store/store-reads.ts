@@ -8,6 +8,7 @@ import { yieldToEventLoop } from './time-slice';
 import type { ItemView, Page, PageView, ProjectStats } from './types';
 import { EXPORT_SLICE, type IndexViews } from './views';
 import { LabelerReads } from './labeler-reads';
+import { outcomesOf, SELECT_MODEL_OUTCOMES, type SuggestionOutcome } from './suggestion-outcomes';
 
 export abstract class StoreReads {
   protected closed = false;
@@ -76,6 +77,17 @@ export abstract class StoreReads {
   /** The per-labeler table: each labeler's items and annotations, pairs for agreement, disagreements, counts. */
   get labelers(): LabelerReads {
     return new LabelerReads(() => this.live().index);
+  }
+
+  /**
+   * The live accuracy of each model version (issue 12 item 3): per `model:` source, of the labelers'
+   * current submits that were shown its prelabel or suggestion (human submits, not prelabels), how many
+   * took it unchanged; the newest model version first. Current submits, not every submit: a correction
+   * replaces the confirmation it corrects, and voided labels stop counting (suggestion-outcomes.ts).
+   * Read from the counter table cnt_outcome (a few rows per model version), whatever the project's size.
+   */
+  suggestionOutcomes(): SuggestionOutcome[] {
+    return outcomesOf(this.live().index.all<{ src: string; chg: number; n: number }>(SELECT_MODEL_OUTCOMES, []));
   }
 
   /**

@@ -15,12 +15,15 @@ export interface ItemView {
   width?: number;
   height?: number;
   assignee?: string;
-  /** The caller's latest annotation. */
-  mine?: LabelerAnnotation;
+  /**
+   * The caller's latest annotation; `source`: the prelabel or suggestion that submit confirmed (journal
+   * `src`), `changed`: it changed it first (journal `chg`).
+   */
+  mine?: LabelerAnnotation & { source?: string; changed?: boolean };
   /** True when the caller skipped the item. */
   skippedByMe: boolean;
-  /** The latest prelabel (import, ML assist, or labels kept at a label-set change). */
-  prelabel?: LabelerAnnotation;
+  /** The latest prelabel (import, ML assist, or labels kept at a label-set change); `source`: its journal `src` (a model version, an import). */
+  prelabel?: LabelerAnnotation & { source?: string };
   /** Other labelers' latest annotations. */
   others: LabelerAnnotation[];
   final?: Annotation;

@@ -100,7 +100,8 @@ export class IndexViews {
     const r = this.itemRow(key);
     if (!r) return undefined;
     const media = mediaOf(this.def().type);
-    const c = this.compute(r);
+    const rows = this.idx.evRows(r.id);
+    const c = computeItem(rows, this.idx.barriers, this.def().consensus, r.missing === 1);
     const view: ItemView = {
       key: r.key,
       ref: this.refOf(r),
@@ -111,9 +112,19 @@ export class IndexViews {
       others: c.annotations.filter((a) => a.labeler !== me).map(strip),
     };
     const mine = c.annotations.find((a) => a.labeler === me);
-    if (mine) view.mine = strip(mine);
+    if (mine) {
+      view.mine = strip(mine);
+      const row = rows.find((x) => x.ord === mine.ord);
+      if (row?.src) {
+        view.mine.source = row.src;
+        if (row.chg) view.mine.changed = true;
+      }
+    }
     const pre = c.prelabels.at(-1);
-    if (pre) view.prelabel = strip(pre);
+    if (pre) {
+      view.prelabel = strip(pre);
+      if (pre.source) view.prelabel.source = pre.source;
+    }
     this.fill(r, media, view);
     if (r.assignee) view.assignee = r.assignee;
     if (c.review) view.review = c.review;
