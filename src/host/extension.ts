@@ -13,6 +13,7 @@ import { editInstructions, openProjectFile, resolveProject } from './commands/pr
 import { assignCommands } from './commands/assignCommands';
 import { reviewCommands } from './commands/reviewCommands';
 import { manageRolesCommand } from './commands/rolesCommand';
+import { LocalSuggestions } from './assist/localSuggestions';
 import { HostJobs } from './jobs/hostJobs';
 import { DetailsPanels } from './panels/detailsPanel';
 import { LabelerPanels } from './panels/labelerPanels';
@@ -34,6 +35,8 @@ export interface ExtensionApi {
   readonly registry: ProjectRegistry;
   readonly stores: StoreManager;
   readonly labelers: LabelerPanels;
+  /** ML assist's local suggestions (.labeling/.cache/suggestions), shown as prelabels in the labeling panel. */
+  readonly suggestions: LocalSuggestions;
   readonly details: DetailsPanels;
   /** The Review panels ("Labeling: Review Labels"). */
   readonly reviews: ReviewPanels;
@@ -86,11 +89,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   const agreement = own(new AgreementResults());
   const details = own(new DetailsPanels(context.extensionUri, registry, logger, stores, memory, agreement));
   const labelerShown = own(new vscode.EventEmitter<unknown>());
+  const suggestions = own(new LocalSuggestions(logger));
   const labelers = own(
     new LabelerPanels(context.extensionUri, stores, logger, (p) => {
       memory.rememberLabeler(p);
       labelerShown.fire(p);
-    }),
+    }, suggestions),
   );
   const reviews = own(new ReviewPanels(context.extensionUri, stores, jobs, context.workspaceState, logger));
   own(registry.onDidChange(() => identity.setVisible(registry.projects.length > 0)));
@@ -156,7 +160,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
 
   await loaded;
   logger.info(`Data Labeling activated: ${registry.projects.length} project(s); labeler ${identity.labeler} on ${identity.device}.`);
-  return { commands: registered, registry, stores, labelers, identity, jobs, projectsView, itemViews, details, reviews, panelSerializers: serializers };
+  return { commands: registered, registry, stores, labelers, suggestions, identity, jobs, projectsView, itemViews, details, reviews, panelSerializers: serializers };
 }
 
 export function deactivate(): void {

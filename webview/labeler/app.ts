@@ -154,7 +154,7 @@ export class LblLabelerApp extends LitElement {
   private show(s: LabelerState): void {
     const item = s.item;
     if (!item) this.draft = undefined;
-    else if (!this.draft || this.draft.key !== item.key || this.draft.version !== item.version || this.state?.project.type !== s.project.type) {
+    else if (!this.draft || this.draft.key !== item.key || this.draft.version !== item.version || this.state?.project.type !== s.project.type || this.draft.yieldsTo(item)) {
       this.draft = new Draft(item.key, item.version, s.project.type, item);
     }
     if (s.project.status !== 'paused' || s.item?.key !== this.state?.item?.key) this.refusedWhilePaused = false;

@@ -19,8 +19,11 @@ export class Draft {
   /** The annotation is a prelabel the labeler confirmed without editing. */
   fromPrelabel = false;
   private readonly history: Snapshot[] = [];
+  /** The prelabel it started from, as JSON ('' for none): a draft nobody touched follows a new one (follows). */
+  private readonly startedFrom: string;
 
   constructor(readonly key: string, readonly version: number, type: ProjectType, item: Pick<LabelerItem, 'annotation' | 'prelabel'>) {
+    this.startedFrom = item.annotation === undefined && item.prelabel ? JSON.stringify(item.prelabel.annotation) : '';
     const kind = annotationKindOf(type);
     const fits = (a: Annotation | undefined): a is Annotation => a !== undefined && a.kind === kind;
     if (fits(item.annotation)) {
@@ -33,6 +36,16 @@ export class Draft {
       this.annotation = emptyAnnotation(kind);
       this.suggested = false;
     }
+  }
+
+  /**
+   * Whether this draft should give way to the item as sent now (same key and version): only while
+   * nobody touched it (no edit, no confirm) and the host sends another prelabel than it started from,
+   * e.g. ML assist's suggestions arrived or a newer model's replaced them.
+   */
+  yieldsTo(item: Pick<LabelerItem, 'annotation' | 'prelabel'>): boolean {
+    if (this.history.length || item.annotation !== undefined) return false;
+    return (item.prelabel ? JSON.stringify(item.prelabel.annotation) : '') !== this.startedFrom;
   }
 
   get canUndo(): boolean {

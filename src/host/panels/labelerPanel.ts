@@ -2,7 +2,9 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LabelingError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
-import type { ProjectStore } from '../../core/store/project-store';
+import type { Annotation } from '../../core/model';
+import type { ProjectStore, SubmitOptions } from '../../core/store/project-store';
+import { sameAnnotation } from '../../core/store/suggestion-outcomes';
 import type { ItemView } from '../../core/store/types';
 import { ReadyCommand } from '../../protocol/ipc';
 import {
@@ -21,13 +23,16 @@ import {
   type LabelerMessage,
   type LabelerState,
   type LabelerView,
+  type SubmitParams,
+  type SubmitResult,
 } from '../../protocol/labeler';
+import { sourceLabel, type LocalSuggestions } from '../assist/localSuggestions';
 import { WebviewTypes } from '../constants';
 import type { ProjectEntry } from '../projects/registry';
 import type { ProjectChange, StoreManager } from '../projects/stores';
 import { Disposable } from '../util/lifecycle';
 import { InstructionsFile } from './instructionsFile';
-import { IpcHost } from './ipcHost';
+import { IpcHost, type Lap } from './ipcHost';
 import { adoptAppPanel } from './panelRestore';
 import { createAppPanel } from './webviewHtml';
 
@@ -53,6 +58,14 @@ const BEHIND = 3;
 /** How often an open panel checks instructions.md by its size and time (besides the file watcher). */
 const INSTRUCTIONS_POLL_MS = 3_000;
 
+/** A prelabel or suggestion as an item was sent with: what a confirm by reference submits, and what a submit records. */
+interface Offered {
+  annotation: Annotation;
+  confidence?: number;
+  /** The journal prelabel's src (a model version, an import), or a local suggestion's `model:<model>@<version>`. */
+  source?: string;
+}
+
 /** One labeling panel per project: the current item, its editor, and navigation through the queue. */
 export class LabelerPanel extends Disposable {
   readonly panel: vscode.WebviewPanel;
@@ -73,14 +86,19 @@ export class LabelerPanel extends Disposable {
   private held = new Map<string, number>();
   /** Keys the last view asked the webview to hold that it does not have yet: read and posted after its answer (flushHeld). */
   private pendingHeld: string[] = [];
+  /** The prelabel or suggestion each item on screen or held was last sent with, at its version. */
+  private offered = new Map<string, { version: number; offered?: Offered }>();
 
   constructor(
     extensionUri: vscode.Uri,
     private entry: ProjectEntry,
     private readonly stores: StoreManager,
     private readonly logger: Logger,
-    /** `existing`: a panel VS Code restored after a reload; `onShow`: called after each state or view posted. */
-    private readonly restore: { existing?: vscode.WebviewPanel; onShow?: (p: LabelerPanel) => void } = {},
+    /**
+     * `existing`: a panel VS Code restored after a reload; `onShow`: called after each state or view
+     * posted; `suggestions`: ML assist's local suggestions, shown as prelabels.
+     */
+    private readonly restore: { existing?: vscode.WebviewPanel; onShow?: (p: LabelerPanel) => void; suggestions?: LocalSuggestions } = {},
   ) {
     super();
     const def = entry.def!;
@@ -97,24 +115,7 @@ export class LabelerPanel extends Disposable {
     };
     this.ipc.onCommand(ReadyCommand, resync);
     this.ipc.onCommand(ResyncCommand, resync);
-    this.ipc.onRequest(SubmitRequest, async (p, lap) => {
-      const store = await this.store();
-      const now = store.getItem(p.key);
-      if (!now) throw new LabelingError('not-found', `item "${p.key}" is not in the project`);
-      if (now.version !== p.version) {
-        throw new LabelingError('conflict', `"${p.key}" changed since you opened it (a teammate's label or a review arrived). Your edit was not saved; the panel shows the current state.`);
-      }
-      const annotation = p.annotation ?? (p.fromPrelabel ? now.prelabel?.annotation : undefined);
-      if (!annotation) throw new LabelingError('invalid-input', `no annotation to submit for "${p.key}"`, { field: 'annotation' });
-      await store.submit(p.key, annotation, p.fromPrelabel ? { source: 'prelabel' } : {});
-      lap('store');
-      const savedAt = new Date().toISOString();
-      this.message = undefined;
-      this.forward(store);
-      const view = this.answerView(store);
-      lap('state');
-      return { savedAt, view };
-    });
+    this.ipc.onRequest(SubmitRequest, (p, lap) => this.submit(p, lap));
     this.ipc.onRequest(SkipRequest, async (p, lap) => {
       const store = await this.store();
       await store.skip(p.key);
@@ -153,11 +154,44 @@ export class LabelerPanel extends Disposable {
     this._register(stores.onDidChange((c) => {
       if (c.entry.id === this.entry.id && c.entry.root === this.entry.root) this.onProjectChange(c);
     }));
+    if (restore.suggestions) {
+      this._register(restore.suggestions.onDidChange((e) => {
+        if (e.id !== this.entry.id || e.root !== this.entry.root || !this.ready) return;
+        this.held.clear(); // held items may show other suggestions now: sent again with the view
+        void this.store().then((s) => this.pushView(s), () => undefined);
+      }));
+    }
     // File events can be lost (a watcher still starting, a busy machine): a cheap stat catches up.
     this.instructions = new InstructionsFile(path.join(entry.root, '.labeling', entry.id, 'instructions.md'));
     const poll = setInterval(() => void this.instructions.changedOnDisk().then((c) => c && !this.isDisposed && this.instructionsChanged()), INSTRUCTIONS_POLL_MS);
     this._register({ dispose: () => clearInterval(poll) });
     this._register(this.panel.onDidDispose(() => this.dispose()));
+  }
+
+  /**
+   * The webview's Submit (integration tests call it as the webview would). The annotation, or with
+   * `fromPrelabel` the prelabel or suggestion the item was sent with at that version; the submit
+   * records which one it confirmed or changed (outcomeOf).
+   */
+  async submit(p: SubmitParams, lap: Lap = () => undefined): Promise<SubmitResult> {
+    const store = await this.store();
+    const now = store.getItem(p.key);
+    if (!now) throw new LabelingError('not-found', `item "${p.key}" is not in the project`);
+    if (now.version !== p.version) {
+      throw new LabelingError('conflict', `"${p.key}" changed since you opened it (a teammate's label or a review arrived). Your edit was not saved; the panel shows the current state.`);
+    }
+    const sent = this.offered.get(p.key);
+    const offered = sent?.version === p.version ? sent.offered : this.offerOf(now);
+    const annotation = p.annotation ?? (p.fromPrelabel ? offered?.annotation : undefined);
+    if (!annotation) throw new LabelingError('invalid-input', `no annotation to submit for "${p.key}"`, { field: 'annotation' });
+    await store.submit(p.key, annotation, outcomeOf(now, annotation, offered));
+    lap('store');
+    const savedAt = new Date().toISOString();
+    this.message = undefined;
+    this.forward(store);
+    const view = this.answerView(store);
+    lap('state');
+    return { savedAt, view };
   }
 
   get project(): ProjectEntry {
@@ -381,6 +415,7 @@ export class LabelerPanel extends Disposable {
       if (i !== at && k !== this.current && !keys.includes(k)) keys.push(k);
     }
     for (const k of [...this.held.keys()]) if (!keys.includes(k)) this.held.delete(k);
+    for (const k of [...this.offered.keys()]) if (k !== this.current && !keys.includes(k)) this.offered.delete(k);
     for (const k of keys) {
       if (this.held.has(k)) continue;
       this.held.set(k, -1); // its version is read when it is posted
@@ -403,14 +438,55 @@ export class LabelerPanel extends Disposable {
       if (v.width) item.width = v.width;
       if (v.height) item.height = v.height;
     }
+    const offered = v.mine ? undefined : this.offerOf(v);
+    this.offered.set(v.key, offered ? { version: v.version, offered } : { version: v.version });
     if (v.mine) item.annotation = v.mine.annotation;
-    else if (v.prelabel) {
-      item.prelabel = { annotation: v.prelabel.annotation, source: 'prelabel' };
-      if (v.prelabel.confidence !== undefined) item.prelabel.confidence = v.prelabel.confidence;
+    else if (offered) {
+      item.prelabel = { annotation: offered.annotation, source: sourceLabel(offered.source) };
+      if (offered.confidence !== undefined) item.prelabel.confidence = offered.confidence;
     }
     const position = this.positionOf(v.key);
     if (position) item.position = position;
     if (v.rejected && !v.mine) item.rejected = v.rejected;
     return item;
   }
+
+  /** The prelabel an item shows: its journal prelabel, else ML assist's local suggestion for its version. */
+  private offerOf(v: ItemView): Offered | undefined {
+    if (v.prelabel) {
+      const o: Offered = { annotation: v.prelabel.annotation };
+      if (v.prelabel.confidence !== undefined) o.confidence = v.prelabel.confidence;
+      if (v.prelabel.source) o.source = v.prelabel.source;
+      return o;
+    }
+    const s = this.restore.suggestions?.get(this.entry, v.key, v.version);
+    return s && { annotation: s.annotation, confidence: s.confidence, source: s.source };
+  }
+}
+
+/** A prelabel without a recorded source is recorded as this (what every confirm recorded before sources were). */
+const UNNAMED_PRELABEL = 'prelabel';
+
+/**
+ * What a submit records of the prelabel or suggestion the item was shown with (journal `src`, `chg`):
+ * its source, and whether the labeler changed it (compared canonically). An item shown with the
+ * labeler's own earlier submit (Back, a resubmit) carries that submit's source forward: changed when
+ * the new annotation differs from the journal prelabel of that source, or, for a local suggestion (no
+ * longer at the item's version), when the earlier submit had changed it or this one differs from it.
+ * So a confirmation corrected later counts as changed, not as dropped.
+ */
+function outcomeOf(now: ItemView, annotation: Annotation, offered: Offered | undefined): SubmitOptions {
+  let source: string | undefined;
+  let changed: boolean;
+  if (offered) {
+    source = offered.source ?? UNNAMED_PRELABEL;
+    changed = !sameAnnotation(annotation, offered.annotation);
+  } else {
+    const mine = now.mine;
+    if (!mine?.source) return {};
+    source = mine.source;
+    const ref = now.prelabel?.source === source ? now.prelabel.annotation : undefined;
+    changed = ref ? !sameAnnotation(annotation, ref) : !!mine.changed || !sameAnnotation(annotation, mine.annotation);
+  }
+  return changed ? { source, changed: true } : { source };
 }

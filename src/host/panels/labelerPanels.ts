@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { LabelingError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
+import type { LocalSuggestions } from '../assist/localSuggestions';
 import type { ProjectEntry } from '../projects/registry';
 import type { StoreManager } from '../projects/stores';
 import { Disposable } from '../util/lifecycle';
@@ -15,6 +16,8 @@ export class LabelerPanels extends Disposable {
     private readonly stores: StoreManager,
     private readonly logger: Logger,
     private readonly onShow?: (p: LabelerPanel) => void,
+    /** ML assist's local suggestions, shown as prelabels (none without it). */
+    private readonly suggestions?: LocalSuggestions,
   ) {
     super();
     // One watcher from activation on (a watcher made when a panel opens may start after an edit).
@@ -33,6 +36,7 @@ export class LabelerPanels extends Disposable {
   async show(entry: ProjectEntry, key?: string, existing?: vscode.WebviewPanel): Promise<LabelerPanel> {
     if (!entry.def) throw entry.error ?? new LabelingError('invalid-project', `project ${entry.id} cannot be loaded`);
     await this.stores.get(entry); // index first, so the panel opens on real data
+    await this.suggestions?.load(entry); // and with the local suggestions its first item may show
     const k = `${entry.root}::${entry.id}`;
     let p = this.panels.get(k);
     if (p) {
@@ -40,7 +44,11 @@ export class LabelerPanels extends Disposable {
       p.panel.reveal();
     }
     else {
-      p = new LabelerPanel(this.extensionUri, entry, this.stores, this.logger, { ...(existing ? { existing } : {}), ...(this.onShow ? { onShow: this.onShow } : {}) });
+      p = new LabelerPanel(this.extensionUri, entry, this.stores, this.logger, {
+        ...(existing ? { existing } : {}),
+        ...(this.onShow ? { onShow: this.onShow } : {}),
+        ...(this.suggestions ? { suggestions: this.suggestions } : {}),
+      });
       this.panels.set(k, p);
       const created = p;
       p.panel.onDidDispose(() => {
