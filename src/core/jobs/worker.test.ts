@@ -1,25 +1,27 @@
 import { strict as assert } from 'node:assert';
 import { createHash, randomBytes } from 'node:crypto';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import * as esbuild from 'esbuild';
 import { LabelingError } from '../errors';
 import { HASH_CHUNK } from '../journal/marks';
-import type { WorkerTaskName } from './tasks';
-import { runWorkerTask } from './worker-client';
-
-/** worker-main.ts bundled as esbuild.mjs bundles dist/worker.js, run in real worker_threads Workers. */
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'labeling-worker-'));
-const WORKER = path.join(dir, 'worker.js');
+import { AssistModel } from '../ml/assist/assist-model';
+import type { TrainingSet } from '../ml/assist/training-set';
+import { sentimentSplit } from '../ml/text-model-testdata';
+import { trainTextModel } from '../ml/text-model';
+import type { WorkerSessionName, WorkerTaskName } from './tasks';
+import { runWorkerTask, WorkerSession } from './worker-client';
+import { bundleWorker } from './worker-fixture';
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+const isCancelled = (e: unknown) => e instanceof LabelingError && e.reason === 'cancelled';
 
-describe('worker tasks in a real worker thread', () => {
+describe('worker tasks in a real worker thread', function () {
+  this.timeout(60_000);
+  let worker: Awaited<ReturnType<typeof bundleWorker>>;
+  let WORKER: string;
   before(async () => {
-    await esbuild.build({ entryPoints: [path.join(__dirname, 'worker-main.ts')], outfile: WORKER, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning' });
+    worker = await bundleWorker();
+    WORKER = worker.file;
   });
-  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  after(() => worker?.dispose());
 
   it('hash-chunks gives the SHA-256 of every HASH_CHUNK bytes, the last one short, and moves the buffer', async () => {
     const bytes = randomBytes(2 * HASH_CHUNK + 12345);
@@ -46,7 +48,82 @@ describe('worker tasks in a real worker thread', () => {
     const abort = new AbortController();
     const p = runWorkerTask(WORKER, 'hash-chunks', { bytes: new Uint8Array(64 * HASH_CHUNK) }, { signal: abort.signal });
     abort.abort();
-    await assert.rejects(p, (e: unknown) => e instanceof LabelingError && e.reason === 'cancelled');
-    await assert.rejects(runWorkerTask(WORKER, 'hash-chunks', { bytes: new Uint8Array(1) }, { signal: abort.signal }), (e: unknown) => e instanceof LabelingError && e.reason === 'cancelled');
+    await assert.rejects(p, isCancelled);
+    await assert.rejects(runWorkerTask(WORKER, 'hash-chunks', { bytes: new Uint8Array(1) }, { signal: abort.signal }), isCancelled);
+  });
+
+  it('progress a task reports reaches onProgress while it runs, before the answer', async () => {
+    const { train } = sentimentSplit();
+    const examples = train.texts.slice(0, 120).map((text, i) => ({ key: `k${String(i).padStart(4, '0')}`, text, final: { kind: 'classes' as const, labels: [train.labels[i]!] } }));
+    const set: TrainingSet = { projectId: 'p', type: 'text-classification', examples, withoutText: [] };
+    const seen: { fraction: number; message?: string }[] = [];
+    let answered = false;
+    const out = await runWorkerTask(
+      WORKER,
+      'assist-train',
+      { set, def: { type: 'text-classification', queueSeed: 7, mlAssist: { enabled: true } } },
+      {
+        onProgress: (fraction, message) => {
+          assert.equal(answered, false, 'progress comes before the answer');
+          seen.push({ fraction, ...(message !== undefined ? { message } : {}) });
+        },
+      },
+    ).then((o) => ((answered = true), o));
+    assert.equal(out.trainedOn, 120);
+    assert.ok(seen.length >= 2, `progress messages: ${JSON.stringify(seen)}`);
+    assert.ok(seen.some((p) => p.message?.startsWith('Training the validation model')), JSON.stringify(seen));
+    assert.ok(seen.every((p) => p.fraction >= 0 && p.fraction <= 1));
+    assert.equal(seen[seen.length - 1]!.fraction, 1, 'the last progress held back is posted before the answer');
+  });
+
+  describe('sessions', () => {
+    let model: AssistModel;
+    let texts: string[];
+    before(async () => {
+      const { train, test } = sentimentSplit();
+      model = AssistModel.ofText('text-classification', await trainTextModel(train.texts.slice(0, 300), train.labels.slice(0, 300)));
+      texts = test.texts.slice(0, 90);
+    });
+
+    it('loads the model once and predicts batch after batch exactly as this thread does', async () => {
+      const s = await WorkerSession.start(WORKER, 'assist-predict', { model: model.toJSON() });
+      try {
+        assert.deepEqual(s.info, { type: 'text-classification', name: 'tfidf-logreg', trainedOn: 300 });
+        for (const batch of [texts.slice(0, 40), texts.slice(40, 41), [], texts.slice(41)]) {
+          assert.deepEqual(await s.call({ texts: batch }), batch.map((t) => model.predict(t)));
+        }
+      } finally {
+        s.close();
+      }
+    });
+
+    it("a bad model or a bad call is refused with the field; an unknown session is refused; the session survives a call's error", async () => {
+      await assert.rejects(
+        WorkerSession.start(WORKER, 'assist-predict', { model: { type: 'image-detection' } as never }),
+        (e: unknown) => e instanceof LabelingError && e.reason === 'invalid-input' && /type: must be text-classification/.test(e.message),
+      );
+      await assert.rejects(WorkerSession.start(WORKER, 'nope' as WorkerSessionName, { model: model.toJSON() }), /no worker session named "nope"/);
+      const s = await WorkerSession.start(WORKER, 'assist-predict', { model: model.toJSON() });
+      try {
+        await assert.rejects(s.call({ texts: ['fine', 3 as unknown as string] }), /texts\[1\]: assist-predict: must be a string/);
+        assert.deepEqual(await s.call({ texts: ['fine'] }), [model.predict('fine')]);
+      } finally {
+        s.close();
+      }
+    });
+
+    it('an abort terminates the session: the pending call and every later one reject as cancelled; so do calls after close', async () => {
+      const abort = new AbortController();
+      const s = await WorkerSession.start(WORKER, 'assist-predict', { model: model.toJSON() }, { signal: abort.signal });
+      const many = Array.from({ length: 200 }, () => texts).flat();
+      const pending = s.call({ texts: many });
+      abort.abort();
+      await assert.rejects(pending, isCancelled);
+      await assert.rejects(s.call({ texts: ['x'] }), isCancelled);
+      const t = await WorkerSession.start(WORKER, 'assist-predict', { model: model.toJSON() });
+      t.close();
+      await assert.rejects(t.call({ texts: ['x'] }), isCancelled);
+      await assert.rejects(WorkerSession.start(WORKER, 'assist-predict', { model: model.toJSON() }, { signal: abort.signal }), isCancelled);
+    });
   });
 });

@@ -64,8 +64,10 @@ export interface AssistPredictor {
 export function openAssistPredictor(start: AssistPredictStart): AssistPredictor {
   if (!start || typeof start !== 'object') throw new LabelingError('invalid-input', 'assist-predict: takes {model}', { field: 'model' });
   const model = AssistModel.fromJSON(start.model);
+  const type = model.type;
+  if (!isAssistTextType(type)) throw new LabelingError('invalid-input', `assist-predict: predicts texts; the model is a ${type} model`, { field: 'model.type' });
   return {
-    info: { type: model.type, name: model.name, trainedOn: model.trainedOn },
+    info: { type, name: model.name, trainedOn: model.trainedOn },
     call(input) {
       const texts = input?.texts;
       if (!Array.isArray(texts)) throw new LabelingError('invalid-input', 'assist-predict: takes {texts} (a list of strings)', { field: 'texts' });

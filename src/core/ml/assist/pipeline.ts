@@ -16,7 +16,7 @@
 import { performance } from 'node:perf_hooks';
 import { LabelingError, throwIfAborted } from '../../errors';
 import type { SubmitPayload } from '../../journal/events';
-import type { ProjectDef } from '../../model';
+import type { Annotation, ProjectDef } from '../../model';
 import type { LabelInput } from '../../project/create';
 import { requireRole } from '../../store/guards';
 import type { ImportOptions, ImportResult } from '../../store/import-lines';
@@ -114,6 +114,10 @@ export async function trainAssistModel(store: TrainingSource & { stats?(): { ite
 export interface PrelabelOptions extends AssistRunOptions {
   /** Also write every unlabeled item's top prediction here (the CLI's --predictions). */
   predictionsFile?: string;
+  /** Queue items per page, so per prediction batch (one worker call). Default 200. */
+  sliceItems?: number;
+  /** Milliseconds of work between yields (tests). Default SLICE_MS. */
+  sliceMs?: number;
 }
 
 /** Predicts the queue with the latest saved model and writes the local suggestions (see the file comment). */
@@ -148,6 +152,8 @@ export async function prelabelQueue(store: QueueSource, opts: PrelabelOptions): 
     const result = await predictQueue(store, { model: predictor, version: manifest.version }, threshold, {
       root: opts.root,
       ...(opts.predictionsFile ? { predictionsFile: opts.predictionsFile } : {}),
+      ...(opts.sliceItems !== undefined ? { sliceItems: opts.sliceItems } : {}),
+      ...(opts.sliceMs !== undefined ? { sliceMs: opts.sliceMs } : {}),
       ...(signal ? { signal } : {}),
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
     });
@@ -174,8 +180,19 @@ export interface PublishResult {
   /** Suggestions left out: their item changed since it was predicted, or is no longer unlabeled (or gone). */
   stale: number;
   modelVersion: number;
+  /** Suggestions left out because their item already holds a prelabel of that annotation (published before). */
+  unchanged: number;
   /** Journal lines written (IMPORT_LINE_MAX prelabels each, each line all-or-nothing). */
   lines: number;
+}
+
+/** The same labels (classes) or the same spans, in any order. */
+function sameAnnotation(a: Annotation, b: Annotation): boolean {
+  const keys = (x: Annotation): string[] | undefined =>
+    x.kind === 'classes' ? [...x.labels].sort() : x.kind === 'spans' ? x.spans.map((s) => `${s.start}:${s.end}:${s.label}`).sort() : undefined;
+  const ka = keys(a);
+  const kb = keys(b);
+  return a.kind === b.kind && !!ka && !!kb && ka.length === kb.length && ka.every((k, i) => k === kb[i]);
 }
 
 /**
@@ -185,7 +202,8 @@ export interface PublishResult {
  * IMPORT_LINE_MAX (5,000) prelabels, each line one all-or-nothing write step of the store, a turn of
  * the event loop between lines so submits interleave. A cancel stops between lines: the lines written
  * stay (each whole) and the error says how many. Publishing bumps the items' versions, so publishing
- * the same file again finds them stale and writes nothing twice.
+ * the same file again finds them stale; a newer prelabel run suggesting what an item's prelabel already
+ * says is left out too (`unchanged`): nothing is written twice.
  */
 export async function publishSuggestions(
   store: PublishTarget,
@@ -211,21 +229,24 @@ export async function publishSuggestions(
   const slicer = new TimeSlicer(undefined, signal);
   const src = `model:${header.model}@${header.modelVersion}`;
   const fresh: SubmitPayload[] = [];
+  let stale = 0;
+  let unchanged = 0;
   for (const s of suggestions) {
     const item = store.getItem(s.item);
-    if (item && item.version === s.itemVersion && item.state === 'unlabeled') fresh.push({ item: s.item, ann: s.annotation, pre: true, conf: s.confidence, src });
+    if (!item || item.version !== s.itemVersion || item.state !== 'unlabeled') stale++;
+    else if (item.prelabel && sameAnnotation(item.prelabel.annotation, s.annotation)) unchanged++;
+    else fresh.push({ item: s.item, ann: s.annotation, pre: true, conf: s.confidence, src });
     await slicer.maybePause();
   }
-  const stale = suggestions.length - fresh.length;
   throwIfAborted(signal);
   if (!fresh.length) {
-    opts.onProgress?.(1, `All ${n(stale)} suggestions are stale`);
-    return { published: 0, stale, modelVersion: header.modelVersion, lines: 0 };
+    opts.onProgress?.(1, `Nothing to publish: ${n(stale)} stale, ${n(unchanged)} already published`);
+    return { published: 0, stale, unchanged, modelVersion: header.modelVersion, lines: 0 };
   }
   const batch = `assist-${header.modelVersion}-${Date.now().toString(36)}`;
   const r = await store.importBatch(batch, fresh, [], {
     ...(signal ? { signal } : {}),
     onProgress: (p) => opts.onProgress?.(0.1 + 0.9 * (p.submits / p.total), `Published ${n(p.submits)} of ${n(p.total)} prelabels`),
   });
-  return { published: r.submits, stale, modelVersion: header.modelVersion, lines: r.lines };
+  return { published: r.submits, stale, unchanged, modelVersion: header.modelVersion, lines: r.lines };
 }

@@ -27,7 +27,7 @@ import { TimeSlicer } from '../../store/time-slice';
 import type { ItemView, Page, PageView } from '../../store/types';
 import { AssistModel, suggestionOf, type AssistPrediction } from './assist-model';
 import { AtomicLineFile } from './line-file';
-import type { AssistTextType } from './training-set';
+import { isAssistTextType, type AssistTextType } from './training-set';
 
 export const SUGGESTIONS_FORMAT = 'data-labeling.suggestions';
 export const SUGGESTIONS_VERSION = 1;
@@ -109,8 +109,10 @@ export interface BatchPredictor {
  * the event loop between them (submits interleave); an abort of `signal` stops it at the next slice.
  */
 export function inThreadPredictor(model: AssistModel, opts: { sliceMs?: number; signal?: AbortSignal } = {}): BatchPredictor {
+  const type = model.type;
+  if (!isAssistTextType(type)) throw new LabelingError('invalid-input', `a ${type} model does not predict texts`, { field: 'model' });
   return {
-    type: model.type,
+    type,
     name: model.name,
     async predictBatch(texts) {
       const slicer = new TimeSlicer(opts.sliceMs, opts.signal);
