@@ -6,16 +6,17 @@
  * leaves a model file nobody reads, and removes it. The latest version and the one before it are kept.
  *
  * Reading never throws on a damaged file: the problem is reported with the file's path and the previous
- * version is used instead.
+ * version is used instead. Text and image models share the format; loadLatestModel loads text models
+ * unless it is given the types to accept (an image pipeline gives ASSIST_IMAGE_TYPES).
  */
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { LabelingError, throwIfAborted } from '../../errors';
 import { writeFileAtomic } from '../../project/fsutil';
 import { CACHE_DIR, labelingDir } from '../../project/paths';
-import { AssistModel } from './assist-model';
+import { ASSIST_MODEL_TYPES, AssistModel, type AnyAssistModel, type AssistModelType } from './assist-model';
 import type { TrainResult, ValidationFigures } from './train';
-import type { AssistTextType } from './training-set';
+import { ASSIST_TEXT_TYPES, type AssistTextType } from './training-set';
 
 export const MANIFEST_FORMAT = 'data-labeling.assist-manifest';
 export const MANIFEST_VERSION = 1;
@@ -24,7 +25,7 @@ export interface ModelManifest {
   format: typeof MANIFEST_FORMAT;
   formatVersion: typeof MANIFEST_VERSION;
   projectId: string;
-  type: AssistTextType;
+  type: AssistModelType;
   /** MODEL_NAMES of the type: the CLI's `"model"`. */
   model: string;
   version: number;
@@ -42,9 +43,9 @@ export interface ModelFileProblem {
   message: string;
 }
 
-export interface LoadedModel {
+export interface LoadedModel<T extends AssistModelType = AssistTextType> {
   manifest: ModelManifest;
-  model: AssistModel;
+  model: AssistModel<T>;
   /** The model's files, absolute. */
   manifestFile: string;
   modelFile: string;
@@ -96,7 +97,10 @@ export interface SaveOptions {
  * cancel before the manifest is written removes the model file it wrote (and any temp file): the
  * previous versions stay as they were.
  */
-export async function saveModel(root: string, projectId: string, trained: TrainResult, opts: SaveOptions = {}): Promise<ModelManifest> {
+/** What saveModel writes: a TrainResult of trainAndValidate (text) or trainAndValidateImages. */
+export type SavableModel = Pick<TrainResult, 'name' | 'trainedOn' | 'targetPrecision' | 'validation'> & { model: AnyAssistModel };
+
+export async function saveModel(root: string, projectId: string, trained: SavableModel, opts: SaveOptions = {}): Promise<ModelManifest> {
   throwIfAborted(opts.signal);
   const dir = modelsDir(root, projectId);
   const { all } = await versionsOnDisk(dir);
@@ -161,13 +165,24 @@ export async function listModels(root: string, projectId: string): Promise<{ man
 
 /**
  * The newest version whose manifest and model both read, or undefined (no model yet, or none
- * readable); `problems` names each damaged file passed over.
+ * readable); `problems` names each damaged file passed over. Only models of `types` are loaded
+ * (default: the text types); a version of another type is passed over as a problem.
  */
-export async function loadLatestModel(root: string, projectId: string): Promise<{ loaded?: LoadedModel; problems: ModelFileProblem[] }> {
+export async function loadLatestModel(root: string, projectId: string): Promise<{ loaded?: LoadedModel; problems: ModelFileProblem[] }>;
+export async function loadLatestModel<T extends AssistModelType>(root: string, projectId: string, types: readonly T[]): Promise<{ loaded?: LoadedModel<T>; problems: ModelFileProblem[] }>;
+export async function loadLatestModel(
+  root: string,
+  projectId: string,
+  types: readonly AssistModelType[] = ASSIST_TEXT_TYPES,
+): Promise<{ loaded?: LoadedModel<AssistModelType>; problems: ModelFileProblem[] }> {
   const { manifests, problems } = await listModels(root, projectId);
   const dir = modelsDir(root, projectId);
   for (const manifest of manifests) {
     const modelFile = path.join(dir, manifest.modelFile);
+    if (!types.includes(manifest.type)) {
+      problems.push({ file: path.join(dir, manifestName(manifest.version)), message: `type: a model of type ${manifest.type}; ${orList(types)} wanted` });
+      continue;
+    }
     try {
       let json: unknown;
       try {
@@ -176,7 +191,7 @@ export async function loadLatestModel(root: string, projectId: string): Promise<
         if (e instanceof SyntaxError) throw new LabelingError('invalid-input', `not valid JSON (${e.message})`, { file: modelFile });
         throw e;
       }
-      const model = AssistModel.fromJSON(json, modelFile);
+      const model = AssistModel.fromAnyJSON(json, modelFile);
       if (model.type !== manifest.type) throw new LabelingError('invalid-input', `holds a ${model.type} model, its manifest says ${manifest.type}`, { file: modelFile, field: 'type' });
       return { loaded: { manifest, model, manifestFile: path.join(dir, manifestName(manifest.version)), modelFile }, problems };
     } catch (e) {
@@ -199,7 +214,7 @@ function parseManifest(text: string, file: string, projectId: string, version: n
   if (o.formatVersion !== MANIFEST_VERSION) throw bad('formatVersion', `this extension reads manifest version ${MANIFEST_VERSION}, the file has ${JSON.stringify(o.formatVersion)}`);
   if (o.projectId !== projectId) throw bad('projectId', `is ${JSON.stringify(o.projectId)}, the folder is of project "${projectId}"`);
   if (o.version !== version) throw bad('version', `is ${JSON.stringify(o.version)}, the file name says ${version}`);
-  if (o.type !== 'text-classification' && o.type !== 'text-multilabel' && o.type !== 'text-ner') throw bad('type', `not a text model type: ${JSON.stringify(o.type)}`);
+  if (!(ASSIST_MODEL_TYPES as readonly unknown[]).includes(o.type)) throw bad('type', `not a built-in model type (${ASSIST_MODEL_TYPES.join(', ')}): ${JSON.stringify(o.type)}`);
   for (const f of ['trainedOn', 'targetPrecision'] as const) if (typeof o[f] !== 'number') throw bad(f, 'must be a number');
   for (const f of ['model', 'createdAt'] as const) if (typeof o[f] !== 'string') throw bad(f, 'must be a string');
   if (o.modelFile !== modelName(version)) throw bad('modelFile', `must be "${modelName(version)}", got ${JSON.stringify(o.modelFile)}`);
@@ -209,6 +224,11 @@ function parseManifest(text: string, file: string, projectId: string, version: n
   for (const f of ['threshold', 'precisionAtThreshold'] as const) if (v[f] !== null && typeof v[f] !== 'number') throw bad(`validation.${f}`, 'must be a number or null');
   if (typeof v.message !== 'string') throw bad('validation.message', 'must be a string');
   return o as unknown as ModelManifest;
+}
+
+/** "a, b or c" */
+function orList(items: readonly string[]): string {
+  return items.length > 1 ? `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}` : (items[0] ?? 'none');
 }
 
 function messageOf(e: unknown): string {
