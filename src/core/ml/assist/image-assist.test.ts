@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { LabelingError } from '../../errors';
 import type { Annotation, ProjectType } from '../../model';
@@ -8,6 +9,7 @@ import { createProject } from '../../project/create';
 import type { JournalEvent } from '../../journal/events';
 import { classes, cleanupWorkspaces, event, openStore, tempWorkspace, writeFiles, writeJournal } from '../../store/test-support';
 import { imageFeatures, type ImageInput } from '../image-features';
+import { ImageModel } from '../image-model';
 import { mnistDigit } from '../image-model-testdata';
 import { wilson } from '../validation';
 import { AssistModel, suggestionOf, type AssistImagePrediction } from './assist-model';
@@ -181,11 +183,23 @@ describe('ML assist: the built-in image model from files on disk', function () {
         const s = suggestionOf(pr, r.validation.threshold!);
         if (pr.confidence >= r.validation.threshold!) {
           suggested++;
-          assert.deepEqual(s, { annotation: { kind: 'classes', labels: [(pr as { label: string }).label] }, confidence: pr.confidence });
+          assert.deepEqual(s, { annotation: { kind: 'classes', labels: [pr.type === 'image-classification' ? pr.label : '?'] }, confidence: pr.confidence });
         } else assert.equal(s, undefined);
       });
       assert.ok(right / p.unlabeled.length >= 0.8, `accuracy on the 100 unlabeled files ${right / p.unlabeled.length}`);
       assert.ok(suggested > 0 && suggested < 100, `${suggested} suggestions`);
+
+      // The same digit as a JPEG file: decoded and predicted alike.
+      const u = p.unlabeled[37]!;
+      const img = mnistDigit(u.digit, 40)[Number(u.key.slice(-7, -4))]!;
+      const rgba = Buffer.alloc(28 * 28 * 4, 255);
+      for (let i = 0; i < 28 * 28; i++) rgba[i * 4] = rgba[i * 4 + 1] = rgba[i * 4 + 2] = Math.round(Number(img.data[i]) * 255);
+      const jpg = path.join(p.root, 'img', 'as-jpeg.jpg');
+      fs.writeFileSync(jpg, jpeg.encode({ width: 28, height: 28, data: rgba }, 100).data);
+      const [asJpeg] = await predictImageFiles(loaded!.model, [jpg]);
+      const [fromJpeg, fromPng] = [predictionOf(asJpeg!), predictionOf(out[37]!)];
+      assert.ok(fromJpeg.type === 'image-classification' && fromPng.type === 'image-classification');
+      assert.equal(fromJpeg.label, fromPng.label);
     } finally {
       await store.close();
     }
@@ -221,6 +235,16 @@ describe('ML assist: the built-in image model from files on disk', function () {
         assert.deepEqual(s, pr.labels.length ? { annotation: { kind: 'classes', labels: pr.labels }, confidence: pr.confidence } : undefined);
       });
       assert.ok(right / p.unlabeled.length >= 0.65, `exact-set accuracy on the unlabeled files ${right / p.unlabeled.length}`);
+      // The confidence is that of the least certain per-label decision, the labels those at 0.5 or more.
+      const inner = ImageModel.fromJSON(loaded!.model.toJSON().model);
+      const unl = await featurizeImageFiles(out.map((o) => o.file));
+      out.forEach((o) => {
+        const probs = [...inner.probabilitiesOf(unl.features.get(o.file)!)];
+        const pr = predictionOf(o);
+        assert.ok(pr.type === 'image-multilabel');
+        assert.equal(pr.confidence, Math.min(...probs.map((q) => Math.max(q, 1 - q))));
+        assert.deepEqual([...pr.labels].sort(), inner.labels.filter((_, k) => probs[k]! >= 0.5));
+      });
     } finally {
       await store.close();
     }
