@@ -73,8 +73,16 @@ describe('local ML suggestions in the labeling panel (inside the VS Code extensi
     assert.deepEqual([lines.get(k1)!.src, lines.get(k1)!.chg, lines.get(k1)!.ann], ['model:text-logreg@3', undefined, positive]);
     assert.deepEqual([lines.get(k2)!.src, lines.get(k2)!.chg], ['model:text-logreg@3', true]);
     assert.deepEqual(store.suggestionOutcomes(), [{ source: 'model:text-logreg@3', confirmed: 1, total: 2 }]);
+    // Back on k1 (the labeler's own label on screen), corrected: the submit carries the suggestion's source, changed.
+    await panel.openItem(k1);
+    const again = panel.lastState!.item!;
+    assert.deepEqual([again.annotation, again.prelabel], [positive, undefined]);
+    await panel.submit({ key: k1, version: again.version, annotation: { kind: 'classes', labels: ['negative'] } });
+    assert.deepEqual([journalSubmits().get(k1)!.src, journalSubmits().get(k1)!.chg], ['model:text-logreg@3', true]);
+    assert.deepEqual(store.suggestionOutcomes(), [{ source: 'model:text-logreg@3', confirmed: 0, total: 2 }], 'the correction replaces the confirmation');
 
     // k3 on screen without a suggestion (stale); a newer model's file reaches the open panel by the file watcher.
+    await panel.openItem(k3);
     assert.equal(panel.lastState!.item!.key, k3);
     assert.equal(panel.lastState!.item!.prelabel, undefined);
     writeSuggestions(4, [{ item: k3, itemVersion: 0, confidence: 0.91 }]);
