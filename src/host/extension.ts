@@ -13,6 +13,8 @@ import { editInstructions, openProjectFile, resolveProject } from './commands/pr
 import { assignCommands } from './commands/assignCommands';
 import { reviewCommands } from './commands/reviewCommands';
 import { manageRolesCommand } from './commands/rolesCommand';
+import { AssistService } from './assist/assistService';
+import { BackendCredentials, setBackendCredentialsCommand } from './assist/backendCredentials';
 import { LocalSuggestions } from './assist/localSuggestions';
 import { HostJobs } from './jobs/hostJobs';
 import { DetailsPanels } from './panels/detailsPanel';
@@ -37,6 +39,8 @@ export interface ExtensionApi {
   readonly labelers: LabelerPanels;
   /** ML assist's local suggestions (.labeling/.cache/suggestions), shown as prelabels in the labeling panel. */
   readonly suggestions: LocalSuggestions;
+  /** ML assist: automatic and on-demand training, prelabels, publishing (host/assist/). */
+  readonly assist: AssistService;
   readonly details: DetailsPanels;
   /** The Review panels ("Labeling: Review Labels"). */
   readonly reviews: ReviewPanels;
@@ -70,6 +74,9 @@ const TRUSTED_ONLY = new Set<string>([
   Commands.AssignItems,
   Commands.DistributeItems,
   Commands.UnassignItems,
+  Commands.StartAssistTraining,
+  Commands.PublishPrelabels,
+  Commands.SetBackendCredentials,
 ]);
 
 export async function activate(context: vscode.ExtensionContext): Promise<ExtensionApi> {
@@ -87,9 +94,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   const itemViews = createItemViews(registry, stores).map(own);
   const memory = new PanelMemory(context.workspaceState);
   const agreement = own(new AgreementResults());
-  const details = own(new DetailsPanels(context.extensionUri, registry, logger, stores, memory, agreement));
-  const labelerShown = own(new vscode.EventEmitter<unknown>());
   const suggestions = own(new LocalSuggestions(logger));
+  const credentials = new BackendCredentials(context.secrets);
+  const assist = own(new AssistService(stores, jobs, logger, path.join(context.extensionPath, 'dist', 'worker.js'), suggestions, credentials));
+  const details = own(new DetailsPanels(context.extensionUri, registry, logger, stores, memory, agreement, assist));
+  const labelerShown = own(new vscode.EventEmitter<unknown>());
   const labelers = own(
     new LabelerPanels(context.extensionUri, stores, logger, (p) => {
       memory.rememberLabeler(p);
@@ -152,6 +161,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   register(Commands.ExportLabels, (arg?: unknown) => exportLabelsCommand(registry, stores, jobs, arg));
   register(Commands.ImportLabels, (arg?: unknown) => importLabelsCommand(registry, stores, jobs, arg));
   register(Commands.ShowJobs, () => jobs.showJobs());
+  register(Commands.StartAssistTraining, async (arg?: unknown) => {
+    const entry = await resolveProject(registry, arg, { placeHolder: 'Project whose ML-assist model to train', fromContext: true });
+    return entry ? assist.trainNow(entry) : undefined;
+  });
+  register(Commands.PublishPrelabels, async (arg?: unknown) => {
+    const entry = await resolveProject(registry, arg, { placeHolder: 'Project whose suggestions to publish as prelabels', fromContext: true });
+    return entry ? assist.publish(entry) : undefined;
+  });
+  register(Commands.SetBackendCredentials, (arg?: unknown) => setBackendCredentialsCommand(registry, credentials, arg));
   register(Commands.LoadMore, async (viewId: string, entry: ProjectEntry) => {
     await itemViews.find((v) => v.viewId === viewId)?.loadMore(entry);
   });
@@ -160,7 +178,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
 
   await loaded;
   logger.info(`Data Labeling activated: ${registry.projects.length} project(s); labeler ${identity.labeler} on ${identity.device}.`);
-  return { commands: registered, registry, stores, labelers, suggestions, identity, jobs, projectsView, itemViews, details, reviews, panelSerializers: serializers };
+  return { commands: registered, registry, stores, labelers, suggestions, assist, identity, jobs, projectsView, itemViews, details, reviews, panelSerializers: serializers };
 }
 
 export function deactivate(): void {

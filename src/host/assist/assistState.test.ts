@@ -42,6 +42,11 @@ describe('ML assist state (host/assist/assistState.ts)', () => {
     assert.equal(autoTrainDue(d, 60, undefined, 50), true);
     assert.equal(autoTrainDue(def('text-classification', { enabled: false }), 500, undefined, undefined), false);
     assert.equal(autoTrainDue(def('image-detection'), 500, undefined, undefined), false);
+    const served = def('image-detection', { backendUrl: 'http://localhost:9090' });
+    assert.equal(autoTrainDue(served, 99, undefined, undefined), false, 'images: 100 labels first');
+    assert.equal(autoTrainDue(served, 100, undefined, undefined), true, 'a backend prelabels detection projects');
+    assert.equal(autoTrainDue(served, 119, 100, undefined), false);
+    assert.equal(autoTrainDue(served, 120, 100, undefined), true);
     assert.equal(autoTrainDue(def('text-ner', { minLabels: 10 }), 10, undefined, undefined), true);
   });
 

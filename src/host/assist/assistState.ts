@@ -37,13 +37,16 @@ export function availability(def: ProjectDef): Availability {
 }
 
 /**
- * Whether an automatic training is due: the trigger's rule (enabled, a built-in model, enough labels
- * since the last training), and not again at a count that already failed (a failed training waits for
- * the labels to grow as a successful one does, so it does not retry on every submit).
+ * Whether an automatic training (or, for a backend, an automatic prelabel run) is due: ML assist is
+ * enabled, a model serves the project, and the final labels reached the trigger's count (minLabels, then
+ * 20% more than the last run: `lastOn`); not again at a count that already failed (a failed run waits
+ * for the labels to grow as a successful one does, so it does not retry on every submit).
  */
-export function autoTrainDue(def: ProjectDef, labeled: number, lastTrainedOn: number | undefined, lastFailedAt: number | undefined): boolean {
-  if (availability(def).kind !== 'builtin') return false;
-  if (!shouldTrain(labeled, lastTrainedOn, def)) return false;
+export function autoTrainDue(def: ProjectDef, labeled: number, lastOn: number | undefined, lastFailedAt: number | undefined): boolean {
+  const kind = availability(def).kind;
+  if (kind === 'none' || !def.mlAssist.enabled) return false;
+  if (kind === 'builtin' && !shouldTrain(labeled, lastOn, def)) return false;
+  if (kind === 'backend' && labeled < nextTrainingAt(lastOn, def)) return false;
   return lastFailedAt === undefined || labeled >= nextTrainingAt(lastFailedAt, def);
 }
 

@@ -1,0 +1,132 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import * as crypto from 'node:crypto';
+import { JOURNAL_VERSION } from '../../src/core/journal/events';
+import { labelerFolder } from '../../src/core/team/labeler-folder';
+import { modelsDir } from '../../src/core/ml/assist/model-store';
+import { readSuggestions, suggestionsFile } from '../../src/core/ml/assist/predict-queue';
+import { sentimentSplit } from '../../src/core/ml/text-model-testdata';
+import type { ExtensionApi } from '../../src/host/extension';
+import { activateExtension, eventually, workspaceRoot } from './helpers';
+
+/** The pooled sentiment sentences and their labels. */
+function sentimentRows(): { texts: string[]; labels: string[] } {
+  const { train, test } = sentimentSplit();
+  return { texts: [...train.texts, ...test.texts], labels: [...train.labels, ...test.labels] };
+}
+
+/** SHA-256 of every file in a folder (to see that nothing was added or changed). */
+function hashTree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!fs.existsSync(dir)) return out;
+  for (const name of fs.readdirSync(dir)) out[name] = crypto.createHash('sha256').update(fs.readFileSync(path.join(dir, name))).digest('hex');
+  return out;
+}
+
+/**
+ * Issue 12 items 1, 3 and 4 in a real window: a project seeded with a teammate's labels (from journals)
+ * trains by itself in a worker thread, validates, prelabels the queue as local suggestions, and the
+ * labeling panel shows them as suggested; cancelling a training leaves the models folder as it was.
+ */
+describe('ML-assisted labeling (inside the VS Code extension host)', function () {
+  this.timeout(240000);
+  let api: ExtensionApi;
+  const id = 'assist-sentiment';
+  const LABELED = 700;
+  const ITEMS = 1000;
+  const entry = () => api.registry.find(id)!;
+  const root = () => workspaceRoot().fsPath;
+  const key = (i: number) => `data/assist-reviews.csv#r${i}`;
+
+  before(async () => {
+    api = await activateExtension();
+    const { texts } = sentimentRows();
+    const q = (s: string) => `"${s.replace(/"/g, '""').replace(/\r?\n/g, ' ')}"`;
+    fs.writeFileSync(path.join(root(), 'data', 'assist-reviews.csv'), `id,text\n${texts.slice(0, ITEMS).map((t, i) => `r${i + 1},${q(t)}`).join('\n')}\n`);
+    await vscode.commands.executeCommand('labeling.createProject', {
+      name: 'Assist Sentiment',
+      type: 'text-classification',
+      labels: ['negative', 'positive'],
+      dataSources: [{ kind: 'table', glob: 'data/assist-reviews.csv', textColumn: 'text', idColumn: 'id' }],
+      // Automatic training at 600 final labels; a target the sentiment model reaches on 140 held-out items.
+      mlAssist: { enabled: true, minLabels: 600, targetPrecision: 0.8 },
+    });
+    await eventually(() => entry()?.def, 'the project in the registry');
+  });
+
+  it('trains by itself once enough labels arrive, and the panel shows the validated suggestions', async () => {
+    const store = await api.stores.get(entry());
+    const { labels } = sentimentRows();
+    // A teammate's journal arrives (as from git) with 700 labels: past minLabels, so training starts.
+    const lines: string[] = [];
+    for (let i = 1; i <= LABELED; i++) {
+      const at = new Date(Date.UTC(2026, 10, 30, 9, 0, 0, i)).toISOString();
+      lines.push(JSON.stringify({ v: JOURNAL_VERSION, at, by: 'ann@example.com', dev: 'laptop', seq: i, type: 'submit', item: key(i), ann: { kind: 'classes', labels: [labels[i - 1]!] } }));
+    }
+    const journal = path.join(root(), '.labeling', id, 'journal', labelerFolder('ann@example.com'));
+    fs.mkdirSync(journal, { recursive: true });
+    fs.writeFileSync(path.join(journal, 'laptop.jsonl'), lines.join('\n') + '\n');
+    await store.syncJournals();
+    const training = await eventually(
+      () => api.jobs.runner.list().find((j) => j.title === 'Train and validate the ML-assist model of Assist Sentiment' && j.status === 'succeeded'),
+      'the automatic training to succeed',
+      120000,
+    );
+    assert.ok(training.log.some((l) => /held out/.test(l.text)), `the job log says what was held out: ${training.log.map((l) => l.text).join(' | ')}`);
+    await eventually(() => api.jobs.runner.list().find((j) => j.title === 'Prelabel the queue of Assist Sentiment' && j.status === 'succeeded'), 'the prelabel job to succeed', 120000);
+
+    const { header, suggestions } = await readSuggestions(root(), id);
+    assert.equal(header?.modelVersion, 1);
+    assert.ok(header!.threshold !== null, 'a threshold qualified at precision 0.8');
+    assert.ok(suggestions.length > 0, 'some queue items are suggested');
+    assert.ok(suggestions.every((s) => s.confidence >= header!.threshold! && Number(s.item.split('#r')[1]) > LABELED), 'only unlabeled items above the threshold');
+
+    // The labeling panel, opened on a suggested item, shows the suggestion (dashed, "suggested").
+    const first = suggestions[0]!;
+    await vscode.commands.executeCommand('labeling.openItem', id, first.item);
+    const panel = await eventually(() => api.labelers.all.find((p) => p.project.id === id), 'the labeling panel');
+    const item = await eventually(() => (panel.lastState?.item?.key === first.item ? panel.lastState.item : undefined), 'the panel on the suggested item');
+    assert.deepEqual(item.prelabel?.annotation, first.annotation);
+    assert.match(item.prelabel!.source ?? '', /tfidf-logreg/);
+    assert.equal(item.annotation, undefined, 'a suggestion is not the labeler\'s own label');
+
+    // Project Details shows the model, its validation and the jobs.
+    await vscode.commands.executeCommand('labeling.projectDetails', id);
+    const details = await eventually(() => api.details.all.find((p) => p.project.id === id && p.lastState?.assist?.model), 'Project Details with the model');
+    const a = details.lastState!.assist!;
+    assert.equal(a.model!.version, 1);
+    assert.equal(a.model!.trainedOn, LABELED);
+    assert.equal(a.suggestions?.count, suggestions.length);
+    assert.ok(a.jobs.some((j) => j.status === 'succeeded' && j.title.startsWith('Train and validate')));
+    panel.panel.dispose();
+    details.panel.dispose();
+  });
+
+  it('cancelling a training leaves the models folder and the suggestions exactly as they were', async () => {
+    const dir = modelsDir(root(), id);
+    const before = hashTree(dir);
+    const suggestionsBefore = fs.readFileSync(suggestionsFile(root(), id));
+    // Cancelled once the worker reports that it is training (mid-way, not before it started).
+    let cancelled: string | undefined;
+    const off = api.jobs.runner.subscribe((e) => {
+      if (!cancelled && e.cause === 'progress' && e.job.title.startsWith('Train and validate') && /Training/.test(e.job.progress.message ?? '')) {
+        cancelled = e.job.id;
+        api.jobs.runner.cancel(e.job.id, 'test');
+      }
+    });
+    try {
+      await vscode.commands.executeCommand('labeling.startAssistTraining', id);
+    } finally {
+      off();
+    }
+    assert.ok(cancelled, 'the training reported progress and was cancelled');
+    await eventually(() => api.jobs.runner.get(cancelled!)?.status === 'cancelled', 'the training to be cancelled');
+    const job = api.jobs.runner.get(cancelled)!;
+    assert.deepEqual(hashTree(dir), before, 'no model file, manifest or temp file was added');
+    assert.deepEqual(Object.keys(hashTree(dir)).filter((n) => n.endsWith('.tmp')), []);
+    assert.ok(fs.readFileSync(suggestionsFile(root(), id)).equals(suggestionsBefore), 'the suggestions are untouched');
+    assert.ok(!api.jobs.runner.list().some((j) => j.title.startsWith('Prelabel the queue') && j.queuedAt > job.queuedAt), 'no prelabel job followed the cancelled training');
+  });
+});
