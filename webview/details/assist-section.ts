@@ -4,6 +4,7 @@
  * training, the local suggestions, the live accuracy per model version, and the jobs with their progress.
  * A render function over `DetailsState.assist`, drawn inside the details app's shadow root.
  */
+import { formatDuration } from '../../src/core/jobs/duration';
 import { css, html, nothing } from 'lit';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-icon/index.js';
@@ -24,15 +25,6 @@ const JOB_ICONS: Record<Job['status'], { icon: string; spin?: boolean }> = {
   failed: { icon: 'error' },
   cancelled: { icon: 'circle-slash' },
 };
-
-/** "4 s", "3 min 5 s", "1 h 2 min". */
-export function duration(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 60) return `${s} s`;
-  if (s < 3600) return `${Math.floor(s / 60)} min${s % 60 ? ` ${s % 60} s` : ''}`;
-  const m = Math.floor(s / 60);
-  return `${Math.floor(m / 60)} h${m % 60 ? ` ${m % 60} min` : ''}`;
-}
 
 /** A bar of `part` of `whole` (0..1 when whole is 1), drawn through a CSS variable (no style attribute). */
 function bar(cls: string, part: number, whole: number, label: string) {
@@ -110,7 +102,7 @@ function renderLive(a: DetailsAssist) {
 function renderJob(j: Job, now: number) {
   const { icon, spin } = JOB_ICONS[j.status];
   const running = j.status === 'running';
-  const took = j.startedAt !== undefined ? duration((j.endedAt ?? now) - j.startedAt) : undefined;
+  const took = j.startedAt !== undefined ? formatDuration((j.endedAt ?? now) - j.startedAt) : undefined;
   return html`<li class="job ${j.status}" data-job=${j.id}>
     <div class="job-head">
       <vscode-icon name=${icon} ?spin=${!!spin} class="status-icon"></vscode-icon>

@@ -194,7 +194,7 @@ describe('lbl-details-app: the ML-assisted labeling section', () => {
     const failed = root.querySelector('.job[data-job="j1"]')!;
     assert.equal(failed.querySelector('vscode-icon.status-icon')!.getAttribute('name'), 'error');
     assert.equal(text(failed.querySelector('.job-error')), 'worker exited: out of memory');
-    assert.equal(text(failed.querySelector('.job-duration')), '1 min 5 s');
+    assert.equal(text(failed.querySelector('.job-duration')), '1 min 05 s');
     assert.equal(failed.querySelector('[role="progressbar"]'), null, 'no bar once a job ended');
   });
 

@@ -2,7 +2,10 @@
  * How jobs read in the status bar, the job list and a job's log document. Plain TypeScript (no vscode),
  * so it is unit-tested in Node.
  */
+import { formatDuration } from '../../core/jobs/duration';
 import type { JobInfo, JobStatus } from '../../core/jobs/types';
+
+export { formatDuration };
 
 export const STATUS_ICON: Record<JobStatus, string> = {
   queued: '$(clock)',
@@ -12,15 +15,6 @@ export const STATUS_ICON: Record<JobStatus, string> = {
   cancelled: '$(circle-slash)',
 };
 
-/** 850 ms, 12.3 s, 4 min 05 s, 1 h 02 min. */
-export function formatDuration(ms: number): string {
-  const t = Math.max(0, Math.round(ms));
-  if (t < 1000) return `${t} ms`;
-  if (t < 60_000) return `${(t / 1000).toFixed(1)} s`;
-  const s = Math.floor(t / 1000);
-  if (s < 3600) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
-  return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
-}
 
 /** How long the job has run (or ran); how long it has waited while queued. */
 export function jobDuration(job: JobInfo, now: number): string {
