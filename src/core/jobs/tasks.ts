@@ -13,13 +13,21 @@ import { ChunkHasher } from '../journal/marks';
 import type { AssistPrediction } from '../ml/assist/assist-model';
 import {
   assistTrain,
+  assistTrainImages,
+  openAssistImagePredictor,
   openAssistPredictor,
   type AssistPredictCall,
+  type AssistPredictImagesCall,
+  type AssistPredictImagesInfo,
+  type AssistPredictImagesStart,
   type AssistPredictInfo,
   type AssistPredictStart,
+  type AssistTrainImagesInput,
+  type AssistTrainImagesOutput,
   type AssistTrainInput,
   type AssistTrainOutput,
 } from '../ml/assist/assist-worker';
+import type { ImageFilePrediction } from '../ml/assist/image-train';
 
 /** What a task or a session call receives besides its input. */
 export interface TaskContext {
@@ -42,11 +50,18 @@ export interface WorkerTaskTypes {
   'hash-chunks': { input: { bytes: Uint8Array }; output: string[] };
   /** ML assist: trainAndValidate on a collected training set; the model comes back as JSON (assist-worker.ts). */
   'assist-train': { input: AssistTrainInput; output: AssistTrainOutput };
+  /**
+   * ML assist for image classification: the labeled images' files are read, decoded and featurised here,
+   * then trainAndValidateImages; the model comes back as JSON with the files skipped and why (assist-worker.ts).
+   */
+  'assist-train-images': { input: AssistTrainImagesInput; output: AssistTrainImagesOutput };
 }
 
 export interface WorkerSessionTypes {
   /** ML assist inference: the model is loaded once, then each call predicts a batch of texts. */
   'assist-predict': { start: AssistPredictStart; info: AssistPredictInfo; call: AssistPredictCall; output: AssistPrediction[] };
+  /** ML assist inference for images: the image model is loaded once, then each call reads, decodes and predicts a batch of files. */
+  'assist-predict-images': { start: AssistPredictImagesStart; info: AssistPredictImagesInfo; call: AssistPredictImagesCall; output: ImageFilePrediction[] };
 }
 
 export type WorkerTaskName = keyof WorkerTaskTypes;
@@ -73,11 +88,16 @@ export const WORKER_TASKS: { readonly [K in WorkerTaskName]: (input: TaskInput<K
     return h.digests();
   },
   'assist-train': (input, ctx) => assistTrain(input, (f, m) => ctx.progress(f, m)),
+  'assist-train-images': (input, ctx) => assistTrainImages(input, (f, m) => ctx.progress(f, m)),
 };
 
 export const WORKER_SESSIONS: { readonly [K in WorkerSessionName]: (start: SessionStart<K>, ctx: TaskContext) => SessionHandler<K> | Promise<SessionHandler<K>> } = {
   'assist-predict': (start) => {
     const p = openAssistPredictor(start);
+    return { info: p.info, call: (input) => p.call(input) };
+  },
+  'assist-predict-images': (start) => {
+    const p = openAssistImagePredictor(start);
     return { info: p.info, call: (input) => p.call(input) };
   },
 };

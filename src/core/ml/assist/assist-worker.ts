@@ -1,13 +1,19 @@
 /**
  * The worker-thread side of ML assist (issue 12 item 1): training with validation, and inference, on
- * plain data posted to a worker (jobs/tasks.ts registers them as the 'assist-train' task and the
- * 'assist-predict' session). Nothing here reads the index or writes a file: the main thread collects the
- * training set and saves the model (model-store.ts, atomic), so terminating the thread on a cancel leaves
- * nothing half-written.
+ * plain data posted to a worker (jobs/tasks.ts registers them as the 'assist-train' and
+ * 'assist-train-images' tasks and the 'assist-predict' and 'assist-predict-images' sessions). Nothing
+ * here reads the index or writes a file: the main thread collects the training set and saves the model
+ * (model-store.ts, atomic), so terminating the thread on a cancel leaves nothing half-written.
+ *
+ * Image projects post file paths, not pixels: the worker reads, decodes and featurises the files
+ * (image-train.ts), so none of that runs on the extension host's thread; a file that cannot be read is
+ * skipped and answered with the reason.
  */
 import { LabelingError } from '../../errors';
 import type { ProjectDef } from '../../model';
-import { AssistModel, type AssistModelJson, type AssistPrediction } from './assist-model';
+import { AssistModel, type AssistModelJson, type AssistPrediction, type ImageAssistModel } from './assist-model';
+import { predictImageFiles, trainImagesFromFiles, type ImageExample, type ImageFilePrediction, type ImageFilesTrainOptions, type ImageTrainResult, type SkippedImage } from './image-train';
+import { ASSIST_IMAGE_TYPES, isAssistImageType, type AssistImageType } from './image-training-set';
 import { trainAndValidate, type TrainResult, type TrainValidateOptions } from './train';
 import { isAssistTextType, type AssistTextType, type TrainingSet } from './training-set';
 
@@ -63,6 +69,10 @@ export interface AssistPredictor {
 /** Loads the model once (a bad model is a LabelingError naming the field). */
 export function openAssistPredictor(start: AssistPredictStart): AssistPredictor {
   if (!start || typeof start !== 'object') throw new LabelingError('invalid-input', 'assist-predict: takes {model}', { field: 'model' });
+  const t = (start.model as { type?: unknown } | undefined)?.type;
+  if ((ASSIST_IMAGE_TYPES as readonly unknown[]).includes(t)) {
+    throw new LabelingError('invalid-input', `assist-predict: predicts texts; the model is a ${String(t)} model (the assist-predict-images session predicts image files)`, { field: 'model.type' });
+  }
   const model = AssistModel.fromJSON(start.model);
   const type = model.type;
   if (!isAssistTextType(type)) throw new LabelingError('invalid-input', `assist-predict: predicts texts; the model is a ${type} model`, { field: 'model.type' });
@@ -75,6 +85,79 @@ export function openAssistPredictor(start: AssistPredictStart): AssistPredictor 
         if (typeof t !== 'string') throw new LabelingError('invalid-input', `assist-predict: must be a string, got ${typeof t}`, { field: `texts[${i}]` });
         return model.predict(t);
       });
+    },
+  };
+}
+
+/** trainImagesFromFiles' options that can be posted to a thread (no signal, no callback). */
+export type AssistImageTrainOptions = Omit<ImageFilesTrainOptions, 'signal' | 'onProgress'>;
+
+export interface AssistTrainImagesInput {
+  /** Each labeled image: its item key, its absolute file (checked inside the workspace by the caller) and final labels. */
+  examples: ImageExample[];
+  def: AssistTrainDef;
+  options?: AssistImageTrainOptions;
+}
+
+/** An ImageTrainResult with the model as its JSON, and the files that could not be read with why. */
+export type AssistTrainImagesOutput = Omit<ImageTrainResult, 'model'> & { model: AssistModelJson; skipped: SkippedImage[] };
+
+/** Reads, decodes and featurises the files, trains and validates (image-train.ts); answers the model as JSON. */
+export async function assistTrainImages(input: AssistTrainImagesInput, onProgress?: (fraction: number, message: string) => void): Promise<AssistTrainImagesOutput> {
+  const bad = (field: string, message: string) => new LabelingError('invalid-input', `assist-train-images: ${message}`, { field });
+  if (!input || typeof input !== 'object') throw bad('input', 'takes {examples, def, options}');
+  const { examples, def } = input;
+  if (!Array.isArray(examples)) throw bad('examples', 'must be the list of labeled images');
+  examples.forEach((e, i) => {
+    if (!e || typeof e.key !== 'string' || typeof e.file !== 'string' || !Array.isArray(e.labels)) throw bad(`examples[${i}]`, 'must be {key, file, labels}');
+  });
+  if (!def || typeof def !== 'object' || !isAssistImageType(def.type)) throw bad('def.type', `must be an image classification project type, got ${JSON.stringify(def?.type)}`);
+  if (!def.mlAssist || typeof def.mlAssist !== 'object') throw bad('def.mlAssist', 'is missing');
+  const r = await trainImagesFromFiles(examples, def, { ...input.options, ...(onProgress ? { onProgress } : {}) });
+  return { ...r, model: r.model.toJSON() };
+}
+
+/** What an image session answers once its model is loaded. */
+export interface AssistPredictImagesInfo {
+  type: AssistImageType;
+  name: string;
+  trainedOn: number;
+}
+
+export interface AssistPredictImagesCall {
+  /** Absolute image files (the caller refuses paths leaving the workspace). */
+  files: string[];
+}
+
+/** Reading limits of an image session. */
+export interface AssistPredictImagesStart extends AssistPredictStart {
+  maxBytes?: number;
+  maxPixels?: number;
+}
+
+/** A loaded image model that reads, decodes and predicts batch after batch of files (the 'assist-predict-images' session). */
+export interface AssistImagePredictor {
+  readonly info: AssistPredictImagesInfo;
+  call(input: AssistPredictImagesCall): Promise<ImageFilePrediction[]>;
+}
+
+/** Loads an image model once (a bad model is a LabelingError naming the field). */
+export function openAssistImagePredictor(start: AssistPredictImagesStart): AssistImagePredictor {
+  if (!start || typeof start !== 'object') throw new LabelingError('invalid-input', 'assist-predict-images: takes {model}', { field: 'model' });
+  const model = AssistModel.fromAnyJSON(start.model);
+  const type = model.type;
+  if (!isAssistImageType(type)) throw new LabelingError('invalid-input', `assist-predict-images: predicts image files; the model is a ${type} model`, { field: 'model.type' });
+  const image = model as ImageAssistModel;
+  const limits = { ...(start.maxBytes !== undefined ? { maxBytes: start.maxBytes } : {}), ...(start.maxPixels !== undefined ? { maxPixels: start.maxPixels } : {}) };
+  return {
+    info: { type, name: model.name, trainedOn: model.trainedOn },
+    async call(input) {
+      const files = input?.files;
+      if (!Array.isArray(files)) throw new LabelingError('invalid-input', 'assist-predict-images: takes {files} (a list of paths)', { field: 'files' });
+      files.forEach((f, i) => {
+        if (typeof f !== 'string') throw new LabelingError('invalid-input', `assist-predict-images: must be a string, got ${typeof f}`, { field: `files[${i}]` });
+      });
+      return predictImageFiles(image, files, limits);
     },
   };
 }

@@ -2,86 +2,20 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as jpeg from 'jpeg-js';
-import { PNG } from 'pngjs';
 import { LabelingError } from '../../errors';
-import type { Annotation, ProjectType } from '../../model';
 import { createProject } from '../../project/create';
-import type { JournalEvent } from '../../journal/events';
-import { classes, cleanupWorkspaces, event, openStore, tempWorkspace, writeFiles, writeJournal } from '../../store/test-support';
-import { imageFeatures, type ImageInput } from '../image-features';
+import { classes, cleanupWorkspaces, event, openStore, tempWorkspace, writeJournal } from '../../store/test-support';
+import { imageFeatures } from '../image-features';
 import { ImageModel } from '../image-model';
 import { mnistDigit } from '../image-model-testdata';
 import { wilson } from '../validation';
 import { AssistModel, suggestionOf, type AssistImagePrediction } from './assist-model';
+import { digitPng, digitProject, fileOf } from './image-assist-fixture';
 import { featurizeImageFiles, predictImageFiles, trainAndValidateImages, type ImageFilePrediction, type ImageTrainResult } from './image-train';
 import { ASSIST_IMAGE_TYPES, collectImageTrainingSet, itemImagePath } from './image-training-set';
 import { listModels, loadLatestModel, modelsDir, saveModel } from './model-store';
 
 const isCancelled = (e: unknown) => e instanceof LabelingError && e.reason === 'cancelled';
-
-/** A 28 x 28 grey MNIST digit (floats 0-1) as PNG bytes. */
-function digitPng(img: ImageInput): Buffer {
-  const png = new PNG({ width: img.width, height: img.height });
-  for (let i = 0; i < img.width * img.height; i++) {
-    const v = Math.round(Number(img.data[i]) * 255);
-    png.data[i * 4] = png.data[i * 4 + 1] = png.data[i * 4 + 2] = v;
-    png.data[i * 4 + 3] = 255;
-  }
-  return PNG.sync.write(png);
-}
-
-const fileOf = (d: number, i: number) => `img/d${d}-${String(i).padStart(3, '0')}.png`;
-
-interface DigitProject {
-  root: string;
-  id: string;
-  /** Keys of the labeled and the unlabeled digit files, with their digit. */
-  labeled: { key: string; digit: number }[];
-  unlabeled: { key: string; digit: number }[];
-}
-
-/**
- * A workspace of `perDigit` MNIST PNG files per digit in img/ and an image project over them; the first
- * `labeledPerDigit` of each digit are submitted by one labeler with `ann(digit)`; `extra` files are
- * written and labeled too.
- */
-async function digitProject(
-  type: ProjectType,
-  labelNames: string[],
-  perDigit: number,
-  labeledPerDigit: number,
-  ann: (digit: number) => Annotation,
-  over: { extra?: Record<string, { bytes: Buffer | string; ann: Annotation }>; targetPrecision?: number } = {},
-): Promise<DigitProject> {
-  const root = tempWorkspace();
-  const files: Record<string, Uint8Array | string> = {};
-  const labeled: DigitProject['labeled'] = [];
-  const unlabeled: DigitProject['unlabeled'] = [];
-  for (let d = 0; d < 10; d++) {
-    mnistDigit(d, perDigit).forEach((img, i) => {
-      files[fileOf(d, i)] = digitPng(img);
-      (i < labeledPerDigit ? labeled : unlabeled).push({ key: fileOf(d, i), digit: d });
-    });
-  }
-  for (const [rel, x] of Object.entries(over.extra ?? {})) files[rel] = x.bytes;
-  writeFiles(root, files);
-  const id = 'digits';
-  await createProject(root, {
-    id,
-    type,
-    labels: labelNames,
-    dataSources: [{ kind: 'images', glob: 'img/**' }],
-    queueSeed: 11,
-    mlAssist: { enabled: true, ...(over.targetPrecision !== undefined ? { targetPrecision: over.targetPrecision } : {}) },
-  });
-  const events: JournalEvent[] = [];
-  const submit = (item: string, a: Annotation) =>
-    events.push(event({ type: 'submit', item, ann: a }, { by: 'ann', dev: 'd', seq: events.length + 1, at: new Date(Date.UTC(2026, 11, 1, 9, 0, 0, events.length)).toISOString() }));
-  for (const l of labeled) submit(l.key, ann(l.digit));
-  for (const [rel, x] of Object.entries(over.extra ?? {})) submit(rel, x.ann);
-  writeJournal(root, id, 'ann', 'd', events);
-  return { root, id, labeled, unlabeled };
-}
 
 /** The held-out figures recomputed from the held-out predictions, independently of chooseThreshold. */
 function checkFigures(r: ImageTrainResult, target: number): void {

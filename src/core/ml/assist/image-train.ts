@@ -260,3 +260,43 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
   const s = new Set(a);
   return s.size === new Set(b).size && b.every((x) => s.has(x));
 }
+
+/** trainAndValidateImages' options with the file reading's, as the pipeline and the worker task take them. */
+export interface ImageFilesTrainOptions extends ImageTrainValidateOptions {
+  /** Files larger than this are refused unread (default 256 MB). */
+  maxBytes?: number;
+  /** Images with more pixels are refused (default 50,000,000). */
+  maxPixels?: number;
+}
+
+/** Share of the progress the featurising takes; the training takes the rest. */
+export const FEATURIZE_SHARE = 0.6;
+
+/**
+ * The image training job as one step, on plain data (what the 'assist-train-images' worker task runs,
+ * and the pipeline in this process when it has no worker): every example's file featurised (progress
+ * `features: k of n images` over the first FEATURIZE_SHARE), then trainAndValidateImages on the vectors
+ * (the rest). Files that could not be read are in `skipped` with the reason; their examples are left out.
+ */
+export async function trainImagesFromFiles(
+  examples: readonly ImageExample[],
+  def: Pick<ProjectDef, 'type' | 'queueSeed' | 'mlAssist'>,
+  opts: ImageFilesTrainOptions = {},
+): Promise<ImageTrainResult & { skipped: SkippedImage[] }> {
+  const { onProgress, signal } = opts;
+  const files = [...new Set(examples.map((e) => e.file))];
+  const feats = await featurizeImageFiles(files, {
+    ...(opts.features ? { features: opts.features } : {}),
+    ...(opts.maxBytes !== undefined ? { maxBytes: opts.maxBytes } : {}),
+    ...(opts.maxPixels !== undefined ? { maxPixels: opts.maxPixels } : {}),
+    ...(signal ? { signal } : {}),
+    ...(onProgress ? { onProgress: (f: number, m: string) => onProgress(f * FEATURIZE_SHARE, m) } : {}),
+  });
+  throwIfAborted(signal);
+  const r = await trainAndValidateImages(feats.features, examples, def, {
+    ...opts,
+    features: feats.settings,
+    ...(onProgress ? { onProgress: (f: number, m: string) => onProgress(FEATURIZE_SHARE + f * (1 - FEATURIZE_SHARE), m) } : {}),
+  });
+  return { ...r, skipped: feats.skipped };
+}

@@ -8,11 +8,18 @@
  *    one call per queue page) and the LOCAL suggestions file is written (predict-queue.ts: atomic).
  *  - publishSuggestions: a manager writes the local suggestions still fresh to the journal as prelabels.
  *
+ * Image classification and multi-label projects (image-training-set.ts, image-train.ts) take the same
+ * steps: the final labels with each image's absolute file are read here (paths leaving the workspace
+ * refused), the files are read, decoded and featurised in the worker with the training (the
+ * 'assist-train-images' task), and the queue's files are predicted in an 'assist-predict-images'
+ * session; a file that cannot be read is skipped and logged (the first few by name, then a count).
+ *
  * A cancel (the signal) terminates the worker thread; nothing half-written stays behind: no new model or
  * manifest file, the previous suggestions file as it was. `log` gets the lines the host shows in the
  * output channel and the job's log: what was read, the split, the validation, where the model went, how
  * many items were predicted and suggested, and how long each step took.
  */
+import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { LabelingError, throwIfAborted } from '../../errors';
 import type { SubmitPayload } from '../../journal/events';
@@ -23,11 +30,21 @@ import type { ImportOptions, ImportResult } from '../../store/import-lines';
 import { TimeSlicer } from '../../store/time-slice';
 import type { ItemView } from '../../store/types';
 import { WorkerSession, runWorkerTask } from '../../jobs/worker-client';
-import { AssistModel } from './assist-model';
-import type { AssistTrainOptions } from './assist-worker';
-import { loadLatestModel, modelsDir, saveModel, type ModelManifest } from './model-store';
-import { predictQueue, readSuggestions, suggestionsFile, type BatchPredictor, type PredictQueueResult, type QueueSource } from './predict-queue';
-import { trainAndValidate, type TrainResult, type ValidationFigures } from './train';
+import { AssistModel, type AnyAssistModel, type AssistModelType } from './assist-model';
+import type { AssistImageTrainOptions, AssistTrainOptions } from './assist-worker';
+import { trainImagesFromFiles, type SkippedImage } from './image-train';
+import { ASSIST_IMAGE_TYPES, collectImageTrainingSet, isAssistImageType } from './image-training-set';
+import { loadLatestModel, modelsDir, saveModel, type LoadedModel, type ModelManifest, type SavableModel } from './model-store';
+import {
+  predictQueue,
+  readSuggestions,
+  suggestionsFile,
+  type BatchPredictor,
+  type ImageBatchPredictor,
+  type PredictQueueResult,
+  type QueueSource,
+} from './predict-queue';
+import { trainAndValidate, type ValidationFigures } from './train';
 import { collectTrainingSet, type TrainingSource } from './training-set';
 
 export interface AssistRunOptions {
@@ -42,8 +59,11 @@ export interface AssistRunOptions {
 }
 
 export interface TrainAssistOptions extends AssistRunOptions {
-  /** trainAndValidate's options (target precision, hold-out, model settings); default: project.json's. */
-  train?: AssistTrainOptions;
+  /**
+   * trainAndValidate's options (target precision, hold-out, model settings), for an image project
+   * trainImagesFromFiles' (feature settings, file limits too); default: project.json's.
+   */
+  train?: AssistTrainOptions & AssistImageTrainOptions;
 }
 
 export interface TrainAssistResult {
@@ -52,6 +72,19 @@ export interface TrainAssistResult {
   trainedOn: number;
   /** Keys of labeled items left out because their text could not be read. */
   withoutText: string[];
+  /** Image projects: keys of labeled items left out because their path leads outside the workspace. */
+  outside?: string[];
+  /** Image projects: the labeled images' files that could not be read or decoded, with why. */
+  skipped?: SkippedImage[];
+}
+
+/** How many names a log line gives before it only counts the rest. */
+const LOG_NAMED = 5;
+
+/** "a, b, c (and 12 more)": the first LOG_NAMED of a list. */
+function named(list: readonly string[]): string {
+  const head = list.slice(0, LOG_NAMED).join('; ');
+  return list.length > LOG_NAMED ? `${head}; and ${n(list.length - LOG_NAMED)} more` : head;
 }
 
 const ms = (since: number): string => `${Math.round(performance.now() - since).toLocaleString('en')} ms`;
@@ -62,7 +95,10 @@ function phase(onProgress: AssistRunOptions['onProgress'], from: number, to: num
   return onProgress && ((f, m) => onProgress(from + Math.min(1, Math.max(0, f)) * (to - from), m ?? ''));
 }
 
-/** Trains and validates the built-in model of a text project on its final labels, and saves it (see the file comment). */
+/**
+ * Trains and validates the built-in model of a text or image classification project on its final
+ * labels, and saves it (see the file comment).
+ */
 export async function trainAssistModel(store: TrainingSource & { stats?(): { items: number } }, opts: TrainAssistOptions): Promise<TrainAssistResult> {
   const { signal, log = () => undefined } = opts;
   const def = store.def;
@@ -70,36 +106,48 @@ export async function trainAssistModel(store: TrainingSource & { stats?(): { ite
   const t0 = performance.now();
   const items = store.stats?.().items;
   let read = 0;
-  const set = await collectTrainingSet(store, signal, {
-    onProgress: (k) => {
+  const collect = {
+    onProgress: (k: number) => {
       read = k;
       opts.onProgress?.(items ? 0.05 * Math.min(1, k / items) : 0, `Read ${n(k)} items`);
     },
-  });
+  };
+  const set = isAssistImageType(def.type) ? await collectImageTrainingSet(store, opts.root, signal, collect) : await collectTrainingSet(store, signal, collect);
   log(`read ${n(set.examples.length)} final label(s) of ${n(read)} item(s) in ${ms(t0)}`);
-  if (set.withoutText.length) log(`${n(set.withoutText.length)} labeled item(s) left out: their text could not be read (first: ${set.withoutText[0]})`);
+  const image = 'outside' in set;
+  if (image && set.outside.length) log(`${n(set.outside.length)} labeled item(s) left out: their path leads outside the workspace (${named(set.outside)})`);
+  if (!image && set.withoutText.length) log(`${n(set.withoutText.length)} labeled item(s) left out: their text could not be read (first: ${set.withoutText[0]})`);
   throwIfAborted(signal);
 
   const t1 = performance.now();
   const where = opts.workerFile ? 'a worker thread' : 'this process';
-  log(`training ${set.type} on ${n(set.examples.length)} item(s) in ${where}`);
+  const unit = image ? 'image(s)' : 'item(s)';
+  log(`training ${set.type} on ${n(set.examples.length)} ${unit} in ${where}${image ? ' (the files are read and featurised there)' : ''}`);
   const trainProgress = phase(opts.onProgress, 0.05, 0.95);
-  let trained: TrainResult;
-  if (opts.workerFile) {
-    const picked: Pick<ProjectDef, 'type' | 'queueSeed' | 'mlAssist'> = { type: def.type, queueSeed: def.queueSeed, mlAssist: def.mlAssist };
-    const out = await runWorkerTask(
-      opts.workerFile,
-      'assist-train',
-      { set, def: picked, ...(opts.train ? { options: opts.train } : {}) },
-      { ...(signal ? { signal } : {}), ...(trainProgress ? { onProgress: trainProgress } : {}) },
-    );
+  const hooks = { ...(signal ? { signal } : {}), ...(trainProgress ? { onProgress: trainProgress } : {}) };
+  const picked: Pick<ProjectDef, 'type' | 'queueSeed' | 'mlAssist'> = { type: def.type, queueSeed: def.queueSeed, mlAssist: def.mlAssist };
+  const options = opts.train ? { options: opts.train } : {};
+  let trained: SavableModel & { skipped?: SkippedImage[] };
+  if (image && opts.workerFile) {
+    const out = await runWorkerTask(opts.workerFile, 'assist-train-images', { examples: set.examples, def: picked, ...options }, hooks);
+    throwIfAborted(signal);
+    trained = { ...out, model: AssistModel.fromAnyJSON(out.model) };
+  } else if (image) {
+    trained = await trainImagesFromFiles(set.examples, def, { ...opts.train, ...hooks });
+  } else if (opts.workerFile) {
+    const out = await runWorkerTask(opts.workerFile, 'assist-train', { set, def: picked, ...options }, hooks);
     throwIfAborted(signal);
     trained = { ...out, model: AssistModel.fromJSON(out.model) };
   } else {
-    trained = await trainAndValidate(set, def, { ...opts.train, ...(signal ? { signal } : {}), ...(trainProgress ? { onProgress: trainProgress } : {}) });
+    trained = await trainAndValidate(set, def, { ...opts.train, ...hooks });
+  }
+  const skipped = trained.skipped ?? [];
+  if (skipped.length) {
+    const rel = (f: string) => path.relative(opts.root, f) || f;
+    log(`${n(skipped.length)} labeled image file(s) could not be read and were left out: ${named(skipped.map((x) => `${rel(x.file)}: ${x.reason}`))}`);
   }
   const v = trained.validation;
-  log(`split: ${n(trained.trainedOn - v.items)} item(s) trained the validation model, ${n(v.items)} held out (stratified); the saved model is trained on all ${n(trained.trainedOn)}`);
+  log(`split: ${n(trained.trainedOn - v.items)} ${unit} trained the validation model, ${n(v.items)} held out (stratified); the saved model is trained on all ${n(trained.trainedOn)}`);
   log(`validation: accuracy ${v.accuracy.toFixed(3)}; ${v.message}`);
   log(`trained ${trained.name} in ${ms(t1)}`);
 
@@ -108,7 +156,8 @@ export async function trainAssistModel(store: TrainingSource & { stats?(): { ite
   const manifest = await saveModel(opts.root, def.id, trained, signal ? { signal } : {});
   log(`saved version ${manifest.version} to ${modelsDir(opts.root, def.id)} (${manifest.modelFile}) in ${ms(t2)}`);
   opts.onProgress?.(1, `Version ${manifest.version} saved`);
-  return { manifest, validation: v, trainedOn: trained.trainedOn, withoutText: set.withoutText };
+  const common = { manifest, validation: v, trainedOn: trained.trainedOn };
+  return image ? { ...common, withoutText: [], outside: set.outside, skipped } : { ...common, withoutText: set.withoutText };
 }
 
 export interface PrelabelOptions extends AssistRunOptions {
@@ -126,7 +175,10 @@ export async function prelabelQueue(store: QueueSource, opts: PrelabelOptions): 
   const id = store.def.id;
   throwIfAborted(signal);
   const t0 = performance.now();
-  const { loaded, problems } = await loadLatestModel(opts.root, id);
+  const image = isAssistImageType(store.def.type);
+  const { loaded, problems }: { loaded?: LoadedModel<AssistModelType>; problems: { file: string; message: string }[] } = image
+    ? await loadLatestModel(opts.root, id, ASSIST_IMAGE_TYPES)
+    : await loadLatestModel(opts.root, id);
   for (const p of problems) log(`passed over ${p.file}: ${p.message}`);
   if (!loaded) {
     const dir = modelsDir(opts.root, id);
@@ -140,12 +192,16 @@ export async function prelabelQueue(store: QueueSource, opts: PrelabelOptions): 
 
   const t1 = performance.now();
   const unlabeled = store.stats().unlabeled;
-  let session: WorkerSession<'assist-predict'> | undefined;
+  let session: WorkerSession<'assist-predict'> | WorkerSession<'assist-predict-images'> | undefined;
   try {
-    let predictor: AssistModel | BatchPredictor = loaded.model;
-    if (opts.workerFile) {
-      session = await WorkerSession.start(opts.workerFile, 'assist-predict', { model: loaded.model.toJSON() }, signal ? { signal } : {});
-      const s = session;
+    let predictor: AnyAssistModel | BatchPredictor | ImageBatchPredictor = loaded.model;
+    if (opts.workerFile && image) {
+      const s = await WorkerSession.start(opts.workerFile, 'assist-predict-images', { model: loaded.model.toJSON() }, signal ? { signal } : {});
+      session = s;
+      predictor = { type: s.info.type, name: s.info.name, predictFiles: (files) => s.call({ files }) };
+    } else if (opts.workerFile) {
+      const s = await WorkerSession.start(opts.workerFile, 'assist-predict', { model: loaded.model.toJSON() }, signal ? { signal } : {});
+      session = s;
       predictor = { type: s.info.type, name: s.info.name, predictBatch: (texts) => s.call({ texts }) };
     }
     log(`predicting ${n(unlabeled)} unlabeled queue item(s) in ${opts.workerFile ? 'a worker thread' : 'this process'}`);
@@ -159,6 +215,12 @@ export async function prelabelQueue(store: QueueSource, opts: PrelabelOptions): 
     });
     const above = threshold === null ? 'none suggested (no threshold qualified)' : `${n(result.suggested)} suggested at or above ${threshold.toFixed(2)}`;
     log(`predicted ${n(result.predicted)} item(s) in ${ms(t1)}: ${above}${result.withoutText ? `; ${n(result.withoutText)} without readable text` : ''}`);
+    if (result.outside) log(`${n(result.outside)} unlabeled item(s) not predicted: their path leads outside the workspace`);
+    if (result.skipped) {
+      const first = (result.skippedFirst ?? []).map((x) => `${path.relative(opts.root, x.file) || x.file}: ${x.reason}`);
+      const more = result.skipped - first.length;
+      log(`${n(result.skipped)} unlabeled image file(s) could not be read and were not predicted: ${first.join('; ')}${more > 0 ? `; and ${n(more)} more` : ''}`);
+    }
     log(`suggestions written to ${result.file}${opts.predictionsFile ? `; predictions to ${opts.predictionsFile}` : ''}`);
     return { manifest, result };
   } finally {

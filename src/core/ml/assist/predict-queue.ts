@@ -16,6 +16,13 @@
  * The predictions come from a BatchPredictor, one call per queue page's texts: an AssistModel in this
  * thread (inThreadPredictor, yielding between slices) or a worker session (pipeline.ts), so the host's
  * thread only reads the queue and writes the lines.
+ *
+ * Image classification projects: an ImageBatchPredictor gets the absolute files of each page's
+ * unlabeled items (a worker session reads, decodes and predicts them; inThreadImagePredictor in this
+ * thread for the CLI). An item whose path leaves the workspace (an absolute path, a '..' segment, a
+ * symbolic link resolving outside, as collectImageTrainingSet refuses them) is never read, only counted
+ * in `outside`; a file that cannot be read or decoded is counted in `skipped`, the first few named with
+ * the reason. Neither is predicted.
  */
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
@@ -25,7 +32,9 @@ import { CACHE_DIR, labelingDir } from '../../project/paths';
 import type { IndexLease } from '../../store/index-lease';
 import { TimeSlicer } from '../../store/time-slice';
 import type { ItemView, Page, PageView } from '../../store/types';
-import { AssistModel, suggestionOf, type AssistPrediction } from './assist-model';
+import { AssistModel, suggestionOf, type AnyAssistModel, type AnyAssistPrediction, type AssistPrediction, type ImageAssistModel } from './assist-model';
+import { predictImageFiles, type ImageFilePrediction } from './image-train';
+import { isAssistImageType, itemImagePath, staysInside, type AssistImageType } from './image-training-set';
 import { AtomicLineFile } from './line-file';
 import { isAssistTextType, type AssistTextType } from './training-set';
 
@@ -94,6 +103,28 @@ export interface PredictQueueResult {
   /** Unlabeled items whose text could not be read (not predicted). */
   withoutText: number;
   file: string;
+  /** Image projects: unlabeled items whose path leaves the workspace (never read, not predicted). */
+  outside?: number;
+  /** Image projects: unlabeled items whose file could not be read or decoded (not predicted). */
+  skipped?: number;
+  /** The first SKIPPED_NAMED of them, with why. */
+  skippedFirst?: { item: string; file: string; reason: string }[];
+}
+
+/** How many skipped files a result names (the rest are counted). */
+export const SKIPPED_NAMED = 5;
+
+/** Where the predictions of a batch of image files come from: one answer per file, in order. */
+export interface ImageBatchPredictor {
+  readonly type: AssistImageType;
+  /** MODEL_NAMES of the type. */
+  readonly name: string;
+  predictFiles(files: string[]): Promise<ImageFilePrediction[]>;
+}
+
+/** An image model reading, decoding and predicting files in this thread (a turn of the event loop every few files). */
+export function inThreadImagePredictor(model: ImageAssistModel, opts: { signal?: AbortSignal } = {}): ImageBatchPredictor {
+  return { type: model.type, name: model.name, predictFiles: (files) => predictImageFiles(model, files, opts.signal ? { signal: opts.signal } : {}) };
 }
 
 /** Where the predictions of a batch of texts come from: one prediction per text, in order. */
@@ -132,12 +163,16 @@ export function inThreadPredictor(model: AssistModel, opts: { sliceMs?: number; 
  */
 export async function predictQueue(
   store: QueueSource,
-  model: { model: AssistModel | BatchPredictor; version: number },
+  model: { model: AssistModel | AnyAssistModel | BatchPredictor | ImageBatchPredictor; version: number },
   threshold: number | null,
   opts: PredictQueueOptions,
 ): Promise<PredictQueueResult> {
-  const predictor =
-    model.model instanceof AssistModel ? inThreadPredictor(model.model, { ...(opts.sliceMs !== undefined ? { sliceMs: opts.sliceMs } : {}), ...(opts.signal ? { signal: opts.signal } : {}) }) : model.model;
+  const m = model.model;
+  const predictor: BatchPredictor | ImageBatchPredictor = !(m instanceof AssistModel)
+    ? m
+    : isAssistImageType(m.type)
+      ? inThreadImagePredictor(m as ImageAssistModel, opts.signal ? { signal: opts.signal } : {})
+      : inThreadPredictor(m as AssistModel, { ...(opts.sliceMs !== undefined ? { sliceMs: opts.sliceMs } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
   if (predictor.type !== store.def.type) throw new LabelingError('invalid-input', `a ${predictor.type} model cannot predict a ${store.def.type} project`, { field: 'model' });
   if (threshold !== null && !(threshold >= 0 && threshold <= 1)) throw new LabelingError('invalid-input', `must be between 0 and 1 or null, got ${threshold}`, { field: 'threshold' });
   throwIfAborted(opts.signal);
@@ -162,25 +197,30 @@ export async function predictQueue(
     const total = Math.max(1, store.stats().unlabeled);
     const slicer = new TimeSlicer(opts.sliceMs, lease.signal);
     const result: PredictQueueResult = { predicted: 0, suggested: 0, withoutText: 0, file };
+    const images = 'predictFiles' in predictor ? { predictor, realRoot: await fsp.realpath(opts.root) } : undefined;
+    if (images) Object.assign(result, { outside: 0, skipped: 0, skippedFirst: [] });
     let after: string | undefined;
     do {
       lease.check();
       const page = store.page('queue', after, opts.sliceItems ?? 200);
-      // The page's unlabeled items with their text, predicted in one batch.
-      const batch: { key: string; version: number; text: string }[] = [];
+      // The page's unlabeled items with their text (or image file), predicted in one batch.
+      const batch: { key: string; version: number; input: string }[] = [];
       for (const s of page.items) {
         if (s.state !== 'unlabeled') continue;
         const item = store.getItem(s.key);
-        if (!item || typeof item.text !== 'string') result.withoutText++;
-        else batch.push({ key: s.key, version: item.version, text: item.text });
+        if (images) {
+          const f = item && itemImagePath(opts.root, item.ref);
+          if (!item) result.withoutText++;
+          else if (f === undefined) result.outside!++;
+          else batch.push({ key: s.key, version: item.version, input: f });
+        } else if (!item || typeof item.text !== 'string') result.withoutText++;
+        else batch.push({ key: s.key, version: item.version, input: item.text });
       }
-      const predicted = batch.length ? await predictor.predictBatch(batch.map((b) => b.text)) : [];
-      if (predicted.length !== batch.length) throw new LabelingError('io', `the model answered ${predicted.length} predictions for ${batch.length} texts`, { field: 'predictions' });
+      const answered = images ? await predictImages(images, batch, result) : await predictTexts(predictor as BatchPredictor, batch);
       lease.check();
       throwIfAborted(opts.signal);
-      for (let i = 0; i < batch.length; i++) {
-        const { key, version } = batch[i]!;
-        const p = predicted[i]!;
+      for (let i = 0; i < answered.length; i++) {
+        const { key, version, p } = answered[i]!;
         result.predicted++;
         if (predictions) await predictions.line(predictionLine(key, p));
         const suggestion = threshold === null ? undefined : suggestionOf(p, threshold);
@@ -211,9 +251,47 @@ export async function predictQueue(
   }
 }
 
-function predictionLine(item: string, p: AssistPrediction): PredictionLine {
-  if (p.type === 'text-classification') return { item, label: p.label, confidence: p.confidence };
-  if (p.type === 'text-multilabel') return { item, labels: p.labels, confidence: p.confidence };
+type Answered = { key: string; version: number; p: AnyAssistPrediction };
+
+async function predictTexts(predictor: BatchPredictor, batch: readonly { key: string; version: number; input: string }[]): Promise<Answered[]> {
+  const predicted = batch.length ? await predictor.predictBatch(batch.map((b) => b.input)) : [];
+  if (predicted.length !== batch.length) throw new LabelingError('io', `the model answered ${predicted.length} predictions for ${batch.length} texts`, { field: 'predictions' });
+  return batch.map((b, i) => ({ key: b.key, version: b.version, p: predicted[i]! }));
+}
+
+/** How many realpath checks run at once. */
+const PARALLEL_CHECKS = 32;
+
+/** The batch's files that stay inside the workspace, predicted; the others counted in `outside`, unreadable ones in `skipped`. */
+async function predictImages(
+  images: { predictor: ImageBatchPredictor; realRoot: string },
+  batch: readonly { key: string; version: number; input: string }[],
+  result: PredictQueueResult,
+): Promise<Answered[]> {
+  const inside: { key: string; version: number; input: string }[] = [];
+  for (let i = 0; i < batch.length; i += PARALLEL_CHECKS) {
+    const chunk = batch.slice(i, i + PARALLEL_CHECKS);
+    const ok = await Promise.all(chunk.map((b) => staysInside(images.realRoot, b.input)));
+    chunk.forEach((b, j) => (ok[j] ? inside.push(b) : result.outside!++));
+  }
+  const predicted = inside.length ? await images.predictor.predictFiles(inside.map((b) => b.input)) : [];
+  if (predicted.length !== inside.length) throw new LabelingError('io', `the model answered ${predicted.length} predictions for ${inside.length} files`, { field: 'predictions' });
+  const out: Answered[] = [];
+  inside.forEach((b, i) => {
+    const a = predicted[i]!;
+    if (a.file !== b.input) throw new LabelingError('io', `the model answered for ${a.file} in place of ${b.input}`, { field: 'predictions' });
+    if ('prediction' in a) out.push({ key: b.key, version: b.version, p: a.prediction });
+    else {
+      result.skipped!++;
+      if (result.skippedFirst!.length < SKIPPED_NAMED) result.skippedFirst!.push({ item: b.key, file: b.input, reason: a.skipped });
+    }
+  });
+  return out;
+}
+
+function predictionLine(item: string, p: AnyAssistPrediction): PredictionLine {
+  if (p.type === 'text-classification' || p.type === 'image-classification') return { item, label: p.label, confidence: p.confidence };
+  if (p.type === 'text-multilabel' || p.type === 'image-multilabel') return { item, labels: p.labels, confidence: p.confidence };
   return { item, spans: p.spans, confidence: p.confidence };
 }
 
