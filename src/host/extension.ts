@@ -15,6 +15,7 @@ import { reviewCommands } from './commands/reviewCommands';
 import { manageRolesCommand } from './commands/rolesCommand';
 import { AssistService } from './assist/assistService';
 import { BackendCredentials, setBackendCredentialsCommand } from './assist/backendCredentials';
+import { BackendEvents } from './assist/backendEvents';
 import { LocalSuggestions } from './assist/localSuggestions';
 import { HostJobs } from './jobs/hostJobs';
 import { DetailsPanels } from './panels/detailsPanel';
@@ -41,6 +42,9 @@ export interface ExtensionApi {
   readonly suggestions: LocalSuggestions;
   /** ML assist: automatic and on-demand training, prelabels, publishing (host/assist/). */
   readonly assist: AssistService;
+  /** ML backend logins (SecretStorage) and the annotation events sent to backends. */
+  readonly credentials: BackendCredentials;
+  readonly backendEvents: BackendEvents;
   readonly details: DetailsPanels;
   /** The Review panels ("Labeling: Review Labels"). */
   readonly reviews: ReviewPanels;
@@ -97,6 +101,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   const suggestions = own(new LocalSuggestions(logger));
   const credentials = new BackendCredentials(context.secrets);
   const assist = own(new AssistService(stores, jobs, logger, path.join(context.extensionPath, 'dist', 'worker.js'), suggestions, credentials));
+  const backendEvents = own(new BackendEvents(stores, logger, credentials));
   const details = own(new DetailsPanels(context.extensionUri, registry, logger, stores, memory, agreement, assist));
   const labelerShown = own(new vscode.EventEmitter<unknown>());
   const labelers = own(
@@ -178,7 +183,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
 
   await loaded;
   logger.info(`Data Labeling activated: ${registry.projects.length} project(s); labeler ${identity.labeler} on ${identity.device}.`);
-  return { commands: registered, registry, stores, labelers, suggestions, assist, identity, jobs, projectsView, itemViews, details, reviews, panelSerializers: serializers };
+  return { commands: registered, registry, stores, labelers, suggestions, assist, credentials, backendEvents, identity, jobs, projectsView, itemViews, details, reviews, panelSerializers: serializers };
 }
 
 export function deactivate(): void {
