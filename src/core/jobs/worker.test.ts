@@ -1,10 +1,16 @@
 import { strict as assert } from 'node:assert';
 import { createHash, randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { LabelingError } from '../errors';
 import { HASH_CHUNK } from '../journal/marks';
 import { AssistModel } from '../ml/assist/assist-model';
+import { digitPng } from '../ml/assist/image-assist-fixture';
+import { predictImageFiles, trainImagesFromFiles, type ImageExample } from '../ml/assist/image-train';
 import type { TrainingSet } from '../ml/assist/training-set';
+import { mnistDigit } from '../ml/image-model-testdata';
 import { sentimentSplit } from '../ml/text-model-testdata';
+import { cleanupWorkspaces, tempWorkspace } from '../store/test-support';
 import { trainTextModel } from '../ml/text-model';
 import type { WorkerSessionName, WorkerTaskName } from './tasks';
 import { runWorkerTask, WorkerSession } from './worker-client';
@@ -124,6 +130,64 @@ describe('worker tasks in a real worker thread', function () {
       t.close();
       await assert.rejects(t.call({ texts: ['x'] }), isCancelled);
       await assert.rejects(WorkerSession.start(WORKER, 'assist-predict', { model: model.toJSON() }, { signal: abort.signal }), isCancelled);
+    });
+  });
+
+  describe('image tasks and sessions: the files are read, decoded and featurised in the worker', () => {
+    let dir: string;
+    let examples: ImageExample[];
+    const def = { type: 'image-classification' as const, queueSeed: 3, mlAssist: { enabled: true } };
+    before(() => {
+      dir = tempWorkspace();
+      examples = [];
+      for (const d of [1, 7]) {
+        mnistDigit(d, 20).forEach((img, i) => {
+          const file = path.join(dir, `d${d}-${i}.png`);
+          fs.writeFileSync(file, digitPng(img));
+          examples.push({ key: `k${d}-${i}`, file, labels: [String(d)] });
+        });
+      }
+      examples.push({ key: 'gone', file: path.join(dir, 'gone.png'), labels: ['1'] });
+    });
+    after(cleanupWorkspaces);
+
+    it('assist-train-images trains as this thread does, with featurising progress, and answers the unreadable files', async () => {
+      const options = { minItems: 5, features: { pixels: 8 } };
+      const seen: string[] = [];
+      const out = await runWorkerTask(WORKER, 'assist-train-images', { examples, def, options }, { onProgress: (_f, m) => m && seen.push(m) });
+      const here = await trainImagesFromFiles(examples, def, options);
+      assert.deepEqual(out.model, here.model.toJSON());
+      assert.deepEqual(out.validation, here.validation);
+      assert.equal(out.trainedOn, 40);
+      assert.deepEqual(out.withoutFeatures, ['gone']);
+      assert.deepEqual(out.skipped.map((s) => s.file), [path.join(dir, 'gone.png')]);
+      assert.match(out.skipped[0]!.reason, /no such file/);
+      assert.ok(seen.some((m) => /^features: \d+ of 41 images/.test(m)), JSON.stringify(seen.slice(0, 5)));
+      await assert.rejects(runWorkerTask(WORKER, 'assist-train-images', { examples: 'x' as never, def }), /examples: assist-train-images: must be the list of labeled images/);
+      await assert.rejects(
+        runWorkerTask(WORKER, 'assist-train-images', { examples, def: { ...def, type: 'text-classification' } }),
+        /def\.type: assist-train-images: must be an image classification project type, got "text-classification"/,
+      );
+    });
+
+    it('assist-predict-images loads an image model once and predicts files as this thread does; text and image sessions refuse the other kind of model', async () => {
+      const { model } = await trainImagesFromFiles(examples, def, { minItems: 5 });
+      const files = [...examples.map((e) => e.file).slice(15, 25), path.join(dir, 'gone.png')];
+      const s = await WorkerSession.start(WORKER, 'assist-predict-images', { model: model.toJSON() });
+      try {
+        assert.deepEqual(s.info, { type: 'image-classification', name: 'image-features-logreg', trainedOn: 40 });
+        const answered = await s.call({ files });
+        assert.deepEqual(answered, await predictImageFiles(model, files));
+        assert.ok('skipped' in answered[10]! && /no such file/.test(answered[10].skipped), JSON.stringify(answered[10]));
+        assert.ok(answered.slice(0, 10).every((a) => 'prediction' in a));
+        await assert.rejects(s.call({ files: [files[0]!, 7 as unknown as string] }), /files\[1\]: assist-predict-images: must be a string/);
+        assert.deepEqual(await s.call({ files: [] }), []);
+      } finally {
+        s.close();
+      }
+      await assert.rejects(WorkerSession.start(WORKER, 'assist-predict', { model: model.toJSON() }), /assist-predict: predicts texts; the model is a image-classification model \(the assist-predict-images session/);
+      const text = AssistModel.ofText('text-classification', await trainTextModel(['good', 'bad', 'fine', 'awful'], ['p', 'n', 'p', 'n']));
+      await assert.rejects(WorkerSession.start(WORKER, 'assist-predict-images', { model: text.toJSON() }), /assist-predict-images: predicts image files; the model is a text-classification model/);
     });
   });
 });
