@@ -41,6 +41,7 @@ export const Commands = {
   StartAssistTraining: 'labeling.startAssistTraining',
   PublishPrelabels: 'labeling.publishPrelabels',
   SetBackendCredentials: 'labeling.setBackendCredentials',
+  ShowDashboard: 'labeling.showDashboard',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
@@ -81,4 +82,5 @@ export const WebviewTypes = {
   Details: 'labeling.details',
   Labeler: 'labeling.labeler',
   Review: 'labeling.review',
+  Dashboard: 'labeling.dashboard',
 } as const;
