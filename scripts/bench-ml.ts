@@ -4,13 +4,18 @@
  *   scikit-learn's TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True) + LogisticRegression(C=10)
  *   on the same split when /usr/bin/python3 has sklearn (else "skipped");
  * - training time on 100k synthetic texts (budget < 30 s) and inference time per 1M texts,
- *   extrapolated from 50k.
+ *   extrapolated from 50k;
+ * - MNIST (below);
+ * - "jobs" (bench-ml-jobs.ts): the ML-assist jobs in a worker thread through pipeline.ts on a project
+ *   of BENCH_ML_ITEMS items (default 1M), with the submit latency on this thread while they run.
+ * BENCH_ML_SECTIONS (comma-separated: text, mnist, jobs; default all) runs only some of them.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { trainTextModel, type TextModel } from '../src/core/ml/text-model';
+import { jobsBench, type JobsRawFromEarlier } from './bench-ml-jobs';
 import { sentimentSplit, syntheticTexts, type LabeledTexts } from '../src/core/ml/text-model-testdata';
 
 const PYTHON = '/usr/bin/python3';
@@ -55,7 +60,7 @@ function sklearnReference(train: LabeledTexts, test: LabeledTexts): { accuracy: 
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
-async function main(): Promise<void> {
+async function main(): Promise<JobsRawFromEarlier> {
   const { train, test } = sentimentSplit();
   console.log(`sentiment: ${train.texts.length} train / ${test.texts.length} held out (every 5th)`);
   let t0 = performance.now();
@@ -85,13 +90,11 @@ async function main(): Promise<void> {
   const inferMs = performance.now() - t0;
   const perMillion = (inferMs / held.texts.length) * 1_000_000;
   console.log(`  inference: ${held.texts.length} texts in ${secs(inferMs)} (accuracy ${pct(heldAccuracy)}) -> ${secs(perMillion)} per 1M texts, one thread (budget < 60 s on 2 cores)`);
+  return { train100kMs: bigMs };
 }
 
-void main();
-
 // --- MNIST: the built-in image model (issue 12, item 8) ----------------------------------------------
-// Appended block: runs once the text bench above has finished (the event loop drained), so its output
-// follows the text figures. 2,000 MNIST digits (the first 200 of each), every 5th held out; the built-in
+// Runs after the text bench above (see the end of the file). 2,000 MNIST digits (the first 200 of each), every 5th held out; the built-in
 // image model (image features + logistic regression), the same logistic regression on the raw pixels,
 // and scikit-learn's LogisticRegression(max_iter=1000) on the same pixels when /usr/bin/python3 has it.
 
@@ -153,9 +156,16 @@ async function mnistBench(): Promise<void> {
   }
 }
 
-let mnistStarted = false;
-process.on('beforeExit', () => {
-  if (mnistStarted) return;
-  mnistStarted = true;
-  void mnistBench();
+/** The sections in order: text, mnist, jobs (the jobs section compares with the text section's training time). */
+async function run(): Promise<void> {
+  const only = process.env.BENCH_ML_SECTIONS?.split(',').map((x) => x.trim());
+  const on = (name: string) => !only || only.includes(name);
+  const earlier = on('text') ? await main() : {};
+  if (on('mnist')) await mnistBench();
+  if (on('jobs')) await jobsBench(earlier);
+}
+
+run().catch((e) => {
+  console.error(e);
+  process.exitCode = 1;
 });

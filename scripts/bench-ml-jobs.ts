@@ -1,0 +1,414 @@
+/**
+ * The "jobs" section of `npm run bench:ml` (issue 12, item 8): the ML-assist jobs as the extension runs
+ * them (src/host/assist/assistService.ts): trainAssistModel and prelabelQueue of pipeline.ts with a
+ * bundled worker (worker-main.ts, as esbuild.mjs bundles dist/worker.js), on a ProjectStore of a text
+ * project of BENCH_ML_ITEMS items (default 1,000,000) whose journals hold BENCH_ML_LABELS final labels
+ * (default 100,000, at most half the items). Not a test: nothing here is asserted.
+ *
+ * While each job runs a labeler submits on this thread at a steady pace (store.nextItem + store.submit
+ * every SUBMIT_EVERY_MS, as the panel does); the same labeler just before, with no job running, is the
+ * raw limit each figure is compared with (the machine is shared and noisy: only figures of the same run
+ * compare). Per phase of each job: wall time, this thread's event-loop utilisation (how much of the
+ * phase the main thread was busy), the event-loop lag (perf_hooks monitorEventLoopDelay) and the submits
+ * whose press fell in it. Two submit latencies: "call" (store.submit's promise alone) and "seen" (from the
+ * moment the labeler pressed, i.e. the timer was due, to the submit done and the next item read: what
+ * a blocked main thread adds shows here, not in "call").
+ *
+ * Raw limits of the same run beside the jobs: the model predicting in this thread (no worker, no
+ * queue), and the main-thread costs of the model's JSON (parse + fromJSON, toJSON + stringify, a
+ * structured clone as posting it costs) and of posting the training set to a worker.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { monitorEventLoopDelay, performance, type EventLoopUtilization, type IntervalHistogram } from 'node:perf_hooks';
+import { bundleWorker } from '../src/core/jobs/worker-fixture';
+import { JOURNAL_VERSION } from '../src/core/journal/events';
+import { AssistModel } from '../src/core/ml/assist/assist-model';
+import { loadLatestModel } from '../src/core/ml/assist/model-store';
+import { prelabelQueue, trainAssistModel } from '../src/core/ml/assist/pipeline';
+import { suggestionsFile, type QueueSource } from '../src/core/ml/assist/predict-queue';
+import { collectTrainingSet } from '../src/core/ml/assist/training-set';
+import { syntheticTexts } from '../src/core/ml/text-model-testdata';
+import { createProject } from '../src/core/project/create';
+import { ProjectStore } from '../src/core/store/project-store';
+
+const WASM = path.resolve(__dirname, '../node_modules/sql.js/dist/sql-wasm.wasm');
+const MILLION = 1_000_000;
+const TOPICS = 5;
+const SUBMIT_EVERY_MS = 20;
+/** How long the labeler submits with no job running before each job (the raw limit). */
+const IDLE_MS = 5_000;
+
+const now = (): number => performance.now();
+const sleep = (ms: number): Promise<void> => new Promise((res) => setTimeout(res, ms));
+const fmt = (x: number): string => x.toLocaleString('en');
+const secs = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
+const msf = (x: number): string => (x < 10 ? x.toFixed(2) : x < 100 ? x.toFixed(1) : x.toFixed(0));
+
+function pct(sorted: readonly number[], p: number): number {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : NaN;
+}
+
+/** p50 / p95 / p99 / max of a list of ms. */
+function spread(values: readonly number[]): { n: number; p50: number; p95: number; p99: number; max: number } {
+  const s = [...values].sort((a, b) => a - b);
+  return { n: s.length, p50: pct(s, 50), p95: pct(s, 95), p99: pct(s, 99), max: s.at(-1) ?? NaN };
+}
+const spreadText = (v: readonly number[]): string => {
+  const s = spread(v);
+  return s.n ? `p50 ${msf(s.p50)} / p95 ${msf(s.p95)} / p99 ${msf(s.p99)} / max ${msf(s.max)} ms (${s.n})` : 'no submit';
+};
+
+// --- the project ---------------------------------------------------------------------------------
+
+interface JobsProject {
+  root: string;
+  id: string;
+  items: number;
+  labels: number;
+  /** Item i's key. */
+  key(i: number): string;
+}
+
+/**
+ * data/items.csv of `items` synthetic texts (8-30 words, TOPICS topics) and two labelers' journals
+ * holding `labels` final labels: every (items/labels)-th item, ann and bob in turn, each label the
+ * text's topic. Written in chunks, as scripts/bench.ts builds its projects.
+ */
+async function buildProject(items: number, labels: number): Promise<JobsProject> {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), `labeling-bench-ml-jobs-${items}-`));
+  const id = 'jobs';
+  const key = (i: number) => `data/items.csv#r${i}`;
+  const data = syntheticTexts(items, TOPICS, 11);
+  fs.mkdirSync(path.join(root, 'data'), { recursive: true });
+  const csv = fs.openSync(path.join(root, 'data/items.csv'), 'w');
+  fs.writeSync(csv, 'id,text\n');
+  for (let i = 0; i < items; i += 10_000) {
+    let chunk = '';
+    for (let j = i; j < Math.min(items, i + 10_000); j++) chunk += `r${j},"${data.texts[j]}"\n`;
+    fs.writeSync(csv, chunk);
+  }
+  fs.closeSync(csv);
+  await createProject(root, {
+    id,
+    type: 'text-classification',
+    labels: Array.from({ length: TOPICS }, (_, t) => `topic${t}`),
+    dataSources: [{ kind: 'table', glob: 'data/*.csv', textColumn: 'text', idColumn: 'id' }],
+    queueSeed: 42,
+    mlAssist: { enabled: true },
+  });
+  const step = items / labels;
+  const base = Date.UTC(2026, 10, 1);
+  ['ann', 'bob'].forEach((by, w) => {
+    const dir = path.join(root, '.labeling', id, 'journal', by);
+    fs.mkdirSync(dir, { recursive: true });
+    const fd = fs.openSync(path.join(dir, 'laptop.jsonl'), 'w');
+    let seq = 0;
+    let chunk = '';
+    for (let k = w; k < labels; k += 2) {
+      const j = Math.floor(k * step);
+      const at = new Date(base + k * 3000).toISOString();
+      chunk += `{"v":${JOURNAL_VERSION},"at":"${at}","by":"${by}","dev":"laptop","seq":${++seq},"type":"submit","item":"${key(j)}","ann":{"kind":"classes","labels":["${data.labels[j]}"]}}\n`;
+      if (chunk.length > 1 << 20) {
+        fs.writeSync(fd, chunk);
+        chunk = '';
+      }
+    }
+    fs.writeSync(fd, chunk);
+    fs.closeSync(fd);
+  });
+  return { root, id, items, labels, key };
+}
+
+// --- what runs on this thread while a job runs ---------------------------------------------------
+
+interface PhaseFigures {
+  name: string;
+  wallMs: number;
+  /** Share of the phase this thread was busy. */
+  elu: number;
+  lag: { p50: number; p99: number; max: number };
+}
+
+/** Phases of a run: each closes with its wall time, event-loop utilisation and lag. */
+class Phases {
+  readonly done: PhaseFigures[] = [];
+  current = '';
+  private start = 0;
+  private elu?: EventLoopUtilization;
+  private readonly hist: IntervalHistogram = monitorEventLoopDelay({ resolution: 1 });
+
+  constructor() {
+    this.hist.enable();
+  }
+
+  enter(name: string): void {
+    if (name === this.current) return;
+    this.close();
+    this.current = name;
+    this.start = now();
+    this.elu = performance.eventLoopUtilization();
+    this.hist.reset();
+  }
+
+  close(): void {
+    if (!this.current) return;
+    const ns = (x: number) => x / 1e6;
+    this.done.push({
+      name: this.current,
+      wallMs: now() - this.start,
+      elu: performance.eventLoopUtilization(this.elu).utilization,
+      lag: { p50: ns(this.hist.percentile(50)), p99: ns(this.hist.percentile(99)), max: ns(this.hist.max) },
+    });
+    this.current = '';
+  }
+
+  stop(): void {
+    this.close();
+    this.hist.disable();
+  }
+}
+
+interface SubmitSample {
+  phase: string;
+  callMs: number;
+  seenMs: number;
+}
+
+/**
+ * A labeler on this thread: presses submit every SUBMIT_EVERY_MS (a press waits for the previous one:
+ * the next press is due SUBMIT_EVERY_MS after the previous was due, or when it finished if later), on
+ * the item nextItem gives, as the panel does. Each sample is tagged with the phase its press fell in.
+ */
+class Labeler {
+  readonly samples: SubmitSample[] = [];
+  private stopping = false;
+  private readonly running: Promise<void>;
+
+  constructor(
+    private readonly store: ProjectStore,
+    private readonly phases: Phases,
+  ) {
+    this.running = this.loop();
+  }
+
+  private async loop(): Promise<void> {
+    let due = now();
+    for (let i = 0; !this.stopping; i++) {
+      const wait = due - now();
+      if (wait > 0) await sleep(wait);
+      else await new Promise((res) => setImmediate(res));
+      if (this.stopping) break;
+      const phase = this.phases.current;
+      const item = this.store.nextItem();
+      if (!item) break;
+      const t0 = now();
+      await this.store.submit(item.key, { kind: 'classes', labels: [`topic${i % TOPICS}`] });
+      const t1 = now();
+      this.samples.push({ phase, callMs: t1 - t0, seenMs: t1 - due });
+      due = Math.max(due + SUBMIT_EVERY_MS, t1);
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.running;
+  }
+
+  of(phase: string | ((p: string) => boolean)): SubmitSample[] {
+    return this.samples.filter((s) => (typeof phase === 'string' ? s.phase === phase : phase(s.phase)));
+  }
+}
+
+interface QueueReads {
+  ms: number;
+  /** The longest page read with its items' getItem calls. */
+  maxPageMs: number;
+  pages: number;
+  items: number;
+}
+
+/** A QueueSource over the store that times its synchronous reads (page, getItem) on this thread. */
+function timedQueue(store: ProjectStore, onLastPage: () => void): { source: QueueSource; reads: QueueReads } {
+  const reads: QueueReads = { ms: 0, maxPageMs: 0, pages: 0, items: 0 };
+  let pageMs = 0;
+  const took = (d: number) => {
+    reads.ms += d;
+    pageMs += d;
+    reads.maxPageMs = Math.max(reads.maxPageMs, pageMs);
+  };
+  const source: QueueSource = {
+    get def() {
+      return store.def;
+    },
+    read: (name, signal) => store.read(name, signal),
+    stats: () => store.stats(),
+    page: (view, after, limit) => {
+      pageMs = 0;
+      const t = now();
+      const p = store.page(view, after, limit);
+      took(now() - t);
+      reads.pages++;
+      if (p.next === undefined) onLastPage();
+      return p;
+    },
+    getItem: (key) => {
+      const t = now();
+      const it = store.getItem(key);
+      took(now() - t);
+      reads.items++;
+      return it;
+    },
+  };
+  return { source, reads };
+}
+
+// --- the section ---------------------------------------------------------------------------------
+
+export interface JobsRawFromEarlier {
+  /** trainTextModel on 100k synthetic texts in this thread (the first section), ms. */
+  train100kMs?: number;
+}
+
+export async function jobsBench(earlier: JobsRawFromEarlier = {}): Promise<void> {
+  const items = Number(process.env.BENCH_ML_ITEMS ?? MILLION);
+  const labels = Number(process.env.BENCH_ML_LABELS ?? Math.min(100_000, Math.floor(items / 2)));
+  if (!(items >= 1000) || !(labels >= 100 && labels <= items / 2)) {
+    console.log(`jobs: BENCH_ML_ITEMS=${items} BENCH_ML_LABELS=${labels}: needs at least 1,000 items and 100 labels, at most half the items labeled; skipped`);
+    return;
+  }
+  console.log(`jobs: ML-assist jobs in a worker thread through pipeline.ts, a labeler submitting every ${SUBMIT_EVERY_MS} ms on this thread (node ${process.version}, ${os.cpus().length} cores)`);
+  let t = now();
+  const project = await buildProject(items, labels);
+  const builtMs = now() - t;
+  const worker = await bundleWorker();
+  let store: ProjectStore | undefined;
+  try {
+    t = now();
+    store = await ProjectStore.open({ root: project.root, id: project.id, labeler: 'zoe', device: 'bench', wasmPath: WASM });
+    const openMs = now() - t;
+    const st = store.stats();
+    console.log(`  project: ${fmt(items)} synthetic texts (8-30 words, ${TOPICS} topics), ${fmt(st.labeled)} final labels in 2 journals; written in ${secs(builtMs)}, index built and opened in ${secs(openMs)}; ${fmt(st.unlabeled)} unlabeled`);
+    if (items < MILLION) console.log(`  (BENCH_ML_ITEMS=${fmt(items)}: the figures per 1M items are extrapolated linearly from ${fmt(items)})`);
+    if (labels !== 100_000) console.log(`  (${fmt(labels)} labels, not 100k: the training figures per 100k are extrapolated linearly, which L-BFGS does not promise)`);
+
+    const phases = new Phases();
+    const labeler = new Labeler(store, phases);
+    const log: string[] = [];
+    const logTo = (line: string) => log.push(`    | ${line}`);
+
+    // Training, as AssistService's trainJob runs it.
+    phases.enter('idle before training');
+    await sleep(IDLE_MS);
+    phases.enter('collect');
+    const trainStart = now();
+    const trained = await trainAssistModel(store, {
+      root: project.root,
+      workerFile: worker.file,
+      log: (line) => {
+        logTo(line);
+        if (/^training /.test(line)) phases.enter('train (worker)');
+      },
+      onProgress: (_f, m) => {
+        if (m === 'Saving the model') phases.enter('save');
+      },
+    });
+    const trainMs = now() - trainStart;
+    phases.close();
+
+    // Inference, as AssistService's prelabelJob runs it.
+    phases.enter('idle before inference');
+    await sleep(IDLE_MS);
+    phases.enter('load model');
+    const { source, reads } = timedQueue(store, () => phases.enter('last page + commit'));
+    const predictStart = now();
+    const predicted = await prelabelQueue(source, {
+      root: project.root,
+      workerFile: worker.file,
+      log: (line) => {
+        logTo(line);
+        if (/^predicting /.test(line)) phases.enter('predict (worker) + lines');
+      },
+    });
+    const predictMs = now() - predictStart;
+    phases.close();
+    await labeler.stop();
+    phases.stop();
+
+    console.log('  log of the jobs (pipeline.ts):');
+    for (const l of log) console.log(l);
+
+    // Budgets.
+    const perTrain = (x: number) => (labels === 100_000 ? x : (x * 100_000) / labels);
+    const byPhase = (name: string) => phases.done.find((p) => p.name === name);
+    const trainPhases = ['collect', 'train (worker)', 'save'];
+    console.log(`  training job: ${secs(trainMs)} on ${fmt(trained.trainedOn)} final labels${labels === 100_000 ? '' : ` -> ${secs(perTrain(trainMs))} per 100k (linear)`} (budget < 30 s) -> ${perTrain(trainMs) < 30_000 ? 'within' : 'OUTSIDE'}`);
+    console.log(`    ${trainPhases.map((p) => `${p} ${secs(byPhase(p)?.wallMs ?? 0)}`).join(', ')}; validation: ${trained.validation.message}`);
+    if (earlier.train100kMs !== undefined) console.log(`    raw limit: trainTextModel on 100k synthetic texts in this thread (section above) ${secs(earlier.train100kMs)}; trainAndValidate fits twice (80% to validate, then all)`);
+    const n = predicted.result.predicted;
+    const perMillion = n ? (predictMs * MILLION) / n : NaN;
+    console.log(
+      `  inference job: ${secs(predictMs)} for ${fmt(n)} unlabeled items (${fmt(predicted.result.suggested)} suggested)${n === MILLION ? '' : ` -> ${secs(perMillion)} per 1M (extrapolated linearly from ${fmt(n)})`} (budget < 60 s) -> ${perMillion < 60_000 ? 'within' : 'OUTSIDE'}`,
+    );
+    const sugBytes = fs.statSync(suggestionsFile(project.root, project.id)).size;
+    console.log(`    store reads on this thread (queue pages + getItem): ${secs(reads.ms)} over ${fmt(reads.pages)} pages, ${fmt(reads.items)} items; longest page with its items ${msf(reads.maxPageMs)} ms; suggestions file ${(sugBytes / 1024 / 1024).toFixed(1)} MB`);
+
+    // The same model in this thread: the worker's best case.
+    const loaded = (await loadLatestModel(project.root, project.id)).loaded!;
+    const sample = syntheticTexts(20_000, TOPICS, 12).texts;
+    t = now();
+    for (const text of sample) loaded.model.predict(text);
+    const inThreadMs = now() - t;
+    console.log(`    raw limit: the same model predicting ${fmt(sample.length)} texts in this thread, no queue: ${secs((inThreadMs * MILLION) / sample.length)} per 1M`);
+
+    // Phases and submits.
+    console.log(`  per phase: wall, this thread busy (event-loop utilisation), event-loop lag p50/p99/max, submits pressed in it ("seen": press -> done and next item)`);
+    for (const p of phases.done) {
+      const seen = labeler.of(p.name).map((s) => s.seenMs);
+      console.log(`    ${p.name.padEnd(26)} ${secs(p.wallMs).padStart(9)}  busy ${(100 * p.elu).toFixed(0).padStart(3)}%  lag ${msf(p.lag.p50)}/${msf(p.lag.p99)}/${msf(p.lag.max)} ms  seen ${spreadText(seen)}`);
+    }
+    const during = (names: string[]) => labeler.of((ph) => names.includes(ph));
+    const report = (job: string, idle: string, names: string[]) => {
+      const base = labeler.of(idle);
+      const run = during(names);
+      const p99 = spread(run.map((s) => s.seenMs)).p99;
+      console.log(`  submits during ${job}:`);
+      console.log(`    seen: ${spreadText(run.map((s) => s.seenMs))}`);
+      console.log(`    call: ${spreadText(run.map((s) => s.callMs))}`);
+      console.log(`    raw limit, no job just before: seen ${spreadText(base.map((s) => s.seenMs))}; call ${spreadText(base.map((s) => s.callMs))}`);
+      console.log(`    budget p99 < 10 ms -> ${p99 < 10 ? 'within' : 'OUTSIDE'} (seen p99 ${msf(p99)} ms)`);
+    };
+    report('training', 'idle before training', trainPhases);
+    report('inference', 'idle before inference', ['load model', 'predict (worker) + lines', 'last page + commit']);
+
+    // Main-thread costs the jobs pay, measured alone: what a long lag above points at.
+    const modelText = fs.readFileSync(loaded.modelFile, 'utf8');
+    t = now();
+    const json = JSON.parse(modelText) as Parameters<typeof AssistModel.fromJSON>[0];
+    const parseMs = now() - t;
+    t = now();
+    const again = AssistModel.fromJSON(json);
+    const fromMs = now() - t;
+    t = now();
+    const out = JSON.stringify(again.toJSON());
+    const stringifyMs = now() - t;
+    t = now();
+    structuredClone(json);
+    const cloneMs = now() - t;
+    console.log(
+      `  main-thread costs alone: model JSON ${(modelText.length / 1024 / 1024).toFixed(1)} MB: JSON.parse ${msf(parseMs)} ms, AssistModel.fromJSON ${msf(fromMs)} ms, toJSON + stringify ${msf(stringifyMs)} ms (${out.length === modelText.length ? 'same size' : 'other size'}), structuredClone ${msf(cloneMs)} ms`,
+    );
+    t = now();
+    const set = await collectTrainingSet(store);
+    const collectMs = now() - t;
+    t = now();
+    structuredClone(set);
+    const setCloneMs = now() - t;
+    console.log(`    the training set (${fmt(set.examples.length)} examples): collected alone in ${secs(collectMs)}, structuredClone (as posting it to the worker) ${msf(setCloneMs)} ms`);
+  } finally {
+    await store?.close();
+    worker.dispose();
+    fs.rmSync(project.root, { recursive: true, force: true });
+  }
+}
