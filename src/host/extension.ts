@@ -170,9 +170,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
     const entry = await resolveProject(registry, arg, { placeHolder: 'Project whose ML-assist model to train', fromContext: true });
     return entry ? assist.trainNow(entry) : undefined;
   });
-  register(Commands.PublishPrelabels, async (arg?: unknown) => {
+  register(Commands.PublishPrelabels, async (arg?: unknown, opts?: { confirmed?: boolean }) => {
     const entry = await resolveProject(registry, arg, { placeHolder: 'Project whose suggestions to publish as prelabels', fromContext: true });
-    return entry ? assist.publish(entry) : undefined;
+    return entry ? assist.publish(entry, { confirmed: opts?.confirmed === true }) : undefined;
   });
   register(Commands.SetBackendCredentials, (arg?: unknown) => setBackendCredentialsCommand(registry, credentials, arg));
   register(Commands.LoadMore, async (viewId: string, entry: ProjectEntry) => {

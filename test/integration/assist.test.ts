@@ -104,6 +104,22 @@ describe('ML-assisted labeling (inside the VS Code extension host)', function ()
     details.panel.dispose();
   });
 
+  it('Publish Prelabels writes the fresh suggestions to the journal as prelabels of the model version', async () => {
+    const { suggestions } = await readSuggestions(root(), id);
+    const published = await vscode.commands.executeCommand<number>('labeling.publishPrelabels', id, { confirmed: true });
+    assert.equal(published, suggestions.length);
+    const store = await api.stores.get(entry());
+    const mine = path.join(root(), '.labeling', id, 'journal', labelerFolder(store.labeler));
+    const lines = fs.readdirSync(mine).flatMap((f) => fs.readFileSync(path.join(mine, f), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { type: string; submits?: { item: string; pre?: boolean; src?: string; conf?: number }[] }));
+    const submits = lines.filter((l) => l.type === 'import').flatMap((l) => l.submits!);
+    assert.equal(submits.length, suggestions.length);
+    assert.ok(submits.every((s) => s.pre === true && s.src === 'model:tfidf-logreg@1' && typeof s.conf === 'number'));
+    assert.deepEqual(submits.map((s) => s.item).sort(), suggestions.map((s) => s.item).sort());
+    const first = store.getItem(suggestions[0]!.item)!;
+    assert.equal(first.state, 'unlabeled', 'a prelabel is not a label');
+    assert.equal(first.prelabel?.source, 'model:tfidf-logreg@1');
+  });
+
   it('cancelling a training leaves the models folder and the suggestions exactly as they were', async () => {
     const dir = modelsDir(root(), id);
     const before = hashTree(dir);

@@ -101,8 +101,11 @@ export class AssistService extends Disposable {
     return v.threshold === null ? `${v.message}: no suggestions yet` : `${suggested.toLocaleString('en')} queue item(s) suggested at or above ${v.threshold.toFixed(2)}`;
   }
 
-  /** "Labeling: Publish Prelabels": the local suggestions go to the journal as prelabels (a manager's act). */
-  async publish(entry: ProjectEntry): Promise<number | undefined> {
+  /**
+   * "Labeling: Publish Prelabels": the local suggestions go to the journal as prelabels (a manager's act),
+   * once confirmed in a modal dialog (`confirmed`: already confirmed, for callers with their own prompt).
+   */
+  async publish(entry: ProjectEntry, opts: { confirmed?: boolean } = {}): Promise<number | undefined> {
     const def = entry.def;
     if (!def) throw entry.error ?? new LabelingError('invalid-input', `project "${entry.id}" has no readable project.json`);
     const store = await this.stores.get(entry);
@@ -112,7 +115,7 @@ export class AssistService extends Disposable {
     await this.suggestions?.load(entry);
     const summary = this.suggestions?.summary(entry);
     if (!summary?.count) throw new LabelingError('invalid-input', `"${def.name}" has no local suggestions to publish: run Labeling: Start ML-Assisted Training first.`);
-    const pick = await vscode.window.showWarningMessage(
+    const pick = opts.confirmed ? 'Publish' : await vscode.window.showWarningMessage(
       `Publish ${summary.count.toLocaleString('en')} suggestion(s) of model version ${summary.modelVersion} as prelabels?`,
       { modal: true, detail: 'They are written to your journal, so every teammate sees them after the next git sync. Suggestions for items that changed since they were predicted are left out.' },
       'Publish',
