@@ -1,16 +1,18 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { LabelingError } from '../../errors';
 import { bundleWorker } from '../../jobs/worker-fixture';
 import type { ProjectStore } from '../../store/project-store';
 import { classes, cleanupWorkspaces, openStore, tempWorkspace } from '../../store/test-support';
 import { mnistDigit } from '../image-model-testdata';
+import { tempFiles } from './assist-fixture';
 import { AssistModel } from './assist-model';
 import { cancelTrainingAt, digitPng, digitProject, fileOf, type DigitProject } from './image-assist-fixture';
 import { ASSIST_IMAGE_TYPES } from './image-training-set';
 import { loadLatestModel, modelsDir } from './model-store';
 import { prelabelQueue, trainAssistModel } from './pipeline';
-import { readSuggestions } from './predict-queue';
+import { readSuggestions, suggestionsFile } from './predict-queue';
 
 const DIGITS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
 /** A labeled PNG file cut short: it cannot be decoded. */
@@ -83,7 +85,7 @@ describe('ML assist pipeline for image classification in a real worker thread', 
     const featurising = inside.filter((x) => /^features: \d+ of 301 images/.test(x.message));
     assert.ok(featurising.length >= 2, JSON.stringify(inside.slice(0, 10)));
     const training = inside.filter((x) => /^Training the validation model on \d+ images|^iteration \d+: loss/.test(x.message));
-    assert.ok(training.length && training[0]!.fraction > featurising[featurising.length - 1]!.fraction, JSON.stringify(inside.slice(-10)));
+    assert.ok(training.length && training[0]!.fraction >= featurising[featurising.length - 1]!.fraction, JSON.stringify(inside.slice(-10)));
     assert.equal(progress[progress.length - 1]!.fraction, 1);
     const text = log.join('\n');
     for (const want of [
@@ -141,6 +143,23 @@ describe('ML assist pipeline for image classification in a real worker thread', 
     assert.match(text, new RegExp(`^predicted 99 item\\(s\\) in .*: ${above.length} suggested at or above`, 'm'));
     assert.match(text, /^1 unlabeled item\(s\) not predicted: their path leads outside the workspace$/m);
     assert.match(text, /^1 unlabeled image file\(s\) could not be read and were not predicted: img\/zz-unread\.png: cannot decode this PNG file/m);
+  });
+
+  it('cancelling inference while the worker reads the files leaves the previous suggestions file byte for byte, and no temp file', async () => {
+    const file = suggestionsFile(p.root, p.id);
+    const before = fs.readFileSync(file);
+    const predictionsFile = path.join(p.root, 'cancelled.jsonl');
+    const ac = new AbortController();
+    let progressed = 0;
+    await assert.rejects(
+      prelabelQueue(store, { root: p.root, workerFile: worker.file, predictionsFile, sliceItems: 20, sliceMs: 0, signal: ac.signal, onProgress: () => ++progressed === 30 && ac.abort() }),
+      (e: unknown) => e instanceof LabelingError && e.reason === 'cancelled',
+    );
+    assert.equal(progressed, 30);
+    assert.deepEqual(fs.readFileSync(file), before);
+    assert.deepEqual(tempFiles(path.dirname(file)), []);
+    assert.equal(fs.existsSync(predictionsFile), false);
+    assert.deepEqual(tempFiles(p.root), []);
   });
 
   it('cancelling training while the worker featurises leaves the models folder exactly as it was', async () => {
