@@ -76,6 +76,10 @@ export type DataSource =
 export type ProjectStatus = 'running' | 'paused';
 export type Role = 'labeler' | 'reviewer' | 'manager';
 
+/** project.json's mlAssist.queueOrder. */
+export const QUEUE_ORDERS = ['random', 'clustered', 'uncertain'] as const;
+export type QueueOrderKind = (typeof QUEUE_ORDERS)[number];
+
 export interface ProjectDef {
   schemaVersion: 1;
   /** Folder name under .labeling/: [a-z0-9][a-z0-9-_]* */
@@ -95,6 +99,13 @@ export interface ProjectDef {
     holdout?: number;
     /** Final labels before the first automatic training; default 50 for text, 100 for images. */
     minLabels?: number;
+    /**
+     * The order the labeling panel serves the queue in (issue 12 items 2 and 6): 'random' (default) the
+     * index's seeded order; 'clustered' similar items together (k-means over their features);
+     * 'uncertain' the items the latest model is least sure of first, mixed with random ones. Both
+     * follow the local order file ML assist writes (queue-order.ts); without it, the random order.
+     */
+    queueOrder?: QueueOrderKind;
   };
   status: ProjectStatus;
   /** Seeds the fixed random order of the queue (reduces ordering bias). */

@@ -6,7 +6,7 @@
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
 import { LabelingError } from '../errors';
-import { PROJECT_TYPES, type ProjectDef } from '../model';
+import { PROJECT_TYPES, QUEUE_ORDERS, type ProjectDef } from '../model';
 
 // zod/mini ships no messages: load the English ones ("Unrecognized key: \"colour\"").
 z.config(en());
@@ -69,6 +69,11 @@ export const projectSchema = z.strictObject({
     targetPrecision: z.optional(z.number().check(z.minimum(0.5), z.maximum(1), desc('Precision the prelabels must reach on held-out labels (lower end of a 95% Wilson interval); default 0.95.'))),
     holdout: z.optional(z.number().check(z.minimum(0.05), z.maximum(0.5), desc('Share of each class held out to validate the model; default 0.2.'))),
     minLabels: z.optional(int(10, 1_000_000)),
+    queueOrder: z.optional(
+      z.enum(QUEUE_ORDERS, 'must be "random", "clustered" or "uncertain"').check(
+        desc('Order of the labeling queue: "random" (default, the seeded order), "clustered" (similar items together, k-means over their features) or "uncertain" (what the latest model is least sure of first, mixed with random items). Follows the local order file ML assist computes.'),
+      ),
+    ),
   }),
   status: z.enum(['running', 'paused']),
   queueSeed: int(0, Number.MAX_SAFE_INTEGER),
