@@ -10,6 +10,9 @@ import { EXPORT_SLICE, type IndexViews } from './views';
 import { LabelerReads } from './labeler-reads';
 import { outcomesOf, SELECT_MODEL_OUTCOMES, type SuggestionOutcome } from './suggestion-outcomes';
 
+/** Keys of the first slice queueKeysIn reads (then twice as many each time). */
+const ORDER_SLICE = 32;
+
 export abstract class StoreReads {
   protected closed = false;
   /** Long readers of the index (index-lease.ts). */
@@ -52,6 +55,39 @@ export abstract class StoreReads {
 
   getItem(key: string): ItemView | undefined {
     return this.live().getItem(key, this.me);
+  }
+
+  /**
+   * Whether the item is in this labeler's queue: one nextItem() could give, by its rules (open, that is
+   * not settled by consensus; assigned to this labeler or to nobody; neither submitted nor skipped by them).
+   */
+  isInQueue(key: string): boolean {
+    return this.live().queueMembers(this.me, [key]).has(key);
+  }
+
+  /**
+   * The first `limit` of `keys` (an order of the queue, e.g. ML assist's) at index `from` or after that
+   * are in this labeler's queue (isInQueue), with their index: read in slices of a few dozen keys, one
+   * query each, so a long run of items labeled since costs few queries.
+   */
+  queueKeysIn(keys: readonly string[], from: number, limit = 1): { key: string; index: number }[] {
+    const views = this.live();
+    const out: { key: string; index: number }[] = [];
+    let slice = ORDER_SLICE;
+    for (let i = Math.max(0, Math.floor(from)); i < keys.length && out.length < limit; i += slice, slice = Math.min(slice * 2, 4096)) {
+      const part = keys.slice(i, i + slice);
+      const members = views.queueMembers(this.me, part);
+      for (let j = 0; j < part.length && out.length < limit; j++) if (members.has(part[j]!)) out.push({ key: part[j]!, index: i + j });
+    }
+    return out;
+  }
+
+  /** nextItem() in an order of the queue: its first item at `from` or after in this labeler's queue, with its index; throws 'paused' when the project is paused. */
+  nextItemIn(keys: readonly string[], from: number): { item: ItemView; index: number } | undefined {
+    requireRunning(this._def);
+    const first = this.queueKeysIn(keys, from, 1)[0];
+    const item = first && this.views.getItem(first.key, this.me);
+    return item ? { item, index: first.index } : undefined;
   }
 
   /** What an annotation of the item must lie within (image as displayed, or text); undefined for no such item. */

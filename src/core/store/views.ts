@@ -135,21 +135,35 @@ export class IndexViews {
 
   /** Key of the next item for `me`: assigned to me first, then unassigned, in the seeded order. */
   nextKey(me: string): string | undefined {
-    const notDone = 'NOT EXISTS (SELECT 1 FROM done d WHERE d.labeler = ? AND d.item = i.id)';
-    const mine = `SELECT key FROM items i INDEXED BY items_assigned WHERE open = 1 AND assignee = ? AND ${notDone} ORDER BY qorder, id LIMIT 1`;
-    const mineFirst = this.idx.one(mine, [me, me]);
+    const mineFirst = this.idx.one(`SELECT key FROM items i INDEXED BY items_assigned WHERE ${QUEUE_MINE} ORDER BY qorder, id LIMIT 1`, [me, me]);
     if (mineFirst !== undefined) return String(mineFirst);
-    const free = this.idx.one(`SELECT key FROM items i WHERE open = 1 AND assignee IS NULL AND ${notDone} ORDER BY qorder, id LIMIT 1`, [me]);
+    const free = this.idx.one(`SELECT key FROM items i WHERE ${QUEUE_FREE} ORDER BY qorder, id LIMIT 1`, [me]);
     return free === undefined ? undefined : String(free);
   }
 
   /** The first `limit` keys of the same queue (nextKey is the first of them). */
   nextKeys(me: string, limit: number): string[] {
-    const notDone = 'NOT EXISTS (SELECT 1 FROM done d WHERE d.labeler = ? AND d.item = i.id)';
     const n = Math.max(0, Math.floor(limit));
-    const mine = this.idx.all<{ key: string }>(`SELECT key FROM items i INDEXED BY items_assigned WHERE open = 1 AND assignee = ? AND ${notDone} ORDER BY qorder, id LIMIT ?`, [me, me, n]);
-    const free = mine.length < n ? this.idx.all<{ key: string }>(`SELECT key FROM items i WHERE open = 1 AND assignee IS NULL AND ${notDone} ORDER BY qorder, id LIMIT ?`, [me, n - mine.length]) : [];
+    const mine = this.idx.all<{ key: string }>(`SELECT key FROM items i INDEXED BY items_assigned WHERE ${QUEUE_MINE} ORDER BY qorder, id LIMIT ?`, [me, me, n]);
+    const free = mine.length < n ? this.idx.all<{ key: string }>(`SELECT key FROM items i WHERE ${QUEUE_FREE} ORDER BY qorder, id LIMIT ?`, [me, n - mine.length]) : [];
     return [...mine, ...free].map((r) => r.key);
+  }
+
+  /**
+   * Which of `keys` are in `me`'s queue: the items nextKey could give, by the same conditions (open,
+   * assigned to me or to nobody, neither submitted nor skipped by me). One query per slice of keys.
+   */
+  queueMembers(me: string, keys: readonly string[]): Set<string> {
+    const out = new Set<string>();
+    for (let i = 0; i < keys.length; i += MEMBERS_SLICE) {
+      const slice = keys.slice(i, i + MEMBERS_SLICE);
+      const rows = this.idx.all<{ key: string }>(
+        `SELECT key FROM items i WHERE key IN (${slice.map(() => '?').join(',')}) AND ((${QUEUE_MINE}) OR (${QUEUE_FREE}))`,
+        [...slice, me, me, me],
+      );
+      for (const r of rows) out.add(r.key);
+    }
+    return out;
   }
 
   /** My items, most recent first (for Back). */
@@ -252,6 +266,15 @@ export class IndexViews {
     return batch.length < limit ? { items } : { items, next: batch[batch.length - 1]!.key };
   }
 }
+
+/** Not submitted or skipped by the labeler (`?`): the current entry of done. */
+const NOT_DONE = 'NOT EXISTS (SELECT 1 FROM done d WHERE d.labeler = ? AND d.item = i.id)';
+/** In the labeler's queue, assigned to them (parameters: me, me). */
+const QUEUE_MINE = `open = 1 AND assignee = ? AND ${NOT_DONE}`;
+/** In the labeler's queue, assigned to nobody (parameter: me). */
+const QUEUE_FREE = `open = 1 AND assignee IS NULL AND ${NOT_DONE}`;
+/** Keys per query of queueMembers (SQLite's parameter limit is far above). */
+const MEMBERS_SLICE = 500;
 
 /** Items per keyset slice of an export: a few ms of reading. */
 export const EXPORT_SLICE = 500;
