@@ -18,7 +18,7 @@ const nodeBundles = [
 ];
 
 /** One browser bundle per webview app: webview/<app>/main.ts -> dist/webview/<app>.js */
-const webviewApps = ['details', 'labeler', 'review'];
+const webviewApps = ['details', 'labeler', 'review', 'dashboard'];
 
 /** Integration tests run inside the VS Code extension host (mocha is loaded from node_modules). */
 const integrationTests = existsSync('test/integration')
