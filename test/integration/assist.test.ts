@@ -7,6 +7,8 @@ import { JOURNAL_VERSION } from '../../src/core/journal/events';
 import { labelerFolder } from '../../src/core/team/labeler-folder';
 import { modelsDir } from '../../src/core/ml/assist/model-store';
 import { readSuggestions, suggestionsFile } from '../../src/core/ml/assist/predict-queue';
+import { PNG } from 'pngjs';
+import { mnistDigit } from '../../src/core/ml/image-model-testdata';
 import { sentimentSplit } from '../../src/core/ml/text-model-testdata';
 import type { ExtensionApi } from '../../src/host/extension';
 import { activateExtension, eventually, workspaceRoot } from './helpers';
@@ -144,5 +146,56 @@ describe('ML-assisted labeling (inside the VS Code extension host)', function ()
     assert.deepEqual(Object.keys(hashTree(dir)).filter((n) => n.endsWith('.tmp')), []);
     assert.ok(fs.readFileSync(suggestionsFile(root(), id)).equals(suggestionsBefore), 'the suggestions are untouched');
     assert.ok(!api.jobs.runner.list().some((j) => j.title.startsWith('Prelabel the queue') && j.queuedAt > job.queuedAt), 'no prelabel job followed the cancelled training');
+  });
+
+  it('an image classification project trains its built-in image model in the worker and suggests digits', async () => {
+    const imgId = 'assist-digits';
+    const dir = path.join(root(), 'data', 'assist-digits');
+    fs.mkdirSync(dir, { recursive: true });
+    const PER_DIGIT = 40;
+    const LABELED_PER_DIGIT = 30;
+    const lines: string[] = [];
+    for (let d = 0; d < 10; d++) {
+      mnistDigit(d, PER_DIGIT).forEach((img, i) => {
+        const png = new PNG({ width: img.width, height: img.height });
+        for (let p = 0; p < img.width * img.height; p++) {
+          png.data[p * 4] = png.data[p * 4 + 1] = png.data[p * 4 + 2] = Math.round(Number(img.data[p]) * 255);
+          png.data[p * 4 + 3] = 255;
+        }
+        const name = `d${d}-${String(i).padStart(2, '0')}.png`;
+        fs.writeFileSync(path.join(dir, name), PNG.sync.write(png));
+        if (i < LABELED_PER_DIGIT) {
+          const at = new Date(Date.UTC(2026, 10, 30, 10, 0, 0, lines.length)).toISOString();
+          lines.push(JSON.stringify({ v: JOURNAL_VERSION, at, by: 'ann@example.com', dev: 'laptop', seq: lines.length + 1, type: 'submit', item: `data/assist-digits/${name}`, ann: { kind: 'classes', labels: [String(d)] } }));
+        }
+      });
+    }
+    await vscode.commands.executeCommand('labeling.createProject', {
+      id: imgId,
+      name: 'Assist Digits',
+      type: 'image-classification',
+      labels: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
+      dataSources: [{ kind: 'images', glob: 'data/assist-digits/*.png' }],
+      mlAssist: { enabled: true, minLabels: 10_000, targetPrecision: 0.8 },
+    });
+    const img = await eventually(() => api.registry.find(imgId), 'the image project in the registry');
+    const journal = path.join(root(), '.labeling', imgId, 'journal', labelerFolder('ann@example.com'));
+    fs.mkdirSync(journal, { recursive: true });
+    fs.writeFileSync(path.join(journal, 'laptop.jsonl'), lines.join('\n') + '\n');
+    const store = await api.stores.get(img);
+    await store.syncJournals();
+    await eventually(() => api.stores.statsOf(img)?.labeled === 10 * LABELED_PER_DIGIT, 'the labels indexed');
+    const r = await vscode.commands.executeCommand<{ version: number; suggested: number }>('labeling.startAssistTraining', imgId);
+    assert.equal(r.version, 1);
+    const { header, suggestions } = await readSuggestions(root(), imgId);
+    assert.equal(header?.model, 'image-features-logreg');
+    assert.ok(header!.threshold !== null, 'a threshold qualified');
+    assert.equal(suggestions.length, r.suggested);
+    assert.ok(suggestions.length > 0, 'some digits are suggested');
+    // Most suggestions are right: the file's digit is its name's first character.
+    const right = suggestions.filter((s) => s.annotation.kind === 'classes' && s.annotation.labels[0] === path.basename(s.item)[1]).length;
+    assert.ok(right / suggestions.length >= 0.8, `${right} of ${suggestions.length} suggestions right`);
+    const train = api.jobs.runner.list().find((j) => j.title === 'Train and validate the ML-assist model of Assist Digits');
+    assert.ok(train?.log.some((l) => /features/.test(l.text) || /held out/.test(l.text)), train?.log.map((l) => l.text).join(' | '));
   });
 });

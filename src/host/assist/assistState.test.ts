@@ -23,7 +23,7 @@ const manifest = (trainedOn: number, threshold: number | null): ModelManifest =>
 
 describe('ML assist state (host/assist/assistState.ts)', () => {
   it('text types train the built-in model; a backend URL serves any type; detection and segmentation need one, said so', () => {
-    for (const t of ['text-classification', 'text-multilabel', 'text-ner'] as const) assert.deepEqual(availability(def(t)), { kind: 'builtin' });
+    for (const t of ['text-classification', 'text-multilabel', 'text-ner', 'image-classification', 'image-multilabel'] as const) assert.deepEqual(availability(def(t)), { kind: 'builtin' });
     const det = availability(def('image-detection'));
     assert.equal(det.kind, 'none');
     assert.match(det.unavailable!, /Object detection has no built-in model: set mlAssist\.backendUrl/);
@@ -42,6 +42,8 @@ describe('ML assist state (host/assist/assistState.ts)', () => {
     assert.equal(autoTrainDue(d, 60, undefined, 50), true);
     assert.equal(autoTrainDue(def('text-classification', { enabled: false }), 500, undefined, undefined), false);
     assert.equal(autoTrainDue(def('image-detection'), 500, undefined, undefined), false);
+    assert.equal(autoTrainDue(def('image-classification'), 99, undefined, undefined), false, 'images: 100 labels first');
+    assert.equal(autoTrainDue(def('image-classification'), 100, undefined, undefined), true);
     const served = def('image-detection', { backendUrl: 'http://localhost:9090' });
     assert.equal(autoTrainDue(served, 99, undefined, undefined), false, 'images: 100 labels first');
     assert.equal(autoTrainDue(served, 100, undefined, undefined), true, 'a backend prelabels detection projects');

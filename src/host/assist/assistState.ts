@@ -5,6 +5,7 @@
 import type { JobInfo } from '../../core/jobs/types';
 import type { ProjectDef } from '../../core/model';
 import type { ModelManifest } from '../../core/ml/assist/model-store';
+import { isAssistImageType } from '../../core/ml/assist/image-training-set';
 import { isAssistTextType } from '../../core/ml/assist/training-set';
 import { nextTrainingAt, shouldTrain } from '../../core/ml/assist/trigger';
 import type { DetailsAssist } from '../../protocol/details';
@@ -22,18 +23,15 @@ export interface Availability {
 
 /**
  * Which model serves the project: a model the team serves when project.json names one
- * (mlAssist.backendUrl, any type), else the built-in model of its type, else none (object detection and
- * instance segmentation have no built-in model).
+ * (mlAssist.backendUrl, any type), else the built-in model of its type (text classification, NER, image
+ * classification), else none (object detection and instance segmentation have no built-in model).
  */
 export function availability(def: ProjectDef): Availability {
   const backend = def.mlAssist.backendUrl;
   if (backend) return { kind: 'backend' };
-  if (isAssistTextType(def.type)) return { kind: 'builtin' };
-  if (def.type === 'image-detection' || def.type === 'image-segmentation') {
-    const what = def.type === 'image-detection' ? 'Object detection' : 'Instance segmentation';
-    return { kind: 'none', unavailable: `${what} has no built-in model: set mlAssist.backendUrl in project.json to a Label Studio ML backend that serves one.` };
-  }
-  return { kind: 'none', unavailable: 'The built-in image model does not train in this version: set mlAssist.backendUrl in project.json to a Label Studio ML backend that serves one.' };
+  if (isAssistTextType(def.type) || isAssistImageType(def.type)) return { kind: 'builtin' };
+  const what = def.type === 'image-detection' ? 'Object detection' : def.type === 'image-segmentation' ? 'Instance segmentation' : def.type;
+  return { kind: 'none', unavailable: `${what} has no built-in model: set mlAssist.backendUrl in project.json to a Label Studio ML backend that serves one.` };
 }
 
 /**
