@@ -2,8 +2,10 @@
  * The "jobs" section of `npm run bench:ml` (issue 12, item 8): the ML-assist jobs as the extension runs
  * them (src/host/assist/assistService.ts): trainAssistModel and prelabelQueue of pipeline.ts with a
  * bundled worker (worker-main.ts, as esbuild.mjs bundles dist/worker.js), on a ProjectStore of a text
- * project of BENCH_ML_ITEMS items (default 1,000,000) whose journals hold BENCH_ML_LABELS final labels
- * (default 100,000, at most half the items). Not a test: nothing here is asserted.
+ * project of BENCH_ML_ITEMS items (default 200,000; the figures per 1M items are extrapolated linearly,
+ * said so in the output) whose journals hold BENCH_ML_LABELS final labels (default 100,000, at most
+ * half the items). The inference job is cancelled once it runs past its budget (BENCH_ML_INFER_CAP_MS,
+ * default 60 s), its figure then extrapolated from what it predicted. Not a test: nothing is asserted.
  *
  * While each job runs a labeler submits on this thread at a steady pace (store.nextItem + store.submit
  * every SUBMIT_EVERY_MS, as the panel does); the same labeler just before, with no job running, is the
@@ -28,13 +30,16 @@ import { AssistModel } from '../src/core/ml/assist/assist-model';
 import { loadLatestModel } from '../src/core/ml/assist/model-store';
 import { prelabelQueue, trainAssistModel } from '../src/core/ml/assist/pipeline';
 import { suggestionsFile, type QueueSource } from '../src/core/ml/assist/predict-queue';
-import { collectTrainingSet } from '../src/core/ml/assist/training-set';
+import type { TrainingExample } from '../src/core/ml/assist/training-set';
+import { LabelingError } from '../src/core/errors';
 import { syntheticTexts } from '../src/core/ml/text-model-testdata';
 import { createProject } from '../src/core/project/create';
 import { ProjectStore } from '../src/core/store/project-store';
 
 const WASM = path.resolve(__dirname, '../node_modules/sql.js/dist/sql-wasm.wasm');
 const MILLION = 1_000_000;
+/** Items by default: 100k labeled and a queue of 100k (a 1M project takes minutes more to build and collect; its figures are extrapolated). */
+const DEFAULT_ITEMS = 200_000;
 const TOPICS = 5;
 const SUBMIT_EVERY_MS = 20;
 /** How long the labeler submits with no job running before each job (the raw limit). */
@@ -67,8 +72,8 @@ interface JobsProject {
   id: string;
   items: number;
   labels: number;
-  /** Item i's key. */
-  key(i: number): string;
+  /** The labeled items as collectTrainingSet reads them (built here, for costs measured alone). */
+  examples: TrainingExample[];
 }
 
 /**
@@ -98,6 +103,7 @@ async function buildProject(items: number, labels: number): Promise<JobsProject>
     queueSeed: 42,
     mlAssist: { enabled: true },
   });
+  const examples: TrainingExample[] = [];
   const step = items / labels;
   const base = Date.UTC(2026, 10, 1);
   ['ann', 'bob'].forEach((by, w) => {
@@ -108,6 +114,7 @@ async function buildProject(items: number, labels: number): Promise<JobsProject>
     let chunk = '';
     for (let k = w; k < labels; k += 2) {
       const j = Math.floor(k * step);
+      examples.push({ key: key(j), text: data.texts[j]!, final: { kind: 'classes', labels: [data.labels[j]!] } });
       const at = new Date(base + k * 3000).toISOString();
       chunk += `{"v":${JOURNAL_VERSION},"at":"${at}","by":"${by}","dev":"laptop","seq":${++seq},"type":"submit","item":"${key(j)}","ann":{"kind":"classes","labels":["${data.labels[j]}"]}}\n`;
       if (chunk.length > 1 << 20) {
@@ -118,7 +125,7 @@ async function buildProject(items: number, labels: number): Promise<JobsProject>
     fs.writeSync(fd, chunk);
     fs.closeSync(fd);
   });
-  return { root, id, items, labels, key };
+  return { root, id, items, labels, examples };
 }
 
 // --- what runs on this thread while a job runs ---------------------------------------------------
@@ -131,16 +138,62 @@ interface PhaseFigures {
   lag: { p50: number; p99: number; max: number };
 }
 
-/** Phases of a run: each closes with its wall time, event-loop utilisation and lag. */
+/** A turn of the event loop that came late: where the main thread was blocked. */
+interface Gap {
+  phase: string;
+  /** ms since the phase began. */
+  at: number;
+  ms: number;
+  /** Share of the gap this thread was running (event-loop utilisation): ~1 blocked by work here, ~0 waiting for a CPU. */
+  busy: number;
+  /** The job's last log line or progress message before it. */
+  after: string;
+  /** The job's last message at its end (another one when the job said something in the blocked turn). */
+  until: string;
+}
+
+/** Gaps above this are kept, with the job's message before them. */
+const GAP_MS = 25;
+const TICK_MS = 2;
+
+/**
+ * Phases of a run: each closes with its wall time, event-loop utilisation and lag. A ticker every
+ * TICK_MS keeps each late turn (> GAP_MS) with the job's message just before it, to say where it was,
+ * and how busy this thread was meanwhile: a late turn with this thread busy is work here blocking it
+ * (or that work slowed by a CPU taken elsewhere); one with this thread idle is a CPU taken elsewhere
+ * (the worker, other processes of a shared machine) before the timer could run.
+ */
 class Phases {
   readonly done: PhaseFigures[] = [];
+  readonly gaps: Gap[] = [];
   current = '';
+  /** The job's last log line or progress message. */
+  message = '';
   private start = 0;
   private elu?: EventLoopUtilization;
   private readonly hist: IntervalHistogram = monitorEventLoopDelay({ resolution: 1 });
+  private readonly ticker: NodeJS.Timeout;
 
   constructor() {
     this.hist.enable();
+    // At the previous tick: when, the event-loop utilisation, the phase and the job's message.
+    let last = { t: now(), elu: performance.eventLoopUtilization(), phase: '', start: 0, message: '' };
+    this.ticker = setInterval(() => {
+      const t = now();
+      const elu = performance.eventLoopUtilization();
+      const late = t - last.t - TICK_MS;
+      // A gap belongs to the phase it began in.
+      if (late > GAP_MS && last.phase) {
+        const busy = performance.eventLoopUtilization(elu, last.elu).utilization;
+        this.gaps.push({ phase: last.phase, at: last.t - last.start, ms: late, busy, after: last.message, until: this.message });
+      }
+      last = { t, elu, phase: this.current, start: this.start, message: this.message };
+    }, TICK_MS);
+  }
+
+  /** The job's log line or progress message (what a gap after it is attributed to). */
+  say(message: string): void {
+    if (message) this.message = message;
   }
 
   enter(name: string): void {
@@ -167,6 +220,7 @@ class Phases {
   stop(): void {
     this.close();
     this.hist.disable();
+    clearInterval(this.ticker);
   }
 }
 
@@ -223,6 +277,8 @@ class Labeler {
 
 interface QueueReads {
   ms: number;
+  pageMs: number;
+  getItemMs: number;
   /** The longest page read with its items' getItem calls. */
   maxPageMs: number;
   pages: number;
@@ -231,7 +287,7 @@ interface QueueReads {
 
 /** A QueueSource over the store that times its synchronous reads (page, getItem) on this thread. */
 function timedQueue(store: ProjectStore, onLastPage: () => void): { source: QueueSource; reads: QueueReads } {
-  const reads: QueueReads = { ms: 0, maxPageMs: 0, pages: 0, items: 0 };
+  const reads: QueueReads = { ms: 0, pageMs: 0, getItemMs: 0, maxPageMs: 0, pages: 0, items: 0 };
   let pageMs = 0;
   const took = (d: number) => {
     reads.ms += d;
@@ -248,7 +304,9 @@ function timedQueue(store: ProjectStore, onLastPage: () => void): { source: Queu
       pageMs = 0;
       const t = now();
       const p = store.page(view, after, limit);
-      took(now() - t);
+      const d = now() - t;
+      reads.pageMs += d;
+      took(d);
       reads.pages++;
       if (p.next === undefined) onLastPage();
       return p;
@@ -256,7 +314,9 @@ function timedQueue(store: ProjectStore, onLastPage: () => void): { source: Queu
     getItem: (key) => {
       const t = now();
       const it = store.getItem(key);
-      took(now() - t);
+      const d = now() - t;
+      reads.getItemMs += d;
+      took(d);
       reads.items++;
       return it;
     },
@@ -271,14 +331,17 @@ export interface JobsRawFromEarlier {
   train100kMs?: number;
 }
 
+/** The inference job is cancelled when it runs longer than this (its budget per 1M): the figure is then extrapolated from what it predicted. */
+const INFER_CAP_MS = Number(process.env.BENCH_ML_INFER_CAP_MS ?? 60_000);
+
 export async function jobsBench(earlier: JobsRawFromEarlier = {}): Promise<void> {
-  const items = Number(process.env.BENCH_ML_ITEMS ?? MILLION);
+  const items = Number(process.env.BENCH_ML_ITEMS ?? DEFAULT_ITEMS);
   const labels = Number(process.env.BENCH_ML_LABELS ?? Math.min(100_000, Math.floor(items / 2)));
   if (!(items >= 1000) || !(labels >= 100 && labels <= items / 2)) {
     console.log(`jobs: BENCH_ML_ITEMS=${items} BENCH_ML_LABELS=${labels}: needs at least 1,000 items and 100 labels, at most half the items labeled; skipped`);
     return;
   }
-  console.log(`jobs: ML-assist jobs in a worker thread through pipeline.ts, a labeler submitting every ${SUBMIT_EVERY_MS} ms on this thread (node ${process.version}, ${os.cpus().length} cores)`);
+  console.log(`jobs: ML-assist jobs in a worker thread through pipeline.ts, a labeler submitting every ${SUBMIT_EVERY_MS} ms on this thread (node ${process.version}, ${os.cpus().length} cores, load ${os.loadavg()[0]!.toFixed(1)})`);
   let t = now();
   const project = await buildProject(items, labels);
   const builtMs = now() - t;
@@ -296,7 +359,10 @@ export async function jobsBench(earlier: JobsRawFromEarlier = {}): Promise<void>
     const phases = new Phases();
     const labeler = new Labeler(store, phases);
     const log: string[] = [];
-    const logTo = (line: string) => log.push(`    | ${line}`);
+    const logTo = (line: string) => {
+      log.push(`    | ${line}`);
+      phases.say(line);
+    };
 
     // Training, as AssistService's trainJob runs it.
     phases.enter('idle before training');
@@ -307,30 +373,48 @@ export async function jobsBench(earlier: JobsRawFromEarlier = {}): Promise<void>
       root: project.root,
       workerFile: worker.file,
       log: (line) => {
-        logTo(line);
         if (/^training /.test(line)) phases.enter('train (worker)');
+        logTo(line);
       },
       onProgress: (_f, m) => {
         if (m === 'Saving the model') phases.enter('save');
+        phases.say(m);
       },
     });
     const trainMs = now() - trainStart;
     phases.close();
 
-    // Inference, as AssistService's prelabelJob runs it.
+    // Inference, as AssistService's prelabelJob runs it; cancelled at INFER_CAP_MS.
     phases.enter('idle before inference');
     await sleep(IDLE_MS);
     phases.enter('load model');
     const { source, reads } = timedQueue(store, () => phases.enter('last page + commit'));
+    const cap = new AbortController();
+    const capTimer = setTimeout(() => cap.abort(), INFER_CAP_MS);
+    let progressed = 0;
     const predictStart = now();
-    const predicted = await prelabelQueue(source, {
-      root: project.root,
-      workerFile: worker.file,
-      log: (line) => {
-        logTo(line);
-        if (/^predicting /.test(line)) phases.enter('predict (worker) + lines');
-      },
-    });
+    let predicted: Awaited<ReturnType<typeof prelabelQueue>> | undefined;
+    try {
+      predicted = await prelabelQueue(source, {
+        root: project.root,
+        workerFile: worker.file,
+        signal: cap.signal,
+        log: (line) => {
+          if (/^predicting /.test(line)) phases.enter('predict (worker) + lines');
+          logTo(line);
+        },
+        onProgress: (_f, m) => {
+          const k = /^Predicted (\d+)/.exec(m);
+          if (k) progressed = Number(k[1]);
+          phases.say(m);
+        },
+      });
+    } catch (e) {
+      if (!(e instanceof LabelingError && e.reason === 'cancelled')) throw e;
+      logTo(`(cancelled by the bench at ${secs(INFER_CAP_MS)}, after ${fmt(progressed)} predictions)`);
+    } finally {
+      clearTimeout(capTimer);
+    }
     const predictMs = now() - predictStart;
     phases.close();
     await labeler.stop();
@@ -345,14 +429,21 @@ export async function jobsBench(earlier: JobsRawFromEarlier = {}): Promise<void>
     const trainPhases = ['collect', 'train (worker)', 'save'];
     console.log(`  training job: ${secs(trainMs)} on ${fmt(trained.trainedOn)} final labels${labels === 100_000 ? '' : ` -> ${secs(perTrain(trainMs))} per 100k (linear)`} (budget < 30 s) -> ${perTrain(trainMs) < 30_000 ? 'within' : 'OUTSIDE'}`);
     console.log(`    ${trainPhases.map((p) => `${p} ${secs(byPhase(p)?.wallMs ?? 0)}`).join(', ')}; validation: ${trained.validation.message}`);
+    const collectMs = byPhase('collect')?.wallMs ?? 0;
+    if (items !== MILLION) console.log(`    collect reads every item of the project (readExportItems), labeled or not: at 1M items ${secs((collectMs * MILLION) / items)} (linear from ${fmt(items)})`);
     if (earlier.train100kMs !== undefined) console.log(`    raw limit: trainTextModel on 100k synthetic texts in this thread (section above) ${secs(earlier.train100kMs)}; trainAndValidate fits twice (80% to validate, then all)`);
-    const n = predicted.result.predicted;
+    const n = predicted ? predicted.result.predicted : progressed;
     const perMillion = n ? (predictMs * MILLION) / n : NaN;
+    const what = predicted
+      ? `${secs(predictMs)} for ${fmt(n)} unlabeled items (${fmt(predicted.result.suggested)} suggested)`
+      : `cancelled at ${secs(predictMs)} after ${fmt(n)} predictions of ${fmt(st.unlabeled)}`;
+    console.log(`  inference job: ${what}${n === MILLION ? '' : ` -> ${secs(perMillion)} per 1M (extrapolated linearly from ${fmt(n)})`} (budget < 60 s) -> ${perMillion < 60_000 ? 'within' : 'OUTSIDE'}`);
+    const sugFile = suggestionsFile(project.root, project.id);
+    const left = fs.existsSync(path.dirname(sugFile)) ? fs.readdirSync(path.dirname(sugFile)) : [];
+    const written = predicted ? `suggestions file ${(fs.statSync(sugFile).size / 1024 / 1024).toFixed(1)} MB` : `after the cancel the suggestions folder holds ${left.length ? left.join(', ') : 'nothing'}`;
     console.log(
-      `  inference job: ${secs(predictMs)} for ${fmt(n)} unlabeled items (${fmt(predicted.result.suggested)} suggested)${n === MILLION ? '' : ` -> ${secs(perMillion)} per 1M (extrapolated linearly from ${fmt(n)})`} (budget < 60 s) -> ${perMillion < 60_000 ? 'within' : 'OUTSIDE'}`,
+      `    store reads on this thread: ${secs(reads.ms)} (queue pages ${secs(reads.pageMs)} over ${fmt(reads.pages)} pages, getItem ${secs(reads.getItemMs)} over ${fmt(reads.items)} items: ${((1000 * reads.getItemMs) / Math.max(1, reads.items)).toFixed(0)} us each); longest page with its items ${msf(reads.maxPageMs)} ms, in one turn; ${written}`,
     );
-    const sugBytes = fs.statSync(suggestionsFile(project.root, project.id)).size;
-    console.log(`    store reads on this thread (queue pages + getItem): ${secs(reads.ms)} over ${fmt(reads.pages)} pages, ${fmt(reads.items)} items; longest page with its items ${msf(reads.maxPageMs)} ms; suggestions file ${(sugBytes / 1024 / 1024).toFixed(1)} MB`);
 
     // The same model in this thread: the worker's best case.
     const loaded = (await loadLatestModel(project.root, project.id)).loaded!;
@@ -361,28 +452,55 @@ export async function jobsBench(earlier: JobsRawFromEarlier = {}): Promise<void>
     for (const text of sample) loaded.model.predict(text);
     const inThreadMs = now() - t;
     console.log(`    raw limit: the same model predicting ${fmt(sample.length)} texts in this thread, no queue: ${secs((inThreadMs * MILLION) / sample.length)} per 1M`);
+    // What else a queue page costs this thread, alone: posting its texts, the predictions coming back, the suggestion lines.
+    const pageTexts = sample.slice(0, 200);
+    const pagePredictions = pageTexts.map((x) => loaded.model.predict(x));
+    const rounds = 50;
+    t = now();
+    for (let r = 0; r < rounds; r++) structuredClone(pageTexts);
+    const postUs = ((now() - t) * 1000) / (rounds * 200);
+    t = now();
+    for (let r = 0; r < rounds; r++) structuredClone(pagePredictions);
+    const replyUs = ((now() - t) * 1000) / (rounds * 200);
+    t = now();
+    for (let r = 0; r < rounds; r++) for (const [i, pr] of pagePredictions.entries()) JSON.stringify({ item: `data/items.csv#r${i}`, itemVersion: 1, annotation: { kind: 'classes', labels: [pr.type === 'text-classification' ? pr.label : ''] }, confidence: pr.confidence });
+    const lineUs = ((now() - t) * 1000) / (rounds * 200);
+    console.log(`    per item alone, this thread: getItem ${((1000 * reads.getItemMs) / Math.max(1, reads.items)).toFixed(0)} us (above), structuredClone of its text ${postUs.toFixed(1)} us and of its prediction ${replyUs.toFixed(1)} us (serialise + deserialise), its suggestion line's JSON ${lineUs.toFixed(1)} us`);
 
     // Phases and submits.
     console.log(`  per phase: wall, this thread busy (event-loop utilisation), event-loop lag p50/p99/max, submits pressed in it ("seen": press -> done and next item)`);
     for (const p of phases.done) {
-      const seen = labeler.of(p.name).map((s) => s.seenMs);
+      const seen = labeler.of(p.name).map((x) => x.seenMs);
       console.log(`    ${p.name.padEnd(26)} ${secs(p.wallMs).padStart(9)}  busy ${(100 * p.elu).toFixed(0).padStart(3)}%  lag ${msf(p.lag.p50)}/${msf(p.lag.p99)}/${msf(p.lag.max)} ms  seen ${spreadText(seen)}`);
     }
-    const during = (names: string[]) => labeler.of((ph) => names.includes(ph));
     const report = (job: string, idle: string, names: string[]) => {
       const base = labeler.of(idle);
-      const run = during(names);
-      const p99 = spread(run.map((s) => s.seenMs)).p99;
+      const run = labeler.of((ph) => names.includes(ph));
+      const p99 = spread(run.map((x) => x.seenMs)).p99;
       console.log(`  submits during ${job}:`);
-      console.log(`    seen: ${spreadText(run.map((s) => s.seenMs))}`);
-      console.log(`    call: ${spreadText(run.map((s) => s.callMs))}`);
-      console.log(`    raw limit, no job just before: seen ${spreadText(base.map((s) => s.seenMs))}; call ${spreadText(base.map((s) => s.callMs))}`);
+      console.log(`    seen: ${spreadText(run.map((x) => x.seenMs))}`);
+      console.log(`    call: ${spreadText(run.map((x) => x.callMs))}`);
+      console.log(`    raw limit, no job just before: seen ${spreadText(base.map((x) => x.seenMs))}; call ${spreadText(base.map((x) => x.callMs))}`);
       console.log(`    budget p99 < 10 ms -> ${p99 < 10 ? 'within' : 'OUTSIDE'} (seen p99 ${msf(p99)} ms)`);
     };
     report('training', 'idle before training', trainPhases);
     report('inference', 'idle before inference', ['load model', 'predict (worker) + lines', 'last page + commit']);
 
-    // Main-thread costs the jobs pay, measured alone: what a long lag above points at.
+    // Where the main thread was blocked: the longest late turns per phase, with the job's message before each.
+    console.log(`  late event-loop turns (> ${GAP_MS} ms, a ${TICK_MS} ms ticker) per phase: "blocked" with this thread busy >= 80% of the turn, "waiting" with it idle (a CPU taken elsewhere); the longest blocked ones with the job's message before each:`);
+    for (const p of phases.done) {
+      const g = phases.gaps.filter((x) => x.phase === p.name);
+      if (!g.length) continue;
+      const blocked = g.filter((x) => x.busy >= 0.8);
+      const waiting = g.filter((x) => x.busy < 0.8);
+      const sum = (l: Gap[]) => secs(l.reduce((a, x) => a + x.ms, 0));
+      const top = [...blocked].sort((a, b) => b.ms - a.ms).slice(0, 3);
+      const where = (x: Gap) => (x.until === x.after ? `after "${x.after.slice(0, 50)}"` : `between "${x.after.slice(0, 50)}" and "${x.until.slice(0, 50)}"`);
+      const longest = top.length ? `; longest ${top.map((x) => `${msf(x.ms)} ms at +${secs(x.at)} ${where(x)}`).join('; ')}` : '';
+      console.log(`    ${p.name}: blocked ${blocked.length} (${sum(blocked)}), waiting ${waiting.length} (${sum(waiting)}, longest ${msf(Math.max(0, ...waiting.map((x) => x.ms)))} ms)${longest}`);
+    }
+
+    // Main-thread costs the jobs pay, measured alone: what a long turn above points at.
     const modelText = fs.readFileSync(loaded.modelFile, 'utf8');
     t = now();
     const json = JSON.parse(modelText) as Parameters<typeof AssistModel.fromJSON>[0];
@@ -399,13 +517,12 @@ export async function jobsBench(earlier: JobsRawFromEarlier = {}): Promise<void>
     console.log(
       `  main-thread costs alone: model JSON ${(modelText.length / 1024 / 1024).toFixed(1)} MB: JSON.parse ${msf(parseMs)} ms, AssistModel.fromJSON ${msf(fromMs)} ms, toJSON + stringify ${msf(stringifyMs)} ms (${out.length === modelText.length ? 'same size' : 'other size'}), structuredClone ${msf(cloneMs)} ms`,
     );
-    t = now();
-    const set = await collectTrainingSet(store);
-    const collectMs = now() - t;
+    const set = { projectId: project.id, type: 'text-classification', examples: project.examples, withoutText: [] };
     t = now();
     structuredClone(set);
     const setCloneMs = now() - t;
-    console.log(`    the training set (${fmt(set.examples.length)} examples): collected alone in ${secs(collectMs)}, structuredClone (as posting it to the worker) ${msf(setCloneMs)} ms`);
+    console.log(`    the training set (${fmt(set.examples.length)} examples as collectTrainingSet gives them): structuredClone (serialise + deserialise: at most what posting it to the worker costs this thread) ${msf(setCloneMs)} ms`);
+    console.log(`  (load average at the end: ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores)`);
   } finally {
     await store?.close();
     worker.dispose();

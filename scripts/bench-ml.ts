@@ -7,7 +7,7 @@
  *   extrapolated from 50k;
  * - MNIST (below);
  * - "jobs" (bench-ml-jobs.ts): the ML-assist jobs in a worker thread through pipeline.ts on a project
- *   of BENCH_ML_ITEMS items (default 1M), with the submit latency on this thread while they run.
+ *   of BENCH_ML_ITEMS items (default 200k, extrapolated to 1M), with the submit latency on this thread while they run.
  * BENCH_ML_SECTIONS (comma-separated: text, mnist, jobs; default all) runs only some of them.
  */
 import { execFileSync } from 'node:child_process';
