@@ -21,7 +21,8 @@ import { RawInsert, type Cell } from './raw-insert';
 import { compareOrd, evTypeCode, type MemEv } from './ev-rows';
 import { BUMP_PATTERN, patternOfItem, PatternTally } from './rating-patterns';
 import { doneOutcomes, INSERT_OUTCOME, OutcomeTally } from './suggestion-outcomes';
-import { doneValues, INSERT_DONE, journalOnlyItem, STATE_COLUMNS, stateValues, type IndexDb } from './index-db';
+import { assignFactOf, doneValues, INSERT_DONE, journalOnlyItem, STATE_COLUMNS, stateValues, type IndexDb } from './index-db';
+import { DashboardTally, INSERT_RVW, reviewFacts } from './dashboard-counters';
 import { computeItem } from './item-state';
 import { LabelGate, projectLabelsOf, type ApplyLine } from './known-labels';
 import type { TimeSlicer } from './time-slice';
@@ -140,6 +141,7 @@ export async function bulkLoad(SQL: SqlJsStatic, idx: IndexDb, root: string, def
   const patterns = new PatternTally();
   const outcomeCounts = new OutcomeTally();
   const labelerCounts = new Map<string, number>();
+  const dash = new DashboardTally();
   const count = (m: Map<string, number>, k: string): void => void m.set(k, (m.get(k) ?? 0) + 1);
   // Rows are written in chunks through raw-insert.ts. Items are inserted in id order: pending rows
   // of the other kind are flushed first whenever plain and full rows alternate.
@@ -147,6 +149,8 @@ export async function bulkLoad(SQL: SqlJsStatic, idx: IndexDb, root: string, def
   const full = new RawInsert(SQL, idx.db, INSERT_FULL);
   const ev = new RawInsert(SQL, idx.db, INSERT_EV);
   const done = new RawInsert(SQL, idx.db, INSERT_DONE);
+  const rvw = new RawInsert(SQL, idx.db, INSERT_RVW);
+  const inserts = [plain, full, ev, done, rvw];
   let id = 0;
 
   const write = (it: ScannedItem, missing: boolean): void => {
@@ -170,7 +174,16 @@ export async function bulkLoad(SQL: SqlJsStatic, idx: IndexDb, root: string, def
     for (const d of c.done) {
       done.add(doneValues(d, id, c, outcomes) as Cell[]);
       if (d.kind === 'sub') count(labelerCounts, d.labeler);
+      else dash.skip(d.labeler);
     }
+    dash.rows(rows);
+    for (const f of reviewFacts(rows)) {
+      rvw.add([id, f.labeler, f.acc, f.rej]);
+      dash.review(f);
+    }
+    const assigned = assignFactOf(c);
+    if (assigned) dash.assigned(assigned);
+    dash.final(c.final);
     for (const l of c.finalLabels) count(labelCounts, l);
     patterns.add(patternOfItem(c.done));
     for (let b = 1; b <= c.flags; b <<= 1) if (c.flags & b) flagCounts.set(b, (flagCounts.get(b) ?? 0) + 1);
@@ -200,10 +213,11 @@ export async function bulkLoad(SQL: SqlJsStatic, idx: IndexDb, root: string, def
       write(journalOnlyItem(key), true);
       if (slicer?.due()) await slicer.pause();
     }
-    for (const ins of [plain, full, ev, done]) ins.flush();
+    for (const ins of inserts) ins.flush();
   } finally {
-    for (const ins of [plain, full, ev, done]) ins.free();
+    for (const ins of inserts) ins.free();
   }
+  dash.write((sql, params) => idx.db.run(sql, params));
   for (const [b, n] of flagCounts) idx.db.run('INSERT INTO cnt_flag VALUES (?, ?)', [b, n]);
   for (const [p, n] of patterns.counts) idx.db.run(BUMP_PATTERN, [p, n]);
   for (const o of outcomeCounts.counts.values()) idx.db.run(INSERT_OUTCOME, [o.src, o.chg, o.n]);

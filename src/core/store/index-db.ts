@@ -8,11 +8,12 @@ import { EVENT_SPECS, EVENT_TYPES, headerOfOrderKey, type EventScope, type Event
 import { fileKey, vectorOf, type SeenVector } from '../team/vector';
 import { LineJudge, roleEventOf } from '../team/judge';
 import { RoleBook, type RoleMap } from '../team/roles';
-import { packAnn } from './ann-text';
+import { packAnn, unpackAnn } from './ann-text';
+import { assignDeltas, BUMP_ASSIGN, BUMP_HOUR, BUMP_OBJ, hourOf, INSERT_RVW, isOwnSubmit, objectLabels, reviewFacts, type AssignFact } from './dashboard-counters';
 import { doneKindCode, EV_TYPES, evRecords, evTypeCode, type EvRecord } from './ev-rows';
 import { queueOrder } from '../queue/order';
 import { getMeta, setMeta } from './db';
-import { BUMP_PATTERN, patternOfItem, patternOfRows, PatternTally, type DoneRow } from './rating-patterns';
+import { BUMP_PATTERN, PACKED_CLASSES, patternOfItem, patternOfRows, PatternTally, type DoneRow } from './rating-patterns';
 import { RECOUNT } from './schema';
 import { computeItem, type Barriers, type Consensus, type ItemComputation } from './item-state';
 import { doneOutcomes, type DoneOutcome } from './suggestion-outcomes';
@@ -41,6 +42,26 @@ export function doneValues(d: ItemComputation['done'][number], item: number, c: 
 export const doneAnnSql = (d: string, i: string): string => `CASE WHEN ${d}.kind = 1 THEN COALESCE(${d}.ann, ${i}.final) END`;
 const SELECT_EV = `SELECT ${EV_COLUMNS} FROM ev WHERE item = ? ORDER BY ord`;
 const SELECT_DONE_OF_ITEM = 'SELECT labeler, kind, ann FROM done WHERE item = ?';
+
+/** An item's row before a recompute: what the counters it is in need (adone: the assignee has a done row; rv: it has rvw rows). */
+interface OldItem {
+  missing: number;
+  final_labels: string | null;
+  final: string | null;
+  assignee: string | null;
+  open: number;
+  adone: number;
+  rv: number;
+}
+const SELECT_OLD_ITEM = `SELECT missing, final_labels, final, assignee, open,
+  EXISTS (SELECT 1 FROM done d WHERE d.item = items.id AND d.labeler = items.assignee) AS adone,
+  EXISTS (SELECT 1 FROM rvw r WHERE r.item = items.id) AS rv FROM items WHERE id = ?`;
+
+/** What an item adds to cnt_assign, from its computation. */
+export function assignFactOf(c: Pick<ItemComputation, 'assignee' | 'done' | 'open'>): AssignFact | undefined {
+  const a = c.assignee;
+  return a === undefined ? undefined : { labeler: a, done: c.done.some((d) => d.labeler === a) ? 1 : 0, open: c.open ? 1 : 0 };
+}
 
 /** An ev row from its columns (EV_COLUMNS order, from `offset`); `at` and `by` are read back from ord. */
 function evRowOf(v: SqlValue[], offset: number): EvRecord {
@@ -291,7 +312,10 @@ export class IndexDb {
       e,
       (key, sub, v) => {
         const id = this.itemFor(key);
-        this.run(INSERT_EV, [id, sub < 0 ? ord : importOrderKey(ord, sub), evTypeCode(v.type), v.ann, v.pre, v.conf, v.src, v.base, v.target, v.seen, v.chg]);
+        const o = sub < 0 ? ord : importOrderKey(ord, sub);
+        this.run(INSERT_EV, [id, o, evTypeCode(v.type), v.ann, v.pre, v.conf, v.src, v.base, v.target, v.seen, v.chg]);
+        // Labels per hour: a labeler's own submit, counted when its row is new (a line read twice is ignored).
+        if (isOwnSubmit({ type: v.type, ord: o, pre: v.pre }) && this.db.getRowsModified() > 0) this.run(BUMP_HOUR, [hourOf(timeOfOrderKey(o)), e.by, 1]);
         ids.push(id);
       },
       skip,
@@ -326,11 +350,13 @@ export class IndexDb {
 
   /** Recomputes one item's derived state and keeps every counter current. */
   recomputeItem(id: number): void {
-    const old = this.all<{ missing: number; final_labels: string | null; final: string | null }>('SELECT missing, final_labels, final FROM items WHERE id = ?', [id])[0];
+    const old = this.all<OldItem>(SELECT_OLD_ITEM, [id])[0];
     if (!old) return;
     this.noteTouched(id);
     const rows = this.evRows(id);
     const c = computeItem(rows, this.barriers, this.consensus, old.missing === 1, false);
+    if (c.final && c.finalText === undefined) c.finalText = packAnn(c.final);
+    this.updateDashboardCounters(id, old, rows, c);
     const oldLabels = old.final_labels ? (JSON.parse(old.final_labels) as string[]) : [];
     for (const l of oldLabels) if (!c.finalLabels.includes(l)) this.run('UPDATE cnt_label SET n = n - 1 WHERE label = ?', [l]);
     for (const l of c.finalLabels) if (!oldLabels.includes(l)) this.bumpLabel(l, 1);
@@ -349,6 +375,25 @@ export class IndexDb {
     this.run('DELETE FROM done WHERE item = ?', [id]);
     const outcomes = doneOutcomes(rows, c.done);
     for (const d of c.done) this.run(INSERT_DONE, doneValues(d, id, c, outcomes));
+  }
+
+  /** The dashboard's counters (dashboard-counters.ts) of one item recomputed, from its row before and its computation. */
+  private updateDashboardCounters(id: number, old: OldItem, rows: readonly EvRecord[], c: ItemComputation): void {
+    const finalText = c.finalText ?? null;
+    if (old.final !== finalText) {
+      const delta = new Map<string, number>();
+      // A label set has no objects (and is not unpacked: this is the submit path).
+      if (old.final !== null && !old.final.startsWith(PACKED_CLASSES)) for (const l of objectLabels(unpackAnn(old.final))) delta.set(l, (delta.get(l) ?? 0) - 1);
+      for (const l of objectLabels(c.final)) delta.set(l, (delta.get(l) ?? 0) + 1);
+      for (const [l, n] of delta) if (n) this.run(BUMP_OBJ, [l, n]);
+    }
+    const before: AssignFact | undefined = old.assignee === null ? undefined : { labeler: old.assignee, done: old.adone, open: old.open };
+    const after = assignFactOf(c);
+    for (const d of assignDeltas(before, after)) this.run(BUMP_ASSIGN, d);
+    const facts = reviewFacts(rows);
+    if (!old.rv && !facts.length) return;
+    this.run('DELETE FROM rvw WHERE item = ?', [id]);
+    for (const f of facts) this.run(INSERT_RVW, [id, f.labeler, f.acc, f.rej]);
   }
 
   /**
@@ -380,7 +425,9 @@ export class IndexDb {
     this.touched = 'all';
     this.db.exec(`UPDATE items SET state = CASE WHEN missing = 1 THEN 'missing' ELSE 'unlabeled' END, open = 1 - missing,
       version = 0, assignee = NULL, agreement = NULL, final = NULL, final_by = NULL, final_labels = NULL, conflict = NULL, flags = NULL
-      WHERE version > 0 OR state NOT IN ('missing', 'unlabeled'); DELETE FROM done; DELETE FROM cnt_label; DELETE FROM cnt_pattern;`);
+      WHERE version > 0 OR state NOT IN ('missing', 'unlabeled'); DELETE FROM done; DELETE FROM cnt_label; DELETE FROM cnt_pattern;
+      DELETE FROM rvw; DELETE FROM cnt_obj;`);
+    const objects = new Map<string, number>();
     const missing = new Set(this.all<{ id: number }>('SELECT id FROM items WHERE missing = 1', []).map((r) => r.id));
     const labelCounts = new Map<string, number>();
     const patterns = new PatternTally();
@@ -392,6 +439,8 @@ export class IndexDb {
       if (current < 0) return;
       const c = computeItem(group, this.barriers, this.consensus, missing.has(current), false);
       for (const l of c.finalLabels) labelCounts.set(l, (labelCounts.get(l) ?? 0) + 1);
+      for (const l of objectLabels(c.final)) objects.set(l, (objects.get(l) ?? 0) + 1);
+      for (const f of reviewFacts(group)) this.run(INSERT_RVW, [current, f.labeler, f.acc, f.rej]);
       patterns.add(patternOfItem(c.done));
       this.writeItem(current, c);
       const outcomes = doneOutcomes(group, c.done);
@@ -415,6 +464,8 @@ export class IndexDb {
     }
     for (const [l, k] of labelCounts) this.bumpLabel(l, k);
     for (const [p, k] of patterns.counts) this.run(BUMP_PATTERN, [p, k]);
+    for (const [l, k] of objects) this.run(BUMP_OBJ, [l, k]);
+    // cnt_hour and cnt_day count ev rows, which a recompute does not change.
     this.db.exec(RECOUNT);
   }
 }

@@ -11,7 +11,9 @@
 import { ANNOTATION_KINDS } from '../model';
 import type { ItemComputation } from './item-state';
 
-const CLASSES = String.fromCharCode(2 + ANNOTATION_KINDS.classes.code); // ann-text.ts: the packed prefix code
+/** The packed prefix of a label set (ann-text.ts: the prefix code of its kind). */
+export const PACKED_CLASSES = String.fromCharCode(2 + ANNOTATION_KINDS.classes.code);
+const CLASSES = PACKED_CLASSES;
 export const PATTERN_SEP = '\u001e';
 export const RATING_SEP = '\u001f';
 

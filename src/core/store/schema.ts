@@ -3,7 +3,7 @@
  * done and the counter tables are derived from it per item, so replay order does not matter.
  */
 
-export const SCHEMA_VERSION = 10;
+export const SCHEMA_VERSION = 11;
 
 /** An item's workspace-relative file, from its key and row (itemKey in model.ts). */
 export const ITEM_PATH = 'CASE WHEN row IS NULL THEN key ELSE substr(key, 1, length(key) - length(row) - 1) END';
@@ -68,6 +68,20 @@ CREATE TABLE IF NOT EXISTS cnt_pattern (p TEXT PRIMARY KEY, n INTEGER NOT NULL) 
 -- Current submits per prelabel or suggestion source and whether they changed it (done.src, done.chg):
 -- the live accuracy of each model version (suggestion-outcomes.ts).
 CREATE TABLE IF NOT EXISTS cnt_outcome (src TEXT NOT NULL, chg INTEGER NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (src, chg)) WITHOUT ROWID;
+-- The dashboard's counters (dashboard-counters.ts). Labels submitted (a labeler's own submit events, not
+-- prelabels or imports, voided or not) per UTC hour (floor(ms / 3.6e6)) and labeler, and per UTC day.
+CREATE TABLE IF NOT EXISTS cnt_hour (hour INTEGER NOT NULL, labeler TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (hour, labeler)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS cnt_day (day INTEGER PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+-- Per labeler: items they currently skipped (done.kind = 0).
+CREATE TABLE IF NOT EXISTS cnt_skip (labeler TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+-- Per item and labeler with a label review after their first submit: acc 1 when the first such review
+-- approved, rej 1 when one rejected (reviewFacts); counted per labeler in cnt_review.
+CREATE TABLE IF NOT EXISTS rvw (item INTEGER NOT NULL, labeler TEXT NOT NULL, acc INTEGER NOT NULL, rej INTEGER NOT NULL, PRIMARY KEY (item, labeler)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS cnt_review (labeler TEXT PRIMARY KEY, n INTEGER NOT NULL, acc INTEGER NOT NULL, rej INTEGER NOT NULL) WITHOUT ROWID;
+-- Per assignee: items assigned (open or not), of them done by the assignee (a done row), and open.
+CREATE TABLE IF NOT EXISTS cnt_assign (labeler TEXT PRIMARY KEY, n INTEGER NOT NULL, done INTEGER NOT NULL, open INTEGER NOT NULL) WITHOUT ROWID;
+-- Objects (spans, boxes, polygons) per label in final annotations that are not label sets.
+CREATE TABLE IF NOT EXISTS cnt_obj (label TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
 `;
 
 /** items.flags bits: what the review filters count and list (kept by computeItem, counted in cnt_flag). */
@@ -117,6 +131,25 @@ END;
 CREATE TRIGGER IF NOT EXISTS t_done_src_del AFTER DELETE ON done WHEN OLD.src IS NOT NULL BEGIN
   UPDATE cnt_outcome SET n = n - 1 WHERE src = OLD.src AND chg = COALESCE(OLD.chg, 0);
 END;
+CREATE TRIGGER IF NOT EXISTS t_done_skip_ins AFTER INSERT ON done WHEN NEW.kind = 0 BEGIN
+  INSERT INTO cnt_skip VALUES (NEW.labeler, 1) ON CONFLICT(labeler) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS t_done_skip_del AFTER DELETE ON done WHEN OLD.kind = 0 BEGIN
+  UPDATE cnt_skip SET n = n - 1 WHERE labeler = OLD.labeler;
+END;
+CREATE TRIGGER IF NOT EXISTS t_rvw_ins AFTER INSERT ON rvw BEGIN
+  INSERT INTO cnt_review VALUES (NEW.labeler, 1, NEW.acc, NEW.rej) ON CONFLICT(labeler) DO UPDATE SET n = n + 1, acc = acc + excluded.acc, rej = rej + excluded.rej;
+END;
+CREATE TRIGGER IF NOT EXISTS t_rvw_del AFTER DELETE ON rvw BEGIN
+  UPDATE cnt_review SET n = n - 1, acc = acc - OLD.acc, rej = rej - OLD.rej WHERE labeler = OLD.labeler;
+END;
+-- cnt_day follows cnt_hour (an upsert's DO UPDATE fires the update trigger).
+CREATE TRIGGER IF NOT EXISTS t_hour_ins AFTER INSERT ON cnt_hour BEGIN
+  INSERT INTO cnt_day VALUES (NEW.hour / 24, NEW.n) ON CONFLICT(day) DO UPDATE SET n = n + excluded.n;
+END;
+CREATE TRIGGER IF NOT EXISTS t_hour_upd AFTER UPDATE OF n ON cnt_hour BEGIN
+  UPDATE cnt_day SET n = n + NEW.n - OLD.n WHERE day = NEW.hour / 24;
+END;
 `;
 
 /** Recomputes every counter from scratch (after a bulk load or a project-wide recompute). */
@@ -127,6 +160,13 @@ DELETE FROM cnt_labeler;
 INSERT INTO cnt_labeler SELECT labeler, COUNT(*) FROM done WHERE kind = 1 GROUP BY labeler;
 DELETE FROM cnt_flag;
 INSERT INTO cnt_flag SELECT b, (SELECT COUNT(*) FROM items WHERE flags & b) FROM ${FLAG_BITS};
+DELETE FROM cnt_skip;
+INSERT INTO cnt_skip SELECT labeler, COUNT(*) FROM done WHERE kind = 0 GROUP BY labeler;
+DELETE FROM cnt_review;
+INSERT INTO cnt_review SELECT labeler, COUNT(*), SUM(acc), SUM(rej) FROM rvw GROUP BY labeler;
+DELETE FROM cnt_assign;
+INSERT INTO cnt_assign SELECT i.assignee, COUNT(*), SUM(EXISTS (SELECT 1 FROM done d WHERE d.item = i.id AND d.labeler = i.assignee)), SUM(i.open)
+  FROM items i WHERE i.assignee IS NOT NULL GROUP BY i.assignee;
 `;
 
 /** Pragmas re-applied after every open (they are not stored in the snapshot). */
