@@ -1,0 +1,93 @@
+/**
+ * A semantic-segmentation mask is a class-index raster: `width` x `height` bytes, row by row. 0 is
+ * "unlabeled", 1..N are the project's label classes in label order, 255 is the optional ignore class.
+ */
+import { LabelingError, type ErrorLocation } from '../errors';
+
+export const UNLABELED = 0;
+export const IGNORE = 255;
+/** Masks over this many pixels are refused (decoders check it before inflating). 50 MP = 50 MB of indices. */
+export const MAX_MASK_PIXELS = 50_000_000;
+
+export interface ClassRaster {
+  width: number;
+  height: number;
+  /** `width * height` class indices, row-major. */
+  data: Uint8Array;
+}
+
+/**
+ * The journal annotation of a mask (to be added to model.ts): the blob is the sha256 (hex) of the
+ * indexed-colour PNG stored at `.labeling/<projectId>/masks/<blob>.png`; `classes` are the names of
+ * the classes present (the ignore class, when present, under its own name).
+ */
+export interface MaskAnnotation {
+  kind: 'mask';
+  width: number;
+  height: number;
+  blob: string;
+  classes: string[];
+}
+
+export function invalidMask(message: string, where: ErrorLocation = {}): LabelingError {
+  return new LabelingError('invalid-input', message, where);
+}
+
+/** Throws unless `width` and `height` are positive integers with at most MAX_MASK_PIXELS pixels. */
+export function checkSize(width: number, height: number, where: ErrorLocation = {}): void {
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
+    throw invalidMask(`a mask must be at least 1 x 1 pixel with integer sides, not ${width} x ${height}`, where);
+  }
+  if (width * height > MAX_MASK_PIXELS) {
+    throw invalidMask(`a ${width} x ${height} mask has ${width * height} pixels, over the limit of ${MAX_MASK_PIXELS}`, where);
+  }
+}
+
+/** Throws unless the raster's data has exactly width x height bytes. */
+export function checkRaster(r: ClassRaster, where: ErrorLocation = {}): void {
+  checkSize(r.width, r.height, where);
+  if (!(r.data instanceof Uint8Array) || r.data.length !== r.width * r.height) {
+    const n = r.data instanceof Uint8Array ? `${r.data.length} bytes` : 'no byte array';
+    throw invalidMask(`a ${r.width} x ${r.height} mask needs ${r.width * r.height} class indices, it has ${n}`, where);
+  }
+}
+
+/**
+ * Throws unless every pixel is 0 (unlabeled), 1..classCount, or 255 when `allowIgnore`; the message
+ * names the first bad pixel.
+ */
+export function checkClassIndices(r: ClassRaster, classCount: number, allowIgnore: boolean, where: ErrorLocation = {}): void {
+  checkRaster(r, where);
+  const d = r.data;
+  for (let i = 0; i < d.length; i++) {
+    const v = d[i]!;
+    if (v <= classCount || (v === IGNORE && allowIgnore)) continue;
+    const allowed = `0 (unlabeled)${classCount ? `, 1..${classCount}` : ''}${allowIgnore ? ' or 255 (ignore)' : ''}`;
+    throw invalidMask(`pixel (${i % r.width}, ${Math.floor(i / r.width)}) has class index ${v}; a mask of ${classCount} classes takes ${allowed}`, where);
+  }
+}
+
+/** Sorted distinct class indices present in the raster. */
+export function presentIndices(r: ClassRaster): number[] {
+  const seen = new Uint8Array(256);
+  const d = r.data;
+  for (let i = 0; i < d.length; i++) seen[d[i]!] = 1;
+  const out: number[] = [];
+  for (let v = 0; v < 256; v++) if (seen[v]) out.push(v);
+  return out;
+}
+
+/**
+ * Names of the classes present, in index order, for MaskAnnotation.classes: `labels[i - 1]` for class
+ * i, `ignoreName` for 255; "unlabeled" (0) is not a class. Throws on an index with no name.
+ */
+export function presentClassNames(r: ClassRaster, labels: readonly string[], ignoreName?: string, where: ErrorLocation = {}): string[] {
+  const names: string[] = [];
+  for (const v of presentIndices(r)) {
+    if (v === UNLABELED) continue;
+    const name = v === IGNORE ? ignoreName : labels[v - 1];
+    if (name === undefined) throw invalidMask(`class index ${v} is present but the project has ${labels.length} classes${v === IGNORE ? ' and no ignore class' : ''}`, where);
+    names.push(name);
+  }
+  return names;
+}
