@@ -22,8 +22,9 @@
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
+import { Session } from 'node:inspector/promises';
 import * as path from 'node:path';
-import { monitorEventLoopDelay, performance, type EventLoopUtilization, type IntervalHistogram } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance, PerformanceObserver, type EventLoopUtilization, type IntervalHistogram } from 'node:perf_hooks';
 import { bundleWorker } from '../src/core/jobs/worker-fixture';
 import { JOURNAL_VERSION } from '../src/core/journal/events';
 import { AssistModel } from '../src/core/ml/assist/assist-model';
@@ -132,6 +133,8 @@ async function buildProject(items: number, labels: number): Promise<JobsProject>
 
 interface PhaseFigures {
   name: string;
+  start: number;
+  end: number;
   wallMs: number;
   /** Share of the phase this thread was busy. */
   elu: number;
@@ -150,6 +153,9 @@ interface Gap {
   after: string;
   /** The job's last message at its end (another one when the job said something in the blocked turn). */
   until: string;
+  /** performance.now() at the previous tick and at this one. */
+  from: number;
+  to: number;
 }
 
 /** Gaps above this are kept, with the job's message before them. */
@@ -166,6 +172,8 @@ const TICK_MS = 2;
 class Phases {
   readonly done: PhaseFigures[] = [];
   readonly gaps: Gap[] = [];
+  /** Garbage collections on this thread (perf_hooks 'gc' entries). */
+  readonly gcs: { start: number; ms: number }[] = [];
   current = '';
   /** The job's last log line or progress message. */
   message = '';
@@ -173,9 +181,13 @@ class Phases {
   private elu?: EventLoopUtilization;
   private readonly hist: IntervalHistogram = monitorEventLoopDelay({ resolution: 1 });
   private readonly ticker: NodeJS.Timeout;
+  private readonly gcObserver = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) this.gcs.push({ start: e.startTime, ms: e.duration });
+  });
 
   constructor() {
     this.hist.enable();
+    this.gcObserver.observe({ entryTypes: ['gc'] });
     // At the previous tick: when, the event-loop utilisation, the phase and the job's message.
     let last = { t: now(), elu: performance.eventLoopUtilization(), phase: '', start: 0, message: '' };
     this.ticker = setInterval(() => {
@@ -185,7 +197,7 @@ class Phases {
       // A gap belongs to the phase it began in.
       if (late > GAP_MS && last.phase) {
         const busy = performance.eventLoopUtilization(elu, last.elu).utilization;
-        this.gaps.push({ phase: last.phase, at: last.t - last.start, ms: late, busy, after: last.message, until: this.message });
+        this.gaps.push({ phase: last.phase, at: last.t - last.start, ms: late, busy, after: last.message, until: this.message, from: last.t, to: t });
       }
       last = { t, elu, phase: this.current, start: this.start, message: this.message };
     }, TICK_MS);
@@ -208,9 +220,12 @@ class Phases {
   close(): void {
     if (!this.current) return;
     const ns = (x: number) => x / 1e6;
+    const end = now();
     this.done.push({
       name: this.current,
-      wallMs: now() - this.start,
+      start: this.start,
+      end,
+      wallMs: end - this.start,
       elu: performance.eventLoopUtilization(this.elu).utilization,
       lag: { p50: ns(this.hist.percentile(50)), p99: ns(this.hist.percentile(99)), max: ns(this.hist.max) },
     });
@@ -221,6 +236,13 @@ class Phases {
     this.close();
     this.hist.disable();
     clearInterval(this.ticker);
+    this.gcObserver.disconnect();
+  }
+
+  /** The collections that began in [from, to): how many, their total and the longest. */
+  gcIn(from: number, to: number): { n: number; ms: number; max: number } {
+    const g = this.gcs.filter((x) => x.start >= from && x.start < to);
+    return { n: g.length, ms: g.reduce((a, x) => a + x.ms, 0), max: Math.max(0, ...g.map((x) => x.ms)) };
   }
 }
 
@@ -324,6 +346,97 @@ function timedQueue(store: ProjectStore, onLastPage: () => void): { source: Queu
   return { source, reads };
 }
 
+// --- an optional CPU profile of this thread (BENCH_ML_PROFILE=1) ----------------------------------
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+interface CpuProfile {
+  nodes: ProfileNode[];
+  startTime: number;
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** The V8 sampling profiler on this thread through an in-process inspector session (the worker is not profiled). */
+class MainProfiler {
+  private readonly session = new Session();
+  /** performance.now() when the profile began. */
+  private startedAt = 0;
+
+  async start(): Promise<void> {
+    this.session.connect();
+    await this.session.post('Profiler.enable');
+    await this.session.post('Profiler.setSamplingInterval', { interval: 1000 });
+    await this.session.post('Profiler.start');
+    this.startedAt = now();
+  }
+
+  async stop(): Promise<{ profile: CpuProfile; startedAt: number }> {
+    const { profile } = (await this.session.post('Profiler.stop')) as unknown as { profile: CpuProfile };
+    this.session.disconnect();
+    return { profile, startedAt: this.startedAt };
+  }
+}
+
+/**
+ * Per phase: this thread's sampled busy time, the src/ functions it was spent under (inclusive, each
+ * function once per sample) and the top functions by self time (sql.js's WebAssembly as one).
+ */
+function printProfile(p: { profile: CpuProfile; startedAt: number }, phases: readonly PhaseFigures[]): void {
+  const { profile } = p;
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const keyOf = (n: ProfileNode): string => {
+    const f = n.callFrame;
+    if (f.url.startsWith('wasm://') || /sql-wasm/.test(f.url)) return 'sql.js (WebAssembly)';
+    if (!f.url) return f.functionName;
+    // tsx's transpiled line numbers do not match the sources: a .ts file's functions go by name.
+    const where = /\.ts$/.test(f.url) ? path.basename(f.url) : `${path.basename(f.url)}:${f.lineNumber + 1}`;
+    return `${f.functionName || '(anonymous)'} ${where}`;
+  };
+  // Sample times in performance.now() terms: the profile's clock (startTime + the deltas) began when start() returned, within a ms.
+  const times: number[] = [];
+  let t = 0;
+  for (const d of profile.timeDeltas) times.push((t += d));
+  console.log(`  CPU profile of this thread (BENCH_ML_PROFILE=1, 1 ms samples): per phase the busy time, where it went (src/ functions, inclusive) and the top self time:`);
+  for (const ph of phases) {
+    const incl = new Map<string, number>();
+    const self = new Map<string, number>();
+    let busy = 0;
+    for (let i = 0; i < profile.samples.length; i++) {
+      const at = p.startedAt + times[i]! / 1000;
+      if (at < ph.start || at >= ph.end) continue;
+      const leaf = byId.get(profile.samples[i]!)!;
+      if (leaf.callFrame.functionName === '(idle)') continue;
+      const ms = (profile.timeDeltas[i + 1] ?? profile.timeDeltas[i]!) / 1000;
+      busy += ms;
+      self.set(keyOf(leaf), (self.get(keyOf(leaf)) ?? 0) + ms);
+      const seen = new Set<string>();
+      for (let id: number | undefined = leaf.id; id !== undefined; id = parent.get(id)) {
+        const n = byId.get(id)!;
+        if (!/\/src\//.test(n.callFrame.url)) continue;
+        const k = keyOf(n);
+        if (seen.has(k)) continue;
+        seen.add(k);
+        incl.set(k, (incl.get(k) ?? 0) + ms);
+      }
+    }
+    const top = (m: Map<string, number>, k: number) =>
+      [...m.entries()]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, k)
+        .map(([name, ms]) => `${name} ${ms.toFixed(0)} ms`)
+        .join(', ');
+    console.log(`    ${ph.name}: busy ${busy.toFixed(0)} ms of ${ph.wallMs.toFixed(0)}`);
+    if (busy) console.log(`      under: ${top(incl, 8)}`);
+    if (busy) console.log(`      self: ${top(self, 6)}`);
+  }
+}
+
 // --- the section ---------------------------------------------------------------------------------
 
 export interface JobsRawFromEarlier {
@@ -356,6 +469,8 @@ export async function jobsBench(earlier: JobsRawFromEarlier = {}): Promise<void>
     if (items < MILLION) console.log(`  (BENCH_ML_ITEMS=${fmt(items)}: the figures per 1M items are extrapolated linearly from ${fmt(items)})`);
     if (labels !== 100_000) console.log(`  (${fmt(labels)} labels, not 100k: the training figures per 100k are extrapolated linearly, which L-BFGS does not promise)`);
 
+    const profiler = process.env.BENCH_ML_PROFILE === '1' ? new MainProfiler() : undefined;
+    await profiler?.start();
     const phases = new Phases();
     const labeler = new Labeler(store, phases);
     const log: string[] = [];
@@ -419,6 +534,7 @@ export async function jobsBench(earlier: JobsRawFromEarlier = {}): Promise<void>
     phases.close();
     await labeler.stop();
     phases.stop();
+    const profile = await profiler?.stop();
 
     console.log('  log of the jobs (pipeline.ts):');
     for (const l of log) console.log(l);
@@ -468,10 +584,11 @@ export async function jobsBench(earlier: JobsRawFromEarlier = {}): Promise<void>
     console.log(`    per item alone, this thread: getItem ${((1000 * reads.getItemMs) / Math.max(1, reads.items)).toFixed(0)} us (above), structuredClone of its text ${postUs.toFixed(1)} us and of its prediction ${replyUs.toFixed(1)} us (serialise + deserialise), its suggestion line's JSON ${lineUs.toFixed(1)} us`);
 
     // Phases and submits.
-    console.log(`  per phase: wall, this thread busy (event-loop utilisation), event-loop lag p50/p99/max, submits pressed in it ("seen": press -> done and next item)`);
+    console.log(`  per phase: wall, this thread busy (event-loop utilisation), event-loop lag p50/p99/max, garbage collection on this thread, submits pressed in it ("seen": press -> done and next item)`);
     for (const p of phases.done) {
       const seen = labeler.of(p.name).map((x) => x.seenMs);
-      console.log(`    ${p.name.padEnd(26)} ${secs(p.wallMs).padStart(9)}  busy ${(100 * p.elu).toFixed(0).padStart(3)}%  lag ${msf(p.lag.p50)}/${msf(p.lag.p99)}/${msf(p.lag.max)} ms  seen ${spreadText(seen)}`);
+      const gc = phases.gcIn(p.start, p.end);
+      console.log(`    ${p.name.padEnd(26)} ${secs(p.wallMs).padStart(9)}  busy ${(100 * p.elu).toFixed(0).padStart(3)}%  lag ${msf(p.lag.p50)}/${msf(p.lag.p99)}/${msf(p.lag.max)} ms  gc ${msf(gc.ms)} ms (longest ${msf(gc.max)})  seen ${spreadText(seen)}`);
     }
     const report = (job: string, idle: string, names: string[]) => {
       const base = labeler.of(idle);
@@ -496,7 +613,11 @@ export async function jobsBench(earlier: JobsRawFromEarlier = {}): Promise<void>
       const sum = (l: Gap[]) => secs(l.reduce((a, x) => a + x.ms, 0));
       const top = [...blocked].sort((a, b) => b.ms - a.ms).slice(0, 3);
       const where = (x: Gap) => (x.until === x.after ? `after "${x.after.slice(0, 50)}"` : `between "${x.after.slice(0, 50)}" and "${x.until.slice(0, 50)}"`);
-      const longest = top.length ? `; longest ${top.map((x) => `${msf(x.ms)} ms at +${secs(x.at)} ${where(x)}`).join('; ')}` : '';
+      const gcOf = (x: Gap) => {
+        const gc = phases.gcIn(x.from, x.to);
+        return gc.n ? `, gc ${msf(gc.ms)} ms in it` : '';
+      };
+      const longest = top.length ? `; longest ${top.map((x) => `${msf(x.ms)} ms at +${secs(x.at)}${gcOf(x)} ${where(x)}`).join('; ')}` : '';
       console.log(`    ${p.name}: blocked ${blocked.length} (${sum(blocked)}), waiting ${waiting.length} (${sum(waiting)}, longest ${msf(Math.max(0, ...waiting.map((x) => x.ms)))} ms)${longest}`);
     }
 
@@ -522,6 +643,7 @@ export async function jobsBench(earlier: JobsRawFromEarlier = {}): Promise<void>
     structuredClone(set);
     const setCloneMs = now() - t;
     console.log(`    the training set (${fmt(set.examples.length)} examples as collectTrainingSet gives them): structuredClone (serialise + deserialise: at most what posting it to the worker costs this thread) ${msf(setCloneMs)} ms`);
+    if (profile) printProfile(profile, phases.done);
     console.log(`  (load average at the end: ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores)`);
   } finally {
     await store?.close();
