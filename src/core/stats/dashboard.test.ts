@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { importOrderKey, orderKey, type EventPayload, type JournalEvent } from '../journal/events';
 import { labelsUsed, type Annotation, type ProjectType } from '../model';
+import { seededRandom as rng } from '../random';
 import { unpackAnn } from '../store/ann-text';
 import type { IndexDb } from '../store/index-db';
 import type { ProjectStore } from '../store/project-store';
@@ -13,18 +14,6 @@ import { dashboardModel } from './dashboard';
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const NOW = Date.UTC(2026, 10, 20, 15, 30);
-
-/** mulberry32: a fixed pseudo-random sequence per seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const index = (store: ProjectStore): IndexDb => (store as unknown as { live(): { index: IndexDb } }).live().index;
 const all = <T>(store: ProjectStore, sql: string): T[] => index(store).all<T>(sql, []);
