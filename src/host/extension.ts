@@ -18,6 +18,8 @@ import { BackendCredentials, setBackendCredentialsCommand } from './assist/backe
 import { BackendEvents } from './assist/backendEvents';
 import { LocalSuggestions } from './assist/localSuggestions';
 import { HostJobs } from './jobs/hostJobs';
+import { DashboardPanels } from './panels/dashboardPanel';
+import { StoreDashboardSource } from './panels/dashboardSource';
 import { DetailsPanels } from './panels/detailsPanel';
 import { LabelerPanels } from './panels/labelerPanels';
 import { PanelMemory, panelSerializers, registerPanelSerializers } from './panels/panelRestore';
@@ -48,6 +50,8 @@ export interface ExtensionApi {
   readonly details: DetailsPanels;
   /** The Review panels ("Labeling: Review Labels"). */
   readonly reviews: ReviewPanels;
+  /** The dashboards ("Labeling: Show Dashboard"), one per project. */
+  readonly dashboards: DashboardPanels;
   readonly identity: Identity;
   /** Export, import, Refresh Project Data and Rebuild Index run as jobs here. */
   readonly jobs: HostJobs;
@@ -111,6 +115,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
     }, suggestions),
   );
   const reviews = own(new ReviewPanels(context.extensionUri, stores, jobs, context.workspaceState, logger));
+  const dashboardSource = own(new StoreDashboardSource(registry, stores, jobs, logger, agreement, assist));
+  const dashboards = own(new DashboardPanels(context.extensionUri, { registry, source: dashboardSource, logger, showLog: (id) => jobs.showLog(id), memory }));
   own(registry.onDidChange(() => identity.setVisible(registry.projects.length > 0)));
   // "The project in context" for palette commands (projectContext.ts).
   own(wireProjectContext(registry, { labelers, labelerShown: labelerShown.event, details, views: [projectsView, ...itemViews] }));
@@ -118,7 +124,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   const itemContext = own(new ItemContext(itemViews, labelers, labelerShown.event));
   const loaded = registry.reload();
   // "Reload Window" restores the panels (package.json: onWebviewPanel activation events).
-  const serializers = panelSerializers({ registry, labelers, details, reviews, memory, logger, loaded });
+  const serializers = panelSerializers({ registry, labelers, details, reviews, dashboards, memory, logger, loaded });
   own(registerPanelSerializers(serializers));
 
   const registered: string[] = [];
@@ -138,6 +144,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   register(Commands.ProjectDetails, async (arg?: unknown) => {
     const entry = await resolveProject(registry, arg, { placeHolder: 'Project to show', fromContext: true });
     if (entry) details.show(entry);
+  });
+  register(Commands.ShowDashboard, async (arg?: unknown) => {
+    const entry = await resolveProject(registry, arg, { placeHolder: 'Project whose dashboard to show', fromContext: true });
+    if (entry) await dashboards.show(entry);
   });
   register(Commands.EditInstructions, (arg?: unknown) => editInstructions(registry, arg));
   register(Commands.OpenProjectFile, (arg?: unknown) => openProjectFile(registry, arg));
@@ -183,7 +193,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
 
   await loaded;
   logger.info(`Data Labeling activated: ${registry.projects.length} project(s); labeler ${identity.labeler} on ${identity.device}.`);
-  return { commands: registered, registry, stores, labelers, suggestions, assist, credentials, backendEvents, identity, jobs, projectsView, itemViews, details, reviews, panelSerializers: serializers };
+  return { commands: registered, registry, stores, labelers, suggestions, assist, credentials, backendEvents, identity, jobs, projectsView, itemViews, details, reviews, dashboards, panelSerializers: serializers };
 }
 
 export function deactivate(): void {

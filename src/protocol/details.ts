@@ -89,7 +89,8 @@ export type DetailsAction =
   | 'computeAgreement'
   | 'startAssistTraining'
   | 'publishPrelabels'
-  | 'showJobs';
+  | 'showJobs'
+  | 'showDashboard';
 
 /** host -> webview: full snapshot. */
 export const DetailsStateNotification = notification<DetailsState>('details/state');

@@ -53,6 +53,7 @@ export class DetailsApp extends LitElement {
       <div class="actions">
         <vscode-button @click=${() => this.act('startLabeling')} ?disabled=${paused}>Start Labeling</vscode-button>
         <vscode-button secondary @click=${() => this.act('review')}>Review Labels</vscode-button>
+        <vscode-button secondary @click=${() => this.act('showDashboard')}>Show Dashboard</vscode-button>
         <vscode-button secondary @click=${() => this.act('editInstructions')}>Edit Instructions</vscode-button>
         <vscode-button secondary @click=${() => this.act('togglePause')}>${paused ? 'Resume' : 'Pause'}</vscode-button>
         <vscode-button secondary @click=${() => this.act('addLabels')}>Add Labels…</vscode-button>

@@ -52,6 +52,7 @@ const ACTIONS: Record<DetailsAction, string> = {
   startAssistTraining: Commands.StartAssistTraining,
   publishPrelabels: Commands.PublishPrelabels,
   showJobs: Commands.ShowJobs,
+  showDashboard: Commands.ShowDashboard,
 };
 
 /** "Labeling: Project Details": one panel per project, refreshed from its project's change feed (counts, problems, definition). */

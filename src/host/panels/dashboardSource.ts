@@ -1,0 +1,114 @@
+/**
+ * Where the dashboard panel gets its model: core's dashboardModel (src/core/stats/dashboard.ts, the one
+ * function `data-labeling stats --json` prints too) over the project's store, with what only the window
+ * knows: the last agreement report computed here and the job runner's jobs of the project (ML jobs with
+ * the validated precision and threshold of the model they made). Fires for a project whenever any of
+ * those may have changed: its change feed, its jobs, a new agreement report, its ML-assist figures.
+ */
+import * as vscode from 'vscode';
+import type { JobInfo } from '../../core/jobs/types';
+import type { Logger } from '../../core/logger';
+import { dashboardModel } from '../../core/stats/dashboard';
+import type { DashboardJob, DashboardModel } from '../../protocol/dashboard';
+import type { DetailsAssist } from '../../protocol/details';
+import { assistResource } from '../assist/assistState';
+import type { AgreementResults } from '../commands/agreementCommand';
+import type { HostJobs } from '../jobs/hostJobs';
+import type { ProjectEntry, ProjectRegistry } from '../projects/registry';
+import type { StoreManager } from '../projects/stores';
+import { Disposable } from '../util/lifecycle';
+import type { DashboardSource } from './dashboardPanel';
+
+/** The ML-assist figures the jobs need (AssistService). */
+export interface DashboardAssist {
+  assistOf(entry: ProjectEntry): Promise<DetailsAssist | undefined>;
+  readonly onDidChange: vscode.Event<ProjectEntry>;
+}
+
+/** The kind of a job, from the titles the host's jobs are given (exportCommand, importCommand, assistService, ...). */
+export function jobKindOf(title: string): DashboardJob['kind'] {
+  if (/^Train and validate/i.test(title) || /\btrain/i.test(title)) return 'training';
+  if (/validat/i.test(title)) return 'validation';
+  if (/featur/i.test(title)) return 'featurization';
+  if (/^Prelabel/i.test(title) || /inference|predict/i.test(title)) return 'inference';
+  if (/^Export/i.test(title)) return 'export';
+  if (/^(Import|Reading)/i.test(title)) return 'import';
+  if (/agreement/i.test(title)) return 'agreement';
+  if (/^(Refresh|Rebuild)/i.test(title)) return 'refresh';
+  return 'other';
+}
+
+/** A runner job as the dashboard shows it; `now` for the duration of a job still running. */
+export function dashboardJobOf(j: JobInfo, now: number): DashboardJob {
+  const out: DashboardJob = { id: j.id, title: j.title, kind: jobKindOf(j.title), status: j.status };
+  if (j.startedAt !== undefined) {
+    out.startedAt = new Date(j.startedAt).toISOString();
+    out.durationMs = Math.max(0, (j.endedAt ?? now) - j.startedAt);
+  }
+  if (j.error && j.status === 'failed') out.error = j.error.message;
+  return out;
+}
+
+export class StoreDashboardSource extends Disposable implements DashboardSource {
+  private readonly changed = this._register(new vscode.EventEmitter<ProjectEntry>());
+  readonly onDidChange = this.changed.event;
+
+  constructor(
+    private readonly registry: ProjectRegistry,
+    private readonly stores: StoreManager,
+    private readonly jobs: HostJobs,
+    private readonly logger: Logger,
+    private readonly agreement?: AgreementResults,
+    private readonly assist?: DashboardAssist,
+    /** The clock the time-relative figures use (tests pass their own). */
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    super();
+    this._register(stores.onDidChange(({ entry }) => this.changed.fire(entry)));
+    if (agreement) this._register(agreement.onDidChange((entry) => this.changed.fire(entry)));
+    if (assist) this._register(assist.onDidChange((entry) => this.changed.fire(entry)));
+    const off = jobs.runner.subscribe((e) => {
+      for (const entry of this.projectsOfResource(e.job.resource)) this.changed.fire(entry);
+    });
+    this._register({ dispose: off });
+  }
+
+  /** The projects a job's resource names: a project id (exports, imports, refreshes, agreement) or an ML-assist resource. */
+  private projectsOfResource(resource: string): ProjectEntry[] {
+    return this.registry.projects.filter((p) => p.def && (p.id === resource || assistResource(p.root, p.id) === resource));
+  }
+
+  /** The project's jobs, most recent first; the ML-assist training that made the latest model carries its validation. */
+  private async jobsOf(entry: ProjectEntry, now: number): Promise<DashboardJob[]> {
+    const ml = assistResource(entry.root, entry.id);
+    const infos = this.jobs.runner.list().filter((j) => j.resource === entry.id || j.resource === ml).reverse();
+    const jobs = infos.map((j) => dashboardJobOf(j, now));
+    const trained = jobs.find((j) => j.kind === 'training' && j.status === 'succeeded');
+    if (trained && this.assist) {
+      const a = await this.assist.assistOf(entry).catch(() => undefined);
+      const v = a?.model?.validation;
+      if (a?.model && v) {
+        trained.items = a.model.trainedOn;
+        trained.precision = v.precisionAtThreshold;
+        trained.threshold = v.threshold;
+      }
+    }
+    return jobs;
+  }
+
+  async modelOf(entry: ProjectEntry): Promise<DashboardModel | undefined> {
+    const fresh = this.registry.find(entry.id, entry.root);
+    if (!fresh?.def || fresh.error) return undefined;
+    let store;
+    try {
+      store = await this.stores.get(fresh);
+    } catch (e) {
+      this.logger.warn(`Dashboard: the index of ${fresh.id} could not be opened: ${e instanceof Error ? e.message : String(e)}`);
+      return undefined;
+    }
+    const now = this.now();
+    const jobs = await this.jobsOf(fresh, now.getTime());
+    const agreement = this.agreement?.get(fresh);
+    return dashboardModel(store, { now, jobs, ...(agreement ? { agreement } : {}) });
+  }
+}
