@@ -1,12 +1,24 @@
-/** data-labeling stats <workspace> <id> [--json] */
+/** data-labeling stats <workspace> <id> [--json] [--now <iso time>] */
 import * as path from 'node:path';
+import { LabelingError } from '../../core/errors';
 import { defaultDevice, defaultLabeler } from '../../core/project/identity';
+import { dashboardModel } from '../../core/stats/dashboard';
 import { assignReads } from '../../core/store/assign-reads';
 import { ProjectStore } from '../../core/store/project-store';
 import { reviewReadsOf } from '../../core/store/review-reads';
 import { parseCommandArgs, requirePositional, sqlWasmPath, type CliCommand } from '../io';
 
-const usage = 'data-labeling stats <workspace> <id> [--json]';
+const usage = 'data-labeling stats <workspace> <id> [--json] [--now <iso time>]';
+
+/** --now: an ISO time (the time-relative figures of the dashboard model are computed against it), else now. */
+export function parseNow(v: string | undefined): Date {
+  if (v === undefined) return new Date();
+  const d = new Date(v);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(v) || !Number.isFinite(d.getTime())) {
+    throw new LabelingError('invalid-input', `--now: "${v}" is not an ISO time (e.g. 2026-12-01T12:00:00Z)`, { field: '--now' });
+  }
+  return d;
+}
 
 /**
  * What `stats --json` adds: items approved and rejected (their last label review), in a review conflict,
@@ -21,17 +33,21 @@ export function reviewStats(store: ProjectStore): { approved: number; rejected: 
 
 export const statsCommand: CliCommand = {
   name: 'stats',
-  summary: 'print item counts by state, label and labeler',
+  summary: 'print item counts by state, label and labeler; --json: the dashboard model',
   usage,
   async run(args, io) {
-    const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' } });
+    const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' }, now: { type: 'string' } });
     const root = path.resolve(requirePositional(positionals, 0, 'workspace', usage));
     const id = requirePositional(positionals, 1, 'id', usage);
+    const now = parseNow(values.now as string | undefined);
     const store = await ProjectStore.open({ root, id, labeler: defaultLabeler(root), device: defaultDevice(), wasmPath: sqlWasmPath() });
     try {
       const s = store.stats();
       if (values.json) {
-        io.out(JSON.stringify({ project: id, ...s, ...reviewStats(store) }, null, 2));
+        // The dashboard model (protocol/dashboard.ts; its `project` is an object holding the id), then the
+        // counts this command printed before it (items, labeled, ..., byLabel, byLabeler, review, approved,
+        // rejected, reviewConflicts, prelabeled, byLabelerAssigned), kept for scripts that read them.
+        io.out(JSON.stringify({ ...dashboardModel(store, { now }), ...s, ...reviewStats(store) }, null, 2));
         return 0;
       }
       const pct = (n: number): string => (s.items ? `${((100 * n) / s.items).toFixed(1)}%` : '-');
