@@ -18,6 +18,7 @@ import { recheckMark, type FileMark } from '../src/core/journal/marks';
 import { SCHEMA_VERSION } from '../src/core/store/schema';
 import { computeAgreement } from '../src/core/stats/compute';
 import { reviewStats } from '../src/cli/commands/stats';
+import { dashboardModel } from '../src/core/stats/dashboard';
 import { REVIEW_ASSETS, reviewReadsOf, type ReviewFilter } from '../src/core/store/review-reads';
 
 const WASM = path.resolve(__dirname, '../node_modules/sql.js/dist/sql-wasm.wasm');
@@ -223,6 +224,8 @@ async function benchSize(n: number, withRaw: boolean): Promise<void> {
     reviewStats(store);
     record('stats_json_extra', n, now() - t, 'ms');
 
+    benchDashboard(store, n);
+
     benchReview(store, n);
 
     await benchAgreement(store, n);
@@ -291,6 +294,28 @@ function benchReview(store: ProjectStore, n: number): void {
   }
   openT.sort((a, b) => a - b);
   record('review_open_item_p99', openT.length, pct(openT, 99), 'ms');
+}
+
+/** Budget of one dashboard model (issue 13: < 5 ms at 1M items / 3M annotations). */
+const DASHBOARD_BUDGET_MS = 5;
+
+/**
+ * The dashboard model (src/core/stats/dashboard.ts) as the webview and `stats --json` compute it, from the
+ * counter tables: 200 calls against a `now` at the journals' end (every hour bucket of the last week in use).
+ */
+function benchDashboard(store: ProjectStore, n: number): void {
+  const at = new Date(Date.UTC(2026, 10, 1) + n * 3000);
+  const times: number[] = [];
+  let labelers = 0;
+  for (let i = 0; i < 200; i++) {
+    const t0 = now();
+    labelers = dashboardModel(store, { now: at }).labelers.length;
+    times.push(now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  record('dashboard_p50', times.length, pct(times, 50), 'ms');
+  record('dashboard_p99', times.length, pct(times, 99), 'ms');
+  console.log(`  dashboard: budget ${DASHBOARD_BUDGET_MS} ms (p99 ${pct(times, 99) <= DASHBOARD_BUDGET_MS ? 'within' : 'OVER'}), ${labelers} labelers`);
 }
 
 /**
