@@ -1,0 +1,135 @@
+/**
+ * Mask blobs: each mask is stored once as its indexed-colour PNG (VOC palette) at
+ * `<projectDir>/masks/<sha256 of the PNG bytes>.png`, so the journal holds only the hash, git stores
+ * and deduplicates the file, and the file is itself a VOC SegmentationClass mask.
+ *
+ * A blob is written atomically (temp file beside it, fsync, rename) and never rewritten: a put of a
+ * mask already stored keeps the file, only refreshing its modification time so that `collectMasks`
+ * does not remove it before the journal entry naming it lands. A stored file whose bytes no longer
+ * match its name (damaged on disk) is replaced by the good bytes. Reads verify the hash.
+ */
+import { createHash } from 'node:crypto';
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
+import { ioError, LabelingError } from '../errors';
+import { writeFileAtomic } from '../project/fsutil';
+import { decodeIndexedPng, encodeIndexedPng } from './png-indexed';
+import type { ClassRaster } from './raster';
+
+export const MASKS_DIR = 'masks';
+/** Blobs younger than this are never collected: a mask being submitted is written before its journal entry. */
+export const DEFAULT_GRACE_MS = 24 * 60 * 60 * 1000;
+
+const BLOB_NAME = /^([0-9a-f]{64})\.png$/;
+/** writeFileAtomic's temp files for a blob: `<sha>.png.<pid>.<ms>.<n>.tmp`. */
+const TEMP_NAME = /^[0-9a-f]{64}\.png\.\d+\.\d+\.\d+\.tmp$/;
+
+export function isBlobHash(s: unknown): s is string {
+  return typeof s === 'string' && /^[0-9a-f]{64}$/.test(s);
+}
+
+/** The path of a blob; throws on anything but 64 lowercase hex digits (a journal value must not pick the path). */
+export function maskBlobPath(projectDir: string, sha: string): string {
+  if (!isBlobHash(sha)) throw new LabelingError('invalid-input', `a mask blob is named by 64 lowercase hex digits (sha256), not "${String(sha).slice(0, 80)}"`);
+  return path.join(projectDir, MASKS_DIR, `${sha}.png`);
+}
+
+export function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+export interface PutResult {
+  sha: string;
+  file: string;
+  bytes: number;
+  /** False when the same blob was already stored. */
+  written: boolean;
+}
+
+/** Stores the raster's PNG; returns its hash. */
+export async function putMask(projectDir: string, raster: ClassRaster): Promise<PutResult> {
+  const png = encodeIndexedPng(raster);
+  const sha = sha256Hex(png);
+  const file = maskBlobPath(projectDir, sha);
+  let existing: Buffer | undefined;
+  try {
+    existing = await fsp.readFile(file);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw ioError('cannot read the mask blob', file, e);
+  }
+  if (existing && sha256Hex(existing) === sha) {
+    const now = new Date();
+    await fsp.utimes(file, now, now).catch((e: unknown) => {
+      throw ioError('cannot touch the mask blob', file, e);
+    });
+    return { sha, file, bytes: png.length, written: false };
+  }
+  await writeFileAtomic(file, png);
+  return { sha, file, bytes: png.length, written: true };
+}
+
+/** Reads a blob back: missing, damaged (hash mismatch) or undecodable blobs are errors naming the file. */
+export async function getMask(projectDir: string, sha: string): Promise<ClassRaster> {
+  const file = maskBlobPath(projectDir, sha);
+  let bytes: Buffer;
+  try {
+    bytes = await fsp.readFile(file);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new LabelingError('not-found', 'the mask blob is missing: the journal names it but the file is not there (was it left out of a commit?)', { file }, { cause: e });
+    }
+    throw ioError('cannot read the mask blob', file, e);
+  }
+  const actual = sha256Hex(bytes);
+  if (actual !== sha) {
+    throw new LabelingError('invalid-input', `the mask blob is damaged: its sha256 is ${actual}, its name says ${sha}`, { file });
+  }
+  const { width, height, data } = decodeIndexedPng(bytes, file);
+  return { width, height, data };
+}
+
+export interface CollectOptions {
+  /** Keep unreferenced blobs younger than this (default 24 h). */
+  graceMs?: number;
+  /** The clock, for tests. */
+  now?: number;
+}
+
+/**
+ * Removes the blobs no journal entry references any more, once older than the grace period. Only
+ * files this store writes are touched: `<64 hex>.png` blobs and its own stale `<64 hex>.png.*.tmp`
+ * temp files; anything else in the folder stays. Returns the removed file names.
+ */
+export async function collectMasks(projectDir: string, referenced: ReadonlySet<string>, opts: CollectOptions = {}): Promise<string[]> {
+  const dir = path.join(projectDir, MASKS_DIR);
+  const graceMs = opts.graceMs ?? DEFAULT_GRACE_MS;
+  const now = opts.now ?? Date.now();
+  let names: string[];
+  try {
+    names = await fsp.readdir(dir);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw ioError('cannot list the mask blobs', dir, e);
+  }
+  const removed: string[] = [];
+  for (const name of names.sort()) {
+    const blob = BLOB_NAME.exec(name);
+    if (blob ? referenced.has(blob[1]!) : !TEMP_NAME.test(name)) continue;
+    const file = path.join(dir, name);
+    let st;
+    try {
+      st = await fsp.lstat(file);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      throw ioError('cannot read the mask blob', file, e);
+    }
+    if (!st.isFile() || now - st.mtimeMs < graceMs) continue;
+    try {
+      await fsp.unlink(file);
+      removed.push(name);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw ioError('cannot remove the unreferenced mask blob', file, e);
+    }
+  }
+  return removed;
+}
