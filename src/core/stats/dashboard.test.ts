@@ -338,4 +338,31 @@ describe('dashboard model', () => {
       await store.close();
     }
   });
+
+  it('queue: prelabeled items only when ML assist is on; open items assigned per labeler', async () => {
+    for (const enabled of [false, true]) {
+      const p = await textProject(5);
+      const file = path.join(p.root, '.labeling', p.id, 'project.json');
+      fs.writeFileSync(file, JSON.stringify({ ...JSON.parse(fs.readFileSync(file, 'utf8')), mlAssist: { enabled } }));
+      const [k1, k2, k3] = p.keys as [string, string, string];
+      writeJournal(p.root, p.id, 'lead', 'd', [
+        event({ type: 'import', batch: 'm', submits: [{ item: k1, ann: classes('pos'), pre: true, conf: 0.9 }, { item: k2, ann: classes('neg'), pre: true, conf: 0.8 }] }, { by: 'lead', dev: 'd', seq: 1 }),
+        event({ type: 'assign', item: k1, to: 'bob' }, { by: 'lead', dev: 'd', seq: 2 }),
+        event({ type: 'assign', item: k3, to: 'bob' }, { by: 'lead', dev: 'd', seq: 3 }),
+      ]);
+      writeJournal(p.root, p.id, 'bob', 'd', [event({ type: 'submit', item: k3, ann: classes('pos') }, { by: 'bob', dev: 'd', seq: 1 })]);
+      const store = await openStore(p, 'zoe');
+      try {
+        const m = dashboardModel(store, { now: new Date(NOW) });
+        assert.deepEqual(m.mlAssist, { enabled });
+        assert.equal(m.queue.prelabeled, enabled ? 2 : undefined);
+        assert.equal(m.queue.clustered, undefined);
+        // k3 is labeled (out of the queue): one open item assigned to bob, two assigned, one done.
+        assert.deepEqual(m.queue.assigned, [{ labeler: 'bob', items: 1 }]);
+        assert.deepEqual(m.labelers.map((l) => [l.labeler, l.assigned, l.assignedDone]), [['bob', 2, 1]]);
+      } finally {
+        await store.close();
+      }
+    }
+  });
 });
