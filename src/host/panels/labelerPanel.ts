@@ -34,6 +34,7 @@ import { Disposable } from '../util/lifecycle';
 import { InstructionsFile } from './instructionsFile';
 import { IpcHost, type Lap } from './ipcHost';
 import { adoptAppPanel } from './panelRestore';
+import { mlOrderOf, QueueOrders, type LoadedQueueOrder } from './queueOrders';
 import { createAppPanel } from './webviewHtml';
 
 const HISTORY = 200;
@@ -88,6 +89,10 @@ export class LabelerPanel extends Disposable {
   private pendingHeld: string[] = [];
   /** The prelabel or suggestion each item on screen or held was last sent with, at its version. */
   private offered = new Map<string, { version: number; offered?: Offered }>();
+  /** ML assist's queue orders (only read for a project whose queueOrder is not random). */
+  private orders: QueueOrders | undefined;
+  /** The order the queue head follows, and where in it: the items before `cursor` were out of this labeler's queue when last looked at. */
+  private order: { loaded: LoadedQueueOrder; cursor: number } | undefined;
 
   constructor(
     extensionUri: vscode.Uri,
@@ -96,11 +101,13 @@ export class LabelerPanel extends Disposable {
     private readonly logger: Logger,
     /**
      * `existing`: a panel VS Code restored after a reload; `onShow`: called after each state or view
-     * posted; `suggestions`: ML assist's local suggestions, shown as prelabels.
+     * posted; `suggestions`: ML assist's local suggestions, shown as prelabels; `queueOrders`: ML
+     * assist's queue orders (else the panel reads them itself, once its project asks for one).
      */
-    private readonly restore: { existing?: vscode.WebviewPanel; onShow?: (p: LabelerPanel) => void; suggestions?: LocalSuggestions } = {},
+    private readonly restore: { existing?: vscode.WebviewPanel; onShow?: (p: LabelerPanel) => void; suggestions?: LocalSuggestions; queueOrders?: QueueOrders } = {},
   ) {
     super();
+    this.orders = restore.queueOrders;
     const def = entry.def!;
     const title = `Label: ${def.name}`;
     const roots = dataRoots(entry.folder.uri, def.dataSources.map((d) => d.glob));
@@ -266,7 +273,7 @@ export class LabelerPanel extends Disposable {
 
   private queueHead(store: ProjectStore): ItemView | undefined {
     try {
-      return store.nextItem();
+      return this.orderedHead(store) ?? store.nextItem();
     } catch (e) {
       if (!(e instanceof LabelingError && e.reason === 'paused')) throw e;
       // Paused: the labeler can still look at the queue's first item; the webview disables Submit.
@@ -275,11 +282,62 @@ export class LabelerPanel extends Disposable {
     }
   }
 
+  /**
+   * The ML queue order the project asks for (mlAssist.queueOrder), when its file is read and of that
+   * kind; undefined for the random order (one look at the definition, nothing read). A new file starts
+   * again at its first item.
+   */
+  private queueOrder(store: ProjectStore): { loaded: LoadedQueueOrder; cursor: number } | undefined {
+    if (!mlOrderOf(store.def)) {
+      this.order = undefined;
+      return undefined;
+    }
+    if (!this.orders) {
+      // Its own reader: the panel follows the file as it changes.
+      const orders = (this.orders = this._register(new QueueOrders(this.logger)));
+      this._register(orders.onDidChange((p) => this.orderChanged(p)));
+    }
+    const loaded = this.orders.get(this.entry, store.def);
+    if (!loaded) this.order = undefined;
+    else if (this.order?.loaded !== loaded) this.order = { loaded, cursor: 0 };
+    return this.order;
+  }
+
+  private orderChanged(p: { root: string; id: string }): void {
+    // Before the first snapshot, pushState waits for the order itself.
+    if (p.id !== this.entry.id || p.root !== this.entry.root || !this.ready || !this._lastState) return;
+    void this.store().then((s) => this.pushView(s), () => undefined); // the items to hold ahead follow the order
+  }
+
+  /**
+   * The queue head in the ML order: its first item at the cursor or after that is in this labeler's
+   * queue (the store's rules, as nextItem's); undefined once the order is used up (nextItem serves the
+   * items it does not list) or when there is none. Throws 'paused' as nextItem does.
+   */
+  private orderedHead(store: ProjectStore): ItemView | undefined {
+    const order = this.queueOrder(store);
+    if (!order) return undefined;
+    const got = store.nextItemIn(order.loaded.keys, order.cursor);
+    order.cursor = got ? got.index : order.loaded.keys.length;
+    return got?.item;
+  }
+
+  /** The keys upcomingKeys would give in the ML order (then in nextItem's for what it does not list). */
+  private upcomingKeys(store: ProjectStore, limit: number): string[] {
+    const order = this.queueOrder(store);
+    if (!order) return store.upcomingKeys(limit);
+    const keys = store.queueKeysIn(order.loaded.keys, order.cursor, limit).map((k) => k.key);
+    if (keys.length < limit) for (const k of store.upcomingKeys(limit)) if (keys.length < limit && !keys.includes(k)) keys.push(k);
+    return keys;
+  }
+
   /** Sends the full snapshot (ready, resync, a new definition or instructions). */
   async pushState(): Promise<void> {
     if (!this.ready || this.isDisposed) return;
     try {
       const store = await this.store();
+      // An ML queue order is read before the first item is chosen.
+      if (mlOrderOf(store.def) && this.queueOrder(store) === undefined) await this.orders?.load(this.entry);
       const instructions = await this.instructions.read();
       const def = store.def;
       this.held.clear();
@@ -408,7 +466,7 @@ export class LabelerPanel extends Disposable {
    */
   private addUpcoming(store: ProjectStore, view: LabelerView): void {
     if (store.def.status === 'paused') return;
-    const keys = store.upcomingKeys(PREFETCH + 1).filter((k) => k !== this.current).slice(0, PREFETCH);
+    const keys = this.upcomingKeys(store, PREFETCH + 1).filter((k) => k !== this.current).slice(0, PREFETCH);
     const at = this.current === undefined ? -1 : this.history.indexOf(this.current);
     for (let i = Math.max(0, at - 1); i <= at + BEHIND && i < this.history.length; i++) {
       const k = this.history[i]!;

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { labelsUsed, parseItemKey } from '../../core/model';
 import type { ItemSummary, PageView } from '../../core/store/types';
 import { ContextKeys, ContextValue, Views } from '../constants';
+import { orderTagOf, QueueOrders } from '../panels/queueOrders';
 import type { ProjectEntry, ProjectRegistry } from '../projects/registry';
 import type { ProjectChange, StoreManager } from '../projects/stores';
 import { Disposable } from '../util/lifecycle';
@@ -67,6 +68,8 @@ export class ItemsView extends Disposable implements vscode.TreeDataProvider<Nod
   /** Page reads one after another (a change and a Load more never interleave). */
   private work: Promise<unknown> = Promise.resolve();
   readonly view: vscode.TreeView<Node>;
+  /** The Queue view's ML queue orders: its items in one are marked ("clustered · c3", "uncertain"). */
+  private readonly orders: QueueOrders | undefined;
 
   constructor(
     readonly viewId: string,
@@ -80,6 +83,20 @@ export class ItemsView extends Disposable implements vscode.TreeDataProvider<Nod
     this.view = this._register(vscode.window.createTreeView(viewId, { treeDataProvider: this, showCollapseAll: true, canSelectMany: true }));
     this._register(registry.onDidChange(() => this.projectsChanged()));
     this._register(stores.onDidChange((c) => void this.queue(() => this.storeChanged(c))));
+    if (pageView === 'queue') {
+      this.orders = this._register(new QueueOrders());
+      // A new order marks other rows: the project's rows again (the top level when it is listed flat).
+      this._register(this.orders.onDidChange((p) => {
+        const k = projectKey(p);
+        const entry = this.registry.projects.find((e) => projectKey(e) === k);
+        this.changed.fire(!entry || this.flatProject === k ? undefined : this.projectNode(entry));
+      }));
+    }
+  }
+
+  /** How the item's row names the ML queue order it is in, if any (the Queue view, a project with an order). */
+  private orderTag(entry: ProjectEntry, key: string): string | undefined {
+    return this.orders && orderTagOf(this.orders.get(entry, entry.def), key);
   }
 
   private queue<T>(fn: () => Promise<T>): Promise<T> {
@@ -251,7 +268,7 @@ export class ItemsView extends Disposable implements vscode.TreeDataProvider<Nod
         item.id = `${this.viewId}:${node.entry.root}::${node.entry.id}::${node.item.key}`;
         const where = ref.row !== undefined ? path.posix.basename(ref.path) : path.posix.dirname(ref.path);
         const project = node.flat ? (node.entry.def?.name ?? node.entry.id) : '';
-        const flags = [node.item.conflict ? 'review conflict' : '', node.item.newer ? 'written by a newer version' : ''];
+        const flags = [node.item.conflict ? 'review conflict' : '', node.item.newer ? 'written by a newer version' : '', this.orderTag(node.entry, node.item.key) ?? ''];
         item.description = [project, where === '.' ? '' : where, node.item.assignee ? `→ ${node.item.assignee}` : '', ...flags].filter(Boolean).join(' · ');
         item.iconPath = node.item.conflict
           ? new vscode.ThemeIcon('git-merge', new vscode.ThemeColor('list.warningForeground'))
@@ -261,7 +278,7 @@ export class ItemsView extends Disposable implements vscode.TreeDataProvider<Nod
         item.contextValue = this.contextValue;
         item.command = { command: 'labeling.openItem', title: 'Open Item', arguments: [node.entry, node.item.key] };
         item.accessibilityInformation = {
-          label: `${label}, ${node.item.state}${node.item.conflict ? ', review conflict' : ''}${node.item.newer ? ', written by a newer version' : ''}${node.item.assignee ? `, assigned to ${node.item.assignee}` : ''}, in ${node.entry.def?.name ?? node.entry.id}`,
+          label: `${label}, ${node.item.state}${node.item.conflict ? ', review conflict' : ''}${node.item.newer ? ', written by a newer version' : ''}${node.item.assignee ? `, assigned to ${node.item.assignee}` : ''}${flags[2] ? `, ${flags[2]}` : ''}, in ${node.entry.def?.name ?? node.entry.id}`,
         };
         return item;
       }
@@ -286,6 +303,12 @@ export class ItemsView extends Disposable implements vscode.TreeDataProvider<Nod
     if (view.newer) {
       md.appendMarkdown('\n\n**Written by a newer version** of the extension: its state here may differ until you update.');
       for (const n of view.newer) md.appendMarkdown(`\n- ${esc(n)}`);
+    }
+    const order = this.orders?.get(node.entry, node.entry.def);
+    const tag = orderTagOf(order, node.item.key);
+    if (order && tag) {
+      const what = order.kind === 'clustered' ? `cluster c${order.clusters?.[order.indexOf.get(node.item.key)!] ?? '?'} of ${order.clusterCount ?? '?'}: similar items come together` : `the latest model${order.modelVersion !== undefined ? ` (v${order.modelVersion})` : ''} is unsure of it: uncertain items come first, with a share of random ones`;
+      md.appendMarkdown(`\n\nML queue order **${tag}** (${what}). The labeling panel serves the queue in this order (item ${order.indexOf.get(node.item.key)! + 1} of ${order.keys.length}); this list stays in the index's order.`);
     }
     if (view.text) md.appendMarkdown('\n\n').appendText(view.text.length > 400 ? view.text.slice(0, 400) + '…' : view.text);
     item.tooltip = md;
