@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LabelingError } from '../errors';
 import { cleanupWorkspaces, tempWorkspace } from '../store/test-support';
-import { collectMasks, getMask, maskBlobPath, putMask, sha256Hex } from './blob-store';
+import { collectMasks, getMask, maskBlobPath, putMask, sha256Hex, storeMaskAnnotation } from './blob-store';
 import { decodeIndexedPng } from './png-indexed';
 import { syntheticMask } from './test-support';
 
@@ -103,5 +103,20 @@ describe('masks: blob store', () => {
     assert.deepEqual(await collectMasks(projectDir, new Set([kept.sha]), { now, graceMs: 0 }), [`${fresh.sha}.png`]);
     assert.ok(fs.existsSync(kept.file));
     assert.deepEqual(await collectMasks(path.join(projectDir, 'none'), new Set()), [], 'no masks folder: nothing to do');
+  });
+});
+
+describe('masks: storing a submitted mask', () => {
+  after(cleanupWorkspaces);
+
+  it('checks the class indices, stores the blob and returns the journal annotation', async () => {
+    const projectDir = path.join(tempWorkspace(), '.labeling', 'p2');
+    const r = { width: 3, height: 2, data: Uint8Array.of(0, 2, 2, 255, 0, 2) };
+    const { annotation, put } = await storeMaskAnnotation(projectDir, r, ['road', 'car'], 'void');
+    assert.deepEqual(annotation, { kind: 'mask', width: 3, height: 2, blob: put.sha, classes: ['car', 'void'] });
+    assert.deepEqual((await getMask(projectDir, annotation.blob)).data, r.data);
+    await assert.rejects(storeMaskAnnotation(projectDir, r, ['road', 'car']), /pixel \(0, 1\) has class index 255/);
+    await assert.rejects(storeMaskAnnotation(projectDir, { ...r, data: Uint8Array.of(0, 3, 0, 0, 0, 0) }, ['road', 'car'], 'void'), /pixel \(1, 0\) has class index 3/);
+    assert.deepEqual(fs.readdirSync(path.join(projectDir, 'masks')), [`${put.sha}.png`], 'nothing written for a refused mask');
   });
 });

@@ -14,7 +14,9 @@ import * as path from 'node:path';
 import { ioError, LabelingError } from '../errors';
 import { writeFileAtomic } from '../project/fsutil';
 import { decodeIndexedPng, encodeIndexedPng } from './png-indexed';
-import type { ClassRaster } from './raster';
+import { checkClassIndices, isBlobHash, presentClassNames, type ClassRaster, type MaskAnnotation } from './raster';
+
+export { isBlobHash };
 
 export const MASKS_DIR = 'masks';
 /** Blobs younger than this are never collected: a mask being submitted is written before its journal entry. */
@@ -23,10 +25,6 @@ export const DEFAULT_GRACE_MS = 24 * 60 * 60 * 1000;
 const BLOB_NAME = /^([0-9a-f]{64})\.png$/;
 /** writeFileAtomic's temp files for a blob: `<sha>.png.<pid>.<ms>.<n>.tmp`. */
 const TEMP_NAME = /^[0-9a-f]{64}\.png\.\d+\.\d+\.\d+\.tmp$/;
-
-export function isBlobHash(s: unknown): s is string {
-  return typeof s === 'string' && /^[0-9a-f]{64}$/.test(s);
-}
 
 /** The path of a blob; throws on anything but 64 lowercase hex digits (a journal value must not pick the path). */
 export function maskBlobPath(projectDir: string, sha: string): string {
@@ -66,6 +64,17 @@ export async function putMask(projectDir: string, raster: ClassRaster): Promise<
   }
   await writeFileAtomic(file, png);
   return { sha, file, bytes: png.length, written: true };
+}
+
+/**
+ * The submit path: checks every pixel is unlabeled, a class of `labels` or (with `ignoreName`) ignore,
+ * stores the mask and returns its journal annotation.
+ */
+export async function storeMaskAnnotation(projectDir: string, raster: ClassRaster, labels: readonly string[], ignoreName?: string): Promise<{ annotation: MaskAnnotation; put: PutResult }> {
+  checkClassIndices(raster, labels.length, ignoreName !== undefined);
+  const classes = presentClassNames(raster, labels, ignoreName);
+  const put = await putMask(projectDir, raster);
+  return { annotation: { kind: 'mask', width: raster.width, height: raster.height, blob: put.sha, classes }, put };
 }
 
 /** Reads a blob back: missing, damaged (hash mismatch) or undecodable blobs are errors naming the file. */

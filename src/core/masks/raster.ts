@@ -6,6 +6,8 @@ import { LabelingError, type ErrorLocation } from '../errors';
 
 export const UNLABELED = 0;
 export const IGNORE = 255;
+/** Classes 1..254: one byte a pixel, 0 and 255 taken. */
+export const MAX_CLASSES = 254;
 /** Masks over this many pixels are refused (decoders check it before inflating). 50 MP = 50 MB of indices. */
 export const MAX_MASK_PIXELS = 50_000_000;
 
@@ -27,6 +29,11 @@ export interface MaskAnnotation {
   height: number;
   blob: string;
   classes: string[];
+}
+
+/** A mask blob's name: the sha256 of its PNG bytes, 64 lowercase hex digits. */
+export function isBlobHash(s: unknown): s is string {
+  return typeof s === 'string' && /^[0-9a-f]{64}$/.test(s);
 }
 
 export function invalidMask(message: string, where: ErrorLocation = {}): LabelingError {
@@ -58,6 +65,7 @@ export function checkRaster(r: ClassRaster, where: ErrorLocation = {}): void {
  */
 export function checkClassIndices(r: ClassRaster, classCount: number, allowIgnore: boolean, where: ErrorLocation = {}): void {
   checkRaster(r, where);
+  if (classCount > MAX_CLASSES) throw invalidMask(`a mask holds at most ${MAX_CLASSES} classes (index 255 is the ignore class); the project has ${classCount}`, where);
   const d = r.data;
   for (let i = 0; i < d.length; i++) {
     const v = d[i]!;
@@ -90,4 +98,26 @@ export function presentClassNames(r: ClassRaster, labels: readonly string[], ign
     names.push(name);
   }
   return names;
+}
+
+/**
+ * Checks a value read from a journal or import as a MaskAnnotation of a project with these labels (and
+ * ignore class name, if it has one); throws naming the field at fault.
+ */
+export function checkMaskAnnotation(v: unknown, labels: readonly string[], ignoreName: string | undefined, where: ErrorLocation = {}): MaskAnnotation {
+  const at = (f: string) => ({ ...where, field: where.field ? `${where.field}.${f}` : f });
+  if (!v || typeof v !== 'object' || (v as { kind?: unknown }).kind !== 'mask') throw invalidMask('a mask annotation is {kind: "mask", width, height, blob, classes}', where);
+  const { width, height, blob, classes } = v as Record<string, unknown>;
+  checkSize(width as number, height as number, at('width'));
+  if (!isBlobHash(blob)) throw invalidMask('blob must be the sha256 of the mask PNG, 64 lowercase hex digits', at('blob'));
+  if (!Array.isArray(classes)) throw invalidMask('classes must be a list of the class names present', at('classes'));
+  const seen = new Set<string>();
+  classes.forEach((c, k) => {
+    if (typeof c !== 'string' || !(labels.includes(c) || c === ignoreName)) {
+      throw invalidMask(`${JSON.stringify(c)} is not a class of this project (${[...labels, ...(ignoreName === undefined ? [] : [ignoreName])].join(', ')})`, at(`classes[${k}]`));
+    }
+    if (seen.has(c)) throw invalidMask(`"${c}" is listed twice`, at(`classes[${k}]`));
+    seen.add(c);
+  });
+  return { kind: 'mask', width: width as number, height: height as number, blob, classes: classes as string[] };
 }
