@@ -8,6 +8,7 @@ import type { ProjectStore } from '../../store/project-store';
 import { classes, cleanupWorkspaces, tempWorkspace } from '../../store/test-support';
 import { clusterPurity } from '../kmeans';
 import { open, seededProject, sentimentRows, tempFiles } from './assist-fixture';
+import { digitProject } from './image-assist-fixture';
 import { loadLatestModel, saveModel } from './model-store';
 import {
   clusterOrderOf,
@@ -301,6 +302,21 @@ describe('ML queue order (issue 12 items 2 and 6)', function () {
       const nonRandom = order.keys.filter((_, i) => (i + 1) % 5 !== 0).map((k) => margin.get(k)!);
       assert.ok(nonRandom.every((m, i) => i === 0 || m >= nonRandom[i - 1]! - 1e-6), 'ascending margins at the non-random positions');
       assert.ok(margin.get(order.keys[0]!)! < 0.2, 'the first item is one the model hesitates on');
+    });
+
+    it("'clustered' on an image classification project: the image features group the digits (purity far above chance)", async () => {
+      const digits = Array.from({ length: 10 }, (_, d) => String(d));
+      const p = await digitProject('image-classification', digits, 12, 2, (d) => classes(String(d)));
+      store = await open({ root: p.root, id: p.id, keys: [] });
+      const result = await computeQueueOrder(store, p.root, { kind: 'clustered' });
+      assert.equal(result.ordered, p.unlabeled.length, 'the unlabeled images, the labeled ones left out');
+      const order = (await readQueueOrder(p.root, p.id)).order!;
+      const digitOf = new Map(p.unlabeled.map((u) => [u.key, u.digit]));
+      const truth = order.keys.map((k) => digitOf.get(k)!);
+      const purity = clusterPurity(order.clusters!, truth);
+      let chance = 0;
+      for (let s = 1; s <= 20; s++) chance = Math.max(chance, clusterPurity(shuffleInPlace([...order.clusters!], seededRandom(s)), truth));
+      assert.ok(purity > chance + 0.15, `purity ${purity.toFixed(3)}, chance up to ${chance.toFixed(3)}`);
     });
 
     it('a cancel leaves the previous order file as it was', async () => {
