@@ -1,0 +1,254 @@
+import { assert } from 'chai';
+import { decodeRuns } from '../../src/protocol/mask-transport';
+import { blankImage, drag, mount, pointerAt, someLabels, unmountAll } from '../labeler/test-builders';
+import './mask-editor';
+import type { LblMaskEditor, MaskChangeDetail } from './mask-editor';
+
+const W = 400;
+const H = 300;
+
+async function editor(over: Partial<LblMaskEditor> = {}) {
+  const el = document.createElement('lbl-mask-editor');
+  Object.assign(el, { imageUri: blankImage(), imageWidth: W, imageHeight: H, labels: someLabels('cat', 'dog', 'void'), activeLabel: 'dog', ...over });
+  const changes: MaskChangeDetail[] = [];
+  el.addEventListener('lbl-mask-change', (e) => changes.push({ ...e.detail, raster: e.detail.raster.slice() }));
+  await mount(el);
+  return { el, changes };
+}
+const press = (el: LblMaskEditor, key: string, init: KeyboardEventInit = {}) => el.handleKey(new KeyboardEvent('keydown', { key, ...init }));
+const click = (el: LblMaskEditor, x: number, y: number) => drag(el, [x, y], [x, y], 0);
+const at = (el: LblMaskEditor, x: number, y: number) => el.raster![y * W + x];
+const count = (r: Uint8Array, v: number) => r.reduce((n, b) => n + (b === v ? 1 : 0), 0);
+const frame = () => new Promise((r) => requestAnimationFrame(() => r(undefined)));
+
+/** A raster with class `v` in the rectangle [x0, x1) x [y0, y1). */
+function withRect(r: Uint8Array, x0: number, y0: number, x1: number, y1: number, v: number): Uint8Array {
+  for (let y = y0; y < y1; y++) r.fill(v, y * W + x0, y * W + x1);
+  return r;
+}
+
+/** The overlay canvas pixel (RGBA) over image pixel (x, y). */
+async function overlayPixel(el: LblMaskEditor, x: number, y: number): Promise<number[]> {
+  await el.updateComplete;
+  await frame();
+  const view = el.shadowRoot!.querySelector('canvas.overlay') as HTMLCanvasElement;
+  const dpr = window.devicePixelRatio || 1;
+  const t = el.transform;
+  const d = view.getContext('2d')!.getImageData(Math.floor(dpr * ((x + 0.5) * t.scale + t.tx)), Math.floor(dpr * ((y + 0.5) * t.scale + t.ty)), 1, 1).data;
+  return [...d];
+}
+
+describe('lbl-mask-editor', () => {
+  afterEach(unmountAll);
+
+  it('a brush stroke paints the active class along the path, within the brush radius', async () => {
+    const { el, changes } = await editor({ brushSize: 20 } as Partial<LblMaskEditor>);
+    drag(el, [50.5, 100.5], [250.5, 100.5], 10);
+    const r = el.raster!;
+    assert.equal(at(el, 150, 100), 2, 'dog is class 2');
+    assert.equal(at(el, 150, 92), 2, 'inside the radius');
+    assert.equal(at(el, 150, 108), 2, 'inside the radius');
+    assert.equal(at(el, 150, 88), 0, 'outside the radius');
+    assert.equal(at(el, 150, 112), 0, 'outside the radius');
+    assert.equal(at(el, 41, 100), 2, 'the round start');
+    assert.equal(at(el, 38, 100), 0);
+    assert.equal(at(el, 259, 100), 2, 'the round end');
+    assert.equal(at(el, 262, 100), 0);
+    const painted = count(r, 2);
+    const expected = 200 * 20 + Math.PI * 10 * 10; // a 200 px band 2r wide and the two round ends
+    assert.closeTo(painted, expected, expected * 0.02);
+    assert.equal(painted + count(r, 0), r.length, 'nothing but class 2 and unlabeled');
+    assert.lengthOf(changes, 1, 'one change per stroke, not per move');
+    assert.isTrue(changes[0]!.modified);
+    assert.deepEqual(changes[0]!.raster, r);
+  });
+
+  it('undo history keeps the touched tiles of a stroke, not whole rasters', async () => {
+    const { el } = await editor({ brushSize: 10 } as Partial<LblMaskEditor>);
+    drag(el, [10.5, 10.5], [40.5, 40.5], 4); // inside the first 64 x 64 tile
+    assert.equal(el.historyBytes, 2 * 64 * 64);
+  });
+
+  it('the eraser clears what the brush painted', async () => {
+    const { el } = await editor({ brushSize: 20 } as Partial<LblMaskEditor>);
+    drag(el, [50.5, 100.5], [250.5, 100.5], 10);
+    assert.isTrue(press(el, 'e'));
+    assert.equal(el.tool, 'eraser');
+    drag(el, [150.5, 60.5], [150.5, 140.5], 8);
+    assert.equal(at(el, 150, 100), 0, 'erased');
+    assert.equal(at(el, 141, 100), 0, 'erased within the radius');
+    assert.equal(at(el, 138, 100), 2, 'outside the eraser radius: kept');
+    assert.equal(at(el, 100, 100), 2, 'left of the eraser: kept');
+    assert.equal(at(el, 200, 100), 2, 'right of the eraser: kept');
+    el.applyLabel('cat');
+    assert.equal(el.tool, 'brush', 'picking a class while erasing goes back to the brush');
+  });
+
+  it('[ and ] change the brush size, and the slider shows it', async () => {
+    const { el } = await editor({ brushSize: 20 } as Partial<LblMaskEditor>);
+    assert.isTrue(press(el, ']'));
+    assert.equal(el.brushSize, 24);
+    press(el, ']');
+    press(el, ']');
+    press(el, ']');
+    assert.equal(el.brushSize, 42, '20 -> 24 -> 29 -> 35 -> 42: steps of about 20 %');
+    await el.updateComplete;
+    assert.equal((el.shadowRoot!.querySelector('input.size') as HTMLInputElement).value, '42');
+    click(el, 200.5, 150.5);
+    assert.equal(at(el, 200, 150 + 21), 2, 'a 42 px brush reaches 21 px from its centre');
+    assert.equal(at(el, 200, 150 + 22), 0);
+    assert.isTrue(press(el, '['));
+    assert.equal(el.brushSize, 34);
+    for (let i = 0; i < 20; i++) press(el, '[');
+    assert.equal(el.brushSize, 1);
+    const slider = el.shadowRoot!.querySelector('input.size') as HTMLInputElement;
+    slider.value = '60';
+    slider.dispatchEvent(new Event('input'));
+    assert.equal(el.brushSize, 60);
+  });
+
+  it('polygon fill paints the inside of the polygon (Enter or a double-click closes it)', async () => {
+    const { el, changes } = await editor();
+    assert.isTrue(press(el, 'p'));
+    for (const [x, y] of [[100, 100], [200, 100], [200, 200], [100, 200]] as const) click(el, x, y);
+    assert.isTrue(el.drawing);
+    assert.equal(count(el.raster!, 2), 0, 'nothing painted before it closes');
+    assert.isTrue(press(el, 'Enter'));
+    assert.isFalse(el.drawing);
+    assert.equal(count(el.raster!, 2), 100 * 100, 'the pixels whose centres are inside');
+    assert.equal(at(el, 100, 100), 2);
+    assert.equal(at(el, 200, 150), 0);
+    assert.lengthOf(changes, 1);
+    el.activeLabel = 'cat';
+    // A triangle of area 0.5 * 120 * 90 = 5,400, closed by a double-click (its second click is not a new point).
+    for (const [x, y] of [[250, 20], [370, 20], [250, 110]] as const) click(el, x, y);
+    click(el, 250, 110);
+    el.shadowRoot!.querySelector('canvas')!.dispatchEvent(new MouseEvent('dblclick', { bubbles: true }));
+    assert.isFalse(el.drawing);
+    assert.closeTo(count(el.raster!, 1), 5400, 5400 * 0.02);
+  });
+
+  it('flood fill fills exactly the 4-connected region of the clicked class, not the same class elsewhere', async () => {
+    const mask = new Uint8Array(W * H);
+    withRect(mask, 10, 10, 50, 50, 1); // A
+    withRect(mask, 50, 50, 90, 90, 1); // B: touches A only at a corner (diagonally)
+    withRect(mask, 200, 10, 260, 60, 1); // C: elsewhere
+    withRect(mask, 20, 20, 30, 30, 3); // a hole of another class in A
+    const { el, changes } = await editor({ mask, activeLabel: 'dog' } as Partial<LblMaskEditor>);
+    assert.isTrue(press(el, 'g'));
+    click(el, 12.5, 12.5);
+    const expected = withRect(withRect(mask.slice(), 10, 10, 50, 50, 2), 20, 20, 30, 30, 3);
+    assert.deepEqual(el.raster, expected, 'only A changed (its hole kept), not B nor C');
+    assert.deepEqual(mask, withRect(withRect(withRect(withRect(new Uint8Array(W * H), 10, 10, 50, 50, 1), 50, 50, 90, 90, 1), 200, 10, 260, 60, 1), 20, 20, 30, 30, 3), 'the given mask is not mutated');
+    assert.lengthOf(changes, 1);
+    // The unlabeled background is one region around all of them.
+    el.activeLabel = 'void';
+    click(el, 399.5, 299.5);
+    assert.equal(count(el.raster!, 3), W * H - 40 * 40 - 40 * 40 - 60 * 50 + 10 * 10, 'the background, plus the hole already of class 3');
+    assert.equal(count(el.raster!, 2), 40 * 40 - 10 * 10);
+    click(el, 0.5, 0.5);
+    assert.lengthOf(changes, 2, 'filling a region with its own class changes nothing');
+  });
+
+  it('undo and redo restore the exact bytes of each stroke (Ctrl+Z, Ctrl+Shift+Z)', async () => {
+    const mask = withRect(new Uint8Array(W * H), 300, 200, 350, 250, 1);
+    const { el, changes } = await editor({ mask, brushSize: 30 } as Partial<LblMaskEditor>);
+    const s0 = el.raster!.slice();
+    drag(el, [20.5, 20.5], [380.5, 280.5], 12);
+    const s1 = el.raster!.slice();
+    press(el, 'g');
+    click(el, 320.5, 220.5);
+    const s2 = el.raster!.slice();
+    press(el, 'e');
+    drag(el, [200.5, 0.5], [200.5, 299.5], 6);
+    const s3 = el.raster!.slice();
+    assert.notDeepEqual(s1, s0);
+    assert.notDeepEqual(s2, s1);
+    assert.notDeepEqual(s3, s2);
+    assert.isTrue(press(el, 'z', { ctrlKey: true }));
+    assert.deepEqual(el.raster, s2);
+    press(el, 'z', { ctrlKey: true });
+    assert.deepEqual(el.raster, s1);
+    press(el, 'z', { metaKey: true });
+    assert.deepEqual(el.raster, s0);
+    assert.isFalse(el.modified, 'back to the given mask');
+    assert.isFalse(el.canUndo);
+    assert.isTrue(press(el, 'Z', { ctrlKey: true, shiftKey: true }));
+    assert.deepEqual(el.raster, s1);
+    press(el, 'y', { ctrlKey: true });
+    assert.deepEqual(el.raster, s2);
+    press(el, 'z', { ctrlKey: true, shiftKey: true });
+    assert.deepEqual(el.raster, s3);
+    assert.isFalse(el.canRedo);
+    assert.deepEqual(changes.at(-1)!.raster, s3);
+    assert.lengthOf(changes, 3 + 6, 'every stroke, undo and redo tells the app');
+    // A new stroke after an undo drops the redo branch.
+    press(el, 'z', { ctrlKey: true });
+    press(el, 'b');
+    click(el, 10.5, 290.5);
+    assert.isFalse(el.canRedo);
+  });
+
+  it('O toggles the overlay and the slider sets its opacity', async () => {
+    const { el } = await editor({ brushSize: 20 } as Partial<LblMaskEditor>);
+    drag(el, [50.5, 100.5], [250.5, 100.5], 10);
+    pointerAt(el, 'pointermove', 390, 290); // the brush cursor away from the pixel read
+    const dog = [0xff, 0x7f, 0x0e]; // someLabels' second colour
+    let px = await overlayPixel(el, 150, 100);
+    assert.closeTo(px[3]!, 128, 3, 'half opacity by default');
+    assert.closeTo(px[0]!, dog[0]!, 3);
+    assert.closeTo(px[1]!, dog[1]!, 3);
+    assert.closeTo(px[2]!, dog[2]!, 3);
+    assert.deepEqual(await overlayPixel(el, 150, 200), [0, 0, 0, 0], 'unlabeled is transparent');
+    assert.isTrue(press(el, 'o'));
+    assert.isFalse(el.showOverlay);
+    assert.equal((await overlayPixel(el, 150, 100))[3], 0, 'hidden');
+    assert.equal(el.shadowRoot!.querySelector('.overlay-toggle')!.getAttribute('aria-pressed'), 'false');
+    press(el, 'o');
+    const slider = el.shadowRoot!.querySelector('input.opacity') as HTMLInputElement;
+    slider.value = '100';
+    slider.dispatchEvent(new Event('input'));
+    assert.equal(el.opacity, 1);
+    px = await overlayPixel(el, 150, 100);
+    assert.equal(px[3], 255, 'opaque');
+    slider.value = '25';
+    slider.dispatchEvent(new Event('input'));
+    assert.closeTo((await overlayPixel(el, 150, 100))[3]!, 64, 3);
+  });
+
+  it('the output encoding round-trips to the same raster', async () => {
+    const mask = withRect(new Uint8Array(W * H), 0, 0, 400, 10, 255);
+    const { el } = await editor({ mask, ignoreLabel: 'void', activeLabel: 'cat', brushSize: 25 } as Partial<LblMaskEditor>);
+    assert.equal(el.classIndex('cat'), 1);
+    assert.equal(el.classIndex('dog'), 2);
+    assert.equal(el.classIndex('void'), 255, 'the ignore class paints 255');
+    drag(el, [30.5, 30.5], [300.5, 250.5], 9);
+    el.activeLabel = 'void';
+    drag(el, [300.5, 30.5], [30.5, 250.5], 9);
+    const msg = JSON.parse(JSON.stringify(el.encoded()));
+    assert.equal(msg.width, W);
+    assert.equal(msg.height, H);
+    const back = decodeRuns(msg.runs, W, H, { classCount: 2 });
+    assert.deepEqual(back, el.raster);
+    assert.isAbove(count(back, 1), 1000);
+    assert.isAbove(count(back, 255), 4000);
+    assert.isBelow(msg.runs.length, 3000, 'runs, not pixels');
+  });
+
+  it('refuses a mask of the wrong size with a message, and needs a label before painting', async () => {
+    const notices: string[] = [];
+    const onNotice = (e: Event) => notices.push((e as CustomEvent<{ text: string }>).detail.text);
+    document.addEventListener('lbl-notice', onNotice);
+    const { el } = await editor({ mask: new Uint8Array(10) } as Partial<LblMaskEditor>);
+    document.removeEventListener('lbl-notice', onNotice);
+    el.addEventListener('lbl-notice', onNotice);
+    assert.isUndefined(el.raster);
+    assert.match(notices.join('\n'), /The mask has 10 class indices but the 400 x 300 image needs 120000/);
+    el.mask = undefined;
+    el.activeLabel = undefined;
+    await el.updateComplete;
+    drag(el, [50.5, 50.5], [60.5, 60.5]);
+    assert.equal(count(el.raster!, 0), W * H);
+    assert.match(notices.at(-1)!, /Pick a label first/);
+  });
+});

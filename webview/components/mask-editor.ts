@@ -1,0 +1,594 @@
+/**
+ * lbl-mask-editor: semantic segmentation. The mask is a class-index raster (Uint8Array, width x height,
+ * row-major): 0 unlabeled, 1..N the label classes in label order, 255 the ignore class (`ignoreLabel`,
+ * when the project has one; it is not numbered among the classes). Tools: brush (B) and eraser (E) of
+ * adjustable size ([ and ], or the slider), polygon fill (P: click points, Enter, a double-click or a
+ * click on the first point closes), flood fill (G) of the 4-connected region of the clicked pixel's
+ * class; O toggles the overlay, the slider sets its opacity; Ctrl/Cmd+Z undoes a stroke,
+ * Ctrl/Cmd+Shift+Z (or Ctrl+Y) redoes it. Zoom and pan as in the other image editors.
+ *
+ * Speed on 4,000 x 3,000: a brush move stamps a precomputed disc along the segment from the previous
+ * pointer position into the raster, re-colours only the dirty rectangle of an offscreen canvas at image
+ * resolution (palette lookup into an ImageData), then repaints only that part of the overlay canvas
+ * (a second canvas over the image, so the image is not redrawn). Undo keeps each stroke's changed
+ * 64 x 64 tiles (before and after bytes), capped at HISTORY_CAP_BYTES.
+ *
+ * The raster belongs to the editor: `mask` is copied in (setting it to the editor's own `raster` is a
+ * no-op), edits mutate `raster` in place and fire lbl-mask-change after each stroke; `encoded()` is
+ * the webview->host transport form (src/protocol/mask-transport.ts).
+ *
+ * @fires lbl-mask-change - {width, height, raster, modified} after every stroke, fill, undo or redo
+ * @fires lbl-notice - {kind, text} for messages to the labeler
+ * @fires lbl-image-load - the image finished loading
+ */
+import { html, type PropertyValues } from 'lit';
+import { closesPath, isValidRing, vertexCount } from '../../src/core/geometry/polygon';
+import type { Point, ViewTransform } from '../../src/core/geometry/transform';
+import { maskMessage, type MaskRunsMessage } from '../../src/protocol/mask-transport';
+import { CanvasEditorBase } from './canvas-editor';
+import { drawHandles, tracePath } from './canvas-draw';
+import { noticeEvent, type LabelEditor } from './editor';
+import { maskEditorStyles } from './mask-editor.styles';
+import {
+  addRect, applyStroke, clipRect, colourRect, emptyRect, fillPolygon, floodFill, IGNORE, isEmpty, makeDisc, paletteLut,
+  StrokeHistory, StrokeRecorder, stampSegment, unionRect, UNLABELED, type Disc, type Rect,
+} from './mask-editor-ops';
+
+export type MaskTool = 'brush' | 'eraser' | 'polygon' | 'fill';
+
+export interface MaskChangeDetail {
+  width: number;
+  height: number;
+  /** The editor's live raster (copy it to keep it: later strokes change it). */
+  raster: Uint8Array;
+  /** False when every stroke since the mask was given has been undone. */
+  modified: boolean;
+}
+
+export const MIN_BRUSH = 1;
+export const MAX_BRUSH = 400;
+/** Undo memory: 64 MB of tile bytes (a flood fill of a whole 4000 x 3000 image takes 24 MB). */
+export const HISTORY_CAP_BYTES = 64 * 1024 * 1024;
+const PICK_PX = 6;
+const DEFAULT_IGNORE_COLOR = '#ffffff';
+
+const TOOLS: readonly { tool: MaskTool; key: string; name: string; icon: string }[] = [
+  { tool: 'brush', key: 'b', name: 'Brush', icon: 'edit' },
+  { tool: 'eraser', key: 'e', name: 'Eraser', icon: 'eraser' },
+  { tool: 'polygon', key: 'p', name: 'Polygon fill', icon: 'primitive-square' },
+  { tool: 'fill', key: 'g', name: 'Flood fill', icon: 'paintcan' },
+];
+
+/** The next brush size for [ (down) or ] (up): steps of 1 px below 10 px, then about 20 %. */
+export function nextBrushSize(size: number, up: boolean): number {
+  const step = size < 10 ? 1 : Math.max(1, Math.round(size * 0.2));
+  return Math.min(MAX_BRUSH, Math.max(MIN_BRUSH, up ? size + step : size - step));
+}
+
+export class LblMaskEditor extends CanvasEditorBase implements LabelEditor {
+  static override styles = maskEditorStyles;
+  static override properties = {
+    ...CanvasEditorBase.properties,
+    mask: { attribute: false },
+    ignoreLabel: { attribute: false },
+    tool: { state: true },
+    brushSize: { state: true },
+    opacity: { state: true },
+    showOverlay: { state: true },
+  };
+  /** The initial raster (width x height class indices), or undefined for an empty mask. */
+  declare mask: Uint8Array | undefined;
+  /** Name of the ignore class (index 255), when the project has one. */
+  declare ignoreLabel: string | undefined;
+  declare tool: MaskTool;
+  /** Brush diameter in image pixels. */
+  declare brushSize: number;
+  /** Overlay opacity, 0..1. */
+  declare opacity: number;
+  declare showOverlay: boolean;
+
+  private data?: Uint8Array;
+  private w = 0;
+  private h = 0;
+  private recorder?: StrokeRecorder;
+  private readonly history = new StrokeHistory(HISTORY_CAP_BYTES);
+  private lut: Uint32Array = new Uint32Array(256);
+  private classOf = new Map<string, number>();
+  private disc: Disc = makeDisc(20);
+  /** The mask coloured at image resolution (transparent where unlabeled). */
+  private offscreen?: HTMLCanvasElement;
+  private offCtx?: CanvasRenderingContext2D;
+  /** The overlay over the image canvas: the mask, the brush cursor and the polygon being drawn. */
+  private view?: HTMLCanvasElement;
+  private stroke?: { x: number; y: number; value: number; dirty: Rect };
+  private cursor?: Point;
+  private path?: number[];
+  private hoverPoint?: Point;
+
+  constructor() {
+    super();
+    this.tool = 'brush';
+    this.brushSize = 20;
+    this.opacity = 0.5;
+    this.showOverlay = true;
+  }
+
+  /** The live raster (undefined until the image size is known). */
+  get raster(): Uint8Array | undefined {
+    return this.data;
+  }
+
+  /** True when the raster differs from the given mask by at least one stroke not undone. */
+  get modified(): boolean {
+    return this.history.position !== 0;
+  }
+  get canUndo(): boolean {
+    return this.history.canUndo;
+  }
+  get canRedo(): boolean {
+    return this.history.canRedo;
+  }
+  get drawing(): boolean {
+    return this.path !== undefined;
+  }
+  /** Bytes held by the undo history. */
+  get historyBytes(): number {
+    return this.history.bytes;
+  }
+
+  /** The transport form of the raster for the webview -> host message. */
+  encoded(): MaskRunsMessage | undefined {
+    return this.data ? maskMessage(this.data, this.w, this.h) : undefined;
+  }
+
+  /** The class index a label paints: 1..N in label order (the ignore class left out), 255 for the ignore class. */
+  classIndex(label: string | undefined): number | undefined {
+    return label === undefined ? undefined : this.classOf.get(label);
+  }
+
+  applyLabel(_label: string): boolean {
+    // The app sets activeLabel; picking a class while erasing goes back to the brush.
+    if (this.tool === 'eraser') this.tool = 'brush';
+    return false;
+  }
+
+  setTool(tool: MaskTool): void {
+    if (tool !== 'polygon') this.cancelPath();
+    this.tool = tool;
+    this.repaintCursor(undefined);
+  }
+
+  setBrushSize(size: number): void {
+    const s = Math.min(MAX_BRUSH, Math.max(MIN_BRUSH, Math.round(size)));
+    if (s === this.brushSize) return;
+    this.brushSize = s;
+    this.disc = makeDisc(s);
+  }
+
+  undo(): boolean {
+    const s = this.data && this.history.undo();
+    if (!s) return false;
+    this.afterEdit(applyStroke(this.data!, this.w, this.h, s, 'before'));
+    return true;
+  }
+
+  redo(): boolean {
+    const s = this.data && this.history.redo();
+    if (!s) return false;
+    this.afterEdit(applyStroke(this.data!, this.w, this.h, s, 'after'));
+    return true;
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed);
+    if (changed.has('labels') || changed.has('ignoreLabel')) this.syncClasses();
+    if (changed.has('mask') || changed.has('imageUri') || changed.has('imageWidth') || changed.has('imageHeight')) this.resetRaster();
+  }
+
+  protected override firstUpdated(): void {
+    super.firstUpdated();
+    const view = document.createElement('canvas');
+    view.className = 'overlay';
+    view.setAttribute('aria-hidden', 'true');
+    this.canvas!.after(view);
+    this.view = view;
+    this.canvas!.addEventListener('dblclick', () => {
+      if (this.path) this.finishPath();
+    });
+    this.canvas!.addEventListener('pointerleave', () => {
+      if (!this.stroke) this.repaintCursor(undefined);
+    });
+    this.addEventListener('lbl-image-load', () => {
+      if (!this.data) this.resetRaster();
+    });
+  }
+
+  protected resetInteraction(): void {
+    this.stroke = undefined;
+    this.path = undefined;
+    this.hoverPoint = undefined;
+    this.cursor = undefined;
+  }
+
+  protected describe(): string {
+    const tool = TOOLS.find((t) => t.tool === this.tool)!.name;
+    const size = this.tool === 'brush' || this.tool === 'eraser' ? ` of ${this.brushSize} px` : '';
+    return `Image with a segmentation mask, ${this.w} x ${this.h} pixels. Tool: ${tool}${size}.${this.drawing ? ` Drawing a polygon with ${vertexCount(this.path!)} points.` : ''}`;
+  }
+
+  protected hint(): string {
+    if (this.path) return 'Click the first point, double-click or Enter to fill · Backspace undo point · Esc cancel';
+    const rest = '[ ] size · O overlay · Ctrl+Z undo';
+    if (this.tool === 'eraser') return `Drag to erase · ${rest}`;
+    if (this.tool === 'polygon') return this.withHotkeys('class to fill', 'Click points of a polygon to fill');
+    if (this.tool === 'fill') return this.withHotkeys('class to fill', 'Click a region to fill it');
+    return this.withHotkeys('class to paint', `Drag to paint · ${rest}`);
+  }
+
+  protected editorKey(e: KeyboardEvent): boolean {
+    const primary = e.ctrlKey || e.metaKey;
+    if (primary && !e.altKey) {
+      const k = e.key.toLowerCase();
+      if (k === 'z' && !e.shiftKey) this.undo();
+      else if ((k === 'z' && e.shiftKey) || (k === 'y' && !e.shiftKey)) this.redo();
+      else return false;
+      return true;
+    }
+    if (e.ctrlKey || e.metaKey || e.altKey) return false;
+    if (this.path) {
+      if (e.key === 'Escape') this.cancelPath();
+      else if (e.key === 'Enter') this.finishPath();
+      else if (e.key === 'Backspace') {
+        this.path = this.path.length > 2 ? this.path.slice(0, -2) : undefined;
+        this.paintView();
+      } else return false;
+      return true;
+    }
+    if (e.key === '[' || e.key === ']') {
+      this.setBrushSize(nextBrushSize(this.brushSize, e.key === ']'));
+      return true;
+    }
+    const k = e.key.toLowerCase();
+    if (k === 'o' && !e.shiftKey) {
+      this.showOverlay = !this.showOverlay;
+      return true;
+    }
+    const t = !e.shiftKey ? TOOLS.find((x) => x.key === k) : undefined;
+    if (t) {
+      this.setTool(t.tool);
+      return true;
+    }
+    return false;
+  }
+
+  protected drawsActiveLabel(): boolean {
+    return this.path !== undefined;
+  }
+
+  /** A Lit update redrew the image: redraw the whole overlay. */
+  protected drawShapes(_ctx: CanvasRenderingContext2D, _t: ViewTransform): void {
+    this.paintView();
+  }
+
+  protected pointerDown(p: Point, e: PointerEvent): void {
+    if (!this.data || e.button !== 0) return;
+    const x = Math.floor(p.x);
+    const y = Math.floor(p.y);
+    if (this.tool === 'polygon') return this.polygonClick(p);
+    const inside = x >= 0 && y >= 0 && x < this.w && y < this.h;
+    const value = this.tool === 'eraser' ? UNLABELED : this.classIndex(this.activeLabel);
+    if (value === undefined) {
+      this.dispatchEvent(noticeEvent('info', 'Pick a label first (its hotkey or the label list), then paint.'));
+      return;
+    }
+    if (this.tool === 'fill') {
+      if (!inside) return;
+      this.recorder!.begin();
+      this.commit(floodFill(this.data, this.w, this.h, x, y, value, this.recorder!), false);
+      return;
+    }
+    if (!inside && !this.nearImage(p)) return;
+    this.recorder!.begin();
+    this.stroke = { x, y, value, dirty: emptyRect() };
+    this.extendStroke(x, y);
+  }
+
+  protected pointerMove(p: Point, _e: PointerEvent): void {
+    if (!this.data) return;
+    if (this.tool === 'polygon') {
+      if (this.path) {
+        this.hoverPoint = p;
+        this.paintView();
+      }
+      return;
+    }
+    if (this.stroke) this.extendStroke(Math.floor(p.x), Math.floor(p.y));
+    else this.repaintCursor(this.tool === 'fill' ? undefined : p);
+  }
+
+  protected pointerUp(p: Point, e: PointerEvent): void {
+    const s = this.stroke;
+    if (!s) return;
+    this.pointerMove(p, e);
+    this.stroke = undefined;
+    this.commit(s.dirty, true);
+  }
+
+  override render() {
+    const brushLike = this.tool === 'brush' || this.tool === 'eraser';
+    return html`
+      <div class="toolbar tools" role="toolbar" aria-label="Mask tools">
+        ${TOOLS.map(
+          (t) => html`<vscode-button secondary icon=${t.icon} aria-pressed=${this.tool === t.tool ? 'true' : 'false'}
+            aria-label="${t.name} (${t.key.toUpperCase()})" title="${t.name} (${t.key.toUpperCase()})" data-tool=${t.tool}
+            @click=${() => this.setTool(t.tool)}>${t.name}</vscode-button>`,
+        )}
+        <label>Size
+          <input type="range" class="size" min=${MIN_BRUSH} max=${MAX_BRUSH} step="1" .value=${String(this.brushSize)} ?disabled=${!brushLike}
+            aria-label="Brush size in pixels ([ and ])" title="Brush size ([ smaller, ] larger)"
+            @input=${(e: Event) => this.setBrushSize(Number((e.target as HTMLInputElement).value))}>
+          <span class="value">${this.brushSize} px</span>
+        </label>
+        <label>Opacity
+          <input type="range" class="opacity" min="0" max="100" step="5" .value=${String(Math.round(this.opacity * 100))}
+            aria-label="Mask overlay opacity" @input=${(e: Event) => (this.opacity = Number((e.target as HTMLInputElement).value) / 100)}>
+          <span class="value">${Math.round(this.opacity * 100)}%</span>
+        </label>
+        <vscode-button secondary icon=${this.showOverlay ? 'eye' : 'eye-closed'} aria-pressed=${this.showOverlay ? 'true' : 'false'} class="overlay-toggle"
+          aria-label="Show the mask overlay (O)" title="Show the mask overlay (O)" @click=${() => (this.showOverlay = !this.showOverlay)}>Mask</vscode-button>
+        <vscode-button secondary icon="discard" ?disabled=${!this.canUndo} aria-label="Undo stroke (Ctrl+Z)" title="Undo stroke (Ctrl/Cmd+Z)" @click=${() => this.undo()}></vscode-button>
+        <vscode-button secondary icon="redo" ?disabled=${!this.canRedo} aria-label="Redo stroke (Ctrl+Shift+Z)" title="Redo stroke (Ctrl/Cmd+Shift+Z)" @click=${() => this.redo()}></vscode-button>
+      </div>
+      ${super.render()}
+    `;
+  }
+
+  // --- raster and classes -------------------------------------------------------------------------
+
+  private syncClasses(): void {
+    const ignore = this.ignoreLabel;
+    const classes = this.labels.filter((l) => l.name !== ignore);
+    this.classOf = new Map(classes.map((l, i) => [l.name, i + 1]));
+    if (ignore !== undefined) this.classOf.set(ignore, IGNORE);
+    const ignoreColor = this.labels.find((l) => l.name === ignore)?.color ?? DEFAULT_IGNORE_COLOR;
+    this.lut = paletteLut(classes.map((l) => l.color), ignoreColor);
+    if (this.data) this.recolour({ x0: 0, y0: 0, x1: this.w, y1: this.h });
+  }
+
+  private resetRaster(): void {
+    if (this.mask && this.mask === this.data) return; // the app handed back the editor's own raster
+    const { width, height } = this.size;
+    this.history.clear();
+    this.stroke = undefined;
+    this.path = undefined;
+    if (!(width > 0 && height > 0)) {
+      this.data = undefined;
+      return;
+    }
+    if (this.mask && this.mask.length !== width * height) {
+      this.data = undefined;
+      this.dispatchEvent(noticeEvent('error', `The mask has ${this.mask.length} class indices but the ${width} x ${height} image needs ${width * height}; it cannot be edited.`));
+      return;
+    }
+    this.data = this.mask ? this.mask.slice() : new Uint8Array(width * height);
+    this.w = width;
+    this.h = height;
+    this.recorder = new StrokeRecorder(this.data, width, height);
+    const off = this.offscreen ?? document.createElement('canvas');
+    off.width = width; // also clears it
+    off.height = height;
+    this.offscreen = off;
+    this.offCtx = off.getContext('2d')!;
+    if (this.mask) this.recolour({ x0: 0, y0: 0, x1: width, y1: height });
+    this.scheduleDraw();
+  }
+
+  /** Re-colours a rectangle of the offscreen overlay from the raster. */
+  private recolour(r: Rect): void {
+    const c = clipRect(r, this.w, this.h);
+    if (isEmpty(c) || !this.offCtx || !this.data) return;
+    this.offCtx.putImageData(colourRect(this.data, this.w, c, this.lut), c.x0, c.y0);
+  }
+
+  private extendStroke(x: number, y: number): void {
+    const s = this.stroke!;
+    const dirty = emptyRect();
+    stampSegment(this.data!, this.w, this.h, this.disc, s.x, s.y, x, y, s.value, this.recorder!, dirty);
+    s.x = x;
+    s.y = y;
+    if (!isEmpty(dirty)) {
+      addRect(s.dirty, dirty.x0, dirty.y0, dirty.x1, dirty.y1);
+      this.recolour(dirty);
+    }
+    const old = this.cursorRect();
+    this.cursor = { x: x + 0.5, y: y + 0.5 };
+    this.repaint(unionRect(unionRect(dirty, old), this.cursorRect()));
+  }
+
+  /** Ends an edit of `rect`: records the changed tiles for undo, repaints and tells the app. */
+  private commit(rect: Rect, recoloured: boolean): void {
+    const stroke = this.recorder!.end();
+    if (!stroke) {
+      this.paintView();
+      return;
+    }
+    this.history.push(stroke);
+    if (!recoloured) this.recolour(rect);
+    this.paintView();
+    this.emitChange();
+  }
+
+  private afterEdit(rect: Rect): void {
+    this.recolour(rect);
+    this.paintView();
+    this.emitChange();
+  }
+
+  private emitChange(): void {
+    this.requestUpdate(); // undo/redo buttons
+    const detail: MaskChangeDetail = { width: this.w, height: this.h, raster: this.data!, modified: this.modified };
+    this.dispatchEvent(new CustomEvent<MaskChangeDetail>('lbl-mask-change', { detail, bubbles: true, composed: true }));
+  }
+
+  // --- polygon fill -------------------------------------------------------------------------------
+
+  private polygonClick(p: Point): void {
+    const r = PICK_PX / this.transform.scale;
+    const q: [number, number] = [Math.min(this.w, Math.max(0, p.x)), Math.min(this.h, Math.max(0, p.y))];
+    if (!this.path) {
+      if (p.x < 0 || p.y < 0 || p.x > this.w || p.y > this.h) return;
+      if (this.classIndex(this.activeLabel) === undefined) {
+        this.dispatchEvent(noticeEvent('info', 'Pick a label first (its hotkey or the label list), then draw.'));
+        return;
+      }
+      this.path = q;
+    } else if (closesPath(this.path, p, r)) return this.finishPath();
+    else {
+      const n = this.path.length;
+      // The second click of a double-click lands on the last point: not a new vertex (dblclick then closes).
+      if (Math.hypot(this.path[n - 2]! - q[0], this.path[n - 1]! - q[1]) > r) this.path = [...this.path, ...q];
+    }
+    this.requestUpdate();
+    this.paintView();
+  }
+
+  private finishPath(): void {
+    const ring = this.path;
+    this.path = undefined;
+    this.hoverPoint = undefined;
+    const value = this.classIndex(this.activeLabel);
+    if (!ring || !isValidRing(ring) || value === undefined) {
+      this.dispatchEvent(noticeEvent('info', 'A polygon fill needs at least 3 points enclosing an area; it was discarded.'));
+      this.paintView();
+      this.requestUpdate();
+      return;
+    }
+    this.recorder!.begin();
+    this.commit(fillPolygon(this.data!, this.w, this.h, ring, value, this.recorder!), false);
+    this.requestUpdate();
+  }
+
+  private cancelPath(): void {
+    if (!this.path) return;
+    this.path = undefined;
+    this.hoverPoint = undefined;
+    this.paintView();
+    this.requestUpdate();
+  }
+
+  // --- painting the overlay canvas ------------------------------------------------------------------
+
+  private nearImage(p: Point): boolean {
+    const r = this.brushSize / 2;
+    return p.x > -r && p.y > -r && p.x < this.w + r && p.y < this.h + r;
+  }
+
+  private cursorRect(): Rect {
+    const c = this.cursor;
+    if (!c) return emptyRect();
+    const r = this.brushSize / 2 + 3 / this.transform.scale;
+    return { x0: c.x - r, y0: c.y - r, x1: c.x + r, y1: c.y + r };
+  }
+
+  private repaintCursor(p: Point | undefined): void {
+    const old = this.cursorRect();
+    this.cursor = p && (this.tool === 'brush' || this.tool === 'eraser') ? { x: Math.floor(p.x) + 0.5, y: Math.floor(p.y) + 0.5 } : undefined;
+    const rect = unionRect(old, this.cursorRect());
+    if (!isEmpty(rect)) this.repaint(rect);
+  }
+
+  /** Redraws the whole overlay canvas (view changes, polygon drawing, undo). */
+  private paintView(): void {
+    this.repaint(undefined);
+  }
+
+  /** Redraws the overlay canvas inside an image rectangle (undefined: all of it). */
+  private repaint(r: Rect | undefined): void {
+    const view = this.view;
+    const base = this.canvas;
+    if (!view || !base) return;
+    if (view.width !== base.width || view.height !== base.height) {
+      view.width = base.width;
+      view.height = base.height;
+      r = undefined;
+    }
+    const ctx = view.getContext('2d');
+    if (!ctx) return;
+    const dpr = window.devicePixelRatio || 1;
+    const t = this.transform;
+    const k = dpr * t.scale;
+    // The device-pixel rectangle to redraw, a pixel of margin for antialiased edges.
+    let dx0 = 0;
+    let dy0 = 0;
+    let dx1 = view.width;
+    let dy1 = view.height;
+    if (r) {
+      dx0 = Math.max(0, Math.floor(r.x0 * k + dpr * t.tx) - 1);
+      dy0 = Math.max(0, Math.floor(r.y0 * k + dpr * t.ty) - 1);
+      dx1 = Math.min(view.width, Math.ceil(r.x1 * k + dpr * t.tx) + 1);
+      dy1 = Math.min(view.height, Math.ceil(r.y1 * k + dpr * t.ty) + 1);
+      if (dx1 <= dx0 || dy1 <= dy0) return;
+    }
+    ctx.save();
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(dx0, dy0, dx1 - dx0, dy1 - dy0);
+    if (r) {
+      ctx.beginPath();
+      ctx.rect(dx0, dy0, dx1 - dx0, dy1 - dy0);
+      ctx.clip();
+    }
+    ctx.setTransform(k, 0, 0, k, dpr * t.tx, dpr * t.ty);
+    if (this.showOverlay && this.offscreen && this.opacity > 0) {
+      // The image pixels under the device rectangle only: drawing a 12 MP source for a small brush is waste.
+      const src = clipRect({ x0: (dx0 - dpr * t.tx) / k - 1, y0: (dy0 - dpr * t.ty) / k - 1, x1: (dx1 - dpr * t.tx) / k + 1, y1: (dy1 - dpr * t.ty) / k + 1 }, this.w, this.h);
+      if (!isEmpty(src)) {
+        ctx.imageSmoothingEnabled = false;
+        ctx.globalAlpha = this.opacity;
+        const sw = src.x1 - src.x0;
+        const sh = src.y1 - src.y0;
+        ctx.drawImage(this.offscreen, src.x0, src.y0, sw, sh, src.x0, src.y0, sw, sh);
+        ctx.globalAlpha = 1;
+      }
+    }
+    this.drawCursor(ctx, t);
+    this.drawPath(ctx, t);
+    ctx.restore();
+  }
+
+  private drawCursor(ctx: CanvasRenderingContext2D, t: ViewTransform): void {
+    const c = this.cursor;
+    if (!c || this.path) return;
+    const r = Math.max(0.5, this.brushSize / 2);
+    ctx.beginPath();
+    ctx.arc(c.x, c.y, r, 0, Math.PI * 2);
+    ctx.lineWidth = 3 / t.scale;
+    ctx.strokeStyle = 'rgba(0,0,0,0.6)';
+    ctx.stroke();
+    ctx.lineWidth = 1 / t.scale;
+    ctx.strokeStyle = this.tool === 'eraser' ? '#ffffff' : this.colorOf(this.activeLabel ?? '');
+    ctx.stroke();
+  }
+
+  private drawPath(ctx: CanvasRenderingContext2D, t: ViewTransform): void {
+    if (!this.path) return;
+    const color = this.colorOf(this.activeLabel ?? '');
+    const open = this.hoverPoint ? [...this.path, this.hoverPoint.x, this.hoverPoint.y] : this.path;
+    ctx.globalAlpha = 1;
+    ctx.setLineDash([]);
+    ctx.lineWidth = 2 / t.scale;
+    ctx.strokeStyle = color;
+    tracePath(ctx, open, false);
+    ctx.stroke();
+    drawHandles(ctx, t, Array.from({ length: vertexCount(this.path) }, (_, i) => ({ x: this.path![2 * i]!, y: this.path![2 * i + 1]! })), color);
+  }
+}
+
+customElements.define('lbl-mask-editor', LblMaskEditor);
+declare global {
+  interface HTMLElementTagNameMap {
+    'lbl-mask-editor': LblMaskEditor;
+  }
+  interface HTMLElementEventMap {
+    'lbl-mask-change': CustomEvent<MaskChangeDetail>;
+  }
+}
