@@ -68,13 +68,23 @@ const spreadText = (v: readonly number[]): string => {
 
 // --- the project ---------------------------------------------------------------------------------
 
+const itemKey = (i: number): string => `data/items.csv#r${i}`;
+
 interface JobsProject {
   root: string;
   id: string;
   items: number;
   labels: number;
-  /** The labeled items as collectTrainingSet reads them (built here, for costs measured alone). */
-  examples: TrainingExample[];
+}
+
+/** The labeled items of buildProject as collectTrainingSet reads them, built again (for costs measured alone, after the jobs: not held in this heap while they run). */
+function labeledExamples(items: number, labels: number): TrainingExample[] {
+  const data = syntheticTexts(items, TOPICS, 11);
+  const step = items / labels;
+  return Array.from({ length: labels }, (_, k) => {
+    const j = Math.floor(k * step);
+    return { key: itemKey(j), text: data.texts[j]!, final: { kind: 'classes', labels: [data.labels[j]!] } };
+  });
 }
 
 /**
@@ -85,7 +95,6 @@ interface JobsProject {
 async function buildProject(items: number, labels: number): Promise<JobsProject> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), `labeling-bench-ml-jobs-${items}-`));
   const id = 'jobs';
-  const key = (i: number) => `data/items.csv#r${i}`;
   const data = syntheticTexts(items, TOPICS, 11);
   fs.mkdirSync(path.join(root, 'data'), { recursive: true });
   const csv = fs.openSync(path.join(root, 'data/items.csv'), 'w');
@@ -104,7 +113,6 @@ async function buildProject(items: number, labels: number): Promise<JobsProject>
     queueSeed: 42,
     mlAssist: { enabled: true },
   });
-  const examples: TrainingExample[] = [];
   const step = items / labels;
   const base = Date.UTC(2026, 10, 1);
   ['ann', 'bob'].forEach((by, w) => {
@@ -115,9 +123,8 @@ async function buildProject(items: number, labels: number): Promise<JobsProject>
     let chunk = '';
     for (let k = w; k < labels; k += 2) {
       const j = Math.floor(k * step);
-      examples.push({ key: key(j), text: data.texts[j]!, final: { kind: 'classes', labels: [data.labels[j]!] } });
       const at = new Date(base + k * 3000).toISOString();
-      chunk += `{"v":${JOURNAL_VERSION},"at":"${at}","by":"${by}","dev":"laptop","seq":${++seq},"type":"submit","item":"${key(j)}","ann":{"kind":"classes","labels":["${data.labels[j]}"]}}\n`;
+      chunk += `{"v":${JOURNAL_VERSION},"at":"${at}","by":"${by}","dev":"laptop","seq":${++seq},"type":"submit","item":"${itemKey(j)}","ann":{"kind":"classes","labels":["${data.labels[j]}"]}}\n`;
       if (chunk.length > 1 << 20) {
         fs.writeSync(fd, chunk);
         chunk = '';
@@ -126,7 +133,7 @@ async function buildProject(items: number, labels: number): Promise<JobsProject>
     fs.writeSync(fd, chunk);
     fs.closeSync(fd);
   });
-  return { root, id, items, labels, examples };
+  return { root, id, items, labels };
 }
 
 // --- what runs on this thread while a job runs ---------------------------------------------------
@@ -638,7 +645,7 @@ export async function jobsBench(earlier: JobsRawFromEarlier = {}): Promise<void>
     console.log(
       `  main-thread costs alone: model JSON ${(modelText.length / 1024 / 1024).toFixed(1)} MB: JSON.parse ${msf(parseMs)} ms, AssistModel.fromJSON ${msf(fromMs)} ms, toJSON + stringify ${msf(stringifyMs)} ms (${out.length === modelText.length ? 'same size' : 'other size'}), structuredClone ${msf(cloneMs)} ms`,
     );
-    const set = { projectId: project.id, type: 'text-classification', examples: project.examples, withoutText: [] };
+    const set = { projectId: project.id, type: 'text-classification', examples: labeledExamples(items, labels), withoutText: [] };
     t = now();
     structuredClone(set);
     const setCloneMs = now() - t;
