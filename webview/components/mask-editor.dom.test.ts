@@ -235,6 +235,42 @@ describe('lbl-mask-editor', () => {
     assert.isBelow(msg.runs.length, 3000, 'runs, not pixels');
   });
 
+  it('tool buttons are labelled, pressed for the current tool and switch tools', async () => {
+    const { el } = await editor();
+    const buttons = [...el.shadowRoot!.querySelectorAll('.tools vscode-button[data-tool]')] as HTMLElement[];
+    assert.deepEqual(buttons.map((b) => b.getAttribute('aria-label')), ['Brush (B)', 'Eraser (E)', 'Polygon fill (P)', 'Flood fill (G)']);
+    assert.deepEqual(buttons.map((b) => b.getAttribute('aria-pressed')), ['true', 'false', 'false', 'false']);
+    buttons[3]!.click();
+    await el.updateComplete;
+    assert.equal(el.tool, 'fill');
+    assert.deepEqual(buttons.map((b) => b.getAttribute('aria-pressed')), ['false', 'false', 'false', 'true']);
+    for (const s of ['input.size', 'input.opacity']) assert.isNotEmpty(el.shadowRoot!.querySelector(s)!.getAttribute('aria-label'));
+  });
+
+  it('re-colours the whole mask only when a label colour changes, not for every new labels array', async () => {
+    const mask = withRect(new Uint8Array(W * H), 0, 0, 100, 100, 1);
+    const { el } = await editor({ mask } as Partial<LblMaskEditor>);
+    const puts: number[] = [];
+    const orig = CanvasRenderingContext2D.prototype.putImageData;
+    CanvasRenderingContext2D.prototype.putImageData = function (this: CanvasRenderingContext2D, img: ImageData, ...rest: number[]) {
+      puts.push(img.width * img.height);
+      return (orig as (...a: unknown[]) => void).call(this, img, ...rest);
+    } as typeof orig;
+    try {
+      el.labels = someLabels('cat', 'dog', 'void');
+      await el.updateComplete;
+      assert.deepEqual(puts, []);
+      el.labels = [{ ...el.labels[0]!, color: '#00ff00' }, ...el.labels.slice(1)];
+      await el.updateComplete;
+      assert.deepEqual(puts, [W * H]);
+    } finally {
+      CanvasRenderingContext2D.prototype.putImageData = orig;
+    }
+    el.opacity = 1;
+    const px = await overlayPixel(el, 50, 50);
+    assert.deepEqual(px, [0, 255, 0, 255], 'cat in its new colour');
+  });
+
   it('refuses a mask of the wrong size with a message, and needs a label before painting', async () => {
     const notices: string[] = [];
     const onNotice = (e: Event) => notices.push((e as CustomEvent<{ text: string }>).detail.text);

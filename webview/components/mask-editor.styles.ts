@@ -25,8 +25,9 @@ export const maskEditorStyles = [
       min-width: 3.5em;
       font-variant-numeric: tabular-nums;
     }
+    /* The pressed tool: an underline, so it is not mistaken for the focus outline. */
     vscode-button[aria-pressed='true'] {
-      outline: 1px solid var(--vscode-focusBorder, #0078d4);
+      box-shadow: inset 0 -2px 0 var(--vscode-focusBorder, #0078d4);
     }
     canvas.overlay {
       pointer-events: none;

@@ -15,7 +15,9 @@
  *
  * The raster belongs to the editor: `mask` is copied in (setting it to the editor's own `raster` is a
  * no-op), edits mutate `raster` in place and fire lbl-mask-change after each stroke; `encoded()` is
- * the webview->host transport form (src/protocol/mask-transport.ts).
+ * the webview->host transport form (src/protocol/mask-transport.ts). A new `mask` array (or a new
+ * image) starts over with an empty history, so the app must keep passing the same array for the same
+ * item (the one it was given, or the editor's own raster from lbl-mask-change).
  *
  * @fires lbl-mask-change - {width, height, raster, modified} after every stroke, fill, undo or redo
  * @fires lbl-notice - {kind, text} for messages to the labeler
@@ -166,6 +168,7 @@ export class LblMaskEditor extends CanvasEditorBase implements LabelEditor {
   }
 
   undo(): boolean {
+    if (this.stroke) return false; // not in the middle of a stroke
     const s = this.data && this.history.undo();
     if (!s) return false;
     this.afterEdit(applyStroke(this.data!, this.w, this.h, s, 'before'));
@@ -173,6 +176,7 @@ export class LblMaskEditor extends CanvasEditorBase implements LabelEditor {
   }
 
   redo(): boolean {
+    if (this.stroke) return false;
     const s = this.data && this.history.redo();
     if (!s) return false;
     this.afterEdit(applyStroke(this.data!, this.w, this.h, s, 'after'));
@@ -351,7 +355,10 @@ export class LblMaskEditor extends CanvasEditorBase implements LabelEditor {
     this.classOf = new Map(classes.map((l, i) => [l.name, i + 1]));
     if (ignore !== undefined) this.classOf.set(ignore, IGNORE);
     const ignoreColor = this.labels.find((l) => l.name === ignore)?.color ?? DEFAULT_IGNORE_COLOR;
-    this.lut = paletteLut(classes.map((l) => l.color), ignoreColor);
+    const lut = paletteLut(classes.map((l) => l.color), ignoreColor);
+    // The app sends a new labels array with every state: re-colour 12 MP only when a colour changed.
+    if (lut.every((c, i) => c === this.lut[i])) return;
+    this.lut = lut;
     if (this.data) this.recolour({ x0: 0, y0: 0, x1: this.w, y1: this.h });
   }
 
