@@ -186,6 +186,9 @@ function randomJournals(seed: number, keys: string[], type: ProjectType, n: numb
     else if (x < 0.91 && labelSets) add('lead', { type: 'labels', added: [{ name: `x${i}`, color: '#123456' }], mode: pick(['remove-all', 'keep-as-prelabels', 'continue'] as const) });
     else add(pick(LABELERS), { type: 'submit', item, ann: ann() });
   }
+  // A submit line repeated in a journal (e.g. after a merge) counts once.
+  const some = [...files.values()].find((l) => l.some((e) => e.type === 'submit'))!;
+  some.push({ ...some.find((e) => e.type === 'submit')! });
   return files;
 }
 
