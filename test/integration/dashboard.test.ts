@@ -37,8 +37,10 @@ describe('dashboard (inside the VS Code extension host)', function () {
     const first = JSON.parse(embedded[1]!) as DashboardModel;
     assert.equal(first.project.id, id);
     assert.equal(first.progress.labeled, 0);
-    assert.equal(first.progress.items, 10);
+    assert.ok(first.progress.items > 0);
+    assert.equal(first.progress.unlabeled, first.progress.items);
 
+    await eventually(() => panel.isReady, 'the page loaded and said ready');
     // A second Show Dashboard reveals the same panel.
     await vscode.commands.executeCommand('labeling.showDashboard', id);
     assert.equal(api.dashboards.all.filter((p) => p.project.id === id).length, 1);
@@ -48,7 +50,7 @@ describe('dashboard (inside the VS Code extension host)', function () {
     const postedBefore = panel.posted;
     await store.submit(key, { kind: 'classes', labels: ['positive'] });
     const after = await eventually(() => (panel.lastModel?.progress.labeled === 1 ? panel.lastModel : undefined), 'the model after the submit');
-    assert.equal(after.progress.unlabeled, 9);
+    assert.equal(after.progress.unlabeled, first.progress.items - 1);
     assert.deepEqual(after.labels.find((l) => l.label === 'positive'), { label: 'positive', items: 1, objects: 1 });
     assert.equal(after.labelers[0]!.labeler, store.labeler);
     await eventually(() => panel.posted > postedBefore, 'the new model posted to the open page');

@@ -87,7 +87,7 @@ export function stackedBar(host: ChartHost, chart: string, label: string, marks:
         ${repeat(
           marks,
           (m) => m.key,
-          (m) => html`<li data-key=${m.key}><svg class="swatch" viewBox="0 0 10 10" aria-hidden="true"><rect class="${m.color}" width="10" height="10"></rect></svg>${m.text}</li>`,
+          (m) => html`<li data-key=${m.key} class=${m.value ? '' : 'zero'}><svg class="swatch" viewBox="0 0 10 10" aria-hidden="true"><rect class="${m.color}" width="10" height="10"></rect></svg>${m.text}</li>`,
         )}
       </ul>
     </div>`;

@@ -1,6 +1,6 @@
 import { assert } from 'chai';
 import { DashboardModelNotification, type DashboardModel } from '../../src/protocol/dashboard';
-import { sampleDashboardModel } from '../../src/core/stats/dashboard-sample';
+import { sampleDashboardModel } from '../../test/fixtures/dashboard-model';
 import { FakeTransport } from '../shared/fake-transport';
 import { HostIpc } from '../shared/host-ipc';
 import type { DashboardApp } from './dashboard-app';
@@ -97,6 +97,14 @@ describe('lbl-dashboard-app: charts and their tables show the model', () => {
       ['ORG', '30', '45'],
     ]);
     assert.include(text(root), 'the items add up to 100, more than the 80 labeled');
+  });
+
+  it('labels of a classification project: one bar per label (a label set is one object per item), the table with both columns', async () => {
+    const { root } = await mount(sampleDashboardModel());
+    const marks = [...root.querySelectorAll('[data-chart="labels"] rect.mark')].map((r) => r.getAttribute('aria-label'));
+    assert.deepEqual(marks, ['stop: 50 items (62.5% of labeled)', 'yield: 40 items (50.0% of labeled)']);
+    assert.deepEqual(cells(root, 'labels'), [['stop', '50', '50'], ['yield', '40', '40']]);
+    assert.include(text(root), 'the items add up to 90, more than the 80 labeled');
   });
 
   it('labelers: a row per labeler with labeled, assigned vs done, per hour, first-review acceptance and rejections; bars', async () => {

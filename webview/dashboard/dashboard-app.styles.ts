@@ -74,18 +74,6 @@ export const dashboardStyles = css`
   a {
     color: var(--vscode-textLink-foreground);
   }
-  :focus-visible {
-    outline: 1px solid var(--vscode-focusBorder);
-    outline-offset: 1px;
-  }
-  .sr-only {
-    position: absolute;
-    width: 1px;
-    height: 1px;
-    overflow: hidden;
-    clip: rect(0 0 0 0);
-    white-space: nowrap;
-  }
   .error {
     color: var(--vscode-errorForeground);
     font-weight: normal;
@@ -143,6 +131,9 @@ export const dashboardStyles = css`
     display: flex;
     align-items: center;
     gap: 6px;
+  }
+  .legend li.zero {
+    color: var(--vscode-descriptionForeground);
   }
   .swatch {
     width: 10px;

@@ -5,6 +5,7 @@ import { formatDuration } from '../../src/core/jobs/duration';
 import { PROJECT_TYPE_TITLES } from '../../src/core/model';
 import { DashboardActionCommand, DashboardModelNotification, type DashboardAction, type DashboardModel } from '../../src/protocol/dashboard';
 import type { HostIpc } from '../shared/host-ipc';
+import { baseStyles } from '../shared/theme.styles';
 import { barRows, dayBars, pctText, stackedBar, type ChartHost, type Mark } from './charts';
 import { dashboardStyles } from './dashboard-app.styles';
 
@@ -26,7 +27,7 @@ type Filter = { label?: string; labelers?: [string, string] };
  * (keyed marks and rows), so scroll position and keyboard focus stay where they were.
  */
 export class DashboardApp extends LitElement implements ChartHost {
-  static override styles = [dashboardStyles];
+  static override styles = [baseStyles, dashboardStyles];
   static override properties = { model: { state: true }, tables: { state: true }, pointed: { state: true } };
   declare model: DashboardModel | undefined;
   /** Charts with their table shown. */
@@ -198,7 +199,8 @@ export class DashboardApp extends LitElement implements ChartHost {
       name: l.label,
       bars: [
         { key: `${l.label}:items`, value: l.items, color: 'c-blue', text: `${l.label}: ${fmt(l.items)} items (${pctText(l.items, labeledItems)} of labeled)` },
-        { key: `${l.label}:objects`, value: l.objects, color: 'c-purple', text: `${l.label}: ${fmt(l.objects)} ${per ? 'objects' : 'labels'}` },
+        // A label set has one object per item: the second bar only for spans and shapes.
+        ...(per ? [{ key: `${l.label}:objects`, value: l.objects, color: 'c-purple', text: `${l.label}: ${fmt(l.objects)} objects` }] : []),
       ],
     }));
     const marks = rows.flatMap((r) => r.bars);
@@ -207,7 +209,7 @@ export class DashboardApp extends LitElement implements ChartHost {
       ${this.head('Label distribution', m.labels.length ? 'labels' : undefined, 'h-labels')}
       ${m.labels.length
         ? html`<p class="muted">
-              Final labels: items carrying each label (blue) and ${per ? 'objects (spans or shapes)' : 'labels'} (purple).${sumItems > labeledItems
+              Final labels: items carrying each label${per ? html` (blue) and its objects, spans or shapes (purple)` : nothing}.${sumItems > labeledItems
                 ? html` An item can carry several labels, so the items add up to ${fmt(sumItems)}, more than the ${fmt(labeledItems)} labeled.`
                 : nothing}
             </p>

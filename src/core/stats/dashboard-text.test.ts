@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { csvField, dashboardCsv, dashboardFileName, dashboardMarkdown } from './dashboard-text';
-import { sampleDashboardModel } from './dashboard-sample';
+import { sampleDashboardModel } from '../../../test/fixtures/dashboard-model';
 
 describe('dashboard-text: the dashboard as Markdown and CSV', () => {
   it('Markdown: the progress table with counts and shares of the items, the labels and the labelers', () => {
