@@ -3,6 +3,7 @@ import { decodeRuns } from '../../src/protocol/mask-transport';
 import { blankImage, drag, mount, pointerAt, someLabels, unmountAll } from '../labeler/test-builders';
 import './mask-editor';
 import type { LblMaskEditor, MaskChangeDetail } from './mask-editor';
+import { StrokeHistory, type Stroke } from './mask-editor-ops';
 
 const W = 400;
 const H = 300;
@@ -19,6 +20,13 @@ const press = (el: LblMaskEditor, key: string, init: KeyboardEventInit = {}) => 
 const click = (el: LblMaskEditor, x: number, y: number) => drag(el, [x, y], [x, y], 0);
 const at = (el: LblMaskEditor, x: number, y: number) => el.raster![y * W + x];
 const count = (r: Uint8Array, v: number) => r.reduce((n, b) => n + (b === v ? 1 : 0), 0);
+/** Pixels of a brush dab of `size` px (the disc of radius size / 2 around a pixel centre). */
+function makeDiscCount(size: number): number {
+  const r = size / 2;
+  let n = 0;
+  for (let dy = -Math.floor(r); dy <= Math.floor(r); dy++) n += 2 * Math.floor(Math.sqrt(r * r - dy * dy)) + 1;
+  return n;
+}
 const frame = () => new Promise((r) => requestAnimationFrame(() => r(undefined)));
 
 /** A raster with class `v` in the rectangle [x0, x1) x [y0, y1). */
@@ -157,7 +165,7 @@ describe('lbl-mask-editor', () => {
     drag(el, [20.5, 20.5], [380.5, 280.5], 12);
     const s1 = el.raster!.slice();
     press(el, 'g');
-    click(el, 320.5, 220.5);
+    click(el, 345.5, 205.5); // the class-1 rectangle, away from the stroke
     const s2 = el.raster!.slice();
     press(el, 'e');
     drag(el, [200.5, 0.5], [200.5, 299.5], 6);
@@ -269,6 +277,43 @@ describe('lbl-mask-editor', () => {
     el.opacity = 1;
     const px = await overlayPixel(el, 50, 50);
     assert.deepEqual(px, [0, 255, 0, 255], 'cat in its new colour');
+  });
+
+  it('zooms and pans as the other image editors: strokes land on the image pixel under the pointer, a space-drag paints nothing', async () => {
+    const { el } = await editor({ brushSize: 4 } as Partial<LblMaskEditor>);
+    const before = el.transform.scale;
+    assert.isTrue(press(el, '+'));
+    assert.closeTo(el.transform.scale, before * 1.25, 1e-9);
+    click(el, 123.5, 77.5);
+    assert.equal(at(el, 123, 77), 2);
+    assert.equal(at(el, 123, 79), 2);
+    assert.equal(at(el, 123, 80), 0);
+    assert.isTrue(press(el, ' '));
+    const tx = el.transform.tx;
+    drag(el, [200.5, 200.5], [250.5, 220.5], 4);
+    el.handleKeyUp(new KeyboardEvent('keyup', { key: ' ' }));
+    assert.notEqual(el.transform.tx, tx, 'panned');
+    assert.equal(count(el.raster!, 2), makeDiscCount(4), 'only the first dab');
+  });
+
+  it('caps the undo history memory: the oldest strokes go first, the newest is always kept', () => {
+    const stroke = (bytes: number): Stroke => ({ tiles: [0], before: [new Uint8Array(bytes / 2)], after: [new Uint8Array(bytes / 2)], bytes, rect: { x0: 0, y0: 0, x1: 1, y1: 1 }, tilesX: 1 });
+    const h = new StrokeHistory(1000);
+    const a = stroke(400);
+    const b = stroke(400);
+    const c = stroke(400);
+    h.push(a);
+    h.push(b);
+    assert.equal(h.bytes, 800);
+    h.push(c);
+    assert.equal(h.bytes, 800, 'a dropped');
+    assert.equal(h.position, 3, 'still counts the dropped stroke as applied');
+    assert.equal(h.undo(), c);
+    assert.equal(h.undo(), b);
+    assert.isUndefined(h.undo(), 'a is gone');
+    h.push(stroke(5000));
+    assert.equal(h.bytes, 5000, 'a stroke over the cap alone is kept');
+    assert.isTrue(h.canUndo);
   });
 
   it('refuses a mask of the wrong size with a message, and needs a label before painting', async () => {

@@ -164,7 +164,6 @@ export class LblMaskEditor extends CanvasEditorBase implements LabelEditor {
     const s = Math.min(MAX_BRUSH, Math.max(MIN_BRUSH, Math.round(size)));
     if (s === this.brushSize) return;
     this.brushSize = s;
-    this.disc = makeDisc(s);
   }
 
   undo(): boolean {
@@ -399,6 +398,7 @@ export class LblMaskEditor extends CanvasEditorBase implements LabelEditor {
 
   private extendStroke(x: number, y: number): void {
     const s = this.stroke!;
+    if (this.disc.size !== this.brushSize) this.disc = makeDisc(Math.min(MAX_BRUSH, Math.max(MIN_BRUSH, Math.round(this.brushSize))));
     const dirty = emptyRect();
     stampSegment(this.data!, this.w, this.h, this.disc, s.x, s.y, x, y, s.value, this.recorder!, dirty);
     s.x = x;
