@@ -244,6 +244,7 @@ export class LblMaskEditor extends CanvasEditorBase implements LabelEditor {
       else if (e.key === 'Backspace') {
         this.path = this.path.length > 2 ? this.path.slice(0, -2) : undefined;
         this.paintView();
+        this.requestUpdate(); // the hint and the canvas description
       } else return false;
       return true;
     }
