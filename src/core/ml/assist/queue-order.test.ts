@@ -105,6 +105,23 @@ describe('ML queue order (issue 12 items 2 and 6)', function () {
       assert.equal((await clusterOrderOf(['a', 'b'], [new Float32Array([1, 0]), new Float32Array([0, 1])], { seed: 1, k: 9 })).clusterCount, 2, 'k cut to the items');
     });
 
+    it('above sampleRows, fits k-means on a seeded sample and puts every row in its nearest cluster', async () => {
+      const { keys, rows, group } = blobs(4, 30, 5);
+      const messages: string[] = [];
+      const o = await clusterOrderOf(keys, rows, { k: 4, seed: 7, sampleRows: 24, onProgress: (_f, m) => messages.push(m) });
+      assert.ok(messages.includes('clusters: 0 of 120 items'), 'the rows are put in their clusters after the fit');
+      assert.equal(o.clusterCount, 4);
+      assert.deepEqual([...o.keys].sort(), [...keys].sort(), 'every key once');
+      const runs: number[] = [];
+      o.keys.forEach((k, i) => {
+        if (i === 0 || group.get(k) !== group.get(o.keys[i - 1]!)) runs.push(0);
+        runs[runs.length - 1]!++;
+        assert.equal(o.clusters[i], runs.length - 1, `${k}: one cluster per group`);
+      });
+      assert.deepEqual(runs, [30, 30, 30, 30]);
+      assert.deepEqual(await clusterOrderOf(keys, rows, { k: 4, seed: 7, sampleRows: 24 }), o, 'deterministic');
+    });
+
     it('refuses rows that do not match the keys, naming the field', async () => {
       await assert.rejects(clusterOrderOf(['a', 'b'], [new Float32Array(2)], { seed: 1 }), (e: LabelingError) => e.where.field === 'features');
       await assert.rejects(clusterOrderOf(['a'], [new Float32Array(2)], { seed: 1, k: 0 }), (e: LabelingError) => e.where.field === 'k');
