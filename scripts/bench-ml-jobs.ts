@@ -6,6 +6,8 @@
  * said so in the output) whose journals hold BENCH_ML_LABELS final labels (default 100,000, at most
  * half the items). The inference job is cancelled once it runs past its budget (BENCH_ML_INFER_CAP_MS,
  * default 60 s), its figure then extrapolated from what it predicted. Not a test: nothing is asserted.
+ * BENCH_ML_PROFILE=1 adds a CPU profile of this thread per phase; BENCH_ML_WORKER_NICE=n is an
+ * experiment (the worker thread lowers its own priority first; see niceWorker).
  *
  * While each job runs a labeler submits on this thread at a steady pace (store.nextItem + store.submit
  * every SUBMIT_EVERY_MS, as the panel does); the same labeler just before, with no job running, is the
@@ -444,6 +446,29 @@ function printProfile(p: { profile: CpuProfile; startedAt: number }, phases: rea
   }
 }
 
+/**
+ * An experiment (BENCH_ML_WORKER_NICE=n), not what the extension runs: worker-main.ts bundled behind a
+ * line that sets the worker thread's nice value first. On Linux os.setPriority(n) called in a thread
+ * changes that thread only (nice is per thread there), so the extension host's thread keeps its
+ * priority and wins a contended CPU over the job.
+ */
+async function niceWorker(nice: number): Promise<{ file: string; dispose(): void }> {
+  const esbuild = await import('esbuild');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'labeling-bench-worker-'));
+  const file = path.join(dir, 'worker.js');
+  const main = path.resolve(__dirname, '../src/core/jobs/worker-main.ts');
+  await esbuild.build({
+    stdin: { contents: `require('node:os').setPriority(${JSON.stringify(nice)});\nrequire(${JSON.stringify(main)});\n`, resolveDir: dir, loader: 'js' },
+    outfile: file,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    logLevel: 'warning',
+  });
+  return { file, dispose: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
 // --- the section ---------------------------------------------------------------------------------
 
 export interface JobsRawFromEarlier {
@@ -462,10 +487,12 @@ export async function jobsBench(earlier: JobsRawFromEarlier = {}): Promise<void>
     return;
   }
   console.log(`jobs: ML-assist jobs in a worker thread through pipeline.ts, a labeler submitting every ${SUBMIT_EVERY_MS} ms on this thread (node ${process.version}, ${os.cpus().length} cores, load ${os.loadavg()[0]!.toFixed(1)})`);
+  if (process.env.BENCH_ML_WORKER_NICE !== undefined) console.log(`  (BENCH_ML_WORKER_NICE=${process.env.BENCH_ML_WORKER_NICE}: an experiment, not what the extension does: each worker thread lowers its own priority first)`);
   let t = now();
   const project = await buildProject(items, labels);
   const builtMs = now() - t;
-  const worker = await bundleWorker();
+  const nice = process.env.BENCH_ML_WORKER_NICE;
+  const worker = nice === undefined ? await bundleWorker() : await niceWorker(Number(nice));
   let store: ProjectStore | undefined;
   try {
     t = now();
