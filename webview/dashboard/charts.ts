@@ -12,7 +12,7 @@ import { repeat } from 'lit/directives/repeat.js';
 export interface Mark {
   key: string;
   value: number;
-  /** Colour class: c-blue, c-green, c-yellow, c-orange, c-purple, c-red, c-lines. */
+  /** Colour class: c-blue, c-green, c-yellow, c-purple, c-red, c-lines, c-foreground (--vscode-charts-orange is left out: faint or unset in some themes). */
   color: string;
   /** What hover and focus show and screen readers announce, e.g. "Labeled: 80 of 200 (40.0%)". */
   text: string;

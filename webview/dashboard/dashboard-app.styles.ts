@@ -87,7 +87,7 @@ export const dashboardStyles = css`
   .c-blue { fill: var(--vscode-charts-blue); }
   .c-green { fill: var(--vscode-charts-green); }
   .c-yellow { fill: var(--vscode-charts-yellow); }
-  .c-orange { fill: var(--vscode-charts-orange); }
+  .c-foreground { fill: var(--vscode-charts-foreground); }
   .c-purple { fill: var(--vscode-charts-purple); }
   .c-red { fill: var(--vscode-charts-red); }
   .c-lines { fill: var(--vscode-charts-lines); }

@@ -157,11 +157,11 @@ export class DashboardApp extends LitElement implements ChartHost {
     return [
       mk('approved', 'Approved', p.approved, 'c-green'),
       mk('labeled', 'Labeled, not reviewed', Math.max(0, p.labeled - p.approved), 'c-blue'),
-      mk('needsReview', 'Needs review', p.needsReview, 'c-orange'),
+      mk('needsReview', 'Needs review', p.needsReview, 'c-red'),
       mk('incomplete', 'Incomplete', p.incomplete, 'c-purple'),
       mk('skipped', 'Skipped', p.skipped, 'c-yellow'),
       mk('unlabeled', 'Unlabeled', p.unlabeled, 'c-lines'),
-      mk('missing', 'Missing', p.missing, 'c-red'),
+      mk('missing', 'Missing', p.missing, 'c-foreground'),
     ];
   }
 
@@ -306,7 +306,7 @@ export class DashboardApp extends LitElement implements ChartHost {
     const byLabel = Object.entries(r.byLabel).sort(([, x], [, y]) => (x.krippendorffAlpha ?? x.f1 ?? 1) - (y.krippendorffAlpha ?? y.f1 ?? 1));
     const labelMarks: Mark[] = byLabel.map(([label, lr]) => {
       const v = lr.krippendorffAlpha ?? lr.f1 ?? 0;
-      return { key: label, value: Math.max(0, v), color: v < 0.67 ? 'c-orange' : 'c-green', text: `${label}: ${lr.krippendorffAlpha !== null ? `alpha ${dec(lr.krippendorffAlpha)}` : `F1 ${dec(lr.f1)}`}` };
+      return { key: label, value: Math.max(0, v), color: v < 0.67 ? 'c-red' : 'c-green', text: `${label}: ${lr.krippendorffAlpha !== null ? `alpha ${dec(lr.krippendorffAlpha)}` : `F1 ${dec(lr.f1)}`}` };
     });
     const review = (filter: Filter, what: string) =>
       html`<vscode-button secondary class="review" data-review=${filter.label ?? filter.labelers!.join('|')} aria-label="Review the items of ${what}" @click=${() => this.act('reviewItems', { filter })}>Review</vscode-button>`;
