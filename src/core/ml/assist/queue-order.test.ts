@@ -6,9 +6,12 @@ import { parseProjectDef } from '../../project/schema';
 import { seededRandom, shuffleInPlace } from '../../random';
 import type { ProjectStore } from '../../store/project-store';
 import { classes, cleanupWorkspaces, tempWorkspace } from '../../store/test-support';
+import { readImageFile } from '../image-decode';
 import { clusterPurity } from '../kmeans';
 import { open, seededProject, sentimentRows, tempFiles } from './assist-fixture';
 import { digitProject } from './image-assist-fixture';
+import { trainImagesFromFiles } from './image-train';
+import { collectImageTrainingSet } from './image-training-set';
 import { loadLatestModel, saveModel } from './model-store';
 import {
   clusterOrderOf,
@@ -334,6 +337,24 @@ describe('ML queue order (issue 12 items 2 and 6)', function () {
       let chance = 0;
       for (let s = 1; s <= 20; s++) chance = Math.max(chance, clusterPurity(shuffleInPlace([...order.clusters!], seededRandom(s)), truth));
       assert.ok(purity > chance + 0.15, `purity ${purity.toFixed(3)}, chance up to ${chance.toFixed(3)}`);
+    });
+
+    it("'uncertain' on an image classification project: the image model's margins, every unlabeled image once", async () => {
+      const digits = Array.from({ length: 10 }, (_, d) => String(d));
+      const p = await digitProject('image-classification', digits, 9, 6, (d) => classes(String(d)));
+      store = await open({ root: p.root, id: p.id, keys: [] });
+      const trained = await trainImagesFromFiles((await collectImageTrainingSet(store, p.root)).examples, store.def);
+      await saveModel(p.root, p.id, trained);
+      const result = await computeQueueOrder(store, p.root, { kind: 'uncertain', randomShare: 0 });
+      assert.equal(result.ordered, p.unlabeled.length);
+      const order = (await readQueueOrder(p.root, p.id)).order!;
+      assert.deepEqual([...order.keys].sort(), p.unlabeled.map((u) => u.key).sort());
+      // With no random share, the first item is one the model is least sure of: its top confidence is low.
+      const { loaded } = await loadLatestModel(p.root, p.id, ['image-classification']);
+      const confidence = async (key: string) => {
+        return loaded!.model.predict(await readImageFile(path.join(p.root, key))).confidence;
+      };
+      assert.ok((await confidence(order.keys[0]!)) < (await confidence(order.keys.at(-1)!)), 'less sure of the first than of the last');
     });
 
     it('a cancel leaves the previous order file as it was', async () => {
