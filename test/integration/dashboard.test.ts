@@ -56,6 +56,20 @@ describe('dashboard (inside the VS Code extension host)', function () {
     await eventually(() => panel.posted > postedBefore, 'the new model posted to the open page');
   });
 
+  it('a burst of changes is computed once (coalesced), and Copy as Markdown puts the figures on the clipboard', async () => {
+    const panel = await eventually(() => dashboard(), 'the dashboard panel');
+    await new Promise((r) => setTimeout(r, 600)); // the panel at rest
+    const before = panel.computed;
+    for (let i = 0; i < 50; i++) panel.changed();
+    await eventually(() => panel.computed > before, 'the model computed');
+    await new Promise((r) => setTimeout(r, 600));
+    assert.equal(panel.computed - before, 1, 'fifty changes in a burst, one computation');
+    await panel.act({ action: 'copyMarkdown' });
+    const md = await vscode.env.clipboard.readText();
+    assert.match(md, /^## Dashboard Reviews: labeling progress\n/);
+    assert.ok(md.includes('| Labeled | 1 |'), md);
+  });
+
   it('Compute Agreement from the dashboard runs the job; the model lists it', async () => {
     const panel = await eventually(() => dashboard(), 'the dashboard panel');
     await panel.act({ action: 'computeAgreement' });

@@ -100,8 +100,9 @@ export class DashboardPanel extends Disposable {
   private shown: string | undefined;
   /** The last model computed (tests read it). */
   lastModel: DashboardModel | undefined;
-  /** Models posted to the webview since it opened (tests count them). */
+  /** Models posted to the webview since it opened, and models computed (tests count them). */
   posted = 0;
+  computed = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private lastRun = 0;
   private running: Promise<void> | undefined;
@@ -191,6 +192,7 @@ export class DashboardPanel extends Disposable {
       this.remember();
     }
     let model: DashboardModel | undefined;
+    this.computed++;
     try {
       model = await this.deps.source.modelOf(fresh);
     } catch (e) {
