@@ -281,15 +281,17 @@ export function fillPolygon(raster: Uint8Array, w: number, h: number, ring: read
 }
 
 /**
- * Scanline flood fill: the 4-connected region of pixels with the class of (sx, sy) becomes `value`.
- * Memory is a stack of span seeds (one per run of the region in a neighbouring row), not a pixel queue.
- * Returns the rectangle written (empty when the seed already has `value` or is outside).
+ * Scanline flood fill: the 4-connected region of pixels with the class of (sx, sy) becomes `value`,
+ * growing `dirty`. Memory is a stack of span seeds (one per run of the region in a neighbouring row),
+ * not a pixel queue. A generator that yields every `spansPerYield` spans, so a large region can be filled
+ * over several tasks; floodFill runs it to the end.
  */
-export function floodFill(raster: Uint8Array, w: number, h: number, sx: number, sy: number, value: number, rec: StrokeRecorder): Rect {
-  const dirty = emptyRect();
-  if (sx < 0 || sy < 0 || sx >= w || sy >= h) return dirty;
+export function* floodFillSteps(
+  raster: Uint8Array, w: number, h: number, sx: number, sy: number, value: number, rec: StrokeRecorder, dirty: Rect, spansPerYield = 512,
+): Generator<void, void, void> {
+  if (sx < 0 || sy < 0 || sx >= w || sy >= h) return;
   const target = raster[sy * w + sx]!;
-  if (target === value) return dirty;
+  if (target === value) return;
   let stack = new Int32Array(1024);
   let top = 0;
   const push = (x: number, y: number) => {
@@ -310,6 +312,7 @@ export function floodFill(raster: Uint8Array, w: number, h: number, sx: number, 
     }
   };
   push(sx, sy);
+  let spans = 0;
   while (top > 0) {
     const y = stack[--top]!;
     const x = stack[--top]!;
@@ -324,7 +327,14 @@ export function floodFill(raster: Uint8Array, w: number, h: number, sx: number, 
     addRect(dirty, xl, y, xr + 1, y + 1);
     if (y > 0) scan(row - w, xl, xr, y - 1);
     if (y < h - 1) scan(row + w, xl, xr, y + 1);
+    if (++spans % spansPerYield === 0) yield;
   }
+}
+
+/** floodFillSteps to the end; returns the rectangle written (empty when the seed already has `value` or is outside). */
+export function floodFill(raster: Uint8Array, w: number, h: number, sx: number, sy: number, value: number, rec: StrokeRecorder): Rect {
+  const dirty = emptyRect();
+  for (const _ of floodFillSteps(raster, w, h, sx, sy, value, rec, dirty, Infinity));
   return dirty;
 }
 

@@ -145,6 +145,7 @@ describe('lbl-mask-editor', () => {
     const { el, changes } = await editor({ mask, activeLabel: 'dog' } as Partial<LblMaskEditor>);
     assert.isTrue(press(el, 'g'));
     click(el, 12.5, 12.5);
+    await el.fillDone; // at once for a small region, unless the machine is slow
     const expected = withRect(withRect(mask.slice(), 10, 10, 50, 50, 2), 20, 20, 30, 30, 3);
     assert.deepEqual(el.raster, expected, 'only A changed (its hole kept), not B nor C');
     assert.deepEqual(mask, withRect(withRect(withRect(withRect(new Uint8Array(W * H), 10, 10, 50, 50, 1), 50, 50, 90, 90, 1), 200, 10, 260, 60, 1), 20, 20, 30, 30, 3), 'the given mask is not mutated');
@@ -152,10 +153,44 @@ describe('lbl-mask-editor', () => {
     // The unlabeled background is one region around all of them.
     el.activeLabel = 'void';
     click(el, 399.5, 299.5);
+    await el.fillDone;
     assert.equal(count(el.raster!, 3), W * H - 40 * 40 - 40 * 40 - 60 * 50 + 10 * 10, 'the background, plus the hole already of class 3');
     assert.equal(count(el.raster!, 2), 40 * 40 - 10 * 10);
     click(el, 0.5, 0.5);
+    await el.fillDone;
     assert.lengthOf(changes, 2, 'filling a region with its own class changes nothing');
+  });
+
+  it('a large flood fill goes on over several tasks, so the panel keeps painting; edits wait for it', async () => {
+    // Class 1 on every 4th column but in the first and last rows: the background is one region of ~300 x 100 spans.
+    const mask = new Uint8Array(W * H);
+    for (let y = 1; y < H - 1; y++) for (let x = 0; x < W; x += 4) mask[y * W + x] = 1;
+    const { el, changes } = await editor({ mask, activeLabel: 'void', brushSize: 20 } as Partial<LblMaskEditor>);
+    click(el, 200.5, 150.5); // a dab of class 3 first, to see that Ctrl+Z in the middle of the fill keeps it
+    const afterDab = el.raster!.slice();
+    const c1 = count(afterDab, 1);
+    const c3 = count(afterDab, 3);
+    el.fillSliceMs = 0; // one step (512 spans or one band of re-colouring) per task
+    el.activeLabel = 'dog';
+    press(el, 'g');
+    click(el, 1.5, 1.5);
+    assert.isTrue(el.filling, 'not finished in the click');
+    const partial = count(el.raster!, 2);
+    assert.isBelow(partial, 3000, 'only the first 512 spans (of 3 px) are filled before the panel gets the thread back');
+    assert.lengthOf(changes, 1, 'the dab only');
+    press(el, 'z', { ctrlKey: true });
+    assert.equal(count(el.raster!, 3), c3, 'no undo in the middle of a fill');
+    el.activeLabel = 'cat';
+    press(el, 'b');
+    click(el, 300.5, 200.5);
+    await el.fillDone;
+    assert.isFalse(el.filling);
+    assert.equal(count(el.raster!, 2), W * H - c1 - c3, 'the whole background, in the end');
+    assert.equal(count(el.raster!, 1), c1, 'the brush click during the fill painted nothing');
+    assert.equal(count(el.raster!, 3), c3);
+    assert.lengthOf(changes, 2);
+    press(el, 'z', { ctrlKey: true });
+    assert.deepEqual(el.raster, afterDab, 'the fill is one undo step');
   });
 
   it('undo and redo restore the exact bytes of each stroke (Ctrl+Z, Ctrl+Shift+Z)', async () => {
@@ -166,6 +201,7 @@ describe('lbl-mask-editor', () => {
     const s1 = el.raster!.slice();
     press(el, 'g');
     click(el, 345.5, 205.5); // the class-1 rectangle, away from the stroke
+    await el.fillDone;
     const s2 = el.raster!.slice();
     press(el, 'e');
     drag(el, [200.5, 0.5], [200.5, 299.5], 6);

@@ -32,7 +32,7 @@ import { drawHandles, tracePath } from './canvas-draw';
 import { noticeEvent, type LabelEditor } from './editor';
 import { maskEditorStyles } from './mask-editor.styles';
 import {
-  addRect, applyStroke, clipRect, colourRect, emptyRect, fillPolygon, floodFill, IGNORE, isEmpty, makeDisc, paletteLut,
+  addRect, applyStroke, clipRect, colourRect, emptyRect, fillPolygon, floodFillSteps, IGNORE, isEmpty, makeDisc, paletteLut,
   StrokeHistory, StrokeRecorder, stampSegment, unionRect, UNLABELED, type Disc, type Rect,
 } from './mask-editor-ops';
 
@@ -51,6 +51,10 @@ export const MIN_BRUSH = 1;
 export const MAX_BRUSH = 400;
 /** Undo memory: 64 MB of tile bytes (a flood fill of a whole 4000 x 3000 image takes 24 MB). */
 export const HISTORY_CAP_BYTES = 64 * 1024 * 1024;
+/** A flood fill runs this long at most before it lets the panel paint and take input, then goes on in the next task. */
+export const FILL_SLICE_MS = 12;
+/** Rows of the offscreen overlay re-coloured per step after a flood fill (4,000 x 128 = 0.5 MP). */
+const COLOUR_BAND_ROWS = 128;
 const PICK_PX = 6;
 const DEFAULT_IGNORE_COLOR = '#ffffff';
 
@@ -103,6 +107,9 @@ export class LblMaskEditor extends CanvasEditorBase implements LabelEditor {
   /** The overlay over the image canvas: the mask, the brush cursor and the polygon being drawn. */
   private view?: HTMLCanvasElement;
   private stroke?: { x: number; y: number; value: number; dirty: Rect };
+  private fillJob?: { done: Promise<void> };
+  /** Time slice of a flood fill (tests set 0: one step per task). */
+  fillSliceMs = FILL_SLICE_MS;
   private cursor?: Point;
   private path?: number[];
   private hoverPoint?: Point;
@@ -129,6 +136,14 @@ export class LblMaskEditor extends CanvasEditorBase implements LabelEditor {
   }
   get canRedo(): boolean {
     return this.history.canRedo;
+  }
+  /** True while a flood fill is in progress (it goes on over several tasks when the region is large). */
+  get filling(): boolean {
+    return this.fillJob !== undefined;
+  }
+  /** Resolves when the flood fill in progress has finished (at once when there is none). */
+  get fillDone(): Promise<void> {
+    return this.fillJob?.done ?? Promise.resolve();
   }
   get drawing(): boolean {
     return this.path !== undefined;
@@ -167,7 +182,7 @@ export class LblMaskEditor extends CanvasEditorBase implements LabelEditor {
   }
 
   undo(): boolean {
-    if (this.stroke) return false; // not in the middle of a stroke
+    if (this.stroke || this.fillJob) return false; // not in the middle of a stroke or a fill
     const s = this.data && this.history.undo();
     if (!s) return false;
     this.afterEdit(applyStroke(this.data!, this.w, this.h, s, 'before'));
@@ -175,7 +190,7 @@ export class LblMaskEditor extends CanvasEditorBase implements LabelEditor {
   }
 
   redo(): boolean {
-    if (this.stroke) return false;
+    if (this.stroke || this.fillJob) return false;
     const s = this.data && this.history.redo();
     if (!s) return false;
     this.afterEdit(applyStroke(this.data!, this.w, this.h, s, 'after'));
@@ -220,6 +235,7 @@ export class LblMaskEditor extends CanvasEditorBase implements LabelEditor {
   }
 
   protected hint(): string {
+    if (this.fillJob) return 'Filling…';
     if (this.path) return 'Click the first point, double-click or Enter to fill · Backspace undo point · Esc cancel';
     const rest = '[ ] size · O overlay · Ctrl+Z undo';
     if (this.tool === 'eraser') return `Drag to erase · ${rest}`;
@@ -275,7 +291,7 @@ export class LblMaskEditor extends CanvasEditorBase implements LabelEditor {
   }
 
   protected pointerDown(p: Point, e: PointerEvent): void {
-    if (!this.data || e.button !== 0) return;
+    if (!this.data || e.button !== 0 || this.fillJob) return;
     const x = Math.floor(p.x);
     const y = Math.floor(p.y);
     if (this.tool === 'polygon') return this.polygonClick(p);
@@ -286,9 +302,7 @@ export class LblMaskEditor extends CanvasEditorBase implements LabelEditor {
       return;
     }
     if (this.tool === 'fill') {
-      if (!inside) return;
-      this.recorder!.begin();
-      this.commit(floodFill(this.data, this.w, this.h, x, y, value, this.recorder!), false);
+      if (inside) this.startFill(x, y, value);
       return;
     }
     if (!inside && !this.nearImage(p)) return;
@@ -367,6 +381,7 @@ export class LblMaskEditor extends CanvasEditorBase implements LabelEditor {
     const { width, height } = this.size;
     this.history.clear();
     this.stroke = undefined;
+    this.fillJob = undefined; // a fill in progress stops (its next slice sees it is no longer the job)
     this.path = undefined;
     if (!(width > 0 && height > 0)) {
       this.data = undefined;
@@ -424,6 +439,50 @@ export class LblMaskEditor extends CanvasEditorBase implements LabelEditor {
     if (!recoloured) this.recolour(rect);
     this.paintView();
     this.emitChange();
+  }
+
+  /**
+   * Flood fill in time slices: the fill itself, then the re-colouring of its rectangle in bands, each
+   * slice at most fillSliceMs (at least one step); a small region is done before this returns.
+   */
+  private startFill(x: number, y: number, value: number): void {
+    const data = this.data!;
+    this.recorder!.begin();
+    const dirty = emptyRect();
+    const steps = floodFillSteps(data, this.w, this.h, x, y, value, this.recorder!, dirty);
+    let colourRow = -1;
+    let resolve!: () => void;
+    const job = { done: new Promise<void>((r) => (resolve = r)) };
+    this.fillJob = job;
+    const step = (): boolean => {
+      if (colourRow < 0) {
+        if (!steps.next().done) return false;
+        colourRow = Math.max(0, dirty.y0);
+      }
+      const c = clipRect(dirty, this.w, this.h);
+      if (isEmpty(c) || colourRow >= c.y1) return true;
+      const y1 = Math.min(c.y1, colourRow + COLOUR_BAND_ROWS);
+      this.recolour({ x0: c.x0, y0: colourRow, x1: c.x1, y1 });
+      colourRow = y1;
+      return y1 >= c.y1;
+    };
+    const run = (first: boolean): void => {
+      if (this.fillJob !== job) return resolve(); // a new image or mask came: stop
+      const end = performance.now() + this.fillSliceMs;
+      let done: boolean;
+      do done = step();
+      while (!done && performance.now() < end);
+      if (!done) {
+        if (first) this.requestUpdate(); // the hint says it is filling
+        setTimeout(() => run(false), 0);
+        return;
+      }
+      this.fillJob = undefined;
+      this.commit(dirty, true);
+      this.requestUpdate();
+      resolve();
+    };
+    run(true);
   }
 
   private afterEdit(rect: Rect): void {
