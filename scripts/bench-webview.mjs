@@ -6,13 +6,18 @@
 //   spans_render_2000  state with a 100 KB text and 2,000 spans arriving -> laid out            (300 ms)
 //   span_add           a label hotkey on a selection -> the new span laid out                    (50 ms)
 //   webview_heap_mb    JS heap after a scene, after GC (larger of the two scenes)                 (40 MB)
+//   mask_stroke_move   one brush move (60 px brush) during a stroke across a 4000x3000 mask, p50 and p95 (16 ms)
+//   mask_flood_fill    one flood-fill click filling the unlabeled background of that mask, most of its 12 MP, until drawn
+//                      (no budget; it runs in time slices: the longest task it holds the panel for is printed too)
+// The mask figures (webview/components/mask-editor.bench.ts) are printed next to raw limits measured in the
+// same page: a full redraw of image and overlay, and re-colouring the whole raster once.
 // The same box and span scenes then go through Label Studio's editor (@heartexlabs/label-studio) in
 // the same run, and the ratios are printed. Results merge into test-results/bench.json.
 /* global requestAnimationFrame, performance -- used inside page.evaluate callbacks, which run in the browser */
 import * as esbuild from 'esbuild';
 import { chromium } from 'playwright-core';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, serveDir } from './run-dom-tests.mjs';
 
@@ -21,7 +26,7 @@ const BUDGETS = { boxes_render_1000: 300, box_select: 16, box_drag_move: 16, spa
 const page = (body) => `<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,">${body}</head><body></body></html>`;
 
 async function build(dir) {
-  writeFileSync(path.join(dir, 'entry.ts'), `import ${JSON.stringify(path.resolve('webview/labeler/bench-scene.ts'))};`);
+  writeFileSync(path.join(dir, 'entry.ts'), ['webview/labeler/bench-scene.ts', 'webview/components/mask-editor.bench.ts'].map((f) => `import ${JSON.stringify(path.resolve(f))};`).join('\n'));
   await esbuild.build({
     entryPoints: [path.join(dir, 'entry.ts')], outfile: path.join(dir, 'bench.js'), bundle: true, format: 'esm',
     platform: 'browser', target: 'es2022', minify: true, tsconfig: 'webview/tsconfig.json', logLevel: 'warning',
@@ -68,6 +73,41 @@ async function ours(browser, base) {
   await p.close();
   if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`);
   return { ...boxes, ...spans, webview_heap_mb: { n: 2, value: Math.max(heapBoxes, heapSpans), unit: 'MB' }, heapBoxes, heapSpans };
+}
+
+const MASK_BUDGETS = { mask_stroke_move: 16 };
+
+/** The mask editor on a 4000 x 3000 image (its own page: the scene allocates ~100 MB of canvases). */
+async function mask(browser, base) {
+  const { p, errors } = await openPage(browser, `${base}ours.html`);
+  try {
+    const m = await p.evaluate(() => window.lblMaskBench.maskScene());
+    if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`);
+    return m;
+  } finally {
+    await p.close();
+  }
+}
+
+function printMask(m) {
+  const ms = (v) => `${v.toFixed(2)} ms`;
+  const s = m.mask_stroke_move;
+  const s1 = m.mask_stroke_move_1to1;
+  const f = m.mask_flood_fill;
+  console.log('mask editor on a 4000 x 3000 image (headless Chromium; each timing ends with a canvas readback so the raster work is counted):');
+  console.log(`  mask_stroke_move   p50 ${ms(s.value)}, p95 ${ms(s.p95)} n=${s.n} at the fitted zoom; at 1:1 p50 ${ms(s1.value)}, p95 ${ms(s1.p95)} n=${s1.n}; budget ${MASK_BUDGETS.mask_stroke_move} ms (${s.p95 <= MASK_BUDGETS.mask_stroke_move && s1.p95 <= MASK_BUDGETS.mask_stroke_move ? 'within' : 'OVER'} at p95)`);
+  const b = m.mask_flood_fill_block;
+  console.log(`  mask_flood_fill    click -> filled and drawn: median ${ms(f.value)}, slowest ${ms(f.p95)} n=${f.n}, filling ${m.mask_fill_region_mp.value.toFixed(2)} MP in time slices; longest the panel could not take input: median ${ms(b.value)}, worst ${ms(b.p95)}`);
+  console.log(`  raw limits, same page: full redraw of image and overlay (zoom, pan) ${ms(m.raw_view_full_redraw.value)}; re-colouring the whole 12 MP raster once ${ms(m.raw_full_recolour.value)} (what every move would cost without dirty rectangles)`);
+  console.log(`  load average during the run ${loadavg().map((v) => v.toFixed(2)).join(' ')} on ${cpus().length} CPUs (figures from a shared machine)`);
+  console.log(`  undo history after the scene ${m.mask_history_mb.value.toFixed(1)} MB (cap 64 MB); encodeRuns of the final mask ${ms(m.mask_encode_runs.value)}, ${m.mask_runs_count.value} runs`);
+  const round = (v) => Math.round(v * 100) / 100;
+  return [
+    { name: 'mask_stroke_move', n: s.n, value: round(s.value), unit: 'ms' },
+    { name: 'mask_stroke_move_p95', n: s.n, value: round(s.p95), unit: 'ms' },
+    { name: 'mask_flood_fill', n: f.n, value: round(f.value), unit: 'ms' },
+    { name: 'mask_flood_fill_block', n: b.n, value: round(b.p95), unit: 'ms' },
+  ];
 }
 
 /** Label Studio's editor on the same scenes: time from `new LabelStudio` until every region is rendered. */
@@ -152,6 +192,11 @@ async function main() {
     }
     console.log(`  heap after box scene ${f.heapBoxes.toFixed(1)} MB, after span scene ${f.heapSpans.toFixed(1)} MB`);
     writeResults(results);
+    try {
+      writeResults(printMask(await mask(browser, url)));
+    } catch (e) {
+      console.log(`mask editor: not measured: ${e.message}`);
+    }
     if (!hasLs) console.log(`Label Studio: not compared: ${LS_DIR}/js/main.js or css/main.css is missing (devDependency not installed).`);
     else {
       const ls = await labelStudio(browser, url);
