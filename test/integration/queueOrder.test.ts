@@ -28,7 +28,6 @@ describe('ML queue order in the labeling panel and the Queue view (inside the VS
     const def = JSON.parse(Buffer.from(await vscode.workspace.fs.readFile(file)).toString('utf8')) as { mlAssist: Record<string, unknown> };
     def.mlAssist.queueOrder = value;
     await vscode.workspace.fs.writeFile(file, Buffer.from(JSON.stringify(def, null, 2)));
-    await api.registry.reload(); // as its file watcher does
     const store = await api.stores.get(entry());
     const loaded = () => store.def.mlAssist.queueOrder === value && entry().def?.mlAssist.queueOrder === value;
     for (let i = 0; i < 200 && !loaded(); i++) await new Promise((r) => setTimeout(r, 100));

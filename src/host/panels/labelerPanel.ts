@@ -108,6 +108,7 @@ export class LabelerPanel extends Disposable {
   ) {
     super();
     this.orders = restore.queueOrders;
+    if (this.orders) this._register(this.orders.onDidChange((p) => this.orderChanged(p)));
     const def = entry.def!;
     const title = `Label: ${def.name}`;
     const roots = dataRoots(entry.folder.uri, def.dataSources.map((d) => d.glob));

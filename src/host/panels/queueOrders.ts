@@ -1,12 +1,14 @@
 /**
  * ML assist's queue orders in the window (issue 12 items 2 and 6): the order file of a project whose
  * project.json sets `mlAssist.queueOrder` to 'clustered' or 'uncertain', `.labeling/.cache/order/<id>.json`
- * (queue-order.ts), read once when first asked for and again when it changes (a file watcher, or
- * reload() from whoever wrote it). The labeling panel serves the queue in it; the Queue view marks its
- * items. A project whose queueOrder is 'random' (or absent) is never read nor watched for: nothing
- * costs anything then. A file of another kind than the project asks for is stale: not used. Problems in
+ * (queue-order.ts), read once when first asked for and again when it changes (its size and time,
+ * looked at every few seconds, or reload() from whoever wrote it). The labeling panel serves the queue in
+ * it; the Queue view marks its items. A project whose queueOrder is 'random' (or absent) is never read
+ * nor looked at: nothing costs anything then. No file system watcher: in the extension host a
+ * workspace-wide watcher of this folder stopped project.json's watcher from firing (create.test.ts). A file of another kind than the project asks for is stale: not used. Problems in
  * the file (named by file and field) are logged once per read, never thrown.
  */
+import { promises as fsp } from 'node:fs';
 import * as vscode from 'vscode';
 import type { Logger } from '../../core/logger';
 import type { ProjectDef } from '../../core/model';
@@ -26,6 +28,19 @@ export interface LoadedQueueOrder {
 }
 
 type Project = { root: string; id: string };
+
+/** How often a read order file is looked at by its size and time. */
+const ORDER_POLL_MS = 2_000;
+
+/** The file's size and modification time, or 'none'. */
+async function stampOf(p: Project): Promise<string> {
+  try {
+    const st = await fsp.stat(queueOrderFile(p.root, p.id));
+    return `${st.size}:${st.mtimeMs}`;
+  } catch {
+    return 'none';
+  }
+}
 const keyOf = (e: Project): string => `${e.root}\u0000${e.id}`;
 
 /** The ML order a definition asks for, or undefined for the random one. */
@@ -43,20 +58,27 @@ export function orderTagOf(order: LoadedQueueOrder | undefined, key: string): st
 
 export class QueueOrders extends Disposable {
   private readonly loaded = new Map<string, LoadedQueueOrder | null>();
-  private readonly reading = new Map<string, { project: Project; running?: Promise<void>; again: boolean }>();
+  private readonly reading = new Map<string, { project: Project; running?: Promise<void>; again: boolean; stamp?: string }>();
+  private poll: ReturnType<typeof setInterval> | undefined;
   private readonly changed = this._register(new vscode.EventEmitter<Project>());
   /** Fires when a project's order file was (re)read. */
   readonly onDidChange: vscode.Event<Project> = this.changed.event;
 
-  constructor(private readonly logger?: Logger) {
+  constructor(
+    private readonly logger?: Logger,
+    /** How often the files read are looked at for a change (ms). */
+    private readonly pollMs = ORDER_POLL_MS,
+  ) {
     super();
-    const w = this._register(vscode.workspace.createFileSystemWatcher('**/.labeling/.cache/order/*.json'));
-    const onFile = (uri: vscode.Uri) => {
-      for (const r of this.reading.values()) if (queueOrderFile(r.project.root, r.project.id) === uri.fsPath) void this.reload(r.project);
-    };
-    this._register(w.onDidChange(onFile));
-    this._register(w.onDidCreate(onFile));
-    this._register(w.onDidDelete(onFile));
+    this._register({ dispose: () => clearInterval(this.poll) });
+  }
+
+  /** Reads again each file read whose size or time changed since. */
+  private async changedOnDisk(): Promise<void> {
+    for (const r of [...this.reading.values()]) {
+      if (this.isDisposed) return;
+      if (!r.running && (await stampOf(r.project)) !== r.stamp) void this.reload(r.project);
+    }
   }
 
   /**
@@ -85,6 +107,7 @@ export class QueueOrders extends Disposable {
     const k = keyOf(project);
     let r = this.reading.get(k);
     if (!r) this.reading.set(k, (r = { project, again: false }));
+    this.poll ??= setInterval(() => void this.changedOnDisk(), this.pollMs);
     if (r.running) {
       r.again = true;
       return r.running;
@@ -93,6 +116,7 @@ export class QueueOrders extends Disposable {
     const run = async (): Promise<void> => {
       do {
         state.again = false;
+        state.stamp = await stampOf(state.project);
         await this.read(state.project);
       } while (state.again && !this.isDisposed);
     };
