@@ -1,7 +1,7 @@
 // Issue 13 in the real workbench: "Labeling: Show Dashboard" from the palette draws the sample sentiment
 // project's progress, labels, labelers and throughput (two teammates' journals, as a git pull brings them);
 // labeling an item in the labeling panel beside it changes the open dashboard without a refresh. The same
-// dashboard under the Light and High Contrast themes. Screenshots 80-82.
+// dashboard under the Light and High Contrast themes. Screenshots 80-83.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -69,6 +69,8 @@ export const tests = [
       await (await findFrame(page, 'lbl-labeler-app')).locator('lbl-class-editor').waitFor({ timeout: 30000 });
       await page.locator('.tab', { hasText: 'Dashboard: Review sentiment' }).click();
       await page.locator('.tab.active', { hasText: 'Dashboard: Review sentiment' }).waitFor();
+      // Keys pressed while a webview has focus may not reach the workbench: focus the side bar (the dashboard stays the active editor).
+      await page.locator('.sidebar .composite.title').click();
       await wb.palette('View: Move Editor into Right Group');
       await page.locator('.editor-group-container').nth(1).waitFor();
       assert.equal(await page.locator('.tab', { hasText: 'Dashboard: Review sentiment' }).count(), 1, 'one dashboard');
@@ -84,6 +86,15 @@ export const tests = [
       await wb.expectText(live.locator('[data-section="progress"] .summary'), /^15 of 30 items labeled/, 10000);
       assert.equal(await live.locator('[data-chart="progress"] rect.mark').first().getAttribute('aria-label'), 'Labeled, not reviewed: 15 of 30 (50.0%)');
       await wb.screenshot('80-dashboard-beside-labeling-dark');
+
+      // Compute Agreement Statistics from the dashboard: the job and its figures appear in it.
+      await live.locator('vscode-button[data-action="computeAgreement"]').click();
+      await live.locator('[data-table="jobs"] tr', { hasText: 'Agreement statistics of Review sentiment' }).locator('td', { hasText: 'succeeded' }).waitFor({ timeout: 30000 });
+      await live.locator('[data-section="agreement"] vscode-button', { hasText: 'Compute Again' }).waitFor({ timeout: 10000 });
+      await page.locator('.sidebar .composite.title').click();
+      await wb.palette('Notifications: Clear All Notifications');
+      await live.locator('[data-section="jobs"]').scrollIntoViewIfNeeded();
+      await wb.screenshot('83-dashboard-agreement-jobs-dark');
     },
   },
   {

@@ -195,6 +195,9 @@ export const dashboardStyles = css`
   }
 
   /* Tables and counts. */
+  .table-wrap {
+    overflow-x: auto;
+  }
   table.data {
     border-collapse: collapse;
     margin: 8px 0;

@@ -236,7 +236,7 @@ export class DashboardApp extends LitElement implements ChartHost {
       ${m.labelers.length
         ? html`<p class="muted">Items labeled (blue) and, of the items assigned to them, done (green).</p>
             ${barRows(this, 'labelers', 'Items labeled and assigned done per labeler', rows)} ${this.readout('labelers', marks, 'Point at or focus a bar for its count.')}
-            <table class="data visible" data-table="labelers-detail">
+            <div class="table-wrap"><table class="data visible" data-table="labelers-detail">
               <caption>Per labeler</caption>
               <thead>
                 <tr>
@@ -254,7 +254,7 @@ export class DashboardApp extends LitElement implements ChartHost {
                   </tr>`,
                 )}
               </tbody>
-            </table>`
+            </table></div>`
         : html`<p class="muted empty" role="status">Nobody has labeled yet.</p>`}
     </section>`;
   }
@@ -275,11 +275,11 @@ export class DashboardApp extends LitElement implements ChartHost {
           .map(([k, what, n]) => html`<div class="count" data-count=${k}><div class="n">${fmt(n!)}</div><div class="what">${what}</div></div>`)}
       </div>
       ${q.assigned.length
-        ? html`<table class="data visible" data-table="queue-assigned">
+        ? html`<div class="table-wrap"><table class="data visible" data-table="queue-assigned">
             <caption>Open items assigned, per labeler</caption>
             <thead><tr><th scope="col">Labeler</th><th scope="col">Items</th></tr></thead>
             <tbody>${repeat(q.assigned, (a) => a.labeler, (a) => html`<tr data-key=${a.labeler}><th scope="row">${a.labeler}</th><td>${fmt(a.items)}</td></tr>`)}</tbody>
-          </table>`
+          </table></div>`
         : html`<p class="muted">No open item is assigned: everyone takes the queue in the project's order.</p>`}
     </section>`;
   }
@@ -322,7 +322,7 @@ export class DashboardApp extends LitElement implements ChartHost {
         ? html`<h3>Per label</h3>
             ${barRows(this, 'agreement', 'Agreement per label', labelMarks.map((mk) => ({ key: mk.key, name: mk.key, bars: [mk] })))}
             ${this.readout('agreement', labelMarks, 'Point at or focus a bar for its value.')}
-            <table class="data visible" id="table-agreement" data-table="agreement">
+            <div class="table-wrap"><table class="data visible" id="table-agreement" data-table="agreement">
               <caption>Agreement per label, lowest first</caption>
               <thead><tr><th scope="col">Label</th><th scope="col">Krippendorff's alpha</th><th scope="col">F1</th><th scope="col"><span class="sr-only">Action</span></th></tr></thead>
               <tbody>
@@ -332,10 +332,10 @@ export class DashboardApp extends LitElement implements ChartHost {
                   ([label, lr]) => html`<tr data-key=${label}><th scope="row">${label}</th><td>${dec(lr.krippendorffAlpha)}</td><td>${dec(lr.f1)}</td><td>${review({ label }, `label ${label}`)}</td></tr>`,
                 )}
               </tbody>
-            </table>`
+            </table></div>`
         : nothing}
       <h3>Per pair of labelers</h3>
-      <table class="data visible" data-table="agreement-pairs">
+      <div class="table-wrap"><table class="data visible" data-table="agreement-pairs">
         <thead><tr><th scope="col">Labelers</th><th scope="col">Items</th><th scope="col">Agreement</th><th scope="col">Cohen's kappa</th><th scope="col">F1</th><th scope="col"><span class="sr-only">Action</span></th></tr></thead>
         <tbody>
           ${repeat(
@@ -347,7 +347,7 @@ export class DashboardApp extends LitElement implements ChartHost {
             </tr>`,
           )}
         </tbody>
-      </table>
+      </table></div>
       ${Object.keys(r.notes).length ? html`<ul class="muted notes">${Object.entries(r.notes).map(([k, v]) => html`<li><code>${k}</code>: ${v}</li>`)}</ul>` : nothing}
       <div class="actions">${compute}</div>
     </section>`;
@@ -363,7 +363,7 @@ export class DashboardApp extends LitElement implements ChartHost {
     return html`<section aria-labelledby="h-jobs" data-section="jobs">
       ${this.head('Jobs', undefined, 'h-jobs')} ${turnOn}
       ${m.jobs.length
-        ? html`<table class="data visible" data-table="jobs">
+        ? html`<div class="table-wrap"><table class="data visible" data-table="jobs">
             <caption>Jobs of this project in this window, most recent first</caption>
             <thead>
               <tr>
@@ -390,7 +390,7 @@ export class DashboardApp extends LitElement implements ChartHost {
                 </tr>`,
               )}
             </tbody>
-          </table>`
+          </table></div>`
         : html`<p class="muted empty" role="status">No jobs have run for this project in this window: exports, imports, refreshes, agreement and ML-assist runs show here.</p>`}
     </section>`;
   }

@@ -22,6 +22,8 @@ import { webviewHtml, webviewOptions } from './webviewHtml';
 
 /** A burst of changes reaches an open dashboard at most once per UPDATE_EVERY_MS (~4 per second). */
 export const UPDATE_EVERY_MS = 250;
+/** How long Show Dashboard waits for the first model to embed before opening the panel without one. */
+const FIRST_MODEL_WAIT_MS = 1500;
 
 const APP = { app: 'dashboard', tag: 'lbl-dashboard-app' };
 export const dashboardTitle = (name: string) => `Dashboard: ${name}`;
@@ -60,7 +62,12 @@ export class DashboardPanels extends Disposable {
       open.panel.reveal();
       return open;
     }
-    const first = await this.deps.source.modelOf(entry);
+    // The first model goes into the page; a project whose index is still being built opens at once, on "Loading", and gets it when ready.
+    let waited: ReturnType<typeof setTimeout> | undefined;
+    const first = await Promise.race([
+      this.deps.source.modelOf(entry),
+      new Promise<undefined>((r) => (waited = setTimeout(() => r(undefined), FIRST_MODEL_WAIT_MS))),
+    ]).finally(() => clearTimeout(waited));
     const again = this.panels.get(key); // opened by another call meanwhile
     if (again) {
       existing?.dispose();
