@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import type { Logger } from '../../core/logger';
 import { WebviewTypes } from '../constants';
 import type { ProjectEntry, ProjectRegistry } from '../projects/registry';
+import type { DashboardPanels } from './dashboardPanel';
 import type { DetailsPanels } from './detailsPanel';
 import type { ReviewPanels } from './reviewPanel';
 import type { LabelerPanel } from './labelerPanel';
@@ -68,6 +69,8 @@ export interface RestoreDeps {
   details: DetailsPanels;
   /** The Review panels (absent in tests that restore only the others). */
   reviews?: ReviewPanels;
+  /** The dashboards (absent in tests that restore only the others). */
+  dashboards?: DashboardPanels;
   memory: PanelMemory;
   logger: Logger;
   /** Settles when the registry has read the projects once. */
@@ -76,7 +79,7 @@ export interface RestoreDeps {
 
 /** The serializers, by view type (registered with VS Code by registerPanelSerializers; tests call them). */
 export function panelSerializers(deps: RestoreDeps): Record<string, vscode.WebviewPanelSerializer> {
-  const { registry, labelers, details, reviews, memory, logger, loaded } = deps;
+  const { registry, labelers, details, reviews, dashboards, memory, logger, loaded } = deps;
   /** The project a restored panel showed: the remembered one, else the project whose name the title shows. */
   const projectOf = (panel: vscode.WebviewPanel, prefix: string): { entry?: ProjectEntry; key?: string } => {
     const rec = memory.recall(panel.viewType, panel.title);
@@ -120,6 +123,14 @@ export function panelSerializers(deps: RestoreDeps): Record<string, vscode.Webvi
         const { entry } = projectOf(panel, 'Review: ');
         if (!entry || !reviews) return gone(panel);
         await reviews.show(entry, undefined, panel);
+      },
+    },
+    [WebviewTypes.Dashboard]: {
+      async deserializeWebviewPanel(panel) {
+        await loaded;
+        const { entry } = projectOf(panel, 'Dashboard: ');
+        if (!entry || !dashboards) return gone(panel);
+        await dashboards.show(entry, panel);
       },
     },
   };

@@ -16,8 +16,12 @@ export function webviewOptions(extensionUri: vscode.Uri, dataRoots: vscode.Uri[]
  * inline-style allowance and no eval. Lit components style themselves with constructable stylesheets (adoptedStyleSheets,
  * which CSP does not govern) and set per-element values through the CSSOM (webview/shared/css-vars.ts),
  * never through a `style=` attribute.
+ *
+ * `initial`: a first snapshot embedded as a JSON data block (`<script type="application/json"
+ * id="lbl-initial">`, which is never executed, so CSP does not govern it; `<` escaped so the data cannot
+ * close the element), for an app whose first paint must not wait for a round trip (the dashboard).
  */
-export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, app: string, tag: string, title: string): string {
+export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, app: string, tag: string, title: string, initial?: unknown): string {
   const nonce = randomBytes(16).toString('base64');
   const asset = (f: string) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', f));
   const csp = [
@@ -39,9 +43,14 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, a
 </head>
 <body>
 <${tag}></${tag}>
-<script type="module" nonce="${nonce}" src="${asset(`${app}.js`)}"></script>
+${initial === undefined ? '' : `<script type="application/json" id="lbl-initial">${embedJson(initial)}</script>\n`}<script type="module" nonce="${nonce}" src="${asset(`${app}.js`)}"></script>
 </body>
 </html>`;
+}
+
+/** JSON safe inside a <script> data block: no `<` (so no `</script>` or `<!--`), and no U+2028/U+2029. */
+export function embedJson(v: unknown): string {
+  return JSON.stringify(v).replace(/[<\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function escapeHtml(s: string): string {
