@@ -7,6 +7,7 @@ import { JOURNAL_VERSION } from '../../src/core/journal/events';
 import { labelerFolder } from '../../src/core/team/labeler-folder';
 import { modelsDir } from '../../src/core/ml/assist/model-store';
 import { readSuggestions, suggestionsFile } from '../../src/core/ml/assist/predict-queue';
+import { readQueueOrder } from '../../src/core/ml/assist/queue-order';
 import { PNG } from 'pngjs';
 import { mnistDigit } from '../../src/core/ml/image-model-testdata';
 import { sentimentSplit } from '../../src/core/ml/text-model-testdata';
@@ -176,7 +177,7 @@ describe('ML-assisted labeling (inside the VS Code extension host)', function ()
       type: 'image-classification',
       labels: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
       dataSources: [{ kind: 'images', glob: 'data/assist-digits/*.png' }],
-      mlAssist: { enabled: true, minLabels: 10_000, targetPrecision: 0.8 },
+      mlAssist: { enabled: true, minLabels: 10_000, targetPrecision: 0.8, queueOrder: 'clustered' },
     });
     const img = await eventually(() => api.registry.find(imgId), 'the image project in the registry');
     const journal = path.join(root(), '.labeling', imgId, 'journal', labelerFolder('ann@example.com'));
@@ -197,5 +198,16 @@ describe('ML-assisted labeling (inside the VS Code extension host)', function ()
     assert.ok(right / suggestions.length >= 0.8, `${right} of ${suggestions.length} suggestions right`);
     const train = api.jobs.runner.list().find((j) => j.title === 'Train and validate the ML-assist model of Assist Digits');
     assert.ok(train?.log.some((l) => /features/.test(l.text) || /held out/.test(l.text)), train?.log.map((l) => l.text).join(' | '));
+    // queueOrder 'clustered': the featurization job ordered the queue, similar digits together.
+    const order = api.jobs.runner.list().find((j) => j.title === 'Order the queue of Assist Digits (clustered)');
+    assert.equal(order?.status, 'succeeded');
+    const { order: file, problems } = await readQueueOrder(root(), imgId);
+    assert.deepEqual(problems, []);
+    assert.equal(file?.keys.length, 10 * (PER_DIGIT - LABELED_PER_DIGIT), 'every queue item');
+    const digitOf = (k: string) => path.basename(k)[1]!;
+    const byCluster = new Map<number, string[]>();
+    file!.keys.forEach((k, i) => byCluster.set(file!.clusters![i]!, [...(byCluster.get(file!.clusters![i]!) ?? []), digitOf(k)]));
+    const majority = [...byCluster.values()].reduce((n, ds) => n + Math.max(...[...new Set(ds)].map((d) => ds.filter((x) => x === d).length)), 0);
+    assert.ok(majority / file!.keys.length >= 0.5, `cluster purity ${majority / file!.keys.length}`);
   });
 });

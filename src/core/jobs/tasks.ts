@@ -28,6 +28,7 @@ import {
   type AssistTrainOutput,
 } from '../ml/assist/assist-worker';
 import type { ImageFilePrediction } from '../ml/assist/image-train';
+import { orderOfItems, type OrderInput, type OrderOutput } from '../ml/assist/queue-order';
 
 /** What a task or a session call receives besides its input. */
 export interface TaskContext {
@@ -55,6 +56,8 @@ export interface WorkerTaskTypes {
    * then trainAndValidateImages; the model comes back as JSON with the files skipped and why (assist-worker.ts).
    */
   'assist-train-images': { input: AssistTrainImagesInput; output: AssistTrainImagesOutput };
+  /** ML assist's queue order (featurization and k-means, or the model's margins) of the items read on the main thread (queue-order.ts). */
+  'assist-queue-order': { input: OrderInput; output: OrderOutput };
 }
 
 export interface WorkerSessionTypes {
@@ -89,6 +92,7 @@ export const WORKER_TASKS: { readonly [K in WorkerTaskName]: (input: TaskInput<K
   },
   'assist-train': (input, ctx) => assistTrain(input, (f, m) => ctx.progress(f, m)),
   'assist-train-images': (input, ctx) => assistTrainImages(input, (f, m) => ctx.progress(f, m)),
+  'assist-queue-order': (input, ctx) => orderOfItems(input, { onProgress: (f, m) => ctx.progress(f, m) }),
 };
 
 export const WORKER_SESSIONS: { readonly [K in WorkerSessionName]: (start: SessionStart<K>, ctx: TaskContext) => SessionHandler<K> | Promise<SessionHandler<K>> } = {

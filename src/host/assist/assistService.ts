@@ -17,6 +17,8 @@ import type { Logger } from '../../core/logger';
 import { parseItemKey } from '../../core/model';
 import { prelabelWithBackend, type BackendPrelabelResult } from '../../core/ml/assist/backend-prelabel';
 import { listModels, type ModelManifest } from '../../core/ml/assist/model-store';
+import { computeQueueOrder, type ComputeQueueOrderResult } from '../../core/ml/assist/queue-order';
+import { runWorkerTask } from '../../core/jobs/worker-client';
 import { lsProject, LsBackend } from '../../core/ml/ls/client';
 import { prelabelQueue, publishSuggestions, trainAssistModel } from '../../core/ml/assist/pipeline';
 import { hasRole } from '../../core/store/guards';
@@ -93,6 +95,7 @@ export class AssistService extends Disposable {
     }
     const manifest = await this.jobs.run(this.trainJob(entry, store, 'on demand'));
     const predicted = await this.jobs.run(this.prelabelJob(entry, store));
+    if (this.ordersQueue(store)) await this.jobs.run(this.orderJob(entry, store));
     details(`${def.name}: ${manifest.model} version ${manifest.version} trained on ${manifest.trainedOn.toLocaleString('en')} label(s); ${this.saidOf(manifest.validation, predicted.suggested)}.`);
     return { version: manifest.version, suggested: predicted.suggested };
   }
@@ -178,6 +181,7 @@ export class AssistService extends Disposable {
       }
       await this.jobs.runner.submit(this.trainJob(entry, store, 'automatic')).done;
       await this.jobs.runner.submit(this.prelabelJob(entry, store)).done;
+      if (this.ordersQueue(store)) await this.jobs.runner.submit(this.orderJob(entry, store)).done;
     } catch (e) {
       if (isCancelled(e)) return;
       p.failedAt = labeled;
@@ -243,6 +247,37 @@ export class AssistService extends Disposable {
         await this.suggestions?.reload(entry);
         this.changed.fire(entry);
         return r.result;
+      },
+    };
+  }
+
+  /** project.json asks for an ML queue order (clustered or most uncertain first). */
+  private ordersQueue(store: ProjectStore): boolean {
+    const o = store.def.mlAssist.queueOrder;
+    return o === 'clustered' || o === 'uncertain';
+  }
+
+  /**
+   * The featurization job: the queue's items read here, their features and k-means (or the new model's
+   * margins) in the worker thread, the order file written here (queue-order.ts); the labeling panel
+   * follows it and the Queue view marks its items.
+   */
+  private orderJob(entry: ProjectEntry, store: ProjectStore) {
+    const kind = store.def.mlAssist.queueOrder === 'uncertain' ? 'uncertain' : 'clustered';
+    return {
+      title: `Order the queue of ${store.def.name} (${kind === 'clustered' ? 'clustered' : 'most uncertain first'})`,
+      resource: this.resourceOf(entry),
+      run: async (job: JobContext): Promise<ComputeQueueOrderResult> => {
+        const log = this.jobLog(entry, job);
+        const r = await computeQueueOrder(store, entry.root, {
+          kind,
+          signal: job.signal,
+          onProgress: (f, m) => job.progress(f, m),
+          log,
+          run: (input, onProgress) => runWorkerTask(this.workerFile, 'assist-queue-order', input, { signal: job.signal, onProgress: (f, m) => onProgress(f, m ?? '') }),
+        });
+        this.changed.fire(entry);
+        return r;
       },
     };
   }

@@ -2,6 +2,8 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LabelingError } from '../../errors';
+import { runWorkerTask } from '../../jobs/worker-client';
+import { bundleWorker } from '../../jobs/worker-fixture';
 import { parseProjectDef } from '../../project/schema';
 import { seededRandom, shuffleInPlace } from '../../random';
 import type { ProjectStore } from '../../store/project-store';
@@ -355,6 +357,30 @@ describe('ML queue order (issue 12 items 2 and 6)', function () {
         return loaded!.model.predict(await readImageFile(path.join(p.root, key))).confidence;
       };
       assert.ok((await confidence(order.keys[0]!)) < (await confidence(order.keys.at(-1)!)), 'less sure of the first than of the last');
+    });
+
+    it('step 2 in the real worker thread (task assist-queue-order) writes the same order as in-process, with progress', async function () {
+      this.timeout(120000);
+      const { texts } = topicSentences();
+      const p = await seededProject(texts.slice(0, 200), ['ann'], () => undefined);
+      store = await open(p);
+      const worker = await bundleWorker();
+      try {
+        const now = new Date('2026-12-01T00:00:00Z');
+        await computeQueueOrder(store, p.root, { kind: 'clustered', now });
+        const inProcess = fs.readFileSync(queueOrderFile(p.root, p.id), 'utf8');
+        const seen: number[] = [];
+        await computeQueueOrder(store, p.root, {
+          kind: 'clustered',
+          now,
+          run: (input, onProgress) => runWorkerTask(worker.file, 'assist-queue-order', input, { onProgress: (f, m) => onProgress(f, m ?? '') }),
+          onProgress: (f) => seen.push(f),
+        });
+        assert.equal(fs.readFileSync(queueOrderFile(p.root, p.id), 'utf8'), inProcess);
+        assert.ok(seen.some((f) => f > 0.1 && f < 0.95), 'progress from the worker arrives while it works');
+      } finally {
+        worker.dispose();
+      }
     });
 
     it('a cancel leaves the previous order file as it was', async () => {

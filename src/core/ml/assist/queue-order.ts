@@ -409,6 +409,8 @@ export interface ComputeQueueOrderOptions {
   /** Queue items per keyset slice (default 200). */
   sliceItems?: number;
   now?: Date;
+  /** Runs step 2 elsewhere (the host: a worker thread, task 'assist-queue-order'); in-process without. */
+  run?: (input: OrderInput, onProgress: (fraction: number, message: string) => void) => Promise<OrderOutput>;
 }
 
 export interface ComputeQueueOrderResult {
@@ -470,50 +472,23 @@ export async function computeQueueOrder(store: OrderSource, root: string, opts: 
   }
   throwIfAborted(opts.signal);
   progress(0.1, `Read ${items.length} queue items`);
-  const order: QueueOrderFile = {
-    format: ORDER_FORMAT,
-    formatVersion: ORDER_VERSION,
-    projectId: def.id,
+  const input: OrderInput = {
     kind,
+    project: { id: def.id, name: def.name, type: def.type, queueSeed: def.queueSeed },
+    root,
+    items,
     createdAt: (opts.now ?? new Date()).toISOString(),
-    keys: [],
+    ...(opts.k !== undefined ? { k: opts.k } : {}),
+    ...(opts.randomShare !== undefined ? { randomShare: opts.randomShare } : {}),
   };
-  const sub = (from: number, to: number) => (f: number, m: string) => progress(from + (to - from) * f, m);
-  const hooks = (from: number, to: number): WorkHooks => (opts.signal ? { signal: opts.signal, onProgress: sub(from, to) } : { onProgress: sub(from, to) });
-
-  if (kind === 'clustered') {
-    // 2. Features, then k-means.
-    let keys: string[];
-    let rows: Float32Array[];
-    if (images) {
-      const got = await featurizeImageFiles(
-        items.map((i) => i.input),
-        { ...hooks(0.1, 0.6) },
-      );
-      const kept = items.filter((i) => got.features.has(i.input));
-      leftOut += items.length - kept.length;
-      if (got.skipped.length) log(`Queue order: ${got.skipped.length} image(s) not read, left out (first: ${got.skipped[0]!.file}: ${got.skipped[0]!.reason})`);
-      keys = kept.map((i) => i.key);
-      rows = kept.map((i) => got.features.get(i.input)!);
-    } else {
-      keys = items.map((i) => i.key);
-      rows = await featurizeTexts(
-        items.map((i) => i.input),
-        hooks(0.1, 0.3),
-      );
-    }
-    const clustered = await clusterOrderOf(keys, rows, { ...hooks(0.6, 0.95), seed: def.queueSeed, ...(opts.k !== undefined ? { k: opts.k } : {}) });
-    Object.assign(order, { keys: clustered.keys, clusters: clustered.clusters, clusterCount: clustered.clusterCount });
-  } else {
-    // 2. The latest model's margins.
-    const { loaded, problems } = await loadLatestModel(root, def.id, [def.type as AssistModelType]);
-    for (const p of problems) log(`Queue order: model file ${p.file}: ${p.message}`);
-    if (!loaded) throw new LabelingError('not-found', `no saved model of "${def.name}" to order its queue by uncertainty: train one first (Labeling: Start ML-Assisted Training)`, { field: 'mlAssist.queueOrder' });
-    order.modelVersion = loaded.manifest.version;
-    const margins = await marginsOf(loaded.model, loaded.modelFile, items, hooks(0.1, 0.9));
-    leftOut += items.length - margins.length;
-    order.keys = uncertaintyOrderOf(margins, { seed: def.queueSeed, ...(opts.randomShare !== undefined ? { randomShare: opts.randomShare } : {}) });
-  }
+  // 2. The features and k-means, or the model's margins: in the worker thread when given one.
+  const onProgress = (f: number, m: string) => progress(0.1 + 0.85 * f, m);
+  const computed = opts.run
+    ? await opts.run(input, onProgress)
+    : await orderOfItems(input, opts.signal ? { signal: opts.signal, onProgress } : { onProgress });
+  for (const line of computed.log) log(line);
+  const order = computed.order;
+  leftOut += computed.leftOut;
   throwIfAborted(opts.signal);
   const file = await writeQueueOrder(root, order);
   throwIfAborted(opts.signal);
@@ -529,6 +504,76 @@ export async function computeQueueOrder(store: OrderSource, root: string, opts: 
       ` in ${Date.now() - started} ms; written to ${file}`,
   );
   return result;
+}
+
+/** What orderOfItems works on: plain data, so it can be posted to a worker thread. */
+export interface OrderInput {
+  kind: MlQueueOrder;
+  project: Pick<ProjectDef, 'id' | 'name' | 'type' | 'queueSeed'>;
+  /** The workspace folder (the models are under it). */
+  root: string;
+  /** Open queue items: their text, or their image's absolute file. */
+  items: { key: string; input: string }[];
+  createdAt: string;
+  k?: number;
+  randomShare?: number;
+}
+
+export interface OrderOutput {
+  order: QueueOrderFile;
+  /** Items left out here (images not read). */
+  leftOut: number;
+  log: string[];
+}
+
+/**
+ * Step 2 of computeQueueOrder, the CPU part: the features and k-means ('clustered'), or the latest
+ * model's margins ('uncertain'). Runs in the worker thread (task 'assist-queue-order') or in-process.
+ */
+export async function orderOfItems(input: OrderInput, work: WorkHooks = {}): Promise<OrderOutput> {
+  const { kind, project: def, items, root } = input;
+  const out: string[] = [];
+  const log = (line: string) => out.push(line);
+  let leftOut = 0;
+  const order: QueueOrderFile = { format: ORDER_FORMAT, formatVersion: ORDER_VERSION, projectId: def.id, kind, createdAt: input.createdAt, keys: [] };
+  const sub = (from: number, to: number) => (f: number, m: string) => work.onProgress?.(from + (to - from) * f, m);
+  const hooks = (from: number, to: number): WorkHooks => (work.signal ? { signal: work.signal, onProgress: sub(from, to) } : { onProgress: sub(from, to) });
+  const images = isAssistImageType(def.type);
+
+  if (kind === 'clustered') {
+    // 2. Features, then k-means.
+    let keys: string[];
+    let rows: Float32Array[];
+    if (images) {
+      const got = await featurizeImageFiles(
+        items.map((i) => i.input),
+        { ...hooks(0, 0.6) },
+      );
+      const kept = items.filter((i) => got.features.has(i.input));
+      leftOut += items.length - kept.length;
+      if (got.skipped.length) log(`Queue order: ${got.skipped.length} image(s) not read, left out (first: ${got.skipped[0]!.file}: ${got.skipped[0]!.reason})`);
+      keys = kept.map((i) => i.key);
+      rows = kept.map((i) => got.features.get(i.input)!);
+    } else {
+      keys = items.map((i) => i.key);
+      rows = await featurizeTexts(
+        items.map((i) => i.input),
+        hooks(0, 0.3),
+      );
+    }
+    const clustered = await clusterOrderOf(keys, rows, { ...hooks(0.6, 0.95), seed: def.queueSeed, ...(input.k !== undefined ? { k: input.k } : {}) });
+    Object.assign(order, { keys: clustered.keys, clusters: clustered.clusters, clusterCount: clustered.clusterCount });
+  } else {
+    // 2. The latest model's margins.
+    const { loaded, problems } = await loadLatestModel(root, def.id, [def.type as AssistModelType]);
+    for (const p of problems) log(`Queue order: model file ${p.file}: ${p.message}`);
+    if (!loaded) throw new LabelingError('not-found', `no saved model of "${def.name}" to order its queue by uncertainty: train one first (Labeling: Start ML-Assisted Training)`, { field: 'mlAssist.queueOrder' });
+    order.modelVersion = loaded.manifest.version;
+    const margins = await marginsOf(loaded.model, loaded.modelFile, items, hooks(0, 0.95));
+    leftOut += items.length - margins.length;
+    order.keys = uncertaintyOrderOf(margins, { seed: def.queueSeed, ...(input.randomShare !== undefined ? { randomShare: input.randomShare } : {}) });
+  }
+  return { order, leftOut, log: out };
 }
 
 /** Each item's margin under the model (see computeQueueOrder); images that cannot be read are left out. */
