@@ -11,6 +11,7 @@ export const PROJECT_TYPES = [
   'image-multilabel',
   'image-detection',
   'image-segmentation',
+  'image-semantic-segmentation',
 ] as const;
 export type ProjectType = (typeof PROJECT_TYPES)[number];
 
@@ -22,6 +23,7 @@ export const PROJECT_TYPE_TITLES: Record<ProjectType, string> = {
   'image-multilabel': 'Image classification (multi-label)',
   'image-detection': 'Object detection (bounding boxes)',
   'image-segmentation': 'Instance segmentation (polygons)',
+  'image-semantic-segmentation': 'Semantic segmentation (masks)',
 };
 
 export type MediaKind = 'text' | 'image';
@@ -44,6 +46,8 @@ export function annotationKindOf(type: ProjectType): Annotation['kind'] {
       return 'boxes';
     case 'image-segmentation':
       return 'polygons';
+    case 'image-semantic-segmentation':
+      return 'mask';
   }
 }
 
@@ -88,7 +92,18 @@ export interface ProjectDef {
   type: ProjectType;
   labels: LabelClass[];
   dataSources: DataSource[];
-  consensus: { minLabelers: number; maxLabelers: number };
+  consensus: {
+    minLabelers: number;
+    maxLabelers: number;
+    /** Semantic segmentation: two masks agree when their per-class mean IoU is at least this; default 0.8. */
+    maskIoU?: number;
+  };
+  /**
+   * Semantic segmentation: the name of the optional ignore class (pixel index 255, VOC's "void"): a
+   * name that is not one of `labels`, left out of the IoU of consensus and written as 255 by the VOC
+   * export. Absent: no ignore class (a mask holds 0 = unlabeled and the labels 1..N in label order).
+   */
+  ignoreLabel?: string;
   mlAssist: {
     enabled: boolean;
     backendUrl?: string;
@@ -148,7 +163,21 @@ export type Annotation =
   | { kind: 'classes'; labels: string[] }
   | { kind: 'spans'; spans: Span[] }
   | { kind: 'boxes'; boxes: Box[] }
-  | { kind: 'polygons'; polygons: Polygon[] };
+  | { kind: 'polygons'; polygons: Polygon[] }
+  /**
+   * A semantic-segmentation mask (src/core/masks/raster.ts): `blob` is the sha256 of the indexed-colour
+   * PNG at `.labeling/<id>/masks/<blob>.png` whose pixel bytes are class indices (0 unlabeled, i the
+   * i-th label, 255 the ignore class); `classes` names the classes present.
+   */
+  | MaskAnnotation;
+
+export interface MaskAnnotation {
+  kind: 'mask';
+  width: number;
+  height: number;
+  blob: string;
+  classes: string[];
+}
 
 /** For exhaustive switches: the compiler flags every switch that misses a case of a union. */
 export function assertNever(x: never, what = 'value'): never {
@@ -166,6 +195,7 @@ export const ANNOTATION_KINDS: { readonly [K in Annotation['kind']]: { readonly 
   spans: { list: 'spans', code: 1 },
   boxes: { list: 'boxes', code: 2 },
   polygons: { list: 'polygons', code: 3 },
+  mask: { list: 'classes', code: 4 },
 };
 
 export function isAnnotationKind(k: unknown): k is Annotation['kind'] {
@@ -182,6 +212,8 @@ export function emptyAnnotation(kind: Annotation['kind']): Annotation {
       return { kind, boxes: [] };
     case 'polygons':
       return { kind, polygons: [] };
+    case 'mask':
+      throw new Error('a mask annotation has no empty form: it names a stored mask blob');
   }
 }
 
@@ -196,6 +228,8 @@ export function labelsUsed(a: Annotation): string[] {
       return a.boxes.map((b) => b.label);
     case 'polygons':
       return a.polygons.map((p) => p.label);
+    case 'mask':
+      return a.classes;
   }
 }
 

@@ -130,7 +130,7 @@ describe('lbl-review-app', () => {
           const a = (ed as unknown as LblBoxEditor).boxes ?? (ed as unknown as LblPolygonEditor).polygons ?? (ed as unknown as LblNerEditor).spans ?? (ed as unknown as LblClassEditor).chosen;
           return JSON.stringify(a);
         };
-        const labelsIn = (a: Annotation) => JSON.stringify(a.kind === 'classes' ? a.labels : a.kind === 'spans' ? a.spans : a.kind === 'boxes' ? a.boxes : a.polygons);
+        const labelsIn = (a: Annotation) => JSON.stringify(a.kind === 'classes' ? a.labels : a.kind === 'spans' ? a.spans : a.kind === 'boxes' ? a.boxes : a.kind === 'polygons' ? a.polygons : a.classes);
         assert.equal(shown(), labelsIn(annOf(type, 'PER', 0)));
         click(viewButton(el, 'labeler:bob'));
         await settle(el);

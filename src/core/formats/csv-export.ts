@@ -90,5 +90,8 @@ export function shapesOf(a: Annotation, text?: string): unknown[] {
       return a.polygons.map((p) => ({ label: p.label, rings: p.rings.map((r) => r.map(num)) }));
     case 'spans':
       return a.spans.map((s) => ({ label: s.label, start: s.start, end: s.end, text: text?.slice(s.start, s.end) ?? '' }));
+    case 'mask':
+      // The blob, relative to the project folder (.labeling/<id>/).
+      return [{ mask: `masks/${a.blob}.png`, width: a.width, height: a.height, classes: a.classes }];
   }
 }

@@ -56,6 +56,8 @@ export function objectCount(a: Annotation): number {
       return a.boxes.length;
     case 'polygons':
       return a.polygons.length;
+    case 'mask':
+      return 1;
   }
 }
 

@@ -103,7 +103,7 @@ describe('formatsFor', () => {
     for (const type of PROJECT_TYPES) {
       const f = formatsFor(type);
       assert.equal(f.export.includes('conll'), type === 'text-ner', type);
-      assert.equal(f.export.includes('coco'), type === 'image-detection' || type === 'image-segmentation', type);
+      assert.equal(f.export.includes('coco'), type === 'image-detection' || type === 'image-segmentation' || type === 'image-semantic-segmentation', type);
       for (const base of ['csv', 'jsonl', 'mltable'] as const) assert.ok(f.export.includes(base), `${type} ${base}`);
       assert.ok(f.export.every((x) => (EXPORT_FORMATS as readonly string[]).includes(x)));
       assert.ok(f.import.length > 0);

@@ -4,6 +4,7 @@
  * into place only when everything succeeded (nothing half-written on error or abort).
  */
 import { LabelingError, throwIfAborted } from '../errors';
+import type { ClassRaster } from '../masks/raster';
 import { annotationKindOf, mediaOf, type ExportItem, type ProjectDef } from '../model';
 import { objectCount, selectEntries, type Entry } from './export-common';
 import { withStaging, type Staging } from './output';
@@ -28,7 +29,14 @@ export interface ExportContext {
   def: ProjectDef;
   options: ExportOptions;
   staging: Staging;
+  /** The raster of a mask blob (semantic segmentation); errors name the blob file. */
+  readMask: MaskReader;
 }
+
+/** Reads a mask blob of the project (masks/blob-store.ts getMask). */
+export type MaskReader = (blob: string) => Promise<ClassRaster>;
+
+const noMasks: MaskReader = (blob) => Promise.reject(new LabelingError('invalid-input', `this export cannot read mask blobs (mask ${blob})`));
 
 type WriterFactory = (ctx: ExportContext) => Promise<FormatWriter>;
 
@@ -53,6 +61,7 @@ export async function exportLabels(
   options: ExportOptions = {},
   signal?: AbortSignal,
   onProgress?: ProgressCallback,
+  readMask: MaskReader = noMasks,
 ): Promise<ExportSummary> {
   if (!formatsFor(def.type).export.includes(format)) {
     throw new LabelingError('invalid-input', `a ${def.type} project cannot be exported as ${format}`, { field: 'format' });
@@ -68,7 +77,7 @@ export async function exportLabels(
     skippedNoSize: 0,
   };
   const { files } = await withStaging(destDir, format, signal, async (staging) => {
-    const writer = await WRITERS[format]({ def, options, staging });
+    const writer = await WRITERS[format]({ def, options, staging, readMask });
     let seen = 0;
     for await (const item of items) {
       if (++seen % PROGRESS_EVERY === 0) {

@@ -82,6 +82,9 @@ export class Shapes {
         ];
         return { annotation: { kind: 'polygons', polygons }, dropped: this.spans.length };
       }
+      case 'mask':
+        // Masks are read by their own importers (mask-import.ts), never built from shapes.
+        throw new LabelingError('invalid-input', 'a semantic segmentation project imports masks only: Pascal VOC SegmentationClass PNGs, COCO RLE or Label Studio brush results');
     }
   }
 }

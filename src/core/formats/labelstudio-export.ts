@@ -3,8 +3,12 @@
  * Confirmed annotations go to `annotations` (completed_by = labeler), prelabels to `predictions`
  * (model_version = labeler, score = confidence). Shapes are in percent of the image (0-100), as Label
  * Studio stores them: rectanglelabels, polygonlabels (one result per ring), labels (spans), choices.
- * Control names: `label` (shapes/spans), `choice` (classes); object name: `image` or `text`.
+ * Masks are one brushlabels result per class (Label Studio's brush RLE, masks/ls-brush.ts).
+ * Control names: `label` (shapes/spans/brush), `choice` (classes); object name: `image` or `text`.
  */
+import { LabelingError } from '../errors';
+import { rasterToBrushResults } from '../masks/ls-brush';
+import type { ClassRaster } from '../masks/raster';
 import { mediaOf, type Annotation, type ExportItem } from '../model';
 import { num, type Entry } from './export-common';
 import type { ExportContext, FormatWriter } from './export';
@@ -23,7 +27,9 @@ export async function labelStudioWriter(ctx: ExportContext): Promise<FormatWrite
       const annotations: unknown[] = [];
       const predictions: unknown[] = [];
       for (const e of entries) {
-        const result = lsResult(item, e.annotation, image);
+        const a = e.annotation;
+        const mask = a.kind === 'mask' ? { raster: await ctx.readMask(a.blob), labels: ctx.def.labels.map((l) => l.name), ...(ctx.def.ignoreLabel !== undefined ? { ignoreName: ctx.def.ignoreLabel } : {}) } : undefined;
+        const result = lsResult(item, a, image, mask);
         if (e.prelabel) predictions.push({ model_version: e.labeler, ...(e.confidence !== undefined ? { score: num(e.confidence) } : {}), result });
         else annotations.push({ id: ++annId, completed_by: e.labeler, result, was_cancelled: false, ground_truth: false, ...at(e) });
       }
@@ -43,8 +49,15 @@ function at(e: Entry): { created_at?: string } {
   return e.at ? { created_at: e.at } : {};
 }
 
-/** Label Studio `result` items for one annotation. */
-export function lsResult(item: ExportItem, a: Annotation, image: boolean): unknown[] {
+/** A mask's raster and the names of its classes (index i is labels[i - 1], 255 the ignore class). */
+export interface LsMask {
+  raster: ClassRaster;
+  labels: readonly string[];
+  ignoreName?: string;
+}
+
+/** Label Studio `result` items for one annotation (a mask needs `mask`). */
+export function lsResult(item: ExportItem, a: Annotation, image: boolean, mask?: LsMask): unknown[] {
   const to_name = image ? 'image' : 'text';
   const size = image && item.width && item.height ? { original_width: item.width, original_height: item.height, image_rotation: 0 } : {};
   const W = item.width ?? 1;
@@ -72,5 +85,10 @@ export function lsResult(item: ExportItem, a: Annotation, image: boolean): unkno
           return { id: id(), from_name: 'label', to_name, type: 'polygonlabels', ...size, value: { points, closed: true, polygonlabels: [p.label] } };
         }),
       );
+    case 'mask': {
+      if (!mask) throw new LabelingError('invalid-input', 'a mask annotation needs its raster to become brush results', { field: 'blob' });
+      return rasterToBrushResults(mask.raster, mask.labels, { fromName: 'label', toName: to_name, ...(mask.ignoreName !== undefined ? { ignoreName: mask.ignoreName } : {}) })
+        .map((r) => ({ ...r, id: id() }));
+    }
   }
 }

@@ -31,7 +31,7 @@ describe('mapImport', () => {
     assert.deepEqual(r.submits.map((s) => s.ref.path), ['data/fridge/1.jpg', 'data/fridge/2.jpg', 'other/img_1.png', 'data/fridge/1.jpg']);
     assert.ok(r.submits.every((s) => s.labeler === 'me'));
     assert.equal(r.summary.matched, 4);
-    assert.deepEqual(r.summary.shapesByType, { classes: 0, spans: 0, boxes: 4, polygons: 0 });
+    assert.deepEqual(r.summary.shapesByType, { classes: 0, spans: 0, boxes: 4, polygons: 0, masks: 0 });
   });
 
   it('refuses refs escaping the workspace and ambiguous basenames, with problems and examples', () => {

@@ -66,7 +66,7 @@ export interface ImportSummary {
   /** Distinct items that get an annotation (an item labeled by several source labelers counts once). */
   items: number;
   /** Objects to import, after the bounds check. */
-  shapesByType: { classes: number; spans: number; boxes: number; polygons: number };
+  shapesByType: { classes: number; spans: number; boxes: number; polygons: number; masks: number };
   /**
    * The bounds check (given `boundsOf`): shapes clipped to the image, objects refused (outside the
    * image beyond the tolerance, not finite, spans outside the text), items whose size/text is unreadable.
@@ -95,7 +95,7 @@ export function mapImport(records: readonly ImportRecord[], opts: MapImportOptio
     categories: [],
     media: mediaOf(opts.def.type),
     items: 0,
-    shapesByType: { classes: 0, spans: 0, boxes: 0, polygons: 0 },
+    shapesByType: { classes: 0, spans: 0, boxes: 0, polygons: 0, masks: 0 },
     bounds: { checked: opts.boundsOf !== undefined, clipped: 0, refused: 0, unreadable: 0 },
     problems: [],
   };
@@ -170,12 +170,12 @@ function fitToItem(summary: ImportSummary, rec: ImportRecord, annotation: Annota
   const fit = fitAnnotation(annotation, bounds);
   summary.bounds.clipped += fit.clipped;
   summary.bounds.refused += fit.refused.length;
-  const noun = annotation.kind === 'spans' ? 'span' : annotation.kind === 'boxes' ? 'box' : 'polygon';
+  const noun = annotation.kind === 'spans' ? 'span' : annotation.kind === 'boxes' ? 'box' : annotation.kind === 'mask' ? 'mask' : 'polygon';
   if (fit.unreadable) {
     summary.bounds.unreadable++;
     summary.problems.push({ where, message: `${fit.unreadable}: its ${fit.refused.length} object(s) are not imported` });
   } else for (const r of fit.refused) summary.problems.push({ where, message: `${noun} ${r.index} refused: ${r.reason}` });
-  if (boundedObjects(annotation) > 0 && boundedObjects(fit.annotation) === 0) {
+  if (boundedObjects(annotation) > 0 && fit.refused.length >= boundedObjects(annotation)) {
     if (!fit.unreadable) summary.problems.push({ where, message: 'every object was refused: nothing imported for this item' });
     return undefined;
   }
@@ -272,6 +272,12 @@ function mapLabels(a: Annotation, map: (l: string) => string | undefined): { ann
       const polygons = keep(a.polygons);
       return { annotation: { kind: 'polygons', polygons }, before: a.polygons.length, after: polygons.length };
     }
+    case 'mask': {
+      // The raster's indices were mapped to the project's labels by the importer (mask-import.ts); a
+      // class the map leaves out must not silently keep its pixels, so the whole mask is kept or none.
+      const classes = a.classes.map(map);
+      return classes.every((c) => c !== undefined) ? { annotation: a, before: 1, after: 1 } : { annotation: a, before: 1, after: 0 };
+    }
   }
 }
 
@@ -280,7 +286,8 @@ function countShapes(summary: ImportSummary, a: Annotation): void {
   if (a.kind === 'classes') s.classes += a.labels.length;
   else if (a.kind === 'spans') s.spans += a.spans.length;
   else if (a.kind === 'boxes') s.boxes += a.boxes.length;
-  else s.polygons += a.polygons.length;
+  else if (a.kind === 'polygons') s.polygons += a.polygons.length;
+  else s.masks++;
 }
 
 /** An in-memory ItemIndex over known items (the CLI and tests; the store may answer from sql.js). */

@@ -14,6 +14,7 @@ const OBJECT_NOUNS: Record<keyof ImportSummary['shapesByType'], [string, string]
   spans: ['span', 'spans'],
   boxes: ['box', 'boxes'],
   polygons: ['polygon', 'polygons'],
+  masks: ['mask', 'masks'],
 };
 
 /** "128 images, 336 boxes" (objects of every kind present; a classification counts its labels). */

@@ -12,6 +12,11 @@ export type ImportFormat = (typeof IMPORT_FORMATS)[number];
 
 const IMAGE_EXPORTS: ExportFormat[] = ['csv', 'coco', 'mltable', 'yolo', 'voc', 'labelstudio', 'jsonl'];
 const IMAGE_CLASS_EXPORTS: ExportFormat[] = ['csv', 'mltable', 'labelstudio', 'jsonl'];
+/**
+ * Semantic segmentation (masks): VOC SegmentationClass PNGs, COCO per-class RLE, MLTable JSONL naming
+ * each mask file, Label Studio brush, native JSONL and CSV (their `mask` is the blob, relative to the project folder).
+ */
+const MASK_EXPORTS: ExportFormat[] = ['voc', 'coco', 'mltable', 'labelstudio', 'jsonl', 'csv'];
 const TEXT_EXPORTS: ExportFormat[] = ['csv', 'mltable', 'jsonl', 'labelstudio'];
 
 /** Which formats a project type can export and import (the host builds its quick picks from this). */
@@ -31,6 +36,8 @@ export function formatsFor(type: ProjectType): { export: ExportFormat[]; import:
         export: IMAGE_EXPORTS,
         import: ['coco', 'azure-jsonl', 'mltable', 'labelstudio', 'yolo', 'voc', 'csv'],
       };
+    case 'image-semantic-segmentation':
+      return { export: MASK_EXPORTS, import: ['voc', 'coco'] };
   }
 }
 

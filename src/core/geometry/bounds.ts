@@ -112,7 +112,7 @@ export interface FittedAnnotation {
 
 /** Number of objects an annotation holds that need bounds (boxes, polygons, spans; classes: 0). */
 export function boundedObjects(a: Annotation): number {
-  return a.kind === 'boxes' ? a.boxes.length : a.kind === 'polygons' ? a.polygons.length : a.kind === 'spans' ? a.spans.length : 0;
+  return a.kind === 'boxes' ? a.boxes.length : a.kind === 'polygons' ? a.polygons.length : a.kind === 'spans' ? a.spans.length : a.kind === 'mask' ? 1 : 0;
 }
 
 /**
@@ -123,6 +123,14 @@ export function fitAnnotation(a: Annotation, bounds: ItemBounds, tolerance: Tole
   const n = boundedObjects(a);
   if (a.kind === 'classes' || n === 0) return { annotation: a, clipped: 0, refused: [] };
   const unreadable = bounds.media === 'image' ? (bounds.size ? undefined : `the size of image ${bounds.what} cannot be read`) : bounds.length === undefined ? `the text of ${bounds.what} cannot be read` : undefined;
+  if (a.kind === 'mask') {
+    // A mask covers the image pixel for pixel: its size must be the image's as displayed. Refused whole.
+    const size = bounds.media === 'image' ? bounds.size : undefined;
+    const reason = unreadable ?? (size && (size.width !== a.width || size.height !== a.height)
+      ? `the mask is ${a.width}×${a.height}, the image is ${sizeText(size)} as displayed${a.width === size.height && a.height === size.width ? ' (rotated by its EXIF orientation?)' : ''}`
+      : bounds.media === 'text' ? 'a mask needs an image item' : undefined);
+    return reason ? { annotation: a, clipped: 0, refused: [{ index: 0, reason }], ...(unreadable ? { unreadable } : {}) } : { annotation: a, clipped: 0, refused: [] };
+  }
   if (unreadable) {
     const refused = Array.from({ length: n }, (_, index) => ({ index, reason: unreadable }));
     return { annotation: emptyAnnotation(a.kind), clipped: 0, refused, unreadable };

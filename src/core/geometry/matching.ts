@@ -298,6 +298,9 @@ export function matchedF1(a: Annotation, b: Annotation, threshold = IOU_THRESHOL
       const m = matchPolygons(a.polygons, y, threshold);
       return f1Result(a.polygons.map((s) => s.label), y.map((s) => s.label), m.pairs.map(([i]) => a.polygons[i]!.label));
     }
+    case 'mask':
+      // Masks are compared by IoU (masks/mask-stats.ts): here only as sets of the classes present.
+      return f1Result(a.classes, (b as typeof a).classes, (b as typeof a).classes.filter((c) => a.classes.includes(c)));
     default:
       return assertNever(a, 'annotation kind');
   }

@@ -7,6 +7,7 @@
  * EventPayload, and the compiler flags each switch that must handle it (assertNever).
  */
 import { ANNOTATION_KINDS, isAnnotationKind, type Annotation, type LabelClass, type ProjectStatus, type Role } from '../model';
+import { maskAnnotationProblem } from '../masks/raster';
 import { roleSetProblem } from '../team/roles';
 import { vectorProblem, type SeenVector } from '../team/vector';
 
@@ -236,6 +237,7 @@ function annotationProblem(a: unknown): string | undefined {
   if (!isAnnotationKind(k)) return `ann.kind is not one of ${Object.keys(ANNOTATION_KINDS).join(', ')}`;
   const field = ANNOTATION_KINDS[k].list;
   if (!Array.isArray((a as Record<string, unknown>)[field])) return `ann.${field} must be an array`;
+  if (k === 'mask') return maskAnnotationProblem(a, 'ann');
   return undefined;
 }
 

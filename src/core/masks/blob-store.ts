@@ -9,12 +9,13 @@
  * match its name (damaged on disk) is replaced by the good bytes. Reads verify the hash.
  */
 import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { ioError, LabelingError } from '../errors';
 import { writeFileAtomic } from '../project/fsutil';
 import { decodeIndexedPng, encodeIndexedPng } from './png-indexed';
-import { checkClassIndices, isBlobHash, presentClassNames, type ClassRaster, type MaskAnnotation } from './raster';
+import { checkClassIndices, isBlobHash, maskAnnotationOf, presentClassNames, type ClassRaster, type MaskAnnotation } from './raster';
 
 export { isBlobHash };
 
@@ -66,6 +67,73 @@ export async function putMask(projectDir: string, raster: ClassRaster): Promise<
   return { sha, file, bytes: png.length, written: true };
 }
 
+let syncCounter = 0;
+
+/**
+ * putMask for the index build, which runs in one synchronous pass (store/mask-source.ts: consensus
+ * majority masks). The same atomic write: a temp file named as writeFileAtomic names it, fsync, rename.
+ */
+export function putMaskSync(projectDir: string, raster: ClassRaster): PutResult {
+  const png = encodeIndexedPng(raster);
+  const sha = sha256Hex(png);
+  const file = maskBlobPath(projectDir, sha);
+  let existing: Buffer | undefined;
+  try {
+    existing = fs.readFileSync(file);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw ioError('cannot read the mask blob', file, e);
+  }
+  if (existing && sha256Hex(existing) === sha) {
+    const now = new Date();
+    try {
+      fs.utimesSync(file, now, now);
+    } catch (e) {
+      throw ioError('cannot touch the mask blob', file, e);
+    }
+    return { sha, file, bytes: png.length, written: false };
+  }
+  const tmp = `${file}.${process.pid}.${Date.now()}.${syncCounter++}.tmp`;
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const fd = fs.openSync(tmp, 'w');
+    try {
+      fs.writeSync(fd, png);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(tmp, file);
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    throw ioError('cannot write', file, e);
+  }
+  return { sha, file, bytes: png.length, written: true };
+}
+
+/** getMask for the synchronous index build: the raster, or the same errors. */
+export function getMaskSync(projectDir: string, sha: string): ClassRaster {
+  const file = maskBlobPath(projectDir, sha);
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new LabelingError('not-found', 'the mask blob is missing: the journal names it but the file is not there (was it left out of a commit?)', { file }, { cause: e });
+    }
+    throw ioError('cannot read the mask blob', file, e);
+  }
+  return verifiedRaster(bytes, sha, file);
+}
+
+function verifiedRaster(bytes: Uint8Array, sha: string, file: string): ClassRaster {
+  const actual = sha256Hex(bytes);
+  if (actual !== sha) {
+    throw new LabelingError('invalid-input', `the mask blob is damaged: its sha256 is ${actual}, its name says ${sha}`, { file });
+  }
+  const { width, height, data } = decodeIndexedPng(bytes, file);
+  return { width, height, data };
+}
+
 /**
  * The submit path: checks every pixel is unlabeled, a class of `labels` or (with `ignoreName`) ignore,
  * stores the mask and returns its journal annotation.
@@ -74,7 +142,7 @@ export async function storeMaskAnnotation(projectDir: string, raster: ClassRaste
   checkClassIndices(raster, labels.length, ignoreName !== undefined);
   const classes = presentClassNames(raster, labels, ignoreName);
   const put = await putMask(projectDir, raster);
-  return { annotation: { kind: 'mask', width: raster.width, height: raster.height, blob: put.sha, classes }, put };
+  return { annotation: maskAnnotationOf(raster.width, raster.height, put.sha, classes), put };
 }
 
 /** Reads a blob back: missing, damaged (hash mismatch) or undecodable blobs are errors naming the file. */
@@ -89,12 +157,7 @@ export async function getMask(projectDir: string, sha: string): Promise<ClassRas
     }
     throw ioError('cannot read the mask blob', file, e);
   }
-  const actual = sha256Hex(bytes);
-  if (actual !== sha) {
-    throw new LabelingError('invalid-input', `the mask blob is damaged: its sha256 is ${actual}, its name says ${sha}`, { file });
-  }
-  const { width, height, data } = decodeIndexedPng(bytes, file);
-  return { width, height, data };
+  return verifiedRaster(bytes, sha, file);
 }
 
 export interface CollectOptions {

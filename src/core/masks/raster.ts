@@ -3,6 +3,7 @@
  * "unlabeled", 1..N are the project's label classes in label order, 255 is the optional ignore class.
  */
 import { LabelingError, type ErrorLocation } from '../errors';
+import type { MaskAnnotation } from '../model';
 
 export const UNLABELED = 0;
 export const IGNORE = 255;
@@ -19,17 +20,11 @@ export interface ClassRaster {
 }
 
 /**
- * The journal annotation of a mask (to be added to model.ts): the blob is the sha256 (hex) of the
- * indexed-colour PNG stored at `.labeling/<projectId>/masks/<blob>.png`; `classes` are the names of
- * the classes present (the ignore class, when present, under its own name).
+ * The journal annotation of a mask (model.ts): the blob is the sha256 (hex) of the indexed-colour PNG
+ * stored at `.labeling/<projectId>/masks/<blob>.png`; `classes` are the names of the classes present
+ * (the ignore class, when present, under its own name).
  */
-export interface MaskAnnotation {
-  kind: 'mask';
-  width: number;
-  height: number;
-  blob: string;
-  classes: string[];
-}
+export type { MaskAnnotation };
 
 /** A mask blob's name: the sha256 of its PNG bytes, 64 lowercase hex digits. */
 export function isBlobHash(s: unknown): s is string {
@@ -119,5 +114,29 @@ export function checkMaskAnnotation(v: unknown, labels: readonly string[], ignor
     if (seen.has(c)) throw invalidMask(`"${c}" is listed twice`, at(`classes[${k}]`));
     seen.add(c);
   });
-  return { kind: 'mask', width: width as number, height: height as number, blob, classes: classes as string[] };
+  return maskAnnotationOf(width as number, height as number, blob, classes as string[]);
+}
+
+/**
+ * A MaskAnnotation with its keys in the order the index packs (store/ann-text.ts: `{"kind":"mask","classes":`
+ * is replaced by one character), so every writer produces the same JSON text for the same mask.
+ */
+export function maskAnnotationOf(width: number, height: number, blob: string, classes: string[]): MaskAnnotation {
+  return { kind: 'mask', classes, width, height, blob };
+}
+
+/**
+ * The first problem of a journal value's shape as a mask annotation (sizes, blob name, classes a list
+ * of distinct strings), as `field: message`; its class names are checked against the project's labels
+ * where the labels are known (store/known-labels.ts, store/validate.ts). Undefined: well formed.
+ */
+export function maskAnnotationProblem(v: unknown, field = 'ann'): string | undefined {
+  const classes = (v as { classes?: unknown } | null)?.classes;
+  try {
+    // Its own strings as the labels: only the shape is judged here.
+    checkMaskAnnotation(v, Array.isArray(classes) ? classes.filter((c): c is string => typeof c === 'string') : [], undefined, { field });
+    return undefined;
+  } catch (e) {
+    return (e as Error).message;
+  }
 }

@@ -24,7 +24,9 @@ export interface CreateProjectInput {
   type: ProjectType;
   labels: LabelInput[];
   dataSources: DataSource[];
-  consensus?: { minLabelers: number; maxLabelers: number };
+  consensus?: ProjectDef['consensus'];
+  /** Semantic segmentation: the ignore class's name (mask index 255). */
+  ignoreLabel?: string;
   mlAssist?: ProjectDef['mlAssist'];
   refreshMinutes?: number;
   roles?: ProjectDef['roles'];
@@ -91,6 +93,7 @@ export function buildProjectDef(input: CreateProjectInput): ProjectDef {
   };
   if (input.refreshMinutes !== undefined) def.refreshMinutes = input.refreshMinutes;
   if (input.roles) def.roles = input.roles;
+  if (input.ignoreLabel !== undefined) def.ignoreLabel = input.ignoreLabel;
   // Validate through the same schema project.json is loaded with.
   return parseProjectDef(JSON.stringify(def), `.labeling/${input.id}/project.json`);
 }

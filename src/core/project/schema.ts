@@ -6,6 +6,7 @@
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
 import { LabelingError } from '../errors';
+import { MAX_CLASSES } from '../masks/raster';
 import { PROJECT_TYPES, QUEUE_ORDERS, type ProjectDef } from '../model';
 
 // zod/mini ships no messages: load the English ones ("Unrecognized key: \"colour\"").
@@ -59,7 +60,11 @@ export const projectSchema = z.strictObject({
     }),
   ),
   dataSources: z.array(dataSource).check(z.minLength(1, 'a project needs at least one data source')),
-  consensus: z.strictObject({ minLabelers: int(1, 10), maxLabelers: int(1, 10) }).check(
+  consensus: z.strictObject({
+    minLabelers: int(1, 10),
+    maxLabelers: int(1, 10),
+    maskIoU: z.optional(z.number().check(z.minimum(0.05), z.maximum(1), desc('Semantic segmentation: two masks agree when their mean IoU over the classes present (unlabeled excluded) is at least this; default 0.8.'))),
+  }).check(
     z.refine((c) => c.maxLabelers >= c.minLabelers, { message: 'maxLabelers must be >= minLabelers', path: ['maxLabelers'] }),
   ),
   mlAssist: z.strictObject({
@@ -79,8 +84,20 @@ export const projectSchema = z.strictObject({
   queueSeed: int(0, Number.MAX_SAFE_INTEGER),
   refreshMinutes: z.optional(int(0, 1440)),
   roles: z.optional(z.record(z.string(), z.array(z.enum(['labeler', 'reviewer', 'manager'])))),
+  ignoreLabel: z.optional(
+    z.string().check(z.trim(), z.minLength(1), z.maxLength(100), desc('Semantic segmentation: the name of the optional ignore class (mask index 255, VOC "void"): not one of labels; left out of consensus IoU.')),
+  ),
   createdAt: z.iso.datetime({ offset: true }),
-});
+}).check(
+  z.superRefine((d, ctx) => {
+    if (d.type === 'image-semantic-segmentation' && d.labels.length > MAX_CLASSES) {
+      ctx.addIssue({ code: 'custom', path: ['labels'], message: `a semantic segmentation project has at most ${MAX_CLASSES} labels (a mask pixel is one byte; 0 is unlabeled, 255 the ignore class)`, input: d.labels.length });
+    }
+    if (d.ignoreLabel === undefined) return;
+    if (d.type !== 'image-semantic-segmentation') ctx.addIssue({ code: 'custom', path: ['ignoreLabel'], message: 'only a semantic segmentation project has an ignore class', input: d.ignoreLabel });
+    else if (d.labels.some((l) => l.name === d.ignoreLabel)) ctx.addIssue({ code: 'custom', path: ['ignoreLabel'], message: `"${d.ignoreLabel}" is a label: the ignore class is a name of its own`, input: d.ignoreLabel });
+  }),
+);
 
 /** Parses and validates project.json text; errors name the file, the field and what is wrong. */
 export function parseProjectDef(text: string, file: string): ProjectDef {

@@ -22,6 +22,7 @@ import { compareOrd, evTypeCode, type MemEv } from './ev-rows';
 import { BUMP_PATTERN, patternOfItem, PatternTally } from './rating-patterns';
 import { doneOutcomes, INSERT_OUTCOME, OutcomeTally } from './suggestion-outcomes';
 import { assignFactOf, doneValues, INSERT_DONE, journalOnlyItem, STATE_COLUMNS, stateValues, type IndexDb } from './index-db';
+import { consensusFor } from './mask-source';
 import { DashboardTally, INSERT_RVW, reviewFacts } from './dashboard-counters';
 import { computeItem } from './item-state';
 import { LabelGate, projectLabelsOf, type ApplyLine } from './known-labels';
@@ -165,7 +166,7 @@ export async function bulkLoad(SQL: SqlJsStatic, idx: IndexDb, root: string, def
     }
     if (k !== undefined) written[k] = 1;
     const rows = k === undefined ? [] : sortedUnique(cols.rowsOf(k));
-    const c = computeItem(rows, idx.barriers, def.consensus, missing, false);
+    const c = computeItem(rows, idx.barriers, consensusFor(def, root), missing, false);
     plain.flush();
     full.add([...head, missing ? 1 : 0, ...(stateValues(c) as Cell[])]);
     for (const r of rows) ev.add([id, r.ord, evTypeCode(r.type), r.ann, r.pre, r.conf, r.src, r.base, r.target, r.seen, r.chg]);

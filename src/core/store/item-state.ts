@@ -13,9 +13,9 @@
 import { labelsUsed, type Annotation, type ItemState, type LabelerAnnotation } from '../model';
 import { parseOrderKey, reviewTypes, timeOfOrderKey, voidingReview, type ReviewEvent } from '../journal/events';
 import { hadSeen, vectorMap, type EventPlace, type SeenVector } from '../team/vector';
-import { consensusOf } from './agreement';
+import { consensusOf, groupFinal, type MaskSource } from './agreement';
+import { packAnn, unpackAnn } from './ann-text';
 import { ITEM_FLAGS } from './schema';
-import { unpackAnn } from './ann-text';
 
 export interface EvRow {
   ord: string;
@@ -51,6 +51,10 @@ export interface Barriers {
 export interface Consensus {
   minLabelers: number;
   maxLabelers: number;
+  /** Semantic segmentation: the mean IoU two masks need to agree (default 0.8). */
+  maskIoU?: number;
+  /** Semantic segmentation: where mask rasters are read and majority masks stored (mask-source.ts). */
+  masks?: MaskSource;
 }
 
 export interface ItemComputation {
@@ -234,7 +238,15 @@ export function computeItem(rows: readonly EvRow[], b: Barriers, c: Consensus, m
     if (!a) parsed.set(r, (a = annOf(r)));
     return a;
   };
-  const cons = n ? consensusOf(subs, parse, (r) => r.ann) : undefined;
+  const agreeOpts = { ...(c.maskIoU !== undefined ? { maskIoU: c.maskIoU } : {}), ...(c.masks ? { masks: c.masks } : {}) };
+  const cons = n ? consensusOf(subs, parse, (r) => r.ann, agreeOpts) : undefined;
+  /** The final of an agreeing group: its first member, or for masks the per-pixel majority (a new blob). */
+  const finalOf = (group: EvRow[]): void => {
+    const first = parse(group[0]!);
+    const f = first.kind === 'mask' && group.length > 1 ? groupFinal(group.map(parse), agreeOpts) : first;
+    out.final = f;
+    out.finalText = f === first ? group[0]!.ann ?? undefined : packAnn(f);
+  };
   if (cons && n >= 2) out.agreement = cons.agreement;
   const conflicted = [labels, skipsFam].filter((f): f is ReviewFamily => !!f?.conflict);
   if (conflicted.length) {
@@ -264,10 +276,9 @@ export function computeItem(rows: readonly EvRow[], b: Barriers, c: Consensus, m
       seenLatest.set(r.by, r);
     }
     const approved = seenLatest.size ? [...seenLatest.values()].sort((x, y) => (x.ord < y.ord ? -1 : 1)) : [];
-    const top = approved.length ? consensusOf(approved, parse, (r) => r.ann) : undefined;
+    const top = approved.length ? consensusOf(approved, parse, (r) => r.ann, agreeOpts) : undefined;
     if (top) {
-      out.final = parse(top.top[0]!);
-      out.finalText = top.top[0]!.ann ?? undefined;
+      finalOf(top.top);
       out.finalBy = [eff.row.by];
       if (!missing) out.flags |= ITEM_FLAGS.approved;
       if (detail) out.review = { kind: 'approve', by: eff.row.by, at: eff.row.at };
@@ -281,8 +292,7 @@ export function computeItem(rows: readonly EvRow[], b: Barriers, c: Consensus, m
   }
   if (cons) {
     if (n >= c.minLabelers && cons.top.length >= c.minLabelers) {
-      out.final = parse(cons.top[0]!);
-      out.finalText = cons.top[0]!.ann ?? undefined;
+      finalOf(cons.top);
       out.finalBy = cons.top.map((r) => r.by).sort();
       return settle('labeled', false);
     }

@@ -50,7 +50,7 @@ export class LabelGate {
     for (let i = 0; i < list.length; i++) {
       const el = list[i];
       const where = `${field}.${ANNOTATION_KINDS[ann.kind].list}[${i}]`;
-      if (ann.kind === 'classes') {
+      if (ann.kind === 'classes' || ann.kind === 'mask') {
         if (!this.known(el)) return { message: `${where}: unknown label ${JSON.stringify(el)}`, labels: typeof el === 'string' ? [el] : [] };
         continue;
       }

@@ -14,6 +14,7 @@ import { addProblems, Applier, ApplyFailed, rollback } from './apply';
 import { createEmptyIndex, finishBulkLoad, finishBulkLoadInSteps } from './db';
 import { bulkLoad } from './bulk';
 import { IndexDb } from './index-db';
+import { consensusFor } from './mask-source';
 import { labelsChangeNeedsRebuild, projectLabelsOf, type ProjectLabels } from './known-labels';
 import { estimateIndexBytes } from './size-hint';
 import { SCHEMA_VERSION } from './schema';
@@ -53,7 +54,7 @@ export interface BuildOptions {
 /** Bulk load (bulk.ts): tables without secondary indexes, every item written once with its final state, then indexes. */
 export async function buildIndex(SQL: SqlJsStatic, root: string, def: ProjectDef, opts: BuildOptions): Promise<{ idx: IndexDb } & JournalState & RebuildResult> {
   const db = createEmptyIndex(SQL, await estimateIndexBytes(root, def, opts.signal));
-  const idx = new IndexDb(db, def.queueSeed, def.consensus, def.roles);
+  const idx = new IndexDb(db, def.queueSeed, consensusFor(def, root), def.roles);
   try {
     db.exec('BEGIN');
     const r = await bulkLoad(SQL, idx, root, def, opts);
@@ -233,7 +234,7 @@ export function openFromSnapshot(
   if (!snap) return undefined;
   const project = projectLabelsOf(def);
   const labels = labelsChangeNeedsRebuild(snap.meta.labels, project.names, snap.meta.problems);
-  const idx = new IndexDb(snap.db, def.queueSeed, def.consensus, def.roles);
+  const idx = new IndexDb(snap.db, def.queueSeed, consensusFor(def, root), def.roles);
   const state: JournalState = { marks: new Map(Object.entries(snap.meta.files)), problems: snap.meta.problems, live: new Map(), project, ...(labels ? { stale: labels } : {}) };
   const n = replayTails(idx, root, def.id, state);
   state.stale ??= state.rejudge;

@@ -100,7 +100,8 @@ export function sameAnnotation(a: Annotation, b: Annotation): boolean {
     const y = new Set(b.labels);
     return x.size === y.size && [...x].every((l) => y.has(l));
   }
-  const list = (v: Annotation): unknown[] => (v.kind === 'spans' ? v.spans : v.kind === 'boxes' ? v.boxes : v.kind === 'polygons' ? v.polygons : v.labels);
+  if (a.kind === 'mask' || b.kind === 'mask') return a.kind === 'mask' && b.kind === 'mask' && a.blob === b.blob;
+  const list = (v: Annotation): unknown[] => (v.kind === 'spans' ? v.spans : v.kind === 'boxes' ? v.boxes : v.kind === 'polygons' ? v.polygons : v.kind === 'classes' ? v.labels : []);
   const xs = list(a).map(canonicalJson).sort();
   const ys = list(b).map(canonicalJson).sort();
   return xs.length === ys.length && xs.every((s, i) => s === ys[i]);

@@ -6,6 +6,7 @@
 import { LabelingError, type ErrorLocation } from '../errors';
 import { strictFit, type ItemBounds } from '../geometry/bounds';
 import { annotationKindOf, isMultiLabel, type Annotation, type ProjectDef } from '../model';
+import { checkMaskAnnotation } from '../masks/raster';
 
 const finite = (n: unknown): n is number => typeof n === 'number' && Number.isFinite(n);
 
@@ -44,6 +45,9 @@ export function checkAnnotation(def: ProjectDef, ann: Annotation, where: ErrorLo
         if (![b.x, b.y, b.w, b.h].every(finite) || b.w <= 0 || b.h <= 0) fail('a box needs finite x, y and positive w, h', `boxes[${i}]`);
       });
       break;
+    case 'mask':
+      checkMaskAnnotation(ann, def.labels.map((l) => l.name), def.ignoreLabel, where);
+      break;
     case 'polygons':
       ann.polygons.forEach((p, i) => {
         known(p.label, `polygons[${i}].label`);
@@ -66,7 +70,8 @@ function checkBounds(ann: Annotation, bounds: ItemBounds, fail: (message: string
   const fit = strictFit(ann, bounds);
   const first = fit.refused[0];
   if (!first) return;
-  const list = ann.kind === 'boxes' ? 'boxes' : ann.kind === 'polygons' ? 'polygons' : 'spans';
+  const list = ann.kind === 'boxes' ? 'boxes' : ann.kind === 'polygons' ? 'polygons' : ann.kind === 'mask' ? 'mask' : 'spans';
+  if (ann.kind === 'mask') fail(fit.unreadable ? `${fit.unreadable}, so the mask's size cannot be checked` : first.reason, 'width');
   if (fit.unreadable) fail(`${fit.unreadable}, so its ${list} cannot be checked`, list);
   fail(`${first.reason}${fit.refused.length > 1 ? ` (and ${fit.refused.length - 1} more)` : ''}`, `${list}[${first.index}]`);
 }

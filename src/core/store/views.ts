@@ -7,6 +7,7 @@ import { readImageSize } from '../ingest/image-size';
 import { mediaOf, type ExportItem, type ItemRef, type ItemState, type MediaKind, type ProjectDef } from '../model';
 import { unpackAnn } from './ann-text';
 import type { IndexDb } from './index-db';
+import { consensusFor } from './mask-source';
 import { ITEM_FLAGS, ITEM_PATH } from './schema';
 import { computeItem } from './item-state';
 import type { ItemSummary, ItemView, Page, PageView, ProjectStats } from './types';
@@ -93,7 +94,7 @@ export class IndexViews {
   }
 
   private compute(r: ItemRow) {
-    return computeItem(this.idx.evRows(r.id), this.idx.barriers, this.def().consensus, r.missing === 1);
+    return computeItem(this.idx.evRows(r.id), this.idx.barriers, consensusFor(this.def(), this.root), r.missing === 1);
   }
 
   getItem(key: string, me: string): ItemView | undefined {
@@ -101,7 +102,7 @@ export class IndexViews {
     if (!r) return undefined;
     const media = mediaOf(this.def().type);
     const rows = this.idx.evRows(r.id);
-    const c = computeItem(rows, this.idx.barriers, this.def().consensus, r.missing === 1);
+    const c = computeItem(rows, this.idx.barriers, consensusFor(this.def(), this.root), r.missing === 1);
     const view: ItemView = {
       key: r.key,
       ref: this.refOf(r),

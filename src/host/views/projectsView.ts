@@ -20,6 +20,7 @@ const TYPE_ICONS: Record<ProjectType, string> = {
   'image-multilabel': 'files',
   'image-detection': 'screen-full',
   'image-segmentation': 'symbol-misc',
+  'image-semantic-segmentation': 'paintcan',
 };
 
 export class ProjectsView extends Disposable implements vscode.TreeDataProvider<ProjectEntry> {

@@ -1,12 +1,12 @@
 import { strict as assert } from 'node:assert';
 import { createServer } from 'node:net';
 import { LabelingError } from '../../errors';
-import { PROJECT_TYPES, type ProjectType } from '../../model';
+import type { ProjectType } from '../../model';
 import { aDef } from '../../formats/test-support';
 import { LsBackend, lsProject } from './client';
 import { labelConfigXml } from './config';
 import { toLsResult, type LsItem } from './convert';
-import { CANNED, flaskError, SAMPLES, startTestBackend, TEXT, type TestBackend } from './test-server';
+import { CANNED, flaskError, SAMPLES, SHAPE_PROJECT_TYPES, startTestBackend, TEXT, type TestBackend } from './test-server';
 
 const AUTH = { user: 'ml-user', password: 's3cret pass:word' };
 
@@ -45,7 +45,7 @@ describe('Label Studio ML backend client', function () {
     assert.deepEqual(body, { project: ref.project, schema: labelConfigXml(def), hostname: 'http://127.0.0.1:1', access_token: 'tok', model_version: 'v0' });
   });
 
-  for (const type of PROJECT_TYPES) {
+  for (const type of SHAPE_PROJECT_TYPES) {
     it(`${type}: predict in batches of 32 with progress, converted to our annotations`, async () => {
       const def = aDef(type, ['pos', 'neg', 'sport', 'travel', 'food', 'Person', 'Place', 'cat', 'dog']);
       const items = itemsOf(type, 70);

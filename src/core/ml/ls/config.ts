@@ -12,7 +12,7 @@ export function lsNames(type: ProjectType): { from: 'choice' | 'label'; to: 'tex
   return { from: controlOf(type).tag === 'Choices' ? 'choice' : 'label', to: mediaOf(type) };
 }
 
-function controlOf(type: ProjectType): { tag: 'Choices' | 'Labels' | 'RectangleLabels' | 'PolygonLabels'; child: 'Choice' | 'Label' } {
+function controlOf(type: ProjectType): { tag: 'Choices' | 'Labels' | 'RectangleLabels' | 'PolygonLabels' | 'BrushLabels'; child: 'Choice' | 'Label' } {
   switch (type) {
     case 'text-classification':
     case 'text-multilabel':
@@ -25,6 +25,8 @@ function controlOf(type: ProjectType): { tag: 'Choices' | 'Labels' | 'RectangleL
       return { tag: 'RectangleLabels', child: 'Label' };
     case 'image-segmentation':
       return { tag: 'PolygonLabels', child: 'Label' };
+    case 'image-semantic-segmentation':
+      return { tag: 'BrushLabels', child: 'Label' };
   }
 }
 

@@ -5,7 +5,7 @@ import { aDef, fixture } from '../../formats/test-support';
 import { LabelingError } from '../../errors';
 import { labelConfigXml, lsNames } from './config';
 import { fromLsPrediction, toLsResult, toTask, type LsItem } from './convert';
-import { SAMPLES, TEXT } from './test-server';
+import { SAMPLES, SHAPE_PROJECT_TYPES, TEXT } from './test-server';
 
 const LS = ['label-studio-sdk', 'tests', 'custom', 'converter', 'data'];
 const src = { file: 'http://backend/predict', field: 'results[0]' };
@@ -24,6 +24,7 @@ describe('Label Studio config XML', () => {
       'image-multilabel': '<Choices name="choice" toName="image" choice="multiple">',
       'image-detection': '<RectangleLabels name="label" toName="image">',
       'image-segmentation': '<PolygonLabels name="label" toName="image">',
+      'image-semantic-segmentation': '<BrushLabels name="label" toName="image">',
     };
     for (const type of PROJECT_TYPES) {
       const xml = labelConfigXml(aDef(type, ['a', 'b']));
@@ -55,7 +56,7 @@ describe('Label Studio tasks', () => {
 });
 
 describe('Label Studio results <-> annotations', () => {
-  for (const type of PROJECT_TYPES) {
+  for (const type of SHAPE_PROJECT_TYPES) {
     it(`${type}: our annotation -> LS result -> ours is the same, with score and model_version`, () => {
       const { item, annotation, labels } = SAMPLES[type];
       const def = aDef(type, labels);

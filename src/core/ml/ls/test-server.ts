@@ -7,7 +7,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Annotation, ProjectType } from '../../model';
+import { PROJECT_TYPES, type Annotation, type ProjectType } from '../../model';
 import type { LsItem } from './convert';
 
 export interface RecordedRequest {
@@ -125,8 +125,12 @@ function send(res: ServerResponse, a: Answer): void {
 
 export const TEXT = 'We gave Jane Smith the ball in Paris.';
 
+/** The project types whose annotations are plain JSON (a mask names a stored blob: convert.test.ts tests masks apart). */
+export type ShapeProjectType = Exclude<ProjectType, 'image-semantic-segmentation'>;
+export const SHAPE_PROJECT_TYPES = PROJECT_TYPES.filter((t): t is ShapeProjectType => t !== 'image-semantic-segmentation');
+
 /** One annotation of each project type, with an item it fits. */
-export const SAMPLES: Record<ProjectType, { item: LsItem; annotation: Annotation; labels: string[] }> = {
+export const SAMPLES: Record<ShapeProjectType, { item: LsItem; annotation: Annotation; labels: string[] }> = {
   'text-classification': { item: { key: 't.txt', text: TEXT }, annotation: { kind: 'classes', labels: ['pos'] }, labels: ['pos', 'neg'] },
   'text-multilabel': { item: { key: 't.txt', text: TEXT }, annotation: { kind: 'classes', labels: ['sport', 'travel'] }, labels: ['sport', 'travel', 'food'] },
   'text-ner': {
@@ -152,7 +156,7 @@ export const SAMPLES: Record<ProjectType, { item: LsItem; annotation: Annotation
  * What a backend written in Python would answer for each project type, for TEXT and a 640 x 480 image,
  * as literal LS JSON, with the annotation it must become.
  */
-export const CANNED: Record<ProjectType, { result: unknown[]; expected: Annotation }> = {
+export const CANNED: Record<ShapeProjectType, { result: unknown[]; expected: Annotation }> = {
   'text-classification': {
     result: [{ from_name: 'choice', to_name: 'text', type: 'choices', value: { choices: ['neg'] } }],
     expected: { kind: 'classes', labels: ['neg'] },
@@ -193,7 +197,7 @@ export const CANNED: Record<ProjectType, { result: unknown[]; expected: Annotati
 };
 
 /** The project type a label config of labelConfigXml is for (what a real backend reads from it). */
-export function typeOfConfig(xml: string): ProjectType {
+export function typeOfConfig(xml: string): ShapeProjectType {
   const image = xml.includes('<Image ');
   if (xml.includes('<RectangleLabels')) return 'image-detection';
   if (xml.includes('<PolygonLabels')) return 'image-segmentation';
