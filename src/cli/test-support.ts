@@ -1,8 +1,9 @@
 /** Test helpers: run the CLI in-process and collect what it printed; set up and read back a project. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Role } from '../core/model';
-import { openStore, type ProjectBuild } from '../core/store/test-support';
+import { openStore, setProjectRoles, type ProjectBuild } from '../core/store/test-support';
+
+export { setProjectRoles };
 import type { ItemView } from '../core/store/types';
 import { main } from './main';
 
@@ -11,12 +12,6 @@ export async function cli(...argv: string[]): Promise<{ code: number; out: strin
   let err = '';
   const code = await main(argv, { out: (t) => (out += `${t}\n`), err: (t) => (err += `${t}\n`) });
   return { code, out, err };
-}
-
-/** Gives the project roles in project.json (its initial role state). */
-export function setProjectRoles(p: ProjectBuild, roles: Record<string, Role[]>): void {
-  const file = path.join(p.root, '.labeling', p.id, 'project.json');
-  fs.writeFileSync(file, JSON.stringify({ ...JSON.parse(fs.readFileSync(file, 'utf8')), roles }, null, 2));
 }
 
 /** Reads the project as a fresh store does from the journals (as a labeler who wrote nothing). */

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { JOURNAL_VERSION, type EventPayload, type JournalEvent } from '../journal/events';
-import type { Annotation, DataSource, ProjectType } from '../model';
+import type { Annotation, DataSource, ProjectType, Role } from '../model';
 import { createProject, type CreateProjectInput } from '../project/create';
 import { ProjectStore } from './project-store';
 
@@ -79,4 +79,10 @@ export function writeJournal(root: string, id: string, labeler: string, device: 
   const rel = `.labeling/${id}/journal/${labeler}/${device}.jsonl`;
   writeFiles(root, { [rel]: events.map((e) => JSON.stringify(e)).join('\n') + (events.length ? '\n' : '') + tail });
   return rel;
+}
+
+/** Gives the project roles in project.json (its initial role state). */
+export function setProjectRoles(p: { root: string; id: string }, roles: Record<string, Role[]>): void {
+  const file = path.join(p.root, '.labeling', p.id, 'project.json');
+  fs.writeFileSync(file, JSON.stringify({ ...JSON.parse(fs.readFileSync(file, 'utf8')), roles }, null, 2));
 }

@@ -1,13 +1,12 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { setProjectRoles } from '../../../cli/test-support';
 import { LabelingError } from '../../errors';
 import type { SubmitPayload } from '../../journal/events';
 import { bundleWorker } from '../../jobs/worker-fixture';
 import { WorkerSession } from '../../jobs/worker-client';
 import type { ProjectStore } from '../../store/project-store';
-import { classes, cleanupWorkspaces, openStore, type ProjectBuild } from '../../store/test-support';
+import { classes, cleanupWorkspaces, openStore, setProjectRoles, type ProjectBuild } from '../../store/test-support';
 import { hashTree, seededProject, sentimentRows, tempFiles } from './assist-fixture';
 import { AssistModel } from './assist-model';
 import { cancelTrainingAt } from './image-assist-fixture';
