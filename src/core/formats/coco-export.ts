@@ -4,12 +4,14 @@
  * categories (known up front from the project labels, plus any stray label met in the data) close it.
  * Ids are renumbered deterministically: images 1..N in item order, annotations 1..M, categories 1..K
  * in the project's label order. Standard COCO is in pixels; the Azure variant (`azure`) normalises bbox
- * and polygons to 0-1 and writes image width/height as 0, as Azure ML's export did.
+ * and polygons to 0-1 and writes image width/height as 0, as Azure ML's export did. A mask is one
+ * annotation per class present with its compressed RLE (`segmentation: {size: [h, w], counts}`).
  */
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { Categories, num, polygonArea, polygonBounds } from './export-common';
 import type { ExportContext, FormatWriter } from './export';
+import { cocoMaskAnnotations } from './mask-export';
 
 const OUT = 'coco.json';
 const SIDE = 'coco.annotations.part';
@@ -44,6 +46,11 @@ export async function cocoWriter(ctx: ExportContext): Promise<FormatWriter> {
             const ann = { id: annId, image_id: imageId, category_id: cats.idOf(b.label), bbox, area: num(azure ? bbox[2]! * bbox[3]! : b.w * b.h),
               iscrowd: 0, segmentation: [], ...extra };
             await side.write((annId > 1 ? ',\n' : '') + JSON.stringify(ann));
+          }
+        } else if (a.kind === 'mask') {
+          for (const m of await cocoMaskAnnotations(ctx, item, e, (name) => cats.idOf(name))) {
+            annId++;
+            await side.write((annId > 1 ? ',\n' : '') + JSON.stringify({ id: annId, image_id: imageId, ...m, ...extra }));
           }
         } else if (a.kind === 'polygons') {
           for (const p of a.polygons) {

@@ -3,13 +3,15 @@
  * - native `labels.jsonl`: one line per item {key, path, row?, state, final?, finalBy?, agreement?, all}
  *   (all = every labeler's annotation with time; prelabels only with includePrelabels);
  * - Azure ML MLTable folders: images -> `labels.jsonl` in Azure's schema + `MLTable` (read_json_lines);
- *   text classification -> `labels.csv` + `MLTable` (read_delimited); NER -> `labels.txt` (CoNLL) + `MLTable`.
+ *   text classification -> `labels.csv` + `MLTable` (read_delimited); NER -> `labels.txt` (CoNLL) + `MLTable`;
+ *   semantic segmentation -> mask PNGs + `labels.jsonl` rows naming them (mask-export.ts).
  */
 import { annotationKindOf, isMultiLabel, mediaOf, type ExportItem } from '../model';
 import { conllFileWriter } from './conll-export';
 import { openCsv } from './csv-export';
 import { num, type Entry } from './export-common';
 import type { ExportContext, FormatWriter } from './export';
+import { mlTableMaskWriter } from './mask-export';
 
 export async function nativeJsonlWriter(ctx: ExportContext): Promise<FormatWriter> {
   const out = await ctx.staging.open('labels.jsonl');
@@ -60,6 +62,7 @@ transformations:
   - take: 1`;
 
 export async function azureWriter(ctx: ExportContext): Promise<FormatWriter> {
+  if (ctx.def.type === 'image-semantic-segmentation') return mlTableMaskWriter(ctx);
   const folder = 'mltable';
   if (ctx.def.type === 'text-ner') {
     await ctx.staging.writeFile(`${folder}/MLTable`, NER_MLTABLE);
@@ -83,13 +86,22 @@ export async function azureWriter(ctx: ExportContext): Promise<FormatWriter> {
       end: () => csv.end(),
     };
   }
+  return imageMlTableWriter(ctx, async (item, e) => azureLine(ctx, item, e));
+}
+
+/**
+ * An image MLTable folder: `MLTable` (read_json_lines) and `labels.jsonl`, one line per entry from
+ * `lineOf` (undefined: the item needs its image size, which is unknown).
+ */
+export async function imageMlTableWriter(ctx: ExportContext, lineOf: (item: ExportItem, e: Entry) => Promise<Record<string, unknown> | undefined>): Promise<FormatWriter> {
+  const folder = 'mltable';
   await ctx.staging.writeFile(`${folder}/MLTable`, IMAGE_MLTABLE);
   const out = await ctx.staging.open(`${folder}/labels.jsonl`);
   return {
     async item(item, entries) {
       const lines: string[] = [];
       for (const e of entries) {
-        const line = azureLine(ctx, item, e);
+        const line = await lineOf(item, e);
         if (!line) return false;
         lines.push(JSON.stringify(line));
       }

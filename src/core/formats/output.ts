@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { lstat, mkdir, readdir, realpath, rm, rmdir, stat, unlink } from 'node:fs/promises';
+import { lstat, mkdir, readdir, realpath, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { Writable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
@@ -153,6 +153,18 @@ export class Staging {
     const sink = await this.open(rel);
     await sink.write(text);
     await sink.close();
+  }
+
+  /** Writes a whole small binary file (a mask PNG), hashed like the text files. */
+  async writeBytes(rel: string, bytes: Uint8Array): Promise<void> {
+    const path = this.pathOf(rel);
+    try {
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(path, bytes);
+    } catch (e) {
+      throw ioError('cannot write', join(this.destDir, rel), e);
+    }
+    this.written.set(rel, createHash('sha256').update(bytes).digest('hex'));
   }
 
   /** Removes a staged file that is not part of the result (a side file). */

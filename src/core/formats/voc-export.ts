@@ -1,13 +1,16 @@
 /**
  * Pascal VOC export into a `voc/` folder: one `voc/Annotations/<item path without extension>.xml` per image (per labeler folder
  * with allAnnotators). Boxes are written as `<bndbox>` in pixels (xmax = x + w); polygons are written
- * as their bounding boxes. Image size is written when known, else 0.
+ * as their bounding boxes. Image size is written when known, else 0. Semantic segmentation writes
+ * SegmentationClass PNGs instead (mask-export.ts).
  */
 import { polygonBounds, safeSegment, withExtension, type Bounds, type Entry } from './export-common';
 import type { ExportContext, FormatWriter } from './export';
 import type { ExportItem } from '../model';
+import { vocMaskWriter } from './mask-export';
 
 export async function vocWriter(ctx: ExportContext): Promise<FormatWriter> {
+  if (ctx.def.type === 'image-semantic-segmentation') return vocMaskWriter(ctx);
   const split = ctx.options.allAnnotators === true;
   return {
     async item(item, entries) {

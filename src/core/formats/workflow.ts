@@ -11,6 +11,7 @@ import type { ItemBounds } from '../geometry/bounds';
 import { annotationKindOf, itemKey, type ItemRef } from '../model';
 import type { ImportOptions } from '../store/import-lines';
 import type { ProjectStore } from '../store/project-store';
+import { getMask } from '../masks/blob-store';
 import { exportLabels } from './export';
 import { importLabels } from './import';
 import { itemIndexOf, mapImport, resolveRef, type ImportSummary } from './map-import';
@@ -125,5 +126,6 @@ export function runExport(
   onProgress?: ProgressCallback,
 ): Promise<ExportSummary> {
   const items = store.readExportItems({ includePrelabels: options.includePrelabels === true, name: `an export (${format})`, ...(signal ? { signal } : {}) });
-  return exportLabels(format, items, store.def, outDir, options, signal, onProgress);
+  const dir = store.projectDir;
+  return exportLabels(format, items, store.def, outDir, options, signal, onProgress, (blob) => getMask(dir, blob));
 }

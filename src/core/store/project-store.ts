@@ -20,7 +20,7 @@ import { hybridClock } from '../team/clock';
 import { effectiveDefinition } from '../team/definition';
 import { journalFolderFor } from '../team/labeler-folder';
 import { teamVersionsOf, type TeamVersion } from '../team/versions';
-import { cacheDir, journalDir, safeSegment } from '../project/paths';
+import { cacheDir, journalDir, projectDir, safeSegment } from '../project/paths';
 import { ChangeFeed, takeTouchedKeys, type ChangeCause, type ChangeKind, type ChangeListener } from './change-feed';
 import { loadSqlJs } from './db';
 import { requireItem, requireRole, requireRunning } from './guards';
@@ -173,6 +173,11 @@ export class ProjectStore extends StoreReads {
   /** project.json as read (the base of the effective definition `def`). */
   get baseDef(): ProjectDef {
     return this.base;
+  }
+
+  /** The project's folder, `.labeling/<id>/` (absolute): its mask blobs are under `masks/`. */
+  get projectDir(): string {
+    return projectDir(this.opts.root, this.base.id);
   }
 
   /** Workspace-relative path of this labeler's journal on this device. */
