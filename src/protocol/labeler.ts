@@ -33,6 +33,7 @@
  */
 import type { Annotation, ItemRef, ItemState, LabelClass, MediaKind, ProjectStatus, ProjectType } from '../core/model';
 import { command, notification, request } from './ipc';
+import type { MaskRunsMessage } from './mask-transport';
 
 export interface LabelerProject {
   id: string;
@@ -67,6 +68,11 @@ export interface LabelerItem {
   annotation?: Annotation;
   /** A suggestion shown distinctly until confirmed or edited. Ignored when `annotation` is set. */
   prelabel?: LabelerPrelabel;
+  /**
+   * Semantic segmentation: the raster of `annotation` (else of the prelabel's) as row-major runs, read
+   * from its blob by the host (a mask annotation only names the blob). Absent: start from an empty mask.
+   */
+  mask?: MaskRunsMessage;
   state: ItemState;
   /** Opaque version of the item's label record; submit sends it back to detect stale edits. */
   version: number;
@@ -139,6 +145,11 @@ export interface SubmitParams {
    * Confirm) is this submit: one action, recorded with `source: 'prelabel'`.
    */
   fromPrelabel?: boolean;
+  /**
+   * Semantic segmentation: the painted mask (lbl-mask-editor encoded()), instead of `annotation`; the
+   * host validates it (decodeMaskMessage), stores the blob and submits its mask annotation.
+   */
+  mask?: MaskRunsMessage;
 }
 export interface SubmitResult {
   /** ISO time the journal line was made durable. */

@@ -32,6 +32,8 @@ import type { ProjectEntry } from '../projects/registry';
 import type { ProjectChange, StoreManager } from '../projects/stores';
 import { Disposable } from '../util/lifecycle';
 import { InstructionsFile } from './instructionsFile';
+import { maskRunsOf, submittedMask } from './labelerMasks';
+import { projectDir } from '../../core/project/paths';
 import { IpcHost, type Lap } from './ipcHost';
 import { adoptAppPanel } from './panelRestore';
 import { mlOrderOf, QueueOrders, type LoadedQueueOrder } from './queueOrders';
@@ -190,7 +192,7 @@ export class LabelerPanel extends Disposable {
     }
     const sent = this.offered.get(p.key);
     const offered = sent?.version === p.version ? sent.offered : this.offerOf(now);
-    const annotation = p.annotation ?? (p.fromPrelabel ? offered?.annotation : undefined);
+    const annotation = p.mask !== undefined ? await submittedMask(store.projectDir, store.def, p.key, p.mask) : p.annotation ?? (p.fromPrelabel ? offered?.annotation : undefined);
     if (!annotation) throw new LabelingError('invalid-input', `no annotation to submit for "${p.key}"`, { field: 'annotation' });
     await store.submit(p.key, annotation, outcomeOf(now, annotation, offered));
     lap('store');
@@ -504,6 +506,8 @@ export class LabelerPanel extends Disposable {
       item.prelabel = { annotation: offered.annotation, source: sourceLabel(offered.source) };
       if (offered.confidence !== undefined) item.prelabel.confidence = offered.confidence;
     }
+    const mask = maskRunsOf(projectDir(this.entry.root, this.entry.id), item.annotation ?? item.prelabel?.annotation, (m) => this.logger.warn(`labeler ${this.entry.id}: ${m}`));
+    if (mask) item.mask = mask;
     const position = this.positionOf(v.key);
     if (position) item.position = position;
     if (v.rejected && !v.mine) item.rejected = v.rejected;
