@@ -1,11 +1,11 @@
 /** The synchronous queries of a ProjectStore (project-store.ts holds the writes). */
 import { LabelingError } from '../errors';
 import type { ItemBounds } from '../geometry/bounds';
-import type { ExportItem, ProjectDef } from '../model';
+import type { ExportItem, ItemState, ProjectDef } from '../model';
 import { requireRunning } from './guards';
 import { IndexLeases, type IndexLease } from './index-lease';
-import { yieldToEventLoop } from './time-slice';
-import type { ItemView, Page, PageView, ProjectStats } from './types';
+import { TimeSlicer, yieldToEventLoop } from './time-slice';
+import type { BriefItem, ItemView, Page, PageView, ProjectStats } from './types';
 import { EXPORT_SLICE, type IndexViews } from './views';
 import { LabelerReads } from './labeler-reads';
 import { outcomesOf, SELECT_MODEL_OUTCOMES, type SuggestionOutcome } from './suggestion-outcomes';
@@ -142,6 +142,34 @@ export abstract class StoreReads {
   read(name: string, signal?: AbortSignal): Promise<IndexLease> {
     this.live();
     return this.leases.acquire(name, signal);
+  }
+
+  /** The items of these keys, briefly (no event replay), in the order given: a queue page's texts or files in one query. */
+  briefItems(keys: readonly string[]): BriefItem[] {
+    return this.live().briefItems(keys);
+  }
+
+  /**
+   * The items in `state` in key order, briefly (no event replay: the item row only), for long readers:
+   * keyset slices under a lease, yielding to the event loop once a slice of work (SLICE_MS) is used up,
+   * so submits interleave. What ML assist trains on ('labeled' items and their final labels) without
+   * reading every item of the project.
+   */
+  async *readItemsInState(state: ItemState, opts: { signal?: AbortSignal; name?: string } = {}): AsyncGenerator<BriefItem> {
+    const lease = await this.read(opts.name ?? `the ${state} items`, opts.signal);
+    try {
+      const slicer = new TimeSlicer(undefined, lease.signal);
+      let after: string | undefined = '';
+      while (after !== undefined) {
+        lease.check();
+        const slice: { items: BriefItem[]; next?: string } = this.live().stateSlice(state, after, 100);
+        yield* slice.items;
+        after = slice.next;
+        await slicer.maybePause();
+      }
+    } finally {
+      lease.release();
+    }
   }
 
   /**

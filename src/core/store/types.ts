@@ -87,3 +87,19 @@ export interface StoreProgress {
   done?: number;
   total?: number;
 }
+
+/**
+ * An item as the ML-assist reads see it: what its row holds, without replaying its events (no
+ * per-labeler annotations, no review state). Texts of text files are read from the file; images carry
+ * their size only when the index already knows it.
+ */
+export interface BriefItem {
+  key: string;
+  ref: ItemRef;
+  state: ItemState;
+  version: number;
+  text?: string;
+  width?: number;
+  height?: number;
+  final?: Annotation;
+}

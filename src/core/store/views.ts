@@ -10,7 +10,7 @@ import type { IndexDb } from './index-db';
 import { consensusFor } from './mask-source';
 import { ITEM_FLAGS, ITEM_PATH } from './schema';
 import { computeItem } from './item-state';
-import type { ItemSummary, ItemView, Page, PageView, ProjectStats } from './types';
+import type { BriefItem, ItemSummary, ItemView, Page, PageView, ProjectStats } from './types';
 
 interface ItemRow {
   id: number;
@@ -132,6 +132,43 @@ export class IndexViews {
     if (c.conflict) view.conflict = c.conflict;
     if (c.rejected) view.rejected = c.rejected;
     return view;
+  }
+
+  /** An item row as a BriefItem (no event replay; see types.ts). */
+  private brief(r: ItemRow, media: MediaKind): BriefItem {
+    const b: BriefItem = { key: r.key, ref: this.refOf(r), state: r.state, version: r.version };
+    if (media === 'text') {
+      const text = this.textOf(r);
+      if (text !== undefined) b.text = text;
+    } else if (r.width !== null && r.height !== null) {
+      b.width = r.width;
+      b.height = r.height;
+    }
+    if (r.final) b.final = unpackAnn(r.final);
+    return b;
+  }
+
+  /** A keyset slice (by key, through items_state) of the items in `state`, briefly: what ML assist trains on. */
+  stateSlice(state: ItemState, after: string, limit: number): { items: BriefItem[]; next?: string } {
+    const media = mediaOf(this.def().type);
+    const rows = this.idx.all<ItemRow>(`SELECT ${ITEM_COLS} FROM items WHERE state = ? AND key > ? ORDER BY key LIMIT ?`, [state, after, limit]);
+    const items = rows.map((r) => this.brief(r, media));
+    return rows.length < limit ? { items } : { items, next: rows[rows.length - 1]!.key };
+  }
+
+  /** The items of these keys, briefly, in the order given (unknown keys left out): one query per call. */
+  briefItems(keys: readonly string[]): BriefItem[] {
+    if (!keys.length) return [];
+    const media = mediaOf(this.def().type);
+    const byKey = new Map<string, ItemRow>();
+    for (let i = 0; i < keys.length; i += MEMBERS_SLICE) {
+      const part = keys.slice(i, i + MEMBERS_SLICE);
+      for (const r of this.idx.all<ItemRow>(`SELECT ${ITEM_COLS} FROM items WHERE key IN (${part.map(() => '?').join(',')})`, part)) byKey.set(r.key, r);
+    }
+    return keys.flatMap((k) => {
+      const r = byKey.get(k);
+      return r ? [this.brief(r, media)] : [];
+    });
   }
 
   /** Key of the next item for `me`: assigned to me first, then unassigned, in the seeded order. */

@@ -18,8 +18,7 @@ import type { ProjectDef } from '../../model';
 import { seededRandom } from '../../random';
 import { annotationsAgree } from '../../store/agreement';
 import type { IndexLease } from '../../store/index-lease';
-import type { ExportItem } from '../../model';
-import type { ItemView, Page, PageView } from '../../store/types';
+import type { BriefItem, Page, PageView } from '../../store/types';
 import { lsProject, type LsBackend } from '../ls/client';
 import type { LsItem, LsPrediction } from '../ls/convert';
 import { chooseThreshold, type HeldOutPrediction } from '../validation';
@@ -35,10 +34,10 @@ export const BACKEND_BATCH = 32;
 /** What the backend prelabel reads of a store (a ProjectStore). */
 export interface BackendSource {
   readonly def: ProjectDef;
-  readExportItems(opts: { signal?: AbortSignal; name?: string }): AsyncIterable<ExportItem>;
+  readItemsInState(state: 'labeled', opts: { signal?: AbortSignal; name?: string }): AsyncIterable<BriefItem>;
   read(name: string, signal?: AbortSignal): Promise<IndexLease>;
   page(view: PageView, after?: string, limit?: number): Page;
-  getItem(key: string): ItemView | undefined;
+  briefItems(keys: readonly string[]): BriefItem[];
   stats(): { unlabeled: number };
 }
 
@@ -93,11 +92,11 @@ export async function prelabelWithBackend(store: BackendSource, opts: BackendPre
 
   // 2. Validation on a seeded sample of final labels.
   progress?.(0, 'Choosing the items to validate on');
-  const labeled: ExportItem[] = [];
+  const labeled: BriefItem[] = [];
   const rand = seededRandom(def.queueSeed);
   let seen = 0;
-  for await (const item of store.readExportItems({ ...(signal ? { signal } : {}), name: 'ML backend validation' })) {
-    if (item.state !== 'labeled' || !item.final) continue;
+  for await (const item of store.readItemsInState('labeled', { ...(signal ? { signal } : {}), name: 'ML backend validation' })) {
+    if (!item.final) continue;
     seen++;
     // Reservoir sampling: every labeled item equally likely, one pass, bounded memory.
     if (labeled.length < VALIDATION_ITEMS) labeled.push(item);
@@ -161,12 +160,7 @@ export async function prelabelWithBackend(store: BackendSource, opts: BackendPre
     do {
       lease.check();
       const page = store.page('queue', after, predictOpts.batchSize);
-      const batch: { view: ItemView; item: LsItem }[] = [];
-      for (const s of page.items) {
-        if (s.state !== 'unlabeled') continue;
-        const view = store.getItem(s.key);
-        if (view) batch.push({ view, item: lsItemOf(view) });
-      }
+      const batch = store.briefItems(page.items.filter((s) => s.state === 'unlabeled').map((s) => s.key)).map((view) => ({ view, item: lsItemOf(view) }));
       after = page.next;
       if (!batch.length) continue;
       // The lease is held across the request: a rebuild cancels it (lease.check) rather than reorder the pages.

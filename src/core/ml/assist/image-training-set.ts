@@ -85,9 +85,9 @@ export async function collectImageTrainingSet(store: TrainingSource, root: strin
   const candidates: ImageTrainingExample[] = [];
   const outside: string[] = [];
   let read = 0;
-  for await (const item of store.readExportItems({ signal, name: 'ML assist image training set' })) {
+  for await (const item of store.readItemsInState('labeled', { ...(signal ? { signal } : {}), name: 'ML assist image training set' })) {
     if (++read % 500 === 0) opts.onProgress?.(read);
-    if (item.state !== 'labeled' || !item.final || item.final.kind !== 'classes' || item.media !== 'image') continue;
+    if (!item.final || item.final.kind !== 'classes') continue;
     const file = itemImagePath(root, item.ref);
     if (file === undefined) outside.push(item.key);
     else candidates.push({ key: item.key, file, labels: [...item.final.labels] });

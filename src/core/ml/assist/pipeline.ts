@@ -99,21 +99,18 @@ function phase(onProgress: AssistRunOptions['onProgress'], from: number, to: num
  * Trains and validates the built-in model of a text or image classification project on its final
  * labels, and saves it (see the file comment).
  */
-export async function trainAssistModel(store: TrainingSource & { stats?(): { items: number } }, opts: TrainAssistOptions): Promise<TrainAssistResult> {
+export async function trainAssistModel(store: TrainingSource & { stats?(): { items: number; labeled: number } }, opts: TrainAssistOptions): Promise<TrainAssistResult> {
   const { signal, log = () => undefined } = opts;
   const def = store.def;
   throwIfAborted(signal);
   const t0 = performance.now();
-  const items = store.stats?.().items;
-  let read = 0;
+  const counts = store.stats?.();
+  // Only the labeled items are read (readItemsInState): progress is over them.
   const collect = {
-    onProgress: (k: number) => {
-      read = k;
-      opts.onProgress?.(items ? 0.05 * Math.min(1, k / items) : 0, `Read ${n(k)} items`);
-    },
+    onProgress: (k: number) => opts.onProgress?.(counts?.labeled ? 0.05 * Math.min(1, k / counts.labeled) : 0, `Read ${n(k)} labeled items`),
   };
   const set = isAssistImageType(def.type) ? await collectImageTrainingSet(store, opts.root, signal, collect) : await collectTrainingSet(store, signal, collect);
-  log(`read ${n(set.examples.length)} final label(s) of ${n(read)} item(s) in ${ms(t0)}`);
+  log(`read ${n(set.examples.length)} final label(s) of ${n(counts?.items ?? set.examples.length)} item(s) in ${ms(t0)}`);
   const image = 'outside' in set;
   if (image && set.outside.length) log(`${n(set.outside.length)} labeled item(s) left out: their path leads outside the workspace (${named(set.outside)})`);
   if (!image && set.withoutText.length) log(`${n(set.withoutText.length)} labeled item(s) left out: their text could not be read (first: ${set.withoutText[0]})`);

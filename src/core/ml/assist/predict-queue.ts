@@ -31,7 +31,7 @@ import type { Annotation, ProjectDef } from '../../model';
 import { CACHE_DIR, labelingDir } from '../../project/paths';
 import type { IndexLease } from '../../store/index-lease';
 import { TimeSlicer } from '../../store/time-slice';
-import type { ItemView, Page, PageView } from '../../store/types';
+import type { BriefItem, Page, PageView } from '../../store/types';
 import { AssistModel, suggestionOf, type AnyAssistModel, type AnyAssistPrediction, type AssistPrediction, type ImageAssistModel } from './assist-model';
 import { predictImageFiles, type ImageFilePrediction } from './image-train';
 import { isAssistImageType, itemImagePath, staysInside, type AssistImageType } from './image-training-set';
@@ -77,7 +77,8 @@ export interface QueueSource {
   readonly def: ProjectDef;
   read(name: string, signal?: AbortSignal): Promise<IndexLease>;
   page(view: PageView, after?: string, limit?: number): Page;
-  getItem(key: string): ItemView | undefined;
+  /** A page's items with their text or file, in one query (no event replay). */
+  briefItems(keys: readonly string[]): BriefItem[];
   stats(): { unlabeled: number };
 }
 
@@ -205,16 +206,17 @@ export async function predictQueue(
       const page = store.page('queue', after, opts.sliceItems ?? 200);
       // The page's unlabeled items with their text (or image file), predicted in one batch.
       const batch: { key: string; version: number; input: string }[] = [];
-      for (const s of page.items) {
-        if (s.state !== 'unlabeled') continue;
-        const item = store.getItem(s.key);
+      const keys = page.items.filter((s) => s.state === 'unlabeled').map((s) => s.key);
+      const brief = new Map(store.briefItems(keys).map((b) => [b.key, b]));
+      for (const key of keys) {
+        const item = brief.get(key);
         if (images) {
           const f = item && itemImagePath(opts.root, item.ref);
           if (!item) result.withoutText++;
           else if (f === undefined) result.outside!++;
-          else batch.push({ key: s.key, version: item.version, input: f });
+          else batch.push({ key, version: item.version, input: f });
         } else if (!item || typeof item.text !== 'string') result.withoutText++;
-        else batch.push({ key: s.key, version: item.version, input: item.text });
+        else batch.push({ key, version: item.version, input: item.text });
       }
       const answered = images ? await predictImages(images, batch, result) : await predictTexts(predictor as BatchPredictor, batch);
       lease.check();

@@ -26,7 +26,7 @@ import { CACHE_DIR, labelingDir } from '../../project/paths';
 import { seededRandom, shuffleInPlace } from '../../random';
 import type { IndexLease } from '../../store/index-lease';
 import { TimeSlicer } from '../../store/time-slice';
-import type { ItemView, Page, PageView } from '../../store/types';
+import type { BriefItem, Page, PageView } from '../../store/types';
 import { ImageModel } from '../image-model';
 import { clusteredOrder, kmeans, type KMeansResult } from '../kmeans';
 import { checkpoint, type WorkHooks } from '../logreg';
@@ -393,7 +393,8 @@ export interface OrderSource {
   readonly def: ProjectDef;
   read(name: string, signal?: AbortSignal): Promise<IndexLease>;
   page(view: PageView, after?: string, limit?: number): Page;
-  getItem(key: string): ItemView | undefined;
+  /** A page's items with their text or file, in one query (no event replay). */
+  briefItems(keys: readonly string[]): BriefItem[];
 }
 
 export interface ComputeQueueOrderOptions {
@@ -454,14 +455,13 @@ export async function computeQueueOrder(store: OrderSource, root: string, opts: 
     do {
       lease.check();
       const page = store.page('queue', after, opts.sliceItems ?? 200);
-      for (const s of page.items) {
-        const item = store.getItem(s.key);
+      for (const item of store.briefItems(page.items.map((s) => s.key))) {
         if (images) {
-          const f = item && itemImagePath(root, item.ref);
+          const f = itemImagePath(root, item.ref);
           if (f === undefined || !(await staysInside(realRoot, f))) leftOut++;
-          else items.push({ key: s.key, input: f });
-        } else if (!item || typeof item.text !== 'string') leftOut++;
-        else items.push({ key: s.key, input: item.text });
+          else items.push({ key: item.key, input: f });
+        } else if (typeof item.text !== 'string') leftOut++;
+        else items.push({ key: item.key, input: item.text });
       }
       after = page.next;
       if (after !== undefined) await slicer.maybePause();

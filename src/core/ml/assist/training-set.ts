@@ -4,11 +4,13 @@
  * a final annotation; items incomplete, needing review (labelers disagree), skipped, rejected back to the
  * queue or missing are left out, and prelabels never count (the store keeps them out of `final`).
  *
- * Read with the store's long-reader path (`readExportItems`: keyset slices under an index lease, a turn of
+ * Read with the store's long-reader path (`readItemsInState('labeled')`: the labeled items' rows only, in
+ * keyset slices under an index lease, a turn of
  * the event loop between slices), so submits interleave and a rebuild can cancel the read.
  */
 import { LabelingError, throwIfAborted } from '../../errors';
-import type { Annotation, ExportItem, ProjectDef, ProjectType } from '../../model';
+import type { Annotation, ProjectDef, ProjectType } from '../../model';
+import type { BriefItem } from '../../store/types';
 
 /** The project types the built-in text models serve. */
 export const ASSIST_TEXT_TYPES = ['text-classification', 'text-multilabel', 'text-ner'] as const;
@@ -37,7 +39,7 @@ export interface TrainingSet {
 /** What collectTrainingSet reads of a store (a ProjectStore). */
 export interface TrainingSource {
   readonly def: ProjectDef;
-  readExportItems(opts: { signal?: AbortSignal; name?: string }): AsyncIterable<ExportItem>;
+  readItemsInState(state: 'labeled', opts: { signal?: AbortSignal; name?: string }): AsyncIterable<BriefItem>;
 }
 
 export interface CollectOptions {
@@ -56,9 +58,9 @@ export async function collectTrainingSet(store: TrainingSource, signal?: AbortSi
   const examples: TrainingExample[] = [];
   const withoutText: string[] = [];
   let read = 0;
-  for await (const item of store.readExportItems({ signal, name: 'ML assist training set' })) {
+  for await (const item of store.readItemsInState('labeled', { ...(signal ? { signal } : {}), name: 'ML assist training set' })) {
     if (++read % 500 === 0) opts.onProgress?.(read);
-    if (item.state !== 'labeled' || !item.final || item.final.kind !== kind) continue;
+    if (!item.final || item.final.kind !== kind) continue;
     if (typeof item.text !== 'string') {
       withoutText.push(item.key);
       continue;
