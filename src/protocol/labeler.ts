@@ -41,6 +41,8 @@ export interface LabelerProject {
   type: ProjectType;
   status: ProjectStatus;
   labels: LabelClass[];
+  /** Semantic segmentation: the name of the ignore class (mask index 255), when the project has one. */
+  ignoreLabel?: string;
   /** instructions.md as plain text (the webview renders a tiny safe Markdown subset, never HTML). */
   instructions: string;
 }

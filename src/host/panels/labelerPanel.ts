@@ -349,7 +349,7 @@ export class LabelerPanel extends Disposable {
       const { base: _base, itemFromUpcoming: _held, position: _position, ...fields } = view;
       const state: LabelerState = {
         ...fields,
-        project: { id: def.id, name: def.name, type: def.type, status: def.status, labels: def.labels, instructions },
+        project: { id: def.id, name: def.name, type: def.type, status: def.status, labels: def.labels, ...(def.ignoreLabel !== undefined ? { ignoreLabel: def.ignoreLabel } : {}), instructions },
       };
       this._lastState = state;
       this.panel.title = `Label: ${def.name}`;
