@@ -23,6 +23,8 @@ import type { LabelEditor, NoticeDetail } from '../components/editor';
 import '../components/instructions';
 import { hasPrimaryModifier, isTypingTarget, KeyboardController } from '../components/keyboard-controller';
 import '../components/label-palette';
+import type { LblMaskEditor, MaskChangeDetail } from '../components/mask-editor';
+import '../components/mask-editor';
 import '../components/ner-editor';
 import '../components/polygon-editor';
 import { HostIpc, HostRequestError, mark, vscodeTransport } from '../shared/host-ipc';
@@ -36,6 +38,8 @@ interface UiState {
 }
 
 const fmt = (n: number) => n.toLocaleString('en-US');
+/** Keys lbl-mask-editor takes for its tools: b e p g (tools), o (overlay), [ ] (brush size). */
+const MASK_TOOL_KEYS = ['b', 'e', 'p', 'g', 'o', '[', ']'];
 
 /** A request answered sooner (the usual submit takes ~20 ms) never redraws the buttons as disabled. */
 const BUSY_DRAWN_AFTER_MS = 150;
@@ -80,6 +84,7 @@ export class LblLabelerApp extends LitElement {
     this.addEventListener('lbl-change', (e) => this.onChange(e.detail.annotation));
     this.addEventListener('lbl-notice', (e) => this.onNotice(e.detail));
     this.addEventListener('lbl-label-pick', (e) => this.pick(e.detail.label));
+    this.addEventListener('lbl-mask-change', (e) => this.onMaskChange((e as CustomEvent<MaskChangeDetail>).detail));
   }
 
   override connectedCallback(): void {
@@ -109,6 +114,11 @@ export class LblLabelerApp extends LitElement {
   /** The editor of the current item, if any. */
   get editor(): LabelEditor | undefined {
     return (this.renderRoot.querySelector('#editor') as LabelEditor | null) ?? undefined;
+  }
+
+  /** The mask editor, for a semantic-segmentation item. */
+  private get maskEditor(): LblMaskEditor | undefined {
+    return this.draft?.annotation.kind === 'mask' ? (this.editor as LblMaskEditor | undefined) : undefined;
   }
 
   get paused(): boolean {
@@ -174,6 +184,15 @@ export class LblLabelerApp extends LitElement {
     const d = this.draft;
     // A prelabel confirmed as it is goes by reference: the host has it (its version is checked).
     if (d.fromPrelabel || d.suggested) await this.run(SubmitRequest, { key: item.key, version: item.version, fromPrelabel: true });
+    else if (d.annotation.kind === 'mask') {
+      // The painted raster as runs; the host validates it, stores the blob and submits the annotation.
+      const mask = this.maskEditor?.encoded();
+      if (!mask) {
+        this.notice = { kind: 'warning', text: 'The image has not loaded yet: there is no mask to submit.' };
+        return;
+      }
+      await this.run(SubmitRequest, { key: item.key, version: item.version, mask, fromPrelabel: undefined });
+    }
     else await this.run(SubmitRequest, { key: item.key, annotation: d.annotation, version: item.version, fromPrelabel: undefined });
   }
 
@@ -212,6 +231,12 @@ export class LblLabelerApp extends LitElement {
   }
 
   undo(): void {
+    // A mask's history is the editor's (strokes); a confirm of a suggested mask is the draft's.
+    const m = this.maskEditor;
+    if (m?.canUndo) {
+      m.undo();
+      return;
+    }
     if (this.draft?.undo()) this.requestUpdate();
   }
 
@@ -261,6 +286,12 @@ export class LblLabelerApp extends LitElement {
     this.requestUpdate();
   }
 
+  private onMaskChange(d: MaskChangeDetail): void {
+    if (!this.draft || this.draft.annotation.kind !== 'mask') return;
+    this.draft.maskChanged(d.raster, d.modified);
+    this.requestUpdate();
+  }
+
   private onNotice(n: NoticeDetail): void {
     this.notice = n;
     if (n.kind === 'error') this.ipc?.send(ShowErrorCommand, { message: n.text });
@@ -292,7 +323,9 @@ export class LblLabelerApp extends LitElement {
     if ((e.key === 'Enter' || e.key === ' ') && onButton) return;
     const plain = !e.ctrlKey && !e.metaKey && !e.altKey;
     // An unshifted label hotkey wins over an editor's own key (0 is also "zoom to fit" in image editors).
-    const label = plain && !e.shiftKey && e.key.length === 1 ? labelForKey(this.state.project.labels, e.key) : undefined;
+    // The mask editor's tool keys (brush, eraser, polygon, fill, overlay, [ ]) are its own, even where a label has one as its hotkey.
+    const toolKey = this.draft.annotation.kind === 'mask' && MASK_TOOL_KEYS.includes(e.key.toLowerCase());
+    const label = plain && !e.shiftKey && e.key.length === 1 && !toolKey ? labelForKey(this.state.project.labels, e.key) : undefined;
     if (label) {
       consume();
       return this.pick(label.name);
@@ -304,7 +337,7 @@ export class LblLabelerApp extends LitElement {
       void (this.draft.suggested ? this.confirm() : this.submit());
       return;
     }
-    if (plain && e.key.length === 1) {
+    if (plain && e.key.length === 1 && !toolKey) {
       const l = labelForKey(this.state.project.labels, e.key);
       if (l) {
         consume();
@@ -364,6 +397,9 @@ export class LblLabelerApp extends LitElement {
       case 'polygons':
         return html`<lbl-polygon-editor id="editor" .imageUri=${item.imageUri} .imageWidth=${item.width} .imageHeight=${item.height}
           .labels=${labels} .activeLabel=${this.activeLabel} .polygons=${a.polygons} ?suggested=${suggested}></lbl-polygon-editor>`;
+      case 'mask':
+        return html`<lbl-mask-editor id="editor" .imageUri=${item.imageUri} .imageWidth=${item.width} .imageHeight=${item.height}
+          .labels=${labels} .activeLabel=${this.activeLabel} .ignoreLabel=${s.project.ignoreLabel} .mask=${d.mask} ?suggested=${suggested}></lbl-mask-editor>`;
     }
   }
 
@@ -384,7 +420,7 @@ export class LblLabelerApp extends LitElement {
       <vscode-button secondary icon="arrow-left" ?disabled=${!s.canGoBack || this.busy} aria-label="Back to my previous item" @click=${() => this.back()}>Back</vscode-button>
       <vscode-button secondary icon="arrow-right" ?disabled=${this.busy} aria-label="Next item (without saving)" title="Next item without saving: after Back, returns toward the queue" @click=${() => this.next()}>Next</vscode-button>
       <vscode-button secondary icon="debug-step-over" ?disabled=${this.busy} aria-label="Skip this item" @click=${() => this.skip()}>Skip</vscode-button>
-      <vscode-button secondary icon="discard" ?disabled=${!d.canUndo} aria-label="Undo last edit (Ctrl+Z)" title="Undo (Ctrl/Cmd+Z)" @click=${() => this.undo()}>Undo</vscode-button>
+      <vscode-button secondary icon="discard" ?disabled=${!d.canUndo && !this.maskEditor?.canUndo} aria-label="Undo last edit (Ctrl+Z)" title="Undo (Ctrl/Cmd+Z)" @click=${() => this.undo()}>Undo</vscode-button>
       <span class="spacer"></span>
       ${suggested
         ? html`<span class="suggested-badge">suggested${conf !== undefined ? ` · ${Math.round(conf * 100)}%` : ''}${s.item?.prelabel?.source ? ` · ${s.item.prelabel.source}` : ''}</span>

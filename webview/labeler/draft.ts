@@ -5,6 +5,7 @@
  */
 import { annotationKindOf, emptyAnnotation, type Annotation, type ProjectType } from '../../src/core/model';
 import type { LabelerItem } from '../../src/protocol/labeler';
+import { decodeRuns } from '../../src/protocol/mask-transport';
 
 interface Snapshot {
   annotation: Annotation;
@@ -21,8 +22,15 @@ export class Draft {
   private readonly history: Snapshot[] = [];
   /** The prelabel it started from, as JSON ('' for none): a draft nobody touched follows a new one (follows). */
   private readonly startedFrom: string;
+  /**
+   * Semantic segmentation: the raster the mask editor paints (decoded once from the item's runs, then
+   * the editor's own array from lbl-mask-change), and whether it differs from what the item was sent
+   * with. The editor keeps the undo history of strokes; `annotation` stays the one the item was sent with.
+   */
+  mask: Uint8Array | undefined;
+  maskModified = false;
 
-  constructor(readonly key: string, readonly version: number, type: ProjectType, item: Pick<LabelerItem, 'annotation' | 'prelabel'>) {
+  constructor(readonly key: string, readonly version: number, type: ProjectType, item: Pick<LabelerItem, 'annotation' | 'prelabel' | 'mask'>) {
     this.startedFrom = item.annotation === undefined && item.prelabel ? JSON.stringify(item.prelabel.annotation) : '';
     const kind = annotationKindOf(type);
     const fits = (a: Annotation | undefined): a is Annotation => a !== undefined && a.kind === kind;
@@ -33,9 +41,28 @@ export class Draft {
       this.annotation = item.prelabel.annotation;
       this.suggested = true;
     } else {
-      this.annotation = emptyAnnotation(kind);
+      // A mask has no empty annotation (it names a blob): the submit sends the raster, not this.
+      this.annotation = kind === 'mask' ? { kind, classes: [], width: 0, height: 0, blob: '' } : emptyAnnotation(kind);
       this.suggested = false;
     }
+    if (kind === 'mask' && item.mask) {
+      const m = item.mask;
+      try {
+        this.mask = decodeRuns(m.runs, m.width, m.height);
+      } catch {
+        this.mask = undefined; // a bad message from the host: start from an empty mask
+      }
+    }
+  }
+
+  /** The mask editor changed the raster (`modified`: some stroke is not undone): a suggestion becomes the labeler's own. */
+  maskChanged(raster: Uint8Array, modified: boolean): void {
+    this.mask = raster;
+    this.maskModified = modified;
+    if (modified) {
+      this.suggested = false;
+      this.fromPrelabel = false;
+    } else if (this.startedFrom && !this.history.length) this.suggested = true;
   }
 
   /**
@@ -44,7 +71,7 @@ export class Draft {
    * e.g. ML assist's suggestions arrived or a newer model's replaced them.
    */
   yieldsTo(item: Pick<LabelerItem, 'annotation' | 'prelabel'>): boolean {
-    if (this.history.length || item.annotation !== undefined) return false;
+    if (this.history.length || this.maskModified || item.annotation !== undefined) return false;
     return (item.prelabel ? JSON.stringify(item.prelabel.annotation) : '') !== this.startedFrom;
   }
 
