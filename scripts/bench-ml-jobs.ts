@@ -310,13 +310,13 @@ interface QueueReads {
   ms: number;
   pageMs: number;
   getItemMs: number;
-  /** The longest page read with its items' getItem calls. */
+  /** The longest page read with its items' briefItems call. */
   maxPageMs: number;
   pages: number;
   items: number;
 }
 
-/** A QueueSource over the store that times its synchronous reads (page, getItem) on this thread. */
+/** A QueueSource over the store that times its synchronous reads (page, briefItems) on this thread. */
 function timedQueue(store: ProjectStore, onLastPage: () => void): { source: QueueSource; reads: QueueReads } {
   const reads: QueueReads = { ms: 0, pageMs: 0, getItemMs: 0, maxPageMs: 0, pages: 0, items: 0 };
   let pageMs = 0;
@@ -342,13 +342,13 @@ function timedQueue(store: ProjectStore, onLastPage: () => void): { source: Queu
       if (p.next === undefined) onLastPage();
       return p;
     },
-    getItem: (key) => {
+    briefItems: (keys) => {
       const t = now();
-      const it = store.getItem(key);
+      const it = store.briefItems(keys);
       const d = now() - t;
       reads.getItemMs += d;
       took(d);
-      reads.items++;
+      reads.items += keys.length;
       return it;
     },
   };
@@ -580,7 +580,7 @@ export async function jobsBench(earlier: JobsRawFromEarlier = {}): Promise<void>
     console.log(`  training job: ${secs(trainMs)} on ${fmt(trained.trainedOn)} final labels${labels === 100_000 ? '' : ` -> ${secs(perTrain(trainMs))} per 100k (linear)`} (budget < 30 s) -> ${perTrain(trainMs) < 30_000 ? 'within' : 'OUTSIDE'}`);
     console.log(`    ${trainPhases.map((p) => `${p} ${secs(byPhase(p)?.wallMs ?? 0)}`).join(', ')}; validation: ${trained.validation.message}`);
     const collectMs = byPhase('collect')?.wallMs ?? 0;
-    if (items !== MILLION) console.log(`    collect reads every item of the project (readExportItems), labeled or not: at 1M items ${secs((collectMs * MILLION) / items)} (linear from ${fmt(items)})`);
+    if (items !== MILLION) console.log(`    collect reads the labeled items' rows (readItemsInState): at 1M items ${secs((collectMs * MILLION) / items)} (linear from ${fmt(items)})`);
     if (earlier.train100kMs !== undefined) console.log(`    raw limit: trainTextModel on 100k synthetic texts in this thread (section above) ${secs(earlier.train100kMs)}; trainAndValidate fits twice (80% to validate, then all)`);
     const n = predicted ? predicted.result.predicted : progressed;
     const perMillion = n ? (predictMs * MILLION) / n : NaN;
@@ -592,7 +592,7 @@ export async function jobsBench(earlier: JobsRawFromEarlier = {}): Promise<void>
     const left = fs.existsSync(path.dirname(sugFile)) ? fs.readdirSync(path.dirname(sugFile)) : [];
     const written = predicted ? `suggestions file ${(fs.statSync(sugFile).size / 1024 / 1024).toFixed(1)} MB` : `after the cancel the suggestions folder holds ${left.length ? left.join(', ') : 'nothing'}`;
     console.log(
-      `    store reads on this thread: ${secs(reads.ms)} (queue pages ${secs(reads.pageMs)} over ${fmt(reads.pages)} pages, getItem ${secs(reads.getItemMs)} over ${fmt(reads.items)} items: ${((1000 * reads.getItemMs) / Math.max(1, reads.items)).toFixed(0)} us each); longest page with its items ${msf(reads.maxPageMs)} ms, in one turn; ${written}`,
+      `    store reads on this thread: ${secs(reads.ms)} (queue pages ${secs(reads.pageMs)} over ${fmt(reads.pages)} pages, briefItems ${secs(reads.getItemMs)} over ${fmt(reads.items)} items: ${((1000 * reads.getItemMs) / Math.max(1, reads.items)).toFixed(0)} us each); longest page with its items ${msf(reads.maxPageMs)} ms, in one turn; ${written}`,
     );
 
     // The same model in this thread: the worker's best case.
@@ -615,7 +615,7 @@ export async function jobsBench(earlier: JobsRawFromEarlier = {}): Promise<void>
     t = now();
     for (let r = 0; r < rounds; r++) for (const [i, pr] of pagePredictions.entries()) JSON.stringify({ item: `data/items.csv#r${i}`, itemVersion: 1, annotation: { kind: 'classes', labels: [pr.type === 'text-classification' ? pr.label : ''] }, confidence: pr.confidence });
     const lineUs = ((now() - t) * 1000) / (rounds * 200);
-    console.log(`    per item alone, this thread: getItem ${((1000 * reads.getItemMs) / Math.max(1, reads.items)).toFixed(0)} us (above), structuredClone of its text ${postUs.toFixed(1)} us and of its prediction ${replyUs.toFixed(1)} us (serialise + deserialise), its suggestion line's JSON ${lineUs.toFixed(1)} us`);
+    console.log(`    per item alone, this thread: briefItems ${((1000 * reads.getItemMs) / Math.max(1, reads.items)).toFixed(0)} us (above), structuredClone of its text ${postUs.toFixed(1)} us and of its prediction ${replyUs.toFixed(1)} us (serialise + deserialise), its suggestion line's JSON ${lineUs.toFixed(1)} us`);
 
     // Phases and submits.
     console.log(`  per phase: wall, this thread busy (event-loop utilisation), event-loop lag p50/p99/max, garbage collection on this thread, submits pressed in it ("seen": press -> done and next item)`);
