@@ -9,7 +9,7 @@ import { ProjectStore } from '../../core/store/project-store';
 import { parseCommandArgs, requirePositional, sqlWasmPath, type CliCommand } from '../io';
 
 const usage =
-  'data-labeling init <workspace> --name <id> --type <type> --data <glob> [--text-column <c>] [--id-column <c>] [--labels a,b,c] [--title <display name>]';
+  'data-labeling init <workspace> --name <id> --type <type> --data <glob> [--text-column <c>] [--id-column <c>] [--labels a,b,c] [--title <display name>] [--ignore-label <name> (semantic segmentation)]';
 
 /** The data kind follows the glob's extension: images, tables (need --text-column), else text files. */
 export function inferDataSource(glob: string, textColumn?: string, idColumn?: string): DataSource {
@@ -35,6 +35,7 @@ export const initCommand: CliCommand = {
       'text-column': { type: 'string' },
       'id-column': { type: 'string' },
       labels: { type: 'string' },
+      'ignore-label': { type: 'string' },
     });
     const root = path.resolve(requirePositional(positionals, 0, 'workspace', usage));
     if (!values.name) throw new LabelingError('invalid-input', `--name is required\nusage: ${usage}`, { field: '--name' });
@@ -49,7 +50,8 @@ export const initCommand: CliCommand = {
     }
     const labels = (values.labels ?? '').split(',').map((s) => s.trim()).filter(Boolean);
     if (!labels.length) throw new LabelingError('invalid-input', '--labels needs at least one label, e.g. --labels cat,dog', { field: '--labels' });
-    const def = await createProject(root, { id: values.name, ...(values.title ? { name: values.title } : {}), type, labels, dataSources: [source] });
+    const ignore = values['ignore-label'];
+    const def = await createProject(root, { id: values.name, ...(values.title ? { name: values.title } : {}), type, labels, dataSources: [source], ...(ignore !== undefined ? { ignoreLabel: ignore } : {}) });
     const store = await ProjectStore.open({ root, id: def.id, labeler: defaultLabeler(root), device: defaultDevice(), wasmPath: sqlWasmPath() });
     try {
       const s = store.stats();

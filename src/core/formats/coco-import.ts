@@ -9,6 +9,7 @@
 import { throwIfAborted } from '../errors';
 import { finiteNumber, invalid, isObject, parseJson, readText, ResultBuilder, Shapes } from './import-common';
 import { decodeRleString, rleStats } from './rle';
+import { cocoRegionsToRaster, maskRecord, type CocoRegion } from './mask-import';
 import type { ImageSize, ImportOptions, ImportResult } from './types';
 
 interface CocoImage {
@@ -39,6 +40,7 @@ export async function importCoco(file: string, opts: ImportOptions): Promise<Imp
     imageById.set(String(im.id), { file: im.file_name, width: finiteNumber(im.width) ?? 0, height: finiteNumber(im.height) ?? 0 });
   });
 
+  if (opts.target === 'mask') return importCocoMasks(file, opts, anns, imageById, catName);
   const normalised = isAzureNormalised(images, anns);
   const out = new ResultBuilder(file, opts.target);
   // image id + labeler -> shapes, in first-seen order
@@ -47,14 +49,7 @@ export async function importCoco(file: string, opts: ImportOptions): Promise<Imp
 
   for (let i = 0; i < anns.length; i++) {
     if (i % 5000 === 0) throwIfAborted(opts.signal);
-    const a = anns[i];
-    const at = `annotations[${i}]`;
-    if (!isObject(a)) throw invalid(file, 'an annotation is an object', { field: at });
-    const imageKey = String(a.image_id);
-    const image = imageById.get(imageKey);
-    if (!image) throw invalid(file, `image_id ${JSON.stringify(a.image_id)} is not in images[]`, { field: `${at}.image_id` });
-    const label = catName.get(String(a.category_id));
-    if (label === undefined) throw invalid(file, `category_id ${JSON.stringify(a.category_id)} is not in categories[]`, { field: `${at}.category_id` });
+    const { a, at, imageKey, image, label } = annotationAt(file, anns, i, imageById, catName);
     const id = a.id === undefined ? at : `annotation ${String(a.id)}`;
 
     let sx = 1;
@@ -108,6 +103,71 @@ export async function importCoco(file: string, opts: ImportOptions): Promise<Imp
     }, g.shapes);
   }
   return out.result();
+}
+
+/**
+ * Semantic segmentation: per image (and labeler), every annotation painted into one class raster in
+ * annotation order: RLEs as they are, polygons filled, a bare bbox as its rectangle (mask-import.ts).
+ * Source classes are numbered in categories[] order.
+ */
+function importCocoMasks(file: string, opts: ImportOptions, anns: unknown[], imageById: Map<string, CocoImage>, catName: Map<string, string>): ImportResult {
+  const out = new ResultBuilder(file, opts.target);
+  const names = [...new Set(catName.values())];
+  const groups = new Map<string, { image: string; labeler?: string; score?: number; regions: CocoRegion[] }>();
+  for (let i = 0; i < anns.length; i++) {
+    if (i % 5000 === 0) throwIfAborted(opts.signal);
+    const { a, at, imageKey, label } = annotationAt(file, anns, i, imageById, catName);
+    const labeler = typeof a.labeler === 'string' ? a.labeler : undefined;
+    const key = `${imageKey}\u0000${labeler ?? ''}`;
+    let g = groups.get(key);
+    const score = finiteNumber(a.score);
+    if (!g) groups.set(key, (g = { image: imageKey, ...(labeler !== undefined ? { labeler } : {}), ...(score !== undefined ? { score } : {}), regions: [] }));
+    const seg = a.segmentation;
+    const where = `${file}: ${at}`;
+    if (isObject(seg)) {
+      readRle(seg, file, `${at}.segmentation`);
+      g.regions.push({ label, rle: seg, where });
+    } else if (Array.isArray(seg) && seg.length) {
+      g.regions.push({ label, rings: seg.map((r, k) => readRing(r, file, `${at}.segmentation[${k}]`)), where });
+    } else {
+      const b = readBbox(a.bbox, file, `${at}.bbox`);
+      if (!b) throw invalid(file, 'an annotation needs a bbox or a segmentation', { field: at });
+      g.regions.push({ label, rings: [[b[0], b[1], b[0] + b[2], b[1], b[0] + b[2], b[1] + b[3], b[0], b[1] + b[3]]], where });
+    }
+  }
+  for (const g of groups.values()) {
+    const image = imageById.get(g.image)!;
+    if (!image.width || !image.height) {
+      out.problem(`image ${g.image}`, `${image.file} has no width and height in images[]: its mask cannot be built, skipped`);
+      continue;
+    }
+    let raster;
+    try {
+      raster = cocoRegionsToRaster(g.regions, image.width, image.height, names, (w, m) => out.problems.push({ where: w, message: m }));
+    } catch (e) {
+      throw invalid(file, (e as Error).message, { field: `image ${g.image}` });
+    }
+    const rec = maskRecord(image.file, raster, names, {
+      ...(g.labeler !== undefined ? { labeler: g.labeler } : {}),
+      ...(g.score !== undefined ? { confidence: g.score, prelabel: true } : {}),
+    });
+    if (rec.annotation.kind === 'mask') for (const c of rec.annotation.classes) out.seen(c);
+    out.records.push(rec);
+  }
+  return out.result();
+}
+
+/** Annotation i, checked: an object whose image and category are listed. */
+function annotationAt(file: string, anns: unknown[], i: number, imageById: Map<string, CocoImage>, catName: Map<string, string>) {
+  const a = anns[i];
+  const at = `annotations[${i}]`;
+  if (!isObject(a)) throw invalid(file, 'an annotation is an object', { field: at });
+  const imageKey = String(a.image_id);
+  const image = imageById.get(imageKey);
+  if (!image) throw invalid(file, `image_id ${JSON.stringify(a.image_id)} is not in images[]`, { field: `${at}.image_id` });
+  const label = catName.get(String(a.category_id));
+  if (label === undefined) throw invalid(file, `category_id ${JSON.stringify(a.category_id)} is not in categories[]`, { field: `${at}.category_id` });
+  return { a, at, imageKey, image, label };
 }
 
 function arrayField(doc: Record<string, unknown>, name: string, file: string): unknown[] {

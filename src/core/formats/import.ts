@@ -13,6 +13,7 @@ import { importCsv } from './csv-import';
 import { invalid, isObject, readText } from './import-common';
 import { importLabelStudio } from './labelstudio-import';
 import { importVoc } from './voc-import';
+import { importVocMasks } from './mask-import';
 import { importYolo } from './yolo-import';
 import type { ImportFormat, ImportOptions, ImportResult } from './types';
 
@@ -38,7 +39,7 @@ export async function importLabels(format: ImportFormat, path: string, opts: Imp
       if (!isDir) throw invalid(path, 'a YOLO dataset is a folder with classes.txt and labels/');
       return importYolo(path, opts);
     case 'voc':
-      return importVoc(path, opts, isDir);
+      return opts.target === 'mask' ? importVocMasks(path, opts) : importVoc(path, opts, isDir);
     case 'csv':
       return importCsv(path, opts);
   }

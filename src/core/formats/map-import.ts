@@ -9,7 +9,9 @@
  * counted; an item whose size or text cannot be read gets nothing and is reported.
  */
 import { boundedObjects, fitAnnotation, type ItemBounds } from '../geometry/bounds';
+import { maskAnnotationOf, presentClassNames, type ClassRaster } from '../masks/raster';
 import { itemKey, mediaOf, type Annotation, type ItemRef, type MediaKind, type ProjectDef } from '../model';
+import { remapMask } from './mask-import';
 import type { ImportProblem, ImportRecord, ImportSubmit } from './types';
 
 export interface ItemIndex {
@@ -135,7 +137,21 @@ export function mapImport(records: readonly ImportRecord[], opts: MapImportOptio
       continue;
     }
     summary.matched++;
-    const mapped = mapLabels(rec.annotation, mapLabel);
+    let raster: ClassRaster | undefined;
+    let mapped: ReturnType<typeof mapLabels>;
+    if (rec.mask) {
+      // The raster re-indexed to the project's labels, then those this import creates (in that order).
+      const order = (): string[] => [...opts.def.labels.map((l) => l.name), ...created];
+      const r = remapMask(rec.mask, mapLabel, (label) => order().indexOf(label) + 1, opts.def.ignoreLabel);
+      if (r.problem) {
+        summary.problems.push({ where: short(rec.ref), message: `${r.problem}: nothing imported for this item` });
+        continue;
+      }
+      raster = r.raster;
+      const classes = presentClassNames(raster, order(), opts.def.ignoreLabel);
+      const before = rec.annotation.kind === 'mask' ? rec.annotation.classes.length : 0;
+      mapped = { annotation: maskAnnotationOf(raster.width, raster.height, '', classes), before, after: classes.length };
+    } else mapped = mapLabels(rec.annotation, mapLabel);
     if (mapped.before > 0 && mapped.after === 0) {
       summary.problems.push({ where: short(rec.ref), message: 'every object uses a skipped label: nothing imported for this item' });
       continue;
@@ -153,6 +169,7 @@ export function mapImport(records: readonly ImportRecord[], opts: MapImportOptio
       ...(labeler !== undefined ? { labeler } : {}),
       ...(prelabel ? { prelabel } : {}),
       ...(rec.confidence !== undefined ? { confidence: rec.confidence } : {}),
+      ...(raster ? { raster } : {}),
     });
   }
   summary.items = items.size;
@@ -272,12 +289,9 @@ function mapLabels(a: Annotation, map: (l: string) => string | undefined): { ann
       const polygons = keep(a.polygons);
       return { annotation: { kind: 'polygons', polygons }, before: a.polygons.length, after: polygons.length };
     }
-    case 'mask': {
-      // The raster's indices were mapped to the project's labels by the importer (mask-import.ts); a
-      // class the map leaves out must not silently keep its pixels, so the whole mask is kept or none.
-      const classes = a.classes.map(map);
-      return classes.every((c) => c !== undefined) ? { annotation: a, before: 1, after: 1 } : { annotation: a, before: 1, after: 0 };
-    }
+    case 'mask':
+      // A mask record carries its raster (ImportRecord.mask): mapImport re-indexes it (remapMask).
+      throw new Error('a mask annotation is mapped with its raster (remapMask)');
   }
 }
 

@@ -2,6 +2,7 @@
  * Shared types of the import/export codecs: formats per project type, export options and summaries,
  * and the uniform result every importer returns.
  */
+import type { ClassRaster } from '../masks/raster';
 import type { Annotation, ItemRef, ProjectType } from '../model';
 
 export const EXPORT_FORMATS = ['csv', 'coco', 'mltable', 'yolo', 'voc', 'labelstudio', 'jsonl', 'conll'] as const;
@@ -92,6 +93,11 @@ export interface ImportRecord {
   prelabel?: boolean;
   width?: number;
   height?: number;
+  /**
+   * Semantic segmentation: the mask in the source's class indices (`names[i - 1]` names index i,
+   * `ignoreName` index 255); `annotation` is its mask annotation without a blob yet (mask-import.ts).
+   */
+  mask?: { raster: ClassRaster; names: readonly string[]; ignoreName: string };
 }
 
 export interface ImportResult {
@@ -126,4 +132,6 @@ export interface ImportSubmit {
   labeler?: string;
   prelabel?: boolean;
   confidence?: number;
+  /** Semantic segmentation: the mask in the project's class indices, stored as a blob when the import is applied. */
+  raster?: ClassRaster;
 }

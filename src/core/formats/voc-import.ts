@@ -11,7 +11,7 @@ import { finiteNumber, invalid, isObject, readText, ResultBuilder, Shapes } from
 import type { ImportOptions, ImportResult } from './types';
 
 export async function importVoc(path: string, opts: ImportOptions, isDir: boolean): Promise<ImportResult> {
-  const files = isDir ? await xmlFiles(path) : [path];
+  const files = isDir ? await filesEndingWith(path, '.xml') : [path];
   const out = new ResultBuilder(path, opts.target);
   const parser = new XMLParser({ ignoreAttributes: true, parseTagValue: false, isArray: (name) => name === 'object' });
   for (const file of files) {
@@ -48,10 +48,11 @@ export async function importVoc(path: string, opts: ImportOptions, isDir: boolea
   return out.result();
 }
 
-async function xmlFiles(dir: string): Promise<string[]> {
+/** Files below `dir` whose name ends with `ext` (lower case, e.g. '.xml'), sorted. */
+export async function filesEndingWith(dir: string, ext: string): Promise<string[]> {
   const out: string[] = [];
   for (const e of await readdir(dir, { withFileTypes: true, recursive: true })) {
-    if (e.isFile() && e.name.toLowerCase().endsWith('.xml')) out.push(join(e.parentPath, e.name));
+    if (e.isFile() && e.name.toLowerCase().endsWith(ext)) out.push(join(e.parentPath, e.name));
   }
   return out.sort();
 }

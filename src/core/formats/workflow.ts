@@ -8,10 +8,10 @@ import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import { LabelingError, throwIfAborted } from '../errors';
 import type { ItemBounds } from '../geometry/bounds';
-import { annotationKindOf, itemKey, type ItemRef } from '../model';
+import { annotationKindOf, itemKey, type Annotation, type ItemRef } from '../model';
 import type { ImportOptions } from '../store/import-lines';
 import type { ProjectStore } from '../store/project-store';
-import { getMask } from '../masks/blob-store';
+import { getMask, storeMaskAnnotation } from '../masks/blob-store';
 import { exportLabels } from './export';
 import { importLabels } from './import';
 import { itemIndexOf, mapImport, resolveRef, type ImportSummary } from './map-import';
@@ -100,11 +100,19 @@ export async function applyImport(
   throwIfAborted(signal);
   const src = path.relative(root, plan.source).split(path.sep).join('/') || path.basename(plan.source);
   const batch = `import-${randomUUID()}`;
+  // Masks: their blobs first (a journal line never names a blob that is not there), in the project's
+  // class order with the labels this import creates appended.
+  const labels = [...store.def.labels.map((l) => l.name), ...created.filter((l) => !store.def.labels.some((x) => x.name === l))];
+  const annotations: Annotation[] = [];
+  for (const s of plan.submits) {
+    throwIfAborted(signal);
+    annotations.push(s.raster ? (await storeMaskAnnotation(store.projectDir, s.raster, labels, store.def.ignoreLabel)).annotation : s.annotation);
+  }
   const written = await store.importBatch(
     batch,
-    plan.submits.map((s) => ({
+    plan.submits.map((s, i) => ({
       item: itemKey(s.ref),
-      ann: s.annotation,
+      ann: annotations[i]!,
       ...(s.prelabel ? { pre: true } : {}),
       ...(s.confidence !== undefined ? { conf: s.confidence } : {}),
       // The batch is written by the importing user; the source labeler is kept as provenance.

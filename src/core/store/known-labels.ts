@@ -13,9 +13,15 @@ import { ANNOTATION_KINDS, annotationKindOf, type Annotation, type ProjectDef } 
 export interface ProjectLabels {
   kind: Annotation['kind'];
   names: string[];
+  /** Semantic segmentation: the ignore class's name (def.ignoreLabel), which a mask's classes may list. */
+  ignore?: string;
 }
 
-export const projectLabelsOf = (def: ProjectDef): ProjectLabels => ({ kind: annotationKindOf(def.type), names: def.labels.map((l) => l.name) });
+export const projectLabelsOf = (def: ProjectDef): ProjectLabels => ({
+  kind: annotationKindOf(def.type),
+  names: def.labels.map((l) => l.name),
+  ...(def.ignoreLabel !== undefined ? { ignore: def.ignoreLabel } : {}),
+});
 
 /** Applies an event, leaving out the submits of an import listed in `skip`. */
 export type ApplyLine = (e: JournalEvent, skip: ReadonlySet<number> | undefined, file: string, line: number) => void;
@@ -51,7 +57,7 @@ export class LabelGate {
       const el = list[i];
       const where = `${field}.${ANNOTATION_KINDS[ann.kind].list}[${i}]`;
       if (ann.kind === 'classes' || ann.kind === 'mask') {
-        if (!this.known(el)) return { message: `${where}: unknown label ${JSON.stringify(el)}`, labels: typeof el === 'string' ? [el] : [] };
+        if (!this.known(el) && !(ann.kind === 'mask' && el === this.project.ignore)) return { message: `${where}: unknown label ${JSON.stringify(el)}`, labels: typeof el === 'string' ? [el] : [] };
         continue;
       }
       if (typeof el !== 'object' || el === null) return { message: `${where}: not an object`, labels: [] };

@@ -150,6 +150,11 @@ describe('masks: agreement and consensus', () => {
       await bob.syncJournals();
       await bob.submit('img/a.png', (await storeMaskAnnotation(p.dir, cols(7), ['car', 'road'])).annotation); // 0.71
       assert.equal(bob.getItem('img/a.png')!.state, 'labeled');
+      // The ignore class is a class of the mask, not an unknown label.
+      const withVoid = cols(5);
+      withVoid.data[99] = 255;
+      await bob.submit('img/b.png', (await storeMaskAnnotation(p.dir, withVoid, ['car', 'road'], 'void')).annotation);
+      assert.deepEqual([bob.getItem('img/b.png')!.state, (bob.getItem('img/b.png')!.mine!.annotation as MaskAnnotation).classes], ['incomplete', ['car', 'void']]);
       const wide = await storeMaskAnnotation(p.dir, { width: 12, height: 10, data: new Uint8Array(120).fill(1) }, ['car', 'road']);
       await assert.rejects(bob.submit('img/b.png', wide.annotation), /the mask is 12×10, the image is 10×10/);
       const stranger = { ...(await storeMaskAnnotation(p.dir, cols(5), ['car', 'road'])).annotation, classes: ['boat'] };

@@ -38,7 +38,8 @@ const META_KEY = 'snapshot';
 
 /** What the index depends on: a change in any of these means a rebuild. */
 export function indexDefHash(def: ProjectDef): string {
-  const basis = { s: SCHEMA_VERSION, t: def.type, d: def.dataSources, c: def.consensus, q: def.queueSeed, r: def.roles ?? null, k: CONSENSUS_RULE_VERSION };
+  // The ignore class (semantic segmentation) decides which mask lines are counted; absent, the hash is as before it existed.
+  const basis = { s: SCHEMA_VERSION, t: def.type, d: def.dataSources, c: def.consensus, q: def.queueSeed, r: def.roles ?? null, k: CONSENSUS_RULE_VERSION, ...(def.ignoreLabel !== undefined ? { i: def.ignoreLabel } : {}) };
   return createHash('sha1').update(JSON.stringify(basis)).digest('hex');
 }
 
