@@ -161,6 +161,20 @@ async function prompt(folder: vscode.WorkspaceFolder, registry: ProjectRegistry)
   if (labelsText === undefined) return undefined;
   const labels = labelsText.split(',').map((s) => s.trim()).filter(Boolean);
 
+  // Semantic segmentation: an optional ignore class (mask index 255, VOC's "void"), not one of the labels.
+  let ignoreLabel: string | undefined;
+  if (type === 'image-semantic-segmentation') {
+    const ignore = await vscode.window.showInputBox({
+      title: step(4),
+      prompt: 'Ignore class (optional): pixels painted with it are left out of agreement and exported as 255 (VOC "void"). Leave empty for none.',
+      placeHolder: 'void',
+      ignoreFocusOut: true,
+      validateInput: (v) => (labels.includes(v.trim()) ? `"${v.trim()}" is a label: the ignore class is a name of its own.` : undefined),
+    });
+    if (ignore === undefined) return undefined;
+    if (ignore.trim()) ignoreLabel = ignore.trim();
+  }
+
   const instructions = await vscode.window.showInputBox({
     title: step(5),
     prompt: 'Instructions for labelers (optional; shown beside every item, edit instructions.md later for more)',
@@ -174,7 +188,9 @@ async function prompt(folder: vscode.WorkspaceFolder, registry: ProjectRegistry)
   const ml = await vscode.window.showQuickPick(
     [
       { label: 'Off', description: 'Label everything by hand', enabled: false },
-      { label: 'On', description: 'Train on your labels and suggest prelabels above a validated confidence', enabled: true },
+      type === 'image-semantic-segmentation'
+        ? { label: 'On', description: 'Masks have no built-in model: prelabels come from your own Label Studio ML backend (mlAssist.backendUrl)', enabled: true }
+        : { label: 'On', description: 'Train on your labels and suggest prelabels above a validated confidence', enabled: true },
     ],
     { title: step(7), placeHolder: 'ML-assisted labeling', ignoreFocusOut: true },
   );
@@ -188,6 +204,7 @@ async function prompt(folder: vscode.WorkspaceFolder, registry: ProjectRegistry)
     dataSources: [source],
     consensus,
     mlAssist: { enabled: ml.enabled },
+    ...(ignoreLabel !== undefined ? { ignoreLabel } : {}),
     instructions: instructions.trim() ? `# ${name.trim()}\n\n${instructions.trim()}\n` : undefined,
   };
   return { input, ...(labelImport ? { labelImport } : {}) };
