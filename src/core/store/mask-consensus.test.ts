@@ -163,6 +163,38 @@ describe('masks: agreement and consensus', () => {
       await bob.close();
     });
 
+    it('collects blobs no journal line and no final names: a stale majority and an orphan; journal-named blobs stay', async () => {
+      const p = await project({ minLabelers: 3, maxLabelers: 3 });
+      const stores = [await openStore(p, 'ann'), await openStore(p, 'bob', 'd2'), await openStore(p, 'cy', 'd3')];
+      const noisy = (k: number): ClassRaster => {
+        const r = cols(5, 8);
+        for (let i = 2 * k; i < 100; i += 17) r.data[i] = 0;
+        return r;
+      };
+      const named: string[] = [];
+      for (const [k, s] of stores.entries()) {
+        const { annotation } = await storeMaskAnnotation(p.dir, noisy(k), ['car', 'road']);
+        named.push(annotation.blob);
+        await s.syncJournals();
+        await s.submit('img/a.png', annotation);
+      }
+      const cy = stores[2]!;
+      await cy.syncJournals();
+      const first = (cy.getItem('img/a.png')!.final as MaskAnnotation).blob;
+      // cy paints again: another majority; the first one is no final any more.
+      const { annotation: redo } = await storeMaskAnnotation(p.dir, noisy(0), ['car', 'road']); // as ann's: their noise wins
+      named.push(redo.blob);
+      await cy.submit('img/a.png', redo);
+      const second = (cy.getItem('img/a.png')!.final as MaskAnnotation).blob;
+      assert.notEqual(second, first);
+      const orphan = (await storeMaskAnnotation(p.dir, cols(2), ['car', 'road'])).annotation.blob;
+      assert.deepEqual(await cy.collectMasks(), [], 'nothing inside the grace period');
+      const removed = await cy.collectMasks({ graceMs: 0 });
+      assert.deepEqual(removed.sort(), [`${first}.png`, `${orphan}.png`].sort());
+      for (const b of [...named, second]) assert.ok(fs.existsSync(maskBlobPath(p.dir, b)), `${b} is kept`);
+      for (const s of stores) await s.close();
+    });
+
     it('folderMaskSource reads each blob once through its cache and reports a missing one', async () => {
       const p = await project({ minLabelers: 1, maxLabelers: 1 });
       const { annotation } = await storeMaskAnnotation(p.dir, cols(5), ['car', 'road']);

@@ -35,6 +35,8 @@ import { writeAssign, writeAssignBatch, writeLabels, writeReview, writeReviewBat
 import type { BatchResult, ReviewAction } from './review-batch';
 import { throwIfAbortedWith, yieldToEventLoop } from './time-slice';
 import { indexDefHash, saveSnapshot } from './snapshot';
+import { collectProjectMasks } from './mask-gc';
+import type { CollectOptions } from '../masks/blob-store';
 import { StoreReads } from './store-reads';
 import type { ItemView, Page, PageView, RebuildResult, RefreshResult, StoreProgress } from './types';
 import { checkAnnotation } from './validate';
@@ -573,7 +575,23 @@ export class ProjectStore extends StoreReads {
   private async saveSnapshot(): Promise<number> {
     const size = await saveSnapshot(cacheDir(this.opts.root, this._def.id), this.idx.db, snapshotMetaOf(this.opts.root, this.base, this.journals));
     this.sinceSnapshot = 0;
+    if (this._def.type === 'image-semantic-segmentation') await this.collectMasks();
     return size;
+  }
+
+  /**
+   * Removes mask blobs no journal line and no final names, past the grace period (mask-gc.ts); in the
+   * idle snapshot. A failure is logged: a blob left behind costs disk, never a label.
+   */
+  async collectMasks(opts: CollectOptions = {}): Promise<string[]> {
+    try {
+      const removed = await collectProjectMasks(this.opts.root, this._def.id, this.projectDir, this.idx.db, opts);
+      if (removed.length) this.log.info(`${this._def.id}: removed ${removed.length} unreferenced mask blob(s)`);
+      return removed;
+    } catch (e) {
+      this.log.warn(`${this._def.id}: collecting mask blobs: ${String(e)}`);
+      return [];
+    }
   }
 
   /** Saves a snapshot if anything changed since the last one (call when the user is idle). Returns its size or 0. */
