@@ -46,6 +46,16 @@ describe('ML assist pipeline (text classification on the sentiment sentences)', 
     assert.equal(byKey.has(K(801)), false);
   });
 
+  it('above retrainUpTo labels the validation model itself is saved: trained on the 80%, its held-out predictions are the report', async () => {
+    const set = await collectTrainingSet(store);
+    const big = await trainAndValidate(set, store.def, { retrainUpTo: LABELED - 1 });
+    assert.equal(big.retrained, false);
+    assert.equal(big.trainedOn, LABELED - big.validation.items);
+    assert.equal(big.model.trainedOn, big.trainedOn);
+    assert.deepEqual(big.validation, trained.validation, 'the same split, the same validation model');
+    assert.equal(trained.retrained, true);
+  });
+
   it('trains and validates: accuracy above a floor a broken model cannot reach, the report in the CLI shape', () => {
     assert.equal(trained.name, 'tfidf-logreg');
     assert.equal(trained.trainedOn, LABELED);

@@ -223,7 +223,7 @@ export async function trainAndValidateImages(
     precisionAtThreshold: choice.ok ? choice.point.precision : null,
     message: `${choice.message} (held out ${held.rows.length} of ${rows.length}, target ${target})`,
   };
-  return { model, name: MODEL_NAMES[type], trainedOn: rows.length, validation, heldOut, choice, targetPrecision: target, withoutFeatures };
+  return { model, name: MODEL_NAMES[type], trainedOn: rows.length, retrained: true, validation, heldOut, choice, targetPrecision: target, withoutFeatures };
 }
 
 /** Label names in code unit order, as image-model.ts orders them. */

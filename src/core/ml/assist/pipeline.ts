@@ -44,7 +44,7 @@ import {
   type PredictQueueResult,
   type QueueSource,
 } from './predict-queue';
-import { trainAndValidate, type ValidationFigures } from './train';
+import { RETRAIN_UP_TO, trainAndValidate, type ValidationFigures } from './train';
 import { collectTrainingSet, type TrainingSource } from './training-set';
 
 export interface AssistRunOptions {
@@ -124,7 +124,7 @@ export async function trainAssistModel(store: TrainingSource & { stats?(): { ite
   const hooks = { ...(signal ? { signal } : {}), ...(trainProgress ? { onProgress: trainProgress } : {}) };
   const picked: Pick<ProjectDef, 'type' | 'queueSeed' | 'mlAssist'> = { type: def.type, queueSeed: def.queueSeed, mlAssist: def.mlAssist };
   const options = opts.train ? { options: opts.train } : {};
-  let trained: SavableModel & { skipped?: SkippedImage[] };
+  let trained: SavableModel & { retrained: boolean; skipped?: SkippedImage[] };
   if (image && opts.workerFile) {
     const out = await runWorkerTask(opts.workerFile, 'assist-train-images', { examples: set.examples, def: picked, ...options }, hooks);
     throwIfAborted(signal);
@@ -144,7 +144,11 @@ export async function trainAssistModel(store: TrainingSource & { stats?(): { ite
     log(`${n(skipped.length)} labeled image file(s) could not be read and were left out: ${named(skipped.map((x) => `${rel(x.file)}: ${x.reason}`))}`);
   }
   const v = trained.validation;
-  log(`split: ${n(trained.trainedOn - v.items)} ${unit} trained the validation model, ${n(v.items)} held out (stratified); the saved model is trained on all ${n(trained.trainedOn)}`);
+  const all = trained.retrained ? trained.trainedOn : trained.trainedOn + v.items;
+  log(
+    `split: ${n(all - v.items)} ${unit} trained the validation model, ${n(v.items)} held out (stratified); ` +
+      (trained.retrained ? `the saved model is trained on all ${n(all)}` : `above ${n(RETRAIN_UP_TO)} labels the validation model is the one saved`),
+  );
   log(`validation: accuracy ${v.accuracy.toFixed(3)}; ${v.message}`);
   log(`trained ${trained.name} in ${ms(t1)}`);
 
