@@ -28,6 +28,7 @@ describe('ML assist state (host/assist/assistState.ts)', () => {
     assert.equal(det.kind, 'none');
     assert.match(det.unavailable!, /Object detection has no built-in model: set mlAssist\.backendUrl/);
     assert.match(availability(def('image-segmentation')).unavailable!, /Instance segmentation has no built-in model/);
+    assert.match(availability(def('image-semantic-segmentation')).unavailable!, /^Semantic segmentation has no built-in model: set mlAssist\.backendUrl/);
     assert.deepEqual(availability(def('image-segmentation', { backendUrl: 'http://localhost:9090' })), { kind: 'backend' });
     assert.deepEqual(availability(def('text-ner', { backendUrl: 'http://localhost:9090' })), { kind: 'backend' }, 'the team\'s model is preferred');
   });

@@ -30,7 +30,8 @@ export function availability(def: ProjectDef): Availability {
   const backend = def.mlAssist.backendUrl;
   if (backend) return { kind: 'backend' };
   if (isAssistTextType(def.type) || isAssistImageType(def.type)) return { kind: 'builtin' };
-  const what = def.type === 'image-detection' ? 'Object detection' : def.type === 'image-segmentation' ? 'Instance segmentation' : def.type;
+  const names: Partial<Record<ProjectDef['type'], string>> = { 'image-detection': 'Object detection', 'image-segmentation': 'Instance segmentation', 'image-semantic-segmentation': 'Semantic segmentation' };
+  const what = names[def.type] ?? def.type;
   return { kind: 'none', unavailable: `${what} has no built-in model: set mlAssist.backendUrl in project.json to a Label Studio ML backend that serves one.` };
 }
 
