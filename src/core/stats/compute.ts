@@ -11,6 +11,7 @@
  *  - Fleiss' kappa on the items with the modal number of labelers (how many were left out is noted);
  *  - Krippendorff's alpha (nominal) over every item labeled twice or more;
  *  - byLabel: the label present/absent as a two-category rating: alpha, and F1 over all pairs.
+ * Masks: per pair, the mean IoU of the masks of the items both labeled and the share at consensus.maskIoU; per class, the pooled IoU.
  * Spans, boxes, polygons: for each pair, the items both labeled (labelers.paired) matched with
  * geometry/matching.ts: F1 = 2 * matched / (|a| + |b|) pooled over the items (symmetric), per label too;
  * a pair agrees on an item when every span or shape is matched (F1 = 1, the consensus rule).
@@ -22,6 +23,10 @@ import { annotationKindOf, type Annotation, type ProjectDef } from '../model';
 import type { PairedItem, Slice } from '../store/labeler-reads';
 import type { IndexLease } from '../store/index-lease';
 import { TimeSlicer } from '../store/time-slice';
+import { perClassIoU } from '../masks/mask-stats';
+import { IGNORE } from '../masks/raster';
+import { MASK_IOU_THRESHOLD } from '../store/agreement';
+import { folderMaskSource } from '../store/mask-source';
 import { distinctRows, fleissKappa, krippendorffAlpha, MISSING, pairAgreement, ratingsPerItem, recode, type RatingMatrix } from './nominal';
 
 export interface PairReport {
@@ -34,6 +39,8 @@ export interface PairReport {
   cohenKappa: number | null;
   /** 2 * matched / (|a| + |b|) over the items both labeled (labels, spans or shapes). */
   f1: number | null;
+  /** Semantic segmentation: the mean over the items both labeled of their masks' mean IoU (mask-stats.ts). */
+  meanIoU?: number | null;
 }
 
 export interface LabelReport {
@@ -41,6 +48,8 @@ export interface LabelReport {
   krippendorffAlpha: number | null;
   /** Matched elements of this label over every pair (symmetric). */
   f1: number | null;
+  /** Semantic segmentation: this class's IoU pooled over every pair and item (intersection / union pixels). */
+  iou?: number | null;
 }
 
 export interface AgreementReport {
@@ -74,6 +83,8 @@ export interface AgreementSource {
     patterns?(): RatingPattern[];
   };
   read(name: string, signal?: AbortSignal): Promise<IndexLease>;
+  /** The project folder (semantic segmentation: its masks/ are read). */
+  readonly projectDir?: string;
 }
 
 /** Items that share these ratings: each labeler's annotation (labelers absent did not label them). */
@@ -112,7 +123,7 @@ export async function computeAgreement(store: AgreementSource, opts: AgreementOp
     const labelers = counts.map((c) => c.labeler);
     const kind = annotationKindOf(store.def.type);
     const ctx: Ctx = { store, labelers, counts, step, opts, sliceRows: opts.sliceRows ?? SLICE_ROWS, labelNames: store.def.labels.map((l) => l.name) };
-    const report = kind === 'classes' ? await classification(ctx) : await matched(ctx);
+    const report = kind === 'classes' ? await classification(ctx) : kind === 'mask' ? await masks(ctx) : await matched(ctx);
     opts.onProgress?.(1, 'Done');
     return report;
   } finally {
@@ -344,6 +355,88 @@ function noteNoPairs(report: AgreementReport, labelers: number): void {
   for (const k of ['percentAgreement', 'fleissKappa', 'fleissItems', 'krippendorffAlpha']) report.notes[k] = noPairsReason(labelers);
 }
 
+/** Every item both labelers labeled, in keyset slices (`slice` after each, with its row count; a step between slices). */
+async function eachShared(ctx: Ctx, x: string, y: string, row: (r: PairedItem) => void | Promise<void>, slice: (rows: number) => void): Promise<void> {
+  let after = 0;
+  for (;;) {
+    const s = ctx.store.labelers.paired(x, y, after, ctx.sliceRows);
+    for (const r of s.rows) await row(r);
+    slice(s.rows.length);
+    if (s.next === undefined) return;
+    after = s.next;
+    await ctx.step();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Masks
+
+/**
+ * Semantic segmentation: per pair, the items both labeled compared pixel by pixel (per-class IoU over
+ * the classes in either mask, unlabeled and ignore left out): pairs.meanIoU is the mean of the items'
+ * mean IoU, pairs.percentAgreement the share of items at consensus.maskIoU or above (the consensus
+ * rule), byLabel.iou each class's IoU pooled over every pair. A mask whose blob cannot be read is left
+ * out and counted in notes.
+ */
+async function masks(ctx: Ctx): Promise<AgreementReport> {
+  const { labelers, step, opts } = ctx;
+  const report = emptyReport(labelers);
+  const dir = ctx.store.projectDir;
+  const source = dir ? folderMaskSource(dir) : undefined;
+  const threshold = ctx.store.def.consensus.maskIoU ?? MASK_IOU_THRESHOLD;
+  const names = ctx.labelNames;
+  const ignoreName = ctx.store.def.ignoreLabel;
+  const perClass = new Map<number, { i: number; u: number }>();
+  const keys = new Set<string>();
+  let agreed = 0;
+  let paired = 0;
+  let unreadable = 0;
+  for (const [a, b] of pairsOf(labelers.length)) {
+    const x = labelers[a]!;
+    const y = labelers[b]!;
+    let items = 0;
+    let agree = 0;
+    let sum = 0;
+    await eachShared(ctx, x, y, async (row) => {
+      if (row.a.kind !== 'mask' || row.b.kind !== 'mask') return;
+      const ra = source?.read(row.a.blob);
+      const rb = ra && source?.read(row.b.blob);
+      if (!ra || !rb || ra.width !== rb.width || ra.height !== rb.height) {
+        unreadable++;
+        return;
+      }
+      const per = perClassIoU(ra, rb);
+      const mean = per.length ? per.reduce((t, c) => t + c.iou, 0) / per.length : 1;
+      items++;
+      keys.add(row.key);
+      sum += mean;
+      if (mean >= threshold) agree++;
+      for (const c of per) {
+        let acc = perClass.get(c.classIndex);
+        if (!acc) perClass.set(c.classIndex, (acc = { i: 0, u: 0 }));
+        acc.i += c.intersection;
+        acc.u += c.union;
+      }
+      await step();
+    }, () => opts.onProgress?.(0.5, `Comparing the masks of ${x} and ${y}`));
+    agreed += agree;
+    paired += items;
+    report.pairs.push({ a: x, b: y, items, percentAgreement: items ? agree / items : null, cohenKappa: null, f1: null, meanIoU: items ? sum / items : null });
+    if (!items) report.notes[`pairs.${x}/${y}`] = 'no item labeled by both';
+  }
+  report.items = keys.size;
+  const na = 'does not apply to masks: agreement is the IoU of their pixels (pairs.meanIoU, byLabel.iou)';
+  for (const k of ['pairs.cohenKappa', 'pairs.f1', 'fleissKappa', 'fleissItems', 'krippendorffAlpha', 'byLabel.krippendorffAlpha', 'byLabel.f1']) report.notes[k] = na;
+  if (unreadable) report.notes['pairs.meanIoU'] = `${unreadable} pair(s) of masks left out: a blob is missing or damaged, or their sizes differ`;
+  if (labelers.length < 2 || !paired) report.notes.percentAgreement = noPairsReason(labelers.length);
+  else report.percentAgreement = agreed / paired;
+  const nameOf = (v: number): string => (v === IGNORE ? ignoreName ?? 'ignore' : names[v - 1] ?? `class ${v}`);
+  for (const label of names) report.byLabel[label] = { krippendorffAlpha: null, f1: null, iou: null };
+  for (const [v, acc] of [...perClass.entries()].sort((p, q) => p[0] - q[0])) report.byLabel[nameOf(v)] = { krippendorffAlpha: null, f1: null, iou: acc.u ? acc.i / acc.u : null };
+  for (const label of names) if (report.byLabel[label]!.iou === null) report.notes[`byLabel.${label}.iou`] = 'no labeler painted this class on an item shared with another';
+  return report;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Spans, boxes, polygons
 
@@ -366,30 +459,24 @@ async function matched(ctx: Ctx): Promise<AgreementReport> {
     let agree = 0;
     let m = 0;
     let sizes = 0;
-    let after = 0;
-    for (;;) {
-      const s = ctx.store.labelers.paired(x, y, after, ctx.sliceRows);
-      for (const row of s.rows) {
-        if (row.a.kind !== row.b.kind) continue;
-        const r = matchedF1(row.a, row.b);
-        items++;
-        keys.add(row.key);
-        m += r.matched;
-        sizes += r.a + r.b;
-        if (r.matched === r.a && r.matched === r.b) agree++;
-        for (const [label, c] of Object.entries(r.byLabel)) {
-          let acc = perLabel.get(label);
-          if (!acc) perLabel.set(label, (acc = { matched: 0, sizes: 0 }));
-          acc.matched += c.matched;
-          acc.sizes += c.a + c.b;
-        }
+    await eachShared(ctx, x, y, (row) => {
+      if (row.a.kind !== row.b.kind) return;
+      const r = matchedF1(row.a, row.b);
+      items++;
+      keys.add(row.key);
+      m += r.matched;
+      sizes += r.a + r.b;
+      if (r.matched === r.a && r.matched === r.b) agree++;
+      for (const [label, c] of Object.entries(r.byLabel)) {
+        let acc = perLabel.get(label);
+        if (!acc) perLabel.set(label, (acc = { matched: 0, sizes: 0 }));
+        acc.matched += c.matched;
+        acc.sizes += c.a + c.b;
       }
-      read += s.rows.length;
+    }, (n) => {
+      read += n;
       opts.onProgress?.(Math.min(0.99, read / total), `Matching ${x} and ${y} (${read.toLocaleString('en')} of about ${total.toLocaleString('en')} shared items)`);
-      if (s.next === undefined) break;
-      after = s.next;
-      await step();
-    }
+    });
     agreed += agree;
     paired += items;
     report.pairs.push({ a: x, b: y, items, percentAgreement: items ? agree / items : null, cohenKappa: null, f1: items ? (sizes ? (2 * m) / sizes : 1) : null });
