@@ -176,3 +176,39 @@ describe('Label Studio results <-> annotations', () => {
     assert.throws(() => fromLsPrediction(aDef('image-detection', ['cat']), { key: 'a.jpg' }, { result: [region] }, src), /the size of a\.jpg is unknown/);
   });
 });
+
+describe('Label Studio results <-> masks (semantic segmentation, bring your own model)', () => {
+  const def = aDef('image-semantic-segmentation', ['car', 'road'], { ignoreLabel: 'void' });
+  const item = { key: 'street.png', width: 8, height: 5 };
+  const raster = (): { width: number; height: number; data: Uint8Array } => {
+    const data = new Uint8Array(40);
+    data.fill(1, 0, 12);
+    data.fill(2, 32, 40);
+    data[20] = 255;
+    return { width: 8, height: 5, data };
+  };
+  const mask = { kind: 'mask' as const, classes: ['car', 'road', 'void'], width: 8, height: 5, blob: 'a'.repeat(64) };
+
+  it('a mask goes out as brushlabels per class and comes back as the same raster', () => {
+    const result = toLsResult(def, item, mask, raster()) as { type: string; from_name: string; to_name: string; value: { brushlabels: string[] } }[];
+    assert.deepEqual(result.map((r) => [r.type, r.from_name, r.to_name, r.value.brushlabels[0]]), [['brushlabels', 'label', 'image', 'car'], ['brushlabels', 'label', 'image', 'road'], ['brushlabels', 'label', 'image', 'void']]);
+    const back = fromLsPrediction(def, item, { result, score: 0.6, model_version: 'seg-1' }, src);
+    assert.deepEqual(back.raster!.data, raster().data);
+    assert.deepEqual([back.annotation, back.confidence, back.modelVersion, back.problems], [{ ...mask, blob: '' }, 0.6, 'seg-1', []]);
+    assert.throws(() => toLsResult(def, item, mask), /a mask goes to the model with its raster/);
+  });
+
+  it('polygon results are filled into the mask over the brush; other types and labels are problems', () => {
+    const brush = toLsResult(def, item, mask, { width: 8, height: 5, data: new Uint8Array(40).fill(1, 0, 8) });
+    const poly = { type: 'polygonlabels', from_name: 'label', to_name: 'image', original_width: 8, original_height: 5, value: { points: [[50, 0], [100, 0], [100, 100], [50, 100]], polygonlabels: ['road'] } };
+    const box = { type: 'rectanglelabels', value: { x: 0, y: 0, width: 10, height: 10, rectanglelabels: ['car'] } };
+    const boat = { ...poly, value: { ...poly.value, polygonlabels: ['boat'] } };
+    const back = fromLsPrediction(def, item, { result: [...brush, poly, box, boat] }, src);
+    const rows = Array.from({ length: 5 }, (_, y) => [...back.raster!.data.subarray(y * 8, y * 8 + 8)].join(''));
+    assert.deepEqual(rows, ['11112222', '00002222', '00002222', '00002222', '00002222']);
+    assert.deepEqual(back.annotation.kind === 'mask' && back.annotation.classes, ['car', 'road']);
+    assert.equal(back.problems.length, 2);
+    assert.match(back.problems[0]!, /result\[2\]: result type "rectanglelabels" does not fit/);
+    assert.match(back.problems[1]!, /result\[3\]: label "boat" is not in the project/);
+  });
+});

@@ -6,12 +6,21 @@
  * convert is a problem of that prediction (skipped, never silently). Shapes are in percent of the
  * image in Label Studio and in pixels of the item here; only unrotated images and rectangles are
  * accepted (a rotation cannot be drawn as an axis-aligned box).
+ *
+ * Semantic segmentation (bring your own model: there is no built-in one): a mask goes out as one
+ * brushlabels result per class (Label Studio's brush RLE, masks/ls-brush.ts), given its raster; a
+ * prediction's brushlabels results are painted into a class raster in result order and its
+ * polygonlabels results filled on top (pixel centres inside); LsPrediction.raster carries it, and the
+ * caller stores it as a blob (storeMaskAnnotation) before any journal line names it.
  */
 import { LabelingError } from '../../errors';
 import { lsResult } from '../../formats/labelstudio-export';
 import { finiteNumber, isObject, Shapes } from '../../formats/import-common';
 import { annotationKindOf, isMultiLabel, mediaOf, type Annotation, type ExportItem, type ProjectDef } from '../../model';
 import { lsNames } from './config';
+import { fillRings } from '../../masks/fill-polygon';
+import { brushResultsToRaster } from '../../masks/ls-brush';
+import { IGNORE, maskAnnotationOf, presentClassNames, type ClassRaster } from '../../masks/raster';
 
 /** What the conversions need of an item: its key, its text (text projects), its size (image projects). */
 export type LsItem = Pick<ExportItem, 'key' | 'text' | 'width' | 'height'>;
@@ -29,9 +38,14 @@ export interface LsPrediction {
   modelVersion?: string;
   /** What was skipped and why, one sentence each. */
   problems: string[];
+  /**
+   * Semantic segmentation: the predicted mask in the project's class indices; `annotation` is its mask
+   * annotation without a blob yet (store the raster with storeMaskAnnotation to get it).
+   */
+  raster?: ClassRaster;
 }
 
-type Def = Pick<ProjectDef, 'type' | 'labels'>;
+type Def = Pick<ProjectDef, 'type' | 'labels'> & { ignoreLabel?: string };
 
 /** Where a result came from, for error messages: the URL (or file) and the JSON path of the value. */
 export interface Source {
@@ -50,7 +64,12 @@ export function toTask(def: Pick<ProjectDef, 'type'>, item: LsItem, id: number, 
 }
 
 /** Our annotation as LS result regions (percent of the image for shapes), named as in labelConfigXml. */
-export function toLsResult(def: Pick<ProjectDef, 'type'>, item: LsItem, a: Annotation): unknown[] {
+export function toLsResult(def: Pick<ProjectDef, 'type'> & Partial<Pick<ProjectDef, 'labels' | 'ignoreLabel'>>, item: LsItem, a: Annotation, raster?: ClassRaster): unknown[] {
+  if (a.kind === 'mask') {
+    if (!raster) throw new LabelingError('invalid-input', 'a mask goes to the model with its raster (read its blob first)', { file: item.key });
+    const labels = (def.labels ?? []).map((l) => l.name);
+    return lsResult(item as ExportItem, a, true, { raster, labels, ...(def.ignoreLabel !== undefined ? { ignoreName: def.ignoreLabel } : {}) });
+  }
   if (mediaOf(def.type) === 'image' && (a.kind === 'boxes' || a.kind === 'polygons') && (!item.width || !item.height)) {
     throw new LabelingError('invalid-input', 'the image size is unknown: shapes cannot be given in percent', { file: item.key });
   }
@@ -69,6 +88,7 @@ function bad(src: Source, message: string, field = ''): LabelingError {
 export function fromLsPrediction(def: Def, item: LsItem, pred: unknown, src: Source, fallbackVersion?: string): LsPrediction {
   if (!isObject(pred)) throw bad(src, 'a prediction is an object {result, score, model_version}');
   if (!Array.isArray(pred.result)) throw bad(src, '"result" must be a list', '.result');
+  if (def.type === 'image-semantic-segmentation') return withScore(maskPrediction(def, item, pred.result, src), pred, src, fallbackVersion);
   const problems: string[] = [];
   const shapes = new Shapes();
   const scores: number[] = [];
@@ -86,15 +106,92 @@ export function fromLsPrediction(def: Def, item: LsItem, pred: unknown, src: Sou
     problems.push(`${src.field}: ${annotation.labels.length} classes for a single-label project: kept "${annotation.labels[0]}"`);
     annotation.labels.length = 1;
   }
+  return withScore({ annotation, problems, scores }, pred, src, fallbackVersion);
+}
+
+/** The prediction with its score (else the lowest region score) and model version. */
+function withScore(p: { annotation: Annotation; problems: string[]; scores: number[]; raster?: ClassRaster }, pred: Record<string, unknown>, src: Source, fallbackVersion?: string): LsPrediction {
+  const { scores, problems } = p;
   const score = finiteNumber(pred.score) ?? (scores.length ? Math.min(...scores) : undefined);
   const version = pred.model_version ?? fallbackVersion;
-  const out: LsPrediction = { annotation, problems };
+  const out: LsPrediction = { annotation: p.annotation, problems };
+  if (p.raster) out.raster = p.raster;
   if (score !== undefined) {
     if (score >= 0 && score <= 1) out.confidence = score;
     else problems.push(`${src.field}.score: ${score} is outside [0, 1]: no confidence kept`);
   }
   if (typeof version === 'string' || typeof version === 'number') out.modelVersion = String(version);
   return out;
+}
+
+/**
+ * A semantic-segmentation prediction: brushlabels results painted in order (brush RLE), then
+ * polygonlabels results filled over them; results of other types, labels the project lacks and
+ * regions of another image size are problems, skipped.
+ */
+function maskPrediction(def: Def, item: LsItem, results: unknown[], src: Source): { annotation: Annotation; problems: string[]; scores: number[]; raster: ClassRaster } {
+  const problems: string[] = [];
+  const scores: number[] = [];
+  const labels = def.labels.map((l) => l.name);
+  const classOf = (name: string): number | undefined => (name === def.ignoreLabel ? IGNORE : labels.includes(name) ? labels.indexOf(name) + 1 : undefined);
+  const W = item.width;
+  const H = item.height;
+  const brush: { res: Record<string, unknown>; k: number }[] = [];
+  const polygons: { label: string; ring: number[] }[] = [];
+  let size = W && H ? { width: W, height: H } : undefined;
+  results.forEach((res, k) => {
+    const at = `${src.field}.result[${k}]`;
+    if (!isObject(res) || !isObject(res.value)) throw bad(src, 'a result needs a "value" object', `.result[${k}]`);
+    const s = finiteNumber(res.score);
+    if (s !== undefined) scores.push(s);
+    const type = typeof res.type === 'string' ? res.type.toLowerCase() : res.type;
+    const v = res.value;
+    const key = type === 'brushlabels' ? 'brushlabels' : type === 'polygonlabels' ? 'polygonlabels' : undefined;
+    if (!key) {
+      problems.push(`${at}: result type "${String(res.type)}" does not fit a ${def.type} project: skipped`);
+      return;
+    }
+    const name = Array.isArray(v[key]) ? (v[key] as unknown[])[0] : undefined;
+    if (typeof name !== 'string' || classOf(name) === undefined) {
+      problems.push(`${at}: label ${JSON.stringify(name)} is not in the project: skipped`);
+      return;
+    }
+    const ow = finiteNumber(res.original_width);
+    const oh = finiteNumber(res.original_height);
+    if (ow && oh && size && (ow !== size.width || oh !== size.height)) {
+      problems.push(`${at}: the region is for a ${ow} x ${oh} image, ${item.key} is ${size.width} x ${size.height}: skipped`);
+      return;
+    }
+    if (ow && oh) size ??= { width: ow, height: oh };
+    if (key === 'brushlabels') brush.push({ res, k });
+    else {
+      const pts = v.points;
+      if (!Array.isArray(pts) || pts.length < 3) throw bad(src, 'a polygon needs a list of at least 3 [x, y] points', `.result[${k}].value.points`);
+      const ring: number[] = [];
+      pts.forEach((p, i) => {
+        const x = Array.isArray(p) ? finiteNumber(p[0]) : undefined;
+        const y = Array.isArray(p) ? finiteNumber(p[1]) : undefined;
+        if (x === undefined || y === undefined) throw bad(src, 'a point is [x, y] in percent', `.result[${k}].value.points[${i}]`);
+        ring.push(x, y);
+      });
+      polygons.push({ label: name, ring });
+    }
+  });
+  if (!size) throw bad(src, `the size of ${item.key} is unknown (no original_width/original_height)`);
+  const { width: sw, height: sh } = size;
+  let raster: ClassRaster;
+  try {
+    raster = brushResultsToRaster(brush.map((b) => b.res), labels, { size, ...(def.ignoreLabel !== undefined ? { ignoreName: def.ignoreLabel } : {}), where: { file: src.file, field: src.field } }).raster;
+  } catch (e) {
+    throw bad(src, (e as Error).message);
+  }
+  for (const p of polygons) {
+    // Percent of the image, as Label Studio stores it, to pixels.
+    const ring = p.ring.map((v, i) => (v / 100) * (i % 2 ? sh : sw));
+    fillRings(raster, [ring], classOf(p.label)!);
+  }
+  const classes = presentClassNames(raster, labels, def.ignoreLabel);
+  return { annotation: maskAnnotationOf(raster.width, raster.height, '', classes), problems, scores, raster };
 }
 
 function keepProjectLabels(def: Def, shapes: Shapes, problem: (why: string) => void): void {
