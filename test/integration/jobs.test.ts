@@ -12,6 +12,9 @@ describe('background jobs (inside the VS Code extension host)', function () {
   let api: ExtensionApi;
   let root: vscode.Uri;
   const exists = (uri: vscode.Uri) => vscode.workspace.fs.stat(uri).then(() => true, () => false);
+  // The job list keeps the most recent finished jobs only (MAX_RECENT_JOBS): new jobs are told by their ids, not positions.
+  const jobIds = () => new Set(api.jobs.runner.list().map((j) => j.id));
+  const jobsSince = (known: Set<string>) => api.jobs.runner.list().filter((j) => !known.has(j.id));
 
   before(async () => {
     api = await activateExtension();
@@ -63,9 +66,9 @@ describe('background jobs (inside the VS Code extension host)', function () {
 
   it('an import reads and writes as two jobs of its project, one after the other', async () => {
     assert.ok(await vscode.commands.executeCommand<ExportSummary>('labeling.exportLabels', { project: 'job-boxes', format: 'coco' }));
-    const before = api.jobs.runner.list().length;
+    const before = jobIds();
     await vscode.commands.executeCommand('labeling.importLabels', { project: 'job-boxes-copy', format: 'coco', file: 'labels/job-boxes/coco.json', asPrelabels: true });
-    const jobs = api.jobs.runner.list().slice(before);
+    const jobs = jobsSince(before);
     assert.deepEqual(jobs.map((j) => [j.title, j.resource, j.status]), [
       ['Reading labels/job-boxes/coco.json', 'job-boxes-copy', 'succeeded'],
       ['Importing labels into Job Boxes Copy', 'job-boxes-copy', 'succeeded'],
@@ -120,13 +123,13 @@ describe('background jobs (inside the VS Code extension host)', function () {
     const entry = await eventually(() => api.registry.find('job-burst'), 'the project');
     const store = await api.stores.get(entry);
     await eventually(() => api.jobs.runner.list().some((j) => j.resource === 'job-burst' && j.title === 'Refreshing Job Burst (opened)' && j.status === 'succeeded'), 'the refresh on opening, as a job');
-    const before = api.jobs.runner.list().length;
+    const before = jobIds();
     const edit = new vscode.WorkspaceEdit();
     for (let i = 0; i < 6; i++) edit.createFile(vscode.Uri.joinPath(root, `data/job-burst/t${i}.txt`), { contents: Buffer.from(`text ${i}`) });
     assert.ok(await vscode.workspace.applyEdit(edit));
     await eventually(() => store.stats().items === 6, 'the six new items');
-    await eventually(() => api.jobs.runner.list().slice(before).every((j) => j.status === 'succeeded'), 'the refresh jobs to end');
-    const auto = api.jobs.runner.list().slice(before).filter((j) => j.resource === 'job-burst');
+    await eventually(() => jobsSince(before).every((j) => j.status === 'succeeded'), 'the refresh jobs to end');
+    const auto = jobsSince(before).filter((j) => j.resource === 'job-burst');
     assert.deepEqual(auto.map((j) => [j.title, j.status]), [['Refreshing Job Burst (files changed)', 'succeeded']], 'one job for the burst');
     assert.ok(auto[0]!.log.some((l) => l.text === '6 item(s): 6 new, 0 missing, 0 restored'), JSON.stringify(auto[0]!.log));
   });
