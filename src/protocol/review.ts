@@ -13,6 +13,7 @@
  * in chunks of at most BULK_CHUNK, each chunk one all-or-nothing journal line; items that changed since
  * they were listed are skipped and counted (`stale`).
  */
+import type { MaskRunsMessage } from './mask-transport';
 import type { Annotation, LabelClass, ProjectStatus, ProjectType } from '../core/model';
 import type { ReviewCountsResult, ReviewFilter, ReviewPage } from '../core/store/review-filter';
 import { command, notification, request } from './ipc';
@@ -66,6 +67,11 @@ export interface ReviewItem extends Pick<LabelerItem, 'key' | 'ref' | 'media' | 
   prelabel?: { annotation: Annotation; confidence?: number; source?: string; by: string };
   /** The consensus label: the final one when settled, else the top choice among the labelers (as in Azure). */
   consensus?: Annotation;
+  /**
+   * Semantic segmentation: the rasters of the masks above (annotations, prelabel, consensus, conflict) as
+   * runs, by blob; a blob the host could not read is absent (its mask shows empty).
+   */
+  masks?: Record<string, MaskRunsMessage>;
   /** True when `consensus` is the item's final label. */
   settled: boolean;
   finalBy?: string[];

@@ -118,7 +118,8 @@ const viewButton = (el: LblReviewApp, v: string) => el.shadowRoot!.querySelector
 describe('lbl-review-app', () => {
   afterEach(unmountAll);
 
-  for (const type of PROJECT_TYPES) {
+  // Masks name blobs: their review is tested in mask.dom.test.ts.
+  for (const type of PROJECT_TYPES.filter((t) => t !== 'image-semantic-segmentation')) {
     describe(type, () => {
       it('shows the consensus read-only in the labeling editor, then each labeler, the prelabel and all labelers', async () => {
         const host = new FakeHost(type);

@@ -45,7 +45,24 @@ export const viewerStyles = [
     .frame > lbl-box-editor,
     .frame > lbl-polygon-editor,
     .frame > lbl-class-editor,
-    .frame > lbl-ner-editor {
+    .frame > lbl-ner-editor,
+    .frame > lbl-mask-editor {
+      flex: 1;
+      min-height: 0;
+    }
+    .mask-overlay {
+      flex: 1;
+      min-height: 0;
+      display: grid;
+      grid-template-columns: repeat(auto-fit, minmax(240px, 1fr));
+      gap: 6px;
+    }
+    .mask-of {
+      display: flex;
+      flex-direction: column;
+      min-height: 240px;
+    }
+    .mask-of > lbl-mask-editor {
       flex: 1;
       min-height: 0;
     }

@@ -6,14 +6,18 @@
  *
  * The overlay (`overlay` set) draws every labeler's shapes in one image editor, each labeler in their
  * own colour (the tag reads "labeler · label"); for classes and spans it lists what each labeler chose,
- * in their colour.
+ * in their colour. Masks (semantic segmentation) are drawn by read-only mask editors from the runs the
+ * item carries (ReviewItem.masks, decoded once per blob); the overlay shows one per labeler, side by
+ * side, each under its labeler's name.
  *
  * @fires lbl-change - {annotation} only when `editable`
  */
 import { html, LitElement, nothing } from 'lit';
 import { annotationKindOf, isMultiLabel, type Annotation, type LabelClass, type ProjectType, type Span } from '../../src/core/model';
 import type { ReviewItem, ReviewLabelerAnnotation } from '../../src/protocol/review';
+import { decodeRuns } from '../../src/protocol/mask-transport';
 import '../components/box-editor';
+import '../components/mask-editor';
 import '../components/class-editor';
 import type { LabelEditor } from '../components/editor';
 import '../components/ner-editor';
@@ -63,6 +67,31 @@ export class LblReviewViewer extends LitElement {
     this.type = 'text-classification';
   }
 
+  /** Decoded masks by blob: the same array for the same blob (a new one resets an editor). */
+  private readonly rasters = new Map<string, Uint8Array | null>();
+
+  /** The raster of a mask annotation, from the item's runs; undefined when the host sent none. */
+  maskOf(a: Annotation | undefined): Uint8Array | undefined {
+    if (a?.kind !== 'mask') return undefined;
+    let r = this.rasters.get(a.blob);
+    if (r === undefined) {
+      const m = this.item?.masks?.[a.blob];
+      try {
+        r = m ? decodeRuns(m.runs, m.width, m.height) : null;
+      } catch {
+        r = null;
+      }
+      if (m) this.rasters.set(a.blob, r);
+      if (this.rasters.size > 16) this.rasters.delete(this.rasters.keys().next().value!);
+    }
+    return r ?? undefined;
+  }
+
+  private maskEditor(item: ReviewItem, a: Annotation | undefined, id?: string) {
+    return html`<lbl-mask-editor id=${id ?? nothing} .imageUri=${item.imageUri} .imageWidth=${item.width} .imageHeight=${item.height}
+      .labels=${this.labels} .activeLabel=${this.activeLabel} .mask=${this.maskOf(a)} ?suggested=${this.suggested}></lbl-mask-editor>`;
+  }
+
   /** The editor shown, if any. */
   get editor(): LabelEditor | undefined {
     return (this.renderRoot.querySelector('#editor') as LabelEditor | null) ?? undefined;
@@ -70,7 +99,8 @@ export class LblReviewViewer extends LitElement {
 
   private readonly block = {
     handleEvent: (e: Event) => {
-      if (this.editable) return;
+      // A mask is never painted here: Decide takes a labeler's mask as it is (a painted one would need its raster sent).
+      if (this.editable && annotationKindOf(this.type) !== 'mask') return;
       // The editor's toolbar (Fit, 1:1, zoom) stays usable: only what lands on the image or the text is stopped.
       const onButton = e.composedPath().some((t) => t instanceof HTMLElement && t.tagName === 'VSCODE-BUTTON');
       if (!onButton) e.stopPropagation();
@@ -109,12 +139,23 @@ export class LblReviewViewer extends LitElement {
       case 'polygons':
         return html`<lbl-polygon-editor id="editor" .imageUri=${item.imageUri} .imageWidth=${item.width} .imageHeight=${item.height}
           .labels=${labels} .activeLabel=${this.activeLabel} .polygons=${a?.kind === 'polygons' ? a.polygons : []} ?suggested=${this.suggested}></lbl-polygon-editor>`;
+      case 'mask':
+        return this.maskEditor(item, a, 'editor');
     }
   }
 
   private renderOverlay(item: ReviewItem, all: ReviewLabelerAnnotation[]) {
     const who = all.map((a) => a.labeler);
     const kind = annotationKindOf(this.type);
+    if (kind === 'mask') {
+      // One read-only mask per labeler, under their name in their colour.
+      return html`<div class="mask-overlay" role="list" aria-label="Every labeler's mask">
+        ${all.map((a) => html`<div class="mask-of" role="listitem" aria-label=${`${a.labeler}'s mask`}>
+          <span class="who" ${cssVars({ '--c': labelerColor(who, a.labeler), '--t': textOn(labelerColor(who, a.labeler)) })}>${a.labeler}</span>
+          ${this.maskEditor(item, a.annotation)}
+        </div>`)}
+      </div>`;
+    }
     if (kind === 'boxes' || kind === 'polygons') {
       // Each labeler's shapes in their colour: the labels become "labeler · label", coloured by labeler.
       const names = new Map<string, LabelClass>();

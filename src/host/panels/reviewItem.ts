@@ -6,6 +6,7 @@
 import { labelsUsed, type Annotation } from '../../core/model';
 import { consensusOf } from '../../core/store/agreement';
 import type { ItemView } from '../../core/store/types';
+import type { MaskRunsMessage } from '../../protocol/mask-transport';
 import type { ReviewItem } from '../../protocol/review';
 
 const DID: Record<string, string> = { approve: 'approved', reject: 'rejected', 'accept-skip': 'accepted the skip', unskip: 'returned the skip', decide: 'decided' };
@@ -21,7 +22,11 @@ export function describeAnnotation(a: Annotation): string {
   return [...n].map(([l, c]) => `${c} ${l}`).join(', ');
 }
 
-export function reviewItemOf(v: ItemView, skippedBy: string[], imageUri?: string): ReviewItem {
+/**
+ * `maskOf` (semantic segmentation) gives the runs of a mask annotation's blob: every mask the item shows
+ * is sent with it (ReviewItem.masks).
+ */
+export function reviewItemOf(v: ItemView, skippedBy: string[], imageUri?: string, maskOf?: (a: Annotation) => MaskRunsMessage | undefined): ReviewItem {
   const annotations = [v.mine, ...v.others]
     .filter((a) => a !== undefined)
     .sort((a, b) => (a!.at < b!.at ? -1 : a!.at > b!.at ? 1 : 0))
@@ -43,6 +48,14 @@ export function reviewItemOf(v: ItemView, skippedBy: string[], imageUri?: string
   if (v.review) item.review = v.review;
   if (v.conflict) item.conflict = v.conflict.map((d) => ({ kind: d.kind, by: d.by, at: d.at, ...(d.annotation ? { annotation: d.annotation } : {}) }));
   if (v.newer) item.newer = v.newer;
+  if (maskOf) {
+    const shown = [...annotations.map((a) => a.annotation), item.prelabel?.annotation, item.consensus, ...(item.conflict ?? []).map((d) => d.annotation)];
+    for (const a of shown) {
+      if (a?.kind !== 'mask' || item.masks?.[a.blob]) continue;
+      const runs = maskOf(a);
+      if (runs) (item.masks ??= {})[a.blob] = runs;
+    }
+  }
   const why = whyOf(item);
   if (why) item.why = why;
   return item;

@@ -8,7 +8,7 @@
 import * as vscode from 'vscode';
 import { LabelingError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
-import type { ProjectDef } from '../../core/model';
+import type { Annotation, ProjectDef } from '../../core/model';
 import type { ReviewAction } from '../../core/store/review-batch';
 import type { ProjectStore } from '../../core/store/project-store';
 import { checkReviewFilter, reviewReadsOf, type ReviewCounts, type ReviewFilter, type ReviewReads } from '../../core/store/review-reads';
@@ -27,6 +27,7 @@ import { dataRoots } from './labelerPanel';
 import { applies, writeChunk } from './reviewActions';
 import { hasRole } from '../../core/store/guards';
 import { reviewItemOf } from './reviewItem';
+import { maskRunsOf } from './labelerMasks';
 import { adoptAppPanel } from './panelRestore';
 import { createAppPanel } from './webviewHtml';
 import { WebviewTypes } from '../constants';
@@ -151,7 +152,8 @@ export class ReviewPanel extends Disposable {
     const v = r.store.getItem(key);
     if (!v) return undefined;
     const uri = v.media === 'image' ? this.panel.webview.asWebviewUri(vscode.Uri.joinPath(this.entry.folder.uri, ...v.ref.path.split('/'))).toString() : undefined;
-    return reviewItemOf(v, r.reads.skippers(key), uri);
+    const maskOf = v.media === 'image' ? (a: Annotation) => maskRunsOf(r.store.projectDir, a) : undefined;
+    return reviewItemOf(v, r.reads.skippers(key), uri, maskOf);
   }
 
   private async pushState(): Promise<void> {
