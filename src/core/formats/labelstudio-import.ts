@@ -3,10 +3,12 @@
  * record (labeler = completed_by), each prediction a prelabel record (confidence = score). Results:
  * choices, labels (spans), rectanglelabels and polygonlabels (percent of the image; pixels from
  * original_width/height or `sizeOf`). Other result types (keypoints, text areas...) are reported as
- * problems, never dropped silently.
+ * problems, never dropped silently. Into a semantic-segmentation project: brushlabels (brush RLE) and
+ * polygonlabels results become one mask per annotation (mask-import.ts lsResultsToRaster).
  */
 import { throwIfAborted } from '../errors';
 import { finiteNumber, invalid, isObject, parseJson, readText, ResultBuilder, Shapes } from './import-common';
+import { lsResultsToRaster, maskRecord } from './mask-import';
 import type { ImportOptions, ImportResult } from './types';
 
 export async function importLabelStudio(file: string, opts: ImportOptions): Promise<ImportResult> {
@@ -33,6 +35,23 @@ export async function importLabelStudio(file: string, opts: ImportOptions): Prom
         if (!isObject(ann)) throw invalid(file, 'an annotation is an object', { field });
         if (ann.was_cancelled === true) continue;
         if (!Array.isArray(ann.result)) throw invalid(file, '"result" must be a list', { field: `${field}.result` });
+        const prediction = key === 'predictions';
+        const user = ann.completed_by ?? ann.last_created_by ?? ann.updated_by;
+        const who = prediction ? ann.model_version : isObject(user) ? (user.email ?? user.id) : user;
+        const score = finiteNumber(ann.score);
+        const base = {
+          ...(who !== undefined && who !== null ? { labeler: String(who) } : {}),
+          ...(prediction ? { prelabel: true } : {}),
+          ...(score !== undefined ? { confidence: score } : {}),
+        };
+        if (opts.target === 'mask') {
+          const m = await lsResultsToRaster(ann.result, ref, opts, { file, field }, (f, why) => out.problem(f, why));
+          if (!m) continue;
+          const rec = maskRecord(ref, m.raster, m.names, base);
+          if (rec.annotation.kind === 'mask') for (const c of rec.annotation.classes) out.seen(c);
+          out.records.push(rec);
+          continue;
+        }
         const shapes = new Shapes();
         let size: { width: number; height: number } | undefined;
         for (let r = 0; r < ann.result.length; r++) {
@@ -42,17 +61,7 @@ export async function importLabelStudio(file: string, opts: ImportOptions): Prom
           const s = await readResult(res, res.value, ref, opts, shapes, file, rf, (why) => out.problem(rf, why));
           size ??= s;
         }
-        const prediction = key === 'predictions';
-        const user = ann.completed_by ?? ann.last_created_by ?? ann.updated_by;
-        const who = prediction ? ann.model_version : isObject(user) ? (user.email ?? user.id) : user;
-        const score = finiteNumber(ann.score);
-        out.add(field, {
-          ref,
-          ...(who !== undefined && who !== null ? { labeler: String(who) } : {}),
-          ...(prediction ? { prelabel: true } : {}),
-          ...(score !== undefined ? { confidence: score } : {}),
-          ...(size ? size : {}),
-        }, shapes);
+        out.add(field, { ref, ...base, ...(size ? size : {}) }, shapes);
       }
     }
   }

@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
-import { getMask } from '../masks/blob-store';
+import { getMask, putMask } from '../masks/blob-store';
 import { decodeCocoRle } from '../masks/coco-rle';
 import { fillRings } from '../masks/fill-polygon';
 import { encodeIndexedPng } from '../masks/png-indexed';
@@ -13,7 +13,8 @@ import { createProject } from '../project/create';
 import { openStore } from '../store/test-support';
 import { importLabels } from './import';
 import { mapImport } from './map-import';
-import { aDef, anItem, fixture, indexOf, useTempDir } from './test-support';
+import { exportLabels } from './export';
+import { aDef, anItem, byLabeler, fixture, indexOf, useTempDir } from './test-support';
 import { applyImport, planImport } from './workflow';
 
 const FRIDGE_RLE = fixture('azureml-examples', 'sdk', 'python', 'foundation-models', 'system', 'evaluation', 'image-instance-segmentation', 'odFridgeObjectsMask_coco_rle.json');
@@ -115,6 +116,31 @@ describe('mask imports', () => {
     assert.equal(cat, 36 - 4, 'a 6 x 6 square with a 2 x 2 hole');
     assert.deepEqual([d[0], d[10], d[20], d[1]], [2, 2, 0, 0]);
     assert.equal(d[5 * 10 + 5], 0, 'the hole');
+  });
+
+  it('Label Studio JSON: brushlabels written by the export come back as the mask; polygons are filled; other types are problems', async () => {
+    const dir = join(tmp(), 'p');
+    const src: ClassRaster = { width: 6, height: 4, data: Uint8Array.from({ length: 24 }, (_, i) => (i < 6 ? 1 : i >= 18 ? 2 : i === 10 ? IGNORE : 0)) };
+    const put = await putMask(dir, src);
+    const m: MaskAnnotation = { kind: 'mask', classes: ['car', 'road', 'void'], width: 6, height: 4, blob: put.sha };
+    const def = aDef('image-semantic-segmentation', ['car', 'road'], { ignoreLabel: 'void' });
+    await exportLabels('labelstudio', [anItem('img/a.png', { final: m, width: 6, height: 4, all: [byLabeler('ann', m)] })], def, join(tmp(), 'out'), {}, undefined, undefined, (b) => getMask(dir, b));
+    const file = join(tmp(), 'out', 'labelstudio.json');
+    const tasks = JSON.parse(await readFile(file, 'utf8'));
+    tasks[0].annotations[0].result.push(
+      { type: 'polygonlabels', original_width: 6, original_height: 4, value: { points: [[50, 25], [100, 25], [100, 50], [50, 50]], polygonlabels: ['road'] } },
+      { type: 'keypointlabels', value: { x: 1, y: 1, keypointlabels: ['car'] } },
+    );
+    await writeFile(file, JSON.stringify(tasks));
+    const r = await importLabels('labelstudio', file, { target: 'mask' });
+    assert.equal(r.records.length, 1);
+    const rec = r.records[0]!;
+    assert.equal(rec.ref, 'img/a.png');
+    const back = mapImport(r.records, { itemIndex: indexOf([anItem('img/a.png')]), def, createLabels: false }).submits[0]!.raster!;
+    const want = src.data.slice();
+    want.fill(2, 9, 12); // row 1, x 3..5: the polygon
+    assert.deepEqual([...back.data], [...want]);
+    assert.match(r.problems.map((p) => p.message).join('\n'), /result type "keypointlabels" cannot become a mask: skipped/);
   });
 
   it('fillRings counts the pixels it paints over', () => {

@@ -7,6 +7,8 @@
  *    colour (the pixel bytes are the class indices) or RGB in the VOC colours; the class names from
  *    `labelmap.txt` beside SegmentationClass (Datumaro/CVAT `name:r,g,b::`, the colour names the
  *    index), else VOC 2012's 20 classes. 255 is the ignore (void) class; 0 background is unlabeled.
+ *  - Label Studio JSON: per annotation (or prediction), its brushlabels results (brush RLE) painted in
+ *    order, then its polygonlabels results filled; other result types are problems.
  *  - COCO: per image, every annotation's RLE (compressed or not) or polygon (filled) painted with its
  *    category, later annotations over earlier ones (overlaps counted as a problem).
  */
@@ -17,6 +19,7 @@ import { throwIfAborted } from '../errors';
 import { fillRings } from '../masks/fill-polygon';
 import { decodeIndexedPng } from '../masks/png-indexed';
 import { IGNORE, maskAnnotationOf, MAX_CLASSES, presentIndices, UNLABELED, type ClassRaster } from '../masks/raster';
+import { brushResultsToRaster } from '../masks/ls-brush';
 import { vocIndexOf } from '../masks/voc-palette';
 import { rlesToClassRaster } from '../masks/coco-rle';
 import { invalid, ResultBuilder } from './import-common';
@@ -136,6 +139,68 @@ export async function importVocMasks(path: string, opts: ImportOptions): Promise
     out.records.push(rec);
   }
   return out.result();
+}
+
+/**
+ * The class raster of one Label Studio annotation's results (source classes numbered in first-seen
+ * order); undefined, with a problem, when the image size is unknown. Brush results of another size
+ * than the first are errors naming the result.
+ */
+export async function lsResultsToRaster(
+  results: readonly unknown[],
+  ref: string,
+  opts: Pick<ImportOptions, 'sizeOf'>,
+  where: { file: string; field: string },
+  problem: (field: string, why: string) => void,
+): Promise<{ raster: ClassRaster; names: string[] } | undefined> {
+  const names: string[] = [];
+  const brush: Record<string, unknown>[] = [];
+  const polygons: { name: string; ring: number[]; field: string }[] = [];
+  let size: { width: number; height: number } | undefined;
+  results.forEach((res, k) => {
+    const field = `${where.field}.result[${k}]`;
+    if (!res || typeof res !== 'object') throw invalid(where.file, 'a result is an object', { field });
+    const o = res as Record<string, unknown>;
+    const type = typeof o.type === 'string' ? o.type.toLowerCase() : '';
+    const v = (o.value && typeof o.value === 'object' ? o.value : {}) as Record<string, unknown>;
+    if (type !== 'brushlabels' && type !== 'polygonlabels') {
+      problem(field, `result type "${String(o.type)}" cannot become a mask: skipped`);
+      return;
+    }
+    const list = v[type] ?? o[type];
+    const name = Array.isArray(list) ? list[0] : undefined;
+    if (typeof name !== 'string') throw invalid(where.file, `value.${type} must name the class`, { field });
+    if (!names.includes(name)) names.push(name);
+    const w = typeof o.original_width === 'number' ? o.original_width : undefined;
+    const h = typeof o.original_height === 'number' ? o.original_height : undefined;
+    if (w && h) size ??= { width: w, height: h };
+    if (type === 'brushlabels') brush.push(o);
+    else {
+      const pts = v.points;
+      if (!Array.isArray(pts) || pts.length < 3) throw invalid(where.file, 'a polygon needs at least 3 points', { field: `${field}.value.points` });
+      const ring: number[] = [];
+      for (const p of pts) {
+        if (!Array.isArray(p) || typeof p[0] !== 'number' || typeof p[1] !== 'number') throw invalid(where.file, 'polygon points are [x, y] numbers', { field: `${field}.value.points` });
+        ring.push(p[0], p[1]);
+      }
+      polygons.push({ name, ring, field });
+    }
+  });
+  size ??= await opts.sizeOf?.(ref);
+  if (!size) {
+    problem(where.field, `the size of ${ref} is unknown (no original_width/height): no mask`);
+    return undefined;
+  }
+  if (names.length > MAX_CLASSES) throw invalid(where.file, `more than ${MAX_CLASSES} classes in one annotation`, { field: where.field });
+  let raster: ClassRaster;
+  try {
+    raster = brushResultsToRaster(brush, names, { size, where: { field: where.field } }).raster;
+  } catch (e) {
+    throw invalid(where.file, (e as Error).message);
+  }
+  const { width, height } = size;
+  for (const p of polygons) fillRings(raster, [p.ring.map((v, i) => (v / 100) * (i % 2 ? height : width))], names.indexOf(p.name) + 1);
+  return { raster, names };
 }
 
 /** One COCO region of an image: an RLE or polygon rings, with its category name. */

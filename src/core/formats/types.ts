@@ -38,7 +38,7 @@ export function formatsFor(type: ProjectType): { export: ExportFormat[]; import:
         import: ['coco', 'azure-jsonl', 'mltable', 'labelstudio', 'yolo', 'voc', 'csv'],
       };
     case 'image-semantic-segmentation':
-      return { export: MASK_EXPORTS, import: ['voc', 'coco'] };
+      return { export: MASK_EXPORTS, import: ['voc', 'coco', 'labelstudio'] };
   }
 }
 
