@@ -38,11 +38,20 @@ const FORMAT_TEXT: Record<ExportFormat, { label: string; detail: string }> = {
   conll: { label: 'CoNLL (2 columns, IOB2)', detail: 'token TAG, as Azure AutoML NER reads it' },
 };
 
+/** What a format writes for masks (semantic segmentation), where it differs. */
+const MASK_FORMAT_TEXT: Partial<Record<ExportFormat, { label: string; detail: string }>> = {
+  voc: { label: 'Pascal VOC', detail: 'SegmentationClass/<image>.png masks (indexed colour, VOC palette, 255 = ignore) and labelmap.txt' },
+  coco: { label: 'COCO', detail: 'coco.json: one annotation per class and image, compressed RLE' },
+  mltable: { label: 'Azure ML MLTable', detail: 'A folder with MLTable, labels.jsonl naming each image and its mask, and the mask PNGs' },
+  labelstudio: { label: 'Label Studio JSON', detail: 'Tasks with brushlabels results (brush RLE)' },
+};
+
 function formatPicks(def: ProjectDef): FormatPick[] {
   const picks: FormatPick[] = [];
+  const masks = def.type === 'image-semantic-segmentation';
   for (const f of formatsFor(def.type).export) {
-    picks.push({ ...FORMAT_TEXT[f], format: f, options: {} });
-    if (f === 'coco') picks.push({ label: 'COCO (Azure ML variant)', detail: 'Normalised 0-1 boxes and image sizes 0, as Azure ML exported', format: f, options: { azure: true } });
+    picks.push({ ...((masks && MASK_FORMAT_TEXT[f]) || FORMAT_TEXT[f]), format: f, options: {} });
+    if (f === 'coco' && !masks) picks.push({ label: 'COCO (Azure ML variant)', detail: 'Normalised 0-1 boxes and image sizes 0, as Azure ML exported', format: f, options: { azure: true } });
     if (f === 'conll') picks.push({ label: 'CoNLL (4 columns)', detail: 'token -X- _ TAG, the CoNLL-2003 layout', format: f, options: { conllColumns: 4 } });
   }
   return picks;
