@@ -40,6 +40,13 @@ describe('createProject / listProjects / loadProject', () => {
     assert.equal(new Set(labels.map((l) => l.color)).size, labels.length);
   });
 
+  it("a semantic segmentation project never hands out the mask editor's tool keys (b, e, p, g, o)", () => {
+    const names = ['b', ...Array.from({ length: 16 }, (_, i) => `c${i}`)];
+    const keys = buildProjectDef({ ...input, type: 'image-semantic-segmentation', labels: names }).labels.map((l) => l.hotkey);
+    assert.deepEqual(keys, ['1', '2', '3', '4', '5', '6', '7', '8', '9', 'a', 'c', 'd', 'f', 'h', 'i', 'j', 'k']);
+    assert.equal(buildProjectDef({ ...input, type: 'image-detection', labels: names }).labels[0]!.hotkey, 'b', 'other types: a label named b gets b');
+  });
+
   it('lists every project; a broken project.json is returned as an error naming file and field', async () => {
     const root = tempWorkspace();
     await createProject(root, input);

@@ -15,6 +15,11 @@ export const LABEL_PALETTE = [
 ];
 /** Hotkeys handed out by position, in order: 1-9 then a-z (0 only to a label named "0" or given it). */
 export const HOTKEYS = [...'123456789abcdefghijklmnopqrstuvwxyz'];
+/** Keys the mask editor's tools take (brush, eraser, polygon, fill, overlay): never handed out in a semantic segmentation project. */
+export const MASK_TOOL_HOTKEYS = ['b', 'e', 'p', 'g', 'o'];
+
+/** Hotkeys a project type keeps for its editor. */
+export const reservedHotkeys = (type: ProjectType): string[] => (type === 'image-semantic-segmentation' ? MASK_TOOL_HOTKEYS : []);
 
 export type LabelInput = string | { name: string; color?: string; hotkey?: string };
 
@@ -43,9 +48,9 @@ export interface CreateProjectInput {
  * other labels then get 1-9, a-z in order, skipping hotkeys already taken. `existing` are labels already
  * in the project.
  */
-export function completeLabels(input: LabelInput[], existing: LabelClass[] = []): LabelClass[] {
+export function completeLabels(input: LabelInput[], existing: LabelClass[] = [], reserved: readonly string[] = []): LabelClass[] {
   const usedColors = new Set(existing.map((l) => l.color.toLowerCase()));
-  const usedKeys = new Set(existing.flatMap((l) => (l.hotkey ? [l.hotkey] : [])));
+  const usedKeys = new Set([...existing.flatMap((l) => (l.hotkey ? [l.hotkey] : [])), ...reserved]);
   for (const l of input) if (typeof l !== 'string' && l.hotkey) usedKeys.add(l.hotkey);
   // A label named like a free hotkey gets that hotkey ("0" -> 0, "1" -> 1, "b" -> b): digits label as you read them.
   const named = new Map<LabelInput, string>();
@@ -83,7 +88,7 @@ export function buildProjectDef(input: CreateProjectInput): ProjectDef {
     id: input.id,
     name: input.name ?? input.id,
     type: input.type,
-    labels: completeLabels(input.labels),
+    labels: completeLabels(input.labels, [], reservedHotkeys(input.type)),
     dataSources: input.dataSources,
     consensus: input.consensus ?? { minLabelers: 1, maxLabelers: 1 },
     mlAssist: input.mlAssist ?? { enabled: false },

@@ -8,7 +8,7 @@ import { LabelingError } from '../errors';
 import type { ItemBounds } from '../geometry/bounds';
 import type { EventPayload, LabelSetMode } from '../journal/events';
 import type { ProjectDef, ProjectStatus, Role } from '../model';
-import { completeLabels, type LabelInput } from '../project/create';
+import { completeLabels, reservedHotkeys, type LabelInput } from '../project/create';
 import { requireRoleChange } from '../team/definition';
 import type { SeenVector } from '../team/vector';
 import { requireItem, requireRole, requireVersion } from './guards';
@@ -82,7 +82,7 @@ export async function writeStatus(c: WriteContext, status: ProjectStatus): Promi
 /** Adds labels; 'remove-all' and 'keep-as-prelabels' start labeling over, 'continue' keeps going. */
 export async function writeLabels(c: WriteContext, labels: LabelInput[], mode: LabelSetMode): Promise<void> {
   requireRole(c.def, c.labeler, 'manager');
-  const added = completeLabels(labels, c.def.labels);
+  const added = completeLabels(labels, c.def.labels, reservedHotkeys(c.def.type));
   await c.commit([{ type: 'labels', added, mode }]);
 }
 

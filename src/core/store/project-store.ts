@@ -14,7 +14,7 @@ import type { JournalProblem } from '../journal/reader';
 import { openLockedWriter, type JournalWriter } from '../journal/writer';
 import { nullLogger, type Logger } from '../logger';
 import type { Annotation, ProjectDef, ProjectStatus, Role } from '../model';
-import { completeLabels, type LabelInput } from '../project/create';
+import { completeLabels, reservedHotkeys, type LabelInput } from '../project/create';
 import { loadProject } from '../project/load';
 import { hybridClock } from '../team/clock';
 import { effectiveDefinition } from '../team/definition';
@@ -416,7 +416,7 @@ export class ProjectStore extends StoreReads {
     return writeImport(batch, submits, opts, {
       prepare: () => {
         requireRole(this._def, this.opts.labeler, 'manager');
-        const added = createLabels.length ? completeLabels(createLabels, this._def.labels) : [];
+        const added = createLabels.length ? completeLabels(createLabels, this._def.labels, reservedHotkeys(this._def.type)) : [];
         return { def: added.length ? { ...this._def, labels: [...this._def.labels, ...added] } : this._def, added };
       },
       check: (def, s, i) => {
