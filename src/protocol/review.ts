@@ -30,6 +30,8 @@ export interface ReviewProject {
   type: ProjectType;
   status: ProjectStatus;
   labels: LabelClass[];
+  /** Semantic segmentation: the ignore class's name (mask index 255), when the project has one. */
+  ignoreLabel?: string;
   /** The reviewer (this VS Code's labeler). */
   me: string;
   /** False when the project has roles and the reviewer is not a reviewer: actions are refused (shown disabled). */

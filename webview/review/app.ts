@@ -639,7 +639,7 @@ export class LblReviewApp extends LitElement {
       ${!deciding && this.view !== 'overlay' && !shown
         ? html`<div class="empty" role="status"><span class="codicon codicon-circle-slash"></span><h2>No label to show</h2>
             <p>${it.skippedBy.length ? `Skipped by ${it.skippedBy.join(', ')}.` : 'Nobody has labeled this item yet.'}</p></div>`
-        : html`<lbl-review-viewer .item=${it} .type=${p.type} .labels=${p.labels} .annotation=${shown}
+        : html`<lbl-review-viewer .item=${it} .type=${p.type} .labels=${p.labels} .ignoreLabel=${p.ignoreLabel} .annotation=${shown}
             .overlay=${!deciding && this.view === 'overlay' ? it.annotations : undefined} ?editable=${deciding} ?suggested=${!deciding && this.view === 'prelabel'}
             .activeLabel=${this.activeLabel}></lbl-review-viewer>`}
       ${this.mode === 'reject' ? this.renderRejectForm() : this.renderActions(it)}

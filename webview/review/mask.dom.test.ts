@@ -32,7 +32,7 @@ describe('lbl-review-viewer: masks', () => {
   it("the overlay shows each labeler's mask in a read-only editor under their name; one annotation shows alone", async () => {
     const el = document.createElement('lbl-review-viewer');
     const item = anItem();
-    Object.assign(el, { item, type: 'image-semantic-segmentation', labels: someLabels('car', 'road'), overlay: item.annotations });
+    Object.assign(el, { item, type: 'image-semantic-segmentation', labels: someLabels('car', 'road'), overlay: item.annotations, ignoreLabel: 'void' });
     await mount(el);
     const editors = [...el.shadowRoot!.querySelectorAll('lbl-mask-editor')] as LblMaskEditor[];
     assert.lengthOf(editors, 2);
@@ -40,6 +40,7 @@ describe('lbl-review-viewer: masks', () => {
     assert.deepEqual([...el.shadowRoot!.querySelectorAll('.mask-of .who')].map((w) => w.textContent), ['ann', 'bob']);
     assert.deepEqual(editors[0]!.raster, rect(10, 1));
     assert.deepEqual(editors[1]!.raster, rect(20, 2));
+    assert.deepEqual(editors.map((e) => e.ignoreLabel), ['void', 'void'], "the project's ignore class");
     drag(editors[0]!, [30.5, 15.5], [35.5, 15.5], 3);
     assert.deepEqual(editors[0]!.raster, rect(10, 1), 'nothing painted: read-only');
     el.overlay = undefined;

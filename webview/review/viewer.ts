@@ -47,6 +47,7 @@ export class LblReviewViewer extends LitElement {
     editable: { type: Boolean },
     suggested: { type: Boolean },
     activeLabel: { attribute: false },
+    ignoreLabel: { attribute: false },
   };
   declare item: ReviewItem | undefined;
   declare type: ProjectType;
@@ -58,6 +59,8 @@ export class LblReviewViewer extends LitElement {
   declare editable: boolean;
   declare suggested: boolean;
   declare activeLabel: string | undefined;
+  /** Semantic segmentation: the ignore class's name (index 255). */
+  declare ignoreLabel: string | undefined;
 
   constructor() {
     super();
@@ -89,7 +92,7 @@ export class LblReviewViewer extends LitElement {
 
   private maskEditor(item: ReviewItem, a: Annotation | undefined, id?: string) {
     return html`<lbl-mask-editor id=${id ?? nothing} .imageUri=${item.imageUri} .imageWidth=${item.width} .imageHeight=${item.height}
-      .labels=${this.labels} .activeLabel=${this.activeLabel} .mask=${this.maskOf(a)} ?suggested=${this.suggested}></lbl-mask-editor>`;
+      .labels=${this.labels} .activeLabel=${this.activeLabel} .ignoreLabel=${this.ignoreLabel} .mask=${this.maskOf(a)} ?suggested=${this.suggested}></lbl-mask-editor>`;
   }
 
   /** The editor shown, if any. */

@@ -162,7 +162,10 @@ export class ReviewPanel extends Disposable {
     const def = r.store.def;
     const filter = this.filter;
     const state: ReviewState = {
-      project: { id: def.id, name: def.name, type: def.type, status: def.status, labels: def.labels, me: r.store.labeler, canReview: canReview(def, r.store.labeler) },
+      project: {
+        id: def.id, name: def.name, type: def.type, status: def.status, labels: def.labels, me: r.store.labeler, canReview: canReview(def, r.store.labeler),
+        ...(def.ignoreLabel !== undefined ? { ignoreLabel: def.ignoreLabel } : {}),
+      },
       filter,
       counts: r.counts.counts(filter.agreementBelow),
     };
