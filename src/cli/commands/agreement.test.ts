@@ -1,6 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { classes, cleanupWorkspaces, event, textProject, writeJournal, type ProjectBuild } from '../../core/store/test-support';
 import { cli } from '../test-support';
+import type { AgreementReport } from '../../core/stats/compute';
+import { agreementJson, agreementText } from './agreement';
 
 /** Each labeler's labels of items r1.. (null: not labeled). */
 function journals(p: ProjectBuild, labels: Record<string, (string | null)[]>): void {
@@ -63,5 +65,22 @@ describe('data-labeling agreement', () => {
     const r = await cli('agreement', p.root);
     assert.notEqual(r.code, 0);
     assert.match(r.err, /data-labeling agreement <workspace> <id> \[--json\]/);
+  });
+});
+
+describe('data-labeling agreement: masks', () => {
+  it('prints mean IoU per pair and IoU per class instead of kappa, alpha and F1', () => {
+    const r: AgreementReport = {
+      items: 2, labelers: ['ann', 'bob'], percentAgreement: 0.5, fleissKappa: null, fleissItems: null, krippendorffAlpha: null,
+      pairs: [{ a: 'ann', b: 'bob', items: 2, percentAgreement: 0.5, cohenKappa: null, f1: null, meanIoU: 0.8155 }],
+      byLabel: { car: { krippendorffAlpha: null, f1: null, iou: 100 / 130 }, road: { krippendorffAlpha: null, f1: null, iou: 1 } },
+      notes: { fleissKappa: 'does not apply to masks' },
+    };
+    const text = agreementText('p', 'image-semantic-segmentation', r).join('\n');
+    assert.match(text, /a\s+b\s+items\s+agreement\s+mean IoU\n\s+ann\s+bob\s+2\s+0\.500\s+0\.816/);
+    assert.match(text, /label\s+IoU\n\s+car\s+0\.769\n\s+road\s+1\.000/);
+    assert.doesNotMatch(text, /kappa\s+F1/);
+    const json = agreementJson(r) as { pairs: { meanIoU: number }[]; byLabel: Record<string, { iou: number }> };
+    assert.deepEqual([json.pairs[0]!.meanIoU, json.byLabel.road!.iou], [0.8155, 1]);
   });
 });

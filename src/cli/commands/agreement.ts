@@ -16,8 +16,8 @@ export function agreementJson(r: AgreementReport): unknown {
     fleissKappa: r.fleissKappa,
     fleissItems: r.fleissItems,
     krippendorffAlpha: r.krippendorffAlpha,
-    pairs: r.pairs.map((p) => ({ a: p.a, b: p.b, items: p.items, percentAgreement: p.percentAgreement, cohenKappa: p.cohenKappa, f1: p.f1 })),
-    byLabel: Object.fromEntries(Object.entries(r.byLabel).map(([l, v]) => [l, { krippendorffAlpha: v.krippendorffAlpha, f1: v.f1 }])),
+    pairs: r.pairs.map((p) => ({ a: p.a, b: p.b, items: p.items, percentAgreement: p.percentAgreement, cohenKappa: p.cohenKappa, f1: p.f1, ...(p.meanIoU !== undefined ? { meanIoU: p.meanIoU } : {}) })),
+    byLabel: Object.fromEntries(Object.entries(r.byLabel).map(([l, v]) => [l, { krippendorffAlpha: v.krippendorffAlpha, f1: v.f1, ...(v.iou !== undefined ? { iou: v.iou } : {}) }])),
     notes: r.notes,
   };
 }
@@ -40,14 +40,20 @@ export function agreementText(name: string, type: string, r: AgreementReport): s
     ]),
   );
   if (r.fleissItems !== null) out.push(`  Fleiss' kappa on ${r.fleissItems.toLocaleString('en')} item(s): ${r.notes.fleissItems ?? ''}`.trimEnd());
+  // Masks (semantic segmentation): mean IoU per pair and IoU per class instead of kappa, alpha and F1.
+  const masks = r.pairs.some((p) => p.meanIoU !== undefined);
   if (r.pairs.length) {
     out.push('  pairs:');
-    out.push(...table([['    a', 'b', 'items', 'agreement', 'kappa', 'F1'], ...r.pairs.map((p) => [`    ${p.a}`, p.b, p.items.toLocaleString('en'), num(p.percentAgreement), num(p.cohenKappa), num(p.f1)])]));
+    out.push(...table(masks
+      ? [['    a', 'b', 'items', 'agreement', 'mean IoU'], ...r.pairs.map((p) => [`    ${p.a}`, p.b, p.items.toLocaleString('en'), num(p.percentAgreement), num(p.meanIoU ?? null)])]
+      : [['    a', 'b', 'items', 'agreement', 'kappa', 'F1'], ...r.pairs.map((p) => [`    ${p.a}`, p.b, p.items.toLocaleString('en'), num(p.percentAgreement), num(p.cohenKappa), num(p.f1)])]));
   }
   const labels = Object.entries(r.byLabel);
   if (labels.length) {
     out.push('  by label:');
-    out.push(...table([['    label', 'alpha', 'F1'], ...labels.map(([l, v]) => [`    ${l}`, num(v.krippendorffAlpha), num(v.f1)])]));
+    out.push(...table(masks
+      ? [['    label', 'IoU'], ...labels.map(([l, v]) => [`    ${l}`, num(v.iou ?? null)])]
+      : [['    label', 'alpha', 'F1'], ...labels.map(([l, v]) => [`    ${l}`, num(v.krippendorffAlpha), num(v.f1)])]));
   }
   const notes = Object.entries(r.notes).filter(([k]) => k !== 'fleissItems' || r.fleissItems === null);
   if (notes.length) {
@@ -65,7 +71,8 @@ export const agreementCommand: CliCommand = {
     'Computed over every labeler\'s current labels. Classification: percent agreement and Cohen\'s kappa per pair',
     '(items both labeled), Fleiss\' kappa (items with the most common number of labelers), Krippendorff\'s alpha',
     '(nominal, missing labels allowed), and per label (present/absent). Spans, boxes, polygons: F1 of matched',
-    'spans or shapes per pair and per label. --json prints them; null where one does not apply, the reason under "notes".',
+    'spans or shapes per pair and per label. Masks: mean IoU per pair (agreement: the share of items at',
+    'consensus.maskIoU) and IoU per class. --json prints them; null where one does not apply, the reason under "notes".',
   ].join('\n'),
   examples: ['data-labeling agreement . reviews', 'data-labeling agreement . reviews --json'],
   async run(args, io) {
