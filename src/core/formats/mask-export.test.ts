@@ -97,6 +97,12 @@ describe('mask exports', () => {
     assert.deepEqual([...back.raster.data], [...sample().data]);
   });
 
+  it('a label list reordered since the mask was painted fails the export instead of writing pixels under the wrong class', async () => {
+    const { items: xs, dir } = await items();
+    const swapped = aDef('image-semantic-segmentation', ['road', 'car'], { ignoreLabel: 'void' });
+    await assert.rejects(exportLabels('voc', xs, swapped, join(tmp(), 'out'), {}, undefined, undefined, reader(dir)), /img\/street\.jpg: the mask's pixels read as road, car, void with the project's labels in their order, its annotation says car, road, void: were labels reordered or removed/);
+  });
+
   it('a missing blob fails the export naming the blob file, and nothing is written', async () => {
     const { items: xs, dir, mask } = await items();
     const out = join(tmp(), 'out');

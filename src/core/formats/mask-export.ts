@@ -15,7 +15,7 @@
 import { LabelingError } from '../errors';
 import { encodeIndexedPng } from '../masks/png-indexed';
 import { classRasterToRles } from '../masks/coco-rle';
-import { IGNORE, type ClassRaster } from '../masks/raster';
+import { IGNORE, presentIndices, UNLABELED, type ClassRaster } from '../masks/raster';
 import { VOC_PALETTE } from '../masks/voc-palette';
 import type { ExportItem, MaskAnnotation, ProjectDef } from '../model';
 import { num, safeSegment, withExtension, type Entry } from './export-common';
@@ -37,10 +37,20 @@ export function vocLabelMap(def: Pick<ProjectDef, 'labels' | 'ignoreLabel'>): st
   return ['# label:color_rgb:parts:actions', ...lines, ''].join('\n');
 }
 
+/**
+ * The raster of a mask, checked against its annotation: its size, and its classes read through the
+ * project's label order as the annotation names them (a label list reordered or cut by hand since the
+ * mask was painted would otherwise export pixels under the wrong class).
+ */
 async function rasterOf(ctx: ExportContext, a: MaskAnnotation, item: ExportItem): Promise<ClassRaster> {
   const r = await ctx.readMask(a.blob);
   if (r.width !== a.width || r.height !== a.height) {
     throw new LabelingError('invalid-input', `the mask blob ${a.blob} is ${r.width} x ${r.height}, its annotation says ${a.width} x ${a.height}`, { file: item.key });
+  }
+  const labels = ctx.def.labels.map((l) => l.name);
+  const names = presentIndices(r).filter((v) => v !== UNLABELED).map((v) => (v === IGNORE ? ctx.def.ignoreLabel : labels[v - 1]) ?? `class ${v}`);
+  if (names.join('\u0000') !== a.classes.join('\u0000')) {
+    throw new LabelingError('invalid-input', `the mask's pixels read as ${names.join(', ') || 'no class'} with the project's labels in their order, its annotation says ${a.classes.join(', ') || 'no class'}: were labels reordered or removed in project.json? (a mask's class i is the i-th label)`, { file: item.key });
   }
   return r;
 }
