@@ -144,9 +144,12 @@ export abstract class StoreReads {
     return this.leases.acquire(name, signal);
   }
 
-  /** The items of these keys, briefly (no event replay), in the order given: a queue page's texts or files in one query. */
-  briefItems(keys: readonly string[]): BriefItem[] {
-    return this.live().briefItems(keys);
+  /**
+   * The items of these keys, briefly (no event replay), in the order given: a queue page's texts or files
+   * in one query. `opts.sizes`: images carry their size, read from the file's header if need be.
+   */
+  briefItems(keys: readonly string[], opts: { sizes?: boolean } = {}): BriefItem[] {
+    return this.live().briefItems(keys, opts.sizes === true);
   }
 
   /**
@@ -155,14 +158,14 @@ export abstract class StoreReads {
    * so submits interleave. What ML assist trains on ('labeled' items and their final labels) without
    * reading every item of the project.
    */
-  async *readItemsInState(state: ItemState, opts: { signal?: AbortSignal; name?: string } = {}): AsyncGenerator<BriefItem> {
+  async *readItemsInState(state: ItemState, opts: { signal?: AbortSignal; name?: string; sizes?: boolean } = {}): AsyncGenerator<BriefItem> {
     const lease = await this.read(opts.name ?? `the ${state} items`, opts.signal);
     try {
       const slicer = new TimeSlicer(undefined, lease.signal);
       let after: string | undefined = '';
       while (after !== undefined) {
         lease.check();
-        const slice: { items: BriefItem[]; next?: string } = this.live().stateSlice(state, after, 100);
+        const slice: { items: BriefItem[]; next?: string } = this.live().stateSlice(state, after, 100, opts.sizes === true);
         yield* slice.items;
         after = slice.next;
         await slicer.maybePause();

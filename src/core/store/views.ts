@@ -135,29 +135,32 @@ export class IndexViews {
   }
 
   /** An item row as a BriefItem (no event replay; see types.ts). */
-  private brief(r: ItemRow, media: MediaKind): BriefItem {
+  private brief(r: ItemRow, media: MediaKind, sizes = false): BriefItem {
     const b: BriefItem = { key: r.key, ref: this.refOf(r), state: r.state, version: r.version };
     if (media === 'text') {
       const text = this.textOf(r);
       if (text !== undefined) b.text = text;
-    } else if (r.width !== null && r.height !== null) {
-      b.width = r.width;
-      b.height = r.height;
+    } else {
+      const size = r.width !== null && r.height !== null ? { width: r.width, height: r.height } : sizes && !r.missing ? this.sizeOf(r) : undefined;
+      if (size) Object.assign(b, size);
     }
     if (r.final) b.final = unpackAnn(r.final);
     return b;
   }
 
   /** A keyset slice (by key, through items_state) of the items in `state`, briefly: what ML assist trains on. */
-  stateSlice(state: ItemState, after: string, limit: number): { items: BriefItem[]; next?: string } {
+  stateSlice(state: ItemState, after: string, limit: number, sizes = false): { items: BriefItem[]; next?: string } {
     const media = mediaOf(this.def().type);
     const rows = this.idx.all<ItemRow>(`SELECT ${ITEM_COLS} FROM items WHERE state = ? AND key > ? ORDER BY key LIMIT ?`, [state, after, limit]);
-    const items = rows.map((r) => this.brief(r, media));
+    const items = rows.map((r) => this.brief(r, media, sizes));
     return rows.length < limit ? { items } : { items, next: rows[rows.length - 1]!.key };
   }
 
-  /** The items of these keys, briefly, in the order given (unknown keys left out): one query per call. */
-  briefItems(keys: readonly string[]): BriefItem[] {
+  /**
+   * The items of these keys, briefly, in the order given (unknown keys left out): one query per call.
+   * `sizes`: an image's size is read from its header when the index does not know it yet (then kept).
+   */
+  briefItems(keys: readonly string[], sizes = false): BriefItem[] {
     if (!keys.length) return [];
     const media = mediaOf(this.def().type);
     const byKey = new Map<string, ItemRow>();
@@ -167,7 +170,7 @@ export class IndexViews {
     }
     return keys.flatMap((k) => {
       const r = byKey.get(k);
-      return r ? [this.brief(r, media)] : [];
+      return r ? [this.brief(r, media, sizes)] : [];
     });
   }
 

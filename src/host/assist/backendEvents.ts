@@ -12,6 +12,8 @@ import type { Logger } from '../../core/logger';
 import { parseItemKey } from '../../core/model';
 import { lsProject, LsBackend } from '../../core/ml/ls/client';
 import { toLsResult, toTask } from '../../core/ml/ls/convert';
+import { getMask } from '../../core/masks/blob-store';
+import { projectDir } from '../../core/project/paths';
 import type { ProjectChange, StoreManager } from '../projects/stores';
 import { Disposable } from '../util/lifecycle';
 import type { BackendCredentials } from './backendCredentials';
@@ -73,7 +75,9 @@ export class BackendEvents extends Disposable {
         try {
           const item = { key, ...(v.text !== undefined ? { text: v.text } : {}), ...(v.width ? { width: v.width } : {}), ...(v.height ? { height: v.height } : {}) };
           const task = toTask(store.def, item, taskIdOf(key), () => path.join(c.entry.root, ...parseItemKey(key).path.split('/')));
-          const result = toLsResult(store.def, item, mine.annotation);
+          // A mask goes with its raster, read from its blob.
+          const raster = mine.annotation.kind === 'mask' ? await getMask(projectDir(c.entry.root, c.entry.id), mine.annotation.blob) : undefined;
+          const result = toLsResult(store.def, item, mine.annotation, raster);
           await backend.annotationEvent(action, ref, task, { id: ++this.annotationId, result, completed_by: store.labeler, created_at: mine.at });
           if (this.failing.delete(k)) this.logger.info(`ML backend ${url}: annotation events are delivered again.`);
         } catch (e) {

@@ -3,8 +3,11 @@ import * as fs from 'node:fs';
 import { LabelingError } from '../../errors';
 import type { ProjectStore } from '../../store/project-store';
 import { LsBackend } from '../ls/client';
-import { flaskError, startTestBackend, type TestBackend } from '../ls/test-server';
+import { CANNED, flaskError, startTestBackend, type TestBackend } from '../ls/test-server';
 import { hashTree, open, seededProject, sentimentRows, tempFiles } from './assist-fixture';
+import { PNG } from 'pngjs';
+import { createProject } from '../../project/create';
+import { event, openStore, tempWorkspace, writeFiles, writeJournal } from '../../store/test-support';
 import { prelabelWithBackend } from './backend-prelabel';
 import { readSuggestions, suggestionsFile } from './predict-queue';
 import * as path from 'node:path';
@@ -121,5 +124,30 @@ describe('prelabels from a Label Studio ML backend (backend-prelabel.ts)', funct
     });
     await assert.rejects(p, (e: unknown) => e instanceof LabelingError && e.reason === 'cancelled');
     assert.deepEqual(hashTree(dir), treeBefore, 'nothing added, nothing changed');
+  });
+
+  it("an object detection project: the backend's boxes are validated on the labeled images (sizes read from their headers) and suggested", async () => {
+    const root = tempWorkspace();
+    const png = PNG.sync.write(new PNG({ width: 640, height: 480 }));
+    const files: Record<string, Buffer> = {};
+    for (let i = 1; i <= 50; i++) files[`img/${String(i).padStart(2, '0')}.png`] = png;
+    writeFiles(root, files);
+    await createProject(root, { id: 'boxes', type: 'image-detection', labels: [{ name: 'cat' }, { name: 'dog' }], dataSources: [{ kind: 'images', glob: 'img/*.png' }], queueSeed: 3, mlAssist: { enabled: true, targetPrecision: 0.8 } });
+    const dog = { kind: 'boxes' as const, boxes: [{ label: 'dog', x: 160, y: 240, w: 80, h: 120 }] };
+    writeJournal(root, 'boxes', 'ann', 'd', Array.from({ length: 40 }, (_, i) => event({ type: 'submit', item: `img/${String(i + 1).padStart(2, '0')}.png`, ann: dog }, { by: 'ann', dev: 'd', seq: i + 1 })));
+    const boxes = await openStore({ root, id: 'boxes' }, 'viewer', 'v');
+    try {
+      backend.predict = () => ({ result: CANNED['image-detection'].result, score: 0.9 });
+      const r = await prelabelWithBackend(boxes, { root, backend: new LsBackend({ url: backend.url }), imageUrlOf: (i) => i.key });
+      assert.equal(r.validation.items, 40);
+      assert.equal(r.validation.accuracy, 1, 'the boxes match the final labels (sizes known, percent converted)');
+      assert.equal(r.validation.threshold, 0.9);
+      const { suggestions, problems } = await readSuggestions(root, 'boxes');
+      assert.deepEqual(problems, [], 'box suggestions read back');
+      assert.equal(suggestions.length, 10);
+      assert.deepEqual(suggestions[0]!.annotation, dog);
+    } finally {
+      await boxes.close();
+    }
   });
 });

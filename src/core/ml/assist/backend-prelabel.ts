@@ -19,6 +19,8 @@ import { seededRandom } from '../../random';
 import { annotationsAgree } from '../../store/agreement';
 import type { IndexLease } from '../../store/index-lease';
 import type { BriefItem, Page, PageView } from '../../store/types';
+import { storeMaskAnnotation } from '../../masks/blob-store';
+import { projectDir } from '../../project/paths';
 import { lsProject, type LsBackend } from '../ls/client';
 import type { LsItem, LsPrediction } from '../ls/convert';
 import { chooseThreshold, type HeldOutPrediction } from '../validation';
@@ -34,10 +36,10 @@ export const BACKEND_BATCH = 32;
 /** What the backend prelabel reads of a store (a ProjectStore). */
 export interface BackendSource {
   readonly def: ProjectDef;
-  readItemsInState(state: 'labeled', opts: { signal?: AbortSignal; name?: string }): AsyncIterable<BriefItem>;
+  readItemsInState(state: 'labeled', opts: { signal?: AbortSignal; name?: string; sizes?: boolean }): AsyncIterable<BriefItem>;
   read(name: string, signal?: AbortSignal): Promise<IndexLease>;
   page(view: PageView, after?: string, limit?: number): Page;
-  briefItems(keys: readonly string[]): BriefItem[];
+  briefItems(keys: readonly string[], opts?: { sizes?: boolean }): BriefItem[];
   stats(): { unlabeled: number };
 }
 
@@ -95,7 +97,7 @@ export async function prelabelWithBackend(store: BackendSource, opts: BackendPre
   const labeled: BriefItem[] = [];
   const rand = seededRandom(def.queueSeed);
   let seen = 0;
-  for await (const item of store.readItemsInState('labeled', { ...(signal ? { signal } : {}), name: 'ML backend validation' })) {
+  for await (const item of store.readItemsInState('labeled', { ...(signal ? { signal } : {}), name: 'ML backend validation', sizes: true })) {
     if (!item.final) continue;
     seen++;
     // Reservoir sampling: every labeled item equally likely, one pass, bounded memory.
@@ -160,7 +162,8 @@ export async function prelabelWithBackend(store: BackendSource, opts: BackendPre
     do {
       lease.check();
       const page = store.page('queue', after, predictOpts.batchSize);
-      const batch = store.briefItems(page.items.filter((s) => s.state === 'unlabeled').map((s) => s.key)).map((view) => ({ view, item: lsItemOf(view) }));
+      // Shapes come back in percent of the image: the backend's items carry their size.
+      const batch = store.briefItems(page.items.filter((s) => s.state === 'unlabeled').map((s) => s.key), { sizes: true }).map((view) => ({ view, item: lsItemOf(view) }));
       after = page.next;
       if (!batch.length) continue;
       // The lease is held across the request: a rebuild cancels it (lease.check) rather than reorder the pages.
@@ -170,7 +173,9 @@ export async function prelabelWithBackend(store: BackendSource, opts: BackendPre
         predicted++;
         const p = best(g.predictions);
         if (!p || validation.threshold === null || (p.confidence ?? 0) < validation.threshold) continue;
-        const line: Suggestion = { item: g.key, itemVersion: batch[i]!.view.version, annotation: p.annotation, confidence: p.confidence ?? 0 };
+        // A mask prediction comes as a raster: its blob is stored first (content-addressed, so a repeat is free).
+        const annotation = p.raster ? (await storeMaskAnnotation(projectDir(opts.root, def.id), p.raster, def.labels.map((l) => l.name), def.ignoreLabel)).annotation : p.annotation;
+        const line: Suggestion = { item: g.key, itemVersion: batch[i]!.view.version, annotation, confidence: p.confidence ?? 0 };
         suggested++;
         await out.line(line);
       }

@@ -27,7 +27,7 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { LabelingError, throwIfAborted } from '../../errors';
-import type { Annotation, ProjectDef } from '../../model';
+import { isAnnotationKind, type Annotation, type ProjectDef } from '../../model';
 import { CACHE_DIR, labelingDir } from '../../project/paths';
 import type { IndexLease } from '../../store/index-lease';
 import { TimeSlicer } from '../../store/time-slice';
@@ -339,8 +339,9 @@ export async function readSuggestions(root: string, projectId: string): Promise<
     const o = parse(lines[i]!, i + 1) as Partial<Suggestion> | undefined;
     if (o === undefined) continue;
     const a = o?.annotation as { kind?: unknown } | undefined;
-    if (typeof o?.item !== 'string' || typeof o.itemVersion !== 'number' || typeof o.confidence !== 'number' || !a || (a.kind !== 'classes' && a.kind !== 'spans')) {
-      problems.push({ file, line: i + 1, message: 'a suggestion needs item, itemVersion, annotation (classes or spans) and confidence' });
+    // Any annotation kind: a team's own model (the Label Studio ML backend) suggests boxes, polygons and masks too.
+    if (typeof o?.item !== 'string' || typeof o.itemVersion !== 'number' || typeof o.confidence !== 'number' || !a || !isAnnotationKind(a.kind)) {
+      problems.push({ file, line: i + 1, message: 'a suggestion needs item, itemVersion, annotation (of a known kind) and confidence' });
       continue;
     }
     suggestions.push(o as Suggestion);
