@@ -100,7 +100,7 @@ describe('masks: blob store', () => {
     assert.deepEqual(removed.sort(), [`${voided.sha}.png`, staleTemp].sort());
     assert.deepEqual(fs.readdirSync(masksDir()).sort(), [`${kept.sha}.png`, `${fresh.sha}.png`, ...foreign].sort());
     // With no grace the fresh unreferenced one goes too; the referenced one never.
-    assert.deepEqual(await collectMasks(projectDir, new Set([kept.sha]), { now, graceMs: 0 }), [`${fresh.sha}.png`]);
+    assert.deepEqual(await collectMasks(projectDir, new Set([kept.sha]), { now: Date.now() + 1000, graceMs: 0 }), [`${fresh.sha}.png`]);
     assert.ok(fs.existsSync(kept.file));
     assert.deepEqual(await collectMasks(path.join(projectDir, 'none'), new Set()), [], 'no masks folder: nothing to do');
   });
