@@ -24,9 +24,62 @@ export type AssistTrainDef = Pick<ProjectDef, 'type' | 'queueSeed' | 'mlAssist'>
 export type AssistTrainOptions = Omit<TrainValidateOptions, 'signal' | 'onProgress'>;
 
 export interface AssistTrainInput {
-  set: TrainingSet;
+  /** The training set as it is, or packed (packTrainingSet: what the extension host posts). */
+  set?: TrainingSet;
+  packed?: PackedTrainingSet;
   def: AssistTrainDef;
   options?: AssistTrainOptions;
+}
+
+/**
+ * A training set as a few flat values: posting 100k example objects to a thread is a structured clone of
+ * each (about 240 ms holding the extension host at 100k, bench:ml jobs); strings and one typed array
+ * (transferred) cost a copy of their bytes. Texts and keys are concatenated with their lengths; the final
+ * annotations are one JSON text.
+ */
+export interface PackedTrainingSet {
+  projectId: string;
+  type: AssistTextType;
+  keys: string;
+  texts: string;
+  /** keys' lengths, then texts' lengths: 2 x examples entries. */
+  lengths: Int32Array;
+  finals: string;
+  withoutText: string[];
+}
+
+export function packTrainingSet(set: TrainingSet): PackedTrainingSet {
+  const n = set.examples.length;
+  const lengths = new Int32Array(2 * n);
+  set.examples.forEach((e, i) => {
+    lengths[i] = e.key.length;
+    lengths[n + i] = e.text.length;
+  });
+  return {
+    projectId: set.projectId,
+    type: set.type,
+    keys: set.examples.map((e) => e.key).join(''),
+    texts: set.examples.map((e) => e.text).join(''),
+    lengths,
+    finals: JSON.stringify(set.examples.map((e) => e.final)),
+    withoutText: set.withoutText,
+  };
+}
+
+export function unpackTrainingSet(p: PackedTrainingSet): TrainingSet {
+  const finals = JSON.parse(p.finals) as TrainingSet['examples'][number]['final'][];
+  const n = finals.length;
+  if (!(p.lengths instanceof Int32Array) || p.lengths.length !== 2 * n) throw new LabelingError('invalid-input', `assist-train: ${p.lengths?.length} lengths for ${n} examples`, { field: 'packed.lengths' });
+  const examples: TrainingSet['examples'] = new Array(n);
+  let k = 0;
+  let t = 0;
+  for (let i = 0; i < n; i++) {
+    const key = p.keys.slice(k, (k += p.lengths[i]!));
+    const text = p.texts.slice(t, (t += p.lengths[n + i]!));
+    examples[i] = { key, text, final: finals[i]! };
+  }
+  if (k !== p.keys.length || t !== p.texts.length) throw new LabelingError('invalid-input', 'assist-train: the lengths do not cover the keys and texts', { field: 'packed.lengths' });
+  return { projectId: p.projectId, type: p.type, examples, withoutText: p.withoutText };
 }
 
 /** A TrainResult with the model as its JSON (what a thread can post back). */
@@ -36,7 +89,8 @@ export type AssistTrainOutput = Omit<TrainResult, 'model'> & { model: AssistMode
 export async function assistTrain(input: AssistTrainInput, onProgress?: (fraction: number, message: string) => void): Promise<AssistTrainOutput> {
   const bad = (field: string, message: string) => new LabelingError('invalid-input', `assist-train: ${message}`, { field });
   if (!input || typeof input !== 'object') throw bad('input', 'takes {set, def, options}');
-  const { set, def } = input;
+  const { def } = input;
+  const set = input.packed ? unpackTrainingSet(input.packed) : input.set;
   if (!set || !Array.isArray(set.examples)) throw bad('set.examples', 'must be the list of training examples');
   if (!def || typeof def !== 'object' || !isAssistTextType(def.type)) throw bad('def.type', `must be a text project type, got ${JSON.stringify(def?.type)}`);
   if (!def.mlAssist || typeof def.mlAssist !== 'object') throw bad('def.mlAssist', 'is missing');
