@@ -24,6 +24,7 @@ import { DetailsPanels } from './panels/detailsPanel';
 import { LabelerPanels } from './panels/labelerPanels';
 import { PanelMemory, panelSerializers, registerPanelSerializers } from './panels/panelRestore';
 import { ReviewPanels, reviewTargetOf } from './panels/reviewPanel';
+import type { ReviewFilter } from '../core/store/review-filter';
 import { Identity } from './projects/identity';
 import { ProjectRegistry, type ProjectEntry } from './projects/registry';
 import { StoreManager } from './projects/stores';
@@ -168,10 +169,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
     const entry = await resolveProject(registry, arg);
     if (entry) await labelers.show(entry, key);
   });
-  register(Commands.ReviewLabels, async (arg?: unknown, key?: unknown) => {
+  register(Commands.ReviewLabels, async (arg?: unknown, key?: unknown, filter?: ReviewFilter) => {
     const target = reviewTargetOf(arg, key);
     const entry = target.entry ?? (await resolveProject(registry, arg, { placeHolder: 'Project to review', fromContext: true }));
-    if (entry?.def) await reviews.show(entry, target.key);
+    if (entry?.def) await reviews.show(entry, target.key, undefined, filter && typeof filter === 'object' ? filter : undefined);
   });
   register(Commands.ExportLabels, (arg?: unknown) => exportLabelsCommand(registry, stores, jobs, arg));
   register(Commands.ImportLabels, (arg?: unknown) => importLabelsCommand(registry, stores, jobs, arg));

@@ -134,6 +134,8 @@ export const ReviewStateNotification = notification<ReviewState>('review/state')
 export const ReviewChangedNotification = notification<{ items: string[] | 'all'; counts?: ReviewCountsResult }>('review/changed');
 /** host -> webview: show this item (Open in Review from a tree item). */
 export const ReviewRevealNotification = notification<{ key: string }>('review/reveal');
+/** host -> webview: list the items of this filter (the dashboard's "Review" on a label or a pair of labelers). */
+export const ReviewSetFilterNotification = notification<{ filter: ReviewFilter }>('review/set-filter');
 
 export const ReviewPageRequest = request<{ filter: ReviewFilter; after?: string; limit?: number }, ReviewPage>('review/page');
 export const ReviewItemRequest = request<{ key: string }, ReviewItem | null>('review/item');

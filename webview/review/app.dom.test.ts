@@ -1,7 +1,7 @@
 import { assert } from 'chai';
 import { PROJECT_TYPES, type Annotation, type ProjectType } from '../../src/core/model';
 import {
-  ReviewChangedNotification, ReviewRevealNotification, ReviewStateNotification,
+  ReviewChangedNotification, ReviewRevealNotification, ReviewSetFilterNotification, ReviewStateNotification,
   type ReviewActionParams, type ReviewActionResult, type ReviewItem, type ReviewRow, type ReviewState, type BulkParams, type ReviewFilter,
 } from '../../src/protocol/review';
 import type { LblBoxEditor } from '../components/box-editor';
@@ -313,6 +313,15 @@ describe('lbl-review-app', () => {
     await settle(el);
     assert.deepEqual(el.rows.map((r) => r.key), ['k1', 'k9']);
     assert.equal(el.item?.version, 4, 'the item shown was read again');
+  });
+
+  it('a filter the host sends (the dashboard) becomes the panel\'s filter: the list is read again with it', async () => {
+    const host = new FakeHost('text-classification', 2);
+    const el = await mountReview(host);
+    host.transport.notify(ReviewSetFilterNotification, { filter: { label: 'ORG', agreementBelow: 1 } });
+    await settle(el);
+    assert.deepEqual(el.filter, { label: 'ORG', agreementBelow: 1 });
+    assert.deepEqual(host.filters.at(-1), { label: 'ORG', agreementBelow: 1 });
   });
 
   it('Open in Review shows the item named', async () => {

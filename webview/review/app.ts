@@ -17,7 +17,7 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import { annotationKindOf, mediaOf, type Annotation } from '../../src/core/model';
 import {
   REVIEW_ASSETS, ReviewActionRequest, ReviewBulkRequest, ReviewChangedNotification, ReviewCountRequest, ReviewFilterCommand, ReviewItemRequest, ReviewPageRequest,
-  ReviewRevealNotification, ReviewStateNotification,
+  ReviewRevealNotification, ReviewSetFilterNotification, ReviewStateNotification,
   type BulkParams, type ReviewActionParams, type ReviewAsset, type ReviewCountsResult, type ReviewFilter, type ReviewItem, type ReviewRow, type ReviewState,
 } from '../../src/protocol/review';
 import type { NoticeDetail } from '../components/editor';
@@ -152,6 +152,7 @@ export class LblReviewApp extends LitElement {
       this.ipc.on(ReviewStateNotification, (s) => void this.applyState(s)),
       this.ipc.on(ReviewChangedNotification, (c) => void this.onChanged(c)),
       this.ipc.on(ReviewRevealNotification, ({ key }) => void this.reveal(key)),
+      this.ipc.on(ReviewSetFilterNotification, ({ filter }) => void this.setFilter(filter)),
     ];
     this.ipc.ready();
   }

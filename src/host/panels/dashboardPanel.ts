@@ -265,13 +265,13 @@ export class DashboardPanel extends Disposable {
   }
 
   /**
-   * The Review panel on the project. Its API takes no filter yet (ReviewPanels.show(entry, key)), so the
-   * filter the button stands for is said in the status bar for the reviewer to set.
+   * The Review panel on the items that lower the agreement: the items whose final label is the label and
+   * whose labelers did not all agree, or the pair's first labeler's items with a disagreement (the Review
+   * filter holds one labeler: the pair's first, agreement below 100%).
    */
   private async reviewItems(filter: { label?: string; labelers?: [string, string] } | undefined): Promise<void> {
-    await vscode.commands.executeCommand(Commands.ReviewLabels, this.entry);
-    const what = filter?.label ? `label "${filter.label}"` : filter?.labelers ? `labeler ${filter.labelers[0]} or ${filter.labelers[1]}` : undefined;
-    if (what) vscode.window.setStatusBarMessage(`Review: filter by ${what} to see the items the dashboard pointed at.`, 8000);
+    const review = filter?.label ? { label: filter.label, agreementBelow: 1 } : filter?.labelers ? { labeler: filter.labelers[0], agreementBelow: 1 } : undefined;
+    await vscode.commands.executeCommand(Commands.ReviewLabels, this.entry, undefined, review);
   }
 
   /** Save as CSV / JSON: a save dialog (its own overwrite confirmation), the workspace folder and a dated name by default. */

@@ -15,7 +15,7 @@ import { checkReviewFilter, reviewReadsOf, type ReviewCounts, type ReviewFilter,
 import { ReadyCommand } from '../../protocol/ipc';
 import {
   BULK_CHUNK, ReviewActionRequest, ReviewBulkRequest, ReviewChangedNotification, ReviewCountRequest, ReviewFilterCommand, ReviewItemRequest, ReviewPageRequest,
-  ReviewRevealNotification, ReviewStateNotification,
+  ReviewRevealNotification, ReviewSetFilterNotification, ReviewStateNotification,
   type BulkParams, type BulkResult, type ReviewActionParams, type ReviewActionResult, type ReviewActionType, type ReviewItem, type ReviewState,
 } from '../../protocol/review';
 import type { HostJobs } from '../jobs/hostJobs';
@@ -55,8 +55,8 @@ export class ReviewPanels extends Disposable {
     super();
   }
 
-  /** Opens (or reveals) the project's Review panel; `key`: the item to show. */
-  async show(entry: ProjectEntry, key?: string, existing?: vscode.WebviewPanel): Promise<ReviewPanel> {
+  /** Opens (or reveals) the project's Review panel; `key`: the item to show; `filter`: the list to show. */
+  async show(entry: ProjectEntry, key?: string, existing?: vscode.WebviewPanel, filter?: ReviewFilter): Promise<ReviewPanel> {
     const k = `${entry.root}::${entry.id}`;
     let p = this.panels.get(k);
     if (p) existing?.dispose(); // restored after a reload while the project has one already
@@ -65,6 +65,7 @@ export class ReviewPanels extends Disposable {
       this.panels.set(k, p);
       p.panel.onDidDispose(() => this.panels.delete(k));
     } else p.panel.reveal();
+    if (filter) await p.setFilter(filter);
     if (key) await p.reveal(key);
     return p;
   }
@@ -140,6 +141,13 @@ export class ReviewPanel extends Disposable {
     const store = await this.stores.get(this.entry);
     if (this.reads?.store !== store) this.reads = { ...reviewReadsOf(store), store };
     return this.reads;
+  }
+
+  /** Lists the items of `filter`: kept as the project's filter (a panel opening reads it), and sent to an open one. */
+  async setFilter(filter: ReviewFilter): Promise<void> {
+    checkReviewFilter(filter);
+    await this.memento.update(FILTER_KEY, { ...this.filters(), [this.projectKey]: filter });
+    if (this.ready) await this.ipc.notify(ReviewSetFilterNotification, { filter });
   }
 
   /** Shows an item (Open in Review). */
