@@ -212,5 +212,10 @@ describe('ML-assisted labeling (inside the VS Code extension host)', function ()
     let chance = 0;
     for (let s = 1; s <= 20; s++) chance = Math.max(chance, clusterPurity(shuffleInPlace([...file!.clusters!], seededRandom(s)), digits));
     assert.ok(purity > chance + 0.1, `cluster purity ${purity.toFixed(2)}, shuffled up to ${chance.toFixed(2)}`);
+    // The dashboard's queue counts the clustered items.
+    await vscode.commands.executeCommand('labeling.showDashboard', imgId);
+    const dash = await eventually(() => api.dashboards.get(img), 'the dashboard');
+    await eventually(() => dash.lastModel?.queue.clustered === file!.keys.length, 'the clustered items in the dashboard\'s queue');
+    dash.panel.dispose();
   });
 });

@@ -5,7 +5,9 @@
  * the validated precision and threshold of the model they made). Fires for a project whenever any of
  * those may have changed: its change feed, its jobs, a new agreement report, its ML-assist figures.
  */
+import { promises as fsp } from 'node:fs';
 import * as vscode from 'vscode';
+import { queueOrderFile, readQueueOrder } from '../../core/ml/assist/queue-order';
 import type { JobInfo } from '../../core/jobs/types';
 import type { Logger } from '../../core/logger';
 import { dashboardModel } from '../../core/stats/dashboard';
@@ -50,6 +52,8 @@ export function dashboardJobOf(j: JobInfo, now: number): DashboardJob {
 }
 
 export class StoreDashboardSource extends Disposable implements DashboardSource {
+  /** Per project: the clustered order file's size, time and item count, read again only when it changed. */
+  private readonly orders = new Map<string, { size: number; mtimeMs: number; count: number }>();
   private readonly changed = this._register(new vscode.EventEmitter<ProjectEntry>());
   readonly onDidChange = this.changed.event;
 
@@ -109,6 +113,28 @@ export class StoreDashboardSource extends Disposable implements DashboardSource 
     const now = this.now();
     const jobs = await this.jobsOf(fresh, now.getTime());
     const agreement = this.agreement?.get(fresh);
-    return dashboardModel(store, { now, jobs, ...(agreement ? { agreement } : {}) });
+    const model = dashboardModel(store, { now, jobs, ...(agreement ? { agreement } : {}) });
+    const clustered = store.def.mlAssist.enabled && store.def.mlAssist.queueOrder === 'clustered' ? await this.clusteredOf(fresh) : undefined;
+    if (clustered !== undefined) model.queue.clustered = clustered;
+    return model;
+  }
+
+  /** Items in the project's clustered queue order (the local order file of the last featurization job), if any. */
+  private async clusteredOf(entry: ProjectEntry): Promise<number | undefined> {
+    const file = queueOrderFile(entry.root, entry.id);
+    const k = `${entry.root}::${entry.id}`;
+    let st: { size: number; mtimeMs: number };
+    try {
+      st = await fsp.stat(file);
+    } catch {
+      this.orders.delete(k);
+      return undefined;
+    }
+    const known = this.orders.get(k);
+    if (known && known.size === st.size && known.mtimeMs === st.mtimeMs) return known.count;
+    const { order } = await readQueueOrder(entry.root, entry.id);
+    if (!order || order.kind !== 'clustered') return undefined;
+    this.orders.set(k, { size: st.size, mtimeMs: st.mtimeMs, count: order.keys.length });
+    return order.keys.length;
   }
 }
