@@ -206,37 +206,48 @@ export class StrokeHistory {
   }
 }
 
-/** Stamps the disc centred on pixel (cx, cy) with `value`; grows `dirty`. */
-export function stampDisc(raster: Uint8Array, w: number, h: number, d: Disc, cx: number, cy: number, value: number, rec: StrokeRecorder, dirty: Rect): void {
-  const R = d.radius;
-  const hw = d.halfWidths;
-  const ya = Math.max(0, cy - R);
-  const yb = Math.min(h - 1, cy + R);
-  for (let y = ya; y <= yb; y++) {
-    const half = hw[y - cy + R]!;
-    const xa = Math.max(0, cx - half);
-    const xb = Math.min(w - 1, cx + half);
-    if (xa > xb) continue;
-    rec.touchSpan(y, xa, xb);
-    raster.fill(value, y * w + xa, y * w + xb + 1);
-    addRect(dirty, xa, y, xb + 1, y + 1);
-  }
-}
-
-/** Stamps discs from pixel (x0, y0) to (x1, y1), spaced at most a quarter of the radius (1 px for small brushes), the end included. */
+/**
+ * Paints the stroke from pixel (x0, y0) to (x1, y1): the discs centred along it, spaced at most a quarter of
+ * the radius (1 px for small brushes), both ends included. Their union is convex (a capsule), so each row
+ * is one span: the spans of all the discs are merged per row and each row is filled once. (Filled disc by
+ * disc, the single pixel at the top and bottom of each disc stood out of a wide stroke's edges as a row of
+ * one-pixel ticks, a quarter radius apart.)
+ */
 export function stampSegment(raster: Uint8Array, w: number, h: number, d: Disc, x0: number, y0: number, x1: number, y1: number, value: number, rec: StrokeRecorder, dirty: Rect): void {
   const dist = Math.hypot(x1 - x0, y1 - y0);
   const step = Math.max(1, d.radius / 4);
   const n = Math.max(1, Math.ceil(dist / step));
+  const R = d.radius;
+  const hw = d.halfWidths;
+  const top = Math.round(Math.min(y0, y1)) - R;
+  const rows = Math.round(Math.max(y0, y1)) + R - top + 1;
+  const lo = new Int32Array(rows).fill(0x7fffffff);
+  const hi = new Int32Array(rows).fill(-1);
   let px = NaN;
   let py = NaN;
-  for (let i = dist === 0 ? n : 1; i <= n; i++) {
+  for (let i = dist === 0 ? n : 0; i <= n; i++) {
     const cx = Math.round(x0 + ((x1 - x0) * i) / n);
     const cy = Math.round(y0 + ((y1 - y0) * i) / n);
     if (cx === px && cy === py) continue;
-    stampDisc(raster, w, h, d, cx, cy, value, rec, dirty);
     px = cx;
     py = cy;
+    for (let dy = -R; dy <= R; dy++) {
+      const half = hw[dy + R]!;
+      if (half < 0) continue;
+      const k = cy + dy - top;
+      if (cx - half < lo[k]!) lo[k] = cx - half;
+      if (cx + half > hi[k]!) hi[k] = cx + half;
+    }
+  }
+  for (let k = 0; k < rows; k++) {
+    const y = top + k;
+    if (y < 0 || y >= h || hi[k]! < lo[k]!) continue;
+    const xa = Math.max(0, lo[k]!);
+    const xb = Math.min(w - 1, hi[k]!);
+    if (xa > xb) continue;
+    rec.touchSpan(y, xa, xb);
+    raster.fill(value, y * w + xa, y * w + xb + 1);
+    addRect(dirty, xa, y, xb + 1, y + 1);
   }
 }
 

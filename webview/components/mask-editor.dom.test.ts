@@ -63,12 +63,28 @@ describe('lbl-mask-editor', () => {
     assert.equal(at(el, 259, 100), 2, 'the round end');
     assert.equal(at(el, 262, 100), 0);
     const painted = count(r, 2);
-    const expected = 200 * 20 + Math.PI * 10 * 10; // a 200 px band 2r wide and the two round ends
-    assert.closeTo(painted, expected, expected * 0.02);
+    // The pixels within 10 px of the 200 px path: 21 rows of it, and the two round ends making one disc.
+    const expected = 200 * 21 + makeDiscCount(20);
+    assert.closeTo(painted, expected, expected * 0.005);
     assert.equal(painted + count(r, 0), r.length, 'nothing but class 2 and unlabeled');
     assert.lengthOf(changes, 1, 'one change per stroke, not per move');
     assert.isTrue(changes[0]!.modified);
     assert.deepEqual(changes[0]!.raster, r);
+  });
+
+  it('a wide stroke has straight edges: its top and bottom rows are one run each, no one-pixel ticks', async () => {
+    const { el } = await editor({ brushSize: 60 } as Partial<LblMaskEditor>);
+    drag(el, [60.5, 150.5], [340.5, 150.5], 12);
+    const r = el.raster!;
+    const rows = [...Array(H).keys()].filter((y) => r.subarray(y * W, (y + 1) * W).includes(2));
+    assert.deepEqual([rows[0], rows.at(-1)], [120, 180], 'the brush reaches 30 px above and below the path');
+    for (const y of [rows[0]!, rows.at(-1)!]) {
+      const row = r.subarray(y * W, (y + 1) * W);
+      let runs = 0;
+      for (let x = 0; x < W; x++) if (row[x] === 2 && (x === 0 || row[x - 1] !== 2)) runs++;
+      assert.equal(runs, 1, `row ${y}: ${runs} runs`);
+      assert.isAbove(count(row, 2), 250, `row ${y} spans the stroke`);
+    }
   });
 
   it('undo history keeps the touched tiles of a stroke, not whole rasters', async () => {
