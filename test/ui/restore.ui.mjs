@@ -15,15 +15,7 @@ export const tests = [
       // A click selects the row and opens Project Details; a row the tree redrew under the click is only
       // selected (the tree refreshes as the other projects' indexes open), so a second click is allowed.
       const details = wb.webview().locator('lbl-details-app h1', { hasText: 'Review sentiment' });
-      for (let attempt = 1; ; attempt++) {
-        await row.click();
-        try {
-          await details.waitFor({ timeout: attempt < 3 ? 10000 : 30000 });
-          break;
-        } catch (e) {
-          if (attempt >= 3) throw e;
-        }
-      }
+      await wb.clickUntil(row, details);
 
       await wb.palette('Labeling: Start Labeling'); // no quick pick: the selected project
       const app = wb.webview().locator('lbl-labeler-app');

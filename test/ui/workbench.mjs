@@ -25,6 +25,22 @@ export class Workbench {
     assert.deepEqual(this.cspViolations, [], 'no Content Security Policy violation in the workbench or its webviews');
   }
 
+  /**
+   * Clicks `target` until `shown` appears (three tries): a tree row the view redraws under the click (as other
+   * projects' indexes open) is only selected, not opened.
+   */
+  async clickUntil(target, shown) {
+    for (let attempt = 1; ; attempt++) {
+      await target.click();
+      try {
+        await shown.waitFor({ timeout: attempt < 3 ? 10000 : 30000 });
+        return;
+      } catch (e) {
+        if (attempt >= 3) throw e;
+      }
+    }
+  }
+
   /** Runs a command from the command palette (F1), by its title as shown there. */
   async palette(title) {
     const { page } = this;
