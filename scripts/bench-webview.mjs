@@ -12,20 +12,26 @@
 // The mask figures (webview/components/mask-editor.bench.ts) are printed next to raw limits measured in the
 // same page: a full redraw of image and overlay, and re-colouring the whole raster once.
 // The same box and span scenes then go through Label Studio's editor (@heartexlabs/label-studio) in
-// the same run, and the ratios are printed. Results merge into test-results/bench.json.
+// the same run, and the ratios are printed; so does one brush stroke on the 4000x3000 image, driven by real
+// pointer input in both editors and timed by the same in-page probe (scripts/bench-webview-ls-brush.mjs):
+//   ls_brush_stroke_move      one brush move in Label Studio, handler + drawing, p50 and p95
+//   mask_stroke_move_pointer  the same for our mask editor (the same probe, path and brush size)
+// Results merge into test-results/bench.json.
 /* global requestAnimationFrame, performance -- used inside page.evaluate callbacks, which run in the browser */
 import * as esbuild from 'esbuild';
 import { chromium } from 'playwright-core';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { BRUSH_PX, lsBrush, oursBrush } from './bench-webview-ls-brush.mjs';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, serveDir } from './run-dom-tests.mjs';
 
 const LS_DIR = 'node_modules/@heartexlabs/label-studio/build/static';
 const BUDGETS = { boxes_render_1000: 300, box_select: 16, box_drag_move: 16, spans_render_2000: 300, span_add: 50, webview_heap_mb: 40 };
 const page = (body) => `<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,">${body}</head><body></body></html>`;
 
-async function build(dir) {
+export async function build(dir) {
   writeFileSync(path.join(dir, 'entry.ts'), ['webview/labeler/bench-scene.ts', 'webview/components/mask-editor.bench.ts'].map((f) => `import ${JSON.stringify(path.resolve(f))};`).join('\n'));
   await esbuild.build({
     entryPoints: [path.join(dir, 'entry.ts')], outfile: path.join(dir, 'bench.js'), bundle: true, format: 'esm',
@@ -53,7 +59,7 @@ async function heapMb(p) {
   return usedSize / 1048576;
 }
 
-async function openPage(browser, url) {
+export async function openPage(browser, url) {
   const p = await browser.newPage({ viewport: { width: 1600, height: 900 } });
   const errors = [];
   // Offline on purpose: anything not served by our local server is refused.
@@ -162,6 +168,46 @@ async function labelStudio(browser, base) {
   return out;
 }
 
+/** Label Studio's brush and ours through the same probe (scripts/bench-webview-ls-brush.mjs); prints both, returns the results. */
+async function brushes(browser, base, maskFigures) {
+  const run = async (html, fn) => {
+    const { p, errors } = await openPage(browser, `${base}${html}`);
+    try {
+      const r = await fn(p);
+      if (errors.length) throw new Error(`page errors: ${errors.slice(0, 3).join('; ')}`);
+      return r;
+    } catch (e) {
+      return { error: e.message };
+    } finally {
+      await p.close();
+    }
+  };
+  const ls = await run('ls.html', lsBrush);
+  const us = await run('ours.html', oursBrush);
+  const ms = (v) => `${v.toFixed(2)} ms`;
+  const round = (v) => Math.round(v * 100) / 100;
+  console.log(`brush stroke on the same 4000 x 3000 image, real pointer input (Playwright mouse), ${BRUSH_PX} image-px brush, 300 moves of 50 image px;`);
+  console.log('  per move: handler + drawing in the next frame, each canvas read back (the frame wait not counted, as in mask_stroke_move); input -> frame drawn includes it:');
+  const line = (name, r, extra) => console.log(`  ${name.padEnd(24)} p50 ${ms(r.p50)}, p95 ${ms(r.p95)} n=${r.n}; input -> frame drawn p50 ${ms(r.latencyP50)}, p95 ${ms(r.latencyP95)}; `
+    + `canvas draw calls a move ${r.drawsP50} (${r.frameDrawsP50} in the frame), ${r.lateDraws} in all in the frames after; ${extra}`);
+  const out = [];
+  if (ls.error) console.log(`  Label Studio brush: not measured: ${ls.error}`);
+  else {
+    line('ls_brush_stroke_move', ls, `image shown at ${ls.scale.toFixed(3)}, brush ${ls.stroke.toFixed(2)} stage px; result: ${ls.regions} brush region "${ls.labels.join(',')}", ${ls.points} points, RLE of ${ls.rle} values for ${ls.w} x ${ls.h}, ${(ls.painted / 1e6).toFixed(2)} MP painted (serialising it, where Label Studio rasterises the stroke: ${ms(ls.serializeMs)})`);
+    out.push({ name: 'ls_brush_stroke_move', n: ls.n, value: round(ls.p50), unit: 'ms' }, { name: 'ls_brush_stroke_move_p95', n: ls.n, value: round(ls.p95), unit: 'ms' });
+  }
+  if (us.error) console.log(`  our mask editor through the same probe: not measured: ${us.error}`);
+  else {
+    line('mask_stroke_move_pointer', us, `image shown at ${us.scale.toFixed(3)}; ${(us.painted / 1e6).toFixed(2)} MP painted`);
+    out.push({ name: 'mask_stroke_move_pointer', n: us.n, value: round(us.p50), unit: 'ms' }, { name: 'mask_stroke_move_pointer_p95', n: us.n, value: round(us.p95), unit: 'ms' });
+  }
+  if (!ls.error && !us.error) console.log(`  -> Label Studio / ours (same probe): p50 x${(ls.p50 / us.p50).toFixed(1)}, p95 x${(ls.p95 / us.p95).toFixed(1)}`);
+  const synth = maskFigures && Object.fromEntries(maskFigures.map((r) => [r.name, r.value]));
+  if (!ls.error && synth) console.log(`  -> Label Studio / mask_stroke_move (ours, synthetic events, readback in the handler): p50 x${(ls.p50 / synth.mask_stroke_move).toFixed(1)}, p95 x${(ls.p95 / synth.mask_stroke_move_p95).toFixed(1)}`);
+  console.log(`  load average ${loadavg().map((v) => v.toFixed(2)).join(' ')} on ${cpus().length} CPUs`);
+  return out;
+}
+
 function writeResults(results) {
   mkdirSync('test-results', { recursive: true });
   const file = 'test-results/bench.json';
@@ -192,8 +238,10 @@ async function main() {
     }
     console.log(`  heap after box scene ${f.heapBoxes.toFixed(1)} MB, after span scene ${f.heapSpans.toFixed(1)} MB`);
     writeResults(results);
+    let maskFigures;
     try {
-      writeResults(printMask(await mask(browser, url)));
+      maskFigures = printMask(await mask(browser, url));
+      writeResults(maskFigures);
     } catch (e) {
       console.log(`mask editor: not measured: ${e.message}`);
     }
@@ -207,7 +255,8 @@ async function main() {
       };
       line('boxes_render_1000', ls.boxes, f.boxes_render_1000.value, f.heapBoxes);
       line('spans_render_2000', ls.spans, f.spans_render_2000.value, f.heapSpans);
-      console.log('  (selection and drag in Label Studio are not compared: its Konva canvas only reacts to real pointer input, and timing that from Node would add the CDP round trip)');
+      console.log('  (box selection and drag are not compared; the brush is, below)');
+      writeResults(await brushes(browser, url, maskFigures));
     }
   } finally {
     await browser.close();
@@ -216,4 +265,4 @@ async function main() {
   }
 }
 
-await main();
+if (import.meta.url === pathToFileURL(process.argv[1]).href) await main();

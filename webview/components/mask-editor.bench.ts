@@ -43,7 +43,28 @@ export interface MaskFigures {
   [name: string]: { n: number; value: number; unit: string; p95?: number };
 }
 
-export async function maskScene(): Promise<MaskFigures> {
+/**
+ * The stroke of mask_stroke_move, in image pixels: a start and 300 moves of 50 px (a quick hand at ~25 %
+ * zoom) zigzagging across the whole image, rows at y = 100, 800, 1500, 2200 joined at alternate ends.
+ * Also what scripts/bench-webview-ls-brush.mjs drives through Label Studio's brush and ours.
+ */
+export function strokePath(): [number, number][] {
+  const path: [number, number][] = [[100, 100]];
+  let [x, y] = path[0]!;
+  let dx = 50;
+  for (let i = 0; i < 300; i++) {
+    x += dx;
+    if (x > MASK_W - 100 || x < 100) {
+      dx = -dx;
+      y += 700;
+    }
+    path.push([x, y]);
+  }
+  return path;
+}
+
+/** Mounts lbl-mask-editor on a fresh 4000 x 3000 picture with a 60 px brush and waits until it is drawn. */
+export async function mountMaskEditor(): Promise<{ el: LblMaskEditor; uri: string }> {
   document.body.replaceChildren();
   const box = document.createElement('div');
   box.style.cssText = 'width:1600px;height:900px;display:flex;flex-direction:column';
@@ -57,20 +78,19 @@ export async function maskScene(): Promise<MaskFigures> {
   await el.updateComplete;
   await frame();
   el.setBrushSize(60);
+  return { el, uri };
+}
 
-  // One stroke zigzagging across the whole image at the fitted zoom: 50 image px per move (a quick hand
-  // at ~25 % zoom), 300 moves.
+export async function maskScene(): Promise<MaskFigures> {
+  const { el, uri } = await mountMaskEditor();
+
+  // One stroke zigzagging across the whole image at the fitted zoom (strokePath).
   const moves: number[] = [];
-  let x = 100;
-  let y = 100;
-  let dx = 50;
+  const path = strokePath();
+  let [x, y] = path[0]!;
   pointerAt(el, 'pointerdown', x, y);
-  for (let i = 0; i < 300; i++) {
-    x += dx;
-    if (x > MASK_W - 100 || x < 100) {
-      dx = -dx;
-      y += 700; // rows at y = 100, 800, 1500, 2200, joined at alternate ends
-    }
+  for (let i = 0; i < path.length - 1; i++) {
+    [x, y] = path[i + 1]!;
     const t0 = performance.now();
     pointerAt(el, 'pointermove', x, y);
     flushCanvas(el);
@@ -179,7 +199,7 @@ export async function maskScene(): Promise<MaskFigures> {
 
 declare global {
   interface Window {
-    lblMaskBench: { maskScene: typeof maskScene };
+    lblMaskBench: { maskScene: typeof maskScene; mountMaskEditor: typeof mountMaskEditor; bigImage: typeof bigImage; strokePath: typeof strokePath };
   }
 }
-window.lblMaskBench = { maskScene };
+window.lblMaskBench = { maskScene, mountMaskEditor, bigImage, strokePath };
