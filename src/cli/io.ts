@@ -37,6 +37,15 @@ export function requirePositional(positionals: string[], index: number, name: st
   return v;
 }
 
+/**
+ * What ProjectStore.open needs of the installation: sql-wasm.wasm, and the bundled worker beside the
+ * bundled CLI (dist/worker.js: index builds scan data sources in a worker thread); from source, none.
+ */
+export function storeFiles(): { wasmPath: string; workerFile?: string } {
+  const worker = path.join(__dirname, 'worker.js');
+  return { wasmPath: sqlWasmPath(), ...(fs.existsSync(worker) ? { workerFile: worker } : {}) };
+}
+
 /** sql-wasm.wasm beside the bundled CLI (dist/), else from node_modules when run from source (src/cli). */
 export function sqlWasmPath(): string {
   const beside = path.join(__dirname, 'sql-wasm.wasm');

@@ -4,13 +4,13 @@ import { defaultDevice } from '../core/project/identity';
 import { ProjectStore } from '../core/store/project-store';
 import type { ItemView } from '../core/store/types';
 import { resolveLabeler, type Environment } from './identity';
-import { sqlWasmPath, type CliIo } from './io';
+import { storeFiles, type CliIo } from './io';
 
 /** Opens the project as `--as`, else the `labeling.labeler` setting, else git's user.email (identity.ts). */
 export async function openProjectAs(root: string, id: string, as: string | undefined, io: CliIo, env?: Environment): Promise<ProjectStore> {
   const who = resolveLabeler(root, as, env);
   if (who.note) io.err(who.note);
-  return ProjectStore.open({ root, id, labeler: who.labeler, device: defaultDevice(), wasmPath: sqlWasmPath() });
+  return ProjectStore.open({ root, id, labeler: who.labeler, device: defaultDevice(), ...storeFiles() });
 }
 
 /** The item as the index holds it now; one line naming the item and the project when there is none. */

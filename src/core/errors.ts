@@ -23,6 +23,8 @@ export interface ErrorLocation {
 
 export class LabelingError extends Error {
   override readonly name = 'LabelingError';
+  /** The message without its location (`message` is it with the location in front). */
+  readonly detail: string;
   constructor(
     readonly reason: ErrorReason,
     message: string,
@@ -30,6 +32,7 @@ export class LabelingError extends Error {
     options?: { cause?: unknown },
   ) {
     super(formatMessage(message, where), options);
+    this.detail = message;
   }
 }
 

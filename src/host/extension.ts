@@ -98,14 +98,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   const identity = own(new Identity());
   const jobs = own(new HostJobs(logger));
   const registry = own(new ProjectRegistry(logger));
-  const stores = own(new StoreManager(path.join(context.extensionPath, 'dist', 'sql-wasm.wasm'), registry, identity, logger, jobs.runner));
+  const workerFile = path.join(context.extensionPath, 'dist', 'worker.js');
+  const stores = own(new StoreManager(path.join(context.extensionPath, 'dist', 'sql-wasm.wasm'), registry, identity, logger, jobs.runner, workerFile));
   const projectsView = own(new ProjectsView(registry, stores));
   const itemViews = createItemViews(registry, stores).map(own);
   const memory = new PanelMemory(context.workspaceState);
   const agreement = own(new AgreementResults());
   const suggestions = own(new LocalSuggestions(logger));
   const credentials = new BackendCredentials(context.secrets);
-  const assist = own(new AssistService(stores, jobs, logger, path.join(context.extensionPath, 'dist', 'worker.js'), suggestions, credentials));
+  const assist = own(new AssistService(stores, jobs, logger, workerFile, suggestions, credentials));
   const backendEvents = own(new BackendEvents(stores, logger, credentials));
   const details = own(new DetailsPanels(context.extensionUri, registry, logger, stores, memory, agreement, assist));
   const labelerShown = own(new vscode.EventEmitter<unknown>());

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { defaultDevice, defaultLabeler } from '../../core/project/identity';
 import { computeAgreement, type AgreementReport } from '../../core/stats/compute';
 import { ProjectStore } from '../../core/store/project-store';
-import { parseCommandArgs, requirePositional, sqlWasmPath, type CliCommand } from '../io';
+import { parseCommandArgs, requirePositional, storeFiles, type CliCommand } from '../io';
 
 const usage = 'data-labeling agreement <workspace> <id> [--json]';
 
@@ -79,7 +79,7 @@ export const agreementCommand: CliCommand = {
     const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' } });
     const root = path.resolve(requirePositional(positionals, 0, 'workspace', usage));
     const id = requirePositional(positionals, 1, 'id', usage);
-    const store = await ProjectStore.open({ root, id, labeler: defaultLabeler(root), device: defaultDevice(), wasmPath: sqlWasmPath() });
+    const store = await ProjectStore.open({ root, id, labeler: defaultLabeler(root), device: defaultDevice(), ...storeFiles() });
     try {
       const r = await computeAgreement(store);
       if (values.json) io.out(JSON.stringify(agreementJson(r), null, 2));

@@ -7,7 +7,7 @@ import { runExport } from '../../core/formats/workflow';
 import { EXPORT_FORMATS, formatsFor, type ExportFormat, type ExportOptions } from '../../core/formats/types';
 import { defaultDevice, defaultLabeler } from '../../core/project/identity';
 import { ProjectStore } from '../../core/store/project-store';
-import { parseCommandArgs, requirePositional, sqlWasmPath, type CliCommand } from '../io';
+import { parseCommandArgs, requirePositional, storeFiles, type CliCommand } from '../io';
 
 const usage =
   'data-labeling export <workspace> <id> --format <' + EXPORT_FORMATS.join('|') + '> [--out <dir>] [--all-annotators] ' +
@@ -42,7 +42,7 @@ export const exportCommand: CliCommand = {
       throw new LabelingError('invalid-input', 'is a file: --out names the folder to export into', { file: out });
     }
     const outside = !(await isInsideFolder(root, out));
-    const store = await ProjectStore.open({ root, id, labeler: defaultLabeler(root), device: defaultDevice(), wasmPath: sqlWasmPath() });
+    const store = await ProjectStore.open({ root, id, labeler: defaultLabeler(root), device: defaultDevice(), ...storeFiles() });
     try {
       const def = store.def;
       if (!formatsFor(def.type).export.includes(format)) {

@@ -6,7 +6,7 @@ import { PROJECT_TYPES, mediaOf, type DataSource, type ProjectType } from '../..
 import { createProject } from '../../core/project/create';
 import { defaultDevice, defaultLabeler } from '../../core/project/identity';
 import { ProjectStore } from '../../core/store/project-store';
-import { parseCommandArgs, requirePositional, sqlWasmPath, type CliCommand } from '../io';
+import { parseCommandArgs, requirePositional, storeFiles, type CliCommand } from '../io';
 
 const usage =
   'data-labeling init <workspace> --name <id> --type <type> --data <glob> [--text-column <c>] [--id-column <c>] [--labels a,b,c] [--title <display name>] [--ignore-label <name> (semantic segmentation)]';
@@ -52,7 +52,7 @@ export const initCommand: CliCommand = {
     if (!labels.length) throw new LabelingError('invalid-input', '--labels needs at least one label, e.g. --labels cat,dog', { field: '--labels' });
     const ignore = values['ignore-label'];
     const def = await createProject(root, { id: values.name, ...(values.title ? { name: values.title } : {}), type, labels, dataSources: [source], ...(ignore !== undefined ? { ignoreLabel: ignore } : {}) });
-    const store = await ProjectStore.open({ root, id: def.id, labeler: defaultLabeler(root), device: defaultDevice(), wasmPath: sqlWasmPath() });
+    const store = await ProjectStore.open({ root, id: def.id, labeler: defaultLabeler(root), device: defaultDevice(), ...storeFiles() });
     try {
       const s = store.stats();
       io.out(`Created .labeling/${def.id}/project.json (${type}, ${labels.length} labels): ${s.items} items indexed.`);

@@ -6,7 +6,7 @@ import { dashboardModel } from '../../core/stats/dashboard';
 import { assignReads } from '../../core/store/assign-reads';
 import { ProjectStore } from '../../core/store/project-store';
 import { reviewReadsOf } from '../../core/store/review-reads';
-import { parseCommandArgs, requirePositional, sqlWasmPath, type CliCommand } from '../io';
+import { parseCommandArgs, requirePositional, storeFiles, type CliCommand } from '../io';
 
 const usage = 'data-labeling stats <workspace> <id> [--json] [--now <iso time>]';
 
@@ -40,7 +40,7 @@ export const statsCommand: CliCommand = {
     const root = path.resolve(requirePositional(positionals, 0, 'workspace', usage));
     const id = requirePositional(positionals, 1, 'id', usage);
     const now = parseNow(values.now as string | undefined);
-    const store = await ProjectStore.open({ root, id, labeler: defaultLabeler(root), device: defaultDevice(), wasmPath: sqlWasmPath() });
+    const store = await ProjectStore.open({ root, id, labeler: defaultLabeler(root), device: defaultDevice(), ...storeFiles() });
     try {
       const s = store.stats();
       if (values.json) {

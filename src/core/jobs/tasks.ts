@@ -28,6 +28,7 @@ import {
   type AssistTrainOutput,
 } from '../ml/assist/assist-worker';
 import type { ImageFilePrediction } from '../ml/assist/image-train';
+import { scanToChunks, type ScanChunk, type ScanStreamInput } from '../ingest/scan-stream';
 import { orderOfItems, type OrderInput, type OrderOutput } from '../ml/assist/queue-order';
 
 /** What a task or a session call receives besides its input. */
@@ -65,6 +66,24 @@ export interface WorkerSessionTypes {
   'assist-predict': { start: AssistPredictStart; info: AssistPredictInfo; call: AssistPredictCall; output: AssistPrediction[] };
   /** ML assist inference for images: the image model is loaded once, then each call reads, decodes and predicts a batch of files. */
   'assist-predict-images': { start: AssistPredictImagesStart; info: AssistPredictImagesInfo; call: AssistPredictImagesCall; output: ImageFilePrediction[] };
+}
+
+/**
+ * A STREAM is one call whose output comes in chunks while it runs (runWorkerStream): each chunk is
+ * posted as soon as it is made, its ArrayBuffers transferred, and the worker waits while the caller
+ * still has STREAM_IN_FLIGHT chunks to take in, so a fast producer holds a bounded number of them.
+ */
+export interface WorkerStreamTypes {
+  /** The items of a project's data sources (ingest/scan-stream.ts), encoded for the bulk build's item rows. */
+  'scan-sources': { input: ScanStreamInput; chunk: ScanChunk; output: { items: number } };
+}
+
+/** Chunks a stream may have posted that the caller has not taken in yet. */
+export const STREAM_IN_FLIGHT = 4;
+
+/** What a stream receives besides its input: progress, and posting a chunk (with the buffers to move). */
+export interface StreamContext extends TaskContext {
+  emit(chunk: unknown, transfer?: ArrayBuffer[]): void;
 }
 
 export type WorkerTaskName = keyof WorkerTaskTypes;
@@ -106,6 +125,21 @@ export const WORKER_SESSIONS: { readonly [K in WorkerSessionName]: (start: Sessi
   },
 };
 
+export type WorkerStreamName = keyof WorkerStreamTypes;
+export type StreamInput<K extends WorkerStreamName> = WorkerStreamTypes[K]['input'];
+export type StreamChunk<K extends WorkerStreamName> = WorkerStreamTypes[K]['chunk'];
+export type StreamOutput<K extends WorkerStreamName> = WorkerStreamTypes[K]['output'];
+
+export const WORKER_STREAMS: {
+  readonly [K in WorkerStreamName]: (input: StreamInput<K>, ctx: StreamContext) => StreamOutput<K> | Promise<StreamOutput<K>>;
+} = {
+  'scan-sources': async (input, ctx) => ({ items: await scanToChunks(input, (c, transfer) => ctx.emit(c, transfer)) }),
+};
+
+export function isWorkerStreamName(name: unknown): name is WorkerStreamName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(WORKER_STREAMS, name);
+}
+
 export function isWorkerTaskName(name: unknown): name is WorkerTaskName {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(WORKER_TASKS, name);
 }
@@ -120,15 +154,24 @@ export function isWorkerSessionName(name: unknown): name is WorkerSessionName {
  *  - task: runs WORKER_TASKS[task] on input;
  *  - open: opens a session of WORKER_SESSIONS[session] (answers its info); its id names the session;
  *  - call: one call of the open session `session`;
- *  - close: forgets the session.
+ *  - close: forgets the session;
+ *  - stream: runs WORKER_STREAMS[stream] on input, posting its chunks; `flow` counts the chunks posted
+ *    and not yet taken in (the caller lowers it and notifies; the worker waits on it).
  */
 export type WorkerRequest =
   | { id: number; kind: 'task'; task: string; input: unknown }
   | { id: number; kind: 'open'; session: string; input: unknown }
   | { id: number; kind: 'call'; session: number; input: unknown }
-  | { id: number; kind: 'close'; session: number };
+  | { id: number; kind: 'close'; session: number }
+  | { id: number; kind: 'stream'; stream: string; input: unknown; flow: Int32Array };
 
-export type WorkerReply = { ok: true; output: unknown } | { ok: false; message: string; reason?: LabelingError['reason'] };
+/** An error keeps its reason and, for a LabelingError, its message and location as they were (`detail`, `where`). */
+export type WorkerReply =
+  | { ok: true; output: unknown }
+  | { ok: false; message: string; reason?: LabelingError['reason']; detail?: string; where?: LabelingError['where'] };
 
-/** What the worker posts back: progress of a request while it runs, then its one reply. */
-export type WorkerMessage = { id: number; kind: 'progress'; fraction: number; message?: string } | ({ id: number; kind: 'reply' } & WorkerReply);
+/** What the worker posts back: progress of a request (and a stream's chunks) while it runs, then its one reply. */
+export type WorkerMessage =
+  | { id: number; kind: 'progress'; fraction: number; message?: string }
+  | { id: number; kind: 'chunk'; chunk: unknown }
+  | ({ id: number; kind: 'reply' } & WorkerReply);

@@ -14,11 +14,15 @@ import type {
   SessionInfo,
   SessionOutput,
   SessionStart,
+  StreamChunk,
+  StreamInput,
+  StreamOutput,
   TaskInput,
   TaskOutput,
   WorkerMessage,
   WorkerRequest,
   WorkerSessionName,
+  WorkerStreamName,
   WorkerTaskName,
 } from './tasks';
 
@@ -40,6 +44,10 @@ interface Pending {
   resolve(output: unknown): void;
   reject(e: LabelingError): void;
   onProgress?: WorkerCallOptions['onProgress'];
+  /** A stream's chunks, in the order they were posted. */
+  onChunk?: (chunk: unknown) => void;
+  /** A stream's errors are its own (they keep their message and location); a task's say which task failed. */
+  exact?: boolean;
   what: string;
 }
 
@@ -59,11 +67,12 @@ class WorkerThread {
     this.worker.on('exit', (code) => this.stop((what) => new LabelingError('io', `${what} ended (exit code ${code}) without an answer`, { file })));
   }
 
-  request(req: Request, what: string, opts: WorkerCallOptions = {}): Promise<unknown> {
+  request(req: Request, what: string, opts: WorkerCallOptions & Pick<Pending, 'onChunk' | 'exact'> = {}): Promise<unknown> {
     if (this.stopped) return Promise.reject(this.stopped);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, what, ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
+      const { onProgress, onChunk, exact } = opts;
+      this.pending.set(id, { resolve, reject, what, ...(onProgress ? { onProgress } : {}), ...(onChunk ? { onChunk } : {}), ...(exact ? { exact } : {}) });
       try {
         this.worker.postMessage({ ...req, id } as WorkerRequest, opts.transfer ?? []);
       } catch (e) {
@@ -80,8 +89,13 @@ class WorkerThread {
       p.onProgress?.(m.fraction, m.message);
       return;
     }
+    if (m.kind === 'chunk') {
+      p.onChunk?.(m.chunk);
+      return;
+    }
     this.pending.delete(m.id);
     if (m.ok) p.resolve(m.output);
+    else if (p.exact && m.detail !== undefined) p.reject(new LabelingError(m.reason ?? 'invalid-input', m.detail, m.where ?? {}));
     else p.reject(new LabelingError(m.reason ?? 'invalid-input', `${p.what}: ${m.message}`));
   }
 
@@ -111,6 +125,68 @@ export async function runWorkerTask<K extends WorkerTaskName>(workerFile: string
   const unsubscribe = thread.cancelOn(options.signal);
   try {
     return (await thread.request({ kind: 'task', task, input }, `worker task ${task}`, options)) as TaskOutput<K>;
+  } finally {
+    unsubscribe();
+    thread.stop(() => new LabelingError('io', 'the worker thread was stopped'));
+  }
+}
+
+export interface WorkerStreamOptions extends WorkerTaskOptions {
+  /**
+   * Takes in one chunk; chunks come one at a time, in order (the next waits for this one's promise).
+   * Throwing (or rejecting) stops the stream with that error.
+   */
+  onChunk(chunk: unknown): void | Promise<void>;
+}
+
+/**
+ * Runs a stream of WORKER_STREAMS in a thread of its own: its chunks reach `onChunk` one at a time, in
+ * order, while the worker makes the next ones (at most STREAM_IN_FLIGHT ahead); resolves with the
+ * output once every chunk was taken in. Errors thrown in the worker keep their message and location.
+ */
+export async function runWorkerStream<K extends WorkerStreamName>(
+  workerFile: string,
+  stream: K,
+  input: StreamInput<K>,
+  options: WorkerStreamOptions & { onChunk(chunk: StreamChunk<K>): void | Promise<void> },
+): Promise<StreamOutput<K>> {
+  if (options.signal?.aborted) throw cancelled();
+  const thread = new WorkerThread(workerFile);
+  const unsubscribe = thread.cancelOn(options.signal);
+  const flow = new Int32Array(new SharedArrayBuffer(4));
+  let chain: Promise<void> = Promise.resolve();
+  let failed: { e: unknown } | undefined;
+  const take = async (chunk: StreamChunk<K>): Promise<void> => {
+    if (failed) return;
+    try {
+      await options.onChunk(chunk);
+    } catch (e) {
+      failed = { e };
+      thread.stop(() => new LabelingError('cancelled', 'stopped: taking in a chunk failed'));
+      return;
+    }
+    Atomics.sub(flow, 0, 1);
+    Atomics.notify(flow, 0);
+  };
+  try {
+    const out = thread.request({ kind: 'stream', stream, input, flow }, `worker stream ${stream}`, {
+      ...options,
+      exact: true,
+      onChunk: (c) => {
+        chain = chain.then(() => take(c as StreamChunk<K>));
+      },
+    });
+    let output: unknown;
+    try {
+      output = await out;
+    } finally {
+      await chain;
+    }
+    if (failed) throw failed.e;
+    return output as StreamOutput<K>;
+  } catch (e) {
+    if (failed) throw failed.e;
+    throw e;
   } finally {
     unsubscribe();
     thread.stop(() => new LabelingError('io', 'the worker thread was stopped'));

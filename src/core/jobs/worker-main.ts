@@ -8,26 +8,44 @@ import { parentPort } from 'node:worker_threads';
 import { LabelingError } from '../errors';
 import {
   isWorkerSessionName,
+  isWorkerStreamName,
   isWorkerTaskName,
   PROGRESS_MS,
+  STREAM_IN_FLIGHT,
   WORKER_SESSIONS,
+  WORKER_STREAMS,
   WORKER_TASKS,
   type SessionCall,
   type SessionHandler,
   type SessionStart,
+  type StreamContext,
+  type StreamInput,
   type TaskContext,
   type TaskInput,
   type WorkerMessage,
   type WorkerReply,
   type WorkerRequest,
   type WorkerSessionName,
+  type WorkerStreamName,
   type WorkerTaskName,
 } from './tasks';
 
 const sessions = new Map<number, SessionHandler<WorkerSessionName>>();
 
-function post(m: WorkerMessage): void {
-  parentPort!.postMessage(m);
+function post(m: WorkerMessage, transfer?: ArrayBuffer[]): void {
+  parentPort!.postMessage(m, transfer);
+}
+
+/** A stream's context: its chunks are posted at once, after waiting while STREAM_IN_FLIGHT of them are not taken in. */
+function streamContext(id: number, flow: Int32Array, ctx: TaskContext): StreamContext {
+  return {
+    progress: (f, m) => ctx.progress(f, m),
+    emit(chunk, transfer) {
+      for (let n = Atomics.load(flow, 0); n >= STREAM_IN_FLIGHT; n = Atomics.load(flow, 0)) Atomics.wait(flow, 0, n, 1000);
+      Atomics.add(flow, 0, 1);
+      post({ id, kind: 'chunk', chunk }, transfer);
+    },
+  };
 }
 
 /** The progress of request `id`: posted at most every PROGRESS_MS, the last one held back flushed by `flush`. */
@@ -78,6 +96,11 @@ async function handle(req: WorkerRequest, ctx: TaskContext): Promise<unknown> {
     case 'close':
       sessions.delete(req.session);
       return undefined;
+    case 'stream': {
+      if (!isWorkerStreamName(req.stream)) throw new LabelingError('invalid-input', `no worker stream named "${String(req.stream)}"`, { field: 'stream' });
+      const run = WORKER_STREAMS[req.stream] as (i: StreamInput<WorkerStreamName>, c: StreamContext) => unknown;
+      return await run(req.input as StreamInput<WorkerStreamName>, streamContext(req.id, req.flow, ctx));
+    }
     default:
       throw new LabelingError('invalid-input', `not a worker request: ${JSON.stringify((req as { kind?: unknown }).kind)}`, { field: 'kind' });
   }
@@ -89,7 +112,7 @@ async function answer(req: WorkerRequest): Promise<void> {
   try {
     reply = { ok: true, output: await handle(req, ctx) };
   } catch (e) {
-    reply = { ok: false, message: e instanceof Error ? e.message : String(e), ...(e instanceof LabelingError ? { reason: e.reason } : {}) };
+    reply = { ok: false, message: e instanceof Error ? e.message : String(e), ...(e instanceof LabelingError ? { reason: e.reason, detail: e.detail, where: e.where } : {}) };
   }
   ctx.flush();
   try {

@@ -25,7 +25,7 @@ export async function buildBeside(
   SQL: SqlJsStatic,
   root: string,
   def: ProjectDef,
-  opts: { signal?: AbortSignal; onProgress?: (p: StoreProgress) => void },
+  opts: { signal?: AbortSignal; onProgress?: (p: StoreProgress) => void; workerFile?: string },
 ): Promise<BuiltBeside> {
   const built = await buildIndex(SQL, root, def, { ...opts, slicer: new TimeSlicer(undefined, opts.signal) });
   return { idx: built.idx, state: journalStateOf(built), def, items: built.items, events: built.events };

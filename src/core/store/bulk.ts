@@ -9,6 +9,8 @@
 import type { SqlJsStatic } from 'sql.js';
 import { LabelingError, throwIfAborted } from '../errors';
 import { scanSources, type ScannedItem } from '../ingest/scan';
+import { SCAN_ROW, SCAN_ROW_WIDTH, type ScanChunk } from '../ingest/scan-stream';
+import { runWorkerStream } from '../jobs/worker-client';
 import { listJournalFiles } from '../journal/files';
 import { EVENT_SPECS, EVENT_TYPES, orderKey, type EventScope, type EventType, type JournalEvent, type ProjectEvent } from '../journal/events';
 import { followJournal, followJournalSliced, type ChunkHasher, type FileMark } from '../journal/marks';
@@ -18,6 +20,7 @@ import { queueOrder } from '../queue/order';
 import { notApplied, roleProblems } from './apply';
 import { EvColumns } from './ev-columns';
 import { RawInsert, type Cell } from './raw-insert';
+import { cellOf, type EncodedRows } from './row-encoding';
 import { compareOrd, evTypeCode, type MemEv } from './ev-rows';
 import { BUMP_PATTERN, patternOfItem, PatternTally } from './rating-patterns';
 import { doneOutcomes, INSERT_OUTCOME, OutcomeTally } from './suggestion-outcomes';
@@ -42,7 +45,15 @@ export interface BulkOptions {
   onProgress?: (p: StoreProgress) => void;
   /** Yield to the event loop whenever a slice is used up (a background rebuild, background-build.ts). */
   slicer?: TimeSlicer;
+  /**
+   * The bundled worker (dist/worker.js): the data sources are then scanned in a worker thread while
+   * this thread writes the rows it hands over (ingest/scan-stream.ts). Without it, in this thread.
+   */
+  workerFile?: string;
 }
+
+/** Rows per chunk the scan worker hands over. */
+const SCAN_CHUNK_ROWS = 4096;
 
 export interface BulkResult {
   marks: Map<string, FileMark>;
@@ -154,7 +165,7 @@ export async function bulkLoad(SQL: SqlJsStatic, idx: IndexDb, root: string, def
   const inserts = [plain, full, ev, done, rvw];
   let id = 0;
 
-  const write = (it: ScannedItem, missing: boolean): void => {
+  const write = (it: Pick<ScannedItem, 'key' | 'row' | 'source' | 'text'>, missing: boolean): void => {
     id++;
     const head: Cell[] = [id, it.key, it.row ?? null, it.source, it.text ?? null, queueOrder(def.queueSeed, it.key)];
     const k = cols.keys.get(it.key);
@@ -191,9 +202,52 @@ export async function bulkLoad(SQL: SqlJsStatic, idx: IndexDb, root: string, def
     count(stateCounts, c.state);
   };
 
+  /** Rows [from, to) of a scanned chunk, none of them with journal rows: as they came. */
+  const writePlain = (rows: EncodedRows, from: number, to: number): void => {
+    if (from >= to) return;
+    if (cellOf(rows, from, SCAN_ROW.id) !== id + 1) throw new LabelingError('io', `the scan worker's item ${String(cellOf(rows, from, SCAN_ROW.id))} came where item ${id + 1} was due`);
+    full.flush();
+    plain.addEncoded(rows, from, to);
+    id += to - from;
+    stateCounts.set('unlabeled', (stateCounts.get('unlabeled') ?? 0) + (to - from));
+  };
+  /** A chunk from the scan worker: runs of items without journal rows are bound as they came; the others are written here. */
+  const writeChunk = async (c: ScanChunk): Promise<void> => {
+    if (c.kind === 'progress') {
+      opts.onProgress?.(c.progress);
+      return;
+    }
+    const { rows } = c;
+    if (rows.width !== SCAN_ROW_WIDTH) throw new LabelingError('io', `the scan worker's rows have ${rows.width} columns, not ${SCAN_ROW_WIDTH}`);
+    if (cols.keys.size === 0 && !slicer) {
+      writePlain(rows, 0, rows.rows);
+      return;
+    }
+    let run = 0;
+    for (let r = 0; r < rows.rows; r++) {
+      const key = cellOf(rows, r, SCAN_ROW.key) as string;
+      if (!cols.keys.has(key)) continue;
+      writePlain(rows, run, r);
+      run = r + 1;
+      const row = cellOf(rows, r, SCAN_ROW.row);
+      const text = cellOf(rows, r, SCAN_ROW.text);
+      write({ key, source: cellOf(rows, r, SCAN_ROW.src) as number, ...(row !== null ? { row: String(row) } : {}), ...(text !== null ? { text: String(text) } : {}) }, false);
+      if (slicer?.due()) {
+        await slicer.pause();
+        throwIfAborted(opts.signal);
+      }
+    }
+    writePlain(rows, run, rows.rows);
+    if (slicer?.due()) await slicer.pause();
+    throwIfAborted(opts.signal);
+  };
+
   try {
     opts.onProgress?.({ message: 'Indexing data sources' });
-    if (!slicer) await scanSources(root, def.dataSources, (it) => write(it, false), opts);
+    if (opts.workerFile) {
+      const input = { root, sources: def.dataSources, seed: def.queueSeed, chunkRows: SCAN_CHUNK_ROWS };
+      await runWorkerStream(opts.workerFile, 'scan-sources', input, { ...(opts.signal ? { signal: opts.signal } : {}), onChunk: writeChunk });
+    } else if (!slicer) await scanSources(root, def.dataSources, (it) => write(it, false), opts);
     else {
       // Sliced: each file's items are written in slices once the file is parsed.
       const pending: ScannedItem[] = [];

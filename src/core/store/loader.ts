@@ -49,6 +49,8 @@ export interface BuildOptions {
   onProgress?: (p: StoreProgress) => void;
   /** Build in slices, yielding to the event loop between them (background-build.ts). */
   slicer?: TimeSlicer;
+  /** The bundled worker (dist/worker.js): the data sources are scanned in a worker thread (bulk.ts). */
+  workerFile?: string;
 }
 
 /** Bulk load (bulk.ts): tables without secondary indexes, every item written once with its final state, then indexes. */

@@ -52,6 +52,8 @@ export interface OpenOptions {
   logger?: Logger;
   signal?: AbortSignal;
   onProgress?: (p: StoreProgress) => void;
+  /** The bundled worker (dist/worker.js): builds of the index scan the data sources in a worker thread. */
+  workerFile?: string;
 }
 
 export interface SubmitOptions {
@@ -508,7 +510,7 @@ export class ProjectStore extends StoreReads {
       signal = this.withClosing(signal ?? this.opts.signal);
       onProgress ??= this.opts.onProgress;
       for (let attempt = 1; ; attempt++) {
-        const built = await buildBeside(this.SQL, this.opts.root, this.base, { ...(signal ? { signal } : {}), ...(onProgress ? { onProgress } : {}) });
+        const built = await buildBeside(this.SQL, this.opts.root, this.base, { ...(signal ? { signal } : {}), ...(onProgress ? { onProgress } : {}), ...(this.opts.workerFile ? { workerFile: this.opts.workerFile } : {}) });
         let installed = false;
         let reopen: (() => void) | undefined;
         try {

@@ -10,8 +10,9 @@
 import type { Database, SqlJsStatic, Statement } from 'sql.js';
 import { LabelingError } from '../errors';
 
-/** What a bulk row may hold. */
-export type Cell = string | number | null;
+import { cellOf, INT, NULL, RowEncoder, TEXT, type Cell, type EncodedRows } from './row-encoding';
+
+export type { Cell } from './row-encoding';
 
 /** The part of the sql.js module used here (exported by sql.js, not in its type definitions). */
 interface SqlJsExports {
@@ -51,12 +52,6 @@ function exportsOf(SQL: SqlJsStatic): SqlJsExports | undefined {
   return needed.every((k) => typeof api[k] === 'function') ? (api as SqlJsExports) : undefined;
 }
 
-/** Cell kinds in the chunk buffers. */
-const NULL = 0;
-const INT = 1;
-const DOUBLE = 2;
-const TEXT = 3;
-
 export class RawInsert {
   private readonly st: Statement;
   private readonly api?: SqlJsExports;
@@ -64,17 +59,8 @@ export class RawInsert {
   private readonly dbPtr: number;
   /** Rows of the fallback path (Statement.run). */
   private pending: Cell[][] = [];
-  /**
-   * The direct path encodes each row as it is added (nothing of it is kept alive until the flush):
-   * per cell its kind, its number or text offset, and its text length; text bytes in `bytes`.
-   */
-  private kinds: Uint8Array;
-  private nums: Float64Array;
-  private lens: Int32Array;
-  private bytes = Buffer.allocUnsafe(1 << 16);
-  private used = 0;
-  private rows = 0;
-  private width = -1;
+  /** The direct path encodes each row as it is added (nothing of it is kept alive until the flush). */
+  private enc?: RowEncoder;
   private wasmBuf = 0;
   private wasmCap = 0;
 
@@ -92,9 +78,6 @@ export class RawInsert {
       this.api = api;
       this.ptr = ptr;
     }
-    this.kinds = new Uint8Array(0);
-    this.nums = new Float64Array(0);
-    this.lens = new Int32Array(0);
   }
 
   /** Whether rows go through the direct path (false: through Statement.run). */
@@ -109,32 +92,10 @@ export class RawInsert {
       if (this.pending.length >= this.chunkRows) this.flush();
       return;
     }
-    if (this.width < 0) {
-      this.width = values.length;
-      const cells = this.width * this.chunkRows;
-      this.kinds = new Uint8Array(cells);
-      this.nums = new Float64Array(cells);
-      this.lens = new Int32Array(cells);
-    } else if (values.length !== this.width) {
-      throw new LabelingError('io', `expected ${this.width} values, got ${values.length}`, { field: this.sql });
-    }
-    let c = this.rows * this.width;
-    for (let i = 0; i < values.length; i++, c++) {
-      const v = values[i]!;
-      if (typeof v === 'string') {
-        if (this.bytes.length - this.used < v.length * 3) this.growBytes(this.used + v.length * 3);
-        const n = this.bytes.write(v, this.used, 'utf8');
-        this.kinds[c] = TEXT;
-        this.nums[c] = this.used;
-        this.lens[c] = n;
-        this.used += n;
-      } else if (v === null) this.kinds[c] = NULL;
-      else {
-        this.kinds[c] = v === (v | 0) ? INT : DOUBLE;
-        this.nums[c] = v;
-      }
-    }
-    if (++this.rows >= this.chunkRows) this.flush();
+    this.enc ??= new RowEncoder(values.length, this.chunkRows);
+    if (values.length !== this.enc.width) throw new LabelingError('io', `expected ${this.enc.width} values, got ${values.length}`, { field: this.sql });
+    this.enc.add(values);
+    if (this.enc.full) this.flush();
   }
 
   flush(): void {
@@ -144,22 +105,53 @@ export class RawInsert {
       for (const r of rows) this.st.run(r);
       return;
     }
-    if (!this.rows) return;
-    const api = this.api;
-    const rows = this.rows;
-    this.rows = 0;
-    this.ensureWasm(this.used);
-    api.writeArrayToMemory(this.bytes.subarray(0, this.used), this.wasmBuf);
-    this.used = 0;
-    const { kinds, nums, lens, width, ptr } = this;
-    for (let r = 0, c = 0; r < rows; r++) {
+    const e = this.enc;
+    if (!e?.rows) return;
+    this.bind(e, 0, e.rows, 0, e.used);
+    e.clear();
+  }
+
+  /**
+   * Writes rows [from, to) of a chunk encoded elsewhere (a worker thread), after the rows queued here.
+   * Rows of this statement's width only.
+   */
+  addEncoded(e: EncodedRows, from = 0, to = e.rows): void {
+    if (from >= to) return;
+    if (!this.api) {
+      for (let r = from; r < to; r++) this.pending.push(rowOfEncoded(e, r));
+      if (this.pending.length >= this.chunkRows) this.flush();
+      return;
+    }
+    this.flush();
+    // The text bytes of rows [from, to): texts are written in row order.
+    let lo = Infinity;
+    let hi = 0;
+    for (let c = from * e.width; c < to * e.width; c++) {
+      if (e.kinds[c] !== TEXT) continue;
+      lo = Math.min(lo, e.nums[c]!);
+      hi = Math.max(hi, e.nums[c]! + e.lens[c]!);
+    }
+    if (lo === Infinity) lo = hi = 0;
+    this.bind(e, from, to, lo, hi);
+  }
+
+  /** Binds and steps rows [from, to) of `e`; its text bytes [lo, hi) are copied into wasm memory at once. */
+  private bind(e: Pick<EncodedRows, 'kinds' | 'nums' | 'lens' | 'bytes' | 'width'>, from: number, to: number, lo: number, hi: number): void {
+    const api = this.api!;
+    if (e.width !== (this.enc?.width ?? e.width)) throw new LabelingError('io', `expected ${this.enc!.width} values, got ${e.width}`, { field: this.sql });
+    this.ensureWasm(hi - lo);
+    api.writeArrayToMemory(e.bytes.subarray(lo, hi), this.wasmBuf);
+    const base = this.wasmBuf - lo;
+    const { kinds, nums, lens, width } = e;
+    const { ptr } = this;
+    for (let r = from, c = from * width; r < to; r++) {
       for (let i = 1; i <= width; i++, c++) {
         const k = kinds[c];
         const rc =
-          k === TEXT ? api._sqlite3_bind_text(ptr, i, this.wasmBuf + nums[c]!, lens[c]!, 0)
+          k === TEXT ? api._sqlite3_bind_text(ptr, i, base + nums[c]!, lens[c]!, 0)
           : k === INT ? api._sqlite3_bind_int(ptr, i, nums[c]!)
-          : k === DOUBLE ? api._sqlite3_bind_double(ptr, i, nums[c]!)
-          : api._sqlite3_bind_blob(ptr, i, 0, 0, 0);
+          : k === NULL ? api._sqlite3_bind_blob(ptr, i, 0, 0, 0)
+          : api._sqlite3_bind_double(ptr, i, nums[c]!);
         if (rc !== SQLITE_OK) this.fail(rc);
       }
       const rc = api._sqlite3_step(ptr);
@@ -190,14 +182,6 @@ export class RawInsert {
     throw new LabelingError('io', `index write failed (${msg}, code ${rc})`, { field: this.sql });
   }
 
-  private growBytes(min: number): void {
-    let cap = this.bytes.length * 2;
-    while (cap < min) cap *= 2;
-    const b = Buffer.allocUnsafe(cap);
-    this.bytes.copy(b, 0, 0, this.used);
-    this.bytes = b;
-  }
-
   private ensureWasm(n: number): void {
     if (n <= this.wasmCap && this.wasmBuf) return;
     if (this.wasmBuf) this.api!._free(this.wasmBuf);
@@ -205,4 +189,11 @@ export class RawInsert {
     this.wasmBuf = this.api!._malloc(this.wasmCap);
     if (!this.wasmBuf) throw new LabelingError('io', `out of wasm memory (${this.wasmCap} bytes)`, { field: this.sql });
   }
+}
+
+/** Row r of an encoded chunk as values (the fallback path). */
+function rowOfEncoded(e: EncodedRows, r: number): Cell[] {
+  const out: Cell[] = [];
+  for (let c = 0; c < e.width; c++) out.push(cellOf(e, r, c));
+  return out;
 }

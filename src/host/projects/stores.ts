@@ -77,6 +77,8 @@ export class StoreManager extends Disposable implements ProgressSource, DetailsS
     private readonly logger: Logger,
     /** Automatic refreshes are jobs of this runner (listed, cancellable). */
     private readonly jobs: Pick<JobRunner, 'submit'>,
+    /** The bundled worker (dist/worker.js): index builds scan data sources in a worker thread. */
+    private readonly workerFile?: string,
   ) {
     super();
     this._register(registry.onDidChange(() => void this.syncWithRegistry()));
@@ -158,6 +160,7 @@ export class StoreManager extends Disposable implements ProgressSource, DetailsS
       labeler: this.identity.labeler,
       device: this.identity.device,
       wasmPath: this.wasmPath,
+      ...(this.workerFile ? { workerFile: this.workerFile } : {}),
       logger: this.logger,
       signal: abort.signal,
       onProgress: (p) => reporter?.(progressText(p)),
