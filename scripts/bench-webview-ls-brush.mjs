@@ -158,7 +158,7 @@ export async function lsBrush(p) {
   });
   if (setup.error) throw new Error(setup.error);
   // Select the label as a user does (a click on it), which also selects the brush tool.
-  await p.locator('.lsf-label', { hasText: 'road' }).first().click();
+  await p.locator('.lsf-label', { hasText: 'road' }).first().click({ timeout: 10000 });
   const geo = await p.evaluate(({ brushPx, w }) => {
     const a = window.Htx.annotationStore.selected;
     const img = a.names.get('img');
