@@ -14,8 +14,9 @@ import type { ProjectDef } from '../../model';
 import { AssistModel, type AssistModelJson, type AssistPrediction, type ImageAssistModel } from './assist-model';
 import { predictImageFiles, trainImagesFromFiles, type ImageExample, type ImageFilePrediction, type ImageFilesTrainOptions, type ImageTrainResult, type SkippedImage } from './image-train';
 import { ASSIST_IMAGE_TYPES, isAssistImageType, type AssistImageType } from './image-training-set';
+import { encodeModel, type EncodedModel } from './model-store';
 import { trainAndValidate, type TrainResult, type TrainValidateOptions } from './train';
-import { isAssistTextType, type AssistTextType, type TrainingSet } from './training-set';
+import { isAssistTextType, type AssistTextType, type TrainingExample, type TrainingSet } from './training-set';
 
 /** The fields of project.json trainAndValidate reads (the type, the split's seed, mlAssist's target and hold-out). */
 export type AssistTrainDef = Pick<ProjectDef, 'type' | 'queueSeed' | 'mlAssist'>;
@@ -29,6 +30,12 @@ export interface AssistTrainInput {
   packed?: PackedTrainingSet;
   def: AssistTrainDef;
   options?: AssistTrainOptions;
+  /**
+   * Answer the model as the bytes of its saved file (AssistTrainFileOutput: what the extension host asks
+   * for, so its thread neither decodes the model's JSON nor encodes it again to save it) and without the
+   * held-out predictions nobody there reads.
+   */
+  asFile?: boolean;
 }
 
 /**
@@ -49,21 +56,68 @@ export interface PackedTrainingSet {
 }
 
 export function packTrainingSet(set: TrainingSet): PackedTrainingSet {
-  const n = set.examples.length;
-  const lengths = new Int32Array(2 * n);
-  set.examples.forEach((e, i) => {
-    lengths[i] = e.key.length;
-    lengths[n + i] = e.text.length;
-  });
-  return {
-    projectId: set.projectId,
-    type: set.type,
-    keys: set.examples.map((e) => e.key).join(''),
-    texts: set.examples.map((e) => e.text).join(''),
-    lengths,
-    finals: JSON.stringify(set.examples.map((e) => e.final)),
-    withoutText: set.withoutText,
-  };
+  const packer = new TrainingSetPacker();
+  for (const e of set.examples) packer.add(e);
+  return packer.finish(set);
+}
+
+/** Examples a packer joins into one piece of each string at a time. */
+const PACK_CHUNK = 1024;
+
+/**
+ * Packs a training set example by example as it is read (readTrainingExamples), a few µs each: packing
+ * 100k examples at once held the extension host for one turn of ~80 ms (bench:ml jobs), and the example
+ * objects stayed on its heap until then. `finish` joins the chunks (a copy of the texts' characters).
+ */
+export class TrainingSetPacker {
+  private keys: string[] = [];
+  private texts: string[] = [];
+  private finals: string[] = [];
+  private readonly chunks = { keys: [] as string[], texts: [] as string[], finals: [] as string[] };
+  private keyLengths = new Int32Array(PACK_CHUNK);
+  private textLengths = new Int32Array(PACK_CHUNK);
+  /** Examples added. */
+  size = 0;
+
+  add(e: TrainingExample): void {
+    if (this.size === this.keyLengths.length) {
+      const grow = (a: Int32Array) => {
+        const b = new Int32Array(2 * a.length);
+        b.set(a);
+        return b;
+      };
+      this.keyLengths = grow(this.keyLengths);
+      this.textLengths = grow(this.textLengths);
+    }
+    this.keyLengths[this.size] = e.key.length;
+    this.textLengths[this.size] = e.text.length;
+    this.size++;
+    this.keys.push(e.key);
+    this.texts.push(e.text);
+    // JSON.stringify of the list of finals writes each as JSON.stringify of it, comma-separated.
+    this.finals.push(JSON.stringify(e.final));
+    if (this.keys.length === PACK_CHUNK) this.flush();
+  }
+
+  finish(set: Omit<TrainingSet, 'examples'>): PackedTrainingSet {
+    this.flush();
+    const n = this.size;
+    const lengths = new Int32Array(2 * n);
+    lengths.set(this.keyLengths.subarray(0, n));
+    lengths.set(this.textLengths.subarray(0, n), n);
+    const { keys, texts, finals } = this.chunks;
+    return { projectId: set.projectId, type: set.type, keys: keys.join(''), texts: texts.join(''), lengths, finals: `[${finals.join(',')}]`, withoutText: set.withoutText };
+  }
+
+  private flush(): void {
+    if (!this.keys.length) return;
+    this.chunks.keys.push(this.keys.join(''));
+    this.chunks.texts.push(this.texts.join(''));
+    this.chunks.finals.push(this.finals.join(','));
+    this.keys = [];
+    this.texts = [];
+    this.finals = [];
+  }
 }
 
 export function unpackTrainingSet(p: PackedTrainingSet): TrainingSet {
@@ -83,9 +137,14 @@ export function unpackTrainingSet(p: PackedTrainingSet): TrainingSet {
 }
 
 /** A TrainResult with the model as its JSON (what a thread can post back). */
-export type AssistTrainOutput = Omit<TrainResult, 'model'> & { model: AssistModelJson };
+export type AssistTrainJsonOutput = Omit<TrainResult, 'model'> & { model: AssistModelJson; modelFile?: undefined };
 
-/** Trains and validates (train.ts) on posted data and answers the model as JSON with every figure. */
+/** With `asFile`: the model as its saved file's bytes (saveModel writes them as they are), no held-out predictions. */
+export type AssistTrainFileOutput = Omit<TrainResult, 'model' | 'heldOut'> & { model?: undefined; modelFile: EncodedModel };
+
+export type AssistTrainOutput = AssistTrainJsonOutput | AssistTrainFileOutput;
+
+/** Trains and validates (train.ts) on posted data and answers the model as JSON (or its file, `asFile`) with every figure. */
 export async function assistTrain(input: AssistTrainInput, onProgress?: (fraction: number, message: string) => void): Promise<AssistTrainOutput> {
   const bad = (field: string, message: string) => new LabelingError('invalid-input', `assist-train: ${message}`, { field });
   if (!input || typeof input !== 'object') throw bad('input', 'takes {set, def, options}');
@@ -96,6 +155,10 @@ export async function assistTrain(input: AssistTrainInput, onProgress?: (fractio
   if (!def.mlAssist || typeof def.mlAssist !== 'object') throw bad('def.mlAssist', 'is missing');
   // trainAndValidate reads only the fields of AssistTrainDef.
   const r = await trainAndValidate(set, def as ProjectDef, { ...input.options, ...(onProgress ? { onProgress } : {}) });
+  if (input.asFile) {
+    const { model, heldOut: _heldOut, ...figures } = r;
+    return { ...figures, modelFile: encodeModel(model) };
+  }
   return { ...r, model: r.model.toJSON() };
 }
 

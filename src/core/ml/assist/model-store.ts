@@ -97,8 +97,22 @@ export interface SaveOptions {
  * cancel before the manifest is written removes the model file it wrote (and any temp file): the
  * previous versions stay as they were.
  */
-/** What saveModel writes: a TrainResult of trainAndValidate (text) or trainAndValidateImages. */
-export type SavableModel = Pick<TrainResult, 'name' | 'trainedOn' | 'targetPrecision' | 'validation'> & { model: AnyAssistModel };
+/**
+ * A model as the bytes of its file (UTF-8 of JSON.stringify(model.toJSON()), exactly what saveModel
+ * writes for the model itself): the training worker encodes it (encodeModel), so the extension host
+ * writes the bytes it gets without decoding and encoding the model (~9 MB of JSON at 100k labels).
+ */
+export interface EncodedModel {
+  type: AssistModelType;
+  bytes: Uint8Array;
+}
+
+export function encodeModel(model: AnyAssistModel): EncodedModel {
+  return { type: model.type, bytes: Buffer.from(JSON.stringify(model.toJSON()), 'utf8') };
+}
+
+/** What saveModel writes: a TrainResult of trainAndValidate (text) or trainAndValidateImages, with the model or its file (encodeModel). */
+export type SavableModel = Pick<TrainResult, 'name' | 'trainedOn' | 'targetPrecision' | 'validation'> & ({ model: AnyAssistModel; modelFile?: undefined } | { model?: undefined; modelFile: EncodedModel });
 
 export async function saveModel(root: string, projectId: string, trained: SavableModel, opts: SaveOptions = {}): Promise<ModelManifest> {
   throwIfAborted(opts.signal);
@@ -110,7 +124,7 @@ export async function saveModel(root: string, projectId: string, trained: Savabl
     format: MANIFEST_FORMAT,
     formatVersion: MANIFEST_VERSION,
     projectId,
-    type: trained.model.type,
+    type: trained.modelFile ? trained.modelFile.type : trained.model.type,
     model: trained.name,
     version,
     trainedOn: trained.trainedOn,
@@ -121,7 +135,7 @@ export async function saveModel(root: string, projectId: string, trained: Savabl
   };
   try {
     throwIfAborted(opts.signal);
-    await writeFileAtomic(modelFile, JSON.stringify(trained.model.toJSON()));
+    await writeFileAtomic(modelFile, trained.modelFile ? trained.modelFile.bytes : JSON.stringify(trained.model.toJSON()));
     throwIfAborted(opts.signal);
     await writeFileAtomic(path.join(dir, manifestName(version)), `${JSON.stringify(manifest, null, 2)}\n`);
   } catch (e) {

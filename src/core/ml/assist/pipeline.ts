@@ -31,9 +31,9 @@ import { TimeSlicer, yieldToEventLoop } from '../../store/time-slice';
 import type { ItemView } from '../../store/types';
 import { WorkerSession, runWorkerTask } from '../../jobs/worker-client';
 import { AssistModel, type AnyAssistModel, type AssistModelType } from './assist-model';
-import { packTrainingSet, type AssistImageTrainOptions, type AssistTrainOptions } from './assist-worker';
+import { TrainingSetPacker, type AssistImageTrainOptions, type AssistTrainOptions, type PackedTrainingSet } from './assist-worker';
 import { trainImagesFromFiles, type SkippedImage } from './image-train';
-import { ASSIST_IMAGE_TYPES, collectImageTrainingSet, isAssistImageType } from './image-training-set';
+import { ASSIST_IMAGE_TYPES, collectImageTrainingSet, isAssistImageType, type ImageTrainingSet } from './image-training-set';
 import { loadLatestModel, modelsDir, saveModel, type LoadedModel, type ModelManifest, type SavableModel } from './model-store';
 import {
   predictQueue,
@@ -45,7 +45,7 @@ import {
   type QueueSource,
 } from './predict-queue';
 import { RETRAIN_UP_TO, trainAndValidate, type ValidationFigures } from './train';
-import { collectTrainingSet, type TrainingSource } from './training-set';
+import { collectTrainingSet, readTrainingExamples, type TrainingSet, type TrainingSource } from './training-set';
 
 export interface AssistRunOptions {
   /** The workspace folder (where `.labeling/` is). */
@@ -109,37 +109,50 @@ export async function trainAssistModel(store: TrainingSource & { stats?(): { ite
   const collect = {
     onProgress: (k: number) => opts.onProgress?.(counts?.labeled ? 0.05 * Math.min(1, k / counts.labeled) : 0, `Read ${n(k)} labeled items`),
   };
-  const set = isAssistImageType(def.type) ? await collectImageTrainingSet(store, opts.root, signal, collect) : await collectTrainingSet(store, signal, collect);
-  log(`read ${n(set.examples.length)} final label(s) of ${n(counts?.items ?? set.examples.length)} item(s) in ${ms(t0)}`);
-  const image = 'outside' in set;
-  if (image && set.outside.length) log(`${n(set.outside.length)} labeled item(s) left out: their path leads outside the workspace (${named(set.outside)})`);
-  if (!image && set.withoutText.length) log(`${n(set.withoutText.length)} labeled item(s) left out: their text could not be read (first: ${set.withoutText[0]})`);
+  // Read: an image set; a text set trained here; or a text set for a worker, packed as it is read (a few
+  // strings and one transferred array: a clone of 100k example objects held this thread ~240 ms, packing
+  // them at once after the read ~80 ms in one turn).
+  let images: ImageTrainingSet | undefined;
+  let texts: TrainingSet | undefined;
+  let packed: PackedTrainingSet | undefined;
+  if (isAssistImageType(def.type)) images = await collectImageTrainingSet(store, opts.root, signal, collect);
+  else if (opts.workerFile) {
+    const packer = new TrainingSetPacker();
+    packed = packer.finish(await readTrainingExamples(store, (e) => packer.add(e), signal, collect));
+  } else texts = await collectTrainingSet(store, signal, collect);
+  const examples = images?.examples.length ?? texts?.examples.length ?? packed!.lengths.length / 2;
+  const type = (images ?? texts ?? packed)!.type;
+  const withoutText = texts?.withoutText ?? packed?.withoutText ?? [];
+  log(`read ${n(examples)} final label(s) of ${n(counts?.items ?? examples)} item(s) in ${ms(t0)}`);
+  if (images?.outside.length) log(`${n(images.outside.length)} labeled item(s) left out: their path leads outside the workspace (${named(images.outside)})`);
+  if (withoutText.length) log(`${n(withoutText.length)} labeled item(s) left out: their text could not be read (first: ${withoutText[0]})`);
   throwIfAborted(signal);
 
   const t1 = performance.now();
   const where = opts.workerFile ? 'a worker thread' : 'this process';
-  const unit = image ? 'image(s)' : 'item(s)';
-  log(`training ${set.type} on ${n(set.examples.length)} ${unit} in ${where}${image ? ' (the files are read and featurised there)' : ''}`);
+  const unit = images ? 'image(s)' : 'item(s)';
+  log(`training ${type} on ${n(examples)} ${unit} in ${where}${images ? ' (the files are read and featurised there)' : ''}`);
   const trainProgress = phase(opts.onProgress, 0.05, 0.95);
   const hooks = { ...(signal ? { signal } : {}), ...(trainProgress ? { onProgress: trainProgress } : {}) };
   const picked: Pick<ProjectDef, 'type' | 'queueSeed' | 'mlAssist'> = { type: def.type, queueSeed: def.queueSeed, mlAssist: def.mlAssist };
   const options = opts.train ? { options: opts.train } : {};
   let trained: SavableModel & { retrained: boolean; skipped?: SkippedImage[] };
-  if (image && opts.workerFile) {
-    const out = await runWorkerTask(opts.workerFile, 'assist-train-images', { examples: set.examples, def: picked, ...options }, hooks);
+  if (images && opts.workerFile) {
+    const out = await runWorkerTask(opts.workerFile, 'assist-train-images', { examples: images.examples, def: picked, ...options }, hooks);
     throwIfAborted(signal);
     trained = { ...out, model: AssistModel.fromAnyJSON(out.model) };
-  } else if (image) {
-    trained = await trainImagesFromFiles(set.examples, def, { ...opts.train, ...hooks });
-  } else if (opts.workerFile) {
-    // Packed into a few strings and one transferred array: a clone of 100k example objects held this thread ~240 ms.
-    const packed = packTrainingSet(set);
+  } else if (images) {
+    trained = await trainImagesFromFiles(images.examples, def, { ...opts.train, ...hooks });
+  } else if (packed) {
+    // The model comes back as its file's bytes, written as they are: decoding its JSON here and encoding
+    // it again to save it held this thread ~40 ms; the held-out predictions are left in the worker.
     await yieldToEventLoop();
-    const out = await runWorkerTask(opts.workerFile, 'assist-train', { packed, def: picked, ...options }, { ...hooks, transfer: [packed.lengths.buffer as ArrayBuffer] });
+    const out = await runWorkerTask(opts.workerFile!, 'assist-train', { packed, def: picked, ...options, asFile: true }, { ...hooks, transfer: [packed.lengths.buffer as ArrayBuffer] });
     throwIfAborted(signal);
-    trained = { ...out, model: AssistModel.fromJSON(out.model) };
+    if (!out.modelFile) throw new LabelingError('io', 'worker task assist-train answered the model as JSON, not as its file', { field: 'modelFile' });
+    trained = { ...out, model: undefined, modelFile: out.modelFile };
   } else {
-    trained = await trainAndValidate(set, def, { ...opts.train, ...hooks });
+    trained = await trainAndValidate(texts!, def, { ...opts.train, ...hooks });
   }
   const skipped = trained.skipped ?? [];
   if (skipped.length) {
@@ -161,7 +174,7 @@ export async function trainAssistModel(store: TrainingSource & { stats?(): { ite
   log(`saved version ${manifest.version} to ${modelsDir(opts.root, def.id)} (${manifest.modelFile}) in ${ms(t2)}`);
   opts.onProgress?.(1, `Version ${manifest.version} saved`);
   const common = { manifest, validation: v, trainedOn: trained.trainedOn };
-  return image ? { ...common, withoutText: [], outside: set.outside, skipped } : { ...common, withoutText: set.withoutText };
+  return images ? { ...common, withoutText: [], outside: images.outside, skipped } : { ...common, withoutText };
 }
 
 export interface PrelabelOptions extends AssistRunOptions {
