@@ -148,6 +148,60 @@ interface PhaseFigures {
   /** Share of the phase this thread was busy. */
   elu: number;
   lag: { p50: number; p99: number; max: number };
+  /** CPU ms per thread group in the phase (ThreadClock). */
+  cpu: { main: number; worker: number; helpers: number };
+}
+
+/**
+ * CPU time per thread of this process from /proc/self/task/<tid>/stat (Linux; elsewhere nothing), in
+ * ms (10 ms ticks): this thread (tid = pid), the threads that began after `mark()` (the jobs' worker
+ * threads) and the rest ("helpers": V8's platform threads, which run the parallel and concurrent parts of
+ * every isolate's garbage collection and compiles, and libuv's pool). What a submit's latency cannot show:
+ * whether another thread of this process took the second core while it ran.
+ */
+class ThreadClock {
+  private known = new Set<string>();
+  private readonly ok = fs.existsSync('/proc/self/task');
+
+  /** The threads alive now are "helpers" (plus this one); later ones are workers. */
+  mark(): void {
+    if (this.ok) this.known = new Set(fs.readdirSync('/proc/self/task'));
+  }
+
+  /** ms of CPU so far: this thread, workers, helpers (threads that ended are lost: compare deltas of live ones). */
+  sample(): { main: number; worker: number; helpers: number; at: Map<string, number> } {
+    const at = new Map<string, number>();
+    let main = 0;
+    let worker = 0;
+    let helpers = 0;
+    if (!this.ok) return { main, worker, helpers, at };
+    for (const tid of fs.readdirSync('/proc/self/task')) {
+      let stat: string;
+      try {
+        stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      } catch {
+        continue; // ended meanwhile
+      }
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const ms = (Number(f[11]) + Number(f[12])) * 10;
+      at.set(tid, ms);
+      if (tid === String(process.pid)) main += ms;
+      else if (this.known.has(tid)) helpers += ms;
+      else worker += ms;
+    }
+    return { main, worker, helpers, at };
+  }
+
+  /** CPU ms between two samples, per group, counting only threads alive in both or born between. */
+  static delta(a: ReturnType<ThreadClock['sample']>, b: ReturnType<ThreadClock['sample']>, clock: ThreadClock): { main: number; worker: number; helpers: number } {
+    const d = { main: 0, worker: 0, helpers: 0 };
+    for (const [tid, ms] of b.at) {
+      const was = a.at.get(tid) ?? 0;
+      const g = tid === String(process.pid) ? 'main' : clock.known.has(tid) ? 'helpers' : 'worker';
+      d[g] += ms - was;
+    }
+    return d;
+  }
 }
 
 /** A turn of the event loop that came late: where the main thread was blocked. */
@@ -186,6 +240,10 @@ class Phases {
   current = '';
   /** The job's last log line or progress message. */
   message = '';
+  /** Each message of the job with when it came (performance.now()). */
+  readonly messages: { t: number; message: string }[] = [];
+  readonly clock = new ThreadClock();
+  private cpuAt = this.clock.sample();
   private start = 0;
   private elu?: EventLoopUtilization;
   private readonly hist: IntervalHistogram = monitorEventLoopDelay({ resolution: 1 });
@@ -215,6 +273,7 @@ class Phases {
   /** The job's log line or progress message (what a gap after it is attributed to). */
   say(message: string): void {
     if (message) this.message = message;
+    this.messages.push({ t: now(), message });
   }
 
   enter(name: string): void {
@@ -223,6 +282,7 @@ class Phases {
     this.current = name;
     this.start = now();
     this.elu = performance.eventLoopUtilization();
+    this.cpuAt = this.clock.sample();
     this.hist.reset();
   }
 
@@ -237,6 +297,7 @@ class Phases {
       wallMs: end - this.start,
       elu: performance.eventLoopUtilization(this.elu).utilization,
       lag: { p50: ns(this.hist.percentile(50)), p99: ns(this.hist.percentile(99)), max: ns(this.hist.max) },
+      cpu: ThreadClock.delta(this.cpuAt, this.clock.sample(), this.clock),
     });
     this.current = '';
   }
@@ -259,6 +320,9 @@ interface SubmitSample {
   phase: string;
   callMs: number;
   seenMs: number;
+  /** performance.now() when it was due (pressed) and when it was done. */
+  due: number;
+  end: number;
 }
 
 /**
@@ -291,7 +355,7 @@ class Labeler {
       const t0 = now();
       await this.store.submit(item.key, { kind: 'classes', labels: [`topic${i % TOPICS}`] });
       const t1 = now();
-      this.samples.push({ phase, callMs: t1 - t0, seenMs: t1 - due });
+      this.samples.push({ phase, callMs: t1 - t0, seenMs: t1 - due, due, end: t1 });
       due = Math.max(due + SUBMIT_EVERY_MS, t1);
     }
   }
@@ -506,6 +570,7 @@ export async function jobsBench(earlier: JobsRawFromEarlier = {}): Promise<void>
     const profiler = process.env.BENCH_ML_PROFILE === '1' ? new MainProfiler() : undefined;
     await profiler?.start();
     const phases = new Phases();
+    phases.clock.mark();
     const labeler = new Labeler(store, phases);
     const log: string[] = [];
     const logTo = (line: string) => {
@@ -522,11 +587,17 @@ export async function jobsBench(earlier: JobsRawFromEarlier = {}): Promise<void>
       root: project.root,
       workerFile: worker.file,
       log: (line) => {
-        if (/^training /.test(line)) phases.enter('train (worker)');
+        if (/^training /.test(line)) phases.enter('post');
         logTo(line);
       },
+      // The worker's steps by its progress messages (throttled to one per PROGRESS_MS: the validation's own is
+      // usually dropped, so "fit" holds it): packing and posting the set, featurising, L-BFGS and the
+      // validation, then the reply (the model's JSON) taken in and loaded here, then the save.
       onProgress: (_f, m) => {
-        if (m === 'Saving the model') phases.enter('save');
+        if (/^Training the validation model|^Training on all|^features: /.test(m)) phases.enter('featurise (worker)');
+        else if (/^iteration |^trained: |^Validating /.test(m)) phases.enter('fit (worker)');
+        else if (m === 'Trained') phases.enter('reply');
+        else if (m === 'Saving the model') phases.enter('save');
         phases.say(m);
       },
     });
@@ -576,7 +647,7 @@ export async function jobsBench(earlier: JobsRawFromEarlier = {}): Promise<void>
     // Budgets.
     const perTrain = (x: number) => (labels === 100_000 ? x : (x * 100_000) / labels);
     const byPhase = (name: string) => phases.done.find((p) => p.name === name);
-    const trainPhases = ['collect', 'train (worker)', 'save'];
+    const trainPhases = ['collect', 'post', 'featurise (worker)', 'fit (worker)', 'reply', 'save'];
     console.log(`  training job: ${secs(trainMs)} on ${fmt(trained.trainedOn)} final labels${labels === 100_000 ? '' : ` -> ${secs(perTrain(trainMs))} per 100k (linear)`} (budget < 30 s) -> ${perTrain(trainMs) < 30_000 ? 'within' : 'OUTSIDE'}`);
     console.log(`    ${trainPhases.map((p) => `${p} ${secs(byPhase(p)?.wallMs ?? 0)}`).join(', ')}; validation: ${trained.validation.message}`);
     const collectMs = byPhase('collect')?.wallMs ?? 0;
@@ -624,6 +695,31 @@ export async function jobsBench(earlier: JobsRawFromEarlier = {}): Promise<void>
       const gc = phases.gcIn(p.start, p.end);
       console.log(`    ${p.name.padEnd(26)} ${secs(p.wallMs).padStart(9)}  busy ${(100 * p.elu).toFixed(0).padStart(3)}%  lag ${msf(p.lag.p50)}/${msf(p.lag.p99)}/${msf(p.lag.max)} ms  gc ${msf(gc.ms)} ms (longest ${msf(gc.max)})  seen ${spreadText(seen)}`);
     }
+    console.log(`  CPU per phase (/proc/self/task, 10 ms ticks), ms of CPU per second of the phase: this thread / the jobs' worker thread / helpers (V8's platform threads: parallel and concurrent GC of every isolate, compiles; libuv's pool)`);
+    for (const p of phases.done) {
+      const per = (x: number) => ((1000 * x) / Math.max(1, p.wallMs)).toFixed(0).padStart(4);
+      console.log(`    ${p.name.padEnd(26)} ${per(p.cpu.main)} / ${per(p.cpu.worker)} / ${per(p.cpu.helpers)}   (total ${fmt(p.cpu.main)} / ${fmt(p.cpu.worker)} / ${fmt(p.cpu.helpers)} ms)`);
+    }
+    // The slow submits of the training job: in which phase, with a garbage collection of this thread in them, with a message of the job arriving in them.
+    const slowOf = (names: string[], label: string) => {
+      const run = labeler.of((ph) => names.includes(ph));
+      const slow = run.filter((x) => x.seenMs > 10);
+      const withGc = (x: SubmitSample) => phases.gcIn(x.due, x.end);
+      const withMsg = (x: SubmitSample) => phases.messages.filter((m) => m.t >= x.due && m.t <= x.end).length;
+      console.log(`  submits over 10 ms during ${label}: ${slow.length} of ${run.length}; with a gc of this thread in them ${slow.filter((x) => withGc(x).n).length}; with a message of the job arriving in them ${slow.filter((x) => withMsg(x)).length}`);
+      for (const ph of names) {
+        const all = run.filter((x) => x.phase === ph);
+        const sl = slow.filter((x) => x.phase === ph);
+        if (all.length) console.log(`    ${ph.padEnd(26)} ${String(sl.length).padStart(4)} of ${String(all.length).padStart(5)} (${((100 * sl.length) / all.length).toFixed(1)}%)  gc in ${sl.filter((x) => withGc(x).n).length}, message in ${sl.filter((x) => withMsg(x)).length}; seen-call (waiting to run) p99 ${msf(spread(all.map((x) => x.seenMs - x.callMs)).p99)} ms, call p99 ${msf(spread(all.map((x) => x.callMs)).p99)} ms`);
+      }
+      const top = [...slow].sort((a, b) => b.seenMs - a.seenMs).slice(0, 8);
+      for (const x of top) {
+        const gc = withGc(x);
+        console.log(`      ${msf(x.seenMs)} ms (call ${msf(x.callMs)}) in ${x.phase} at +${secs(x.due - (phases.done.find((p) => p.name === x.phase)?.start ?? 0))}${gc.n ? `, gc ${msf(gc.ms)} ms in it` : ''}${withMsg(x) ? `, ${withMsg(x)} message(s) in it` : ''}`);
+      }
+    };
+    slowOf(trainPhases, 'training');
+    slowOf(['load model', 'predict (worker) + lines', 'last page + commit'], 'inference');
     const report = (job: string, idle: string, names: string[]) => {
       const base = labeler.of(idle);
       const run = labeler.of((ph) => names.includes(ph));
