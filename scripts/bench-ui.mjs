@@ -14,8 +14,15 @@
 // Writes ui_next_p50/p95/max, ui_skip_p95, ui_back_p95, ui_open_ms, ui_reopen_ms, ui_roundtrip_p95 per project
 // ({name, project, n, value, unit}) into test-results/bench.json, merged with other entries, and prints the
 // budgets of issue 9 (PASS/MISS) with the load average: they hold on a quiet 2-core machine only.
+// Two more sections, each selectable alone:
+//   mask-4000  (scripts/bench-ui-mask.mjs) issue 14: each of 20 items of 4,000 x 3,000 gets a mask painted with
+//              the brush (real mouse moves), then Enter: ui_mask_submit_p50/p95/max (budget < 200 ms), and the
+//              host's part of a submit split on the masks the run stored
+//   dashboard  (scripts/bench-ui-dashboard.mjs) issue 13: Labeling: Show Dashboard on text-200k, BENCH_UI_DASH_N (7)
+//              opens: ui_dashboard_paint_ms (median; budget < 300 ms, inside the webview's document from its
+//              navigation start), ui_dashboard_paint_max, ui_dashboard_fcp_ms, ui_dashboard_open_ms (from the command)
 //   BENCH_UI_TRACE=1                     also trace ten more Enters per project (test-results/bench-ui-trace-*.json)
-//   BENCH_UI_ONLY=text-300,detect-1000   run some projects;  BENCH_UI_THINK_MS (200) pause between actions
+//   BENCH_UI_ONLY=text-300,dashboard     run some sections;  BENCH_UI_THINK_MS (200) pause between actions
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,9 +30,13 @@ import { ROOT, launchBrowser, makeRunDir, startCodeServer } from './lib.mjs';
 import { prepareWorkspaces } from './bench-ui-workspace.mjs';
 import { installProbe } from './bench-ui-probe.mjs';
 import { Workbench } from '../test/ui/workbench.mjs';
+import { benchDashboard } from './bench-ui-dashboard.mjs';
+import { closeTab, paletteReady } from './bench-ui-steps.mjs';
+import { bigBrush, maskEditorReady, MASK_STROKES, paintMask, timeHostSubmit } from './bench-ui-mask.mjs';
 
 const N = Number(process.env.BENCH_UI_N ?? 50);
 const THINK = Number(process.env.BENCH_UI_THINK_MS ?? 200);
+const DASH_N = Number(process.env.BENCH_UI_DASH_N ?? 7);
 const TRACE = process.env.BENCH_UI_TRACE === '1';
 const ONLY = process.env.BENCH_UI_ONLY?.split(',').map((s) => s.trim()).filter(Boolean);
 const t0 = Date.now();
@@ -47,7 +58,13 @@ console.log('the first item shows (reopen: the same after closing the panel, in 
 const runDir = makeRunDir();
 const runId = path.basename(runDir).replace(/[^a-z0-9]+/gi, '-');
 console.log('workspaces:');
-const projects = (await prepareWorkspaces(runDir, path.join(ROOT, '.vscode-test/bench-ui'))).filter((p) => !ONLY || ONLY.includes(p.name));
+// Sections: one per project, and `dashboard` (on text-200k's workspace).
+const SECTIONS = ['text-300', 'text-200k', 'image-200k', 'detect-1000', 'mask-4000', 'dashboard'];
+const unknown = ONLY?.filter((s) => !SECTIONS.includes(s));
+if (unknown?.length) throw new Error(`BENCH_UI_ONLY: no section ${unknown.join(', ')} (sections: ${SECTIONS.join(', ')})`);
+const wanted = (s) => !ONLY || ONLY.includes(s);
+const workspaces = await prepareWorkspaces(runDir, path.join(ROOT, '.vscode-test/bench-ui'), console.log, SECTIONS.filter((s) => s !== 'dashboard' && (wanted(s) || (s === 'text-200k' && wanted('dashboard')))));
+const projects = workspaces.filter((p) => wanted(p.name));
 
 /** The inner frame of the labeling panel (VS Code nests two iframes). */
 async function panelFrame(page) {
@@ -65,11 +82,7 @@ async function panelFrame(page) {
 /** Start Labeling; ms from choosing the project (Enter) until the first item is on screen. */
 async function openPanel(wb, p) {
   const { page } = wb;
-  await page.keyboard.press('F1');
-  await wb.quickInput.waitFor({ state: 'visible' });
-  await wb.quickInput.fill('>Labeling: Start Labeling');
-  await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Start Labeling' }).first().waitFor();
-  await sleep(150);
+  await paletteReady(wb, 'Labeling: Start Labeling');
   let start = Date.now();
   await page.keyboard.press('Enter');
   const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: `Bench ${p.id}` }).first();
@@ -95,24 +108,11 @@ async function openPanel(wb, p) {
   return { ms, detail: `${which === 'pick' ? 'from the project pick' : 'one project: from the command'}; webview frame ready +${await steps.frame} ms, panel document +${doc} ms${js}, panel element +${await steps.app} ms` };
 }
 
-/** Closes the labeling panel by its tab's close button (Ctrl+W if the button is not there); waits until its webview is gone. */
-async function closePanel(page) {
-  const tab = page.locator('.tabs-container .tab', { hasText: 'Label:' }).first();
-  const close = tab.locator('.tab-actions .action-label').first();
-  if (await close.count()) await close.click({ force: true });
-  else {
-    await page.locator('.monaco-workbench .part.editor').first().click({ position: { x: 5, y: 5 } });
-    await page.keyboard.press('Control+w');
-  }
-  await tab.waitFor({ state: 'detached', timeout: 15000 });
-  for (let i = 0; i < 100 && (await page.locator('iframe.webview').count()); i++) await sleep(100);
-  if (await page.locator('iframe.webview').count()) throw new Error('the labeling panel\'s webview is still there after closing its tab');
-}
-
-async function benchProject(p) {
-  const log = (...a) => console.log(`  [${p.name} +${((Date.now() - t0) / 1000).toFixed(0)}s]`, ...a);
+/** Starts code-server and Chromium on `p`'s workspace, waits until its store is open, runs fn({ page, wb, browser, log }). */
+async function withWorkbench(p, section, fn) {
+  const log = (...a) => console.log(`  [${section} +${((Date.now() - t0) / 1000).toFixed(0)}s]`, ...a);
   const srv = await startCodeServer({
-    runDir: path.join(runDir, `cs-${p.name}`), linkExtension: ROOT,
+    runDir: path.join(runDir, `cs-${section}`), linkExtension: ROOT,
     settings: { 'labeling.labeler': `bench-${runId}`, 'workbench.colorTheme': 'Default Dark Modern' },
     env: { LABELING_TIMINGS: '1' }, // answers carry the host's durations (src/protocol/labeler.ts)
   });
@@ -129,7 +129,19 @@ async function benchProject(p) {
     await wb.viewRows('Projects').filter({ hasText: `/${p.n.toLocaleString('en-US')}` }).first().waitFor({ timeout: 180000 });
     log(`workbench and store ready in ${((Date.now() - tLoad) / 1000).toFixed(1)} s`);
     await sleep(1500);
-    const { ms: openMs, detail } = await openPanel(wb, p);
+    return await fn({ page, wb, browser, log });
+  } finally {
+    await browser?.close().catch(() => {});
+    await srv.stop();
+  }
+}
+
+async function benchProject(p) {
+  return withWorkbench(p, p.name, async ({ page, wb, browser, log }) => {
+    const { ms: openMs, detail } = await openPanel(wb, p).catch(async (e) => {
+      await wb.screenshot(`bench-ui-${p.name}-open-failed`);
+      throw e;
+    });
     log(`panel open: ${openMs} ms (${detail})`);
     const frame = await panelFrame(page);
     if (!(await frame.evaluate(installProbe))) throw new Error('probe: no lbl-labeler-app in the panel frame');
@@ -170,6 +182,28 @@ async function benchProject(p) {
     };
     const skipBtn = frame.locator('lbl-labeler-app vscode-button[aria-label="Skip this item"]');
     const backBtn = frame.locator('lbl-labeler-app vscode-button[aria-label="Back to my previous item"]');
+    if (p.mask) {
+      // Issue 14: paint each item's mask with the brush (real mouse moves), then Enter; the last item is left.
+      await maskEditorReady(frame);
+      const brush = await bigBrush(page, frame);
+      const painted = [];
+      const since = Date.now() - 1000;
+      for (let i = 0; i < Math.min(p.n - 1, Number(process.env.BENCH_UI_MASK_N ?? p.n - 1)); i++) {
+        await maskEditorReady(frame).catch(async (e) => {
+          await wb.screenshot(`bench-ui-${p.name}-failed`);
+          throw new Error(`item ${i + 1}: the mask editor did not get its image and raster (${fails.join('; ') || 'the submit before was timed'}): ${e.message.split('\n')[0]}`);
+        });
+        const m = await paintMask(page, frame, i);
+        if (m) painted.push(m);
+        if (i < 2) log(`item ${i + 1}: painted ${m ? `${(m.painted * 100).toFixed(0)}% of the image, ${m.runs} runs` : 'nothing (no raster?)'}`);
+        await sleep(THINK);
+        await act('next', () => page.keyboard.press('Enter'));
+      }
+      await wb.screenshot(`bench-ui-${p.name}`);
+      const host = await timeHostSubmit(path.join(p.dir, '.labeling', p.id), since);
+      writeFileSync(path.join(ROOT, 'test-results', `bench-ui-samples-${p.name}.json`), JSON.stringify({ next: rows.next, ping: rows.pingFull, painted, host }));
+      return { p, openMs, rows, fails, mask: { brush, painted, host } };
+    }
     for (let i = 0; i < N; i++) {
       await act('next', async () => {
         await page.keyboard.press(String(1 + (i % 3)));
@@ -196,17 +230,14 @@ async function benchProject(p) {
     for (let i = 0; i < N; i++) await act('skip', () => skipBtn.click());
     for (let i = 0; i < N; i++) await act('back', () => backBtn.click());
     await wb.screenshot(`bench-ui-${p.name}`);
-    await closePanel(page);
+    await closeTab(page, 'Label:');
     await sleep(1500);
     const { ms: reopenMs, detail: reopenDetail } = await openPanel(wb, p);
     log(`panel reopen: ${reopenMs} ms (${reopenDetail})`);
     // Every sample, for a look at the slow ones (not read by anything).
     writeFileSync(path.join(ROOT, 'test-results', `bench-ui-samples-${p.name}.json`), JSON.stringify({ next: rows.next, skip: rows.skip, back: rows.back, ping: rows.pingFull }));
     return { p, openMs, reopenMs, rows, fails };
-  } finally {
-    await browser?.close().catch(() => {});
-    await srv.stop();
-  }
+  });
 }
 
 /**
@@ -282,6 +313,48 @@ function mergeResults(results) {
 
 const results = [];
 let misses = 0;
+/** Prints a figure with its budget ([pass, text], or undefined: context) and adds it to bench.json. */
+function figure(name, value, p, budget, note = '') {
+  if (budget && !budget[0]) misses++;
+  console.log(`  ${name.padEnd(22)} ${f1(value).padStart(8)} ms  ${budget ? `${budget[0] ? 'PASS' : 'MISS'} (${budget[1]})` : ''}${note}`);
+  if (Number.isFinite(value)) results.push({ name, project: p.name, n: p.n, value: Number(value.toFixed(1)), unit: 'ms' });
+}
+
+function reportMask(r) {
+  const { p, rows, mask } = r;
+  const ms = rows.next.map((x) => x.end);
+  const fig = { p50: pct(ms, 50), p95: pct(ms, 95), max: pct(ms, 100) };
+  console.log(`  each submit: a mask of ${MASK_STROKES} brush strokes (brush ${mask.brush} px, real mouse moves) painted on the item, then Enter, timed until the next item is on screen; budget (issue 14): < 200 ms end to end`);
+  figure('ui_mask_submit_p50', fig.p50, p, undefined);
+  figure('ui_mask_submit_p95', fig.p95, p, [fig.p95 < 200, '< 200']);
+  figure('ui_mask_submit_max', fig.max, p, [fig.max < 200, '< 200']);
+  const runs = mask.painted.map((m) => m.runs);
+  const share = mask.painted.map((m) => m.painted * 100);
+  console.log(`  masks: ${mask.painted.length}, runs per mask p50 ${f1(pct(runs, 50))} (max ${f1(pct(runs, 100))}), painted ${f1(pct(share, 50))}% of the image (p50); panel open ${r.openMs} ms`);
+  console.log(`  samples: submits ${rows.next.length}, ping ${rows.ping.length}${r.fails.length ? `; ${r.fails.length} failed: ${[...new Set(r.fails)].slice(0, 3).join('; ')}` : ''}`);
+  console.log(breakdown(r).replace('      Enter total', '      Enter (webview until sent = encoding the runs) total'));
+  const h = mask.host;
+  console.log(`    the host's part (labeler/submit's "store" above = submittedMask + the journal append), split in this process on the ${h.n} masks just stored (p50 ms): ` +
+    `JSON copy of the message ${f1(h.json)}, decode runs ${f1(h.decodeRuns)}, class check ${f1(h.check)}, present classes ${f1(h.classes)}, PNG encode ${f1(h.pngEncode)} (${f1(h.pngKB)} KB), sha256 ${f1(h.sha256)}, ` +
+    `blob write (atomic, fsync) ${f1(h.write)}; submittedMask whole p50 ${f1(h.submittedMask)} / max ${f1(h.submittedMaskMax)}`);
+}
+
+function reportDashboard(p, r) {
+  const paint = r.opens.map((x) => x.paint);
+  const fcp = r.opens.map((x) => x.fcp).filter(Number.isFinite);
+  const open = r.opens.map((x) => x.open);
+  console.log(`  paint: inside the dashboard's document, from its navigation start to the first section in the DOM and the next frame (fcp: its first-contentful-paint); budget (issue 13) < 300 ms applies to paint.`);
+  console.log(`  open: from Enter on the command until that same moment, VS Code creating the webview included (not ours to control): for context, no budget.`);
+  const med = (xs) => pct(xs, 50);
+  figure('ui_dashboard_paint_ms', med(paint), p, [med(paint) < 300, '< 300, median'], `  max ${f1(pct(paint, 100))}`);
+  figure('ui_dashboard_paint_max', pct(paint, 100), p, [pct(paint, 100) < 300, '< 300']);
+  figure('ui_dashboard_fcp_ms', med(fcp), p, undefined, `  max ${f1(pct(fcp, 100))} (first-contentful-paint, beside paint)`);
+  figure('ui_dashboard_open_ms', med(open), p, undefined, `  max ${f1(pct(open, 100))} (context: includes VS Code creating the webview)`);
+  console.log(`  opens: ${r.opens.length}${r.fails.length ? `; ${r.fails.length} failed: ${[...new Set(r.fails)].slice(0, 3).join('; ')}` : ''}; per open (paint/fcp/open): ${r.opens.map((x) => `${f1(x.paint)}/${f1(x.fcp)}/${f1(x.open)}`).join(', ')}`);
+  const m = (k) => f1(med(r.opens.map((x) => x[k]).filter(Number.isFinite)));
+  console.log(`    where the time went (p50, ms on the dashboard document's clock, 0 = its navigation start): fake.html loaded ${m('fakeLoaded')}, our HTML written ${m('wrote')}, dashboard.js fetched ${m('jsStart')}..${m('jsEnd')}, ` +
+    `app defined ${m('defined')}, first section in DOM ${m('section')}, next frame ${m('raf')}, done ${m('paint')}; the document began ${m('doc')} ms after Enter`);
+}
 for (const p of projects) {
   console.log(`\n== ${p.name}: ${p.n.toLocaleString('en-US')} items${p.boxes ? `, ${p.boxes} prelabel boxes per image` : ''} (load ${load()})`);
   let r;
@@ -294,6 +367,10 @@ for (const p of projects) {
   }
   const { rows } = r;
   const ms = (x) => x.end;
+  if (r.mask) {
+    reportMask(r);
+    continue;
+  }
   const fig = {
     ui_next_p50: pct(rows.next.map(ms), 50), ui_next_p95: pct(rows.next.map(ms), 95), ui_next_max: pct(rows.next.map(ms), 100),
     ui_skip_p95: pct(rows.skip.map(ms), 95), ui_back_p95: pct(rows.back.map(ms), 95), ui_open_ms: r.openMs, ui_reopen_ms: r.reopenMs, ui_roundtrip_p95: pct(rows.ping, 95),
@@ -318,6 +395,17 @@ for (const p of projects) {
   if (noImage) console.log(`  WARNING: ${noImage} actions found no image element to wait for (the editor changed?): their figures exclude the decode`);
   console.log(`  samples: next ${rows.next.length}, skip ${rows.skip.length}, back ${rows.back.length}, ping ${rows.ping.length}${r.fails.length ? `; ${r.fails.length} failed: ${[...new Set(r.fails)].slice(0, 3).join('; ')}` : ''}`);
   console.log(breakdown(r));
+}
+if (wanted('dashboard')) {
+  const p = workspaces.find((w) => w.name === 'text-200k');
+  console.log(`\n== dashboard: Labeling: Show Dashboard on ${p.name} (${p.n.toLocaleString('en-US')} items), ${DASH_N} opens (load ${load()})`);
+  try {
+    const r = await withWorkbench(p, 'dashboard', ({ page, wb, log }) => benchDashboard({ page, wb, p, log, n: DASH_N }));
+    reportDashboard(p, r);
+  } catch (e) {
+    console.log(`  FAILED: ${String(e?.stack ?? e).split('\n').slice(0, 4).join('\n    ')}`);
+    misses++;
+  }
 }
 const file = mergeResults(results);
 const loadEnd = load();
