@@ -22,6 +22,26 @@ describe('masks: class-index rasters', () => {
     assert.throws(() => checkClassIndices(raster(1, 1, 0), 255, true), /at most 254 classes/);
   });
 
+  it('finds every index present whatever its place: inside a word of four pixels, in the tail, at an unaligned offset', () => {
+    const n = 4 * 1000 + 3;
+    for (const at of [0, 1, 2, 3, 4 * 500 + 1, 4 * 500 + 2, n - 4, n - 3, n - 1]) {
+      const d = new Uint8Array(n).fill(1);
+      d[at] = 7;
+      assert.deepEqual(presentIndices({ width: n, height: 1, data: d }), [1, 7], `index at ${at}`);
+    }
+    // A view at byte offset 1 (not word-aligned), and one at 4 whose words are read from the shared buffer.
+    const buf = new Uint8Array(4 * 64 + 1).fill(2);
+    buf[0] = 9;
+    buf[4 * 64] = 5;
+    assert.deepEqual(presentIndices({ width: 4 * 64, height: 1, data: buf.subarray(1) }), [2, 5]);
+    assert.deepEqual(presentIndices({ width: 4 * 63, height: 1, data: buf.subarray(4, 4 * 64) }), [2]);
+    // Runs of equal words broken by one pixel, again and again.
+    const runs = new Uint8Array(4096);
+    for (let k = 0; k < runs.length; k += 37) runs[k] = 1 + (k % 3);
+    assert.deepEqual(presentIndices({ width: 4096, height: 1, data: runs }), [0, 1, 2, 3]);
+    assert.throws(() => checkClassIndices({ width: 4096, height: 1, data: Uint8Array.from(runs, (v, k) => (k === 3034 ? 4 : v)) }, 3, false), /pixel \(3034, 0\) has class index 4/);
+  });
+
   it('names the classes present in index order, unlabeled left out', () => {
     const r = raster(4, 1, IGNORE, 2, 0, 2);
     assert.deepEqual(presentIndices(r), [0, 2, IGNORE]);

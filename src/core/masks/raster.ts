@@ -61,10 +61,13 @@ export function checkRaster(r: ClassRaster, where: ErrorLocation = {}): void {
 export function checkClassIndices(r: ClassRaster, classCount: number, allowIgnore: boolean, where: ErrorLocation = {}): void {
   checkRaster(r, where);
   if (classCount > MAX_CLASSES) throw invalidMask(`a mask holds at most ${MAX_CLASSES} classes (index 255 is the ignore class); the project has ${classCount}`, where);
+  const ok = (v: number) => v <= classCount || (v === IGNORE && allowIgnore);
+  // The distinct indices first (fast on runs); only a bad one makes the pixel-by-pixel search for its first pixel.
+  if (presentIndices(r).every(ok)) return;
   const d = r.data;
   for (let i = 0; i < d.length; i++) {
     const v = d[i]!;
-    if (v <= classCount || (v === IGNORE && allowIgnore)) continue;
+    if (ok(v)) continue;
     const allowed = `0 (unlabeled)${classCount ? `, 1..${classCount}` : ''}${allowIgnore ? ' or 255 (ignore)' : ''}`;
     throw invalidMask(`pixel (${i % r.width}, ${Math.floor(i / r.width)}) has class index ${v}; a mask of ${classCount} classes takes ${allowed}`, where);
   }
@@ -74,7 +77,24 @@ export function checkClassIndices(r: ClassRaster, classCount: number, allowIgnor
 export function presentIndices(r: ClassRaster): number[] {
   const seen = new Uint8Array(256);
   const d = r.data;
-  for (let i = 0; i < d.length; i++) seen[d[i]!] = 1;
+  let i = 0;
+  if (d.byteOffset % 4 === 0) {
+    // Four pixels at a time, and a word equal to the one before (a mask is mostly long runs) adds nothing:
+    // ~4x fewer steps than byte by byte on a 12 MP mask (the submit path runs this twice).
+    const words = new Uint32Array(d.buffer, d.byteOffset, d.length >> 2);
+    let last = -1; // no word equals it
+    for (let k = 0; k < words.length; k++) {
+      const w = words[k]!;
+      if (w === last) continue;
+      last = w;
+      seen[w & 255] = 1;
+      seen[(w >>> 8) & 255] = 1;
+      seen[(w >>> 16) & 255] = 1;
+      seen[w >>> 24] = 1;
+    }
+    i = words.length << 2;
+  }
+  for (; i < d.length; i++) seen[d[i]!] = 1;
   const out: number[] = [];
   for (let v = 0; v < 256; v++) if (seen[v]) out.push(v);
   return out;
