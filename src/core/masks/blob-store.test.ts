@@ -118,5 +118,11 @@ describe('masks: storing a submitted mask', () => {
     await assert.rejects(storeMaskAnnotation(projectDir, r, ['road', 'car']), /pixel \(0, 1\) has class index 255/);
     await assert.rejects(storeMaskAnnotation(projectDir, { ...r, data: Uint8Array.of(0, 3, 0, 0, 0, 0) }, ['road', 'car'], 'void'), /pixel \(1, 0\) has class index 3/);
     assert.deepEqual(fs.readdirSync(path.join(projectDir, 'masks')), [`${put.sha}.png`], 'nothing written for a refused mask');
+    // The distinct indices given (a submit knows them from the runs): checked instead of the pixels, and they name the classes.
+    const known = await storeMaskAnnotation(projectDir, r, ['road', 'car'], 'void', [255, 0, 2, 2]);
+    assert.deepEqual(known.annotation, annotation);
+    await assert.rejects(storeMaskAnnotation(projectDir, r, ['road', 'car'], undefined, [0, 2, 255]), /the mask has class index 255; a mask of 2 classes takes 0 \(unlabeled\), 1..2$/);
+    await assert.rejects(storeMaskAnnotation(projectDir, { ...r, data: new Uint8Array(5) }, ['road', 'car'], 'void', [0]), /a 3 x 2 mask needs 6 class indices, it has 5 bytes/);
+    assert.deepEqual(fs.readdirSync(path.join(projectDir, 'masks')), [`${put.sha}.png`], 'nothing written for a refused mask');
   });
 });

@@ -15,7 +15,7 @@ import * as path from 'node:path';
 import { ioError, LabelingError } from '../errors';
 import { writeFileAtomic } from '../project/fsutil';
 import { decodeIndexedPng, encodeIndexedPng } from './png-indexed';
-import { checkClassIndices, isBlobHash, maskAnnotationOf, presentClassNames, type ClassRaster, type MaskAnnotation } from './raster';
+import { checkClassIndices, checkPresentIndices, isBlobHash, maskAnnotationOf, presentClassNames, type ClassRaster, type MaskAnnotation } from './raster';
 
 export { isBlobHash };
 
@@ -136,11 +136,13 @@ function verifiedRaster(bytes: Uint8Array, sha: string, file: string): ClassRast
 
 /**
  * The submit path: checks every pixel is unlabeled, a class of `labels` or (with `ignoreName`) ignore,
- * stores the mask and returns its journal annotation.
+ * stores the mask and returns its journal annotation. `present`: the distinct indices of the raster when
+ * the caller knows them (the runs it was decoded from), checked instead of every pixel.
  */
-export async function storeMaskAnnotation(projectDir: string, raster: ClassRaster, labels: readonly string[], ignoreName?: string): Promise<{ annotation: MaskAnnotation; put: PutResult }> {
-  checkClassIndices(raster, labels.length, ignoreName !== undefined);
-  const classes = presentClassNames(raster, labels, ignoreName);
+export async function storeMaskAnnotation(projectDir: string, raster: ClassRaster, labels: readonly string[], ignoreName?: string, present?: readonly number[]): Promise<{ annotation: MaskAnnotation; put: PutResult }> {
+  if (present) checkPresentIndices(raster, present, labels.length, ignoreName !== undefined);
+  else checkClassIndices(raster, labels.length, ignoreName !== undefined);
+  const classes = presentClassNames(raster, labels, ignoreName, {}, present);
   const put = await putMask(projectDir, raster);
   return { annotation: maskAnnotationOf(raster.width, raster.height, put.sha, classes), put };
 }

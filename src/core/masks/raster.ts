@@ -58,6 +58,17 @@ export function checkRaster(r: ClassRaster, where: ErrorLocation = {}): void {
  * Throws unless every pixel is 0 (unlabeled), 1..classCount, or 255 when `allowIgnore`; the message
  * names the first bad pixel.
  */
+/** checkClassIndices for a raster whose distinct indices the caller knows (`present`, e.g. from its runs): the message names the index. */
+export function checkPresentIndices(r: ClassRaster, present: readonly number[], classCount: number, allowIgnore: boolean, where: ErrorLocation = {}): void {
+  checkRaster(r, where);
+  if (classCount > MAX_CLASSES) throw invalidMask(`a mask holds at most ${MAX_CLASSES} classes (index 255 is the ignore class); the project has ${classCount}`, where);
+  for (const v of present) {
+    if (Number.isInteger(v) && v >= 0 && (v <= classCount || (v === IGNORE && allowIgnore))) continue;
+    const allowed = `0 (unlabeled)${classCount ? `, 1..${classCount}` : ''}${allowIgnore ? ' or 255 (ignore)' : ''}`;
+    throw invalidMask(`the mask has class index ${v}; a mask of ${classCount} classes takes ${allowed}`, where);
+  }
+}
+
 export function checkClassIndices(r: ClassRaster, classCount: number, allowIgnore: boolean, where: ErrorLocation = {}): void {
   checkRaster(r, where);
   if (classCount > MAX_CLASSES) throw invalidMask(`a mask holds at most ${MAX_CLASSES} classes (index 255 is the ignore class); the project has ${classCount}`, where);
@@ -104,9 +115,9 @@ export function presentIndices(r: ClassRaster): number[] {
  * Names of the classes present, in index order, for MaskAnnotation.classes: `labels[i - 1]` for class
  * i, `ignoreName` for 255; "unlabeled" (0) is not a class. Throws on an index with no name.
  */
-export function presentClassNames(r: ClassRaster, labels: readonly string[], ignoreName?: string, where: ErrorLocation = {}): string[] {
+export function presentClassNames(r: ClassRaster, labels: readonly string[], ignoreName?: string, where: ErrorLocation = {}, present?: readonly number[]): string[] {
   const names: string[] = [];
-  for (const v of presentIndices(r)) {
+  for (const v of present ? [...new Set(present)].sort((a, b) => a - b) : presentIndices(r)) {
     if (v === UNLABELED) continue;
     const name = v === IGNORE ? ignoreName : labels[v - 1];
     if (name === undefined) throw invalidMask(`class index ${v} is present but the project has ${labels.length} classes${v === IGNORE ? ' and no ignore class' : ''}`, where);

@@ -21,6 +21,10 @@ describe('panel masks: what the labeling and review panels send and take', () =>
     const a = await submittedMask(dir, def, 'img/a.png', maskMessage(raster(), 4, 3));
     assert.deepEqual([a.kind, a.width, a.height, a.classes], ['mask', 4, 3, ['car', 'void']]);
     assert.deepEqual((await getMask(dir, a.blob)).data, raster());
+    // The classes come from the runs: one class present only in the last run, and runs of the same class apart.
+    const b = await submittedMask(dir, def, 'img/b.png', { width: 4, height: 3, runs: [0, 3, 2, 2, 0, 6, 1, 1] });
+    assert.deepEqual(b.classes, ['car', 'road']);
+    assert.deepEqual((await submittedMask(dir, def, 'img/c.png', { width: 4, height: 3, runs: [0, 12] })).classes, []);
     await assert.rejects(submittedMask(dir, def, 'img/a.png', { width: 4, height: 3, runs: [3, 12] }), /mask: mask of img\/a\.png: run 0 has class index 3; a mask of 2 classes takes 0 \(unlabeled\), 1\.\.2 or 255 \(ignore\)/);
     await assert.rejects(submittedMask(dir, def, 'img/a.png', { width: 4, height: 3, runs: [1, 11] }), /the runs cover 11 of the 12 pixels/);
     await assert.rejects(submittedMask(dir, { ...def, ignoreLabel: undefined }, 'img/a.png', maskMessage(raster(), 4, 3)), /class index 255/);
