@@ -4,18 +4,19 @@
 // (MASK_STROKES strokes of a ~200 px brush, four classes, across most of the image), then Enter; the probe
 // times from the key press until the next item is on screen (item key and progress changed, its image
 // drawn by the editor, next frame). Then, in this process, the host's part of that submit is split on the
-// masks this run stored (timeHostSubmit): decode of the runs, class check, PNG encode, hash, blob write.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+// masks this run stored (timeHostSubmit): decode of the runs, class check, PNG encode, hash, blob write,
+// and the store's submit (journal append) on a copy of the project.
+import { existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { tmpdir } from 'node:os';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { ProjectStore } from '../src/core/store/project-store.ts';
+import { ROOT } from './lib.mjs';
 import { decodeMaskMessage, maskMessage } from '../src/protocol/mask-transport.ts';
 import { decodeIndexedPng, encodeIndexedPng } from '../src/core/masks/png-indexed.ts';
 import { putMask, sha256Hex } from '../src/core/masks/blob-store.ts';
 import { checkClassIndices, presentClassNames } from '../src/core/masks/raster.ts';
 import { submittedMask } from '../src/host/panels/labelerMasks.ts';
-import { MASK_LABELS } from './bench-ui-workspace.mjs';
+import { MASK_LABELS, maskProject } from './bench-ui-workspace.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 export const MASK_STROKES = 6;
@@ -75,19 +76,28 @@ export async function paintMask(page, frame, i) {
 }
 
 /**
- * The host's part of a mask submit, split, on the blobs this run stored (the painted masks): each is read
- * back to its raster, encoded as the webview sends it, and put through the host's steps in a scratch
- * project dir. Returns per-step medians (ms) and the whole submittedMask's p50/max.
+ * The host's part of a mask submit, split, on the masks this run stored (`since`: epoch ms; the painted
+ * ones): each is read back to its raster, encoded as the webview sends it, and put through the host's
+ * steps one by one in a scratch dir; then, as the panel's submit does, submittedMask and the store's submit
+ * (journal append, index) on a copy of the project (its images hard-linked, a fresh .labeling/), one item
+ * each. Returns per-step medians (ms), the whole submittedMask's and the store submit's p50 and max.
  */
-export async function timeHostSubmit(projectDir, since) {
-  const dir = path.join(projectDir, 'masks');
-  const files = readdirSync(dir).filter((f) => f.endsWith('.png') && statSync(path.join(dir, f)).mtimeMs >= since);
-  const scratch = mkdtempSync(path.join(tmpdir(), 'bench-ui-mask-'));
-  const steps = { json: [], decodeRuns: [], check: [], classes: [], pngEncode: [], sha256: [], write: [], submittedMask: [] };
-  const def = { type: 'image-semantic-segmentation', labels: MASK_LABELS.map((name) => ({ name })), ignoreLabel: 'void' };
+export async function timeHostSubmit(workspace, id, since) {
+  const dir = path.join(workspace, '.labeling', id, 'masks');
+  const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.png') && statSync(path.join(dir, f)).mtimeMs >= since) : [];
+  const scratch = mkdtempSync(path.join(ROOT, '.vscode-test', 'bench-ui-mask-host-'));
+  const steps = { json: [], decodeRuns: [], check: [], classes: [], pngEncode: [], sha256: [], write: [], submittedMask: [], storeSubmit: [] };
   let pngBytes = 0;
+  let store;
   try {
-    for (const f of files) {
+    // The copy of the project the submits go to.
+    const copy = path.join(scratch, 'ws');
+    mkdirSync(path.join(copy, 'data/scenes'), { recursive: true });
+    const images = readdirSync(path.join(workspace, 'data/scenes')).filter((f) => f.endsWith('.png')).sort();
+    for (const f of images) linkSync(path.join(workspace, 'data/scenes', f), path.join(copy, 'data/scenes', f));
+    await maskProject(copy, id);
+    store = await ProjectStore.open({ root: copy, id, labeler: 'bench-host', device: 'bench', wasmPath: path.join(ROOT, 'node_modules/sql.js/dist/sql-wasm.wasm') });
+    for (const [k, f] of files.entries()) {
       const { width, height, data } = decodeIndexedPng(readFileSync(path.join(dir, f)), f);
       const msg = maskMessage(data, width, height);
       let t = performance.now();
@@ -113,18 +123,23 @@ export async function timeHostSubmit(projectDir, since) {
       await putMask(path.join(scratch, 'w'), raster);
       lap('write'); // putMask again: encode + hash + atomic write (fsync)
       steps.write[steps.write.length - 1] -= steps.pngEncode.at(-1) + steps.sha256.at(-1);
+      const key = `data/scenes/${images[k % images.length]}`;
       const t0 = performance.now();
-      await submittedMask(path.join(scratch, 's'), def, f, JSON.parse(JSON.stringify(msg)));
-      steps.submittedMask.push(performance.now() - t0);
-      rmSync(path.join(scratch, 's'), { recursive: true, force: true }); // a fresh write each time
+      const ann = await submittedMask(store.projectDir, store.def, key, JSON.parse(JSON.stringify(msg)));
+      const t1 = performance.now();
+      await store.submit(key, ann);
+      steps.submittedMask.push(t1 - t0);
+      steps.storeSubmit.push(performance.now() - t1);
     }
   } finally {
+    await store?.close();
     rmSync(scratch, { recursive: true, force: true });
   }
   const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
   const out = { n: files.length, pngKB: files.length ? pngBytes / files.length / 1024 : NaN };
   for (const [k, xs] of Object.entries(steps)) out[k] = xs.length ? med(xs) : NaN;
   out.submittedMaskMax = steps.submittedMask.length ? Math.max(...steps.submittedMask) : NaN;
+  out.storeSubmitMax = steps.storeSubmit.length ? Math.max(...steps.storeSubmit) : NaN;
   return out;
 }
 

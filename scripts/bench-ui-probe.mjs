@@ -13,6 +13,14 @@ export function installProbe() {
     if (d && (d.type === 'response' || d.type === 'notification')) msgs.push({ ts: e.timeStamp, d });
   });
   for (const type of ['keydown', 'click']) window.addEventListener(type, (e) => inputs.push({ type, key: e.key, ts: e.timeStamp }), true);
+  // Long animation frames (over 50 ms; Chromium's long-animation-frame entries): where a slow action's time went.
+  const loafs = [];
+  try {
+    new PerformanceObserver((l) => loafs.push(...l.getEntries())).observe({ type: 'long-animation-frame', buffered: false });
+  } catch {
+    // not supported: loafOf() returns []
+  }
+  let lastSpan;
   const root = () => app.shadowRoot ?? app;
   const keyText = () => (root().querySelector('header .key[title="Item"]') ?? root().querySelector('header .key'))?.textContent ?? '';
   const progressText = () => root().querySelector('header .progress')?.textContent ?? '';
@@ -22,6 +30,19 @@ export function installProbe() {
   window.__benchUi = {
     canPing: !!post,
     texts: () => ({ key: keyText(), progress: progressText() }),
+    /**
+     * The long animation frames that overlap the last measured action (from its input event until it ended),
+     * relative to its input: { start, dur, render (renderStart), style (styleAndLayoutStart), scripts: [{ fn, inv, at, dur, layout }] }.
+     * Their entries arrive after the frame: call it a little after the result.
+     */
+    loafOf() {
+      if (!lastSpan) return [];
+      const { t0, tEnd } = lastSpan;
+      return loafs.filter((e) => e.startTime + e.duration >= t0 && e.startTime <= tEnd).map((e) => ({
+        start: e.startTime - t0, dur: e.duration, render: e.renderStart ? e.renderStart - t0 : undefined, style: e.styleAndLayoutStart ? e.styleAndLayoutStart - t0 : undefined,
+        scripts: (e.scripts ?? []).map((x) => ({ fn: x.sourceFunctionName || x.invoker, inv: x.invoker, at: x.startTime - t0, dur: x.duration, layout: x.forcedStyleAndLayoutDuration })),
+      }));
+    },
     /** A no-op request to the host and back (labeler/ping). */
     ping() {
       const id = 2_000_000_000 + ++pings;
@@ -99,6 +120,7 @@ export function installProbe() {
               const tEnd = performance.now();
               const input = inputs.slice(i0).find((x) => x.type === 'keydown' ? x.key === 'Enter' : true) ?? inputs[i0];
               const t0 = input?.ts ?? NaN;
+              lastSpan = { t0, tEnd };
               const after = msgs.slice(m0).filter((x) => x.ts >= t0 - 1);
               const resp = after.find((x) => x.d.type === 'response' && x.d.id < 2_000_000_000);
               const notes = after.filter((x) => x.d.type === 'notification' && x.ts <= tEnd);

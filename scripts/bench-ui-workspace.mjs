@@ -190,7 +190,7 @@ function maskImages(dir, images) {
 }
 
 /** The project over the cached images, made again each run: one labeler per item, and each run labels them all. */
-async function maskProject(dir, id) {
+export async function maskProject(dir, id) {
   rmSync(path.join(dir, '.labeling'), { recursive: true, force: true });
   await createProject(dir, {
     id, name: `Bench ${id}`, type: 'image-semantic-segmentation', labels: MASK_LABELS, ignoreLabel: 'void',

@@ -46,6 +46,7 @@ const pct = (xs, p) => {
   return s.length ? s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] : NaN;
 };
 const f1 = (x) => (Number.isFinite(x) ? x.toFixed(1) : '—');
+const f0 = (x) => (Number.isFinite(x) ? x.toFixed(0) : '—');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 if (!existsSync(path.join(ROOT, 'dist/extension.js'))) throw new Error('dist/extension.js is missing: run node esbuild.mjs (npm run bench:ui builds first)');
@@ -197,10 +198,19 @@ async function benchProject(p) {
         if (m) painted.push(m);
         if (i < 2) log(`item ${i + 1}: painted ${m ? `${(m.painted * 100).toFixed(0)}% of the image, ${m.runs} runs` : 'nothing (no raster?)'}`);
         await sleep(THINK);
+        // BENCH_UI_TRACE=1: the 3rd and 4th submits under a Chromium trace (test-results/bench-ui-trace-mask-4000.json), not counted.
+        const traced = TRACE && (i === 2 || i === 3);
+        if (traced && i === 2) await browser.startTracing(page, { path: path.join(ROOT, 'test-results', `bench-ui-trace-${p.name}.json`), screenshots: false, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'cc', 'gpu', 'viz', 'toplevel', 'v8.execute', 'disabled-by-default-devtools.timeline.frame'] });
         await act('next', () => page.keyboard.press('Enter'));
+        const last = rows.next.at(-1);
+        if (last) last.loaf = await frame.evaluate(() => window.__benchUi.loafOf());
+        if (traced) {
+          log(`traced submit ${i + 1}: ${f1(rows.next.pop()?.end)} ms (not counted)`);
+          if (i === 3) await browser.stopTracing();
+        }
       }
       await wb.screenshot(`bench-ui-${p.name}`);
-      const host = await timeHostSubmit(path.join(p.dir, '.labeling', p.id), since);
+      const host = await timeHostSubmit(p.dir, p.id, since);
       writeFileSync(path.join(ROOT, 'test-results', `bench-ui-samples-${p.name}.json`), JSON.stringify({ next: rows.next, ping: rows.pingFull, painted, host }));
       return { p, openMs, rows, fails, mask: { brush, painted, host } };
     }
@@ -333,10 +343,28 @@ function reportMask(r) {
   console.log(`  masks: ${mask.painted.length}, runs per mask p50 ${f1(pct(runs, 50))} (max ${f1(pct(runs, 100))}), painted ${f1(pct(share, 50))}% of the image (p50); panel open ${r.openMs} ms`);
   console.log(`  samples: submits ${rows.next.length}, ping ${rows.ping.length}${r.fails.length ? `; ${r.fails.length} failed: ${[...new Set(r.fails)].slice(0, 3).join('; ')}` : ''}`);
   console.log(breakdown(r).replace('      Enter total', '      Enter (webview until sent = encoding the runs) total'));
+  const withLoaf = rows.next.filter((x) => Array.isArray(x.loaf));
+  if (withLoaf.length) {
+    // Long animation frames in each submit: their script time (by function) and their rendering (style, layout, paint) after it.
+    const sum = (xs) => xs.reduce((a, b) => a + b, 0);
+    const per = withLoaf.map((x) => {
+      const fns = {};
+      for (const f of x.loaf) for (const sc of f.scripts) fns[sc.fn || sc.inv] = (fns[sc.fn || sc.inv] ?? 0) + sc.dur;
+      return {
+        n: x.loaf.length, total: sum(x.loaf.map((f) => f.dur)), script: sum(x.loaf.flatMap((f) => f.scripts.map((sc) => sc.dur))),
+        render: sum(x.loaf.map((f) => (f.render !== undefined ? f.start + f.dur - f.render : 0))), fns,
+        frames: x.loaf.map((f) => `${f0(f.start)}+${f0(f.dur)}${f.render !== undefined ? ` (render ${f0(f.start + f.dur - f.render)})` : ''}`).join(' '),
+      };
+    });
+    const names = [...new Set(per.flatMap((x) => Object.keys(x.fns)))];
+    const top = names.map((k) => [k, pct(per.map((x) => x.fns[k] ?? 0), 50)]).sort((a, b) => b[1] - a[1]).slice(0, 6);
+    console.log(`    long animation frames (> 50 ms) per submit, p50: ${f1(pct(per.map((x) => x.n), 50))} frames, ${f1(pct(per.map((x) => x.total), 50))} ms in them = scripts ${f1(pct(per.map((x) => x.script), 50))} + rendering after the scripts ${f1(pct(per.map((x) => x.render), 50))}; ` +
+      `scripts by function: ${top.map(([k, v]) => `${k} ${f1(v)}`).join(', ')}; the median submit's frames (start+duration ms from Enter): ${per.map((x) => x.total).indexOf(pct(per.map((x) => x.total), 50)) >= 0 ? per[per.map((x) => x.total).indexOf(pct(per.map((x) => x.total), 50))].frames : ''}`);
+  }
   const h = mask.host;
   console.log(`    the host's part (labeler/submit's "store" above = submittedMask + the journal append), split in this process on the ${h.n} masks just stored (p50 ms): ` +
     `JSON copy of the message ${f1(h.json)}, decode runs ${f1(h.decodeRuns)}, class check ${f1(h.check)}, present classes ${f1(h.classes)}, PNG encode ${f1(h.pngEncode)} (${f1(h.pngKB)} KB), sha256 ${f1(h.sha256)}, ` +
-    `blob write (atomic, fsync) ${f1(h.write)}; submittedMask whole p50 ${f1(h.submittedMask)} / max ${f1(h.submittedMaskMax)}`);
+    `blob write (atomic, fsync) ${f1(h.write)}; submittedMask whole p50 ${f1(h.submittedMask)} / max ${f1(h.submittedMaskMax)}, then the store's submit (journal append, index) p50 ${f1(h.storeSubmit)} / max ${f1(h.storeSubmitMax)}`);
 }
 
 function reportDashboard(p, r) {
