@@ -343,8 +343,9 @@ function reportMask(r) {
   console.log(`  masks: ${mask.painted.length}, runs per mask p50 ${f1(pct(runs, 50))} (max ${f1(pct(runs, 100))}), painted ${f1(pct(share, 50))}% of the image (p50); panel open ${r.openMs} ms`);
   console.log(`  samples: submits ${rows.next.length}, ping ${rows.ping.length}${r.fails.length ? `; ${r.fails.length} failed: ${[...new Set(r.fails)].slice(0, 3).join('; ')}` : ''}`);
   console.log(breakdown(r).replace('      Enter total', '      Enter (webview until sent = encoding the runs) total'));
-  const withLoaf = rows.next.filter((x) => Array.isArray(x.loaf));
-  if (withLoaf.length) {
+  const withLoaf = rows.next.filter((x) => Array.isArray(x.loaf) && x.loaf.length);
+  if (!withLoaf.length) console.log('    long animation frames: none reported to the webview\'s document (it shares the workbench\'s renderer thread, and Chromium may not attribute them to the frame): BENCH_UI_TRACE=1 traces two submits');
+  else {
     // Long animation frames in each submit: their script time (by function) and their rendering (style, layout, paint) after it.
     const sum = (xs) => xs.reduce((a, b) => a + b, 0);
     const per = withLoaf.map((x) => {
