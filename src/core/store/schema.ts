@@ -169,12 +169,19 @@ INSERT INTO cnt_assign SELECT i.assignee, COUNT(*), SUM(EXISTS (SELECT 1 FROM do
   FROM items i WHERE i.assignee IS NOT NULL GROUP BY i.assignee;
 `;
 
-/** Pragmas re-applied after every open (they are not stored in the snapshot). */
+/**
+ * Pragmas re-applied after every open (they are not stored in the snapshot). The in-memory database has
+ * one connection, so it holds its file lock (locking_mode EXCLUSIVE): otherwise every statement outside
+ * a transaction takes the lock again and looks for a hot journal through sql.js's JavaScript file
+ * system, ~0.19 ms of each submit's index work on a loaded machine (a CPU profile of 2,500 submits at
+ * 200k items: applyOwnAppend 2.2 s -> 1.1-1.6 s).
+ */
 export const PRAGMAS = `
 PRAGMA journal_mode = MEMORY;
 PRAGMA synchronous = OFF;
 PRAGMA temp_store = FILE;
 PRAGMA cache_size = -16384;
+PRAGMA locking_mode = EXCLUSIVE;
 `;
 
 /** Migrations from older index versions; an index this code cannot migrate is rebuilt. */
