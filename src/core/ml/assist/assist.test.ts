@@ -6,7 +6,7 @@ import { classes, cleanupWorkspaces, type ProjectBuild } from '../../store/test-
 import { wilson } from '../validation';
 import { hashTree, K, open, seededProject, sentimentRows, tempFiles } from './assist-fixture';
 import { listModels, loadLatestModel, modelsDir, saveModel } from './model-store';
-import { predictQueue, readSuggestions, suggestionsFile, type PredictionLine } from './predict-queue';
+import { PREDICT_SLICE_MS, predictQueue, readSuggestions, suggestionsFile, type PredictionLine, type QueueSource } from './predict-queue';
 import { trainAndValidate, type TrainResult } from './train';
 import { collectTrainingSet } from './training-set';
 import { nextTrainingAt, shouldTrain } from './trigger';
@@ -139,6 +139,35 @@ describe('ML assist pipeline (text classification on the sentiment sentences)', 
     );
     assert.equal(r.suggested, above.length);
     for (const s of read.suggestions) assert.equal(s.itemVersion, store.getItem(s.item)!.version);
+  });
+
+  it("predictQueue reads a page's items in chunks with a turn of the event loop between them; an item labeled meanwhile is left out", async () => {
+    const page = store.page('queue', undefined, 200).items.filter((s) => s.state === 'unlabeled').map((s) => s.key);
+    const target = page[150]!;
+    let calls = 0;
+    let labeledMeanwhile = false;
+    const source: QueueSource = {
+      get def() {
+        return store.def;
+      },
+      read: (name, signal) => store.read(name, signal),
+      stats: () => store.stats(),
+      page: (view, after, limit) => store.page(view, after, limit),
+      briefItems: (keys) => {
+        // The first read schedules the "submit"; each read uses up a slice, so the next one comes after a turn.
+        if (++calls === 1) setImmediate(() => (labeledMeanwhile = true));
+        const until = performance.now() + PREDICT_SLICE_MS;
+        while (performance.now() < until);
+        return store.briefItems(keys).map((b) => (b.key === target && labeledMeanwhile ? { ...b, state: 'labeled' as const } : b));
+      },
+    };
+    const predictionsFile = path.join(p.root, 'out', 'chunked.jsonl');
+    const r = await predictQueue(source, { model: trained.model, version: 3 }, 0.5, { root: p.root, predictionsFile });
+    assert.ok(calls >= 4, `${calls} reads of the first page's ${page.length} items`);
+    const items = fs.readFileSync(predictionsFile, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as PredictionLine).item);
+    assert.equal(items.includes(target), false, 'the item labeled between two reads is not predicted');
+    assert.equal(r.predicted, N - LABELED - 1);
+    assert.deepEqual(items, page.filter((k) => k !== target));
   });
 
   it('no qualifying threshold: the suggestions file is replaced by one without suggestions', async () => {
