@@ -323,6 +323,20 @@ interface SubmitSample {
   /** performance.now() when it was due (pressed) and when it was done. */
   due: number;
   end: number;
+  /** From the labeler's wake (its timer ran) to done: this thread on a CPU, and waiting for one (runnable), ms (schedstat). */
+  runMs: number;
+  queuedMs: number;
+  /** How late its timer ran (this thread busy with other work, or waiting for a CPU). */
+  lateMs: number;
+}
+
+const SCHEDSTAT = `/proc/self/task/${process.pid}/schedstat`;
+const hasSchedstat = fs.existsSync(SCHEDSTAT);
+/** This thread's time on a CPU and waiting on a run queue so far, ms (Linux schedstat; zeros elsewhere). */
+function schedstat(): { run: number; queued: number } {
+  if (!hasSchedstat) return { run: 0, queued: 0 };
+  const [run, queued] = fs.readFileSync(SCHEDSTAT, 'utf8').split(' ');
+  return { run: Number(run) / 1e6, queued: Number(queued) / 1e6 };
 }
 
 /**
@@ -349,13 +363,16 @@ class Labeler {
       if (wait > 0) await sleep(wait);
       else await new Promise((res) => setImmediate(res));
       if (this.stopping) break;
+      const woke = now();
+      const s0 = schedstat();
       const phase = this.phases.current;
       const item = this.store.nextItem();
       if (!item) break;
       const t0 = now();
       await this.store.submit(item.key, { kind: 'classes', labels: [`topic${i % TOPICS}`] });
       const t1 = now();
-      this.samples.push({ phase, callMs: t1 - t0, seenMs: t1 - due, due, end: t1 });
+      const s1 = schedstat();
+      this.samples.push({ phase, callMs: t1 - t0, seenMs: t1 - due, due, end: t1, runMs: s1.run - s0.run, queuedMs: s1.queued - s0.queued, lateMs: woke - due });
       due = Math.max(due + SUBMIT_EVERY_MS, t1);
     }
   }
@@ -712,12 +729,25 @@ export async function jobsBench(earlier: JobsRawFromEarlier = {}): Promise<void>
         const sl = slow.filter((x) => x.phase === ph);
         if (all.length) console.log(`    ${ph.padEnd(26)} ${String(sl.length).padStart(4)} of ${String(all.length).padStart(5)} (${((100 * sl.length) / all.length).toFixed(1)}%)  gc in ${sl.filter((x) => withGc(x).n).length}, message in ${sl.filter((x) => withMsg(x)).length}; seen-call (waiting to run) p99 ${msf(spread(all.map((x) => x.seenMs - x.callMs)).p99)} ms, call p99 ${msf(spread(all.map((x) => x.callMs)).p99)} ms`);
       }
+      // Where the time of the slow ones went: its timer late, then this thread on a CPU (the submit and whatever ran between its turns), waiting for a CPU, or neither (waiting for I/O).
+      const mean = (l: SubmitSample[], f: (x: SubmitSample) => number) => (l.length ? l.reduce((a, x) => a + f(x), 0) / l.length : 0);
+      for (const [what, l] of [
+        ['all', run],
+        ['over 10 ms', slow],
+      ] as const) {
+        const late = mean(l, (x) => x.lateMs);
+        const cpu = mean(l, (x) => x.runMs);
+        const queued = mean(l, (x) => x.queuedMs);
+        const rest = mean(l, (x) => x.seenMs - x.lateMs - x.runMs - x.queuedMs);
+        if (l.length) console.log(`    mean of ${what} (${l.length}): seen ${msf(mean(l, (x) => x.seenMs))} ms = timer late ${msf(late)} + on a CPU ${msf(cpu)} + waiting for a CPU ${msf(queued)} + neither (I/O) ${msf(rest)}`);
+      }
       const top = [...slow].sort((a, b) => b.seenMs - a.seenMs).slice(0, 8);
       for (const x of top) {
         const gc = withGc(x);
-        console.log(`      ${msf(x.seenMs)} ms (call ${msf(x.callMs)}) in ${x.phase} at +${secs(x.due - (phases.done.find((p) => p.name === x.phase)?.start ?? 0))}${gc.n ? `, gc ${msf(gc.ms)} ms in it` : ''}${withMsg(x) ? `, ${withMsg(x)} message(s) in it` : ''}`);
+        console.log(`      ${msf(x.seenMs)} ms (call ${msf(x.callMs)}; late ${msf(x.lateMs)}, on a CPU ${msf(x.runMs)}, waiting for one ${msf(x.queuedMs)}) in ${x.phase} at +${secs(x.due - (phases.done.find((p) => p.name === x.phase)?.start ?? 0))}${gc.n ? `, gc ${msf(gc.ms)} ms in it` : ''}${withMsg(x) ? `, ${withMsg(x)} message(s) in it` : ''}`);
       }
     };
+    slowOf(['idle before training'], 'the idle phase before training');
     slowOf(trainPhases, 'training');
     slowOf(['load model', 'predict (worker) + lines', 'last page + commit'], 'inference');
     const report = (job: string, idle: string, names: string[]) => {
