@@ -331,6 +331,37 @@ describe('lbl-mask-editor', () => {
     assert.deepEqual(px, [0, 255, 0, 255], 'cat in its new colour');
   });
 
+  it('an item without a mask draws no overlay until something is painted, and a new item clears what was', async () => {
+    const { el } = await editor({ brushSize: 20 } as Partial<LblMaskEditor>);
+    const view = el.shadowRoot!.querySelector('canvas.overlay') as HTMLCanvasElement;
+    const offscreenDraws: number[] = [];
+    const orig = CanvasRenderingContext2D.prototype.drawImage;
+    CanvasRenderingContext2D.prototype.drawImage = function (this: CanvasRenderingContext2D, src: CanvasImageSource, ...rest: number[]) {
+      if (this.canvas === view) offscreenDraws.push((src as HTMLCanvasElement).width);
+      return (orig as (...a: unknown[]) => void).call(this, src, ...rest);
+    } as typeof orig;
+    try {
+      el.panZoom.zoomBy(1.25); // a view change repaints the whole overlay
+      await el.updateComplete;
+      await frame();
+      assert.deepEqual(offscreenDraws, [], 'nothing painted: the blank offscreen is not drawn');
+      drag(el, [50.5, 100.5], [250.5, 100.5], 10);
+      assert.isAbove(offscreenDraws.length, 0, 'a stroke draws the offscreen');
+      assert.isAbove((await overlayPixel(el, 150, 100))[3]!, 0, 'the stroke shows');
+      el.imageUri = blankImage(W + 1, H); // the next item (another URI; its size is still given as W x H), no mask
+      await el.updateComplete;
+      await frame();
+      assert.deepEqual(await overlayPixel(el, 150, 100), [0, 0, 0, 0], 'the next item starts with a clear overlay');
+      offscreenDraws.length = 0;
+      el.panZoom.zoomBy(0.8);
+      await el.updateComplete;
+      await frame();
+      assert.deepEqual(offscreenDraws, [], 'blank again');
+    } finally {
+      CanvasRenderingContext2D.prototype.drawImage = orig;
+    }
+  });
+
   it('zooms and pans as the other image editors: strokes land on the image pixel under the pointer, a space-drag paints nothing', async () => {
     const { el } = await editor({ brushSize: 4 } as Partial<LblMaskEditor>);
     const before = el.transform.scale;

@@ -104,6 +104,11 @@ export class LblMaskEditor extends CanvasEditorBase implements LabelEditor {
   /** The mask coloured at image resolution (transparent where unlabeled). */
   private offscreen?: HTMLCanvasElement;
   private offCtx?: CanvasRenderingContext2D;
+  /**
+   * Nothing was coloured into the offscreen since it was last cleared (a new item without a mask): it is
+   * not cleared again nor drawn over the view (each a pass over 4000 x 3000 on the item's first frame).
+   */
+  private offscreenBlank = true;
   /** The overlay over the image canvas: the mask, the brush cursor and the polygon being drawn. */
   private view?: HTMLCanvasElement;
   private stroke?: { x: number; y: number; value: number; dirty: Rect };
@@ -397,8 +402,11 @@ export class LblMaskEditor extends CanvasEditorBase implements LabelEditor {
     this.h = height;
     this.recorder = new StrokeRecorder(this.data, width, height);
     const off = this.offscreen ?? document.createElement('canvas');
-    off.width = width; // also clears it
-    off.height = height;
+    if (!this.offscreen || !this.offscreenBlank || off.width !== width || off.height !== height) {
+      off.width = width; // also clears it
+      off.height = height;
+    }
+    this.offscreenBlank = true;
     this.offscreen = off;
     this.offCtx = off.getContext('2d')!;
     if (this.mask) this.recolour({ x0: 0, y0: 0, x1: width, y1: height });
@@ -410,6 +418,7 @@ export class LblMaskEditor extends CanvasEditorBase implements LabelEditor {
     const c = clipRect(r, this.w, this.h);
     if (isEmpty(c) || !this.offCtx || !this.data) return;
     this.offCtx.putImageData(colourRect(this.data, this.w, c, this.lut), c.x0, c.y0);
+    this.offscreenBlank = false;
   }
 
   private extendStroke(x: number, y: number): void {
@@ -605,7 +614,7 @@ export class LblMaskEditor extends CanvasEditorBase implements LabelEditor {
       ctx.clip();
     }
     ctx.setTransform(k, 0, 0, k, dpr * t.tx, dpr * t.ty);
-    if (this.showOverlay && this.offscreen && this.opacity > 0) {
+    if (this.showOverlay && this.offscreen && !this.offscreenBlank && this.opacity > 0) {
       // The image pixels under the device rectangle only: drawing a 12 MP source for a small brush is waste.
       const src = clipRect({ x0: (dx0 - dpr * t.tx) / k - 1, y0: (dy0 - dpr * t.ty) / k - 1, x1: (dx1 - dpr * t.tx) / k + 1, y1: (dy1 - dpr * t.ty) / k + 1 }, this.w, this.h);
       if (!isEmpty(src)) {
