@@ -89,12 +89,14 @@ async function openOnce(wb, p) {
     await page.keyboard.press('Enter');
   }
   const { inner, outer } = await dashboardFrames(page);
-  const d = await inner.evaluate(() => {
+  const d = await inner.evaluate(async () => {
+    // The paint entries are queued after the frame that painted: give them a moment.
+    for (let i = 0; i < 20 && !performance.getEntriesByType('paint').some((e) => e.name === 'first-contentful-paint'); i++) await new Promise((r) => setTimeout(r, 50));
     const fcp = performance.getEntriesByType('paint').find((e) => e.name === 'first-contentful-paint')?.startTime;
     const fp = performance.getEntriesByType('paint').find((e) => e.name === 'first-paint')?.startTime;
     const js = performance.getEntriesByType('resource').find((e) => /dashboard\.js/.test(e.name));
     const nav = performance.getEntriesByType('navigation')[0];
-    return { ...window.__benchDash, defined: window.__benchDashDefined, fcp, fp, jsStart: js?.startTime, jsEnd: js?.responseEnd, navName: nav?.name, htmlBytes: document.documentElement.outerHTML.length };
+    return { ...window.__benchDash, defined: window.__benchDashDefined, fcp, fp, jsStart: js?.startTime, jsEnd: js?.responseEnd, navName: nav?.name, htmlBytes: document.documentElement.outerHTML.length, embedded: !!document.getElementById('lbl-initial')?.textContent };
   });
   // VS Code's own marks in the outer frame (pre/index.html): when it wrote our HTML into the inner frame.
   const marks = await outer.evaluate(() => ({
@@ -113,7 +115,7 @@ async function openOnce(wb, p) {
     doc: d.origin - start,
     fakeLoaded: loaded ? toInner(loaded.t) : undefined,
     wrote: wrote ? toInner(wrote.t) : undefined,
-    jsStart: d.jsStart, jsEnd: d.jsEnd, defined: d.defined, section: d.section, raf: d.raf, htmlBytes: d.htmlBytes,
+    jsStart: d.jsStart, jsEnd: d.jsEnd, defined: d.defined, section: d.section, raf: d.raf, htmlBytes: d.htmlBytes, embedded: d.embedded,
   };
 }
 
@@ -131,7 +133,7 @@ export async function benchDashboard({ page, wb, p, log, n }) {
       const r = await openOnce(wb, p);
       opens.push(r);
       const f = (x) => (Number.isFinite(x) ? x.toFixed(0) : '—');
-      log(`open ${i + 1}: paint ${f(r.paint)} ms (fcp ${f(r.fcp)}), open ${f(r.open)} ms${r.which === 'pick' ? ' from the project pick' : ''}; on the dashboard document's clock: document +${f(r.doc)} after Enter, fake.html loaded ${f(r.fakeLoaded)}, HTML written ${f(r.wrote)}, dashboard.js ${f(r.jsStart)}..${f(r.jsEnd)}, app defined ${f(r.defined)}, section in DOM ${f(r.section)}, frame ${f(r.raf)}; page ${(r.htmlBytes / 1024).toFixed(0)} KB`);
+      log(`open ${i + 1}: paint ${f(r.paint)} ms (fcp ${f(r.fcp)}), open ${f(r.open)} ms${r.which === 'pick' ? ' from the project pick' : ''}; on the dashboard document's clock: document +${f(r.doc)} after Enter, fake.html loaded ${f(r.fakeLoaded)}, HTML written ${f(r.wrote)}, dashboard.js ${f(r.jsStart)}..${f(r.jsEnd)}, app defined ${f(r.defined)}, section in DOM ${f(r.section)}, frame ${f(r.raf)}; page ${(r.htmlBytes / 1024).toFixed(0)} KB${r.embedded ? ', model embedded' : ', NO model embedded (the host opened it on "Loading": the section waited for the model notification)'}`);
     } catch (e) {
       fails.push(String(e?.message ?? e));
       log(`open ${i + 1} FAILED: ${String(e?.message ?? e).split('\n')[0]}`);
