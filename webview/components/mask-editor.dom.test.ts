@@ -1,9 +1,9 @@
 import { assert } from 'chai';
-import { decodeRuns } from '../../src/protocol/mask-transport';
+import { decodeRuns, encodeRuns } from '../../src/protocol/mask-transport';
 import { blankImage, drag, mount, pointerAt, someLabels, unmountAll } from '../labeler/test-builders';
 import './mask-editor';
 import type { LblMaskEditor, MaskChangeDetail } from './mask-editor';
-import { StrokeHistory, type Stroke } from './mask-editor-ops';
+import { encodeMaskRuns, StrokeHistory, type Stroke } from './mask-editor-ops';
 
 const W = 400;
 const H = 300;
@@ -293,6 +293,19 @@ describe('lbl-mask-editor', () => {
     assert.isAbove(count(back, 1), 1000);
     assert.isAbove(count(back, 255), 4000);
     assert.isBelow(msg.runs.length, 3000, 'runs, not pixels');
+  });
+
+  it('the fast run encoding is encodeRuns exactly: runs ending inside a word, at its edges, in the tail, an unaligned view', () => {
+    const cases: Uint8Array[] = [new Uint8Array(0), Uint8Array.of(3), new Uint8Array(4099), new Uint8Array(4099).fill(255)];
+    for (const len of [1, 2, 3, 4, 5, 7, 8, 9, 13, 64]) {
+      const r = new Uint8Array(4 * 256 + 3);
+      for (let k = 0, v = 1; k < r.length; k += len, v = (v % 4) + 1) r.fill(k % (3 * len) === 0 ? 0 : v, k, k + len);
+      cases.push(r, r.subarray(1), r.subarray(2, r.length - 1));
+    }
+    let seed = 7;
+    const noise = Uint8Array.from({ length: 5000 }, () => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 29) % 3);
+    cases.push(noise, noise.subarray(3));
+    for (const [k, r] of cases.entries()) assert.deepEqual(encodeMaskRuns(r), encodeRuns(r), `case ${k} (${r.length} px, offset ${r.byteOffset})`);
   });
 
   it('tool buttons are labelled, pressed for the current tool and switch tools', async () => {

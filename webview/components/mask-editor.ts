@@ -26,13 +26,13 @@
 import { html, type PropertyValues } from 'lit';
 import { closesPath, isValidRing, vertexCount } from '../../src/core/geometry/polygon';
 import type { Point, ViewTransform } from '../../src/core/geometry/transform';
-import { maskMessage, type MaskRunsMessage } from '../../src/protocol/mask-transport';
+import type { MaskRunsMessage } from '../../src/protocol/mask-transport';
 import { CanvasEditorBase } from './canvas-editor';
 import { drawHandles, tracePath } from './canvas-draw';
 import { noticeEvent, type LabelEditor } from './editor';
 import { maskEditorStyles } from './mask-editor.styles';
 import {
-  addRect, applyStroke, clipRect, colourRect, emptyRect, fillPolygon, floodFillSteps, IGNORE, isEmpty, makeDisc, paletteLut,
+  addRect, applyStroke, clipRect, colourRect, emptyRect, encodeMaskRuns, fillPolygon, floodFillSteps, IGNORE, isEmpty, makeDisc, paletteLut,
   StrokeHistory, StrokeRecorder, stampSegment, unionRect, UNLABELED, type Disc, type Rect,
 } from './mask-editor-ops';
 
@@ -160,7 +160,7 @@ export class LblMaskEditor extends CanvasEditorBase implements LabelEditor {
 
   /** The transport form of the raster for the webview -> host message. */
   encoded(): MaskRunsMessage | undefined {
-    return this.data ? maskMessage(this.data, this.w, this.h) : undefined;
+    return this.data ? { width: this.w, height: this.h, runs: encodeMaskRuns(this.data) } : undefined;
   }
 
   /** The class index a label paints: 1..N in label order (the ignore class left out), 255 for the ignore class. */
