@@ -364,7 +364,7 @@ function reportMask(r) {
   }
   const h = mask.host;
   console.log(`    the host's part (labeler/submit's "store" above = submittedMask + the journal append), split in this process on the ${h.n} masks just stored (p50 ms): ` +
-    `JSON copy of the message ${f1(h.json)}, decode runs ${f1(h.decodeRuns)}, class check ${f1(h.check)}, present classes ${f1(h.classes)}, PNG encode ${f1(h.pngEncode)} (${f1(h.pngKB)} KB), sha256 ${f1(h.sha256)}, ` +
+    `JSON copy of the message ${f1(h.json)}, decode runs ${f1(h.decodeRuns)}, [pixel scans a submit no longer makes (its classes come from the runs): class check ${f1(h.check)}, present classes ${f1(h.classes)}], PNG encode ${f1(h.pngEncode)} (${f1(h.pngKB)} KB), sha256 ${f1(h.sha256)}, ` +
     `blob write (atomic, fsync) ${f1(h.write)}; submittedMask whole p50 ${f1(h.submittedMask)} / max ${f1(h.submittedMaskMax)}, then the store's submit (journal append, index) p50 ${f1(h.storeSubmit)} / max ${f1(h.storeSubmitMax)}`);
 }
 
