@@ -455,8 +455,10 @@ export class LabelerPanel extends Disposable {
     if (this.message) view.message = this.message;
     this.addUpcoming(store, view);
     this.shownSeq = store.changeSeq;
+    // The state the webview now shows, as it applies the view (applyView): the project stays, everything
+    // else is the view's; a field the view leaves out (the no-data notice, a message) is gone.
     const { base: _base, itemFromUpcoming: _held, position: _position, ...fields } = view;
-    if (this._lastState) this._lastState = { ...this._lastState, ...fields, item: item ? (view.item ?? this.toLabelerItem(item)) : undefined };
+    if (this._lastState) this._lastState = { project: this._lastState.project, ...fields, item: item ? (view.item ?? this.toLabelerItem(item)) : undefined };
     return view;
   }
 
