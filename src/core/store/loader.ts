@@ -16,7 +16,7 @@ import { bulkLoad } from './bulk';
 import { IndexDb } from './index-db';
 import { consensusFor } from './mask-source';
 import { labelsChangeNeedsRebuild, projectLabelsOf, type ProjectLabels } from './known-labels';
-import { estimateIndexBytes } from './size-hint';
+import { measureInputs } from './size-hint';
 import { SCHEMA_VERSION } from './schema';
 import { indexDefHash, loadSnapshot, SNAPSHOT_FORMAT, type SnapshotMeta } from './snapshot';
 import type { TimeSlicer } from './time-slice';
@@ -49,17 +49,29 @@ export interface BuildOptions {
   onProgress?: (p: StoreProgress) => void;
   /** Build in slices, yielding to the event loop between them (background-build.ts). */
   slicer?: TimeSlicer;
-  /** The bundled worker (dist/worker.js): the data sources are scanned in a worker thread (bulk.ts). */
+  /**
+   * The bundled worker (dist/worker.js): table sources of SCAN_WORKER_FROM_BYTES or more are scanned in a
+   * worker thread (bulk.ts). Starting one costs tens of ms (hundreds on a loaded machine), more than a
+   * small source takes to scan.
+   */
   workerFile?: string;
+  /** Overrides SCAN_WORKER_FROM_BYTES (tests). */
+  scanWorkerFromBytes?: number;
 }
+
+/** Table sources of this many bytes (~100,000 short rows) or more are scanned in the worker thread. */
+export const SCAN_WORKER_FROM_BYTES = 8 * 1024 * 1024;
 
 /** Bulk load (bulk.ts): tables without secondary indexes, every item written once with its final state, then indexes. */
 export async function buildIndex(SQL: SqlJsStatic, root: string, def: ProjectDef, opts: BuildOptions): Promise<{ idx: IndexDb } & JournalState & RebuildResult> {
-  const db = createEmptyIndex(SQL, await estimateIndexBytes(root, def, opts.signal));
+  const inputs = await measureInputs(root, def, opts.signal);
+  const db = createEmptyIndex(SQL, inputs.indexBytes);
   const idx = new IndexDb(db, def.queueSeed, consensusFor(def, root), def.roles);
+  const { workerFile, scanWorkerFromBytes = SCAN_WORKER_FROM_BYTES, ...rest } = opts;
+  const scanInWorker = workerFile !== undefined && inputs.tableBytes >= scanWorkerFromBytes;
   try {
     db.exec('BEGIN');
-    const r = await bulkLoad(SQL, idx, root, def, opts);
+    const r = await bulkLoad(SQL, idx, root, def, scanInWorker ? { ...rest, workerFile } : rest);
     db.exec('COMMIT');
     throwIfAborted(opts.signal);
     opts.onProgress?.({ message: `Building the indexes of ${r.items} items` });

@@ -84,8 +84,8 @@ describe('bulk build: data sources scanned in a worker thread', function () {
   it('gives the same index as the in-thread scan, with and without journals, built at once or in slices', async () => {
     const { root, def } = await project();
     const inThread = await build(root, def, {});
-    assert.equal(await build(root, def, { workerFile: worker.file }), inThread);
-    assert.equal(await build(root, def, { workerFile: worker.file, slicer: new TimeSlicer(1) }), inThread);
+    assert.equal(await build(root, def, { workerFile: worker.file, scanWorkerFromBytes: 0 }), inThread);
+    assert.equal(await build(root, def, { workerFile: worker.file, scanWorkerFromBytes: 0, slicer: new TimeSlicer(1) }), inThread);
     assert.equal(await build(root, def, { slicer: new TimeSlicer(1) }), inThread);
     // The dump holds what it should: every item once, the journal-only item as missing.
     const items = JSON.parse(inThread) as [string, Record<string, unknown>[]][];
@@ -95,7 +95,7 @@ describe('bulk build: data sources scanned in a worker thread', function () {
 
     const noJournals = await textProject(5000);
     const def2 = await loadProject(noJournals.root, noJournals.id);
-    assert.equal(await build(noJournals.root, def2, { workerFile: worker.file }), await build(noJournals.root, def2, {}));
+    assert.equal(await build(noJournals.root, def2, { workerFile: worker.file, scanWorkerFromBytes: 0 }), await build(noJournals.root, def2, {}));
   });
 
   it('reports a bad row in the middle of a chunk with its file and line, exactly as the in-thread scan does', async () => {
@@ -105,7 +105,7 @@ describe('bulk build: data sources scanned in a worker thread', function () {
     writeFiles(p.root, { 'data/items.csv': lines.join('\n') });
     const def = await loadProject(p.root, p.id);
     const SQL = await loadSqlJs(WASM);
-    const there = await errorOf(buildIndex(SQL, p.root, def, { workerFile: worker.file }));
+    const there = await errorOf(buildIndex(SQL, p.root, def, { workerFile: worker.file, scanWorkerFromBytes: 0 }));
     const here = await errorOf(buildIndex(SQL, p.root, def, {}));
     assert.equal(there.message, here.message);
     assert.deepEqual(there.where, here.where);
@@ -118,11 +118,22 @@ describe('bulk build: data sources scanned in a worker thread', function () {
     rowsDup[4500] = 'r12,"a second r12"';
     writeFiles(dup.root, { 'data/items.csv': rowsDup.join('\n') });
     const defDup = await loadProject(dup.root, dup.id);
-    const a = await errorOf(buildIndex(SQL, dup.root, defDup, { workerFile: worker.file }));
+    const a = await errorOf(buildIndex(SQL, dup.root, defDup, { workerFile: worker.file, scanWorkerFromBytes: 0 }));
     const b = await errorOf(buildIndex(SQL, dup.root, defDup, {}));
     assert.equal(a.message, b.message);
     assert.deepEqual(a.where, b.where);
     assert.match(a.message, /data\/items\.csv:\d+: id: duplicate id "r12"/);
+  });
+
+  it('small table sources are scanned in this thread (a worker costs more to start than they take)', async () => {
+    const p = await textProject(500);
+    const def = await loadProject(p.root, p.id);
+    // No worker file there: a build that started the worker would fail.
+    const missing = `${worker.file}.missing.js`;
+    assert.equal(await build(p.root, def, { workerFile: missing }), await build(p.root, def, {}));
+    const SQL = await loadSqlJs(WASM);
+    const e = await errorOf(buildIndex(SQL, p.root, def, { workerFile: missing, scanWorkerFromBytes: 0 }));
+    assert.match(e.message, /worker/);
   });
 
   it('a build cancelled while the worker scans rejects as cancelled', async () => {
@@ -133,7 +144,7 @@ describe('bulk build: data sources scanned in a worker thread', function () {
     let chunks = 0;
     const e = await errorOf(
       buildIndex(SQL, p.root, def, {
-        workerFile: worker.file,
+        workerFile: worker.file, scanWorkerFromBytes: 0,
         signal: abort.signal,
         onProgress: (m) => {
           if (m.message.startsWith('Indexed') && ++chunks === 1) abort.abort();
@@ -142,6 +153,6 @@ describe('bulk build: data sources scanned in a worker thread', function () {
     );
     assert.equal(e.reason, 'cancelled');
     // The same project still builds afterwards (nothing of the cancelled build is in the way).
-    assert.equal(await build(p.root, def, { workerFile: worker.file }), await build(p.root, def, {}));
+    assert.equal(await build(p.root, def, { workerFile: worker.file, scanWorkerFromBytes: 0 }), await build(p.root, def, {}));
   });
 });

@@ -29,6 +29,11 @@ function sizeOf(abs: string): number {
 
 /** Expected index bytes (0 when too small to matter); never throws: scanning reports bad globs. */
 export async function estimateIndexBytes(root: string, def: ProjectDef, signal?: AbortSignal): Promise<number> {
+  return (await measureInputs(root, def, signal)).indexBytes;
+}
+
+/** The bytes of the table sources and the journals, and the index bytes expected from them (estimateIndexBytes). */
+export async function measureInputs(root: string, def: ProjectDef, signal?: AbortSignal): Promise<{ tableBytes: number; journalBytes: number; indexBytes: number }> {
   let tableBytes = 0;
   for (const src of def.dataSources) {
     if (src.kind !== 'table') continue;
@@ -41,5 +46,5 @@ export async function estimateIndexBytes(root: string, def: ProjectDef, signal?:
   let journalBytes = 0;
   for (const f of listJournalFiles(root, def.id)) journalBytes += sizeOf(f.abs);
   const bytes = Math.min(MAX_SIZE_HINT, Math.floor(TABLE_FACTOR * tableBytes + JOURNAL_FACTOR * journalBytes));
-  return bytes < MIN_SIZE_HINT ? 0 : bytes;
+  return { tableBytes, journalBytes, indexBytes: bytes < MIN_SIZE_HINT ? 0 : bytes };
 }
