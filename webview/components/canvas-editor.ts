@@ -13,7 +13,7 @@ import { fitLabel, hotkeyRange } from '../shared/hotkeys';
 import { noticeEvent } from './editor';
 import { canvasEditorStyles } from './canvas-editor.styles';
 import { capturePointer, PanZoomController } from './pan-zoom-controller';
-import { decodedImage } from '../shared/image-cache';
+import { decodedImage, heldBitmap } from '../shared/image-cache';
 
 export abstract class CanvasEditorBase extends LitElement {
   static override styles = canvasEditorStyles;
@@ -209,7 +209,10 @@ export abstract class CanvasEditorBase extends LitElement {
     ctx.setTransform(dpr * t.scale, 0, 0, dpr * t.scale, dpr * t.tx, dpr * t.ty);
     const s = this.size;
     ctx.globalAlpha = 1;
-    if (this.image && this.imageLoaded) ctx.drawImage(this.image, 0, 0, s.width, s.height);
+    // A bitmap the prefetch made draws at once; the element's first draw decodes the file again on this
+    // thread (a 4000 x 3000 PNG: 126-151 ms). Looked up on each draw: the prefetch closes the ones it forgets.
+    const src = this.image && this.imageLoaded ? (heldBitmap(this.imageUri ?? '') ?? this.image) : undefined;
+    if (src) ctx.drawImage(src, 0, 0, s.width, s.height);
     else {
       ctx.fillStyle = 'rgba(128,128,128,0.2)';
       ctx.fillRect(0, 0, s.width, s.height);

@@ -2,14 +2,24 @@
  * The items the host sent ahead (LabelerViewFields.upcoming: the next queue items and the labeler's
  * previous ones, for Back), held until a view names one (itemFromUpcoming) or the host's window
  * (upcomingKeys) no longer lists it. Images are fetched and decoded while the labeler reads, so the next
- * (or previous) image is drawn from the decoded copy at once.
+ * (or previous) image is drawn from the decoded copy at once. The images of the next BITMAPS keys (the
+ * queue's next items come first in upcomingKeys) and of the one shown also get an ImageBitmap, which a
+ * canvas editor draws without decoding the file again (image-cache.ts); the others' bitmaps are closed,
+ * so at most BITMAPS + 1 are held (a 4000 x 3000 image: 48 MB each).
  */
 import type { LabelerItem, LabelerViewFields } from '../../src/protocol/labeler';
-import { forgetDecoded, rememberDecoded } from '../shared/image-cache';
+import { forgetBitmap, forgetDecoded, rememberBitmap, rememberDecoded } from '../shared/image-cache';
+
+/** How many upcoming items' images are held as bitmaps (besides the one shown). */
+export const BITMAPS = 3;
 
 export class Prefetch {
   private readonly items = new Map<string, LabelerItem>();
   private readonly images = new Map<string, { img: HTMLImageElement; decoded: Promise<boolean> }>();
+  /** URIs with a bitmap held or being made: resolves true once it is held. */
+  private readonly bitmaps = new Map<string, Promise<boolean>>();
+  /** The keys whose images get a bitmap: the first BITMAPS of the last upcomingKeys, and the shown one. */
+  private bitmapKeys: string[] = [];
 
   /**
    * Takes what a state or view brings: new upcoming items, and the keys to keep. `shown`, the item now
@@ -26,6 +36,14 @@ export class Prefetch {
     for (const k of [...this.items.keys()]) if (!keep.has(k)) this.items.delete(k);
     const uris = new Set([...this.items.values()].map((it) => it.imageUri));
     for (const u of [...this.images.keys()]) if (!uris.has(u)) this.drop(u);
+    this.bitmapKeys = v.upcomingKeys.slice(0, BITMAPS);
+    if (shown !== undefined) this.bitmapKeys.push(shown);
+    for (const u of [...this.bitmaps.keys()]) {
+      if (this.wantsBitmap(u)) continue;
+      this.bitmaps.delete(u);
+      forgetBitmap(u);
+    }
+    for (const [u, e] of this.images) if (this.wantsBitmap(u)) void e.decoded.then((ok) => ok && this.makeBitmap(u, e.img));
   }
 
   /** The held item with this key, if any. */
@@ -39,12 +57,43 @@ export class Prefetch {
 
   clear(): void {
     this.items.clear();
+    this.bitmapKeys = [];
     for (const u of [...this.images.keys()]) this.drop(u);
   }
 
   private drop(uri: string): void {
     this.images.delete(uri);
-    forgetDecoded(uri);
+    this.bitmaps.delete(uri);
+    forgetDecoded(uri); // closes its bitmap too
+  }
+
+  private wantsBitmap(uri: string): boolean {
+    return this.bitmapKeys.some((k) => this.items.get(k)?.imageUri === uri);
+  }
+
+  /** Makes a bitmap of a decoded image (off the main thread) and holds it if it is still wanted then. */
+  private makeBitmap(uri: string, img: HTMLImageElement): void {
+    if (this.bitmaps.has(uri) || this.images.get(uri)?.img !== img || !this.wantsBitmap(uri)) return;
+    const made: Promise<boolean> = createImageBitmap(img).then(
+      (b) => {
+        if (this.bitmaps.get(uri) === made && this.images.get(uri)?.img === img) {
+          rememberBitmap(uri, b);
+          return true;
+        }
+        b.close();
+        return false;
+      },
+      () => {
+        if (this.bitmaps.get(uri) === made) this.bitmaps.delete(uri); // the element is drawn instead
+        return false;
+      },
+    );
+    this.bitmaps.set(uri, made);
+  }
+
+  /** Resolves true once a bitmap of this URI's image is held (false when none is being made or it failed). */
+  bitmapMade(uri: string): Promise<boolean> {
+    return this.bitmaps.get(uri) ?? Promise.resolve(false);
   }
 
   /** Fetches and decodes an image; resolves true once decoded (false when it failed). */
@@ -58,7 +107,9 @@ export class Prefetch {
         img,
         decoded: img.decode().then(
           () => {
-            if (this.images.get(uri)?.img === img) rememberDecoded(uri, img);
+            if (this.images.get(uri)?.img !== img) return true;
+            rememberDecoded(uri, img);
+            this.makeBitmap(uri, img);
             return true;
           },
           () => false,
