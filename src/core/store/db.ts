@@ -53,33 +53,15 @@ function paddedImage(SQL: SqlJsStatic, size: number): Uint8Array {
   return bytes;
 }
 
-/**
- * The index builds after a bulk load sort in memory (temp_store MEMORY): with sql.js a temporary file
- * is an in-memory file grown by copying, and sorting through it cost ~15% more CPU at 1M items
- * (12.8-14.0 s against 10.6-11.9 s of CPU for the eleven indexes, 30-50 MB more peak memory measured).
- */
-const SORT_IN_MEMORY = 'PRAGMA temp_store = MEMORY';
-const SORT_IN_FILES = 'PRAGMA temp_store = FILE';
-
 export function finishBulkLoad(db: Database): void {
-  db.exec(SORT_IN_MEMORY);
-  try {
-    db.exec(SECONDARY);
-  } finally {
-    db.exec(SORT_IN_FILES);
-  }
+  db.exec(SECONDARY);
 }
 
 /** finishBulkLoad one statement at a time, awaiting `between` after each (an index over every row is one step). */
 export async function finishBulkLoadInSteps(db: Database, between: () => Promise<void>): Promise<void> {
-  db.exec(SORT_IN_MEMORY);
-  try {
-    for (const statement of SECONDARY.split(/\n(?=CREATE |DROP )/)) {
-      db.exec(statement);
-      await between();
-    }
-  } finally {
-    db.exec(SORT_IN_FILES);
+  for (const statement of SECONDARY.split(/\n(?=CREATE |DROP )/)) {
+    db.exec(statement);
+    await between();
   }
 }
 
