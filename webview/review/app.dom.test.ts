@@ -324,6 +324,29 @@ describe('lbl-review-app', () => {
     assert.deepEqual(host.filters.at(-1), { label: 'ORG', agreementBelow: 1 });
   });
 
+  it("a pair's filter from the dashboard says whose labels differ; its close button, or another labeler, drops it", async () => {
+    const host = new FakeHost('text-classification', 2);
+    const el = await mountReview(host);
+    host.transport.notify(ReviewSetFilterNotification, { filter: { labeler: 'ann', disagreeWith: 'bob' } });
+    await settle(el);
+    assert.deepEqual(host.filters.at(-1), { labeler: 'ann', disagreeWith: 'bob' });
+    const chip = el.shadowRoot!.querySelector('#f-pair')!;
+    assert.include(chip.textContent!, 'labeled differently by');
+    assert.include(chip.textContent!, 'bob');
+    (chip.querySelector('vscode-button') as HTMLElement).click();
+    await settle(el);
+    assert.deepEqual(host.filters.at(-1), { labeler: 'ann' });
+    assert.equal(el.shadowRoot!.querySelector('#f-pair'), null);
+
+    host.transport.notify(ReviewSetFilterNotification, { filter: { labeler: 'ann', disagreeWith: 'bob' } });
+    await settle(el);
+    const sel = el.shadowRoot!.querySelector('#f-labeler') as HTMLSelectElement;
+    sel.value = '';
+    sel.dispatchEvent(new Event('change'));
+    await settle(el);
+    assert.deepEqual(host.filters.at(-1), {});
+  });
+
   it('Open in Review shows the item named', async () => {
     const host = new FakeHost('image-detection', 3);
     const el = await mountReview(host);

@@ -1,5 +1,5 @@
 /**
- * The Review panel's filters (asset type, labeler, label, agreement below, time range), each choice
+ * The Review panel's filters (asset type, labeler and the pair's other labeler, label, agreement below, time range), each choice
  * with its count from the host (ReviewCountsResult). A render function over the app's filter and
  * counts, drawn inside the app's shadow root; a change calls app.setFilter.
  */
@@ -47,10 +47,22 @@ export function renderFilters(app: LblReviewApp) {
         ${REVIEW_ASSETS.map((a) => html`<option value=${a} ?selected=${f.asset === a}>${ASSET_TITLES[a]}${n(c?.assets[a])}</option>`)}
       </select></label>
     <label>Labeler
-      <select id="f-labeler" aria-label="Labeler" @change=${(e: Event) => app.setFilter({ ...f, labeler: (e.target as HTMLSelectElement).value || undefined })}>
+      <select id="f-labeler" aria-label="Labeler" @change=${(e: Event) => {
+        // A pair's filter names this labeler's other half: choosing another labeler drops it.
+        const { disagreeWith: _pair, ...rest } = f;
+        void app.setFilter({ ...rest, labeler: (e.target as HTMLSelectElement).value || undefined });
+      }}>
         <option value="" ?selected=${!f.labeler}>Anyone</option>
         ${labelers.map((l) => html`<option value=${l} ?selected=${f.labeler === l}>${l}${n(c?.labelers[l])}</option>`)}
       </select></label>
+    ${f.disagreeWith
+      ? html`<span class="pair" id="f-pair">labeled differently by <code>${f.disagreeWith}</code>
+          <vscode-button secondary icon="close" aria-label=${`Show all of ${f.labeler ?? ''}'s items, not only those ${f.disagreeWith} labeled differently`}
+            @click=${() => {
+              const { disagreeWith: _pair, ...rest } = f;
+              void app.setFilter(rest);
+            }}></vscode-button></span>`
+      : nothing}
     <label>Label
       <select id="f-label" aria-label="Label" @change=${(e: Event) => app.setFilter({ ...f, label: (e.target as HTMLSelectElement).value || undefined })}>
         <option value="" ?selected=${!f.label}>Any</option>

@@ -15,6 +15,8 @@ export interface ReviewFilter {
   label?: string;
   /** Items several labelers labeled whose agreement is below this value (in (0, 1]). */
   agreementBelow?: number;
+  /** With `labeler`: items this other labeler also labeled, with another annotation (a pair's disagreements). */
+  disagreeWith?: string;
   /** ms since the epoch: a labeler's current event on the item (the `labeler`'s, when set) in [from, to). */
   from?: number;
   to?: number;

@@ -53,6 +53,11 @@ function expected(s: ProjectStore, f: ReviewFilter, facts: Map<string, { pre: bo
       if (!used || used.kind !== 'classes' || !used.labels.includes(f.label)) continue;
     }
     if (f.agreementBelow !== undefined && !(v.agreement !== undefined && v.agreement < f.agreementBelow)) continue;
+    if (f.disagreeWith !== undefined) {
+      const mine = anns.find((a) => a.labeler === f.labeler);
+      const theirs = anns.find((a) => a.labeler === f.disagreeWith);
+      if (!mine || !theirs || JSON.stringify(mine.annotation) === JSON.stringify(theirs.annotation)) continue;
+    }
     if (f.from !== undefined || f.to !== undefined) {
       // A labeler's current event: their annotation or their skip.
       const skipTimes = [...skips].filter(([k]) => k.endsWith(` ${v.key}`) && (!f.labeler || k.startsWith(`${f.labeler} `))).map(([, t]) => t);
@@ -126,6 +131,9 @@ describe('review reads (filters, keyset pages, counts)', () => {
     { from: T0 + 5 * 60_000 },
     { asset: 'prelabeled', labeler: 'ann' },
     { asset: 'labeled', label: 'neg' },
+    { labeler: 'ann', disagreeWith: 'cat' },
+    { labeler: 'cat', disagreeWith: 'bob', asset: 'needs-review' },
+    { labeler: 'bob', disagreeWith: 'ann', from: T0 + 5 * 60_000 },
   ];
 
   for (const f of filters) {
@@ -181,6 +189,8 @@ describe('review reads (filters, keyset pages, counts)', () => {
     assert.throws(() => reads.page({ asset: 'nope' as never }), /filter\.asset must be one of/);
     assert.throws(() => reads.page({ agreementBelow: 2 }), /filter\.agreementBelow/);
     assert.throws(() => reads.page({ from: 5, to: 1 }), /filter\.from must be before/);
+    assert.throws(() => reads.page({ disagreeWith: 'bob' }), /filter\.disagreeWith needs filter\.labeler/);
+    assert.throws(() => reads.page({ labeler: 'bob', disagreeWith: 'bob' }), /another labeler/);
     const p = reads.page({ labeler: 'ann' }, undefined, 2);
     assert.ok(p.next);
     assert.throws(() => reads.page({ asset: 'labeled' }, p.next), /not a cursor of this filter/);

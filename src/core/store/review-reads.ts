@@ -44,10 +44,12 @@ export function checkReviewFilter(f: ReviewFilter): void {
     if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v))) throw new LabelingError('invalid-input', `filter.${k} must be a time in ms (got ${JSON.stringify(v)})`);
   }
   if (f.from !== undefined && f.to !== undefined && f.from >= f.to) throw new LabelingError('invalid-input', 'filter.from must be before filter.to');
-  for (const k of ['labeler', 'label'] as const) {
+  for (const k of ['labeler', 'label', 'disagreeWith'] as const) {
     const v = f[k];
     if (v !== undefined && (typeof v !== 'string' || !v)) throw new LabelingError('invalid-input', `filter.${k} must be a non-empty string`);
   }
+  if (f.disagreeWith !== undefined && f.labeler === undefined) throw new LabelingError('invalid-input', 'filter.disagreeWith needs filter.labeler (the pair\'s other labeler)');
+  if (f.disagreeWith !== undefined && f.disagreeWith === f.labeler) throw new LabelingError('invalid-input', 'filter.disagreeWith must be another labeler than filter.labeler');
 }
 
 /** What drives a page: a labeler's rows of done (in item order, or in time order within a time range), every labeler's rows in a time range (merged), the state index, the agreement index, or the item ids. */
@@ -86,6 +88,11 @@ function conditions(f: ReviewFilter, driver: Driver): { sql: string[]; params: S
       sql.push(`i.final_labels LIKE ? ESCAPE '\\'`);
       params.push(labelPattern(f.label));
     }
+  }
+  if (f.disagreeWith !== undefined) {
+    // The labeler's own row is the driver's (d): disagreeWith always comes with a labeler.
+    sql.push(`EXISTS (SELECT 1 FROM done dw WHERE dw.item = i.id AND dw.labeler = ? AND dw.kind = 1 AND ${doneAnnSql('dw', 'i')} IS NOT ${doneAnnSql('d', 'i')})`);
+    params.push(f.disagreeWith);
   }
   if (f.agreementBelow !== undefined && driver !== 'agreement') {
     sql.push('i.agreement IS NOT NULL AND i.agreement < ?');

@@ -12,6 +12,7 @@ import { setJsonValue } from '../../core/project/json-edit';
 import { projectFile } from '../../core/project/paths';
 import { dashboardCsv, dashboardFileName, dashboardMarkdown } from '../../core/stats/dashboard-text';
 import { DashboardActionCommand, DashboardModelNotification, type DashboardModel } from '../../protocol/dashboard';
+import type { ReviewFilter } from '../../protocol/review';
 import { ReadyCommand } from '../../protocol/ipc';
 import { Commands, WebviewTypes } from '../constants';
 import type { ProjectEntry, ProjectRegistry } from '../projects/registry';
@@ -266,11 +267,14 @@ export class DashboardPanel extends Disposable {
 
   /**
    * The Review panel on the items that lower the agreement: the items whose final label is the label and
-   * whose labelers did not all agree, or the pair's first labeler's items with a disagreement (the Review
-   * filter holds one labeler: the pair's first, agreement below 100%).
+   * whose labelers did not all agree, or the items both labelers of the pair labeled differently.
    */
   private async reviewItems(filter: { label?: string; labelers?: [string, string] } | undefined): Promise<void> {
-    const review = filter?.label ? { label: filter.label, agreementBelow: 1 } : filter?.labelers ? { labeler: filter.labelers[0], agreementBelow: 1 } : undefined;
+    const review: ReviewFilter | undefined = filter?.label
+      ? { label: filter.label, agreementBelow: 1 }
+      : filter?.labelers
+        ? { labeler: filter.labelers[0], disagreeWith: filter.labelers[1] }
+        : undefined;
     await vscode.commands.executeCommand(Commands.ReviewLabels, this.entry, undefined, review);
   }
 
