@@ -192,7 +192,11 @@ export class LabelerPanel extends Disposable {
     }
     const sent = this.offered.get(p.key);
     const offered = sent?.version === p.version ? sent.offered : this.offerOf(now);
-    const annotation = p.mask !== undefined ? await submittedMask(store.projectDir, store.def, p.key, p.mask) : p.annotation ?? (p.fromPrelabel ? offered?.annotation : undefined);
+    let annotation: Annotation | undefined;
+    if (p.mask !== undefined) {
+      annotation = await submittedMask(store.projectDir, store.def, p.key, p.mask);
+      lap('mask'); // decoded, encoded as PNG and stored as a blob (LABELING_TIMINGS splits the store lap)
+    } else annotation = p.annotation ?? (p.fromPrelabel ? offered?.annotation : undefined);
     if (!annotation) throw new LabelingError('invalid-input', `no annotation to submit for "${p.key}"`, { field: 'annotation' });
     await store.submit(p.key, annotation, outcomeOf(now, annotation, offered));
     lap('store');
