@@ -12,6 +12,7 @@
  * resolution (palette lookup into an ImageData), then repaints only that part of the overlay canvas
  * (a second canvas over the image, so the image is not redrawn). Undo keeps each stroke's changed
  * 64 x 64 tiles (before and after bytes), capped at HISTORY_CAP_BYTES.
+ * The raster operations are in mask-editor-ops.ts, the overlay canvas painting in mask-editor-paint.ts.
  *
  * The raster belongs to the editor: `mask` is copied in (setting it to the editor's own `raster` is a
  * no-op), edits mutate `raster` in place and fire lbl-mask-change after each stroke; `encoded()` is
@@ -28,9 +29,9 @@ import { closesPath, isValidRing, vertexCount } from '../../src/core/geometry/po
 import type { Point, ViewTransform } from '../../src/core/geometry/transform';
 import type { MaskRunsMessage } from '../../src/protocol/mask-transport';
 import { CanvasEditorBase } from './canvas-editor';
-import { drawHandles, tracePath } from './canvas-draw';
 import { noticeEvent, type LabelEditor } from './editor';
 import { maskEditorStyles } from './mask-editor.styles';
+import { paintOverlay, type OverlayScene } from './mask-editor-paint';
 import {
   addRect, applyStroke, clipRect, colourRect, emptyRect, encodeMaskRuns, fillPolygon, floodFillSteps, IGNORE, isEmpty, makeDisc, paletteLut,
   StrokeHistory, StrokeRecorder, stampSegment, unionRect, UNLABELED, type Disc, type Rect,
@@ -580,82 +581,15 @@ export class LblMaskEditor extends CanvasEditorBase implements LabelEditor {
 
   /** Redraws the overlay canvas inside an image rectangle (undefined: all of it). */
   private repaint(r: Rect | undefined): void {
-    const view = this.view;
-    const base = this.canvas;
-    if (!view || !base) return;
-    if (view.width !== base.width || view.height !== base.height) {
-      view.width = base.width;
-      view.height = base.height;
-      r = undefined;
-    }
-    const ctx = view.getContext('2d');
-    if (!ctx) return;
-    const dpr = window.devicePixelRatio || 1;
-    const t = this.transform;
-    const k = dpr * t.scale;
-    // The device-pixel rectangle to redraw, a pixel of margin for antialiased edges.
-    let dx0 = 0;
-    let dy0 = 0;
-    let dx1 = view.width;
-    let dy1 = view.height;
-    if (r) {
-      dx0 = Math.max(0, Math.floor(r.x0 * k + dpr * t.tx) - 1);
-      dy0 = Math.max(0, Math.floor(r.y0 * k + dpr * t.ty) - 1);
-      dx1 = Math.min(view.width, Math.ceil(r.x1 * k + dpr * t.tx) + 1);
-      dy1 = Math.min(view.height, Math.ceil(r.y1 * k + dpr * t.ty) + 1);
-      if (dx1 <= dx0 || dy1 <= dy0) return;
-    }
-    ctx.save();
-    ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.clearRect(dx0, dy0, dx1 - dx0, dy1 - dy0);
-    if (r) {
-      ctx.beginPath();
-      ctx.rect(dx0, dy0, dx1 - dx0, dy1 - dy0);
-      ctx.clip();
-    }
-    ctx.setTransform(k, 0, 0, k, dpr * t.tx, dpr * t.ty);
-    if (this.showOverlay && this.offscreen && !this.offscreenBlank && this.opacity > 0) {
-      // The image pixels under the device rectangle only: drawing a 12 MP source for a small brush is waste.
-      const src = clipRect({ x0: (dx0 - dpr * t.tx) / k - 1, y0: (dy0 - dpr * t.ty) / k - 1, x1: (dx1 - dpr * t.tx) / k + 1, y1: (dy1 - dpr * t.ty) / k + 1 }, this.w, this.h);
-      if (!isEmpty(src)) {
-        ctx.imageSmoothingEnabled = false;
-        ctx.globalAlpha = this.opacity;
-        const sw = src.x1 - src.x0;
-        const sh = src.y1 - src.y0;
-        ctx.drawImage(this.offscreen, src.x0, src.y0, sw, sh, src.x0, src.y0, sw, sh);
-        ctx.globalAlpha = 1;
-      }
-    }
-    this.drawCursor(ctx, t);
-    this.drawPath(ctx, t);
-    ctx.restore();
+    paintOverlay(this.view, this.canvas, r, this.overlayScene());
   }
 
-  private drawCursor(ctx: CanvasRenderingContext2D, t: ViewTransform): void {
-    const c = this.cursor;
-    if (!c || this.path) return;
-    const r = Math.max(0.5, this.brushSize / 2);
-    ctx.beginPath();
-    ctx.arc(c.x, c.y, r, 0, Math.PI * 2);
-    ctx.lineWidth = 3 / t.scale;
-    ctx.strokeStyle = 'rgba(0,0,0,0.6)';
-    ctx.stroke();
-    ctx.lineWidth = 1 / t.scale;
-    ctx.strokeStyle = this.tool === 'eraser' ? '#ffffff' : this.colorOf(this.activeLabel ?? '');
-    ctx.stroke();
-  }
-
-  private drawPath(ctx: CanvasRenderingContext2D, t: ViewTransform): void {
-    if (!this.path) return;
-    const color = this.colorOf(this.activeLabel ?? '');
-    const open = this.hoverPoint ? [...this.path, this.hoverPoint.x, this.hoverPoint.y] : this.path;
-    ctx.globalAlpha = 1;
-    ctx.setLineDash([]);
-    ctx.lineWidth = 2 / t.scale;
-    ctx.strokeStyle = color;
-    tracePath(ctx, open, false);
-    ctx.stroke();
-    drawHandles(ctx, t, Array.from({ length: vertexCount(this.path) }, (_, i) => ({ x: this.path![2 * i]!, y: this.path![2 * i + 1]! })), color);
+  private overlayScene(): OverlayScene {
+    return {
+      transform: this.transform, w: this.w, h: this.h, offscreen: this.offscreen, offscreenBlank: this.offscreenBlank,
+      showOverlay: this.showOverlay, opacity: this.opacity, cursor: this.cursor, path: this.path, hoverPoint: this.hoverPoint,
+      brushSize: this.brushSize, tool: this.tool, activeColor: () => this.colorOf(this.activeLabel ?? ''),
+    };
   }
 }
 
