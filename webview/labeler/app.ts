@@ -5,7 +5,7 @@
  * unshifted label hotkeys, then the active editor, then Enter = submit, or on a suggestion
  * confirm-and-submit in one action) and sends submit/skip/back/next requests. The next item is drawn
  * from the answer of a submit only (the append returned); upcoming items are held and their images
- * decoded ahead (prefetch.ts).
+ * decoded ahead (prefetch.ts). The key routing is in keys.ts.
  * Without an `ipc` set before it connects, it talks to VS Code through vscodeTransport().
  */
 import { html, LitElement, nothing } from 'lit';
@@ -21,16 +21,16 @@ import '../components/box-editor';
 import '../components/class-editor';
 import type { LabelEditor, NoticeDetail } from '../components/editor';
 import '../components/instructions';
-import { hasPrimaryModifier, isTypingTarget, KeyboardController } from '../components/keyboard-controller';
+import { KeyboardController } from '../components/keyboard-controller';
 import '../components/label-palette';
 import type { LblMaskEditor, MaskChangeDetail } from '../components/mask-editor';
 import '../components/mask-editor';
 import '../components/ner-editor';
 import '../components/polygon-editor';
 import { HostIpc, HostRequestError, mark, vscodeTransport } from '../shared/host-ipc';
-import { labelForKey } from '../shared/colors';
 import { appStyles } from './app.styles';
 import { Draft } from './draft';
+import { onLabelerKeyDown, onLabelerKeyUp } from './keys';
 import { Prefetch } from './prefetch';
 
 interface UiState {
@@ -38,8 +38,6 @@ interface UiState {
 }
 
 const fmt = (n: number) => n.toLocaleString('en-US');
-/** Keys lbl-mask-editor takes for its tools: b e p g (tools), o (overlay), [ ] (brush size). */
-const MASK_TOOL_KEYS = ['b', 'e', 'p', 'g', 'o', '[', ']'];
 
 /** A request answered sooner (the usual submit takes ~20 ms) never redraws the buttons as disabled. */
 const BUSY_DRAWN_AFTER_MS = 150;
@@ -80,7 +78,7 @@ export class LblLabelerApp extends LitElement {
     super();
     this.busy = false;
     this.refusedWhilePaused = false;
-    new KeyboardController(this, (e) => this.onKeyDown(e), (e) => this.onKeyUp(e), document);
+    new KeyboardController(this, (e) => onLabelerKeyDown(this, e), (e) => onLabelerKeyUp(this, e), document);
     this.addEventListener('lbl-change', (e) => this.onChange(e.detail.annotation));
     this.addEventListener('lbl-notice', (e) => this.onNotice(e.detail));
     this.addEventListener('lbl-label-pick', (e) => this.pick(e.detail.label));
@@ -295,55 +293,6 @@ export class LblLabelerApp extends LitElement {
   private onNotice(n: NoticeDetail): void {
     this.notice = n;
     if (n.kind === 'error') this.ipc?.send(ShowErrorCommand, { message: n.text });
-  }
-
-  private onKeyUp(e: KeyboardEvent): void {
-    const ed = this.editor as (LabelEditor & { handleKeyUp?(e: KeyboardEvent): void }) | undefined;
-    ed?.handleKeyUp?.(e);
-  }
-
-  private onKeyDown(e: KeyboardEvent): void {
-    if (isTypingTarget(e) || !this.state?.item || !this.draft) return;
-    const consume = () => {
-      e.preventDefault();
-      e.stopPropagation();
-    };
-    // Undo first, before the defaultPrevented check: the VS Code webview host calls preventDefault() on
-    // Ctrl/Cmd+Z in its own keydown listener (on the window) and forwards the key to the workbench, whose
-    // Undo does nothing in this page. This listener is on the document, so it normally runs first and a
-    // consumed key never reaches the workbench (no keybinding dispatch there, which delays the messages
-    // the workbench relays to and from this panel); the check keeps undo working if the order changes.
-    if (hasPrimaryModifier(e) && !e.shiftKey && !e.altKey && e.key.toLowerCase() === 'z') {
-      consume();
-      return this.undo();
-    }
-    if (e.defaultPrevented) return;
-    const path0 = e.composedPath()[0];
-    const onButton = path0 instanceof HTMLElement && (path0.tagName === 'BUTTON' || path0.tagName === 'VSCODE-BUTTON');
-    if ((e.key === 'Enter' || e.key === ' ') && onButton) return;
-    const plain = !e.ctrlKey && !e.metaKey && !e.altKey;
-    // An unshifted label hotkey wins over an editor's own key (0 is also "zoom to fit" in image editors).
-    // The mask editor's tool keys (brush, eraser, polygon, fill, overlay, [ ]) are its own, even where a label has one as its hotkey.
-    const toolKey = this.draft.annotation.kind === 'mask' && MASK_TOOL_KEYS.includes(e.key.toLowerCase());
-    const label = plain && !e.shiftKey && e.key.length === 1 && !toolKey ? labelForKey(this.state.project.labels, e.key) : undefined;
-    if (label) {
-      consume();
-      return this.pick(label.name);
-    }
-    if (this.editor?.handleKey(e)) return consume();
-    if (e.key === 'Enter' && plain && !e.shiftKey) {
-      consume();
-      mark('key', SubmitRequest.method);
-      void (this.draft.suggested ? this.confirm() : this.submit());
-      return;
-    }
-    if (plain && e.key.length === 1 && !toolKey) {
-      const l = labelForKey(this.state.project.labels, e.key);
-      if (l) {
-        consume();
-        this.pick(l.name);
-      }
-    }
   }
 
   override render() {
