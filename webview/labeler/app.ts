@@ -5,7 +5,8 @@
  * unshifted label hotkeys, then the active editor, then Enter = submit, or on a suggestion
  * confirm-and-submit in one action) and sends submit/skip/back/next requests. The next item is drawn
  * from the answer of a submit only (the append returned); upcoming items are held and their images
- * decoded ahead (prefetch.ts). The key routing is in keys.ts.
+ * decoded ahead (prefetch.ts). The key routing is in keys.ts, the
+ * paused and empty-queue notices in notices.ts.
  * Without an `ipc` set before it connects, it talks to VS Code through vscodeTransport().
  */
 import { html, LitElement, nothing } from 'lit';
@@ -31,6 +32,7 @@ import { HostIpc, HostRequestError, mark, vscodeTransport } from '../shared/host
 import { appStyles } from './app.styles';
 import { Draft } from './draft';
 import { onLabelerKeyDown, onLabelerKeyUp } from './keys';
+import { renderEmpty, renderPaused } from './notices';
 import { Prefetch } from './prefetch';
 
 interface UiState {
@@ -308,7 +310,7 @@ export class LblLabelerApp extends LitElement {
         ${item?.position ? html`<span class="key">${fmt(item.position.index)} / ${fmt(item.position.count)}</span>` : nothing}
         <span class="progress" role="status">${fmt(s.progress.labeled)} of ${fmt(s.progress.total)} labeled, ${fmt(s.progress.mine)} by you</span>
       </header>
-      ${p.status === 'paused' || this.refusedWhilePaused ? this.renderPaused() : nothing}
+      ${p.status === 'paused' || this.refusedWhilePaused ? renderPaused(this) : nothing}
       ${item?.rejected
         ? html`<div class="banner info rejected" role="status"><span class="codicon codicon-comment-discussion"></span>
             <span>Returned by ${item.rejected.by}: ${item.rejected.reason ? html`“${item.rejected.reason}”` : 'the labels were rejected'}. Label it again.</span></div>`
@@ -322,7 +324,7 @@ export class LblLabelerApp extends LitElement {
       <lbl-instructions .text=${p.instructions} .open=${this.ipc?.getUiState<UiState>()?.instructionsOpen ?? true}
         @lbl-instructions-toggle=${(e: CustomEvent<{ open: boolean }>) => this.ipc?.setUiState<UiState>({ instructionsOpen: e.detail.open })}></lbl-instructions>
       <lbl-label-palette .labels=${p.labels} .chosen=${chosen} .active=${mediaOf(p.type) === 'image' || p.type === 'text-ner' ? this.activeLabel : undefined}></lbl-label-palette>
-      <main>${item ? this.renderEditor() : this.renderEmpty()}</main>
+      <main>${item ? this.renderEditor() : renderEmpty(this)}</main>
       ${item ? this.renderActions() : nothing}
     `;
   }
@@ -352,14 +354,6 @@ export class LblLabelerApp extends LitElement {
     }
   }
 
-  /** The one banner about a paused project; after a refused submit it also says the label was not saved. */
-  private renderPaused() {
-    const text = this.refusedWhilePaused
-      ? 'This project is paused: this label was not saved. Labels can be submitted again when a manager resumes the project.'
-      : 'This project is paused. You can look at items, but labels cannot be submitted until a manager resumes it.';
-    return html`<div class="banner paused" role="alert"><span class="codicon codicon-debug-pause"></span>${text}</div>`;
-  }
-
   private renderActions() {
     const d = this.draft!;
     const s = this.state!;
@@ -377,32 +371,6 @@ export class LblLabelerApp extends LitElement {
               title="Confirm the suggestion and submit it (Enter)" @click=${() => this.confirm()}>Confirm &amp; Submit</vscode-button>`
         : html`<vscode-button icon="check-all" ?disabled=${this.paused || this.busy} aria-label="Submit (Enter)" title="Submit (Enter)" @click=${() => this.submit()}>Submit</vscode-button>`}
     </footer>`;
-  }
-
-  private renderEmpty() {
-    const s = this.state!;
-    if (s.noData) {
-      return html`<div class="empty" role="status">
-        <span class="codicon codicon-warning"></span>
-        <h2>No items: the data source matched no files</h2>
-        <p>${s.noData.globs.map((g, i) => html`${i ? ', ' : ''}<code>${g}</code>`)} ${s.noData.globs.length > 1 ? 'match' : 'matches'} no file in this
-          workspace folder, so there is nothing to label yet. Fix the <code>glob</code> under <code>dataSources</code> in
-          <code>${s.noData.definition}</code> (the project reloads by itself), or add the files, then run
-          <strong>Labeling: Refresh Project Data</strong>.</p>
-        <div class="toolbar"><vscode-button icon="refresh" @click=${() => this.next()}>Check again</vscode-button></div>
-      </div>`;
-    }
-    return html`<div class="empty" role="status">
-      <span class="codicon codicon-pass"></span>
-      <h2>No more items in the queue</h2>
-      <p>Every item available to you is labeled, skipped or waiting for other labelers (${fmt(s.progress.mine)} labeled by you).
-        New items appear here when the data sources change or a manager assigns you more.
-        ${s.canGoBack ? 'You can go back to check your earlier items.' : ''}</p>
-      <div class="toolbar">
-        ${s.canGoBack ? html`<vscode-button secondary icon="arrow-left" @click=${() => this.back()}>Back to my last item</vscode-button>` : nothing}
-        <vscode-button icon="refresh" @click=${() => this.next()}>Check again</vscode-button>
-      </div>
-    </div>`;
   }
 }
 
