@@ -4,103 +4,25 @@
  */
 import type { Database, SqlValue, Statement } from 'sql.js';
 import type { ScannedItem } from '../ingest/scan';
-import { EVENT_SPECS, EVENT_TYPES, headerOfOrderKey, type EventScope, type EventType, importOrderKey, orderKey, parseOrderKey, timeOfOrderKey, type JournalEvent, type ProjectEvent } from '../journal/events';
+import { EVENT_SPECS, EVENT_TYPES, type EventScope, type EventType, importOrderKey, orderKey, parseOrderKey, timeOfOrderKey, type JournalEvent, type ProjectEvent } from '../journal/events';
 import { fileKey, vectorOf, type SeenVector } from '../team/vector';
 import { LineJudge, roleEventOf } from '../team/judge';
 import { RoleBook, type RoleMap } from '../team/roles';
 import { packAnn, unpackAnn } from './ann-text';
 import { assignDeltas, BUMP_ASSIGN, BUMP_HOUR, BUMP_OBJ, hourOf, INSERT_RVW, isOwnSubmit, objectLabels, reviewFacts, type AssignFact } from './dashboard-counters';
-import { doneKindCode, EV_TYPES, evRecords, evTypeCode, type EvRecord } from './ev-rows';
+import { evRecords, evTypeCode, type EvRecord } from './ev-rows';
 import { queueOrder } from '../queue/order';
 import { getMeta, setMeta } from './db';
 import { BUMP_PATTERN, PACKED_CLASSES, patternOfItem, patternOfRows, PatternTally, type DoneRow } from './rating-patterns';
 import { RECOUNT } from './schema';
 import { computeItem, type Barriers, type Consensus, type ItemComputation } from './item-state';
-import { doneOutcomes, type DoneOutcome } from './suggestion-outcomes';
+import { doneOutcomes } from './suggestion-outcomes';
+import { assignFactOf, doneValues, EV_COLUMNS, evRowOf, INSERT_DONE, INSERT_EV, journalOnlyItem, SELECT_DONE_OF_ITEM, SELECT_EV, SELECT_OLD_ITEM, stateValues, UPDATE_STATE, type LinePlace, type OldItem, type ProjectEventRec } from './index-rows';
+
+export { assignFactOf, doneAnnSql, doneValues, INSERT_DONE, journalOnlyItem, STATE_COLUMNS, stateValues, type LinePlace, type ProjectEventRec } from './index-rows';
 
 /** Each event type's scope, read once (a module-local table: per-event lookups stay cheap). */
 const SCOPE = Object.fromEntries(EVENT_TYPES.map((t) => [t, EVENT_SPECS[t].scope])) as Record<EventType, EventScope>;
-
-const EV_COLUMNS = 'ord, type, ann, pre, conf, src, base, target, seen, chg';
-
-// SQL as constants: statements are cached by their text, so it must not be rebuilt per call.
-const INSERT_EV = `INSERT OR IGNORE INTO ev (item, ${EV_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
-export const INSERT_DONE = 'INSERT INTO done (labeler, item, kind, t, ann, src, chg) VALUES (?, ?, ?, ?, ?, ?, ?)';
-
-/**
- * done.ann as stored: NULL when the labeler's annotation is the item's final one (most are), which
- * keeps the table small; read it back with doneAnnSql. `outcomes` (doneOutcomes): the src and chg of
- * each labeler's current submit that has a src.
- */
-export function doneValues(d: ItemComputation['done'][number], item: number, c: ItemComputation, outcomes?: Map<string, DoneOutcome>): SqlValue[] {
-  const finalText = c.final ? (c.finalText ?? packAnn(c.final)) : null;
-  const o = d.kind === 'sub' ? outcomes?.get(d.labeler) : undefined;
-  return [d.labeler, item, doneKindCode(d.kind), d.t, d.ann !== null && d.ann === finalText ? null : d.ann, o?.src ?? null, o?.chg ? 1 : null];
-}
-
-/** The SQL of a done row's annotation (alias `d` for done, `i` for items): its own, else the item's final. */
-export const doneAnnSql = (d: string, i: string): string => `CASE WHEN ${d}.kind = 1 THEN COALESCE(${d}.ann, ${i}.final) END`;
-const SELECT_EV = `SELECT ${EV_COLUMNS} FROM ev WHERE item = ? ORDER BY ord`;
-const SELECT_DONE_OF_ITEM = 'SELECT labeler, kind, ann FROM done WHERE item = ?';
-
-/** An item's row before a recompute: what the counters it is in need (adone: the assignee has a done row; rv: it has rvw rows). */
-interface OldItem {
-  missing: number;
-  final_labels: string | null;
-  final: string | null;
-  assignee: string | null;
-  open: number;
-  adone: number;
-  rv: number;
-}
-const SELECT_OLD_ITEM = `SELECT missing, final_labels, final, assignee, open,
-  EXISTS (SELECT 1 FROM done d WHERE d.item = items.id AND d.labeler = items.assignee) AS adone,
-  EXISTS (SELECT 1 FROM rvw r WHERE r.item = items.id) AS rv FROM items WHERE id = ?`;
-
-/** What an item adds to cnt_assign, from its computation. */
-export function assignFactOf(c: Pick<ItemComputation, 'assignee' | 'done' | 'open'>): AssignFact | undefined {
-  const a = c.assignee;
-  return a === undefined ? undefined : { labeler: a, done: c.done.some((d) => d.labeler === a) ? 1 : 0, open: c.open ? 1 : 0 };
-}
-
-/** An ev row from its columns (EV_COLUMNS order, from `offset`); `at` and `by` are read back from ord. */
-function evRowOf(v: SqlValue[], offset: number): EvRecord {
-  const ord = v[offset] as string;
-  return {
-    ord, type: EV_TYPES[v[offset + 1] as number]!, ...headerOfOrderKey(ord), ann: v[offset + 2] as string | null,
-    pre: v[offset + 3] as number, conf: v[offset + 4] as number | null, src: v[offset + 5] as string | null,
-    base: v[offset + 6] as number | null, target: v[offset + 7] as string | null, seen: v[offset + 8] as string | null,
-    chg: v[offset + 9] as number,
-  };
-}
-
-/** The derived columns (STATE_COLUMNS) of a computation. */
-export function stateValues(c: ItemComputation): SqlValue[] {
-  return [
-    c.state, c.open ? 1 : 0, c.version, c.assignee ?? null, c.agreement ?? null,
-    c.final ? (c.finalText ?? packAnn(c.final)) : null, c.finalBy ? JSON.stringify(c.finalBy) : null,
-    c.finalLabels.length ? JSON.stringify(c.finalLabels) : null, c.conflict ? 1 : null, c.flags || null,
-  ];
-}
-
-/** The items columns stateValues gives, in its order. */
-export const STATE_COLUMNS = ['state', 'open', 'version', 'assignee', 'agreement', 'final', 'final_by', 'final_labels', 'conflict', 'flags'];
-const UPDATE_STATE = `UPDATE items SET ${STATE_COLUMNS.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`;
-
-/** An item known only from journals (its file is gone or was never indexed). */
-export function journalOnlyItem(key: string): ScannedItem {
-  const hash = key.lastIndexOf('#');
-  return { key, path: hash < 0 ? key : key.slice(0, hash), row: hash < 0 ? undefined : key.slice(hash + 1), source: -1 };
-}
-
-/** A project-wide event as the index keeps it (meta 'project_events'), with where it was read. */
-export type ProjectEventRec = ProjectEvent & { ord: string; file: string; line: number };
-
-/** Where a journal line was read. */
-export interface LinePlace {
-  file: string;
-  line: number;
-}
 
 export class IndexDb {
   private readonly stmts = new Map<string, Statement>();
