@@ -12,7 +12,8 @@
  * resolution (palette lookup into an ImageData), then repaints only that part of the overlay canvas
  * (a second canvas over the image, so the image is not redrawn). Undo keeps each stroke's changed
  * 64 x 64 tiles (before and after bytes), capped at HISTORY_CAP_BYTES.
- * The raster operations are in mask-editor-ops.ts, the overlay canvas painting in mask-editor-paint.ts.
+ * The raster operations are in mask-editor-ops.ts, the overlay canvas painting in mask-editor-paint.ts,
+ * the toolbar in mask-editor-toolbar.ts.
  *
  * The raster belongs to the editor: `mask` is copied in (setting it to the editor's own `raster` is a
  * no-op), edits mutate `raster` in place and fire lbl-mask-change after each stroke; `encoded()` is
@@ -32,12 +33,14 @@ import { CanvasEditorBase } from './canvas-editor';
 import { noticeEvent, type LabelEditor } from './editor';
 import { maskEditorStyles } from './mask-editor.styles';
 import { paintOverlay, type OverlayScene } from './mask-editor-paint';
+import { MAX_BRUSH, MIN_BRUSH, renderMaskToolbar, TOOLS } from './mask-editor-toolbar';
 import {
   addRect, applyStroke, clipRect, colourRect, emptyRect, encodeMaskRuns, fillPolygon, floodFillSteps, IGNORE, isEmpty, makeDisc, paletteLut,
   StrokeHistory, StrokeRecorder, stampSegment, unionRect, UNLABELED, type Disc, type Rect,
 } from './mask-editor-ops';
 
 export type MaskTool = 'brush' | 'eraser' | 'polygon' | 'fill';
+export { MAX_BRUSH, MIN_BRUSH };
 
 export interface MaskChangeDetail {
   width: number;
@@ -48,8 +51,6 @@ export interface MaskChangeDetail {
   modified: boolean;
 }
 
-export const MIN_BRUSH = 1;
-export const MAX_BRUSH = 400;
 /** Undo memory: 64 MB of tile bytes (a flood fill of a whole 4000 x 3000 image takes 24 MB). */
 export const HISTORY_CAP_BYTES = 64 * 1024 * 1024;
 /** A flood fill runs this long at most before it lets the panel paint and take input, then goes on in the next task. */
@@ -58,13 +59,6 @@ export const FILL_SLICE_MS = 12;
 const COLOUR_BAND_ROWS = 128;
 const PICK_PX = 6;
 const DEFAULT_IGNORE_COLOR = '#ffffff';
-
-const TOOLS: readonly { tool: MaskTool; key: string; name: string; icon: string }[] = [
-  { tool: 'brush', key: 'b', name: 'Brush', icon: 'edit' },
-  { tool: 'eraser', key: 'e', name: 'Eraser', icon: 'eraser' },
-  { tool: 'polygon', key: 'p', name: 'Polygon fill', icon: 'primitive-square' },
-  { tool: 'fill', key: 'g', name: 'Flood fill', icon: 'paintcan' },
-];
 
 /** The next brush size for [ (down) or ] (up): steps of 1 px below 10 px, then about 20 %. */
 export function nextBrushSize(size: number, up: boolean): number {
@@ -339,30 +333,8 @@ export class LblMaskEditor extends CanvasEditorBase implements LabelEditor {
   }
 
   override render() {
-    const brushLike = this.tool === 'brush' || this.tool === 'eraser';
     return html`
-      <div class="toolbar tools" role="toolbar" aria-label="Mask tools">
-        ${TOOLS.map(
-          (t) => html`<vscode-button secondary icon=${t.icon} aria-pressed=${this.tool === t.tool ? 'true' : 'false'}
-            aria-label="${t.name} (${t.key.toUpperCase()})" title="${t.name} (${t.key.toUpperCase()})" data-tool=${t.tool}
-            @click=${() => this.setTool(t.tool)}>${t.name}</vscode-button>`,
-        )}
-        <label>Size
-          <input type="range" class="size" min=${MIN_BRUSH} max=${MAX_BRUSH} step="1" .value=${String(this.brushSize)} ?disabled=${!brushLike}
-            aria-label="Brush size in pixels ([ and ])" title="Brush size ([ smaller, ] larger)"
-            @input=${(e: Event) => this.setBrushSize(Number((e.target as HTMLInputElement).value))}>
-          <span class="value">${this.brushSize} px</span>
-        </label>
-        <label>Opacity
-          <input type="range" class="opacity" min="0" max="100" step="5" .value=${String(Math.round(this.opacity * 100))}
-            aria-label="Mask overlay opacity" @input=${(e: Event) => (this.opacity = Number((e.target as HTMLInputElement).value) / 100)}>
-          <span class="value">${Math.round(this.opacity * 100)}%</span>
-        </label>
-        <vscode-button secondary icon=${this.showOverlay ? 'eye' : 'eye-closed'} aria-pressed=${this.showOverlay ? 'true' : 'false'} class="overlay-toggle"
-          aria-label="Show the mask overlay (O)" title="Show the mask overlay (O)" @click=${() => (this.showOverlay = !this.showOverlay)}>Mask</vscode-button>
-        <vscode-button secondary icon="discard" ?disabled=${!this.canUndo} aria-label="Undo stroke (Ctrl+Z)" title="Undo stroke (Ctrl/Cmd+Z)" @click=${() => this.undo()}></vscode-button>
-        <vscode-button secondary icon="redo" ?disabled=${!this.canRedo} aria-label="Redo stroke (Ctrl+Shift+Z)" title="Redo stroke (Ctrl/Cmd+Shift+Z)" @click=${() => this.redo()}></vscode-button>
-      </div>
+      ${renderMaskToolbar(this)}
       ${super.render()}
     `;
   }
