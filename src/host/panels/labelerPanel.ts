@@ -1,10 +1,15 @@
+/**
+ * The labeling panel: one per project, the item on screen, navigation (Next, Skip, Back, Submit) and
+ * the snapshots and views it posts. Beside it: labelerQueue.ts (the queue head and next keys, in an
+ * ML order), labelerHeld.ts (the items the webview holds ahead and behind), labelerItem.ts (an item as
+ * sent, the prelabel offered, what a submit records), labelerMasks.ts, labelerPanels.ts (the manager).
+ */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LabelingError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import type { Annotation } from '../../core/model';
-import type { ProjectStore, SubmitOptions } from '../../core/store/project-store';
-import { sameAnnotation } from '../../core/store/suggestion-outcomes';
+import type { ProjectStore } from '../../core/store/project-store';
 import type { ItemView } from '../../core/store/types';
 import { ReadyCommand } from '../../protocol/ipc';
 import {
@@ -26,48 +31,27 @@ import {
   type SubmitParams,
   type SubmitResult,
 } from '../../protocol/labeler';
-import { sourceLabel, type LocalSuggestions } from '../assist/localSuggestions';
+import type { LocalSuggestions } from '../assist/localSuggestions';
 import { WebviewTypes } from '../constants';
 import type { ProjectEntry } from '../projects/registry';
 import type { ProjectChange, StoreManager } from '../projects/stores';
 import { Disposable } from '../util/lifecycle';
 import { InstructionsFile } from './instructionsFile';
-import { maskRunsOf, submittedMask } from './labelerMasks';
-import { projectDir } from '../../core/project/paths';
+import { HeldItems, heldWindow, positionIn } from './labelerHeld';
+import { dataRoots, labelerItemOf, offerOf, outcomeOf, type Offered } from './labelerItem';
+import { submittedMask } from './labelerMasks';
+import { LabelerQueue } from './labelerQueue';
 import { IpcHost, type Lap } from './ipcHost';
 import { adoptAppPanel } from './panelRestore';
-import { mlOrderOf, QueueOrders, type LoadedQueueOrder } from './queueOrders';
+import { mlOrderOf, type QueueOrders } from './queueOrders';
 import { createAppPanel } from './webviewHtml';
 
 const HISTORY = 200;
 
-/** Folders a project's globs can match under (the part before the first wildcard), for localResourceRoots. */
-export function dataRoots(folder: vscode.Uri, globs: string[]): vscode.Uri[] {
-  return globs.map((g) => {
-    const segs = g.split('/');
-    const fixed: string[] = [];
-    for (const s of segs.slice(0, -1)) {
-      if (/[*?[\]{}!]/.test(s)) break;
-      fixed.push(s);
-    }
-    return vscode.Uri.joinPath(folder, ...fixed);
-  });
-}
+export { dataRoots } from './labelerItem';
 
-/** How many next queue items the webview holds ahead (their text, images decoded). */
-const PREFETCH = 3;
-/** How many of the labeler's previous items the webview holds behind the one shown, for Back. */
-const BEHIND = 3;
 /** How often an open panel checks instructions.md by its size and time (besides the file watcher). */
 const INSTRUCTIONS_POLL_MS = 3_000;
-
-/** A prelabel or suggestion as an item was sent with: what a confirm by reference submits, and what a submit records. */
-interface Offered {
-  annotation: Annotation;
-  confidence?: number;
-  /** The journal prelabel's src (a model version, an import), or a local suggestion's `model:<model>@<version>`. */
-  source?: string;
-}
 
 /** One labeling panel per project: the current item, its editor, and navigation through the queue. */
 export class LabelerPanel extends Disposable {
@@ -85,16 +69,12 @@ export class LabelerPanel extends Disposable {
   /** The store's change seq the last state or view reflected: feed changes up to it are already shown. */
   private shownSeq = -1;
   private readonly instructions: InstructionsFile;
-  /** Items the webview holds (next queue items, previous own items), with the version sent. */
-  private held = new Map<string, number>();
-  /** Keys the last view asked the webview to hold that it does not have yet: read and posted after its answer (flushHeld). */
-  private pendingHeld: string[] = [];
+  /** Items the webview holds (next queue items, previous own items), and those it is yet to get. */
+  private readonly held = new HeldItems();
   /** The prelabel or suggestion each item on screen or held was last sent with, at its version. */
   private offered = new Map<string, { version: number; offered?: Offered }>();
-  /** ML assist's queue orders (only read for a project whose queueOrder is not random). */
-  private orders: QueueOrders | undefined;
-  /** The order the queue head follows, and where in it: the items before `cursor` were out of this labeler's queue when last looked at. */
-  private order: { loaded: LoadedQueueOrder; cursor: number } | undefined;
+  /** The queue head and next keys (in ML assist's queue order, only read for a project whose queueOrder is not random). */
+  private readonly queue: LabelerQueue;
 
   constructor(
     extensionUri: vscode.Uri,
@@ -109,8 +89,7 @@ export class LabelerPanel extends Disposable {
     private readonly restore: { existing?: vscode.WebviewPanel; onShow?: (p: LabelerPanel) => void; suggestions?: LocalSuggestions; queueOrders?: QueueOrders } = {},
   ) {
     super();
-    this.orders = restore.queueOrders;
-    if (this.orders) this._register(this.orders.onDidChange((p) => this.orderChanged(p)));
+    this.queue = new LabelerQueue(restore.queueOrders, logger, (d) => this._register(d), (p) => this.orderChanged(p));
     const def = entry.def!;
     const title = `Label: ${def.name}`;
     const roots = dataRoots(entry.folder.uri, def.dataSources.map((d) => d.glob));
@@ -119,8 +98,7 @@ export class LabelerPanel extends Disposable {
     this.ipc = this._register(new IpcHost(this.panel.webview, logger, 'labeler'));
     const resync = () => {
       this.ready = true;
-      this.held.clear(); // a (re)loaded webview holds nothing
-      this.pendingHeld = [];
+      this.held.reset(); // a (re)loaded webview holds nothing
       void this.pushState();
     };
     this.ipc.onCommand(ReadyCommand, resync);
@@ -167,7 +145,7 @@ export class LabelerPanel extends Disposable {
     if (restore.suggestions) {
       this._register(restore.suggestions.onDidChange((e) => {
         if (e.id !== this.entry.id || e.root !== this.entry.root || !this.ready) return;
-        this.held.clear(); // held items may show other suggestions now: sent again with the view
+        this.held.forget('all'); // held items may show other suggestions now: sent again with the view
         void this.store().then((s) => this.pushView(s), () => undefined);
       }));
     }
@@ -191,7 +169,7 @@ export class LabelerPanel extends Disposable {
       throw new LabelingError('conflict', `"${p.key}" changed since you opened it (a teammate's label or a review arrived). Your edit was not saved; the panel shows the current state.`);
     }
     const sent = this.offered.get(p.key);
-    const offered = sent?.version === p.version ? sent.offered : this.offerOf(now);
+    const offered = sent?.version === p.version ? sent.offered : offerOf(now, this.entry, this.restore.suggestions);
     let annotation: Annotation | undefined;
     if (p.mask !== undefined) {
       annotation = await submittedMask(store.projectDir, store.def, p.key, p.mask);
@@ -260,8 +238,7 @@ export class LabelerPanel extends Disposable {
     this.entry = c.entry;
     if (!this.ready || c.seq <= this.shownSeq) return;
     // Held items it touched are sent again with the view below.
-    if (c.items === 'all') this.held.clear();
-    else for (const k of c.items) this.held.delete(k);
+    this.held.forget(c.items);
     if (c.kinds.includes('definition')) void this.pushState();
     else if (c.kinds.includes('items') || c.kinds.includes('stats')) void this.store().then((s) => this.pushView(s), () => undefined);
   }
@@ -274,40 +251,8 @@ export class LabelerPanel extends Disposable {
     }
     this.historyIndex = -1;
     const before = this.current;
-    this.current = this.queueHead(store)?.key;
+    this.current = this.queue.head(store, this.entry)?.key;
     return this.current !== before;
-  }
-
-  private queueHead(store: ProjectStore): ItemView | undefined {
-    try {
-      return this.orderedHead(store) ?? store.nextItem();
-    } catch (e) {
-      if (!(e instanceof LabelingError && e.reason === 'paused')) throw e;
-      // Paused: the labeler can still look at the queue's first item; the webview disables Submit.
-      const first = store.page('queue', undefined, 1).items[0];
-      return first ? store.getItem(first.key) : undefined;
-    }
-  }
-
-  /**
-   * The ML queue order the project asks for (mlAssist.queueOrder), when its file is read and of that
-   * kind; undefined for the random order (one look at the definition, nothing read). A new file starts
-   * again at its first item.
-   */
-  private queueOrder(store: ProjectStore): { loaded: LoadedQueueOrder; cursor: number } | undefined {
-    if (!mlOrderOf(store.def)) {
-      this.order = undefined;
-      return undefined;
-    }
-    if (!this.orders) {
-      // Its own reader: the panel follows the file as it changes.
-      const orders = (this.orders = this._register(new QueueOrders(this.logger)));
-      this._register(orders.onDidChange((p) => this.orderChanged(p)));
-    }
-    const loaded = this.orders.get(this.entry, store.def);
-    if (!loaded) this.order = undefined;
-    else if (this.order?.loaded !== loaded) this.order = { loaded, cursor: 0 };
-    return this.order;
   }
 
   private orderChanged(p: { root: string; id: string }): void {
@@ -316,39 +261,16 @@ export class LabelerPanel extends Disposable {
     void this.store().then((s) => this.pushView(s), () => undefined); // the items to hold ahead follow the order
   }
 
-  /**
-   * The queue head in the ML order: its first item at the cursor or after that is in this labeler's
-   * queue (the store's rules, as nextItem's); undefined once the order is used up (nextItem serves the
-   * items it does not list) or when there is none. Throws 'paused' as nextItem does.
-   */
-  private orderedHead(store: ProjectStore): ItemView | undefined {
-    const order = this.queueOrder(store);
-    if (!order) return undefined;
-    const got = store.nextItemIn(order.loaded.keys, order.cursor);
-    order.cursor = got ? got.index : order.loaded.keys.length;
-    return got?.item;
-  }
-
-  /** The keys upcomingKeys would give in the ML order (then in nextItem's for what it does not list). */
-  private upcomingKeys(store: ProjectStore, limit: number): string[] {
-    const order = this.queueOrder(store);
-    if (!order) return store.upcomingKeys(limit);
-    const keys = store.queueKeysIn(order.loaded.keys, order.cursor, limit).map((k) => k.key);
-    if (keys.length < limit) for (const k of store.upcomingKeys(limit)) if (keys.length < limit && !keys.includes(k)) keys.push(k);
-    return keys;
-  }
-
   /** Sends the full snapshot (ready, resync, a new definition or instructions). */
   async pushState(): Promise<void> {
     if (!this.ready || this.isDisposed) return;
     try {
       const store = await this.store();
       // An ML queue order is read before the first item is chosen.
-      if (mlOrderOf(store.def) && this.queueOrder(store) === undefined) await this.orders?.load(this.entry);
+      if (mlOrderOf(store.def) && this.queue.queueOrder(store, this.entry) === undefined) await this.queue.load(this.entry);
       const instructions = await this.instructions.read();
       const def = store.def;
-      this.held.clear();
-      this.pendingHeld = [];
+      this.held.reset();
       const view = this.answerView(store);
       const { base: _base, itemFromUpcoming: _held, position: _position, ...fields } = view;
       const state: LabelerState = {
@@ -408,26 +330,7 @@ export class LabelerPanel extends Disposable {
 
   /** Reads the pending held items at their current version and posts them. */
   private flushHeld(store: ProjectStore): void {
-    const keys = this.pendingHeld;
-    this.pendingHeld = [];
-    if (!keys.length || this.isDisposed) return;
-    const upcoming: LabelerItem[] = [];
-    try {
-      for (const k of new Set(keys)) {
-        if (!this.held.has(k)) continue; // out of the window (or changed) since
-        const v = store.getItem(k);
-        if (!v || v.state === 'missing') {
-          this.held.delete(k);
-          continue;
-        }
-        this.held.set(k, v.version);
-        upcoming.push(this.toLabelerItem(v));
-      }
-    } catch (e) {
-      // A store closed in between: the next view sends its item in full.
-      for (const k of keys) if (!upcoming.some((u) => u.key === k)) this.held.delete(k);
-      this.logger.warn(`labeler ${this.entry.id}: items to hold ahead not read: ${e instanceof Error ? e.message : String(e)}`);
-    }
+    const upcoming = this.held.flush(store, this.isDisposed, (v) => this.toLabelerItem(v), (m) => this.logger.warn(`labeler ${this.entry.id}: items to hold ahead not read: ${m}`));
     if (upcoming.length) void this.ipc.notify(LabelerUpcomingNotification, { upcoming });
   }
 
@@ -438,7 +341,7 @@ export class LabelerPanel extends Disposable {
   private buildView(store: ProjectStore): LabelerView {
     let item = this.current ? store.getItem(this.current) : undefined;
     if (!item || item.state === 'missing') {
-      if (this.historyIndex < 0) item = this.queueHead(store);
+      if (this.historyIndex < 0) item = this.queue.head(store, this.entry);
       this.current = item?.key;
     }
     const stats = store.stats(store.labeler);
@@ -451,9 +354,9 @@ export class LabelerPanel extends Disposable {
     };
     const def = store.def;
     if (stats.items - stats.missing === 0) view.noData = { globs: def.dataSources.map((d) => d.glob), definition: `.labeling/${def.id}/project.json` };
-    if (item && this.held.get(item.key) === item.version) {
+    if (item && this.held.holds(item.key, item.version)) {
       view.itemFromUpcoming = item.key;
-      const position = this.positionOf(item.key);
+      const position = positionIn(this.history, item.key);
       if (position) view.position = position;
     } else if (item) view.item = this.toLabelerItem(item);
     if (this.message) view.message = this.message;
@@ -475,87 +378,16 @@ export class LabelerPanel extends Disposable {
    */
   private addUpcoming(store: ProjectStore, view: LabelerView): void {
     if (store.def.status === 'paused') return;
-    const keys = this.upcomingKeys(store, PREFETCH + 1).filter((k) => k !== this.current).slice(0, PREFETCH);
-    const at = this.current === undefined ? -1 : this.history.indexOf(this.current);
-    for (let i = Math.max(0, at - 1); i <= at + BEHIND && i < this.history.length; i++) {
-      const k = this.history[i]!;
-      if (i !== at && k !== this.current && !keys.includes(k)) keys.push(k);
-    }
-    for (const k of [...this.held.keys()]) if (!keys.includes(k)) this.held.delete(k);
+    const keys = heldWindow((limit) => this.queue.upcomingKeys(store, this.entry, limit), this.current, this.history);
     for (const k of [...this.offered.keys()]) if (k !== this.current && !keys.includes(k)) this.offered.delete(k);
-    for (const k of keys) {
-      if (this.held.has(k)) continue;
-      this.held.set(k, -1); // its version is read when it is posted
-      this.pendingHeld.push(k);
-    }
+    this.held.hold(keys);
     view.upcomingKeys = keys;
   }
 
-  /** Where the item sits in the labeler's history (`index` of `count`, 1 = the oldest), if it is in it. */
-  private positionOf(key: string): { index: number; count: number } | undefined {
-    const idx = this.history.indexOf(key);
-    return idx >= 0 ? { index: this.history.length - idx, count: this.history.length } : undefined;
-  }
-
+  /** The item as sent, remembering the prelabel or suggestion it is sent with at its version. */
   private toLabelerItem(v: ItemView): LabelerItem {
-    const item: LabelerItem = { key: v.key, ref: v.ref, media: v.media, state: v.state, version: v.version };
-    if (v.text !== undefined) item.text = v.text;
-    if (v.media === 'image') {
-      item.imageUri = this.panel.webview.asWebviewUri(vscode.Uri.joinPath(this.entry.folder.uri, ...v.ref.path.split('/'))).toString();
-      if (v.width) item.width = v.width;
-      if (v.height) item.height = v.height;
-    }
-    const offered = v.mine ? undefined : this.offerOf(v);
+    const offered = v.mine ? undefined : offerOf(v, this.entry, this.restore.suggestions);
     this.offered.set(v.key, offered ? { version: v.version, offered } : { version: v.version });
-    if (v.mine) item.annotation = v.mine.annotation;
-    else if (offered) {
-      item.prelabel = { annotation: offered.annotation, source: sourceLabel(offered.source) };
-      if (offered.confidence !== undefined) item.prelabel.confidence = offered.confidence;
-    }
-    const mask = maskRunsOf(projectDir(this.entry.root, this.entry.id), item.annotation ?? item.prelabel?.annotation, (m) => this.logger.warn(`labeler ${this.entry.id}: ${m}`));
-    if (mask) item.mask = mask;
-    const position = this.positionOf(v.key);
-    if (position) item.position = position;
-    if (v.rejected && !v.mine) item.rejected = v.rejected;
-    return item;
+    return labelerItemOf(v, offered, positionIn(this.history, v.key), { webview: this.panel.webview, entry: this.entry, logger: this.logger });
   }
-
-  /** The prelabel an item shows: its journal prelabel, else ML assist's local suggestion for its version. */
-  private offerOf(v: ItemView): Offered | undefined {
-    if (v.prelabel) {
-      const o: Offered = { annotation: v.prelabel.annotation };
-      if (v.prelabel.confidence !== undefined) o.confidence = v.prelabel.confidence;
-      if (v.prelabel.source) o.source = v.prelabel.source;
-      return o;
-    }
-    const s = this.restore.suggestions?.get(this.entry, v.key, v.version);
-    return s && { annotation: s.annotation, confidence: s.confidence, source: s.source };
-  }
-}
-
-/** A prelabel without a recorded source is recorded as this (what every confirm recorded before sources were). */
-const UNNAMED_PRELABEL = 'prelabel';
-
-/**
- * What a submit records of the prelabel or suggestion the item was shown with (journal `src`, `chg`):
- * its source, and whether the labeler changed it (compared canonically). An item shown with the
- * labeler's own earlier submit (Back, a resubmit) carries that submit's source forward: changed when
- * the new annotation differs from the journal prelabel of that source, or, for a local suggestion (no
- * longer at the item's version), when the earlier submit had changed it or this one differs from it.
- * So a confirmation corrected later counts as changed, not as dropped.
- */
-function outcomeOf(now: ItemView, annotation: Annotation, offered: Offered | undefined): SubmitOptions {
-  let source: string | undefined;
-  let changed: boolean;
-  if (offered) {
-    source = offered.source ?? UNNAMED_PRELABEL;
-    changed = !sameAnnotation(annotation, offered.annotation);
-  } else {
-    const mine = now.mine;
-    if (!mine?.source) return {};
-    source = mine.source;
-    const ref = now.prelabel?.source === source ? now.prelabel.annotation : undefined;
-    changed = ref ? !sameAnnotation(annotation, ref) : !!mine.changed || !sameAnnotation(annotation, mine.annotation);
-  }
-  return changed ? { source, changed: true } : { source };
 }
