@@ -9,11 +9,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { SqlJsStatic } from 'sql.js';
 import { LabelingError } from '../errors';
-import { type EventPayload, type LabelSetMode, type SubmitPayload } from '../journal/events';
+import { type EventPayload, type SubmitPayload } from '../journal/events';
 import type { JournalProblem } from '../journal/reader';
 import { openLockedWriter, type JournalWriter } from '../journal/writer';
 import { nullLogger, type Logger } from '../logger';
-import type { Annotation, ProjectDef, ProjectStatus, Role } from '../model';
+import type { Annotation, ProjectDef } from '../model';
 import { completeLabels, reservedHotkeys, type LabelInput } from '../project/create';
 import { loadProject } from '../project/load';
 import { hybridClock } from '../team/clock';
@@ -31,13 +31,12 @@ import { buildBeside, catchUp, freeBuilt } from './background-build';
 import { writeImport, type ImportOptions, type ImportResult } from './import-lines';
 import { REBUILD_CANCELS_READERS, type ReadersPolicy } from './index-lease';
 import { refreshItems } from './refresh';
-import { writeAssign, writeAssignBatch, writeLabels, writeReview, writeReviewBatch, writeRoles, writeStatus, writeUnskip, type WriteContext } from './manager-writes';
-import type { BatchResult, ReviewAction } from './review-batch';
+import type { WriteContext } from './manager-writes';
 import { throwIfAbortedWith, yieldToEventLoop } from './time-slice';
 import { indexDefHash, saveSnapshot } from './snapshot';
 import { collectProjectMasks } from './mask-gc';
 import type { CollectOptions } from '../masks/blob-store';
-import { StoreReads } from './store-reads';
+import { StoreActions } from './store-actions';
 import type { ItemView, Page, PageView, RebuildResult, RefreshResult, StoreProgress } from './types';
 import { checkAnnotation } from './validate';
 import { IndexViews } from './views';
@@ -80,7 +79,7 @@ function myFolder(root: string, id: string, labeler: string): string {
   return journalFolderFor(labeler, existing);
 }
 
-export class ProjectStore extends StoreReads {
+export class ProjectStore extends StoreActions {
   private chain: Promise<unknown> = Promise.resolve();
   /** Refreshes and rebuilds, one at a time, beside the write chain (they write through short steps of it). */
   private maint: Promise<unknown> = Promise.resolve();
@@ -253,7 +252,7 @@ export class ProjectStore extends StoreReads {
   }
 
   /** A serialized operation that may change the index: it ends by emitting what it changed (also when it throws after a write). */
-  private mutate<T>(cause: ChangeCause, fn: () => Promise<T>): Promise<T> {
+  protected override mutate<T>(cause: ChangeCause, fn: () => Promise<T>): Promise<T> {
     return this.serial(async () => {
       const def = this._def;
       const problems = this.journals.problems.length;
@@ -358,52 +357,9 @@ export class ProjectStore extends StoreReads {
     });
   }
 
-  /** Reviewer: returns a skipped item to the queue (for everyone). */
-  unskip(key: string): Promise<void> {
-    return this.mutate('commit', () => writeUnskip(this.writeContext(), key));
-  }
-
   /** What the reviewer and manager writes (manager-writes.ts) need; built at the start of their write step. */
-  private writeContext(): WriteContext {
+  protected override writeContext(): WriteContext {
     return { def: this._def, idx: this.idx, labeler: this.opts.labeler, boundsOf: (k) => this.views.boundsOf(k), commit: (p) => this.commit(p) };
-  }
-
-  /** Reviewer: the item stays skipped for everyone. */
-  acceptSkip(key: string, basedOnVersion: number): Promise<void> {
-    return this.review({ type: 'accept-skip', item: key, base: basedOnVersion });
-  }
-  /** Reviewer: voids the labels the reviewer saw; `reason` is shown to the labelers, `returnTo` assigns the item back to its labeler. */
-  async reject(key: string, basedOnVersion: number, opts: { reason?: string; returnTo?: boolean } = {}): Promise<void> {
-    if (!opts.reason && !opts.returnTo) return this.review({ type: 'reject', item: key, base: basedOnVersion });
-    const r = await this.reviewBatch([{ type: 'reject', item: key, base: basedOnVersion, ...opts }]);
-    if (r.stale.length) throw new LabelingError('conflict', `item "${key}" changed since it was read (version ${basedOnVersion})`, { field: 'item' });
-  }
-
-  /**
-   * Reviewer: many review actions as one all-or-nothing journal line (review-batch.ts); actions on
-   * items changed since they were listed are left out and returned as stale.
-   */
-  reviewBatch(actions: ReviewAction[]): Promise<BatchResult> {
-    return this.mutate('commit', () => writeReviewBatch(this.writeContext(), actions));
-  }
-
-  /** Manager: assigns many items (null: unassigns) as one all-or-nothing journal line. */
-  assignBatch(keys: string[], to: string | null): Promise<{ written: number }> {
-    return this.mutate('commit', () => writeAssignBatch(this.writeContext(), keys, to));
-  }
-  approve(key: string, basedOnVersion: number): Promise<void> {
-    return this.review({ type: 'approve', item: key, base: basedOnVersion });
-  }
-  decide(key: string, annotation: Annotation, basedOnVersion: number): Promise<void> {
-    return this.review({ type: 'decide', item: key, ann: annotation, base: basedOnVersion });
-  }
-
-  private review(p: Extract<EventPayload, { base: number }>): Promise<void> {
-    return this.mutate('commit', () => writeReview(this.writeContext(), p));
-  }
-
-  assign(key: string, labeler: string | undefined): Promise<void> {
-    return this.mutate('commit', () => writeAssign(this.writeContext(), key, labeler));
   }
 
   /**
@@ -433,26 +389,6 @@ export class ProjectStore extends StoreReads {
           if (events.length) await this.commit(events);
         }),
     });
-  }
-
-  // ------------------------------------------------------------------ lifecycle (journal events over project.json)
-
-  setStatus(status: ProjectStatus): Promise<void> {
-    return this.mutate('commit', () => writeStatus(this.writeContext(), status));
-  }
-
-  /** Adds labels; 'remove-all' and 'keep-as-prelabels' start labeling over, 'continue' keeps going. */
-  addLabels(labels: LabelInput[], mode: LabelSetMode): Promise<void> {
-    return this.mutate('commit', () => writeLabels(this.writeContext(), labels, mode));
-  }
-
-  /**
-   * Manager: replaces the roles of the labelers in `set` ([] removes theirs). In a project without
-   * roles anyone may set the first ones, which must name a manager; no change may leave the project
-   * without a manager.
-   */
-  setRoles(set: Record<string, Role[]>): Promise<void> {
-    return this.mutate('commit', () => writeRoles(this.writeContext(), set));
   }
 
   /** Re-reads project.json after an edit; rebuilds the index when its data sources or consensus changed. */
