@@ -176,17 +176,15 @@ export async function runWorkerStream<K extends WorkerStreamName>(
         chain = chain.then(() => take(c as StreamChunk<K>));
       },
     });
-    let output: unknown;
-    try {
-      output = await out;
-    } finally {
-      await chain;
-    }
+    // A chunk that failed to be taken in stopped the thread: its error is the stream's, not the stop's.
+    const output = await out.then(
+      (v) => ({ v }),
+      (e: unknown) => ({ e }),
+    );
+    await chain;
     if (failed) throw failed.e;
-    return output as StreamOutput<K>;
-  } catch (e) {
-    if (failed) throw failed.e;
-    throw e;
+    if ('e' in output) throw output.e;
+    return output.v as StreamOutput<K>;
   } finally {
     unsubscribe();
     thread.stop(() => new LabelingError('io', 'the worker thread was stopped'));

@@ -54,12 +54,6 @@ export interface BulkOptions {
 
 /** Rows per chunk the scan worker hands over. */
 const SCAN_CHUNK_ROWS = 4096;
-/**
- * With this many journal rows or more the scan stays in this thread: the build is then mostly replay, the
- * scan a small part of it, and the worker's heap (the file, its ids) adds to the peak memory on top of the
- * journal rows held here (1M items x 2.9 rows: peak RSS 1,451 -> 1,709-1,803 MB with the worker).
- */
-const SCAN_WORKER_MAX_JOURNAL_ROWS = 100_000;
 
 export interface BulkResult {
   marks: Map<string, FileMark>;
@@ -225,12 +219,9 @@ export async function bulkLoad(SQL: SqlJsStatic, idx: IndexDb, root: string, def
     }
     const { rows } = c;
     if (rows.width !== SCAN_ROW_WIDTH) throw new LabelingError('io', `the scan worker's rows have ${rows.width} columns, not ${SCAN_ROW_WIDTH}`);
-    if (cols.keys.size === 0 && !slicer) {
-      writePlain(rows, 0, rows.rows);
-      return;
-    }
     let run = 0;
-    for (let r = 0; r < rows.rows; r++) {
+    // Without journal rows every item is bound as it came; with some, the items that have rows are written here.
+    if (cols.keys.size) for (let r = 0; r < rows.rows; r++) {
       const key = cellOf(rows, r, SCAN_ROW.key) as string;
       if (!cols.keys.has(key)) continue;
       writePlain(rows, run, r);
@@ -250,7 +241,7 @@ export async function bulkLoad(SQL: SqlJsStatic, idx: IndexDb, root: string, def
 
   try {
     opts.onProgress?.({ message: 'Indexing data sources' });
-    if (opts.workerFile && cols.n < SCAN_WORKER_MAX_JOURNAL_ROWS) {
+    if (opts.workerFile) {
       const input = { root, sources: def.dataSources, seed: def.queueSeed, chunkRows: SCAN_CHUNK_ROWS };
       await runWorkerStream(opts.workerFile, 'scan-sources', input, { ...(opts.signal ? { signal: opts.signal } : {}), onChunk: writeChunk });
     } else if (!slicer) await scanSources(root, def.dataSources, (it) => write(it, false), opts);

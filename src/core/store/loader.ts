@@ -59,8 +59,14 @@ export interface BuildOptions {
   scanWorkerFromBytes?: number;
 }
 
-/** Table sources of this many bytes (~100,000 short rows) or more are scanned in the worker thread. */
+/** Table sources of this many bytes (~100,000 short rows) or more are scanned in the worker thread... */
 export const SCAN_WORKER_FROM_BYTES = 8 * 1024 * 1024;
+/**
+ * ...when the journals are smaller than this (~100,000 lines): with more the build is mostly replay, the scan
+ * a small part of it, and the worker's heap (the file, its ids) adds to the peak memory on top of the
+ * journal rows held in this thread (1M items x 2.9 rows: peak RSS 1,451 -> 1,709-1,803 MB with the worker).
+ */
+export const SCAN_WORKER_MAX_JOURNAL_BYTES = 16 * 1024 * 1024;
 
 /** Bulk load (bulk.ts): tables without secondary indexes, every item written once with its final state, then indexes. */
 export async function buildIndex(SQL: SqlJsStatic, root: string, def: ProjectDef, opts: BuildOptions): Promise<{ idx: IndexDb } & JournalState & RebuildResult> {
@@ -68,7 +74,7 @@ export async function buildIndex(SQL: SqlJsStatic, root: string, def: ProjectDef
   const db = createEmptyIndex(SQL, inputs.indexBytes);
   const idx = new IndexDb(db, def.queueSeed, consensusFor(def, root), def.roles);
   const { workerFile, scanWorkerFromBytes = SCAN_WORKER_FROM_BYTES, ...rest } = opts;
-  const scanInWorker = workerFile !== undefined && inputs.tableBytes >= scanWorkerFromBytes;
+  const scanInWorker = workerFile !== undefined && inputs.tableBytes >= scanWorkerFromBytes && inputs.journalBytes < SCAN_WORKER_MAX_JOURNAL_BYTES;
   try {
     db.exec('BEGIN');
     const r = await bulkLoad(SQL, idx, root, def, scanInWorker ? { ...rest, workerFile } : rest);

@@ -7,6 +7,8 @@ import { strict as assert } from 'node:assert';
 import type { Database } from 'sql.js';
 import { LabelingError } from '../errors';
 import { bundleWorker } from '../jobs/worker-fixture';
+import { runWorkerStream } from '../jobs/worker-client';
+import type { ScanChunk } from '../ingest/scan-stream';
 import { loadProject } from '../project/load';
 import type { ProjectDef } from '../model';
 import { loadSqlJs, rows } from './db';
@@ -134,6 +136,23 @@ describe('bulk build: data sources scanned in a worker thread', function () {
     const SQL = await loadSqlJs(WASM);
     const e = await errorOf(buildIndex(SQL, p.root, def, { workerFile: missing, scanWorkerFromBytes: 0 }));
     assert.match(e.message, /worker/);
+  });
+
+  it("a chunk the caller fails to take in ends the stream with the caller's error, not the stop's", async () => {
+    const p = await textProject(20_000);
+    const def = await loadProject(p.root, p.id);
+    let taken = 0;
+    const e = await runWorkerStream(worker.file, 'scan-sources', { root: p.root, sources: def.dataSources, seed: def.queueSeed, chunkRows: 1000 }, {
+      onChunk: (c: ScanChunk) => {
+        if (c.kind === 'rows' && ++taken === 2) throw new LabelingError('io', 'the second chunk is refused');
+      },
+    }).then(
+      () => assert.fail('expected an error'),
+      (err: unknown) => err,
+    );
+    assert.ok(e instanceof LabelingError);
+    assert.equal(e.message, 'the second chunk is refused');
+    assert.equal(taken, 2);
   });
 
   it('a build cancelled while the worker scans rejects as cancelled', async () => {
