@@ -42,6 +42,18 @@ describe('suggestion outcomes: what labelers did with the prelabels they were sh
     assert.ok(!sameAnnotation({ kind: 'boxes', boxes: [box] }, { kind: 'boxes', boxes: [{ ...box, x: 1.5 }] }));
     const poly = { label: 'a', rings: [[0, 0, 1, 0, 1, 1]] };
     assert.ok(!sameAnnotation({ kind: 'polygons', polygons: [poly] }, { kind: 'polygons', polygons: [{ label: 'a', rings: [[1, 1, 1, 0, 0, 0]] }] }), 'a ring keeps its point order');
+    // In the same order (the fast path) as out of it: keys set to undefined are absent, an extra key or a
+    // nested value differs, the same list object is the same.
+    const boxes = Array.from({ length: 50 }, (_, i) => ({ label: i % 2 ? 'cat' : 'dog', x: i, y: 2 * i, w: 3, h: 4 }));
+    const ann = { kind: 'boxes', boxes } as const;
+    assert.ok(sameAnnotation(ann, ann));
+    assert.ok(sameAnnotation(ann, { kind: 'boxes', boxes: boxes.map((b) => ({ ...b, attrs: undefined })) }));
+    assert.ok(!sameAnnotation(ann, { kind: 'boxes', boxes: boxes.map((b, i) => (i === 49 ? { ...b, extra: 1 } : b)) }));
+    assert.ok(!sameAnnotation({ kind: 'boxes', boxes: boxes.map((b, i) => (i === 49 ? { ...b, extra: 1 } : b)) }, ann));
+    assert.ok(!sameAnnotation(ann, { kind: 'boxes', boxes: boxes.map((b, i) => (i === 30 ? { ...b, h: 5 } : b)) }));
+    assert.ok(sameAnnotation(ann, { kind: 'boxes', boxes: [...boxes].reverse() }), 'order does not matter');
+    assert.ok(!sameAnnotation({ kind: 'polygons', polygons: [poly, poly] }, { kind: 'polygons', polygons: [poly, { label: 'a', rings: [[0, 0, 1, 0, 1, 2]] }] }));
+    assert.ok(!sameAnnotation({ kind: 'polygons', polygons: [poly] }, { kind: 'polygons', polygons: [{ label: 'a', rings: [[0, 0, 1, 0, 1, 1], [5, 5, 6, 6, 7, 5]] }] }));
   });
 
   it('orders sources by model version, newest first', () => {
