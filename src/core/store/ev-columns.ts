@@ -26,6 +26,38 @@ interface Sparse {
   seen?: string;
 }
 
+/** The decimal number of s[from, from + len), or -1 when one of them is not a digit. */
+function decimal(s: string, from: number, len: number): number {
+  let v = 0;
+  for (let i = from; i < from + len; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+/**
+ * orderTime(at), computed from the digits of the `YYYY-MM-DDTHH:MM:SS.sssZ` text toISOString writes (every
+ * line this extension writes; days 1-28, hours 0-23, after 1970, so no date rolls over), without
+ * Date.parse: ~0.35 us a row of a rebuild. Any other text goes through orderTime.
+ */
+export function orderTimeOfIso(at: string): number {
+  if (at.length !== 24 || at.charCodeAt(4) !== 45 || at.charCodeAt(7) !== 45 || at.charCodeAt(10) !== 84 || at.charCodeAt(13) !== 58 || at.charCodeAt(16) !== 58 || at.charCodeAt(19) !== 46 || at.charCodeAt(23) !== 90) {
+    return orderTime(at);
+  }
+  const y = decimal(at, 0, 4);
+  const mo = decimal(at, 5, 2);
+  const d = decimal(at, 8, 2);
+  const h = decimal(at, 11, 2);
+  const mi = decimal(at, 14, 2);
+  const sec = decimal(at, 17, 2);
+  const ms = decimal(at, 20, 3);
+  if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 28 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59 || ms < 0) return orderTime(at);
+  const t = Date.UTC(y, mo - 1, d, h, mi, sec, ms);
+  return t > 0 ? t : orderTime(at);
+}
+
 function grow<T extends Float64Array | Int32Array | Uint8Array>(a: T, cap: number): T {
   const b = new (a.constructor as new (n: number) => T)(cap);
   b.set(a);
@@ -59,7 +91,7 @@ export class EvColumns {
    */
   add(e: JournalEvent, skip?: ReadonlySet<number>): void {
     if (SCOPE[e.type] === 'project') return;
-    const ms = orderTime(e.at);
+    const ms = orderTimeOfIso(e.at);
     const who = this.whoOf(e.by, e.dev);
     if (SCOPE[e.type] !== 'batch') {
       evRecords(e, (key, sub, v) => this.push(key, ms, who, e.seq, sub, v));
