@@ -1,6 +1,7 @@
 /**
  * The "jobs" section of `npm run bench:ml` (issue 12, item 8): the ML-assist jobs as the extension runs
- * them (src/host/assist/assistService.ts): trainAssistModel and prelabelQueue of pipeline.ts with a
+ * them (src/host/assist/assistService.ts): trainAssistModel, validateAssistModel and prelabelQueue of
+ * pipeline.ts (training, validation and inference, three jobs timed one by one) with a
  * bundled worker (worker-main.ts, as esbuild.mjs bundles dist/worker.js), on a ProjectStore of a text
  * project of BENCH_ML_ITEMS items (default 200,000; the figures per 1M items are extrapolated linearly,
  * said so in the output) whose journals hold BENCH_ML_LABELS final labels (default 100,000, at most
@@ -31,7 +32,7 @@ import { bundleWorker } from '../src/core/jobs/worker-fixture';
 import { JOURNAL_VERSION } from '../src/core/journal/events';
 import { AssistModel } from '../src/core/ml/assist/assist-model';
 import { loadLatestModel } from '../src/core/ml/assist/model-store';
-import { prelabelQueue, trainAssistModel } from '../src/core/ml/assist/pipeline';
+import { prelabelQueue, trainAssistModel, validateAssistModel } from '../src/core/ml/assist/pipeline';
 import { suggestionsFile, type QueueSource } from '../src/core/ml/assist/predict-queue';
 import type { TrainingExample } from '../src/core/ml/assist/training-set';
 import { LabelingError } from '../src/core/errors';
@@ -607,18 +608,37 @@ export async function jobsBench(earlier: JobsRawFromEarlier = {}): Promise<void>
         if (/^training /.test(line)) phases.enter('post');
         logTo(line);
       },
-      // The worker's steps by its progress messages (throttled to one per PROGRESS_MS: the validation's own is
-      // usually dropped, so "fit" holds it): packing and posting the set, featurising, L-BFGS and the
-      // validation, then the reply (the model's JSON) taken in and loaded here, then the save.
+      // The worker's steps by its progress messages (throttled to one per PROGRESS_MS): packing and posting
+      // the set, featurising, L-BFGS (no validation: a job of its own, below), then the reply (the files'
+      // bytes: the model, the validation model, the held-out examples) taken in here, then the save.
       onProgress: (_f, m) => {
         if (/^Training the validation model|^Training on all|^features: /.test(m)) phases.enter('featurise (worker)');
-        else if (/^iteration |^trained: |^Validating /.test(m)) phases.enter('fit (worker)');
+        else if (/^iteration |^trained: /.test(m)) phases.enter('fit (worker)');
         else if (m === 'Trained') phases.enter('reply');
         else if (m === 'Saving the model') phases.enter('save');
         phases.say(m);
       },
     });
     const trainMs = now() - trainStart;
+    phases.close();
+
+    // Validation, as AssistService's validateJob runs it: the held-out examples and the validation model
+    // read and predicted in the worker, the figures written into the manifest.
+    phases.enter('idle before validation');
+    await sleep(IDLE_MS);
+    phases.enter('validate (worker)');
+    const validateStart = now();
+    const validated = await validateAssistModel(store, {
+      root: project.root,
+      workerFile: worker.file,
+      version: trained.manifest.version,
+      log: logTo,
+      onProgress: (_f, m) => {
+        if (m === 'Writing the figures into the manifest') phases.enter('write manifest');
+        phases.say(m);
+      },
+    });
+    const validateMs = now() - validateStart;
     phases.close();
 
     // Inference, as AssistService's prelabelJob runs it; cancelled at INFER_CAP_MS.
@@ -666,10 +686,11 @@ export async function jobsBench(earlier: JobsRawFromEarlier = {}): Promise<void>
     const byPhase = (name: string) => phases.done.find((p) => p.name === name);
     const trainPhases = ['collect', 'post', 'featurise (worker)', 'fit (worker)', 'reply', 'save'];
     console.log(`  training job: ${secs(trainMs)} on ${fmt(trained.trainedOn)} final labels${labels === 100_000 ? '' : ` -> ${secs(perTrain(trainMs))} per 100k (linear)`} (budget < 30 s) -> ${perTrain(trainMs) < 30_000 ? 'within' : 'OUTSIDE'}`);
-    console.log(`    ${trainPhases.map((p) => `${p} ${secs(byPhase(p)?.wallMs ?? 0)}`).join(', ')}; validation: ${trained.validation.message}`);
+    console.log(`    ${trainPhases.map((p) => `${p} ${secs(byPhase(p)?.wallMs ?? 0)}`).join(', ')}; ${fmt(trained.heldOut)} held out for the validation job`);
+    console.log(`  validation job: ${secs(validateMs)} on ${fmt(validated.validation.items)} held-out items (validate (worker) ${secs(byPhase('validate (worker)')?.wallMs ?? 0)}, write manifest ${secs(byPhase('write manifest')?.wallMs ?? 0)}); ${validated.validation.message}`);
     const collectMs = byPhase('collect')?.wallMs ?? 0;
     if (items !== MILLION) console.log(`    collect reads the labeled items' rows (readItemsInState): at 1M items ${secs((collectMs * MILLION) / items)} (linear from ${fmt(items)})`);
-    if (earlier.train100kMs !== undefined) console.log(`    raw limit: trainTextModel on 100k synthetic texts in this thread (section above) ${secs(earlier.train100kMs)}; trainAndValidate fits twice (80% to validate, then all)`);
+    if (earlier.train100kMs !== undefined) console.log(`    raw limit: trainTextModel on 100k synthetic texts in this thread (section above) ${secs(earlier.train100kMs)}; the training job fits ${trained.manifest.validationInput?.validatorFile ? 'twice (80% to validate, then all)' : 'once (above RETRAIN_UP_TO labels the validation model is the one saved)'}`);
     const n = predicted ? predicted.result.predicted : progressed;
     const perMillion = n ? (predictMs * MILLION) / n : NaN;
     const what = predicted
@@ -749,6 +770,7 @@ export async function jobsBench(earlier: JobsRawFromEarlier = {}): Promise<void>
     };
     slowOf(['idle before training'], 'the idle phase before training');
     slowOf(trainPhases, 'training');
+    slowOf(['validate (worker)', 'write manifest'], 'validation');
     slowOf(['load model', 'predict (worker) + lines', 'last page + commit'], 'inference');
     const report = (job: string, idle: string, names: string[]) => {
       const base = labeler.of(idle);

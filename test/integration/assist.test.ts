@@ -75,12 +75,23 @@ describe('ML-assisted labeling (inside the VS Code extension host)', function ()
     fs.writeFileSync(path.join(journal, 'laptop.jsonl'), lines.join('\n') + '\n');
     await store.syncJournals();
     const training = await eventually(
-      () => api.jobs.runner.list().find((j) => j.title === 'Train and validate the ML-assist model of Assist Sentiment' && j.status === 'succeeded'),
+      () => api.jobs.runner.list().find((j) => j.title === 'Train the ML-assist model of Assist Sentiment' && j.status === 'succeeded'),
       'the automatic training to succeed',
       120000,
     );
     assert.ok(training.log.some((l) => /held out/.test(l.text)), `the job log says what was held out: ${training.log.map((l) => l.text).join(' | ')}`);
-    await eventually(() => api.jobs.runner.list().find((j) => j.title === 'Prelabel the queue of Assist Sentiment' && j.status === 'succeeded'), 'the prelabel job to succeed', 120000);
+    assert.ok(!training.log.some((l) => /^validation:/.test(l.text)), 'the training job does not validate');
+    // Validation is a job of its own, after the training and before the prelabels, with its figures.
+    const validation = await eventually(
+      () => api.jobs.runner.list().find((j) => j.title === 'Validate the ML-assist model of Assist Sentiment' && j.status === 'succeeded'),
+      'the validation job to succeed',
+      120000,
+    );
+    assert.ok(validation.queuedAt >= training.endedAt!, 'validated after the training');
+    assert.match(validation.progress.message ?? '', /^threshold 0\.\d+, validated precision 0\.\d+ on \d+ items \(held out \d+ of 700, target 0\.8\)$/);
+    assert.ok(validation.log.some((l) => /^validation: accuracy 0\.\d+; threshold/.test(l.text)), validation.log.map((l) => l.text).join(' | '));
+    const prelabel = await eventually(() => api.jobs.runner.list().find((j) => j.title === 'Prelabel the queue of Assist Sentiment' && j.status === 'succeeded'), 'the prelabel job to succeed', 120000);
+    assert.ok(prelabel.queuedAt >= validation.endedAt!, 'prelabeled after the validation');
 
     const { header, suggestions } = await readSuggestions(root(), id);
     assert.equal(header?.modelVersion, 1);
@@ -104,7 +115,9 @@ describe('ML-assisted labeling (inside the VS Code extension host)', function ()
     assert.equal(a.model!.version, 1);
     assert.equal(a.model!.trainedOn, LABELED);
     assert.equal(a.suggestions?.count, suggestions.length);
-    assert.ok(a.jobs.some((j) => j.status === 'succeeded' && j.title.startsWith('Train and validate')));
+    assert.equal(a.model!.validation.message, validation.progress.message);
+    assert.ok(a.jobs.some((j) => j.status === 'succeeded' && j.title.startsWith('Train the ML-assist model')));
+    assert.ok(a.jobs.some((j) => j.status === 'succeeded' && j.title.startsWith('Validate the ML-assist model') && j.message === a.model!.validation.message), 'the validation job with its figures');
     panel.panel.dispose();
     details.panel.dispose();
   });
@@ -132,7 +145,7 @@ describe('ML-assisted labeling (inside the VS Code extension host)', function ()
     // Cancelled once the worker reports that it is training (mid-way, not before it started).
     let cancelled: string | undefined;
     const off = api.jobs.runner.subscribe((e) => {
-      if (!cancelled && e.cause === 'progress' && e.job.title.startsWith('Train and validate') && /Training/.test(e.job.progress.message ?? '')) {
+      if (!cancelled && e.cause === 'progress' && e.job.title.startsWith('Train the ML-assist model') && /Training/.test(e.job.progress.message ?? '')) {
         cancelled = e.job.id;
         api.jobs.runner.cancel(e.job.id, 'test');
       }
@@ -149,6 +162,34 @@ describe('ML-assisted labeling (inside the VS Code extension host)', function ()
     assert.deepEqual(Object.keys(hashTree(dir)).filter((n) => n.endsWith('.tmp')), []);
     assert.ok(fs.readFileSync(suggestionsFile(root(), id)).equals(suggestionsBefore), 'the suggestions are untouched');
     assert.ok(!api.jobs.runner.list().some((j) => j.title.startsWith('Prelabel the queue') && j.queuedAt > job.queuedAt), 'no prelabel job followed the cancelled training');
+  });
+
+  it('cancelling a validation leaves the new version\'s manifest byte for byte as the training wrote it, and no prelabel job follows', async () => {
+    const dir = modelsDir(root(), id);
+    const suggestionsBefore = fs.readFileSync(suggestionsFile(root(), id));
+    let cancelled: string | undefined;
+    let manifest: { file: string; bytes: Buffer } | undefined;
+    const off = api.jobs.runner.subscribe((e) => {
+      if (!cancelled && e.cause === 'progress' && e.job.title.startsWith('Validate the ML-assist model')) {
+        const newest = fs.readdirSync(dir).filter((n) => /^manifest-\d+\.json$/.test(n)).sort((x, y) => Number(/\d+/.exec(y)![0]) - Number(/\d+/.exec(x)![0]))[0]!;
+        manifest = { file: path.join(dir, newest), bytes: fs.readFileSync(path.join(dir, newest)) };
+        cancelled = e.job.id;
+        api.jobs.runner.cancel(e.job.id, 'test');
+      }
+    });
+    try {
+      await vscode.commands.executeCommand('labeling.startAssistTraining', id);
+    } finally {
+      off();
+    }
+    assert.ok(cancelled && manifest, 'the validation reported progress and was cancelled');
+    await eventually(() => api.jobs.runner.get(cancelled!)?.status === 'cancelled', 'the validation to be cancelled');
+    const job = api.jobs.runner.get(cancelled)!;
+    assert.ok(fs.readFileSync(manifest.file).equals(manifest.bytes), 'the manifest is as the training wrote it');
+    assert.equal((JSON.parse(manifest.bytes.toString('utf8')) as { validation: unknown }).validation, null, 'not validated');
+    assert.deepEqual(fs.readdirSync(dir).filter((n) => n.endsWith('.tmp')), []);
+    assert.ok(fs.readFileSync(suggestionsFile(root(), id)).equals(suggestionsBefore), 'the suggestions are untouched');
+    assert.ok(!api.jobs.runner.list().some((j) => j.title.startsWith('Prelabel the queue') && j.queuedAt > job.queuedAt), 'no prelabel job followed the cancelled validation');
   });
 
   it('an image classification project trains its built-in image model in the worker and suggests digits', async () => {
@@ -198,7 +239,10 @@ describe('ML-assisted labeling (inside the VS Code extension host)', function ()
     // Most suggestions are right: the file's digit is its name's first character.
     const right = suggestions.filter((s) => s.annotation.kind === 'classes' && s.annotation.labels[0] === path.basename(s.item)[1]).length;
     assert.ok(right / suggestions.length >= 0.8, `${right} of ${suggestions.length} suggestions right`);
-    const train = api.jobs.runner.list().find((j) => j.title === 'Train and validate the ML-assist model of Assist Digits');
+    const train = api.jobs.runner.list().find((j) => j.title === 'Train the ML-assist model of Assist Digits');
+    const validated = api.jobs.runner.list().find((j) => j.title === 'Validate the ML-assist model of Assist Digits');
+    assert.equal(validated?.status, 'succeeded');
+    assert.match(validated!.progress.message ?? '', /^threshold 0\.\d+, validated precision/);
     assert.ok(train?.log.some((l) => /features/.test(l.text) || /held out/.test(l.text)), train?.log.map((l) => l.text).join(' | '));
     // queueOrder 'clustered': the featurization job ordered the queue, similar digits together.
     const order = api.jobs.runner.list().find((j) => j.title === 'Order the queue of Assist Digits (clustered)');

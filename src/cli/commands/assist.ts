@@ -8,7 +8,7 @@
 import * as path from 'node:path';
 import { LabelingError } from '../../core/errors';
 import { assistReport } from '../../core/ml/assist/model-store';
-import { prelabelQueue, publishSuggestions, trainAssistModel } from '../../core/ml/assist/pipeline';
+import { prelabelQueue, publishSuggestions, trainAssistModel, validateAssistModel } from '../../core/ml/assist/pipeline';
 import { isAssistImageType } from '../../core/ml/assist/image-training-set';
 import { isAssistTextType } from '../../core/ml/assist/training-set';
 import { requireRole } from '../../core/store/guards';
@@ -49,11 +49,13 @@ export const assistCommand: CliCommand = {
         );
       }
       requireRole(def, store.labeler, 'manager');
-      // The pipeline of the window's jobs, in this process: train and validate, save, predict the queue
-      // (local suggestions), then publish the suggestions as prelabels in the journal: one import, in
-      // lines of at most IMPORT_LINE_MAX submits (each all-or-nothing), as the model version names them.
+      // The window's jobs one after the other, in this process: the training (the version saved, not
+      // validated yet), its validation (the figures written into its manifest), the inference (the queue
+      // predicted with that validated version: local suggestions), then the suggestions published as
+      // prelabels in the journal: one import, in lines of at most IMPORT_LINE_MAX submits (each
+      // all-or-nothing), as the model version names them.
       const trained = await trainAssistModel(store, { root });
-      const { manifest } = trained;
+      const { manifest } = await validateAssistModel(store, { root, version: trained.manifest.version });
       const threshold = manifest.validation.threshold;
       const predictionsFile = values.predictions ? path.resolve(values.predictions) : undefined;
       const { result: predicted } = await prelabelQueue(store, { root, ...(predictionsFile ? { predictionsFile } : {}) });

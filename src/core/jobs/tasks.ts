@@ -14,6 +14,7 @@ import type { AssistPrediction } from '../ml/assist/assist-model';
 import {
   assistTrain,
   assistTrainImages,
+  assistValidate,
   openAssistImagePredictor,
   openAssistPredictor,
   type AssistPredictCall,
@@ -26,6 +27,8 @@ import {
   type AssistTrainImagesOutput,
   type AssistTrainInput,
   type AssistTrainOutput,
+  type AssistValidateInput,
+  type AssistValidateOutput,
 } from '../ml/assist/assist-worker';
 import type { ImageFilePrediction } from '../ml/assist/image-train';
 import { scanToChunks, type ScanChunk, type ScanStreamInput } from '../ingest/scan-stream';
@@ -50,13 +53,20 @@ export interface WorkerTaskTypes {
    * against its mark without blocking the extension host.
    */
   'hash-chunks': { input: { bytes: Uint8Array }; output: string[] };
-  /** ML assist: trainAndValidate on a collected training set; the model comes back as JSON (assist-worker.ts). */
+  /**
+   * ML assist's training job on a collected training set: the hold-out, the validation model and the model;
+   * the files to save come back as their bytes, nothing validated (assist-worker.ts).
+   */
   'assist-train': { input: AssistTrainInput; output: AssistTrainOutput };
   /**
-   * ML assist for image classification: the labeled images' files are read, decoded and featurised here,
-   * then trainAndValidateImages; the model comes back as JSON with the files skipped and why (assist-worker.ts).
+   * ML assist's training job for image classification: the labeled images' files are read, decoded and
+   * featurised here, then trained as 'assist-train'; with the files skipped and why (assist-worker.ts).
    */
   'assist-train-images': { input: AssistTrainImagesInput; output: AssistTrainImagesOutput };
+  /** ML assist's validation job: the validation model and the held-out texts read from their files, predicted, the threshold chosen (assist-worker.ts). */
+  'assist-validate': { input: AssistValidateInput; output: AssistValidateOutput };
+  /** The same for an image model, on the held-out images' feature vectors. */
+  'assist-validate-images': { input: AssistValidateInput; output: AssistValidateOutput };
   /** ML assist's queue order (featurization and k-means, or the model's margins) of the items read on the main thread (queue-order.ts). */
   'assist-queue-order': { input: OrderInput; output: OrderOutput };
 }
@@ -109,8 +119,10 @@ export const WORKER_TASKS: { readonly [K in WorkerTaskName]: (input: TaskInput<K
     h.update(bytes);
     return h.digests();
   },
-  'assist-train': (input, ctx) => assistTrain(input, (f, m) => ctx.progress(f, m)),
-  'assist-train-images': (input, ctx) => assistTrainImages(input, (f, m) => ctx.progress(f, m)),
+  'assist-train': (input, ctx) => assistTrain(input, { onProgress: (f, m) => ctx.progress(f, m) }),
+  'assist-train-images': (input, ctx) => assistTrainImages(input, { onProgress: (f, m) => ctx.progress(f, m) }),
+  'assist-validate': (input, ctx) => assistValidate(input, 'text', { onProgress: (f, m) => ctx.progress(f, m) }),
+  'assist-validate-images': (input, ctx) => assistValidate(input, 'image', { onProgress: (f, m) => ctx.progress(f, m) }),
   'assist-queue-order': (input, ctx) => orderOfItems(input, { onProgress: (f, m) => ctx.progress(f, m) }),
 };
 

@@ -151,13 +151,21 @@ describe('worker tasks in a real worker thread', function () {
     });
     after(cleanupWorkspaces);
 
-    it('assist-train-images trains as this thread does, with featurising progress, and answers the unreadable files', async () => {
+    it('assist-train-images trains as this thread does, with featurising progress, and answers the unreadable files; assist-validate-images gives the figures of one combined call', async () => {
       const options = { minItems: 5, features: { pixels: 8 } };
       const seen: string[] = [];
       const out = await runWorkerTask(WORKER, 'assist-train-images', { examples, def, options }, { onProgress: (_f, m) => m && seen.push(m) });
       const here = await trainImagesFromFiles(examples, def, options);
-      assert.deepEqual(out.model, here.model.toJSON());
-      assert.deepEqual(out.validation, here.validation);
+      assert.equal(Buffer.from(out.model.bytes).toString('utf8'), JSON.stringify(here.model.toJSON()));
+      assert.ok(out.validator && out.holdout.items === 8, `${out.holdout.items} held out`);
+      const validatorFile = path.join(dir, 'validator.json');
+      const holdoutFile = path.join(dir, 'holdout.jsonl');
+      fs.writeFileSync(validatorFile, out.validator.bytes);
+      fs.writeFileSync(holdoutFile, out.holdout.bytes);
+      const validated = await runWorkerTask(WORKER, 'assist-validate-images', { validatorFile, holdoutFile });
+      assert.deepEqual(validated.validation, here.validation);
+      assert.equal(validated.predictions, here.heldOut.length);
+      await assert.rejects(runWorkerTask(WORKER, 'assist-validate', { validatorFile, holdoutFile }), /assist-validate: validates text models; the validation model is a image-classification model/);
       assert.equal(out.trainedOn, 40);
       assert.deepEqual(out.withoutFeatures, ['gone']);
       assert.deepEqual(out.skipped.map((s) => s.file), [path.join(dir, 'gone.png')]);

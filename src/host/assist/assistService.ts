@@ -1,8 +1,10 @@
 /**
  * ML assist in the window (issue 12): trains the built-in model of a project as a job once enough final
  * labels exist (and again as they grow, trigger.ts), or on demand ("Labeling: Start ML-Assisted
- * Training", Project Details); then prelabels the queue as a second job, writing LOCAL suggestions the
- * labeling panel shows (never journaled). A manager's "Labeling: Publish Prelabels" writes them to the
+ * Training", Project Details); then validates the new version as a second job (the threshold, written
+ * into its manifest) and prelabels the queue with it as a third, writing LOCAL suggestions the labeling
+ * panel shows (never journaled); then orders the queue when project.json asks. A version saved but not
+ * validated (the window closed, or its validation failed once) is validated by the next automatic run. A manager's "Labeling: Publish Prelabels" writes them to the
  * journal. The CPU work runs in a worker thread (dist/worker.js), so labeling goes on; every job is in
  * the job list with progress, cancel and a log, and its log lines go to the output channel too.
  *
@@ -16,11 +18,11 @@ import { isFinished } from '../../core/jobs/types';
 import type { Logger } from '../../core/logger';
 import { parseItemKey } from '../../core/model';
 import { prelabelWithBackend, type BackendPrelabelResult } from '../../core/ml/assist/backend-prelabel';
-import { listModels, type ModelManifest } from '../../core/ml/assist/model-store';
+import { isValidated, listModels, type ModelManifest, type ValidatedManifest } from '../../core/ml/assist/model-store';
 import { computeQueueOrder, type ComputeQueueOrderResult } from '../../core/ml/assist/queue-order';
 import { runWorkerTask } from '../../core/jobs/worker-client';
 import { lsProject, LsBackend } from '../../core/ml/ls/client';
-import { prelabelQueue, publishSuggestions, trainAssistModel } from '../../core/ml/assist/pipeline';
+import { prelabelQueue, publishSuggestions, trainAssistModel, validateAssistModel } from '../../core/ml/assist/pipeline';
 import { hasRole } from '../../core/store/guards';
 import type { ProjectStore } from '../../core/store/project-store';
 import type { DetailsAssist } from '../../protocol/details';
@@ -40,8 +42,12 @@ export interface SuggestionsSource {
 }
 
 interface ProjectAssist {
-  /** The latest saved model's manifest (undefined: none yet); loaded once, replaced after a training. */
+  /** The latest saved model's manifest, validated or not (undefined: none yet); loaded once, replaced after a training. */
   manifest?: ModelManifest;
+  /** The newest validated version's manifest (the one prelabels use); replaced after a validation. */
+  validated?: ValidatedManifest;
+  /** Version whose automatic validation failed (not tried again by itself). */
+  validationFailed?: number;
   loaded?: Promise<void>;
   /** Labels at which the last automatic training failed (it waits for them to grow). */
   failedAt?: number;
@@ -93,7 +99,8 @@ export class AssistService extends Disposable {
       details(`${def.name}: ${r.model}: ${this.saidOf(r.validation, r.suggested)}.`);
       return { version: r.modelVersion, suggested: r.suggested };
     }
-    const manifest = await this.jobs.run(this.trainJob(entry, store, 'on demand'));
+    const trained = await this.jobs.run(this.trainJob(entry, store, 'on demand'));
+    const manifest = await this.jobs.run(this.validateJob(entry, store, trained.version));
     const predicted = await this.jobs.run(this.prelabelJob(entry, store));
     if (this.ordersQueue(store)) await this.jobs.run(this.orderJob(entry, store));
     details(`${def.name}: ${manifest.model} version ${manifest.version} trained on ${manifest.trainedOn.toLocaleString('en')} label(s); ${this.saidOf(manifest.validation, predicted.suggested)}.`);
@@ -149,6 +156,7 @@ export class AssistService extends Disposable {
       def: store.def,
       labeled: stats.labeled,
       ...(p.manifest ? { manifest: p.manifest } : {}),
+      ...(p.validated ? { validated: p.validated } : {}),
       ...(summary ? { suggestions: { count: summary.count, modelVersion: summary.modelVersion, threshold: summary.threshold } } : {}),
       liveAccuracy: store.suggestionOutcomes(),
       jobs: this.jobs.runner.list().filter((j) => j.resource === resource),
@@ -157,8 +165,10 @@ export class AssistService extends Disposable {
   }
 
   /**
-   * Starts a training (then a prelabel job), or a backend's prelabel job, when one is due and none is
-   * queued or running for the project. Never in an untrusted workspace: nothing is written or contacted.
+   * Starts a training (then a validation and a prelabel job), or a backend's prelabel job, when one is
+   * due and none is queued or running for the project; or, when the newest version is not validated
+   * yet (and its automatic validation has not failed), its validation and a prelabel job. Never in an
+   * untrusted workspace: nothing is written or contacted.
    */
   private async maybeAutoTrain(entry: ProjectEntry): Promise<void> {
     const def = entry.def;
@@ -168,10 +178,24 @@ export class AssistService extends Disposable {
     const labeled = this.stores.statsOf(entry)?.labeled;
     if (labeled === undefined) return;
     const p = await this.state(entry);
-    if (!autoTrainDue(def, labeled, kind === 'backend' ? p.backendOn : p.manifest?.trainedOn, p.failedAt)) return;
+    const pending = kind === 'builtin' && p.manifest && !isValidated(p.manifest) && p.validationFailed !== p.manifest.version ? p.manifest : undefined;
+    const due = autoTrainDue(def, labeled, kind === 'backend' ? p.backendOn : p.manifest?.trainedOn, p.failedAt);
+    if (!due && !pending) return;
     const resource = this.resourceOf(entry);
     if (this.jobs.runner.list().some((j) => j.resource === resource && !isFinished(j.status))) return;
     const store = await this.stores.get(entry);
+    if (!due && pending) {
+      this.logger.info(`ML assist: version ${pending.version} of ${def.name} is not validated yet; its validation starts.`);
+      try {
+        await this.jobs.runner.submit(this.validateJob(entry, store, pending.version)).done;
+        await this.jobs.runner.submit(this.prelabelJob(entry, store)).done;
+      } catch (e) {
+        if (isCancelled(e)) return;
+        p.validationFailed = pending.version;
+        this.logger.warn(`ML assist: automatic validation of ${def.name} failed: ${e instanceof Error ? e.message : String(e)}`);
+      }
+      return;
+    }
     this.logger.info(`ML assist: ${def.name} has ${labeled} final label(s); ${kind === 'backend' ? 'the backend prelabels' : 'training starts'} (again once labels grow by 20%).`);
     try {
       if (kind === 'backend') {
@@ -179,7 +203,8 @@ export class AssistService extends Disposable {
         await this.jobs.runner.submit(this.backendJob(entry, store, false)).done;
         return;
       }
-      await this.jobs.runner.submit(this.trainJob(entry, store, 'automatic')).done;
+      const trained = await this.jobs.runner.submit(this.trainJob(entry, store, 'automatic')).done;
+      await this.jobs.runner.submit(this.validateJob(entry, store, trained.version)).done;
       await this.jobs.runner.submit(this.prelabelJob(entry, store)).done;
       if (this.ordersQueue(store)) await this.jobs.runner.submit(this.orderJob(entry, store)).done;
     } catch (e) {
@@ -220,9 +245,10 @@ export class AssistService extends Disposable {
     };
   }
 
+  /** The training job: the version saved, not validated yet (pipeline.ts trainAssistModel). */
   private trainJob(entry: ProjectEntry, store: ProjectStore, why: string) {
     return {
-      title: `Train and validate the ML-assist model of ${store.def.name}`,
+      title: `Train the ML-assist model of ${store.def.name}`,
       resource: this.resourceOf(entry),
       run: async (job: JobContext): Promise<ModelManifest> => {
         const log = this.jobLog(entry, job);
@@ -231,6 +257,23 @@ export class AssistService extends Disposable {
         const p = await this.state(entry);
         p.manifest = r.manifest;
         p.failedAt = undefined;
+        this.changed.fire(entry);
+        return r.manifest;
+      },
+    };
+  }
+
+  /** The validation job of `version`: its figures written into its manifest (pipeline.ts validateAssistModel); its last progress message says them. */
+  private validateJob(entry: ProjectEntry, store: ProjectStore, version: number) {
+    return {
+      title: `Validate the ML-assist model of ${store.def.name}`,
+      resource: this.resourceOf(entry),
+      run: async (job: JobContext): Promise<ValidatedManifest> => {
+        const log = this.jobLog(entry, job);
+        const r = await validateAssistModel(store, { root: entry.root, workerFile: this.workerFile, version, signal: job.signal, onProgress: (f, m) => job.progress(f, m), log });
+        const p = await this.state(entry);
+        if (p.manifest?.version === r.manifest.version) p.manifest = r.manifest;
+        if (!p.validated || p.validated.version <= r.manifest.version) p.validated = r.manifest;
         this.changed.fire(entry);
         return r.manifest;
       },
@@ -300,6 +343,8 @@ export class AssistService extends Disposable {
       fresh.loaded = listModels(entry.root, entry.id).then(
         ({ manifests, problems }) => {
           if (!fresh.manifest && manifests[0]) fresh.manifest = manifests[0];
+          const validated = manifests.find(isValidated);
+          if (!fresh.validated && validated) fresh.validated = validated;
           for (const pr of problems) this.logger.warn(`ML assist: ${pr.file}: ${pr.message}`);
         },
         (e: unknown) => this.logger.warn(`ML assist: could not list the models of ${entry.id}: ${e instanceof Error ? e.message : String(e)}`),

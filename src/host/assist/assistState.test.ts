@@ -2,12 +2,12 @@ import { strict as assert } from 'node:assert';
 import type { JobInfo } from '../../core/jobs/types';
 import type { ProjectDef, ProjectType } from '../../core/model';
 import { aDef } from '../../core/formats/test-support';
-import type { ModelManifest } from '../../core/ml/assist/model-store';
+import type { ModelManifest, ValidatedManifest } from '../../core/ml/assist/model-store';
 import { autoTrainDue, availability, detailsAssist } from './assistState';
 
 const def = (type: ProjectType, mlAssist: Partial<ProjectDef['mlAssist']> = {}): ProjectDef => aDef(type, ['a', 'b'], { mlAssist: { enabled: true, ...mlAssist } });
 const job = (over: Partial<JobInfo>): JobInfo => ({ id: 'job-1', title: 'Train', resource: 'assist:/w::p', status: 'queued', queuedAt: 1, progress: {}, log: [], logDropped: 0, ...over });
-const manifest = (trainedOn: number, threshold: number | null): ModelManifest => ({
+const manifest = (trainedOn: number, threshold: number | null): ValidatedManifest => ({
   format: 'data-labeling.assist-manifest',
   formatVersion: 1,
   projectId: 'p',
@@ -58,6 +58,7 @@ describe('ML assist state (host/assist/assistState.ts)', () => {
       def: def('text-classification'),
       labeled: 70,
       manifest: manifest(60, 0.82),
+      validated: manifest(60, 0.82),
       suggestions: { count: 12, modelVersion: 3, threshold: 0.82 },
       liveAccuracy: [{ source: 'model:tfidf-logreg@3', confirmed: 8, total: 10 }],
       jobs: [
@@ -75,6 +76,15 @@ describe('ML assist state (host/assist/assistState.ts)', () => {
     assert.deepEqual(s.jobs.map((j) => j.id), ['job-3', 'job-2', 'job-1']);
     assert.deepEqual(s.jobs[0], { id: 'job-3', title: 'Train', status: 'running', message: 'Predicted 100 items', fraction: 0.5 });
     assert.equal(s.jobs[1]!.error, 'disk full');
+  });
+
+  it('a newer version not validated yet: the next training counts from it; the model shown is the newest validated one, with its figures', () => {
+    const waiting: ModelManifest = { ...manifest(90, null), formatVersion: 2, version: 4, validation: null, validationInput: { holdoutFile: 'holdout-4.jsonl', validatorFile: 'validator-4.json', items: 18 }, modelFile: 'model-4.json' };
+    const s = detailsAssist({ def: def('text-classification'), labeled: 95, manifest: waiting, validated: manifest(60, 0.82), jobs: [], canPublish: false });
+    assert.equal(s.nextTrainingAt, 108, '90 * 1.2');
+    assert.deepEqual(s.model, { name: 'tfidf-logreg', version: 3, trainedOn: 60, createdAt: '2026-12-01T00:00:00.000Z', validation: manifest(60, 0.82).validation });
+    const none = detailsAssist({ def: def('text-classification'), labeled: 95, manifest: waiting, jobs: [], canPublish: false });
+    assert.equal(none.model, undefined, 'no validated version: no figures made up');
   });
 
   it('no model yet: the next training is at minLabels, nothing else is made up', () => {

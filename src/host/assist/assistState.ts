@@ -4,7 +4,7 @@
  */
 import type { JobInfo } from '../../core/jobs/types';
 import type { ProjectDef } from '../../core/model';
-import type { ModelManifest } from '../../core/ml/assist/model-store';
+import type { ModelManifest, ValidatedManifest } from '../../core/ml/assist/model-store';
 import { isAssistImageType } from '../../core/ml/assist/image-training-set';
 import { isAssistTextType } from '../../core/ml/assist/training-set';
 import { nextTrainingAt, shouldTrain } from '../../core/ml/assist/trigger';
@@ -52,7 +52,10 @@ export function autoTrainDue(def: ProjectDef, labeled: number, lastOn: number | 
 export interface AssistInputs {
   def: ProjectDef;
   labeled: number;
+  /** The newest saved version, validated or not (the next automatic training counts from it). */
   manifest?: ModelManifest;
+  /** The newest validated version (the one prelabels use): Project Details shows it with its figures. */
+  validated?: ValidatedManifest;
   suggestions?: { count: number; modelVersion: number; threshold: number | null };
   liveAccuracy?: { source: string; confirmed: number; total: number }[];
   /** The project's ML-assist jobs, in the order they were queued. */
@@ -81,8 +84,8 @@ export function detailsAssist(i: AssistInputs): DetailsAssist {
     canPublish: i.canPublish,
   };
   if (a.unavailable) out.unavailable = a.unavailable;
-  if (i.manifest) {
-    const m = i.manifest;
+  if (i.validated) {
+    const m = i.validated;
     out.model = { name: m.model, version: m.version, trainedOn: m.trainedOn, createdAt: m.createdAt, validation: { ...m.validation } };
   }
   if (i.suggestions) out.suggestions = { ...i.suggestions };

@@ -1,8 +1,13 @@
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { LabelingError } from '../../errors';
 import { sentimentSplit } from '../text-model-testdata';
 import { AssistModel } from './assist-model';
-import { assistTrain, packTrainingSet, TrainingSetPacker, unpackTrainingSet } from './assist-worker';
+import { assistTrain, assistValidate, packTrainingSet, TrainingSetPacker, unpackTrainingSet } from './assist-worker';
+import { parseHoldout } from './holdout-file';
+import { trainAndValidate } from './train';
 import type { TrainingSet } from './training-set';
 
 describe('ML assist: the training set packed for the worker (assist-worker.ts)', () => {
@@ -50,19 +55,35 @@ describe('ML assist: the training set packed for the worker (assist-worker.ts)',
     assert.deepEqual(packTrainingSet(big), packed);
   });
 
-  it('asFile answers the model as the bytes of its saved file, the same model, without the held-out predictions', async () => {
+  it('answers the files to save as bytes: the model, the validation model and the held-out examples; validated from them, the figures of trainAndValidate', async () => {
     const { train } = sentimentSplit();
     const examples = train.texts.slice(0, 200).map((text, i) => ({ key: `k${String(i).padStart(4, '0')}`, text, final: { kind: 'classes' as const, labels: [train.labels[i]!] } }));
-    const input = { packed: packTrainingSet({ projectId: 'p', type: 'text-classification', examples, withoutText: [] }), def: { type: 'text-classification' as const, queueSeed: 7, mlAssist: { enabled: true } } };
-    const asJson = await assistTrain(structuredClone(input));
-    const asFile = await assistTrain({ ...structuredClone(input), asFile: true });
-    assert.ok(asJson.model && !asJson.modelFile);
-    assert.ok(asFile.modelFile && !asFile.model && !('heldOut' in asFile));
-    assert.equal(asFile.modelFile.type, 'text-classification');
-    assert.equal(Buffer.from(asFile.modelFile.bytes).toString('utf8'), JSON.stringify(asJson.model));
-    assert.deepEqual(AssistModel.fromJSON(JSON.parse(Buffer.from(asFile.modelFile.bytes).toString('utf8'))).toJSON(), asJson.model);
-    const { model: _m, heldOut: _h, ...figures } = asJson;
-    const { modelFile: _f, ...fileFigures } = asFile;
-    assert.deepEqual(fileFigures, figures);
+    const trainingSet: TrainingSet = { projectId: 'p', type: 'text-classification', examples, withoutText: [] };
+    const def = { type: 'text-classification' as const, queueSeed: 7, mlAssist: { enabled: true, targetPrecision: 0.7 } };
+    const out = await assistTrain({ packed: packTrainingSet(trainingSet), def, options: { minItems: 5 } });
+    const combined = await trainAndValidate(trainingSet, def, { minItems: 5 });
+    assert.equal(out.model.type, 'text-classification');
+    assert.equal(Buffer.from(out.model.bytes).toString('utf8'), JSON.stringify(combined.model.toJSON()));
+    assert.deepEqual(AssistModel.fromJSON(JSON.parse(Buffer.from(out.model.bytes).toString('utf8'))).toJSON(), combined.model.toJSON());
+    assert.deepEqual([out.trainedOn, out.labels, out.retrained, out.holdout.items, out.targetPrecision], [200, 200, true, 40, 0.7]);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'assist-worker-'));
+    try {
+      const validatorFile = path.join(dir, 'validator.json');
+      const holdoutFile = path.join(dir, 'holdout.jsonl');
+      fs.writeFileSync(validatorFile, out.validator!.bytes);
+      fs.writeFileSync(holdoutFile, out.holdout.bytes);
+      const held = parseHoldout(fs.readFileSync(holdoutFile, 'utf8'), holdoutFile);
+      assert.deepEqual(held.header, { format: 'data-labeling.assist-holdout', formatVersion: 1, type: 'text-classification', items: 40, labels: 200, targetPrecision: 0.7, minItems: 5 });
+      assert.ok(held.texts!.every((e) => examples.some((x) => x.key === e.key && x.text === e.text && JSON.stringify(x.final) === JSON.stringify(e.final))));
+      const v = await assistValidate({ validatorFile, holdoutFile }, 'text');
+      assert.deepEqual(v.validation, combined.validation);
+      assert.equal(v.predictions, combined.heldOut.length);
+      await assert.rejects(assistValidate({ validatorFile, holdoutFile }, 'image'), /assist-validate-images: validates image models; the validation model is a text-classification model/);
+      // Above retrainUpTo the validation model is the saved one: no separate file.
+      const big = await assistTrain({ set: trainingSet, def, options: { retrainUpTo: 100 } });
+      assert.deepEqual([big.retrained, big.validator, big.trainedOn], [false, undefined, 160]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,9 +1,12 @@
 /**
- * The worker-thread side of ML assist (issue 12 item 1): training with validation, and inference, on
- * plain data posted to a worker (jobs/tasks.ts registers them as the 'assist-train' and
- * 'assist-train-images' tasks and the 'assist-predict' and 'assist-predict-images' sessions). Nothing
- * here reads the index or writes a file: the main thread collects the training set and saves the model
- * (model-store.ts, atomic), so terminating the thread on a cancel leaves nothing half-written.
+ * The worker-thread side of ML assist (issue 12 item 1): training, validation and inference, on plain
+ * data posted to a worker (jobs/tasks.ts registers them as the 'assist-train', 'assist-train-images',
+ * 'assist-validate' and 'assist-validate-images' tasks and the 'assist-predict' and
+ * 'assist-predict-images' sessions). Nothing here reads the index or writes a file: the main thread
+ * collects the training set and saves the model, the validation model and the held-out examples, and
+ * writes the validation's figures into the manifest (model-store.ts, atomic), so terminating the thread
+ * on a cancel leaves nothing half-written. A training answers those files' bytes (encoded here, so the
+ * extension host neither decodes nor encodes ~9 MB of JSON at 100k labels); a validation reads them.
  *
  * Image projects post file paths, not pixels: the worker reads, decodes and featurises the files
  * (image-train.ts), so none of that runs on the extension host's thread; a file that cannot be read is
@@ -11,11 +14,20 @@
  */
 import { LabelingError } from '../../errors';
 import type { ProjectDef } from '../../model';
-import { AssistModel, type AssistModelJson, type AssistPrediction, type ImageAssistModel } from './assist-model';
-import { predictImageFiles, trainImagesFromFiles, type ImageExample, type ImageFilePrediction, type ImageFilesTrainOptions, type ImageTrainResult, type SkippedImage } from './image-train';
+import { AssistModel, type AnyAssistModel, type AssistModelJson, type AssistPrediction, type ImageAssistModel } from './assist-model';
+import { encodeImageHoldout, encodeTextHoldout, readHoldout } from './holdout-file';
+import {
+  predictImageFiles,
+  trainImagesFromFilesForValidation,
+  validateImagesHeldOut,
+  type ImageExample,
+  type ImageFilePrediction,
+  type ImageFilesTrainOptions,
+  type SkippedImage,
+} from './image-train';
 import { ASSIST_IMAGE_TYPES, isAssistImageType, type AssistImageType } from './image-training-set';
-import { encodeModel, type EncodedModel } from './model-store';
-import { trainAndValidate, type TrainResult, type TrainValidateOptions } from './train';
+import { encodeModel, readModelFile, type TrainedFiles } from './model-store';
+import { trainForValidation, validateHeldOut, type TrainedForValidation, type TrainValidateOptions, type ValidationFigures } from './train';
 import { isAssistTextType, type AssistTextType, type TrainingExample, type TrainingSet } from './training-set';
 
 /** The fields of project.json trainAndValidate reads (the type, the split's seed, mlAssist's target and hold-out). */
@@ -30,12 +42,6 @@ export interface AssistTrainInput {
   packed?: PackedTrainingSet;
   def: AssistTrainDef;
   options?: AssistTrainOptions;
-  /**
-   * Answer the model as the bytes of its saved file (AssistTrainFileOutput: what the extension host asks
-   * for, so its thread neither decodes the model's JSON nor encodes it again to save it) and without the
-   * held-out predictions nobody there reads.
-   */
-  asFile?: boolean;
 }
 
 /**
@@ -136,16 +142,24 @@ export function unpackTrainingSet(p: PackedTrainingSet): TrainingSet {
   return { projectId: p.projectId, type: p.type, examples, withoutText: p.withoutText };
 }
 
-/** A TrainResult with the model as its JSON (what a thread can post back). */
-export type AssistTrainJsonOutput = Omit<TrainResult, 'model'> & { model: AssistModelJson; modelFile?: undefined };
+/**
+ * What a training answers: the files saveForValidation writes (the model, the validation model when it
+ * is not the saved one, the held-out examples), whether the saved model was trained again on every
+ * label, and how many labels the split was made of.
+ */
+export interface AssistTrainOutput extends TrainedFiles {
+  retrained: boolean;
+  labels: number;
+}
 
-/** With `asFile`: the model as its saved file's bytes (saveModel writes them as they are), no held-out predictions. */
-export type AssistTrainFileOutput = Omit<TrainResult, 'model' | 'heldOut'> & { model?: undefined; modelFile: EncodedModel };
+/** Trains (train.ts trainForValidation) on posted data and answers the files to save; nothing is validated here. */
+/** What a task is given besides its input: progress, and in this process (no worker) a cancel. */
+export interface AssistTaskHooks {
+  signal?: AbortSignal;
+  onProgress?: (fraction: number, message: string) => void;
+}
 
-export type AssistTrainOutput = AssistTrainJsonOutput | AssistTrainFileOutput;
-
-/** Trains and validates (train.ts) on posted data and answers the model as JSON (or its file, `asFile`) with every figure. */
-export async function assistTrain(input: AssistTrainInput, onProgress?: (fraction: number, message: string) => void): Promise<AssistTrainOutput> {
+export async function assistTrain(input: AssistTrainInput, hooks: AssistTaskHooks = {}): Promise<AssistTrainOutput> {
   const bad = (field: string, message: string) => new LabelingError('invalid-input', `assist-train: ${message}`, { field });
   if (!input || typeof input !== 'object') throw bad('input', 'takes {set, def, options}');
   const { def } = input;
@@ -153,13 +167,63 @@ export async function assistTrain(input: AssistTrainInput, onProgress?: (fractio
   if (!set || !Array.isArray(set.examples)) throw bad('set.examples', 'must be the list of training examples');
   if (!def || typeof def !== 'object' || !isAssistTextType(def.type)) throw bad('def.type', `must be a text project type, got ${JSON.stringify(def?.type)}`);
   if (!def.mlAssist || typeof def.mlAssist !== 'object') throw bad('def.mlAssist', 'is missing');
-  // trainAndValidate reads only the fields of AssistTrainDef.
-  const r = await trainAndValidate(set, def as ProjectDef, { ...input.options, ...(onProgress ? { onProgress } : {}) });
-  if (input.asFile) {
-    const { model, heldOut: _heldOut, ...figures } = r;
-    return { ...figures, modelFile: encodeModel(model) };
+  const t = await trainForValidation(set, def, { ...input.options, ...hooks });
+  return filesOf(t, encodeTextHoldout({ type: set.type, ...t }, t.held), t.held.length);
+}
+
+/** A training's files to save: the model, the validation model unless it is the saved one, the held-out examples' bytes. */
+function filesOf(
+  t: Pick<TrainedForValidation, 'name' | 'trainedOn' | 'targetPrecision' | 'retrained' | 'labels'> & { model: AnyAssistModel; validator: AnyAssistModel },
+  holdout: Uint8Array,
+  items: number,
+): AssistTrainOutput {
+  return {
+    name: t.name,
+    trainedOn: t.trainedOn,
+    targetPrecision: t.targetPrecision,
+    retrained: t.retrained,
+    labels: t.labels,
+    model: encodeModel(t.model),
+    ...(t.model !== t.validator ? { validator: encodeModel(t.validator) } : {}),
+    holdout: { bytes: holdout, items },
+  };
+}
+
+/** What a validation reads (absolute files, model-store.ts validationFiles). */
+export interface AssistValidateInput {
+  /** The validation model's file (the saved model's when it is the validation model). */
+  validatorFile: string;
+  /** The held-out examples (holdout-file.ts). */
+  holdoutFile: string;
+}
+
+export interface AssistValidateOutput {
+  validation: ValidationFigures;
+  /** Held-out predictions the threshold was chosen on (NER: one per predicted span). */
+  predictions: number;
+}
+
+/**
+ * The validation job's work: reads the validation model and the held-out examples, predicts them and
+ * chooses the threshold (train.ts validateHeldOut, image-train.ts validateImagesHeldOut) with the target
+ * and minimum the training recorded. `media` is the task's: texts or images.
+ */
+export async function assistValidate(input: AssistValidateInput, media: 'text' | 'image', hooks: AssistTaskHooks = {}): Promise<AssistValidateOutput> {
+  const task = media === 'text' ? 'assist-validate' : 'assist-validate-images';
+  if (!input || typeof input.validatorFile !== 'string' || typeof input.holdoutFile !== 'string') {
+    throw new LabelingError('invalid-input', `${task}: takes {validatorFile, holdoutFile}`, { field: 'input' });
   }
-  return { ...r, model: r.model.toJSON() };
+  const holdout = await readHoldout(input.holdoutFile);
+  const model = await readModelFile(input.validatorFile);
+  const { header } = holdout;
+  if (isAssistImageType(model.type) !== (media === 'image')) {
+    throw new LabelingError('invalid-input', `${task}: validates ${media === 'text' ? 'text' : 'image'} models; the validation model is a ${model.type} model`, { file: input.validatorFile, field: 'type' });
+  }
+  if (model.type !== header.type) throw new LabelingError('invalid-input', `${task}: the held-out examples are of a ${header.type} model, the validation model is a ${model.type} model`, { file: input.holdoutFile, field: 'type' });
+  const settings = { targetPrecision: header.targetPrecision, minItems: header.minItems, labels: header.labels, ...hooks };
+  const v = holdout.images ? await validateImagesHeldOut(model, holdout.images, settings) : await validateHeldOut(model as AssistModel, holdout.texts, settings);
+  hooks.onProgress?.(1, v.validation.message);
+  return { validation: v.validation, predictions: v.heldOut.length };
 }
 
 export interface AssistPredictStart {
@@ -216,11 +280,14 @@ export interface AssistTrainImagesInput {
   options?: AssistImageTrainOptions;
 }
 
-/** An ImageTrainResult with the model as its JSON, and the files that could not be read with why. */
-export type AssistTrainImagesOutput = Omit<ImageTrainResult, 'model'> & { model: AssistModelJson; skipped: SkippedImage[] };
+/** What an image training answers: the files to save (as AssistTrainOutput), the examples left out, and the files that could not be read with why. */
+export interface AssistTrainImagesOutput extends AssistTrainOutput {
+  withoutFeatures: string[];
+  skipped: SkippedImage[];
+}
 
-/** Reads, decodes and featurises the files, trains and validates (image-train.ts); answers the model as JSON. */
-export async function assistTrainImages(input: AssistTrainImagesInput, onProgress?: (fraction: number, message: string) => void): Promise<AssistTrainImagesOutput> {
+/** Reads, decodes and featurises the files and trains (image-train.ts); answers the files to save, nothing validated here. */
+export async function assistTrainImages(input: AssistTrainImagesInput, hooks: AssistTaskHooks = {}): Promise<AssistTrainImagesOutput> {
   const bad = (field: string, message: string) => new LabelingError('invalid-input', `assist-train-images: ${message}`, { field });
   if (!input || typeof input !== 'object') throw bad('input', 'takes {examples, def, options}');
   const { examples, def } = input;
@@ -230,8 +297,12 @@ export async function assistTrainImages(input: AssistTrainImagesInput, onProgres
   });
   if (!def || typeof def !== 'object' || !isAssistImageType(def.type)) throw bad('def.type', `must be an image classification project type, got ${JSON.stringify(def?.type)}`);
   if (!def.mlAssist || typeof def.mlAssist !== 'object') throw bad('def.mlAssist', 'is missing');
-  const r = await trainImagesFromFiles(examples, def, { ...input.options, ...(onProgress ? { onProgress } : {}) });
-  return { ...r, model: r.model.toJSON() };
+  const t = await trainImagesFromFilesForValidation(examples, def, { ...input.options, ...hooks });
+  return {
+    ...filesOf(t, encodeImageHoldout({ type: def.type, ...t }, t.held), t.held.keys.length),
+    withoutFeatures: t.withoutFeatures,
+    skipped: t.skipped,
+  };
 }
 
 /** What an image session answers once its model is loaded. */

@@ -5,7 +5,8 @@ import type { ProjectStore } from '../../store/project-store';
 import { classes, cleanupWorkspaces, type ProjectBuild } from '../../store/test-support';
 import { wilson } from '../validation';
 import { hashTree, K, open, seededProject, sentimentRows, tempFiles } from './assist-fixture';
-import { listModels, loadLatestModel, modelsDir, saveModel } from './model-store';
+import { assistReport, encodeModel, isValidated, listModels, loadLatestModel, loadValidatedModel, modelsDir, saveForValidation, saveModel } from './model-store';
+import { validateAssistModel } from './pipeline';
 import { PREDICT_SLICE_MS, predictQueue, readSuggestions, suggestionsFile, type PredictionLine, type QueueSource } from './predict-queue';
 import { trainAndValidate, type TrainResult } from './train';
 import { collectTrainingSet } from './training-set';
@@ -257,6 +258,52 @@ describe('ML assist pipeline (text classification on the sentiment sentences)', 
       assert.deepEqual(hashTree(dir), before);
       assert.deepEqual(tempFiles(dir), []);
       assert.equal((await loadLatestModel(p.root, p.id)).loaded?.manifest.version, good.version);
+    });
+
+    it('a manifest of format version 1 (written before validation was a job of its own, its figures inside) reads as validated and is what prelabels use', async () => {
+      const dir = modelsDir(p.root, p.id);
+      const saved = await saveModel(p.root, p.id, trained);
+      const file = path.join(dir, `manifest-${saved.version}.json`);
+      // What the extension wrote before the split: the same fields, formatVersion 1, no validatedAt or validationInput.
+      const old = { ...saved, formatVersion: 1 };
+      fs.writeFileSync(file, `${JSON.stringify(old, null, 2)}\n`);
+      const { manifests, problems } = await listModels(p.root, p.id);
+      assert.deepEqual(problems, []);
+      assert.deepEqual(manifests[0], old);
+      assert.ok(isValidated(manifests[0]!));
+      const r = await loadValidatedModel(p.root, p.id, ['text-classification']);
+      assert.deepEqual([r.loaded?.manifest, r.waiting], [old, []]);
+      const v = await validateAssistModel(store, { root: p.root });
+      assert.deepEqual([v.validated, v.validation], [false, trained.validation]);
+      assert.deepEqual(assistReport(manifests[0]!), { model: 'tfidf-logreg', version: saved.version, trainedOn: LABELED, validation: trained.validation });
+      // A format this extension does not know is refused, naming the field.
+      fs.writeFileSync(file, JSON.stringify({ ...old, formatVersion: 3 }));
+      assert.match((await listModels(p.root, p.id)).problems[0]!.message, /formatVersion.*reads manifest versions 1 and 2, the file has 3/);
+    });
+
+    it('saveForValidation: a cancel after the held-out examples were written removes them; no manifest, no temp file', async () => {
+      const good = await saveModel(p.root, p.id, trained);
+      const dir = modelsDir(p.root, p.id);
+      const before = hashTree(dir);
+      const files = {
+        name: trained.name,
+        trainedOn: trained.trainedOn,
+        targetPrecision: trained.targetPrecision,
+        model: encodeModel(trained.model),
+        validator: encodeModel(trained.model),
+        holdout: { bytes: Buffer.from('{}\n'), items: 0 },
+      };
+      // aborted from its third look on: after the held-out examples were written
+      let looks = 0;
+      const signal = { get aborted() { return ++looks > 2; } } as AbortSignal;
+      await assert.rejects(saveForValidation(p.root, p.id, files, { signal }), /Cancelled/);
+      assert.equal(looks, 3);
+      assert.deepEqual(hashTree(dir), before);
+      assert.deepEqual(tempFiles(dir), []);
+      const m = await saveForValidation(p.root, p.id, files);
+      assert.deepEqual([m.validation, m.validationInput], [null, { holdoutFile: `holdout-${m.version}.jsonl`, validatorFile: `validator-${m.version}.json`, items: 0 }]);
+      assert.equal((await loadLatestModel(p.root, p.id)).loaded?.manifest.version, m.version);
+      assert.equal((await loadValidatedModel(p.root, p.id, ['text-classification'])).loaded?.manifest.version, good.version);
     });
 
     it('a cancel after the model file was written removes it: no manifest, no model file, no temp file', async () => {

@@ -9,9 +9,10 @@ import { mnistDigit } from '../image-model-testdata';
 import { tempFiles } from './assist-fixture';
 import { AssistModel } from './assist-model';
 import { cancelTrainingAt, digitPng, digitProject, fileOf, type DigitProject } from './image-assist-fixture';
-import { ASSIST_IMAGE_TYPES } from './image-training-set';
-import { loadLatestModel, modelsDir } from './model-store';
-import { prelabelQueue, trainAssistModel } from './pipeline';
+import { trainImagesFromFiles } from './image-train';
+import { ASSIST_IMAGE_TYPES, collectImageTrainingSet } from './image-training-set';
+import { listModels, loadLatestModel, modelsDir } from './model-store';
+import { prelabelQueue, trainAssistModel, validateAssistModel } from './pipeline';
 import { readSuggestions, suggestionsFile } from './predict-queue';
 
 const DIGITS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
@@ -63,10 +64,8 @@ describe('ML assist pipeline for image classification in a real worker thread', 
     const there = await trainAssistModel(store, { root: p.root, workerFile: worker.file, onProgress: (fraction, message) => progress.push({ fraction, message }), log: (l) => log.push(l) });
     assert.equal(there.manifest.version, here.manifest.version + 1);
     assert.deepEqual([there.manifest.type, there.manifest.model], ['image-classification', 'image-features-logreg']);
-    assert.deepEqual(there.validation, here.validation);
+    assert.deepEqual([there.manifest.validation, there.heldOut], [null, 60]);
     assert.equal(there.trainedOn, 300);
-    assert.notEqual(there.validation.threshold, null, there.validation.message);
-    assert.ok(there.validation.accuracy >= 0.8, `held-out accuracy ${there.validation.accuracy}`);
     assert.deepEqual(there.outside, []);
     assert.deepEqual(
       there.skipped!.map((s) => [s.file, s.reason.replace(/\(.*\)/, '(...)')]),
@@ -76,6 +75,8 @@ describe('ML assist pipeline for image classification in a real worker thread', 
     const dir = modelsDir(p.root, p.id);
     const modelOf = (m: typeof here.manifest) => fs.readFileSync(path.join(dir, m.modelFile), 'utf8');
     assert.equal(modelOf(there.manifest), modelOf(here.manifest), 'the same model file');
+    const inputOf = (m: typeof here.manifest) => [m.validationInput!.holdoutFile, m.validationInput!.validatorFile!].map((f) => fs.readFileSync(path.join(dir, f), 'utf8'));
+    assert.deepEqual(inputOf(there.manifest), inputOf(here.manifest), 'the same held-out images and validation model');
     const { loaded } = await loadLatestModel(p.root, p.id, ASSIST_IMAGE_TYPES);
     assert.equal(loaded!.manifest.version, there.manifest.version);
     const a = AssistModel.fromAnyJSON(JSON.parse(modelOf(here.manifest)));
@@ -93,10 +94,26 @@ describe('ML assist pipeline for image classification in a real worker thread', 
       /^training image-classification on 301 image\(s\) in a worker thread/m,
       /^1 labeled image file\(s\) could not be read and were left out: img\/zz-broken\.png: cannot decode this PNG file/m,
       /^split: \d+ image\(s\) trained the validation model, 60 held out/m,
-      new RegExp(`^saved version ${there.manifest.version} to .*models`, 'm'),
+      new RegExp(`^saved version ${there.manifest.version} to .*models.*not validated yet`, 'm'),
     ]) {
       assert.match(text, want);
     }
+  });
+
+  it('validates in the worker on the held-out images\' vectors: the figures of trainAndValidateImages on the same labels and seed; a cancel leaves the manifest as it was', async () => {
+    const combined = await trainImagesFromFiles((await collectImageTrainingSet(store, p.root)).examples, store.def);
+    const dir = modelsDir(p.root, p.id);
+    const newest = (await listModels(p.root, p.id)).manifests[0]!;
+    assert.equal(newest.validation, null);
+    await cancelTrainingAt(dir, (signal, onProgress) => validateAssistModel(store, { root: p.root, workerFile: worker.file, signal, onProgress }), (_f, m) => /^Validating: /.test(m));
+    const log: string[] = [];
+    const v = await validateAssistModel(store, { root: p.root, workerFile: worker.file, log: (l) => log.push(l) });
+    assert.equal(v.manifest.version, newest.version);
+    assert.deepEqual(v.manifest.validation, combined.validation);
+    assert.notEqual(combined.validation.threshold, null, combined.validation.message);
+    assert.ok(combined.validation.accuracy >= 0.8, `held-out accuracy ${combined.validation.accuracy}`);
+    assert.match(log.join('\n'), /^validating image-features-logreg version \d+ on its 60 held-out image\(s\) in a worker thread/m);
+    assert.deepEqual((await listModels(p.root, p.id)).manifests[0], v.manifest);
   });
 
   it('prelabels the queue in a worker session as in this process: suggestions only for unlabeled items above the threshold; the unreadable and the outside file are not predicted and named', async () => {
@@ -117,6 +134,7 @@ describe('ML assist pipeline for image classification in a real worker thread', 
     assert.equal(fs.readFileSync(path.join(p.root, 'there.jsonl'), 'utf8'), fs.readFileSync(path.join(p.root, 'here.jsonl'), 'utf8'));
 
     const threshold = there.manifest.validation.threshold!;
+    assert.equal(there.manifest.version, (await listModels(p.root, p.id)).manifests[0]!.version, 'the version validated above');
     assert.equal(b.header!.threshold, threshold);
     assert.equal(b.header!.model, 'image-features-logreg');
     const lines = readLines(path.join(p.root, 'there.jsonl'));
@@ -182,8 +200,10 @@ describe('ML assist pipeline for multi-label images in a real worker thread', fu
     const p = await digitProject('image-multilabel', ['round', 'small'], 40, 30, (d) => classes(...setOf(d)), { targetPrecision: 0.8 });
     const store = await openStore(p, 'lead', 'd');
     try {
-      const there = await trainAssistModel(store, { root: p.root, workerFile: worker.file });
-      assert.deepEqual([there.manifest.type, there.manifest.model, there.trainedOn], ['image-multilabel', 'image-features-logreg-ovr', 300]);
+      const trained = await trainAssistModel(store, { root: p.root, workerFile: worker.file });
+      assert.deepEqual([trained.manifest.type, trained.manifest.model, trained.trainedOn], ['image-multilabel', 'image-features-logreg-ovr', 300]);
+      const there = await validateAssistModel(store, { root: p.root, workerFile: worker.file });
+      assert.deepEqual(there.validation, (await validateAssistModel(store, { root: p.root })).validation);
       await prelabelQueue(store, { root: p.root, workerFile: worker.file, predictionsFile: path.join(p.root, 'there.jsonl') });
       const b = await readSuggestions(p.root, p.id);
       await prelabelQueue(store, { root: p.root, predictionsFile: path.join(p.root, 'here.jsonl') });

@@ -5,7 +5,8 @@
  * - featurizeImageFiles: each file decoded (image-decode.ts) and turned into its feature vector
  *   (image-features.ts); a file that cannot be read or decoded is skipped and listed with the reason,
  *   the others go on. The next file is read while one is featurised.
- * - trainAndValidateImages: the steps of train.ts on those vectors: a stratified hold-out (the project's
+ * - trainImagesForValidation (the training job) and validateImagesHeldOut (the validation job), or
+ *   trainAndValidateImages for both in one call: the steps of train.ts on those vectors: a stratified hold-out (the project's
  *   mlAssist.holdout, default 20%, seeded with its queueSeed), a validation model trained on the rest,
  *   the threshold chosen by chooseThreshold on its held-out predictions (mlAssist.targetPrecision,
  *   default 0.95, at least 30 items), then the model retrained on every labeled image; the same
@@ -19,10 +20,10 @@ import { readImageFile, type DecodeOptions } from '../image-decode';
 import { featureLayout, imageFeatures, imageFeatureSettings, type ImageFeatureOptions, type ImageFeatureSettings, type ImageInput } from '../image-features';
 import { denseToCsr, ImageModel } from '../image-model';
 import { checkpoint, DEFAULT_C, logRegSettings, trainLogReg, type LogRegOptions } from '../logreg';
-import { chooseThreshold, stratifiedSplit, type HeldOutPrediction } from '../validation';
+import { stratifiedSplit, type HeldOutPrediction } from '../validation';
 import { AssistModel, MODEL_NAMES, type AnyAssistModel, type AssistImagePrediction, type ImageAssistModel } from './assist-model';
 import { isAssistImageType, type AssistImageType } from './image-training-set';
-import { DEFAULT_HOLDOUT, DEFAULT_MIN_ITEMS, DEFAULT_TARGET_PRECISION, type TrainResult, type ValidationFigures } from './train';
+import { DEFAULT_HOLDOUT, DEFAULT_MIN_ITEMS, DEFAULT_TARGET_PRECISION, figuresOf, type HeldOutValidation, type TrainResult, type ValidateSettings } from './train';
 
 /** A file left out, with why ("no such file or folder (ENOENT)", "is a GIF image: ..."). */
 export interface SkippedImage {
@@ -152,16 +153,42 @@ export interface ImageTrainResult extends Omit<TrainResult, 'model'> {
 
 type Fitted = { type: AssistImageType; rows: Float32Array[]; labels: (readonly string[])[] };
 
+/** The held-out images the validation job predicts: item keys, feature vectors and final labels, in the split's order. */
+export interface HeldOutImages {
+  keys: string[];
+  rows: Float32Array[];
+  labels: (readonly string[])[];
+}
+
+/** What the image training job leaves for the validation job (as train.ts's TrainedForValidation). */
+export interface ImagesTrainedForValidation {
+  /** Trained on every example: the model to save and predict with. */
+  model: ImageAssistModel;
+  /** Trained on the examples not held out. */
+  validator: ImageAssistModel;
+  held: HeldOutImages;
+  name: string;
+  trainedOn: number;
+  retrained: true;
+  /** Images the split was made of. */
+  labels: number;
+  targetPrecision: number;
+  minItems: number;
+  /** Keys of examples left out because their file has no feature vector (it was skipped). */
+  withoutFeatures: string[];
+}
+
 /**
- * Trains, validates and retrains on feature vectors by file (see the file comment). Examples whose file
- * has no vector are left out and listed in `withoutFeatures`.
+ * The image training job on feature vectors by file: the stratified hold-out, the validation model on
+ * the rest, the model on every image; no prediction (validateImagesHeldOut does that). Examples whose
+ * file has no vector are left out and listed in `withoutFeatures`.
  */
-export async function trainAndValidateImages(
+export async function trainImagesForValidation(
   features: ReadonlyMap<string, Float32Array>,
   examples: readonly ImageExample[],
   def: Pick<ProjectDef, 'type' | 'queueSeed' | 'mlAssist'>,
   opts: ImageTrainValidateOptions = {},
-): Promise<ImageTrainResult> {
+): Promise<ImagesTrainedForValidation> {
   const type = def.type;
   if (!isAssistImageType(type)) throw new LabelingError('invalid-input', `the built-in image model serves image-classification and image-multilabel projects, not ${type}`, { field: 'type' });
   const settings = imageFeatureSettings(opts.features);
@@ -169,6 +196,7 @@ export async function trainAndValidateImages(
   const target = opts.targetPrecision ?? def.mlAssist.targetPrecision ?? DEFAULT_TARGET_PRECISION;
   const minItems = opts.minItems ?? DEFAULT_MIN_ITEMS;
   const length = featureLayout(settings).length;
+  const keys: string[] = [];
   const rows: Float32Array[] = [];
   const labels: (readonly string[])[] = [];
   const withoutFeatures: string[] = [];
@@ -182,6 +210,7 @@ export async function trainAndValidateImages(
     if (type === 'image-classification' && e.labels.length !== 1) {
       throw new LabelingError('invalid-input', `item "${e.key}" has ${e.labels.length} labels in a multi-class project`, { field: 'final' });
     }
+    keys.push(e.key);
     rows.push(v);
     labels.push(e.labels);
   }
@@ -196,34 +225,52 @@ export async function trainAndValidateImages(
   });
   if (!split.holdout.length) throw new LabelingError('invalid-input', `${rows.length} labeled images are too few to hold any out for validation`, { field: 'examples' });
   const pick = (idx: number[]): Fitted => ({ type, rows: idx.map((i) => rows[i]!), labels: idx.map((i) => labels[i]!) });
-  const held = pick(split.holdout);
+  const heldOut = pick(split.holdout);
+  const held: HeldOutImages = { keys: split.holdout.map((i) => keys[i]!), rows: heldOut.rows, labels: heldOut.labels };
 
   progress?.(0, `Training the validation model on ${split.train.length} images`);
-  const validator = await fit(pick(split.train), settings, opts, phase(0, 0.45));
-  throwIfAborted(opts.signal);
-  progress?.(0.45, `Validating on ${held.rows.length} held-out images`);
-  const heldOut: HeldOutPrediction[] = [];
-  let right = 0;
-  held.rows.forEach((row, i) => {
-    const p = validator.predict(row);
-    const gold = held.labels[i]!;
-    const correct = p.type === 'image-classification' ? gold[0] === p.label : sameSet(p.labels, gold);
-    if (correct) right++;
-    heldOut.push({ confidence: p.confidence, correct });
-  });
-  const choice = chooseThreshold(heldOut, { target, minItems });
+  const validator = await fit(pick(split.train), settings, opts, phase(0, 0.5));
   throwIfAborted(opts.signal);
   progress?.(0.5, `Training on all ${rows.length} images`);
   const model = await fit({ type, rows, labels }, settings, opts, phase(0.5, 1));
   progress?.(1, 'Trained');
-  const validation: ValidationFigures = {
-    items: held.rows.length,
-    accuracy: right / held.rows.length,
-    threshold: choice.ok ? choice.threshold : null,
-    precisionAtThreshold: choice.ok ? choice.point.precision : null,
-    message: `${choice.message} (held out ${held.rows.length} of ${rows.length}, target ${target})`,
-  };
-  return { model, name: MODEL_NAMES[type], trainedOn: rows.length, retrained: true, validation, heldOut, choice, targetPrecision: target, withoutFeatures };
+  return { model, validator, held, name: MODEL_NAMES[type], trainedOn: rows.length, retrained: true, labels: rows.length, targetPrecision: target, minItems, withoutFeatures };
+}
+
+/** Held-out images between progress reports and cancel checks. */
+const VALIDATE_BATCH = 256;
+
+/** The validation job of an image model: the validation model predicts the held-out vectors; the threshold as train.ts's validateHeldOut. */
+export async function validateImagesHeldOut(validator: AnyAssistModel, held: Pick<HeldOutImages, 'rows' | 'labels'>, s: ValidateSettings): Promise<HeldOutValidation> {
+  if (!isAssistImageType(validator.type)) throw new LabelingError('invalid-input', `a ${validator.type} model cannot validate on image features`, { field: 'model' });
+  const model = validator as ImageAssistModel;
+  const heldOut: HeldOutPrediction[] = [];
+  let right = 0;
+  for (const [i, row] of held.rows.entries()) {
+    if (i % VALIDATE_BATCH === 0) await checkpoint(s, i / held.rows.length, `Validating: ${i} of ${held.rows.length} held-out images`);
+    const p = model.predict(row);
+    const gold = held.labels[i]!;
+    const correct = p.type === 'image-classification' ? gold[0] === p.label : sameSet(p.labels, gold);
+    if (correct) right++;
+    heldOut.push({ confidence: p.confidence, correct });
+  }
+  throwIfAborted(s.signal);
+  return figuresOf(heldOut, held.rows.length ? right / held.rows.length : 0, held.rows.length, s);
+}
+
+/**
+ * Trains, validates and retrains on feature vectors by file in one call (trainImagesForValidation, then
+ * validateImagesHeldOut; see the file comment).
+ */
+export async function trainAndValidateImages(
+  features: ReadonlyMap<string, Float32Array>,
+  examples: readonly ImageExample[],
+  def: Pick<ProjectDef, 'type' | 'queueSeed' | 'mlAssist'>,
+  opts: ImageTrainValidateOptions = {},
+): Promise<ImageTrainResult> {
+  const t = await trainImagesForValidation(features, examples, def, opts);
+  const v = await validateImagesHeldOut(t.validator, t.held, { ...t, ...(opts.signal ? { signal: opts.signal } : {}) });
+  return { model: t.model, name: t.name, trainedOn: t.trainedOn, retrained: true, validation: v.validation, heldOut: v.heldOut, choice: v.choice, targetPrecision: t.targetPrecision, withoutFeatures: t.withoutFeatures };
 }
 
 /** Label names in code unit order, as image-model.ts orders them. */
@@ -272,17 +319,12 @@ export interface ImageFilesTrainOptions extends ImageTrainValidateOptions {
 /** Share of the progress the featurising takes; the training takes the rest. */
 export const FEATURIZE_SHARE = 0.6;
 
-/**
- * The image training job as one step, on plain data (what the 'assist-train-images' worker task runs,
- * and the pipeline in this process when it has no worker): every example's file featurised (progress
- * `features: k of n images` over the first FEATURIZE_SHARE), then trainAndValidateImages on the vectors
- * (the rest). Files that could not be read are in `skipped` with the reason; their examples are left out.
- */
-export async function trainImagesFromFiles(
+/** The files read and featurised (progress over the first FEATURIZE_SHARE), then `train` on the vectors (the rest). */
+async function fromFiles<R>(
   examples: readonly ImageExample[],
-  def: Pick<ProjectDef, 'type' | 'queueSeed' | 'mlAssist'>,
-  opts: ImageFilesTrainOptions = {},
-): Promise<ImageTrainResult & { skipped: SkippedImage[] }> {
+  opts: ImageFilesTrainOptions,
+  train: (features: ReadonlyMap<string, Float32Array>, opts: ImageTrainValidateOptions) => Promise<R>,
+): Promise<R & { skipped: SkippedImage[] }> {
   const { onProgress, signal } = opts;
   const files = [...new Set(examples.map((e) => e.file))];
   const feats = await featurizeImageFiles(files, {
@@ -293,10 +335,33 @@ export async function trainImagesFromFiles(
     ...(onProgress ? { onProgress: (f: number, m: string) => onProgress(f * FEATURIZE_SHARE, m) } : {}),
   });
   throwIfAborted(signal);
-  const r = await trainAndValidateImages(feats.features, examples, def, {
+  const r = await train(feats.features, {
     ...opts,
     features: feats.settings,
     ...(onProgress ? { onProgress: (f: number, m: string) => onProgress(FEATURIZE_SHARE + f * (1 - FEATURIZE_SHARE), m) } : {}),
   });
   return { ...r, skipped: feats.skipped };
+}
+
+/**
+ * The image training job on plain data (what the 'assist-train-images' worker task runs, and the
+ * pipeline in this process when it has no worker): every example's file featurised (progress
+ * `features: k of n images`), then trainImagesForValidation on the vectors. Files that could not be read
+ * are in `skipped` with the reason; their examples are left out.
+ */
+export function trainImagesFromFilesForValidation(
+  examples: readonly ImageExample[],
+  def: Pick<ProjectDef, 'type' | 'queueSeed' | 'mlAssist'>,
+  opts: ImageFilesTrainOptions = {},
+): Promise<ImagesTrainedForValidation & { skipped: SkippedImage[] }> {
+  return fromFiles(examples, opts, (features, o) => trainImagesForValidation(features, examples, def, o));
+}
+
+/** Featurises the files and trains and validates in one call (trainAndValidateImages after the files as trainImagesFromFilesForValidation reads them). */
+export function trainImagesFromFiles(
+  examples: readonly ImageExample[],
+  def: Pick<ProjectDef, 'type' | 'queueSeed' | 'mlAssist'>,
+  opts: ImageFilesTrainOptions = {},
+): Promise<ImageTrainResult & { skipped: SkippedImage[] }> {
+  return fromFiles(examples, opts, (features, o) => trainAndValidateImages(features, examples, def, o));
 }

@@ -1,9 +1,21 @@
 /**
  * Saved ML-assist models (issue 12 item 1): `.labeling/.cache/models/<projectId>/` holds, per version,
  * `model-<v>.json` (the model) and `manifest-<v>.json` (version, trainedOn, validation figures,
- * createdAt, the model file's name). Both are written atomically (temp file, fsync, rename); the model
- * first, then its manifest: a version exists once its manifest does, so a save that stops between the two
- * leaves a model file nobody reads, and removes it. The latest version and the one before it are kept.
+ * createdAt, the model file's name). Every file is written atomically (temp file, fsync, rename); the
+ * model's files first, then its manifest: a version exists once its manifest does, so a save that stops
+ * before it leaves files nobody reads, and removes them.
+ *
+ * Training and validation are two jobs. The training job saves a version NOT VALIDATED YET
+ * (saveForValidation): its manifest's `validation` is null and `validationInput` names what the
+ * validation job needs beside the model: `holdout-<v>.jsonl` (the held-out examples, holdout-file.ts)
+ * and, when the saved model was trained again on every label, `validator-<v>.json` (the model trained
+ * on the rest). The validation job writes the figures into the manifest (recordValidation: the whole
+ * manifest written again atomically, so a cancel or a failure leaves it as it was), and removes those
+ * two files. Prelabels use the newest VALIDATED version (loadValidatedModel), never one still waiting.
+ * Manifests of format version 1 (before the split) always carry their figures: they read as validated.
+ *
+ * Kept: the latest version, the newest one below it, and the newest validated one (prelabels go on
+ * with it while a newer version waits for its validation); other versions' files are removed.
  *
  * Reading never throws on a damaged file: the problem is reported with the file's path and the previous
  * version is used instead. Text and image models share the format; loadLatestModel loads text models
@@ -19,11 +31,22 @@ import type { TrainResult, ValidationFigures } from './train';
 import { ASSIST_TEXT_TYPES, type AssistTextType } from './training-set';
 
 export const MANIFEST_FORMAT = 'data-labeling.assist-manifest';
-export const MANIFEST_VERSION = 1;
+export const MANIFEST_VERSION = 2;
+
+/** What the validation job of a version reads, beside the model (file names in the same folder). */
+export interface ValidationInput {
+  /** `holdout-<v>.jsonl`: the held-out examples (holdout-file.ts). */
+  holdoutFile: string;
+  /** `validator-<v>.json`: the validation model, when it is not the saved one (absent: the saved model is it). */
+  validatorFile?: string;
+  /** Held-out examples. */
+  items: number;
+}
 
 export interface ModelManifest {
   format: typeof MANIFEST_FORMAT;
-  formatVersion: typeof MANIFEST_VERSION;
+  /** 1: written before training and validation were two jobs (always validated); 2: now. */
+  formatVersion: 1 | typeof MANIFEST_VERSION;
   projectId: string;
   type: AssistModelType;
   /** MODEL_NAMES of the type: the CLI's `"model"`. */
@@ -31,10 +54,22 @@ export interface ModelManifest {
   version: number;
   trainedOn: number;
   targetPrecision: number;
-  validation: ValidationFigures;
+  /** The validation job's figures; null: not validated yet (`validationInput` says what validation reads). */
+  validation: ValidationFigures | null;
+  /** While not validated: the validation job's input. */
+  validationInput?: ValidationInput;
+  /** ISO time the validation job wrote the figures (absent: validated with the training, format 1). */
+  validatedAt?: string;
   createdAt: string;
   /** The model file's name, beside the manifest. */
   modelFile: string;
+}
+
+/** A manifest whose validation job has written its figures. */
+export type ValidatedManifest = ModelManifest & { validation: ValidationFigures };
+
+export function isValidated(m: ModelManifest): m is ValidatedManifest {
+  return m.validation !== null;
 }
 
 /** A file that could not be read, with why. */
@@ -56,12 +91,17 @@ export function modelsDir(root: string, projectId: string): string {
 }
 
 const MANIFEST_RE = /^manifest-(\d+)\.json$/;
-const MODEL_RE = /^model-(\d+)\.json$/;
+/** Every file of a version: its model, manifest, held-out examples and validation model. */
+const VERSION_FILE_RE = /^(?:model|manifest|validator)-(\d+)\.json$|^holdout-(\d+)\.jsonl$/;
 const modelName = (v: number): string => `model-${v}.json`;
 const manifestName = (v: number): string => `manifest-${v}.json`;
+const holdoutName = (v: number): string => `holdout-${v}.jsonl`;
+const validatorName = (v: number): string => `validator-${v}.json`;
+const versionFiles = (v: number): string[] => [modelName(v), manifestName(v), holdoutName(v), validatorName(v)];
 
-/** The `{model, version, trainedOn, validation}` of the CLI's --json output. */
+/** The `{model, version, trainedOn, validation}` of the CLI's --json output (of a validated version). */
 export function assistReport(m: ModelManifest): { model: string; version: number; trainedOn: number; validation: ValidationFigures } {
+  if (!isValidated(m)) throw new LabelingError('invalid-input', `version ${m.version} of project "${m.projectId}" is not validated yet`, { field: 'validation' });
   return { model: m.model, version: m.version, trainedOn: m.trainedOn, validation: { ...m.validation } };
 }
 
@@ -76,9 +116,9 @@ async function versionsOnDisk(dir: string): Promise<{ manifests: number[]; all: 
   const manifests = new Set<number>();
   const all = new Set<number>();
   for (const n of names) {
-    const m = MANIFEST_RE.exec(n) ?? MODEL_RE.exec(n);
+    const m = VERSION_FILE_RE.exec(n);
     if (!m) continue;
-    const v = Number(m[1]);
+    const v = Number(m[1] ?? m[2]);
     all.add(v);
     if (MANIFEST_RE.test(n)) manifests.add(v);
   }
@@ -86,17 +126,6 @@ async function versionsOnDisk(dir: string): Promise<{ manifests: number[]; all: 
   return { manifests: asc(manifests), all: asc(all) };
 }
 
-export interface SaveOptions {
-  signal?: AbortSignal;
-  /** Default: now. */
-  now?: Date;
-}
-
-/**
- * Saves a trained model as the next version and removes versions older than the one before it. A
- * cancel before the manifest is written removes the model file it wrote (and any temp file): the
- * previous versions stay as they were.
- */
 /**
  * A model as the bytes of its file (UTF-8 of JSON.stringify(model.toJSON()), exactly what saveModel
  * writes for the model itself): the training worker encodes it (encodeModel), so the extension host
@@ -114,49 +143,160 @@ export function encodeModel(model: AnyAssistModel): EncodedModel {
 /** What saveModel writes: a TrainResult of trainAndValidate (text) or trainAndValidateImages, with the model or its file (encodeModel). */
 export type SavableModel = Pick<TrainResult, 'name' | 'trainedOn' | 'targetPrecision' | 'validation'> & ({ model: AnyAssistModel; modelFile?: undefined } | { model?: undefined; modelFile: EncodedModel });
 
+/** What the training job saves (saveForValidation): the model, and what its validation job reads. */
+export interface TrainedFiles {
+  name: string;
+  trainedOn: number;
+  targetPrecision: number;
+  model: EncodedModel;
+  /** The validation model, when it is not the saved one (the saved model was trained again on every label). */
+  validator?: EncodedModel;
+  /** The held-out examples' file (holdout-file.ts) and how many they are. */
+  holdout: { bytes: Uint8Array; items: number };
+}
+
+export interface SaveOptions {
+  signal?: AbortSignal;
+  /** Default: now. */
+  now?: Date;
+}
+
+/**
+ * Saves a model trained and validated in one call as the next version (validated), and prunes (see the
+ * file comment). A cancel before the manifest is written removes what it wrote: the previous versions
+ * stay as they were.
+ */
 export async function saveModel(root: string, projectId: string, trained: SavableModel, opts: SaveOptions = {}): Promise<ModelManifest> {
+  const bytes = trained.modelFile ? trained.modelFile.bytes : JSON.stringify(trained.model.toJSON());
+  const type = trained.modelFile ? trained.modelFile.type : trained.model.type;
+  return saveVersion(root, projectId, opts, (version) => ({
+    files: [[modelName(version), bytes]],
+    manifest: manifestOf(projectId, type, trained, version, opts, { validation: trained.validation }),
+  }));
+}
+
+/**
+ * The training job's save: the next version, NOT VALIDATED YET: the held-out examples, the validation
+ * model when it is not the saved one, the model, then the manifest saying what the validation job reads
+ * (see the file comment). A cancel before the manifest is written removes what it wrote.
+ */
+export async function saveForValidation(root: string, projectId: string, trained: TrainedFiles, opts: SaveOptions = {}): Promise<ModelManifest> {
+  return saveVersion(root, projectId, opts, (version) => {
+    const input: ValidationInput = { holdoutFile: holdoutName(version), ...(trained.validator ? { validatorFile: validatorName(version) } : {}), items: trained.holdout.items };
+    const files: [string, string | Uint8Array][] = [[holdoutName(version), trained.holdout.bytes]];
+    if (trained.validator) files.push([validatorName(version), trained.validator.bytes]);
+    files.push([modelName(version), trained.model.bytes]);
+    return { files, manifest: manifestOf(projectId, trained.model.type, trained, version, opts, { validation: null, validationInput: input }) };
+  });
+}
+
+function manifestOf(
+  projectId: string,
+  type: AssistModelType,
+  t: Pick<TrainedFiles, 'name' | 'trainedOn' | 'targetPrecision'>,
+  version: number,
+  opts: SaveOptions,
+  v: Pick<ModelManifest, 'validation' | 'validationInput'>,
+): ModelManifest {
+  return {
+    format: MANIFEST_FORMAT,
+    formatVersion: MANIFEST_VERSION,
+    projectId,
+    type,
+    model: t.name,
+    version,
+    trainedOn: t.trainedOn,
+    targetPrecision: t.targetPrecision,
+    ...v,
+    createdAt: (opts.now ?? new Date()).toISOString(),
+    modelFile: modelName(version),
+  };
+}
+
+/** Writes a version's files then its manifest, each atomically; on any failure or cancel removes what it wrote. */
+async function saveVersion(
+  root: string,
+  projectId: string,
+  opts: SaveOptions,
+  make: (version: number) => { files: [string, string | Uint8Array][]; manifest: ModelManifest },
+): Promise<ModelManifest> {
   throwIfAborted(opts.signal);
   const dir = modelsDir(root, projectId);
   const { all } = await versionsOnDisk(dir);
   const version = (all[all.length - 1] ?? 0) + 1;
-  const modelFile = path.join(dir, modelName(version));
-  const manifest: ModelManifest = {
-    format: MANIFEST_FORMAT,
-    formatVersion: MANIFEST_VERSION,
-    projectId,
-    type: trained.modelFile ? trained.modelFile.type : trained.model.type,
-    model: trained.name,
-    version,
-    trainedOn: trained.trainedOn,
-    targetPrecision: trained.targetPrecision,
-    validation: trained.validation,
-    createdAt: (opts.now ?? new Date()).toISOString(),
-    modelFile: modelName(version),
-  };
+  const { files, manifest } = make(version);
   try {
+    for (const [name, data] of files) {
+      throwIfAborted(opts.signal);
+      await writeFileAtomic(path.join(dir, name), data);
+    }
     throwIfAborted(opts.signal);
-    await writeFileAtomic(modelFile, trained.modelFile ? trained.modelFile.bytes : JSON.stringify(trained.model.toJSON()));
-    throwIfAborted(opts.signal);
-    await writeFileAtomic(path.join(dir, manifestName(version)), `${JSON.stringify(manifest, null, 2)}\n`);
+    await writeFileAtomic(path.join(dir, manifestName(version)), manifestText(manifest));
   } catch (e) {
-    await fsp.rm(modelFile, { force: true }).catch(() => undefined);
+    for (const [name] of files) await fsp.rm(path.join(dir, name), { force: true }).catch(() => undefined);
     throw e;
   }
   await prune(dir, version);
   return manifest;
 }
 
+const manifestText = (m: ModelManifest): string => `${JSON.stringify(m, null, 2)}\n`;
+
 /**
- * Keeps `latest` and the newest version below it that has a manifest; removes every other file of an
- * older version (an orphan model file of a save that crashed before its manifest goes too).
+ * The validation job's write: the figures into version `version`'s manifest, which must still be the
+ * one the job read (`expected`: same version and createdAt, not validated yet). The manifest is written
+ * again whole and atomically (a cancel or failure before the rename leaves it byte for byte as it was);
+ * then the held-out examples and the validation model are removed (a failure there is only a leftover
+ * the next prune takes).
+ */
+export async function recordValidation(root: string, expected: ModelManifest, validation: ValidationFigures, opts: SaveOptions = {}): Promise<ValidatedManifest> {
+  throwIfAborted(opts.signal);
+  const dir = modelsDir(root, expected.projectId);
+  const file = path.join(dir, manifestName(expected.version));
+  let text: string;
+  try {
+    text = await fsp.readFile(file, 'utf8');
+  } catch (e) {
+    throw new LabelingError('not-found', `version ${expected.version} was removed while it was validated (${(e as NodeJS.ErrnoException).code ?? messageOf(e)})`, { file });
+  }
+  const now = parseManifest(text, file, expected.projectId, expected.version);
+  if (now.createdAt !== expected.createdAt) throw new LabelingError('invalid-input', `version ${expected.version} was saved again while it was validated`, { file, field: 'createdAt' });
+  if (isValidated(now)) throw new LabelingError('invalid-input', `version ${expected.version} is validated already`, { file, field: 'validation' });
+  const { validationInput, ...rest } = now;
+  const validated: ValidatedManifest = { ...rest, formatVersion: MANIFEST_VERSION, validation, validatedAt: (opts.now ?? new Date()).toISOString() };
+  throwIfAborted(opts.signal);
+  await writeFileAtomic(file, manifestText(validated));
+  for (const name of [validationInput?.holdoutFile, validationInput?.validatorFile]) if (name) await fsp.rm(path.join(dir, name), { force: true }).catch(() => undefined);
+  return validated;
+}
+
+/**
+ * Keeps `latest`, the newest version below it that has a manifest, and the newest validated version;
+ * removes every file of the other versions (the files of a save that crashed before its manifest too).
  */
 async function prune(dir: string, latest: number): Promise<void> {
   const { manifests, all } = await versionsOnDisk(dir);
   const previous = manifests.filter((v) => v < latest).pop();
+  let validated: number | undefined;
+  for (const v of [...manifests].reverse()) {
+    if (v <= latest && (await readValidated(path.join(dir, manifestName(v))))) {
+      validated = v;
+      break;
+    }
+  }
   for (const v of all) {
-    if (v >= latest || v === previous) continue;
-    await fsp.rm(path.join(dir, modelName(v)), { force: true });
-    await fsp.rm(path.join(dir, manifestName(v)), { force: true });
+    if (v >= latest || v === previous || v === validated) continue;
+    for (const name of versionFiles(v)) await fsp.rm(path.join(dir, name), { force: true });
+  }
+}
+
+/** Whether a manifest file says its version is validated (a file that does not read says no). */
+async function readValidated(file: string): Promise<boolean> {
+  try {
+    const o = JSON.parse(await fsp.readFile(file, 'utf8')) as { validation?: unknown };
+    return o.validation !== null && o.validation !== undefined;
+  } catch {
+    return false;
   }
 }
 
@@ -180,7 +320,8 @@ export async function listModels(root: string, projectId: string): Promise<{ man
 /**
  * The newest version whose manifest and model both read, or undefined (no model yet, or none
  * readable); `problems` names each damaged file passed over. Only models of `types` are loaded
- * (default: the text types); a version of another type is passed over as a problem.
+ * (default: the text types); a version of another type is passed over as a problem. Validated or not:
+ * prelabels take loadValidatedModel.
  */
 export async function loadLatestModel(root: string, projectId: string): Promise<{ loaded?: LoadedModel; problems: ModelFileProblem[] }>;
 export async function loadLatestModel<T extends AssistModelType>(root: string, projectId: string, types: readonly T[]): Promise<{ loaded?: LoadedModel<T>; problems: ModelFileProblem[] }>;
@@ -190,6 +331,33 @@ export async function loadLatestModel(
   types: readonly AssistModelType[] = ASSIST_TEXT_TYPES,
 ): Promise<{ loaded?: LoadedModel<AssistModelType>; problems: ModelFileProblem[] }> {
   const { manifests, problems } = await listModels(root, projectId);
+  return { ...(await loadFirst(root, projectId, manifests, types, problems)), problems };
+}
+
+/**
+ * What prelabels use: the newest VALIDATED version whose files read (as loadLatestModel), and the newer
+ * versions passed over because their validation has not run yet (`waiting`, newest first).
+ */
+export async function loadValidatedModel<T extends AssistModelType>(
+  root: string,
+  projectId: string,
+  types: readonly T[],
+): Promise<{ loaded?: LoadedModel<T> & { manifest: ValidatedManifest }; waiting: ModelManifest[]; problems: ModelFileProblem[] }> {
+  const { manifests, problems } = await listModels(root, projectId);
+  const first = manifests.findIndex(isValidated);
+  const waiting = (first < 0 ? manifests : manifests.slice(0, first)).filter((m) => !isValidated(m));
+  const loaded = await loadFirst(root, projectId, manifests.filter(isValidated), types, problems);
+  return { ...(loaded.loaded ? { loaded: loaded.loaded as LoadedModel<T> & { manifest: ValidatedManifest } } : {}), waiting, problems };
+}
+
+/** The model of the first manifest (newest first) of `types` whose model file reads; the others' problems pushed on `problems`. */
+async function loadFirst(
+  root: string,
+  projectId: string,
+  manifests: readonly ModelManifest[],
+  types: readonly AssistModelType[],
+  problems: ModelFileProblem[],
+): Promise<{ loaded?: LoadedModel<AssistModelType> }> {
   const dir = modelsDir(root, projectId);
   for (const manifest of manifests) {
     const modelFile = path.join(dir, manifest.modelFile);
@@ -198,21 +366,34 @@ export async function loadLatestModel(
       continue;
     }
     try {
-      let json: unknown;
-      try {
-        json = JSON.parse(await fsp.readFile(modelFile, 'utf8'));
-      } catch (e) {
-        if (e instanceof SyntaxError) throw new LabelingError('invalid-input', `not valid JSON (${e.message})`, { file: modelFile });
-        throw e;
-      }
-      const model = AssistModel.fromAnyJSON(json, modelFile);
+      const model = await readModelFile(modelFile);
       if (model.type !== manifest.type) throw new LabelingError('invalid-input', `holds a ${model.type} model, its manifest says ${manifest.type}`, { file: modelFile, field: 'type' });
-      return { loaded: { manifest, model, manifestFile: path.join(dir, manifestName(manifest.version)), modelFile }, problems };
+      return { loaded: { manifest, model, manifestFile: path.join(dir, manifestName(manifest.version)), modelFile } };
     } catch (e) {
       problems.push({ file: modelFile, message: messageOf(e) });
     }
   }
-  return { problems };
+  return {};
+}
+
+/** A model file (a saved model or a validation model); a damaged one is a LabelingError naming the file. */
+export async function readModelFile(file: string): Promise<AnyAssistModel> {
+  let json: unknown;
+  try {
+    json = JSON.parse(await fsp.readFile(file, 'utf8'));
+  } catch (e) {
+    if (e instanceof SyntaxError) throw new LabelingError('invalid-input', `not valid JSON (${e.message})`, { file });
+    throw e;
+  }
+  return AssistModel.fromAnyJSON(json, file);
+}
+
+/** The files a version's validation job reads, absolute: its validation model (the saved one unless named) and its held-out examples. */
+export function validationFiles(root: string, m: ModelManifest): { validatorFile: string; holdoutFile: string } | undefined {
+  const input = m.validationInput;
+  if (!input) return undefined;
+  const dir = modelsDir(root, m.projectId);
+  return { validatorFile: path.join(dir, input.validatorFile ?? m.modelFile), holdoutFile: path.join(dir, input.holdoutFile) };
 }
 
 function parseManifest(text: string, file: string, projectId: string, version: number): ModelManifest {
@@ -225,14 +406,23 @@ function parseManifest(text: string, file: string, projectId: string, version: n
   }
   if (!o || typeof o !== 'object' || Array.isArray(o)) throw bad('format', 'a manifest must be a JSON object');
   if (o.format !== MANIFEST_FORMAT) throw bad('format', `must be "${MANIFEST_FORMAT}", got ${JSON.stringify(o.format)}`);
-  if (o.formatVersion !== MANIFEST_VERSION) throw bad('formatVersion', `this extension reads manifest version ${MANIFEST_VERSION}, the file has ${JSON.stringify(o.formatVersion)}`);
+  if (o.formatVersion !== 1 && o.formatVersion !== MANIFEST_VERSION) throw bad('formatVersion', `this extension reads manifest versions 1 and ${MANIFEST_VERSION}, the file has ${JSON.stringify(o.formatVersion)}`);
   if (o.projectId !== projectId) throw bad('projectId', `is ${JSON.stringify(o.projectId)}, the folder is of project "${projectId}"`);
   if (o.version !== version) throw bad('version', `is ${JSON.stringify(o.version)}, the file name says ${version}`);
   if (!(ASSIST_MODEL_TYPES as readonly unknown[]).includes(o.type)) throw bad('type', `not a built-in model type (${ASSIST_MODEL_TYPES.join(', ')}): ${JSON.stringify(o.type)}`);
   for (const f of ['trainedOn', 'targetPrecision'] as const) if (typeof o[f] !== 'number') throw bad(f, 'must be a number');
   for (const f of ['model', 'createdAt'] as const) if (typeof o[f] !== 'string') throw bad(f, 'must be a string');
   if (o.modelFile !== modelName(version)) throw bad('modelFile', `must be "${modelName(version)}", got ${JSON.stringify(o.modelFile)}`);
-  const v = o.validation as Record<string, unknown> | undefined;
+  const v = o.validation as Record<string, unknown> | null | undefined;
+  if (v === null && o.formatVersion !== 1) {
+    // Not validated yet: what the validation job reads must be named.
+    const input = o.validationInput as Record<string, unknown> | undefined;
+    if (!input || typeof input !== 'object') throw bad('validationInput', 'is missing (a version not validated yet names its held-out examples)');
+    if (input.holdoutFile !== holdoutName(version)) throw bad('validationInput.holdoutFile', `must be "${holdoutName(version)}", got ${JSON.stringify(input.holdoutFile)}`);
+    if (input.validatorFile !== undefined && input.validatorFile !== validatorName(version)) throw bad('validationInput.validatorFile', `must be "${validatorName(version)}", got ${JSON.stringify(input.validatorFile)}`);
+    if (typeof input.items !== 'number') throw bad('validationInput.items', 'must be a number');
+    return o as unknown as ModelManifest;
+  }
   if (!v || typeof v !== 'object') throw bad('validation', 'is missing');
   for (const f of ['items', 'accuracy'] as const) if (typeof v[f] !== 'number') throw bad(`validation.${f}`, 'must be a number');
   for (const f of ['threshold', 'precisionAtThreshold'] as const) if (v[f] !== null && typeof v[f] !== 'number') throw bad(`validation.${f}`, 'must be a number or null');

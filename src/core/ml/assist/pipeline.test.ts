@@ -10,9 +10,11 @@ import { classes, cleanupWorkspaces, openStore, setProjectRoles, type ProjectBui
 import { hashTree, seededProject, sentimentRows, tempFiles } from './assist-fixture';
 import { AssistModel } from './assist-model';
 import { cancelTrainingAt } from './image-assist-fixture';
-import { loadLatestModel, modelsDir } from './model-store';
-import { prelabelQueue, publishSuggestions, trainAssistModel } from './pipeline';
+import { isValidated, listModels, loadLatestModel, loadValidatedModel, modelsDir } from './model-store';
+import { prelabelQueue, publishSuggestions, trainAssistModel, validateAssistModel } from './pipeline';
 import { predictQueue, readSuggestions, suggestionsFile } from './predict-queue';
+import { trainAndValidate } from './train';
+import { collectTrainingSet } from './training-set';
 
 /** 1,000 sentiment sentences, the first 800 labeled by ann, with a target precision this data reaches (0.8). */
 async function project(): Promise<ProjectBuild> {
@@ -53,18 +55,21 @@ describe('ML assist pipeline in a real worker thread', function () {
     cleanupWorkspaces();
   });
 
-  it('trains in the worker with progress and log lines; the model is the one this process trains, byte for byte', async () => {
+  it('trains in the worker with progress and log lines; the model and its held-out examples are the ones this process writes, byte for byte; nothing validated', async () => {
     const here = await trainAssistModel(store, { root: p.root });
     const progress: { fraction: number; message: string }[] = [];
     const log: string[] = [];
     const there = await trainAssistModel(store, { root: p.root, workerFile: worker.file, onProgress: (fraction, message) => progress.push({ fraction, message }), log: (l) => log.push(l) });
     assert.equal(there.manifest.version, here.manifest.version + 1);
-    assert.deepEqual(there.validation, here.validation);
+    assert.equal(there.manifest.validation, null);
+    assert.equal(there.heldOut, here.heldOut);
     assert.equal(there.trainedOn, 800);
     assert.deepEqual(there.withoutText, []);
     const dir = modelsDir(p.root, p.id);
     const modelOf = (m: typeof here.manifest) => fs.readFileSync(path.join(dir, m.modelFile), 'utf8');
     assert.equal(modelOf(there.manifest), modelOf(here.manifest), 'the same model file');
+    const inputOf = (m: typeof here.manifest) => [m.validationInput!.holdoutFile, m.validationInput!.validatorFile!].map((f) => fs.readFileSync(path.join(dir, f), 'utf8'));
+    assert.deepEqual(inputOf(there.manifest), inputOf(here.manifest), 'the same held-out examples and validation model');
     const a = AssistModel.fromJSON(JSON.parse(modelOf(here.manifest)));
     const b = (await loadLatestModel(p.root, p.id)).loaded!.model;
     for (const t of sentimentRows().texts.slice(800, 1000)) assert.deepEqual(b.predict(t), a.predict(t));
@@ -74,9 +79,91 @@ describe('ML assist pipeline in a real worker thread', function () {
     assert.ok(inside.some((x) => /^Training the validation model|^iteration \d+: loss/.test(x.message)), JSON.stringify(inside.slice(0, 10)));
     assert.equal(progress[progress.length - 1]!.fraction, 1);
     const text = log.join('\n');
-    for (const want of [/^read 800 final label\(s\) of 1,000 item\(s\) in \d/m, /^training text-classification on 800 item\(s\) in a worker thread$/m, /^split: \d+ item\(s\) trained the validation model, \d+ held out/m, /^validation: accuracy 0\.\d+; threshold/m, new RegExp(`^saved version ${there.manifest.version} to .*models`, 'm')]) {
+    for (const want of [/^read 800 final label\(s\) of 1,000 item\(s\) in \d/m, /^training text-classification on 800 item\(s\) in a worker thread$/m, /^split: 640 item\(s\) trained the validation model, 160 held out/m, new RegExp(`^saved version ${there.manifest.version} to .*models.*not validated yet`, 'm')]) {
       assert.match(text, want);
     }
+    assert.doesNotMatch(text, /^validation:/m);
+  });
+
+  it('validates in the worker: the figures trainAndValidate gives on the same labels and seed, written into the manifest, marked validated', async () => {
+    const combined = await trainAndValidate(await collectTrainingSet(store), store.def);
+    const newest = (await listModels(p.root, p.id)).manifests[0]!;
+    const here = await trainAssistModel(store, { root: p.root });
+    const progress: string[] = [];
+    const log: string[] = [];
+    const v = await validateAssistModel(store, { root: p.root, workerFile: worker.file, onProgress: (_f, m) => progress.push(m), log: (l) => log.push(l) });
+    assert.equal(v.manifest.version, here.manifest.version);
+    assert.ok(v.validated && isValidated(v.manifest));
+    assert.deepEqual(v.validation, combined.validation);
+    assert.deepEqual(v.manifest.validation, combined.validation);
+    assert.match(combined.validation.message, /^threshold 0\.\d+, validated precision 0\.\d+ on \d+ items \(held out 160 of 800, target 0\.8\)$/);
+    // On disk: the manifest with the figures, the validation's inputs gone; the version before untouched.
+    const dir = modelsDir(p.root, p.id);
+    const onDisk = (await listModels(p.root, p.id)).manifests;
+    assert.deepEqual(onDisk[0], v.manifest);
+    assert.equal(onDisk[0]!.validationInput, undefined);
+    assert.ok(!fs.existsSync(path.join(dir, here.manifest.validationInput!.holdoutFile)));
+    assert.ok(!fs.existsSync(path.join(dir, here.manifest.validationInput!.validatorFile!)));
+    assert.deepEqual(onDisk[1], newest);
+    // This process validates the version before alike.
+    assert.deepEqual((await validateAssistModel(store, { root: p.root, version: newest.version })).validation, combined.validation);
+    assert.equal(progress[progress.length - 1], combined.validation.message);
+    const text = log.join('\n');
+    assert.match(text, new RegExp(`^validating tfidf-logreg version ${here.manifest.version} on its 160 held-out item\\(s\\) in a worker thread \\(the validation model trained without them; target 0.8\\)$`, 'm'));
+    assert.match(text, /^validation: accuracy 0\.\d+; threshold/m);
+    // Validated already: nothing to do, said so.
+    const again = await validateAssistModel(store, { root: p.root, log: (l) => log.push(l) });
+    assert.equal(again.validated, false);
+    assert.match(log[log.length - 1]!, /is validated already: threshold/);
+  });
+
+  it('a version not validated yet is not used for prelabels: the newest validated one is, and with none validated nothing is predicted', async () => {
+    const q = await project();
+    const s = await openStore(q, 'lead', 'd');
+    try {
+      const first = await trainAssistModel(s, { root: q.root });
+      assert.equal(first.manifest.validation, null);
+      const file = suggestionsFile(q.root, q.id);
+      await assert.rejects(
+        prelabelQueue(s, { root: q.root, workerFile: worker.file }),
+        (e: unknown) => e instanceof LabelingError && e.reason === 'not-found' && /: no validated model \(version 1 not validated yet\) of project "p": validate it first/.test(e.message),
+      );
+      assert.equal(fs.existsSync(file), false, 'nothing predicted');
+      await validateAssistModel(s, { root: q.root });
+      const second = await trainAssistModel(s, { root: q.root, train: { targetPrecision: 0.999 } });
+      const log: string[] = [];
+      const r = await prelabelQueue(s, { root: q.root, log: (l) => log.push(l) });
+      assert.equal(r.manifest.version, first.manifest.version);
+      assert.equal((await readSuggestions(q.root, q.id)).header!.modelVersion, first.manifest.version);
+      assert.match(log.join('\n'), new RegExp(`^version ${second.manifest.version} not validated yet: the suggestions are the newest validated version's, ${first.manifest.version}$`, 'm'));
+      // A third training: the validated version 1 is kept (and 2, the one before the latest).
+      const third = await trainAssistModel(s, { root: q.root });
+      assert.deepEqual((await listModels(q.root, q.id)).manifests.map((m) => [m.version, isValidated(m)]), [[third.manifest.version, false], [second.manifest.version, false], [first.manifest.version, true]]);
+      assert.equal((await prelabelQueue(s, { root: q.root })).manifest.version, first.manifest.version);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('a cancelled or failed validation leaves the manifest byte for byte as it was, and its inputs, and no temp file', async () => {
+    const t = await trainAssistModel(store, { root: p.root });
+    const dir = modelsDir(p.root, p.id);
+    const manifestFile = path.join(dir, `manifest-${t.manifest.version}.json`);
+    const before = fs.readFileSync(manifestFile);
+    // In the worker, while it predicts the held-out items; in this process, likewise.
+    await cancelTrainingAt(dir, (signal, onProgress) => validateAssistModel(store, { root: p.root, workerFile: worker.file, signal, onProgress }), (_f, m) => /^Validating: /.test(m));
+    await cancelTrainingAt(dir, (signal, onProgress) => validateAssistModel(store, { root: p.root, signal, onProgress }), (_f, m) => /^Validating: /.test(m));
+    // Cancelled once the figures are known, before they are written.
+    await cancelTrainingAt(dir, (signal, onProgress) => validateAssistModel(store, { root: p.root, signal, onProgress }), (_f, m) => m === 'Writing the figures into the manifest');
+    // Failed: the held-out examples damaged.
+    const holdout = path.join(dir, t.manifest.validationInput!.holdoutFile);
+    const good = fs.readFileSync(holdout);
+    fs.writeFileSync(holdout, good.subarray(0, good.length - 40));
+    await assert.rejects(validateAssistModel(store, { root: p.root, workerFile: worker.file }), (e: unknown) => e instanceof LabelingError && e.reason === 'invalid-input' && e.message.includes(`${holdout}:161: line: not a JSON object`));
+    assert.deepEqual(fs.readFileSync(manifestFile), before);
+    assert.deepEqual(tempFiles(dir), []);
+    fs.writeFileSync(holdout, good);
+    assert.ok(isValidated((await validateAssistModel(store, { root: p.root, workerFile: worker.file })).manifest));
   });
 
   it('prelabels the queue in a worker session: the same suggestions and predictions as in this process', async () => {
@@ -118,7 +205,7 @@ describe('ML assist pipeline in a real worker thread', function () {
     );
     assert.equal(progressed, 30);
     // Through the seam: aborted while the worker predicts the third page.
-    const { loaded } = await loadLatestModel(p.root, p.id);
+    const { loaded } = await loadValidatedModel(p.root, p.id, ['text-classification']);
     const ab = new AbortController();
     const session = await WorkerSession.start(worker.file, 'assist-predict', { model: loaded!.model.toJSON() }, { signal: ab.signal });
     let calls = 0;
@@ -167,6 +254,7 @@ describe('ML assist: publishing suggestions as prelabels', function () {
     try {
       await assert.rejects(publishSuggestions(store, p.root), /no local suggestions of project "p" to publish/);
       const { manifest } = await trainAssistModel(store, { root: p.root });
+      await validateAssistModel(store, { root: p.root });
       await prelabelQueue(store, { root: p.root });
       const first = (await readSuggestions(p.root, p.id)).suggestions;
       assert.ok(first.length >= 10, `${first.length} suggestions`);
@@ -213,6 +301,7 @@ describe('ML assist: publishing suggestions as prelabels', function () {
     const lead = await openStore(p, 'lead', 'd');
     try {
       await trainAssistModel(lead, { root: p.root });
+      await validateAssistModel(lead, { root: p.root });
       await prelabelQueue(lead, { root: p.root });
     } finally {
       await lead.close();
@@ -234,6 +323,7 @@ describe('ML assist: publishing suggestions as prelabels', function () {
     const store = await openStore(p, 'lead', 'd');
     try {
       await trainAssistModel(store, { root: p.root, train: { targetPrecision: 0.999 } });
+      await validateAssistModel(store, { root: p.root });
       await prelabelQueue(store, { root: p.root });
       await assert.rejects(publishSuggestions(store, p.root), /version 1 has no suggestion to publish: no confidence threshold qualified in validation/);
     } finally {

@@ -1,23 +1,34 @@
 /**
- * ML assist end to end (issue 12 items 1, 3, 4 and 7), one pipeline for the host's jobs and the CLI:
+ * ML assist end to end (issue 12 items 1, 3, 4 and 7), one pipeline for the host's jobs and the CLI,
+ * in three jobs (each its own job in the window, run one after the other by the CLI):
  *
- *  - trainAssistModel: the final labels are read in this thread (the store's long-reader path), trained
- *    and validated in a worker thread when `workerFile` is given (in this process otherwise: the CLI and
- *    tests), and the model is saved (model-store.ts: atomic, a version exists once its manifest does).
- *  - prelabelQueue: the latest saved model predicts the unlabeled queue in a worker session (loaded once,
- *    one call per queue page) and the LOCAL suggestions file is written (predict-queue.ts: atomic).
+ *  - trainAssistModel (training): the final labels are read in this thread (the store's long-reader
+ *    path), the stratified seeded hold-out made and the validation model (and, up to RETRAIN_UP_TO
+ *    labels, the model on every label) trained in a worker thread when `workerFile` is given (in this
+ *    process otherwise: the CLI and tests), and the version saved NOT VALIDATED YET with its held-out
+ *    examples and validation model beside it (model-store.ts saveForValidation: atomic, a version exists
+ *    once its manifest does). Nothing is predicted.
+ *  - validateAssistModel (validation): that version's validation model predicts its held-out examples in
+ *    a worker, the threshold is chosen (chooseThreshold: Wilson bound, minimum count), and the figures
+ *    are written into the manifest atomically (recordValidation), marking it validated.
+ *  - prelabelQueue (inference): the newest VALIDATED version predicts the unlabeled queue in a worker
+ *    session (loaded once, one call per queue page) and the LOCAL suggestions file is written
+ *    (predict-queue.ts: atomic). A newer version not validated yet is passed over, and the log says so;
+ *    with no validated version it predicts nothing and fails saying why.
  *  - publishSuggestions: a manager writes the local suggestions still fresh to the journal as prelabels.
  *
  * Image classification and multi-label projects (image-training-set.ts, image-train.ts) take the same
  * steps: the final labels with each image's absolute file are read here (paths leaving the workspace
  * refused), the files are read, decoded and featurised in the worker with the training (the
- * 'assist-train-images' task), and the queue's files are predicted in an 'assist-predict-images'
- * session; a file that cannot be read is skipped and logged (the first few by name, then a count).
+ * 'assist-train-images' task; the held-out images' feature vectors are saved for 'assist-validate-images'),
+ * and the queue's files are predicted in an 'assist-predict-images' session; a file that cannot be read
+ * is skipped and logged (the first few by name, then a count).
  *
- * A cancel (the signal) terminates the worker thread; nothing half-written stays behind: no new model or
- * manifest file, the previous suggestions file as it was. `log` gets the lines the host shows in the
- * output channel and the job's log: what was read, the split, the validation, where the model went, how
- * many items were predicted and suggested, and how long each step took.
+ * A cancel (the signal) terminates the worker thread; nothing half-written stays behind: no new model,
+ * hold-out or manifest file, a manifest being validated as it was, the previous suggestions file as it
+ * was. `log` gets the lines the host shows in the output channel and the job's log: what was read, the
+ * split, the validation, where the model went, how many items were predicted and suggested, and how long
+ * each step took.
  */
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -30,11 +41,30 @@ import type { ImportOptions, ImportResult } from '../../store/import-lines';
 import { TimeSlicer, yieldToEventLoop } from '../../store/time-slice';
 import type { ItemView } from '../../store/types';
 import { WorkerSession, runWorkerTask } from '../../jobs/worker-client';
-import { AssistModel, type AnyAssistModel, type AssistModelType } from './assist-model';
-import { TrainingSetPacker, type AssistImageTrainOptions, type AssistTrainOptions, type PackedTrainingSet } from './assist-worker';
-import { trainImagesFromFiles, type SkippedImage } from './image-train';
+import type { AnyAssistModel, AssistModelType } from './assist-model';
+import {
+  assistTrain,
+  assistTrainImages,
+  assistValidate,
+  TrainingSetPacker,
+  type AssistImageTrainOptions,
+  type AssistTrainOptions,
+  type AssistTrainOutput,
+  type PackedTrainingSet,
+} from './assist-worker';
+import type { SkippedImage } from './image-train';
 import { ASSIST_IMAGE_TYPES, collectImageTrainingSet, isAssistImageType, type ImageTrainingSet } from './image-training-set';
-import { loadLatestModel, modelsDir, saveModel, type LoadedModel, type ModelManifest, type SavableModel } from './model-store';
+import {
+  isValidated,
+  listModels,
+  loadValidatedModel,
+  modelsDir,
+  recordValidation,
+  saveForValidation,
+  validationFiles,
+  type ModelManifest,
+  type ValidatedManifest,
+} from './model-store';
 import {
   predictQueue,
   readSuggestions,
@@ -44,8 +74,8 @@ import {
   type PredictQueueResult,
   type QueueSource,
 } from './predict-queue';
-import { RETRAIN_UP_TO, trainAndValidate, type ValidationFigures } from './train';
-import { collectTrainingSet, readTrainingExamples, type TrainingSet, type TrainingSource } from './training-set';
+import { RETRAIN_UP_TO, type ValidationFigures } from './train';
+import { ASSIST_TEXT_TYPES, collectTrainingSet, readTrainingExamples, type TrainingSet, type TrainingSource } from './training-set';
 
 export interface AssistRunOptions {
   /** The workspace folder (where `.labeling/` is). */
@@ -67,9 +97,11 @@ export interface TrainAssistOptions extends AssistRunOptions {
 }
 
 export interface TrainAssistResult {
+  /** The saved version, not validated yet (validateAssistModel validates it). */
   manifest: ModelManifest;
-  validation: ValidationFigures;
   trainedOn: number;
+  /** Examples held out for the validation job. */
+  heldOut: number;
   /** Keys of labeled items left out because their text could not be read. */
   withoutText: string[];
   /** Image projects: keys of labeled items left out because their path leads outside the workspace. */
@@ -96,8 +128,8 @@ function phase(onProgress: AssistRunOptions['onProgress'], from: number, to: num
 }
 
 /**
- * Trains and validates the built-in model of a text or image classification project on its final
- * labels, and saves it (see the file comment).
+ * The training job: trains the built-in model of a text or image classification project on its final
+ * labels and saves it, not validated yet, with what its validation job reads (see the file comment).
  */
 export async function trainAssistModel(store: TrainingSource & { stats?(): { items: number; labeled: number } }, opts: TrainAssistOptions): Promise<TrainAssistResult> {
   const { signal, log = () => undefined } = opts;
@@ -136,45 +168,96 @@ export async function trainAssistModel(store: TrainingSource & { stats?(): { ite
   const hooks = { ...(signal ? { signal } : {}), ...(trainProgress ? { onProgress: trainProgress } : {}) };
   const picked: Pick<ProjectDef, 'type' | 'queueSeed' | 'mlAssist'> = { type: def.type, queueSeed: def.queueSeed, mlAssist: def.mlAssist };
   const options = opts.train ? { options: opts.train } : {};
-  let trained: SavableModel & { retrained: boolean; skipped?: SkippedImage[] };
+  // The worker answers the files to save as their bytes (the model, the validation model, the held-out
+  // examples), written here as they are: decoding a model's JSON here and encoding it again held this
+  // thread ~40 ms at 100k labels. In this process (the CLI, tests) the same functions run here.
+  let trained: AssistTrainOutput & { skipped?: SkippedImage[] };
   if (images && opts.workerFile) {
-    const out = await runWorkerTask(opts.workerFile, 'assist-train-images', { examples: images.examples, def: picked, ...options }, hooks);
-    throwIfAborted(signal);
-    trained = { ...out, model: AssistModel.fromAnyJSON(out.model) };
+    trained = await runWorkerTask(opts.workerFile, 'assist-train-images', { examples: images.examples, def: picked, ...options }, hooks);
   } else if (images) {
-    trained = await trainImagesFromFiles(images.examples, def, { ...opts.train, ...hooks });
+    trained = await assistTrainImages({ examples: images.examples, def: picked, ...options }, hooks);
   } else if (packed) {
-    // The model comes back as its file's bytes, written as they are: decoding its JSON here and encoding
-    // it again to save it held this thread ~40 ms; the held-out predictions are left in the worker.
     await yieldToEventLoop();
-    const out = await runWorkerTask(opts.workerFile!, 'assist-train', { packed, def: picked, ...options, asFile: true }, { ...hooks, transfer: [packed.lengths.buffer as ArrayBuffer] });
-    throwIfAborted(signal);
-    if (!out.modelFile) throw new LabelingError('io', 'worker task assist-train answered the model as JSON, not as its file', { field: 'modelFile' });
-    trained = { ...out, model: undefined, modelFile: out.modelFile };
+    trained = await runWorkerTask(opts.workerFile!, 'assist-train', { packed, def: picked, ...options }, { ...hooks, transfer: [packed.lengths.buffer as ArrayBuffer] });
   } else {
-    trained = await trainAndValidate(texts!, def, { ...opts.train, ...hooks });
+    trained = await assistTrain({ set: texts!, def: picked, ...options }, hooks);
   }
+  throwIfAborted(signal);
   const skipped = trained.skipped ?? [];
   if (skipped.length) {
     const rel = (f: string) => path.relative(opts.root, f) || f;
     log(`${n(skipped.length)} labeled image file(s) could not be read and were left out: ${named(skipped.map((x) => `${rel(x.file)}: ${x.reason}`))}`);
   }
-  const v = trained.validation;
-  const all = trained.retrained ? trained.trainedOn : trained.trainedOn + v.items;
+  const held = trained.holdout.items;
   log(
-    `split: ${n(all - v.items)} ${unit} trained the validation model, ${n(v.items)} held out (stratified); ` +
-      (trained.retrained ? `the saved model is trained on all ${n(all)}` : `above ${n(RETRAIN_UP_TO)} labels the validation model is the one saved`),
+    `split: ${n(trained.labels - held)} ${unit} trained the validation model, ${n(held)} held out (stratified, for the validation job); ` +
+      (trained.retrained ? `the saved model is trained on all ${n(trained.labels)}` : `above ${n(RETRAIN_UP_TO)} labels the validation model is the one saved`),
   );
-  log(`validation: accuracy ${v.accuracy.toFixed(3)}; ${v.message}`);
   log(`trained ${trained.name} in ${ms(t1)}`);
 
   const t2 = performance.now();
   opts.onProgress?.(0.95, 'Saving the model');
-  const manifest = await saveModel(opts.root, def.id, trained, signal ? { signal } : {});
-  log(`saved version ${manifest.version} to ${modelsDir(opts.root, def.id)} (${manifest.modelFile}) in ${ms(t2)}`);
-  opts.onProgress?.(1, `Version ${manifest.version} saved`);
-  const common = { manifest, validation: v, trainedOn: trained.trainedOn };
+  const manifest = await saveForValidation(opts.root, def.id, trained, signal ? { signal } : {});
+  log(`saved version ${manifest.version} to ${modelsDir(opts.root, def.id)} (${manifest.modelFile}, not validated yet: ${manifest.validationInput?.holdoutFile} holds its ${n(held)} held-out ${unit}) in ${ms(t2)}`);
+  opts.onProgress?.(1, `Version ${manifest.version} saved (not validated yet)`);
+  const common = { manifest, trainedOn: trained.trainedOn, heldOut: held };
   return images ? { ...common, withoutText: [], outside: images.outside, skipped } : { ...common, withoutText };
+}
+
+export interface ValidateAssistOptions extends AssistRunOptions {
+  /** The version to validate; default: the newest. */
+  version?: number;
+}
+
+export interface ValidateAssistResult {
+  /** The version's manifest with its figures (as it was when it was validated already). */
+  manifest: ValidatedManifest;
+  validation: ValidationFigures;
+  /** False: the version was validated already (format 1, or validated before); nothing was done. */
+  validated: boolean;
+}
+
+/**
+ * The validation job (see the file comment): the version's validation model and held-out examples are
+ * read and predicted in a worker thread when `workerFile` is given (in this process otherwise), the
+ * threshold chosen as train.ts says, and the figures written into its manifest (recordValidation: the
+ * manifest as it was until that atomic write, whatever stops the job before it).
+ */
+export async function validateAssistModel(store: { readonly def: Pick<ProjectDef, 'id' | 'type'> }, opts: ValidateAssistOptions): Promise<ValidateAssistResult> {
+  const { signal, log = () => undefined } = opts;
+  const id = store.def.id;
+  throwIfAborted(signal);
+  const t0 = performance.now();
+  const { manifests, problems } = await listModels(opts.root, id);
+  for (const p of problems) log(`passed over ${p.file}: ${p.message}`);
+  const manifest = opts.version === undefined ? manifests[0] : manifests.find((m) => m.version === opts.version);
+  if (!manifest) {
+    const what = opts.version === undefined ? 'no saved model' : `no readable version ${opts.version}`;
+    throw new LabelingError('not-found', `${what} of project "${id}" to validate: train one first (Labeling: Start ML-Assisted Training, or data-labeling assist)`, { file: modelsDir(opts.root, id) });
+  }
+  if (isValidated(manifest)) {
+    log(`version ${manifest.version} is validated already: ${manifest.validation.message}`);
+    return { manifest, validation: manifest.validation, validated: false };
+  }
+  const files = validationFiles(opts.root, manifest)!;
+  const image = isAssistImageType(manifest.type);
+  const where = opts.workerFile ? 'a worker thread' : 'this process';
+  const unit = image ? 'image(s)' : 'item(s)';
+  log(
+    `validating ${manifest.model} version ${manifest.version} on its ${n(manifest.validationInput!.items)} held-out ${unit} in ${where} ` +
+      `(${manifest.validationInput!.validatorFile ? 'the validation model trained without them' : 'the saved model, trained without them'}; target ${manifest.targetPrecision})`,
+  );
+  const hooks = { ...(signal ? { signal } : {}), ...(opts.onProgress ? { onProgress: phase(opts.onProgress, 0, 0.95)! } : {}) };
+  const task = image ? 'assist-validate-images' : 'assist-validate';
+  const out = opts.workerFile ? await runWorkerTask(opts.workerFile, task, files, hooks) : await assistValidate(files, image ? 'image' : 'text', hooks);
+  throwIfAborted(signal);
+  const v = out.validation;
+  log(`validation: accuracy ${v.accuracy.toFixed(3)}; ${v.message}`);
+  opts.onProgress?.(0.95, 'Writing the figures into the manifest');
+  const validated = await recordValidation(opts.root, manifest, v, signal ? { signal } : {});
+  log(`validated version ${manifest.version} in ${ms(t0)}`);
+  opts.onProgress?.(1, v.message);
+  return { manifest: validated, validation: v, validated: true };
 }
 
 export interface PrelabelOptions extends AssistRunOptions {
@@ -186,22 +269,28 @@ export interface PrelabelOptions extends AssistRunOptions {
   sliceMs?: number;
 }
 
-/** Predicts the queue with the latest saved model and writes the local suggestions (see the file comment). */
-export async function prelabelQueue(store: QueueSource, opts: PrelabelOptions): Promise<{ manifest: ModelManifest; result: PredictQueueResult }> {
+/** The inference job: predicts the queue with the newest validated model and writes the local suggestions (see the file comment). */
+export async function prelabelQueue(store: QueueSource, opts: PrelabelOptions): Promise<{ manifest: ValidatedManifest; result: PredictQueueResult }> {
   const { signal, log = () => undefined } = opts;
   const id = store.def.id;
   throwIfAborted(signal);
   const t0 = performance.now();
   const image = isAssistImageType(store.def.type);
-  const { loaded, problems }: { loaded?: LoadedModel<AssistModelType>; problems: { file: string; message: string }[] } = image
-    ? await loadLatestModel(opts.root, id, ASSIST_IMAGE_TYPES)
-    : await loadLatestModel(opts.root, id);
+  // The newest VALIDATED version: a newer one still waiting for its validation job is passed over (its
+  // threshold is not known yet), and said so; with none validated, nothing is predicted.
+  const types: readonly AssistModelType[] = image ? ASSIST_IMAGE_TYPES : ASSIST_TEXT_TYPES;
+  const { loaded, waiting, problems } = await loadValidatedModel(opts.root, id, types);
   for (const p of problems) log(`passed over ${p.file}: ${p.message}`);
+  const waits = waiting.length ? `version ${waiting.map((m) => m.version).join(', ')} not validated yet` : '';
   if (!loaded) {
     const dir = modelsDir(opts.root, id);
-    const why = problems.length ? `no readable model (${problems.length} damaged file(s): ${problems.map((p) => p.file).join(', ')})` : 'no saved model';
-    throw new LabelingError('not-found', `${why} of project "${id}": train one first (Labeling: Start ML-Assisted Training, or data-labeling assist)`, { file: dir });
+    const damaged = problems.length ? `${problems.length} damaged file(s): ${problems.map((p) => p.file).join(', ')}` : '';
+    const why = [waits, damaged].filter(Boolean).join('; ');
+    const what = waiting.length ? 'no validated model' : problems.length ? 'no readable model' : 'no saved model';
+    const next = waiting.length ? 'validate it first (its validation job), nothing was prelabeled' : 'train one first (Labeling: Start ML-Assisted Training, or data-labeling assist)';
+    throw new LabelingError('not-found', `${what}${why ? ` (${why})` : ''} of project "${id}": ${next}`, { file: dir });
   }
+  if (waits) log(`${waits}: the suggestions are the newest validated version's, ${loaded.manifest.version}`);
   const { manifest } = loaded;
   const threshold = manifest.validation.threshold;
   log(`loaded ${manifest.model} version ${manifest.version} (trained on ${n(manifest.trainedOn)}, ${threshold === null ? 'no threshold qualified' : `threshold ${threshold.toFixed(2)}`}) from ${loaded.modelFile} in ${ms(t0)}`);

@@ -1,5 +1,8 @@
 /**
  * Training and validation for ML assist (issue 12 items 1 and 3) on the set collectTrainingSet read.
+ * They are two jobs: trainForValidation (steps 1 and 3, the training job) leaves the validation model
+ * and the held-out examples to save beside the model (model-store.ts), and validateHeldOut (step 2, the
+ * validation job) predicts them later and gives the figures; trainAndValidate runs both in one call.
  *
  * 1. A stratified hold-out (validation.ts, default 20%, seeded with the project's queueSeed so every
  *    clone splits alike) of the final labels.
@@ -20,6 +23,7 @@ import type { ProjectDef } from '../../model';
 import { entityScores, trainNer, type NerSentence, type TrainNerOptions } from '../ner-perceptron';
 import { tagsToTokenSpans, textToBio } from '../ner-bio';
 import { trainMultiLabelTextModel, trainTextModel, type TextModelOptions } from '../text-model';
+import { checkpoint } from '../logreg';
 import { chooseThreshold, stratifiedSplit, type HeldOutPrediction, type ThresholdChoice } from '../validation';
 import { AssistModel, MODEL_NAMES } from './assist-model';
 import type { AssistTextType, TrainingExample, TrainingSet } from './training-set';
@@ -86,8 +90,35 @@ export interface TrainResult {
   targetPrecision: number;
 }
 
-/** Trains, validates and retrains (see the file comment). */
-export async function trainAndValidate(set: TrainingSet, def: ProjectDef, opts: TrainValidateOptions = {}): Promise<TrainResult> {
+/**
+ * What the training job leaves for the validation job (issue 12 item 1): the model to save, the
+ * validation model (the same object when it is the saved one, above RETRAIN_UP_TO) and the held-out
+ * examples it did not learn from, with what chooseThreshold is to be given.
+ */
+export interface TrainedForValidation {
+  /** The model to save and predict with (trained on every example up to RETRAIN_UP_TO labels). */
+  model: AssistModel;
+  /** Trained on the examples not held out: the model the held-out examples validate. */
+  validator: AssistModel;
+  /** The held-out examples, in the split's order. */
+  held: TrainingExample[];
+  /** MODEL_NAMES of the type. */
+  name: string;
+  trainedOn: number;
+  /** The saved model was trained again on every label (false: it is the validation model). */
+  retrained: boolean;
+  /** Labels the split was made of (the held-out ones included). */
+  labels: number;
+  targetPrecision: number;
+  minItems: number;
+}
+
+/**
+ * The training job's steps 1 and 3 (see the file comment): the stratified seeded hold-out, the
+ * validation model fitted on the rest and, up to RETRAIN_UP_TO labels, the model fitted again on every
+ * label. Nothing is predicted: validateHeldOut does that in the validation job.
+ */
+export async function trainForValidation(set: TrainingSet, def: Pick<ProjectDef, 'type' | 'queueSeed' | 'mlAssist'>, opts: TrainValidateOptions = {}): Promise<TrainedForValidation> {
   if (set.type !== def.type) throw new LabelingError('invalid-input', `the training set is of a ${set.type} project, the project is ${def.type}`, { field: 'type' });
   // The caller's options, else project.json's mlAssist, else the defaults.
   const target = opts.targetPrecision ?? def.mlAssist.targetPrecision ?? DEFAULT_TARGET_PRECISION;
@@ -105,15 +136,11 @@ export async function trainAndValidate(set: TrainingSet, def: ProjectDef, opts: 
   });
   if (!split.holdout.length) throw new LabelingError('invalid-input', `${examples.length} labeled items are too few to hold any out for validation`, { field: 'examples' });
   const trainSet = split.train.map((i) => examples[i]!);
-  const heldSet = split.holdout.map((i) => examples[i]!);
+  const held = split.holdout.map((i) => examples[i]!);
 
   const retrain = examples.length <= (opts.retrainUpTo ?? RETRAIN_UP_TO);
   progress?.(0, `Training the validation model on ${trainSet.length} items`);
-  const validator = await fit(set.type, trainSet, opts, phase(0, retrain ? 0.45 : 0.95));
-  throwIfAborted(opts.signal);
-  progress?.(retrain ? 0.45 : 0.95, `Validating on ${heldSet.length} held-out items`);
-  const { heldOut, accuracy } = validate(validator, heldSet);
-  const choice = chooseThreshold(heldOut, { target, minItems });
+  const validator = await fit(set.type, trainSet, opts, phase(0, retrain ? 0.5 : 1));
   throwIfAborted(opts.signal);
   let model = validator;
   if (retrain) {
@@ -121,14 +148,59 @@ export async function trainAndValidate(set: TrainingSet, def: ProjectDef, opts: 
     model = await fit(set.type, examples, opts, phase(0.5, 1));
   }
   progress?.(1, 'Trained');
+  return { model, validator, held, name: MODEL_NAMES[set.type], trainedOn: retrain ? examples.length : trainSet.length, retrained: retrain, labels: examples.length, targetPrecision: target, minItems };
+}
+
+/** What validateHeldOut is given besides the model and the examples: what the training recorded. */
+export interface ValidateSettings {
+  targetPrecision: number;
+  minItems: number;
+  /** Labels the split was made of (for the message). */
+  labels: number;
+  signal?: AbortSignal;
+  onProgress?: (fraction: number, message: string) => void;
+}
+
+/** The validation's figures, with the predictions and the choice they come from. */
+export interface HeldOutValidation {
+  validation: ValidationFigures;
+  heldOut: HeldOutPrediction[];
+  choice: ThresholdChoice;
+}
+
+/** Held-out predictions between progress reports and cancel checks. */
+const VALIDATE_BATCH = 256;
+
+/**
+ * The validation job's step 2 (see the file comment): the validation model predicts the held-out
+ * examples and chooseThreshold picks the lowest confidence whose Wilson lower bound meets the target.
+ */
+export async function validateHeldOut(validator: AssistModel, held: readonly TrainingExample[], s: ValidateSettings): Promise<HeldOutValidation> {
+  const { heldOut, accuracy } = await validate(validator, held, s);
+  return figuresOf(heldOut, accuracy, held.length, s);
+}
+
+/**
+ * The figures of the held-out predictions of `items` held-out examples (text and images alike): the
+ * threshold chooseThreshold picks, and the message Project Details and the CLI show.
+ */
+export function figuresOf(heldOut: HeldOutPrediction[], accuracy: number, items: number, s: Pick<ValidateSettings, 'targetPrecision' | 'minItems' | 'labels'>): HeldOutValidation {
+  const choice = chooseThreshold(heldOut, { target: s.targetPrecision, minItems: s.minItems });
   const validation: ValidationFigures = {
-    items: heldSet.length,
+    items,
     accuracy,
     threshold: choice.ok ? choice.threshold : null,
     precisionAtThreshold: choice.ok ? choice.point.precision : null,
-    message: `${choice.message} (held out ${heldSet.length} of ${examples.length}, target ${target})`,
+    message: `${choice.message} (held out ${items} of ${s.labels}, target ${s.targetPrecision})`,
   };
-  return { model, name: MODEL_NAMES[set.type], trainedOn: retrain ? examples.length : trainSet.length, retrained: retrain, validation, heldOut, choice, targetPrecision: target };
+  return { validation, heldOut, choice };
+}
+
+/** Trains, validates and retrains in one call (trainForValidation then validateHeldOut; see the file comment). */
+export async function trainAndValidate(set: TrainingSet, def: Pick<ProjectDef, 'type' | 'queueSeed' | 'mlAssist'>, opts: TrainValidateOptions = {}): Promise<TrainResult> {
+  const t = await trainForValidation(set, def, opts);
+  const v = await validateHeldOut(t.validator, t.held, { ...t, ...(opts.signal ? { signal: opts.signal } : {}) });
+  return { model: t.model, name: t.name, trainedOn: t.trainedOn, retrained: t.retrained, validation: v.validation, heldOut: v.heldOut, choice: v.choice, targetPrecision: t.targetPrecision };
 }
 
 /** A classification example's final labels (an empty list for a multi-label item with none); NER: its span labels. */
@@ -159,12 +231,16 @@ async function fit(type: AssistTextType, examples: readonly TrainingExample[], o
 }
 
 /** The validation model's predictions on the held-out items, and its accuracy (see ValidationFigures). */
-function validate(model: AssistModel, held: readonly TrainingExample[]): { heldOut: HeldOutPrediction[]; accuracy: number } {
+async function validate(model: AssistModel, held: readonly TrainingExample[], hooks: Pick<ValidateSettings, 'signal' | 'onProgress'>): Promise<{ heldOut: HeldOutPrediction[]; accuracy: number }> {
   const heldOut: HeldOutPrediction[] = [];
+  const step = async (i: number) => {
+    if (i % VALIDATE_BATCH === 0) await checkpoint(hooks, i / Math.max(1, held.length), `Validating: ${i} of ${held.length} held-out items`);
+  };
   if (model.type === 'text-ner') {
     const gold: string[][] = [];
     const predicted: string[][] = [];
-    for (const e of held) {
+    for (const [k, e] of held.entries()) {
+      await step(k);
       const g = textToBio(e.text, e.final.kind === 'spans' ? e.final.spans : []);
       const p = model.predict(e.text);
       const spansAsTags = textToBio(e.text, p.type === 'text-ner' ? p.spans : []).tags;
@@ -177,7 +253,8 @@ function validate(model: AssistModel, held: readonly TrainingExample[]): { heldO
     return { heldOut, accuracy: entityScores(gold, predicted).f1 };
   }
   let right = 0;
-  for (const e of held) {
+  for (const [i, e] of held.entries()) {
+    await step(i);
     const p = model.predict(e.text);
     const gold = e.final.kind === 'classes' ? e.final.labels : [];
     const correct =
@@ -185,6 +262,7 @@ function validate(model: AssistModel, held: readonly TrainingExample[]): { heldO
     if (correct) right++;
     heldOut.push({ confidence: p.confidence ?? 0, correct });
   }
+  throwIfAborted(hooks.signal);
   return { heldOut, accuracy: held.length ? right / held.length : 0 };
 }
 
