@@ -304,6 +304,31 @@ function breakdown(r) {
   return lines.join('\n');
 }
 
+/**
+ * The slowest actions of each kind, each split as breakdown() splits the median: the tail is where the
+ * budgets are missed, and a median hides whether it sits in the host, the transport or the drawing.
+ */
+function slowest(r, n = 3) {
+  const mark = (x, name) => x.lbl?.filter((e) => e.mark === name).pop();
+  const lines = ['    slowest (ms: total = webview until sent + sent->answer [host total; transport] + answer->drawn + drawn->frame):'];
+  for (const kind of ['next', 'skip', 'back']) {
+    const rows = [...r.rows[kind]].sort((a, b) => b.end - a.end).slice(0, n);
+    if (!rows.length) continue;
+    const label = { next: 'Enter', skip: 'Skip ', back: 'Back ' }[kind];
+    const parts = rows.map((x) => {
+      const send = mark(x, 'send')?.t;
+      const reply = mark(x, 'reply')?.t;
+      const render = mark(x, 'render')?.t;
+      const host = (x.hostTimings ?? mark(x, 'reply')?.host)?.total;
+      if (send === undefined || reply === undefined) return f1(x.end);
+      const rt = reply - send;
+      return `${f1(x.end)} = ${f1(send)} + ${f1(rt)} [${host === undefined ? '?' : f1(host)}; ${host === undefined ? '?' : f1(rt - host)}] + ${render === undefined ? '?' : f1(render - reply)} + ${render === undefined ? '?' : f1(x.end - render)}`;
+    });
+    lines.push(`      ${label} ${parts.join('  |  ')}`);
+  }
+  return lines.join('\n');
+}
+
 function mergeResults(results) {
   const file = path.join(ROOT, 'test-results/bench.json');
   mkdirSync(path.dirname(file), { recursive: true });
@@ -424,6 +449,7 @@ for (const p of projects) {
   if (noImage) console.log(`  WARNING: ${noImage} actions found no image element to wait for (the editor changed?): their figures exclude the decode`);
   console.log(`  samples: next ${rows.next.length}, skip ${rows.skip.length}, back ${rows.back.length}, ping ${rows.ping.length}${r.fails.length ? `; ${r.fails.length} failed: ${[...new Set(r.fails)].slice(0, 3).join('; ')}` : ''}`);
   console.log(breakdown(r));
+  console.log(slowest(r));
 }
 if (wanted('dashboard')) {
   const p = workspaces.find((w) => w.name === 'text-200k');
