@@ -1,0 +1,206 @@
+/**
+ * A/B probe of the durable submit and the snapshot save, run against any tree of this repository:
+ *   node --expose-gc --import tsx scripts/bench-submit.ts <tree> [items=200000] [submits=3000] [--stmts]
+ * <tree> is the checkout whose src/ is imported (this one, or a `git worktree` of an older commit), so the
+ * same script measures both. Builds the bench's project (3 labelers, ~2.9 annotations per item), saves a
+ * snapshot with its parts timed (export, write, fsync) and its page figures, opens the store from it and
+ * times `submits` durable submits after nextItem, as `npm run bench:store` does. With --stmts it also counts,
+ * per SQL text, the statements one submit prepares, steps and executes (sql.js's Database and Statement
+ * methods wrapped), to compare per statement. Not a test: nothing is asserted.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Database, SqlJsStatic } from 'sql.js';
+
+const [treeArg, nArg, kArg] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const TREE = path.resolve(treeArg ?? path.join(__dirname, '..'));
+const N = Number(nArg ?? 200_000);
+const K = Number(kArg ?? 3000);
+const STMTS = process.argv.includes('--stmts');
+const LABELS = ['pos', 'neg', 'neutral'];
+const LABELERS = ['ann', 'bob', 'cat'];
+const WASM = path.join(TREE, 'node_modules/sql.js/dist/sql-wasm.wasm');
+
+const now = (): number => performance.now();
+const pct = (s: number[], p: number): number => s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+const gc = (): void => (globalThis as { gc?: () => void }).gc?.();
+const mod = async <T>(rel: string): Promise<T> => (await import(pathToFileURL(path.join(TREE, rel)).href)) as T;
+
+/** Writes `count` lines made by `line`, 10,000 to a write, after `head`. */
+function writeLines(file: string, head: string, count: number, line: (j: number) => string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const fd = fs.openSync(file, 'w');
+  fs.writeSync(fd, head);
+  for (let i = 0; i < count; i += 10_000) {
+    const end = Math.min(count, i + 10_000);
+    const lines: string[] = [];
+    for (let j = i; j < end; j++) lines.push(line(j));
+    fs.writeSync(fd, lines.join(''));
+  }
+  fs.closeSync(fd);
+}
+
+/** scripts/bench.ts's data: n items, and journals where ann and bob label every item, cat 90% (the same lines). */
+function writeData(root: string, n: number): void {
+  writeLines(path.join(root, 'data/items.csv'), 'id,text\n', n, (j) => `i${j},"Review number ${j}: the product was fine, shipping slow."\n`);
+  LABELERS.forEach((by, li) => {
+    const base = Date.UTC(2026, 10, 1) + li * 1000;
+    writeLines(path.join(root, '.labeling/bench/journal', by, 'laptop.jsonl'), '', li === 2 ? Math.floor(n * 0.9) : n, (j) => {
+      const label = LABELS[(j + (j % 7 === 0 ? li : 0)) % 3];
+      return `{"v":1,"at":"${new Date(base + j * 3000).toISOString()}","by":"${by}","dev":"laptop","seq":${j + 1},"type":"submit","item":"data/items.csv#i${j}","ann":{"kind":"classes","labels":["${label}"]}}\n`;
+    });
+  });
+}
+
+const one = (db: Database, sql: string): unknown => db.exec(sql)[0]?.values[0]?.[0];
+
+/** Counts and times, per SQL text, what sql.js is asked to do while on (times include nested calls: a Database.run steps its statement). */
+function countStatements(SQL: SqlJsStatic): { start(): void; stop(): Map<string, { n: number; ms: number }> } {
+  const counts = new Map<string, { n: number; ms: number }>();
+  let on = false;
+  const bump = (what: string, sql: string, ms: number): void => {
+    if (!on) return;
+    const k = `${what} ${sql.replace(/\s+/g, ' ').slice(0, 100)}`;
+    const c = counts.get(k) ?? { n: 0, ms: 0 };
+    c.n++;
+    c.ms += ms;
+    counts.set(k, c);
+  };
+  const D = SQL.Database.prototype as unknown as Record<string, (...a: unknown[]) => unknown>;
+  for (const m of ['prepare', 'exec', 'run']) {
+    const orig = D[m]!;
+    D[m] = function (this: unknown, ...a: unknown[]) {
+      const t0 = now();
+      const r = orig.apply(this, a);
+      bump(m, String(a[0]), now() - t0);
+      if (m === 'prepare' && r && typeof r === 'object') {
+        const st = r as Record<string, unknown> & { __sql?: string };
+        st.__sql = String(a[0]);
+      }
+      return r;
+    };
+  }
+  const probe = new SQL.Database();
+  const S = Object.getPrototypeOf(probe.prepare('SELECT 1')) as Record<string, (...a: unknown[]) => unknown>;
+  probe.close();
+  for (const m of ['step', 'run', 'getAsObject']) {
+    const orig = S[m]!;
+    S[m] = function (this: { __sql?: string }, ...a: unknown[]) {
+      const t0 = now();
+      const r = orig.apply(this, a);
+      bump(`st.${m}`, this.__sql ?? '?', now() - t0);
+      return r;
+    };
+  }
+  return {
+    start: () => {
+      counts.clear();
+      on = true;
+    },
+    stop: () => {
+      on = false;
+      return counts;
+    },
+  };
+}
+
+async function run(): Promise<void> {
+  const { createProject } = await mod<typeof import('../src/core/project/create')>('src/core/project/create.ts');
+  const { loadProject } = await mod<typeof import('../src/core/project/load')>('src/core/project/load.ts');
+  const { loadSqlJs } = await mod<typeof import('../src/core/store/db')>('src/core/store/db.ts');
+  const { buildIndex } = await mod<typeof import('../src/core/store/loader')>('src/core/store/loader.ts');
+  const { ProjectStore } = await mod<typeof import('../src/core/store/project-store')>('src/core/store/project-store.ts');
+  const snap = await mod<typeof import('../src/core/store/snapshot')>('src/core/store/snapshot.ts');
+  const { SCHEMA_VERSION } = await mod<typeof import('../src/core/store/schema')>('src/core/store/schema.ts');
+
+  console.log(`bench-submit ${TREE} n=${N} k=${K} (node ${process.version}, load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')})`);
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), `labeling-bsub-${N}-`));
+  try {
+    await createProject(root, {
+      id: 'bench', type: 'text-classification', labels: LABELS,
+      dataSources: [{ kind: 'table', glob: 'data/*.csv', textColumn: 'text', idColumn: 'id' }],
+      consensus: { minLabelers: 3, maxLabelers: 3 }, queueSeed: 42,
+    });
+    writeData(root, N);
+    const def = await loadProject(root, 'bench');
+    const SQL = await loadSqlJs(WASM);
+    const startMs = Date.now();
+    let t = now();
+    const built = await buildIndex(SQL, root, def, {});
+    console.log(`  rebuild ${(now() - t).toFixed(0)} ms`);
+    // When the build opened each journal (its mark's stat.at), after the build started: a mark taken less than
+    // marks.ts's RACY_MS after the file's last change is not trusted, and the bench's save re-hashes that journal.
+    const { recheckMark } = await mod<typeof import('../src/core/journal/marks')>('src/core/journal/marks.ts');
+    const { listJournalFiles } = await mod<typeof import('../src/core/journal/files')>('src/core/journal/files.ts');
+    const abs = new Map(listJournalFiles(root, 'bench').map((f) => [f.rel, f.abs]));
+    for (const [rel, mark] of built.marks) {
+      const at = mark.stat?.at ?? NaN;
+      const mtime = Number(BigInt(mark.stat?.mtimeNs ?? 0) / 1_000_000n);
+      const t1 = now();
+      const again = recheckMark(abs.get(rel)!, mark);
+      console.log(`  ${rel}: opened ${(at - startMs).toFixed(0)} ms into the build, ${(at - mtime).toFixed(0)} ms after its last change; recheck ${(now() - t1).toFixed(1)} ms${again === mark ? '' : ' (hashed)'}`);
+    }
+    const db = built.idx.db;
+    const pages = Number(one(db, 'PRAGMA page_count'));
+    const pageSize = Number(one(db, 'PRAGMA page_size'));
+    console.log(`  pages ${pages} x ${pageSize} = ${((pages * pageSize) / 1048576).toFixed(1)} MB, freelist ${String(one(db, 'PRAGMA freelist_count'))}, cache_size ${String(one(db, 'PRAGMA cache_size'))}, journal_mode ${String(one(db, 'PRAGMA journal_mode'))}`);
+    // The parts of a save, then the save as the store calls it.
+    gc();
+    t = now();
+    const bytes = db.export();
+    const tExport = now() - t;
+    const tmp = path.join(root, 'probe.sqlite');
+    t = now();
+    const fd = fs.openSync(tmp, 'w');
+    fs.writeSync(fd, bytes);
+    const tWrite = now() - t;
+    t = now();
+    fs.fsyncSync(fd);
+    fs.closeSync(fd);
+    const tSync = now() - t;
+    fs.rmSync(tmp);
+    console.log(`  parts: export ${tExport.toFixed(0)} ms, write ${tWrite.toFixed(0)} ms, fsync ${tSync.toFixed(0)} ms, ${(bytes.byteLength / 1048576).toFixed(1)} MB`);
+    gc();
+    t = now();
+    const saved = await snap.saveSnapshot(path.join(root, '.labeling/.cache/bench'), db, {
+      format: snap.SNAPSHOT_FORMAT, schema: SCHEMA_VERSION, defHash: snap.indexDefHash(def), labels: LABELS,
+      files: Object.fromEntries(built.marks), problems: built.problems, savedAt: new Date().toISOString(),
+    } as Parameters<typeof snap.saveSnapshot>[2]);
+    const tSave = now() - t;
+    console.log(`  snapshot_save ${tSave.toFixed(0)} ms, ${(saved / 1048576).toFixed(1)} MB, ${(saved / 1048576 / (tSave / 1000)).toFixed(0)} MB/s`);
+    built.idx.free();
+    db.close();
+    gc();
+
+    const counter = STMTS ? countStatements(SQL) : undefined;
+    const store = await ProjectStore.open({ root, id: 'bench', labeler: 'zoe', device: 'bench', wasmPath: WASM });
+    const times: number[] = [];
+    for (let i = 0; i < K; i++) {
+      const it = store.nextItem();
+      if (!it) break;
+      if (i === Math.floor(K / 2)) counter?.start();
+      const t0 = now();
+      await store.submit(it.key, { kind: 'classes', labels: [LABELS[i % 3]!] });
+      times.push(now() - t0);
+    }
+    const counts = counter?.stop();
+    times.sort((a, b) => a - b);
+    console.log(`  submit p50 ${pct(times, 50).toFixed(3)} ms, p90 ${pct(times, 90).toFixed(3)}, p99 ${pct(times, 99).toFixed(3)} (${times.length})`);
+    const per = K - Math.floor(K / 2);
+    if (counts) {
+      for (const [k, v] of [...counts].sort()) {
+        console.log(`    ${(v.n / per).toFixed(2).padStart(5)}x ${((v.ms / per) * 1000).toFixed(1).padStart(6)} us  ${k}`);
+      }
+    }
+    await store.close();
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+}
+
+run().catch((e) => {
+  console.error(e);
+  process.exitCode = 1;
+});
