@@ -13,13 +13,18 @@ import { assignDeltas, BUMP_ASSIGN, BUMP_HOUR, BUMP_OBJ, hourOf, INSERT_RVW, isO
 import { evRecords, evTypeCode, type EvRecord } from './ev-rows';
 import { queueOrder } from '../queue/order';
 import { getMeta, setMeta } from './db';
-import { BUMP_PATTERN, PACKED_CLASSES, patternOfItem, patternOfRows, PatternTally, type DoneRow } from './rating-patterns';
+import { BUMP_PATTERN, PACKED_CLASSES, patternOfItem, patternOfRows, PatternTally } from './rating-patterns';
 import { RECOUNT } from './schema';
 import { computeItem, type Barriers, type Consensus, type ItemComputation } from './item-state';
 import { doneOutcomes } from './suggestion-outcomes';
-import { assignFactOf, doneValues, EV_COLUMNS, evRowOf, INSERT_DONE, INSERT_EV, journalOnlyItem, SELECT_DONE_OF_ITEM, SELECT_EV, SELECT_OLD_ITEM, stateValues, UPDATE_STATE, type LinePlace, type OldItem, type ProjectEventRec } from './index-rows';
+import { assignFactOf, doneValues, EV_COLUMNS, evRowOf, INSERT_DONE, INSERT_EV, journalOnlyItem, oldItemOf, sameDone, SELECT_DONE_OF_ITEM, SELECT_EV, SELECT_OLD_ITEM, stateValues, updateStateSql, UPDATE_STATE, type LinePlace, type OldItem, type ProjectEventRec, type StoredDone } from './index-rows';
 
 export { assignFactOf, doneAnnSql, doneValues, INSERT_DONE, journalOnlyItem, STATE_COLUMNS, stateValues, type LinePlace, type ProjectEventRec } from './index-rows';
+
+/** The done rows of a computation (doneValues of each). */
+function doneValuesOf(item: number, c: ItemComputation, outcomes: ReturnType<typeof doneOutcomes>): SqlValue[][] {
+  return c.done.map((d) => doneValues(d, item, c, outcomes));
+}
 
 /** Each event type's scope, read once (a module-local table: per-event lookups stay cheap). */
 const SCOPE = Object.fromEntries(EVENT_TYPES.map((t) => [t, EVENT_SPECS[t].scope])) as Record<EventType, EventScope>;
@@ -272,19 +277,21 @@ export class IndexDb {
 
   /** Recomputes one item's derived state and keeps every counter current. */
   recomputeItem(id: number): void {
-    const old = this.all<OldItem>(SELECT_OLD_ITEM, [id])[0];
+    const st = this.stmt(SELECT_OLD_ITEM);
+    st.bind([id]);
+    const old = st.step() ? oldItemOf(st.get()) : undefined;
+    st.reset();
     if (!old) return;
     this.noteTouched(id);
     const rows = this.evRows(id);
     const c = computeItem(rows, this.barriers, this.consensus, old.missing === 1, false);
     if (c.final && c.finalText === undefined) c.finalText = packAnn(c.final);
-    this.updateDashboardCounters(id, old, rows, c);
+    const oldDone = this.all<StoredDone>(SELECT_DONE_OF_ITEM, [id]);
+    this.updateDashboardCounters(id, old, oldDone, rows, c);
     const oldLabels = old.final_labels ? (JSON.parse(old.final_labels) as string[]) : [];
     for (const l of oldLabels) if (!c.finalLabels.includes(l)) this.run('UPDATE cnt_label SET n = n - 1 WHERE label = ?', [l]);
     for (const l of c.finalLabels) if (!oldLabels.includes(l)) this.bumpLabel(l, 1);
-    // The old pattern is read only where patterns exist (none in a project of spans or shapes, whose done
-    // rows can hold 1,000 boxes each: this is the submit path).
-    const oldPattern = this.hasPatterns() ? patternOfRows(this.all<DoneRow>(SELECT_DONE_OF_ITEM, [id]), old.final) : undefined;
+    const oldPattern = this.hasPatterns() ? patternOfRows(oldDone, old.final) : undefined;
     const pattern = patternOfItem(c.done);
     if (oldPattern !== pattern) {
       if (oldPattern !== undefined) this.run('UPDATE cnt_pattern SET n = n - 1 WHERE p = ?', [oldPattern]);
@@ -293,14 +300,47 @@ export class IndexDb {
         this.patternsSeen = true;
       }
     }
-    this.writeItem(id, c);
-    this.run('DELETE FROM done WHERE item = ?', [id]);
-    const outcomes = doneOutcomes(rows, c.done);
-    for (const d of c.done) this.run(INSERT_DONE, doneValues(d, id, c, outcomes));
+    this.writeChangedState(id, old.state, stateValues(c));
+    this.writeDone(id, oldDone, doneValuesOf(id, c, doneOutcomes(rows, c.done)));
   }
 
-  /** The dashboard's counters (dashboard-counters.ts) of one item recomputed, from its row before and its computation. */
-  private updateDashboardCounters(id: number, old: OldItem, rows: readonly EvRecord[], c: ItemComputation): void {
+  /** Writes the derived columns of an item that differ from `before` (as stored), none when nothing changed. */
+  private writeChangedState(id: number, before: readonly SqlValue[], after: SqlValue[]): void {
+    let mask = 0;
+    const params: SqlValue[] = [];
+    for (let i = 0; i < after.length; i++) {
+      if (after[i] === before[i]) continue;
+      mask |= 1 << i;
+      params.push(after[i]!);
+    }
+    if (!mask) return;
+    params.push(id);
+    this.run((this.updateSql[mask] ??= updateStateSql(mask)), params);
+  }
+  /** updateStateSql by mask, built once each. */
+  private readonly updateSql: string[] = [];
+
+  /**
+   * Brings an item's done rows from `before` (as stored) to `after` (doneValues): a row that holds the same
+   * values is left alone (its indexes and counter triggers untouched), a changed one is deleted and inserted
+   * again (the counter triggers see it leave and come back, as when every row was rewritten).
+   */
+  private writeDone(id: number, before: readonly StoredDone[], after: readonly SqlValue[][]): void {
+    const was = new Map(before.map((o) => [o.labeler, o]));
+    const kept = new Set<string>();
+    const insert: SqlValue[][] = [];
+    for (const v of after) {
+      const o = was.get(v[0] as string);
+      if (o && sameDone(o, v)) kept.add(o.labeler);
+      else insert.push(v);
+    }
+    if (!kept.size && before.length) this.run('DELETE FROM done WHERE item = ?', [id]);
+    else for (const o of before) if (!kept.has(o.labeler)) this.run('DELETE FROM done WHERE item = ? AND labeler = ?', [id, o.labeler]);
+    for (const v of insert) this.run(INSERT_DONE, v);
+  }
+
+  /** The dashboard's counters (dashboard-counters.ts) of one item recomputed, from its row and done rows before and its computation. */
+  private updateDashboardCounters(id: number, old: OldItem, oldDone: readonly StoredDone[], rows: readonly EvRecord[], c: ItemComputation): void {
     const finalText = c.finalText ?? null;
     if (old.final !== finalText) {
       const delta = new Map<string, number>();
@@ -309,7 +349,7 @@ export class IndexDb {
       for (const l of objectLabels(c.final)) delta.set(l, (delta.get(l) ?? 0) + 1);
       for (const [l, n] of delta) if (n) this.run(BUMP_OBJ, [l, n]);
     }
-    const before: AssignFact | undefined = old.assignee === null ? undefined : { labeler: old.assignee, done: old.adone, open: old.open };
+    const before: AssignFact | undefined = old.assignee === null ? undefined : { labeler: old.assignee, done: oldDone.some((d) => d.labeler === old.assignee) ? 1 : 0, open: old.open };
     const after = assignFactOf(c);
     for (const d of assignDeltas(before, after)) this.run(BUMP_ASSIGN, d);
     const facts = reviewFacts(rows);
@@ -365,8 +405,7 @@ export class IndexDb {
       for (const f of reviewFacts(group)) this.run(INSERT_RVW, [current, f.labeler, f.acc, f.rej]);
       patterns.add(patternOfItem(c.done));
       this.writeItem(current, c);
-      const outcomes = doneOutcomes(group, c.done);
-      for (const d of c.done) this.run(INSERT_DONE, doneValues(d, current, c, outcomes));
+      for (const v of doneValuesOf(current, c, doneOutcomes(group, c.done))) this.run(INSERT_DONE, v);
       if (++n % 50000 === 0) onProgress?.(n);
     };
     try {

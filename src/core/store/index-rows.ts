@@ -32,21 +32,44 @@ export function doneValues(d: ItemComputation['done'][number], item: number, c: 
 /** The SQL of a done row's annotation (alias `d` for done, `i` for items): its own, else the item's final. */
 export const doneAnnSql = (d: string, i: string): string => `CASE WHEN ${d}.kind = 1 THEN COALESCE(${d}.ann, ${i}.final) END`;
 export const SELECT_EV = `SELECT ${EV_COLUMNS} FROM ev WHERE item = ? ORDER BY ord`;
-export const SELECT_DONE_OF_ITEM = 'SELECT labeler, kind, ann FROM done WHERE item = ?';
+/** An item's done rows as stored, in doneValues' column order from labeler (kind code, t, ann, src, chg). */
+export const SELECT_DONE_OF_ITEM = 'SELECT labeler, kind, t, ann, src, chg FROM done WHERE item = ?';
+export interface StoredDone {
+  labeler: string;
+  kind: number;
+  t: number;
+  ann: string | null;
+  src: string | null;
+  chg: number | null;
+}
 
-/** An item's row before a recompute: what the counters it is in need (adone: the assignee has a done row; rv: it has rvw rows). */
+/** Whether a stored done row holds exactly `v` (doneValues of the same item and labeler): then it need not be written again. */
+export function sameDone(o: StoredDone, v: readonly SqlValue[]): boolean {
+  return o.kind === v[2] && o.t === v[3] && o.ann === v[4] && o.src === v[5] && o.chg === v[6];
+}
+
+/**
+ * An item's row before a recompute: its derived columns (STATE_COLUMNS, in that order, as stored) and
+ * what the counters it is in need (rv: it has rvw rows).
+ */
 export interface OldItem {
   missing: number;
+  /** The STATE_COLUMNS values as stored, in STATE_COLUMNS order (compared with stateValues). */
+  state: SqlValue[];
   final_labels: string | null;
   final: string | null;
   assignee: string | null;
   open: number;
-  adone: number;
   rv: number;
 }
-export const SELECT_OLD_ITEM = `SELECT missing, final_labels, final, assignee, open,
-  EXISTS (SELECT 1 FROM done d WHERE d.item = items.id AND d.labeler = items.assignee) AS adone,
+export const SELECT_OLD_ITEM = `SELECT missing, state, open, version, assignee, agreement, final, final_by, final_labels, conflict, flags,
   EXISTS (SELECT 1 FROM rvw r WHERE r.item = items.id) AS rv FROM items WHERE id = ?`;
+
+/** OldItem from a SELECT_OLD_ITEM row. */
+export function oldItemOf(v: SqlValue[]): OldItem {
+  const state = v.slice(1, 11);
+  return { missing: v[0] as number, state, open: v[2] as number, assignee: v[4] as string | null, final: v[6] as string | null, final_labels: v[8] as string | null, rv: v[11] as number };
+}
 
 /** What an item adds to cnt_assign, from its computation. */
 export function assignFactOf(c: Pick<ItemComputation, 'assignee' | 'done' | 'open'>): AssignFact | undefined {
@@ -77,6 +100,14 @@ export function stateValues(c: ItemComputation): SqlValue[] {
 /** The items columns stateValues gives, in its order. */
 export const STATE_COLUMNS = ['state', 'open', 'version', 'assignee', 'agreement', 'final', 'final_by', 'final_labels', 'conflict', 'flags'];
 export const UPDATE_STATE = `UPDATE items SET ${STATE_COLUMNS.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`;
+
+/**
+ * The UPDATE of only the derived columns whose bit is set in `mask` (bit i: STATE_COLUMNS[i]): SQLite
+ * maintains an index, and fires an `UPDATE OF` trigger, for every column named in SET, changed or not.
+ */
+export function updateStateSql(mask: number): string {
+  return `UPDATE items SET ${STATE_COLUMNS.filter((_, i) => mask & (1 << i)).map((c) => `${c} = ?`).join(', ')} WHERE id = ?`;
+}
 
 /** An item known only from journals (its file is gone or was never indexed). */
 export function journalOnlyItem(key: string): ScannedItem {
