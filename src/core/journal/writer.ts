@@ -81,13 +81,15 @@ export class JournalWriter {
    */
   stillAtPath(): boolean {
     try {
-      const open = fs.fstatSync(this.h.fd);
-      const now = fs.statSync(this.file);
-      return open.ino === now.ino && open.dev === now.dev;
+      // The open file's identity cannot change (an fd names one inode): read once, only the path is stat'ed each time.
+      const open = (this.held ??= fs.fstatSync(this.h.fd));
+      const now = fs.statSync(this.file, { throwIfNoEntry: false });
+      return now !== undefined && open.ino === now.ino && open.dev === now.dev;
     } catch {
       return false;
     }
   }
+  private held: { ino: number; dev: number } | undefined;
 
   /** The device id written into every event (`<device>-2` for a second device file). */
   get device(): string {
