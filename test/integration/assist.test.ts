@@ -192,6 +192,27 @@ describe('ML-assisted labeling (inside the VS Code extension host)', function ()
     assert.ok(!api.jobs.runner.list().some((j) => j.title.startsWith('Prelabel the queue') && j.queuedAt > job.queuedAt), 'no prelabel job followed the cancelled validation');
   });
 
+  it('the version left not validated is validated by the next automatic run, then prelabels come from it', async () => {
+    const dir = modelsDir(root(), id);
+    const pending = fs.readdirSync(dir).filter((n) => /^manifest-\d+\.json$/.test(n)).map((n) => Number(/\d+/.exec(n)![0])).sort((a, b) => b - a)[0]!;
+    const read = () => JSON.parse(fs.readFileSync(path.join(dir, `manifest-${pending}.json`), 'utf8')) as { validation: { message: string } | null };
+    assert.equal(read().validation, null, 'left not validated by the test before');
+    const since = Date.now();
+    // Any change of the project starts the automatic run (701 labels: no training due, so only the validation).
+    const store = await api.stores.get(entry());
+    const unlabeled = [...Array(20).keys()].map((k) => key(LABELED + 1 + k)).find((k) => store.getItem(k)?.state === 'unlabeled')!;
+    await store.submit(unlabeled, { kind: 'classes', labels: ['positive'] });
+    const validation = await eventually(
+      () => api.jobs.runner.list().find((j) => j.title === 'Validate the ML-assist model of Assist Sentiment' && j.queuedAt >= since && j.status === 'succeeded'),
+      'the automatic validation to succeed',
+      120000,
+    );
+    assert.equal(read().validation?.message, validation.progress.message);
+    await eventually(() => api.jobs.runner.list().find((j) => j.title === 'Prelabel the queue of Assist Sentiment' && j.queuedAt >= validation.endedAt! && j.status === 'succeeded'), 'the prelabels after it', 120000);
+    assert.equal((await readSuggestions(root(), id)).header?.modelVersion, pending);
+    assert.ok(!api.jobs.runner.list().some((j) => j.title.startsWith('Train the ML-assist model') && j.queuedAt >= since), 'no training was due');
+  });
+
   it('an image classification project trains its built-in image model in the worker and suggests digits', async () => {
     const imgId = 'assist-digits';
     const dir = path.join(root(), 'data', 'assist-digits');
