@@ -8,9 +8,10 @@
  *    process otherwise: the CLI and tests), and the version saved NOT VALIDATED YET with its held-out
  *    examples and validation model beside it (model-store.ts saveForValidation: atomic, a version exists
  *    once its manifest does). Nothing is predicted.
- *  - validateAssistModel (validation): that version's validation model predicts its held-out examples in
- *    a worker, the threshold is chosen (chooseThreshold: Wilson bound, minimum count), and the figures
- *    are written into the manifest atomically (recordValidation), marking it validated.
+ *  - validateAssistModel (validation, in validate-job.ts, exported here too): that version's validation
+ *    model predicts its held-out examples in a worker, the threshold is chosen (chooseThreshold: Wilson
+ *    bound, minimum count), and the figures are written into the manifest atomically
+ *    (recordValidation), marking it validated.
  *  - prelabelQueue (inference): the newest VALIDATED version predicts the unlabeled queue in a worker
  *    session (loaded once, one call per queue page) and the LOCAL suggestions file is written
  *    (predict-queue.ts: atomic). A newer version not validated yet is passed over, and the log says so;
@@ -45,7 +46,6 @@ import type { AnyAssistModel, AssistModelType } from './assist-model';
 import {
   assistTrain,
   assistTrainImages,
-  assistValidate,
   TrainingSetPacker,
   type AssistImageTrainOptions,
   type AssistTrainOptions,
@@ -55,13 +55,9 @@ import {
 import type { SkippedImage } from './image-train';
 import { ASSIST_IMAGE_TYPES, collectImageTrainingSet, isAssistImageType, type ImageTrainingSet } from './image-training-set';
 import {
-  isValidated,
-  listModels,
   loadValidatedModel,
   modelsDir,
-  recordValidation,
   saveForValidation,
-  validationFiles,
   type ModelManifest,
   type ValidatedManifest,
 } from './model-store';
@@ -74,19 +70,12 @@ import {
   type PredictQueueResult,
   type QueueSource,
 } from './predict-queue';
-import { RETRAIN_UP_TO, type ValidationFigures } from './train';
+import { ms, n, named, phase, type AssistRunOptions } from './job-log';
+import { RETRAIN_UP_TO } from './train';
 import { ASSIST_TEXT_TYPES, collectTrainingSet, readTrainingExamples, type TrainingSet, type TrainingSource } from './training-set';
 
-export interface AssistRunOptions {
-  /** The workspace folder (where `.labeling/` is). */
-  root: string;
-  /** The bundled worker (dist/worker.js): the CPU work runs there. Absent: in this thread. */
-  workerFile?: string;
-  signal?: AbortSignal;
-  onProgress?: (fraction: number, message: string) => void;
-  /** One line per step, for the output channel and the job's log. */
-  log?: (line: string) => void;
-}
+export type { AssistRunOptions } from './job-log';
+export { validateAssistModel, type ValidateAssistOptions, type ValidateAssistResult } from './validate-job';
 
 export interface TrainAssistOptions extends AssistRunOptions {
   /**
@@ -108,23 +97,6 @@ export interface TrainAssistResult {
   outside?: string[];
   /** Image projects: the labeled images' files that could not be read or decoded, with why. */
   skipped?: SkippedImage[];
-}
-
-/** How many names a log line gives before it only counts the rest. */
-const LOG_NAMED = 5;
-
-/** "a, b, c (and 12 more)": the first LOG_NAMED of a list. */
-function named(list: readonly string[]): string {
-  const head = list.slice(0, LOG_NAMED).join('; ');
-  return list.length > LOG_NAMED ? `${head}; and ${n(list.length - LOG_NAMED)} more` : head;
-}
-
-const ms = (since: number): string => `${Math.round(performance.now() - since).toLocaleString('en')} ms`;
-const n = (x: number): string => x.toLocaleString('en');
-
-/** A progress callback for the share [from, to] of the whole. */
-function phase(onProgress: AssistRunOptions['onProgress'], from: number, to: number): ((f: number, m?: string) => void) | undefined {
-  return onProgress && ((f, m) => onProgress(from + Math.min(1, Math.max(0, f)) * (to - from), m ?? ''));
 }
 
 /**
@@ -202,62 +174,6 @@ export async function trainAssistModel(store: TrainingSource & { stats?(): { ite
   opts.onProgress?.(1, `Version ${manifest.version} saved (not validated yet)`);
   const common = { manifest, trainedOn: trained.trainedOn, heldOut: held };
   return images ? { ...common, withoutText: [], outside: images.outside, skipped } : { ...common, withoutText };
-}
-
-export interface ValidateAssistOptions extends AssistRunOptions {
-  /** The version to validate; default: the newest. */
-  version?: number;
-}
-
-export interface ValidateAssistResult {
-  /** The version's manifest with its figures (as it was when it was validated already). */
-  manifest: ValidatedManifest;
-  validation: ValidationFigures;
-  /** False: the version was validated already (format 1, or validated before); nothing was done. */
-  validated: boolean;
-}
-
-/**
- * The validation job (see the file comment): the version's validation model and held-out examples are
- * read and predicted in a worker thread when `workerFile` is given (in this process otherwise), the
- * threshold chosen as train.ts says, and the figures written into its manifest (recordValidation: the
- * manifest as it was until that atomic write, whatever stops the job before it).
- */
-export async function validateAssistModel(store: { readonly def: Pick<ProjectDef, 'id' | 'type'> }, opts: ValidateAssistOptions): Promise<ValidateAssistResult> {
-  const { signal, log = () => undefined } = opts;
-  const id = store.def.id;
-  throwIfAborted(signal);
-  const t0 = performance.now();
-  const { manifests, problems } = await listModels(opts.root, id);
-  for (const p of problems) log(`passed over ${p.file}: ${p.message}`);
-  const manifest = opts.version === undefined ? manifests[0] : manifests.find((m) => m.version === opts.version);
-  if (!manifest) {
-    const what = opts.version === undefined ? 'no saved model' : `no readable version ${opts.version}`;
-    throw new LabelingError('not-found', `${what} of project "${id}" to validate: train one first (Labeling: Start ML-Assisted Training, or data-labeling assist)`, { file: modelsDir(opts.root, id) });
-  }
-  if (isValidated(manifest)) {
-    log(`version ${manifest.version} is validated already: ${manifest.validation.message}`);
-    return { manifest, validation: manifest.validation, validated: false };
-  }
-  const files = validationFiles(opts.root, manifest)!;
-  const image = isAssistImageType(manifest.type);
-  const where = opts.workerFile ? 'a worker thread' : 'this process';
-  const unit = image ? 'image(s)' : 'item(s)';
-  log(
-    `validating ${manifest.model} version ${manifest.version} on its ${n(manifest.validationInput!.items)} held-out ${unit} in ${where} ` +
-      `(${manifest.validationInput!.validatorFile ? 'the validation model trained without them' : 'the saved model, trained without them'}; target ${manifest.targetPrecision})`,
-  );
-  const hooks = { ...(signal ? { signal } : {}), ...(opts.onProgress ? { onProgress: phase(opts.onProgress, 0, 0.95)! } : {}) };
-  const task = image ? 'assist-validate-images' : 'assist-validate';
-  const out = opts.workerFile ? await runWorkerTask(opts.workerFile, task, files, hooks) : await assistValidate(files, image ? 'image' : 'text', hooks);
-  throwIfAborted(signal);
-  const v = out.validation;
-  log(`validation: accuracy ${v.accuracy.toFixed(3)}; ${v.message}`);
-  opts.onProgress?.(0.95, 'Writing the figures into the manifest');
-  const validated = await recordValidation(opts.root, manifest, v, signal ? { signal } : {});
-  log(`validated version ${manifest.version} in ${ms(t0)}`);
-  opts.onProgress?.(1, v.message);
-  return { manifest: validated, validation: v, validated: true };
 }
 
 export interface PrelabelOptions extends AssistRunOptions {
