@@ -11,6 +11,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { Session } from 'node:inspector';
 import { pathToFileURL } from 'node:url';
 import type { Database, SqlJsStatic } from 'sql.js';
 
@@ -19,6 +20,8 @@ const TREE = path.resolve(treeArg ?? path.join(__dirname, '..'));
 const N = Number(nArg ?? 200_000);
 const K = Number(kArg ?? 3000);
 const STMTS = process.argv.includes('--stmts');
+/** --prof=<file>: a CPU profile (.cpuprofile) of the submit loop alone, taken with node:inspector. */
+const PROF = process.argv.find((a) => a.startsWith('--prof='))?.slice('--prof='.length);
 const LABELS = ['pos', 'neg', 'neutral'];
 const LABELERS = ['ann', 'bob', 'cat'];
 const WASM = path.join(TREE, 'node_modules/sql.js/dist/sql-wasm.wasm');
@@ -176,6 +179,13 @@ async function run(): Promise<void> {
 
     const counter = STMTS ? countStatements(SQL) : undefined;
     const store = await ProjectStore.open({ root, id: 'bench', labeler: 'zoe', device: 'bench', wasmPath: WASM });
+    const session = PROF ? new Session() : undefined;
+    const post = (method: string): Promise<unknown> => new Promise((res, rej) => session!.post(method, (e, r) => (e ? rej(e) : res(r))));
+    if (session) {
+      session.connect();
+      await post('Profiler.enable');
+      await post('Profiler.start');
+    }
     const times: number[] = [];
     for (let i = 0; i < K; i++) {
       const it = store.nextItem();
@@ -186,6 +196,11 @@ async function run(): Promise<void> {
       times.push(now() - t0);
     }
     const counts = counter?.stop();
+    if (session && PROF) {
+      const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+      fs.writeFileSync(PROF, JSON.stringify(profile));
+      session.disconnect();
+    }
     times.sort((a, b) => a - b);
     console.log(`  submit p50 ${pct(times, 50).toFixed(3)} ms, p90 ${pct(times, 90).toFixed(3)}, p99 ${pct(times, 99).toFixed(3)} (${times.length})`);
     const per = K - Math.floor(K / 2);
