@@ -45,7 +45,7 @@ export interface DetailsAssist {
   /** Final labels now, and at which count the next automatic training starts. */
   labeled: number;
   nextTrainingAt: number;
-  /** The latest saved model, if any. */
+  /** The newest validated model (the one prelabels come from), if any. */
   model?: {
     name: string;
     version: number;

@@ -136,8 +136,9 @@ describe('lbl-dashboard-app: charts and their tables show the model', () => {
     assert.deepEqual(days.map((r) => Number(r.getAttribute('height')).toFixed(1)), ['33.3', '100.0', '66.7']);
     assert.include(root.querySelector('[data-estimate]')!.textContent!.replace(/\s+/g, ' '), 'At 20.0 labels per day (the last 7 days), the 90 items left would be done by 2026-12-06.');
     const job = cells(root, 'jobs');
-    assert.deepEqual(job[0]!.slice(1), ['training', 'succeeded', new Date('2026-12-01T10:00:00.000Z').toLocaleString(), '850 ms', '120', '0.930', '0.80', 'Log of Train and validate the ML-assist model of Road signs']);
-    assert.include(job[1]![0]!, 'disk full');
+    assert.deepEqual(job[0]!.slice(1), ['validation', 'succeeded', new Date('2026-12-01T10:00:01.000Z').toLocaleString(), '95 ms', '30', '0.930', '0.80', 'Log of Validate the ML-assist model of Road signs']);
+    assert.deepEqual(job[1]!.slice(1), ['training', 'succeeded', new Date('2026-12-01T10:00:00.000Z').toLocaleString(), '850 ms', '120', '–', '–', 'Log of Train the ML-assist model of Road signs']);
+    assert.include(job[2]![0]!, 'disk full');
   });
 
   it('the table toggle shows a chart table (kept in the webview state); hidden tables stay in the page for screen readers', async () => {

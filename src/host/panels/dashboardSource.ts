@@ -8,7 +8,6 @@
 import { promises as fsp } from 'node:fs';
 import * as vscode from 'vscode';
 import { queueOrderFile, readQueueOrder } from '../../core/ml/assist/queue-order';
-import type { JobInfo } from '../../core/jobs/types';
 import type { Logger } from '../../core/logger';
 import { dashboardModel } from '../../core/stats/dashboard';
 import type { DashboardJob, DashboardModel } from '../../protocol/dashboard';
@@ -20,35 +19,12 @@ import type { ProjectEntry, ProjectRegistry } from '../projects/registry';
 import type { StoreManager } from '../projects/stores';
 import { Disposable } from '../util/lifecycle';
 import type { DashboardSource } from './dashboardPanel';
+import { dashboardJobOf } from './dashboardJobs';
 
 /** The ML-assist figures the jobs need (AssistService). */
 export interface DashboardAssist {
   assistOf(entry: ProjectEntry): Promise<DetailsAssist | undefined>;
   readonly onDidChange: vscode.Event<ProjectEntry>;
-}
-
-/** The kind of a job, from the titles the host's jobs are given (exportCommand, importCommand, assistService, ...). */
-export function jobKindOf(title: string): DashboardJob['kind'] {
-  if (/^Train and validate/i.test(title) || /\btrain/i.test(title)) return 'training';
-  if (/validat/i.test(title)) return 'validation';
-  if (/featur/i.test(title)) return 'featurization';
-  if (/^Prelabel/i.test(title) || /inference|predict/i.test(title)) return 'inference';
-  if (/^Export/i.test(title)) return 'export';
-  if (/^(Import|Reading)/i.test(title)) return 'import';
-  if (/agreement/i.test(title)) return 'agreement';
-  if (/^(Refresh|Rebuild)/i.test(title)) return 'refresh';
-  return 'other';
-}
-
-/** A runner job as the dashboard shows it; `now` for the duration of a job still running. */
-export function dashboardJobOf(j: JobInfo, now: number): DashboardJob {
-  const out: DashboardJob = { id: j.id, title: j.title, kind: jobKindOf(j.title), status: j.status };
-  if (j.startedAt !== undefined) {
-    out.startedAt = new Date(j.startedAt).toISOString();
-    out.durationMs = Math.max(0, (j.endedAt ?? now) - j.startedAt);
-  }
-  if (j.error && j.status === 'failed') out.error = j.error.message;
-  return out;
 }
 
 export class StoreDashboardSource extends Disposable implements DashboardSource {
@@ -82,19 +58,27 @@ export class StoreDashboardSource extends Disposable implements DashboardSource 
     return this.registry.projects.filter((p) => p.def && (p.id === resource || assistResource(p.root, p.id) === resource));
   }
 
-  /** The project's jobs, most recent first; the ML-assist training that made the latest model carries its validation. */
+  /**
+   * The project's jobs, most recent first. Of the latest validated model, the last training that succeeded
+   * carries how many labels it learned from, the last validation that succeeded its held-out items,
+   * precision and threshold.
+   */
   private async jobsOf(entry: ProjectEntry, now: number): Promise<DashboardJob[]> {
     const ml = assistResource(entry.root, entry.id);
     const infos = this.jobs.runner.list().filter((j) => j.resource === entry.id || j.resource === ml).reverse();
     const jobs = infos.map((j) => dashboardJobOf(j, now));
     const trained = jobs.find((j) => j.kind === 'training' && j.status === 'succeeded');
-    if (trained && this.assist) {
+    const validated = jobs.find((j) => j.kind === 'validation' && j.status === 'succeeded');
+    if ((trained || validated) && this.assist) {
       const a = await this.assist.assistOf(entry).catch(() => undefined);
       const v = a?.model?.validation;
       if (a?.model && v) {
-        trained.items = a.model.trainedOn;
-        trained.precision = v.precisionAtThreshold;
-        trained.threshold = v.threshold;
+        if (trained) trained.items = a.model.trainedOn;
+        if (validated) {
+          validated.items = v.items;
+          validated.precision = v.precisionAtThreshold;
+          validated.threshold = v.threshold;
+        }
       }
     }
     return jobs;
