@@ -31,6 +31,20 @@ describe('panel masks: what the labeling and review panels send and take', () =>
     await assert.rejects(submittedMask(dir, aDef('image-detection', ['car']), 'img/a.png', maskMessage(raster(), 4, 3)), /takes no mask/);
   });
 
+  it('a submitted mask goes back to the webview from the runs it came as, without reading its blob again', async () => {
+    // Runs of one class apart, as a brush leaves them: they decode to the blob's raster all the same.
+    const painted = { width: 4, height: 3, runs: [1, 2, 1, 2, 0, 1, 255, 1, 0, 6] };
+    const a = await submittedMask(dir, def, 'img/d.png', painted);
+    rmSync(join(dir, 'masks'), { recursive: true, force: true }); // the blob is not read: its runs are the ones submitted
+    const problems: string[] = [];
+    const back = maskRunsOf(dir, a, (m) => problems.push(m))!;
+    assert.deepEqual(problems, []);
+    assert.deepEqual(decodeRuns(back.runs, back.width, back.height), raster());
+    painted.runs[0] = 2; // the message the runs came in is not the one kept
+    const again = maskRunsOf(dir, a)!;
+    assert.deepEqual(decodeRuns(again.runs, again.width, again.height), raster());
+  });
+
   it("an item's mask goes out as runs of its blob; a missing blob is reported once and sends nothing", async () => {
     const put = await putMask(dir, { width: 4, height: 3, data: raster() });
     const ann: MaskAnnotation = { kind: 'mask', classes: ['car', 'void'], width: 4, height: 3, blob: put.sha };
