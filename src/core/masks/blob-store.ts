@@ -13,7 +13,6 @@ import * as fs from 'node:fs';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { ioError, LabelingError } from '../errors';
-import { writeFileAtomic } from '../project/fsutil';
 import { decodeIndexedPng, encodeIndexedPng } from './png-indexed';
 import { checkClassIndices, checkPresentIndices, isBlobHash, maskAnnotationOf, presentClassNames, type ClassRaster, type MaskAnnotation } from './raster';
 
@@ -45,33 +44,20 @@ export interface PutResult {
   written: boolean;
 }
 
-/** Stores the raster's PNG; returns its hash. */
+/**
+ * Stores the raster's PNG; returns its hash. The same synchronous steps as putMaskSync: on the submit path a
+ * mask is encoded, written and fsynced in one turn of the extension host rather than seven asynchronous hops,
+ * each of which waited behind whatever else the host had queued (bench:ui mask-4000).
+ */
 export async function putMask(projectDir: string, raster: ClassRaster): Promise<PutResult> {
-  const png = encodeIndexedPng(raster);
-  const sha = sha256Hex(png);
-  const file = maskBlobPath(projectDir, sha);
-  let existing: Buffer | undefined;
-  try {
-    existing = await fsp.readFile(file);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw ioError('cannot read the mask blob', file, e);
-  }
-  if (existing && sha256Hex(existing) === sha) {
-    const now = new Date();
-    await fsp.utimes(file, now, now).catch((e: unknown) => {
-      throw ioError('cannot touch the mask blob', file, e);
-    });
-    return { sha, file, bytes: png.length, written: false };
-  }
-  await writeFileAtomic(file, png);
-  return { sha, file, bytes: png.length, written: true };
+  return putMaskSync(projectDir, raster);
 }
 
 let syncCounter = 0;
 
 /**
- * putMask for the index build, which runs in one synchronous pass (store/mask-source.ts: consensus
- * majority masks). The same atomic write: a temp file named as writeFileAtomic names it, fsync, rename.
+ * Stores the raster's PNG (also for the index build, which runs in one synchronous pass: store/mask-source.ts,
+ * consensus majority masks). Written atomically: a temp file named as writeFileAtomic names it, fsync, rename.
  */
 export function putMaskSync(projectDir: string, raster: ClassRaster): PutResult {
   const png = encodeIndexedPng(raster);
