@@ -43,7 +43,8 @@ export const tests = [
       await wb.expectText(section.locator('.model-trained'), new RegExp(`^on ${LABELED} labels`), 10000);
       await wb.expectText(section.locator('.validation'), /^threshold 0\.\d\d, validated precision 0\.\d\d on \d+ items/, 10000);
       await section.locator('.suggestions', { hasText: /\d+ local suggestions? from model v1/ }).waitFor({ timeout: 60000 });
-      await section.locator('.job.succeeded', { hasText: 'Train and validate' }).waitFor();
+      await section.locator('.job.succeeded', { hasText: 'Train the ML-assist model' }).waitFor();
+      await section.locator('.job.succeeded', { hasText: 'Validate the ML-assist model' }).waitFor();
       await section.locator('.job.succeeded', { hasText: 'Prelabel the queue' }).waitFor();
       await section.locator('.jobs').scrollIntoViewIfNeeded();
       await wb.screenshot('70-assist-project-details');

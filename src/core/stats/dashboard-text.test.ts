@@ -50,7 +50,8 @@ describe('dashboard-text: the dashboard as Markdown and CSV', () => {
       'agreement.label,yield,f1,0.75',
       'throughput,2026-11-30,labels,30',
       'finish,,date,2026-12-06',
-      'jobs,job-3,precision,0.93',
+      'jobs,job-5,precision,0.93',
+      'jobs,job-3,items,120',
       'jobs,job-4,status,failed',
       'mlAssist,,enabled,true',
     ]) assert.ok(rows.includes(r), `missing row ${r}`);
