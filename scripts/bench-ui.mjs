@@ -310,7 +310,7 @@ function breakdown(r) {
  */
 function slowest(r, n = 3) {
   const mark = (x, name) => x.lbl?.filter((e) => e.mark === name).pop();
-  const lines = ['    slowest (ms: total = webview until sent + sent->answer [host total; transport] + answer->drawn + drawn->frame):'];
+  const lines = ['    slowest (ms: total = webview until sent + sent->answer [host total; transport = webview->host + host->webview] + answer->drawn + drawn->frame):'];
   for (const kind of ['next', 'skip', 'back']) {
     const rows = [...r.rows[kind]].sort((a, b) => b.end - a.end).slice(0, n);
     if (!rows.length) continue;
@@ -319,10 +319,16 @@ function slowest(r, n = 3) {
       const send = mark(x, 'send')?.t;
       const reply = mark(x, 'reply')?.t;
       const render = mark(x, 'render')?.t;
-      const host = (x.hostTimings ?? mark(x, 'reply')?.host)?.total;
+      const h = x.hostTimings ?? mark(x, 'reply')?.host;
+      const host = h?.total;
       if (send === undefined || reply === undefined) return f1(x.end);
       const rt = reply - send;
-      return `${f1(x.end)} = ${f1(send)} + ${f1(rt)} [${host === undefined ? '?' : f1(host)}; ${host === undefined ? '?' : f1(rt - host)}] + ${render === undefined ? '?' : f1(render - reply)} + ${render === undefined ? '?' : f1(x.end - render)}`;
+      // The transport's two directions, from the host's epoch stamps against the webview's clock (1 ms grain).
+      const epoch = (t) => (x.origin !== undefined ? x.origin + x.t0 + t : undefined);
+      const up = h?.recvAt !== undefined && epoch(send) !== undefined ? h.recvAt - epoch(send) : undefined;
+      const down = h?.sentAt !== undefined && epoch(reply) !== undefined ? epoch(reply) - h.sentAt : undefined;
+      const transport = host === undefined ? '?' : up !== undefined && down !== undefined ? `${f1(rt - host)} = up ${f1(up)} + down ${f1(down)}` : f1(rt - host);
+      return `${f1(x.end)} = ${f1(send)} + ${f1(rt)} [${host === undefined ? '?' : f1(host)}; ${transport}] + ${render === undefined ? '?' : f1(render - reply)} + ${render === undefined ? '?' : f1(x.end - render)}`;
     });
     lines.push(`      ${label} ${parts.join('  |  ')}`);
   }
