@@ -21,8 +21,19 @@ import { reviewStats } from '../src/cli/commands/stats';
 import { dashboardModel } from '../src/core/stats/dashboard';
 import { REVIEW_ASSETS, reviewReadsOf, type ReviewFilter } from '../src/core/store/review-reads';
 
-const WASM = path.resolve(__dirname, '../node_modules/sql.js/dist/sql-wasm.wasm');
-/** The worker the extension ships (dist/worker.js), bundled for this run by run(): builds scan data sources in it, as the extension's do. */
+/**
+ * Set by scripts/build-bench.mjs (esbuild `define`) to the bundle's path when this runs as dist/bench/bench.js
+ * (npm run bench:store); undefined under tsx (npm run bench:store:tsx).
+ */
+declare const BENCH_BUNDLE: string | undefined;
+const BUNDLE = typeof BENCH_BUNDLE === 'string' ? BENCH_BUNDLE : undefined;
+/** The repository: this file is scripts/bench.ts under tsx, dist/bench/bench.js bundled. */
+const ROOT = path.resolve(__dirname, BUNDLE ? '../..' : '..');
+const WASM = path.join(ROOT, 'node_modules/sql.js/dist/sql-wasm.wasm');
+/**
+ * The worker the extension ships (dist/worker.js): builds scan data sources in it, as the extension's do.
+ * Bundled by build-bench.mjs beside the bench (dist/bench/worker.js), or for this run by run() under tsx.
+ */
 let WORKER = '';
 const MAX_N = Number(process.env.BENCH_MAX_N ?? 1_000_000);
 const SIZES = [10_000, 100_000, 1_000_000].filter((n) => n <= MAX_N);
@@ -385,7 +396,7 @@ function agreementRawLimit(db: import('sql.js').Database, n: number): void {
 }
 
 function writeResults(): void {
-  const file = path.resolve(__dirname, '../test-results/bench.json');
+  const file = path.join(ROOT, 'test-results/bench.json');
   fs.mkdirSync(path.dirname(file), { recursive: true });
   let existing: Result[] = [];
   try {
@@ -401,17 +412,23 @@ function writeResults(): void {
   console.log(`\nwrote ${path.relative(process.cwd(), file)} (${results.length} store entries)`);
 }
 
-/** worker-main.ts bundled as esbuild.mjs bundles dist/worker.js, into a temp folder. */
+/** worker-main.ts bundled as esbuild.mjs bundles dist/worker.js: beside the bundled bench, or under tsx into a temp folder. */
 async function bundleWorker(): Promise<{ file: string; dispose(): void }> {
+  if (BUNDLE) {
+    const file = path.join(__dirname, 'worker.js');
+    if (!fs.existsSync(file)) throw new Error(`${file} is missing: run node scripts/build-bench.mjs`);
+    return { file, dispose: () => undefined };
+  }
   const esbuild = await import('esbuild');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'labeling-bench-worker-'));
   const file = path.join(dir, 'worker.js');
-  await esbuild.build({ entryPoints: [path.resolve(__dirname, '../src/core/jobs/worker-main.ts')], outfile: file, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning' });
+  await esbuild.build({ entryPoints: [path.join(ROOT, 'src/core/jobs/worker-main.ts')], outfile: file, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning' });
   return { file, dispose: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
 async function run(): Promise<void> {
   console.log(`Project store benchmark (sizes ${SIZES.join(', ')}; node ${process.version}, ${os.cpus().length} cores, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')})`);
+  console.log(`store code: ${BUNDLE ? `esbuild bundle ${BUNDLE}` : 'tsx (scripts/bench.ts, each module transpiled on its own)'}`);
   const worker = await bundleWorker();
   WORKER = worker.file;
   try {
