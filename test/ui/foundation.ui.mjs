@@ -28,7 +28,7 @@ export const tests = [
       await wb.answer('(5/7)', 'Label the sentiment of each review.');
       await wb.answer('(6/7)', undefined, { pick: 'One labeler per item' });
       await wb.answer('(7/7)', undefined, { pick: 'Off' });
-      await wb.toast('Created labeling project "UI Reviews" in .labeling/ui-reviews. Imported 30 prelabels from column "sentiment".');
+      await wb.notified('Created labeling project "UI Reviews" in .labeling/ui-reviews. Imported 30 prelabels from column "sentiment".');
 
       const def = JSON.parse(readFileSync(path.join(workspace, '.labeling/ui-reviews/project.json'), 'utf8'));
       assert.equal(def.type, 'text-classification');
