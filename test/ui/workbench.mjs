@@ -88,6 +88,11 @@ export class Workbench {
   }
 
   async toast(text, timeout = 20000) {
+    await this.notified(text, Math.min(timeout, 8000));
+  }
+
+  /** Only as a toast (to click its buttons). */
+  async toastOnly(text, timeout = 20000) {
     await this.page.locator('.notification-toast', { hasText: text }).first().waitFor({ timeout });
   }
 
@@ -98,7 +103,7 @@ export class Workbench {
    */
   async notified(text, timeout = 8000) {
     try {
-      await this.toast(text, timeout);
+      await this.toastOnly(text, timeout);
     } catch {
       await this.palette('Notifications: Show Notifications');
       await this.page.locator('.notifications-center .notification-list-item', { hasText: text }).first().waitFor({ timeout: 10000 });
