@@ -29,6 +29,7 @@ import {
   type AssistTrainOutput,
   type AssistValidateInput,
   type AssistValidateOutput,
+  type OpenedOn,
 } from '../ml/assist/assist-worker';
 import type { ImageFilePrediction } from '../ml/assist/image-train';
 import { scanToChunks, type ScanChunk, type ScanStreamInput } from '../ingest/scan-stream';
@@ -72,10 +73,10 @@ export interface WorkerTaskTypes {
 }
 
 export interface WorkerSessionTypes {
-  /** ML assist inference: the model is loaded once, then each call predicts a batch of texts. */
-  'assist-predict': { start: AssistPredictStart; info: AssistPredictInfo; call: AssistPredictCall; output: AssistPrediction[] };
+  /** ML assist inference: the model (or the first of the versions posted that reads) is loaded once, then each call predicts a batch of texts. */
+  'assist-predict': { start: AssistPredictStart; info: OpenedOn<AssistPredictInfo>; call: AssistPredictCall; output: AssistPrediction[] };
   /** ML assist inference for images: the image model is loaded once, then each call reads, decodes and predicts a batch of files. */
-  'assist-predict-images': { start: AssistPredictImagesStart; info: AssistPredictImagesInfo; call: AssistPredictImagesCall; output: ImageFilePrediction[] };
+  'assist-predict-images': { start: AssistPredictImagesStart; info: OpenedOn<AssistPredictImagesInfo>; call: AssistPredictImagesCall; output: ImageFilePrediction[] };
 }
 
 /**
@@ -127,12 +128,12 @@ export const WORKER_TASKS: { readonly [K in WorkerTaskName]: (input: TaskInput<K
 };
 
 export const WORKER_SESSIONS: { readonly [K in WorkerSessionName]: (start: SessionStart<K>, ctx: TaskContext) => SessionHandler<K> | Promise<SessionHandler<K>> } = {
-  'assist-predict': (start) => {
-    const p = openAssistPredictor(start);
+  'assist-predict': async (start) => {
+    const p = await openAssistPredictor(start);
     return { info: p.info, call: (input) => p.call(input) };
   },
-  'assist-predict-images': (start) => {
-    const p = openAssistImagePredictor(start);
+  'assist-predict-images': async (start) => {
+    const p = await openAssistImagePredictor(start);
     return { info: p.info, call: (input) => p.call(input) };
   },
 };

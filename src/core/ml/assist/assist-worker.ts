@@ -6,7 +6,8 @@
  * collects the training set and saves the model, the validation model and the held-out examples, and
  * writes the validation's figures into the manifest (model-store.ts, atomic), so terminating the thread
  * on a cancel leaves nothing half-written. A training answers those files' bytes (encoded here, so the
- * extension host neither decodes nor encodes ~9 MB of JSON at 100k labels); a validation reads them.
+ * extension host neither decodes nor encodes ~9 MB of JSON at 100k labels); a validation reads them,
+ * and so does a prediction session posted the validated versions' paths (the host reads no model).
  *
  * Image projects post file paths, not pixels: the worker reads, decodes and featurises the files
  * (image-train.ts), so none of that runs on the extension host's thread; a file that cannot be read is
@@ -14,7 +15,7 @@
  */
 import { LabelingError } from '../../errors';
 import type { ProjectDef } from '../../model';
-import { AssistModel, type AnyAssistModel, type AssistModelJson, type AssistPrediction, type ImageAssistModel } from './assist-model';
+import { AssistModel, type AnyAssistModel, type AssistModelJson, type AssistModelType, type AssistPrediction, type ImageAssistModel } from './assist-model';
 import { encodeImageHoldout, encodeTextHoldout, readHoldout } from './holdout-file';
 import {
   predictImageFiles,
@@ -26,9 +27,9 @@ import {
   type SkippedImage,
 } from './image-train';
 import { ASSIST_IMAGE_TYPES, isAssistImageType, type AssistImageType } from './image-training-set';
-import { encodeModel, readModelFile, type TrainedFiles } from './model-store';
+import { encodeModel, loadFirstCandidate, readModelFile, type ModelCandidate, type ModelFileProblem, type TrainedFiles } from './model-store';
 import { trainForValidation, validateHeldOut, type TrainedForValidation, type TrainValidateOptions, type ValidationFigures } from './train';
-import { isAssistTextType, type AssistTextType, type TrainingExample, type TrainingSet } from './training-set';
+import { ASSIST_TEXT_TYPES, isAssistTextType, type AssistTextType, type TrainingExample, type TrainingSet } from './training-set';
 
 /** The fields of project.json trainAndValidate reads (the type, the split's seed, mlAssist's target and hold-out). */
 export type AssistTrainDef = Pick<ProjectDef, 'type' | 'queueSeed' | 'mlAssist'>;
@@ -226,9 +227,14 @@ export async function assistValidate(input: AssistValidateInput, media: 'text' |
   return { validation: v.validation, predictions: v.heldOut.length };
 }
 
-export interface AssistPredictStart {
-  model: AssistModelJson;
-}
+/**
+ * What a prediction session loads: the model as posted, or (what prelabelQueue posts) the validated
+ * versions to try, newest first (model-store.ts validatedCandidates: manifests and absolute paths): the
+ * session reads and checks the first whose model file reads and holds its manifest's type, passing the
+ * others over exactly as loadValidatedModel does in a thread of its own (loadFirstCandidate), so the
+ * thread that posts never reads, parses, rebuilds or clones the model (~9 MB of JSON at 100k labels).
+ */
+export type AssistPredictStart = { model: AssistModelJson; candidates?: undefined } | { candidates: ModelCandidate[]; model?: undefined };
 
 /** What a session answers once its model is loaded. */
 export interface AssistPredictInfo {
@@ -237,28 +243,61 @@ export interface AssistPredictInfo {
   trainedOn: number;
 }
 
+/**
+ * What a session opened on candidates adds: the version it loaded and the candidates passed over before
+ * it, as loadValidatedModel's problems. When none reads, it has no model (`type: null`) and refuses calls.
+ */
+export type OpenedOn<I> = (I & { version?: number; problems?: ModelFileProblem[] }) | { type: null; problems: ModelFileProblem[] };
+
 export interface AssistPredictCall {
   texts: string[];
 }
 
 /** A loaded model that predicts batch after batch (the 'assist-predict' session). */
 export interface AssistPredictor {
-  readonly info: AssistPredictInfo;
+  readonly info: OpenedOn<AssistPredictInfo>;
   call(input: AssistPredictCall): AssistPrediction[];
 }
 
-/** Loads the model once (a bad model is a LabelingError naming the field). */
-export function openAssistPredictor(start: AssistPredictStart): AssistPredictor {
-  if (!start || typeof start !== 'object') throw new LabelingError('invalid-input', 'assist-predict: takes {model}', { field: 'model' });
-  const t = (start.model as { type?: unknown } | undefined)?.type;
-  if ((ASSIST_IMAGE_TYPES as readonly unknown[]).includes(t)) {
-    throw new LabelingError('invalid-input', `assist-predict: predicts texts; the model is a ${String(t)} model (the assist-predict-images session predicts image files)`, { field: 'model.type' });
-  }
-  const model = AssistModel.fromJSON(start.model);
+/**
+ * The model of a session's start: the posted one (`json`: the caller checks it), or the first candidate
+ * of `types` that reads, with the problems of those passed over; undefined when none reads.
+ */
+async function sessionModel(
+  start: AssistPredictStart,
+  task: string,
+  types: readonly AssistModelType[],
+): Promise<{ json: unknown } | { loaded?: AnyAssistModel; version?: number; problems: ModelFileProblem[] }> {
+  if (!start || typeof start !== 'object') throw new LabelingError('invalid-input', `${task}: takes {model} or {candidates}`, { field: 'model' });
+  if (start.candidates === undefined) return { json: start.model };
+  if (!Array.isArray(start.candidates)) throw new LabelingError('invalid-input', `${task}: must be a list of model versions (manifest, manifestFile, modelFile)`, { field: 'candidates' });
+  const problems: ModelFileProblem[] = [];
+  const loaded = await loadFirstCandidate(start.candidates, types, problems);
+  return loaded ? { loaded: loaded.model, version: loaded.manifest.version, problems } : { problems };
+}
+
+/** A session with no model: none of its candidates read (the caller reports their problems). */
+const noModel = (task: string) => (): never => {
+  throw new LabelingError('not-found', `${task}: none of the model versions posted read, no model is loaded`, { field: 'candidates' });
+};
+
+/** Loads the model once (a bad model is a LabelingError naming the field; see AssistPredictStart for candidates). */
+export async function openAssistPredictor(start: AssistPredictStart): Promise<AssistPredictor> {
+  const got = await sessionModel(start, 'assist-predict', ASSIST_TEXT_TYPES);
+  if ('problems' in got && !got.loaded) return { info: { type: null, problems: got.problems }, call: noModel('assist-predict') };
+  let model: AssistModel;
+  if ('json' in got) {
+    const t = (got.json as { type?: unknown } | undefined)?.type;
+    if ((ASSIST_IMAGE_TYPES as readonly unknown[]).includes(t)) {
+      throw new LabelingError('invalid-input', `assist-predict: predicts texts; the model is a ${String(t)} model (the assist-predict-images session predicts image files)`, { field: 'model.type' });
+    }
+    model = AssistModel.fromJSON(got.json);
+  } else model = got.loaded as AssistModel;
   const type = model.type;
   if (!isAssistTextType(type)) throw new LabelingError('invalid-input', `assist-predict: predicts texts; the model is a ${type} model`, { field: 'model.type' });
+  const info = { type, name: model.name, trainedOn: model.trainedOn };
   return {
-    info: { type, name: model.name, trainedOn: model.trainedOn },
+    info: 'json' in got ? info : { ...info, version: got.version!, problems: got.problems },
     call(input) {
       const texts = input?.texts;
       if (!Array.isArray(texts)) throw new LabelingError('invalid-input', 'assist-predict: takes {texts} (a list of strings)', { field: 'texts' });
@@ -318,27 +357,29 @@ export interface AssistPredictImagesCall {
 }
 
 /** Reading limits of an image session. */
-export interface AssistPredictImagesStart extends AssistPredictStart {
+export type AssistPredictImagesStart = AssistPredictStart & {
   maxBytes?: number;
   maxPixels?: number;
-}
+};
 
 /** A loaded image model that reads, decodes and predicts batch after batch of files (the 'assist-predict-images' session). */
 export interface AssistImagePredictor {
-  readonly info: AssistPredictImagesInfo;
+  readonly info: OpenedOn<AssistPredictImagesInfo>;
   call(input: AssistPredictImagesCall): Promise<ImageFilePrediction[]>;
 }
 
-/** Loads an image model once (a bad model is a LabelingError naming the field). */
-export function openAssistImagePredictor(start: AssistPredictImagesStart): AssistImagePredictor {
-  if (!start || typeof start !== 'object') throw new LabelingError('invalid-input', 'assist-predict-images: takes {model}', { field: 'model' });
-  const model = AssistModel.fromAnyJSON(start.model);
+/** Loads an image model once (a bad model is a LabelingError naming the field; see AssistPredictStart for candidates). */
+export async function openAssistImagePredictor(start: AssistPredictImagesStart): Promise<AssistImagePredictor> {
+  const got = await sessionModel(start, 'assist-predict-images', ASSIST_IMAGE_TYPES);
+  if ('problems' in got && !got.loaded) return { info: { type: null, problems: got.problems }, call: noModel('assist-predict-images') };
+  const model = 'json' in got ? AssistModel.fromAnyJSON(got.json) : got.loaded!;
   const type = model.type;
   if (!isAssistImageType(type)) throw new LabelingError('invalid-input', `assist-predict-images: predicts image files; the model is a ${type} model`, { field: 'model.type' });
   const image = model as ImageAssistModel;
   const limits = { ...(start.maxBytes !== undefined ? { maxBytes: start.maxBytes } : {}), ...(start.maxPixels !== undefined ? { maxPixels: start.maxPixels } : {}) };
+  const info = { type, name: model.name, trainedOn: model.trainedOn };
   return {
-    info: { type, name: model.name, trainedOn: model.trainedOn },
+    info: 'json' in got ? info : { ...info, version: got.version!, problems: got.problems },
     async call(input) {
       const files = input?.files;
       if (!Array.isArray(files)) throw new LabelingError('invalid-input', 'assist-predict-images: takes {files} (a list of paths)', { field: 'files' });

@@ -331,7 +331,12 @@ export async function loadLatestModel(
   types: readonly AssistModelType[] = ASSIST_TEXT_TYPES,
 ): Promise<{ loaded?: LoadedModel<AssistModelType>; problems: ModelFileProblem[] }> {
   const { manifests, problems } = await listModels(root, projectId);
-  return { ...(await loadFirst(root, projectId, manifests, types, problems)), problems };
+  const loaded = await loadFirstCandidate(
+    manifests.map((m) => candidateOf(root, m)),
+    types,
+    problems,
+  );
+  return { ...(loaded ? { loaded } : {}), problems };
 }
 
 /**
@@ -343,37 +348,66 @@ export async function loadValidatedModel<T extends AssistModelType>(
   projectId: string,
   types: readonly T[],
 ): Promise<{ loaded?: LoadedModel<T> & { manifest: ValidatedManifest }; waiting: ModelManifest[]; problems: ModelFileProblem[] }> {
+  const { candidates, waiting, problems } = await validatedCandidates(root, projectId);
+  const loaded = await loadFirstCandidate(candidates, types, problems);
+  return { ...(loaded ? { loaded: loaded as LoadedModel<T> & { manifest: ValidatedManifest } } : {}), waiting, problems };
+}
+
+/**
+ * A version's files, absolute, and its manifest (small): what a worker is posted instead of the model,
+ * so the thread that chose the version never reads, parses or posts the model itself.
+ */
+export interface ModelCandidate<M extends ModelManifest = ModelManifest> {
+  manifest: M;
+  manifestFile: string;
+  modelFile: string;
+}
+
+/**
+ * The validated versions prelabels may use, newest first, as loadValidatedModel would try them, without
+ * reading a model file: the manifests only (`problems`: the manifests that do not read). A worker session
+ * loads the first whose model reads (loadFirstCandidate, the same loop as loadValidatedModel's).
+ */
+export async function validatedCandidates(
+  root: string,
+  projectId: string,
+): Promise<{ candidates: ModelCandidate<ValidatedManifest>[]; waiting: ModelManifest[]; problems: ModelFileProblem[] }> {
   const { manifests, problems } = await listModels(root, projectId);
   const first = manifests.findIndex(isValidated);
   const waiting = (first < 0 ? manifests : manifests.slice(0, first)).filter((m) => !isValidated(m));
-  const loaded = await loadFirst(root, projectId, manifests.filter(isValidated), types, problems);
-  return { ...(loaded.loaded ? { loaded: loaded.loaded as LoadedModel<T> & { manifest: ValidatedManifest } } : {}), waiting, problems };
+  return { candidates: manifests.filter(isValidated).map((m) => candidateOf(root, m)), waiting, problems };
 }
 
-/** The model of the first manifest (newest first) of `types` whose model file reads; the others' problems pushed on `problems`. */
-async function loadFirst(
-  root: string,
-  projectId: string,
-  manifests: readonly ModelManifest[],
+function candidateOf<M extends ModelManifest>(root: string, manifest: M): ModelCandidate<M> {
+  const dir = modelsDir(root, manifest.projectId);
+  return { manifest, manifestFile: path.join(dir, manifestName(manifest.version)), modelFile: path.join(dir, manifest.modelFile) };
+}
+
+/**
+ * The model of the first candidate of `types` whose model file reads and holds the type its manifest
+ * says; each one passed over is pushed on `problems` (a manifest of another type, a damaged model file:
+ * the LabelingError's message, naming the file and field). Runs where the model is used: in this thread
+ * for loadValidatedModel and loadLatestModel, in the worker for a prediction session posted candidates.
+ */
+export async function loadFirstCandidate<M extends ModelManifest>(
+  candidates: readonly ModelCandidate<M>[],
   types: readonly AssistModelType[],
   problems: ModelFileProblem[],
-): Promise<{ loaded?: LoadedModel<AssistModelType> }> {
-  const dir = modelsDir(root, projectId);
-  for (const manifest of manifests) {
-    const modelFile = path.join(dir, manifest.modelFile);
+): Promise<(LoadedModel<AssistModelType> & { manifest: M }) | undefined> {
+  for (const { manifest, manifestFile, modelFile } of candidates) {
     if (!types.includes(manifest.type)) {
-      problems.push({ file: path.join(dir, manifestName(manifest.version)), message: `type: a model of type ${manifest.type}; ${orList(types)} wanted` });
+      problems.push({ file: manifestFile, message: `type: a model of type ${manifest.type}; ${orList(types)} wanted` });
       continue;
     }
     try {
       const model = await readModelFile(modelFile);
       if (model.type !== manifest.type) throw new LabelingError('invalid-input', `holds a ${model.type} model, its manifest says ${manifest.type}`, { file: modelFile, field: 'type' });
-      return { loaded: { manifest, model, manifestFile: path.join(dir, manifestName(manifest.version)), modelFile } };
+      return { manifest, model, manifestFile, modelFile };
     } catch (e) {
       problems.push({ file: modelFile, message: messageOf(e) });
     }
   }
-  return {};
+  return undefined;
 }
 
 /** A model file (a saved model or a validation model); a damaged one is a LabelingError naming the file. */

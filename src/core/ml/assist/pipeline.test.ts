@@ -145,6 +145,63 @@ describe('ML assist pipeline in a real worker thread', function () {
     }
   });
 
+  it('in a worker session a damaged or wrong-type newest validated model is passed over as in this process, the previous validated version used; this thread reads no model file', async () => {
+    const q = await project();
+    const s = await openStore(q, 'lead', 'd');
+    const fsp = fs.promises;
+    const readFile = fsp.readFile;
+    try {
+      const first = await trainAssistModel(s, { root: q.root });
+      await validateAssistModel(s, { root: q.root });
+      const second = await trainAssistModel(s, { root: q.root });
+      await validateAssistModel(s, { root: q.root });
+      const dir = modelsDir(q.root, q.id);
+      const newest = path.join(dir, second.manifest.modelFile);
+      const good = fs.readFileSync(newest, 'utf8');
+      // The model files this thread reads while prelabelQueue runs.
+      const read: string[] = [];
+      fsp.readFile = ((file: unknown, ...rest: unknown[]) => {
+        if (typeof file === 'string' && /model-\d+\.json$/.test(file)) read.push(file);
+        return (readFile as (...a: unknown[]) => unknown)(file, ...rest);
+      }) as typeof readFile;
+      const damages = [
+        { what: 'truncated', text: good.slice(0, good.length - 100), want: /: not valid JSON \(/ },
+        { what: 'of another type', text: JSON.stringify({ ...JSON.parse(good), type: 'text-multilabel' }), want: /: model\.kind: a text-multilabel model must be multi-label, the file holds multi-class$/ },
+      ];
+      for (const d of damages) {
+        fs.writeFileSync(newest, d.text);
+        const runs = [];
+        for (const workerFile of [undefined, worker.file]) {
+          const log: string[] = [];
+          read.length = 0;
+          const r = await prelabelQueue(s, { root: q.root, ...(workerFile ? { workerFile } : {}), log: (l) => log.push(l) });
+          runs.push({ version: r.manifest.version, passedOver: log.filter((l) => l.startsWith('passed over ')), read: [...read], suggestions: (await readSuggestions(q.root, q.id)).suggestions });
+        }
+        const [here, there] = runs;
+        assert.equal(here!.version, first.manifest.version, d.what);
+        assert.equal(there!.version, first.manifest.version, `${d.what}: the worker falls back to the previous validated version`);
+        assert.equal(here!.passedOver.length, 1, d.what);
+        assert.ok(here!.passedOver[0]!.startsWith(`passed over ${newest}: ${newest}: `), here!.passedOver[0]);
+        assert.match(here!.passedOver[0]!, d.want);
+        assert.deepEqual(there!.passedOver, here!.passedOver, `${d.what}: the same problem message`);
+        assert.deepEqual(there!.suggestions, here!.suggestions);
+        assert.deepEqual(here!.read.map((f) => path.basename(f)), [second.manifest.modelFile, first.manifest.modelFile], 'in this process both are read here');
+        assert.deepEqual(there!.read, [], `${d.what}: with a worker this thread reads no model file`);
+      }
+      // Both damaged: nothing predicted, the same error naming both files.
+      fs.writeFileSync(path.join(dir, first.manifest.modelFile), '{');
+      const errors: string[] = [];
+      for (const workerFile of [undefined, worker.file]) {
+        await assert.rejects(prelabelQueue(s, { root: q.root, ...(workerFile ? { workerFile } : {}) }), (e: unknown) => e instanceof LabelingError && e.reason === 'not-found' && !!errors.push(e.message));
+      }
+      assert.match(errors[0]!, /no readable model \(2 damaged file\(s\): .*model-2\.json, .*model-1\.json\) of project "p": train one first/);
+      assert.equal(errors[1], errors[0]);
+    } finally {
+      fsp.readFile = readFile;
+      await s.close();
+    }
+  });
+
   it('a cancelled or failed validation leaves the manifest byte for byte as it was, and its inputs, and no temp file', async () => {
     const t = await trainAssistModel(store, { root: p.root });
     const dir = modelsDir(p.root, p.id);
@@ -208,10 +265,12 @@ describe('ML assist pipeline in a real worker thread', function () {
     const { loaded } = await loadValidatedModel(p.root, p.id, ['text-classification']);
     const ab = new AbortController();
     const session = await WorkerSession.start(worker.file, 'assist-predict', { model: loaded!.model.toJSON() }, { signal: ab.signal });
+    const info = session.info;
+    assert.ok(info.type !== null);
     let calls = 0;
     const predictor = {
-      type: session.info.type,
-      name: session.info.name,
+      type: info.type,
+      name: info.name,
       predictBatch: (texts: string[]) => {
         const pending = session.call({ texts });
         if (++calls === 3) ab.abort();

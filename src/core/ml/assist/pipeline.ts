@@ -13,7 +13,9 @@
  *    bound, minimum count), and the figures are written into the manifest atomically
  *    (recordValidation), marking it validated.
  *  - prelabelQueue (inference): the newest VALIDATED version predicts the unlabeled queue in a worker
- *    session (loaded once, one call per queue page) and the LOCAL suggestions file is written
+ *    session (loaded once, one call per queue page; this thread reads the manifests only and posts the
+ *    model files' paths, the session reads, checks and passes over a damaged one, model-store.ts
+ *    loadFirstCandidate) and the LOCAL suggestions file is written
  *    (predict-queue.ts: atomic). A newer version not validated yet is passed over, and the log says so;
  *    with no validated version it predicts nothing and fails saying why.
  *  - publishSuggestions: a manager writes the local suggestions still fresh to the journal as prelabels.
@@ -58,6 +60,8 @@ import {
   loadValidatedModel,
   modelsDir,
   saveForValidation,
+  validatedCandidates,
+  type ModelFileProblem,
   type ModelManifest,
   type ValidatedManifest,
 } from './model-store';
@@ -195,37 +199,31 @@ export async function prelabelQueue(store: QueueSource, opts: PrelabelOptions): 
   // The newest VALIDATED version: a newer one still waiting for its validation job is passed over (its
   // threshold is not known yet), and said so; with none validated, nothing is predicted.
   const types: readonly AssistModelType[] = image ? ASSIST_IMAGE_TYPES : ASSIST_TEXT_TYPES;
-  const { loaded, waiting, problems } = await loadValidatedModel(opts.root, id, types);
-  for (const p of problems) log(`passed over ${p.file}: ${p.message}`);
-  const waits = waiting.length ? `version ${waiting.map((m) => m.version).join(', ')} not validated yet` : '';
-  if (!loaded) {
-    const dir = modelsDir(opts.root, id);
-    const damaged = problems.length ? `${problems.length} damaged file(s): ${problems.map((p) => p.file).join(', ')}` : '';
-    const why = [waits, damaged].filter(Boolean).join('; ');
-    const what = waiting.length ? 'no validated model' : problems.length ? 'no readable model' : 'no saved model';
-    const next = waiting.length ? 'validate it first (its validation job), nothing was prelabeled' : 'train one first (Labeling: Start ML-Assisted Training, or data-labeling assist)';
-    throw new LabelingError('not-found', `${what}${why ? ` (${why})` : ''} of project "${id}": ${next}`, { file: dir });
-  }
-  if (waits) log(`${waits}: the suggestions are the newest validated version's, ${loaded.manifest.version}`);
-  const { manifest } = loaded;
-  const threshold = manifest.validation.threshold;
-  log(`loaded ${manifest.model} version ${manifest.version} (trained on ${n(manifest.trainedOn)}, ${threshold === null ? 'no threshold qualified' : `threshold ${threshold.toFixed(2)}`}) from ${loaded.modelFile} in ${ms(t0)}`);
-  throwIfAborted(signal);
-
-  const t1 = performance.now();
-  const unlabeled = store.stats().unlabeled;
   let session: WorkerSession<'assist-predict'> | WorkerSession<'assist-predict-images'> | undefined;
   try {
-    let predictor: AnyAssistModel | BatchPredictor | ImageBatchPredictor = loaded.model;
-    if (opts.workerFile && image) {
-      const s = await WorkerSession.start(opts.workerFile, 'assist-predict-images', { model: loaded.model.toJSON() }, signal ? { signal } : {});
-      session = s;
-      predictor = { type: s.info.type, name: s.info.name, predictFiles: (files) => s.call({ files }) };
-    } else if (opts.workerFile) {
-      const s = await WorkerSession.start(opts.workerFile, 'assist-predict', { model: loaded.model.toJSON() }, signal ? { signal } : {});
-      session = s;
-      predictor = { type: s.info.type, name: s.info.name, predictBatch: (texts) => s.call({ texts }) };
+    // With a worker, this thread reads the manifests only: the session reads and checks the model files,
+    // passing a damaged one over as loadValidatedModel does here (the CLI, tests).
+    const opened = opts.workerFile ? await openWorkerPredictor(opts.root, id, opts.workerFile, image, signal) : await loadPredictor(opts.root, id, types);
+    session = opened.session;
+    const { waiting, problems } = opened;
+    for (const p of problems) log(`passed over ${p.file}: ${p.message}`);
+    const waits = waiting.length ? `version ${waiting.map((m) => m.version).join(', ')} not validated yet` : '';
+    if (!opened.loaded) {
+      const dir = modelsDir(opts.root, id);
+      const damaged = problems.length ? `${problems.length} damaged file(s): ${problems.map((p) => p.file).join(', ')}` : '';
+      const why = [waits, damaged].filter(Boolean).join('; ');
+      const what = waiting.length ? 'no validated model' : problems.length ? 'no readable model' : 'no saved model';
+      const next = waiting.length ? 'validate it first (its validation job), nothing was prelabeled' : 'train one first (Labeling: Start ML-Assisted Training, or data-labeling assist)';
+      throw new LabelingError('not-found', `${what}${why ? ` (${why})` : ''} of project "${id}": ${next}`, { file: dir });
     }
+    const { manifest, modelFile, predictor } = opened.loaded;
+    if (waits) log(`${waits}: the suggestions are the newest validated version's, ${manifest.version}`);
+    const threshold = manifest.validation.threshold;
+    log(`loaded ${manifest.model} version ${manifest.version} (trained on ${n(manifest.trainedOn)}, ${threshold === null ? 'no threshold qualified' : `threshold ${threshold.toFixed(2)}`}) from ${modelFile} in ${ms(t0)}${opts.workerFile ? ' (in a worker thread)' : ''}`);
+    throwIfAborted(signal);
+
+    const t1 = performance.now();
+    const unlabeled = store.stats().unlabeled;
     log(`predicting ${n(unlabeled)} unlabeled queue item(s) in ${opts.workerFile ? 'a worker thread' : 'this process'}`);
     const result = await predictQueue(store, { model: predictor, version: manifest.version }, threshold, {
       root: opts.root,
@@ -248,6 +246,41 @@ export async function prelabelQueue(store: QueueSource, opts: PrelabelOptions): 
   } finally {
     session?.close();
   }
+}
+
+/** The version prelabels use and what predicts with it, the newer versions waiting and the files passed over (see prelabelQueue). */
+interface OpenedPredictor {
+  loaded?: { manifest: ValidatedManifest; modelFile: string; predictor: AnyAssistModel | BatchPredictor | ImageBatchPredictor };
+  waiting: ModelManifest[];
+  problems: ModelFileProblem[];
+  /** The worker session predicting (closed by the caller), when one was opened. */
+  session?: WorkerSession<'assist-predict'> | WorkerSession<'assist-predict-images'>;
+}
+
+/** In this process: loadValidatedModel reads the model here. */
+async function loadPredictor(root: string, id: string, types: readonly AssistModelType[]): Promise<OpenedPredictor> {
+  const { loaded, waiting, problems } = await loadValidatedModel(root, id, types);
+  return { ...(loaded ? { loaded: { manifest: loaded.manifest, modelFile: loaded.modelFile, predictor: loaded.model } } : {}), waiting, problems };
+}
+
+/**
+ * In a worker session: this thread lists the manifests (validatedCandidates) and posts the validated
+ * versions' paths; the session loads the first whose model file reads (model-store.ts loadFirstCandidate)
+ * and answers which, with the problems of those it passed over. No validated version: no thread started.
+ */
+async function openWorkerPredictor(root: string, id: string, workerFile: string, image: boolean, signal: AbortSignal | undefined): Promise<OpenedPredictor> {
+  const { candidates, waiting, problems } = await validatedCandidates(root, id);
+  if (!candidates.length) return { waiting, problems };
+  const cancel = signal ? { signal } : {};
+  const s = image ? await WorkerSession.start(workerFile, 'assist-predict-images', { candidates }, cancel) : await WorkerSession.start(workerFile, 'assist-predict', { candidates }, cancel);
+  const info = s.info;
+  problems.push(...(info.problems ?? []));
+  const chosen = info.type === null ? undefined : candidates.find((c) => c.manifest.version === info.version);
+  if (!chosen || info.type === null) return { waiting, problems, session: s };
+  const predictor: BatchPredictor | ImageBatchPredictor = isAssistImageType(info.type)
+    ? { type: info.type, name: info.name, predictFiles: (files) => (s as WorkerSession<'assist-predict-images'>).call({ files }) }
+    : { type: info.type, name: info.name, predictBatch: (texts) => (s as WorkerSession<'assist-predict'>).call({ texts }) };
+  return { loaded: { manifest: chosen.manifest, modelFile: chosen.modelFile, predictor }, waiting, problems, session: s };
 }
 
 /** What publishSuggestions uses of a store (a ProjectStore). */
