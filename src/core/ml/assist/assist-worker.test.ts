@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { LabelingError } from '../../errors';
 import { sentimentSplit } from '../text-model-testdata';
 import { AssistModel } from './assist-model';
-import { assistTrain, assistValidate, packTrainingSet, TrainingSetPacker, unpackTrainingSet } from './assist-worker';
+import { assistTrain, assistValidate, packedBuffers, packTrainingSet, TrainingSetPacker, unpackTrainingSet, utf16Bytes, utf16String } from './assist-worker';
 import { parseHoldout } from './holdout-file';
 import { trainAndValidate } from './train';
 import type { TrainingSet } from './training-set';
@@ -18,22 +18,30 @@ describe('ML assist: the training set packed for the worker (assist-worker.ts)',
       { key: 'data/a.csv#1', text: 'Jane went to Paris.', final: { kind: 'spans', spans: [{ start: 0, end: 4, label: 'PER' }, { start: 13, end: 18, label: 'LOC' }] } },
       { key: 'docs/é😀.txt', text: '', final: { kind: 'spans', spans: [] } },
       { key: 'data/a.csv#3', text: 'émoji 😀 and\nnew lines\u0000 and NULs', final: { kind: 'spans', spans: [{ start: 0, end: 5, label: 'MISC' }] } },
+      { key: 'lone\ud800', text: 'a lone surrogate \udc00 and a pair \ud83d\ude00', final: { kind: 'spans', spans: [] } },
     ],
     withoutText: ['docs/gone.txt'],
   };
 
-  it('unpacks to exactly the set it packed: keys, texts (any characters, empty ones) and finals in order', () => {
+  it('unpacks to exactly the set it packed: keys, texts (any characters, lone surrogates, empty ones) and finals in order; posting moves every buffer', () => {
     const packed = packTrainingSet(set);
-    assert.equal(typeof packed.texts, 'string');
-    assert.ok(packed.lengths instanceof Int32Array && packed.lengths.length === 6);
-    assert.deepEqual(unpackTrainingSet(structuredClone(packed)), set);
+    assert.ok([packed.keys, packed.texts, packed.finals].every((chunks) => chunks.length === 1 && chunks[0] instanceof Uint8Array));
+    assert.ok(packed.lengths instanceof Int32Array && packed.lengths.length === 8);
+    const buffers = packedBuffers(packed);
+    assert.equal(new Set(buffers).size, 4, 'a buffer of its own for each');
+    // Posted as the pipeline posts it: the buffers are moved (detached here), the set arrives whole.
+    const posted = structuredClone(packed, { transfer: buffers });
+    assert.equal(packed.lengths.length, 0);
+    assert.equal(packed.texts[0]!.byteLength, 0);
+    assert.deepEqual(unpackTrainingSet(posted), set);
     assert.deepEqual(unpackTrainingSet(packTrainingSet({ ...set, examples: [] })), { ...set, examples: [] });
   });
 
   it('refuses lengths that do not match the examples or do not cover the texts, naming the field', () => {
     const packed = packTrainingSet(set);
     assert.throws(() => unpackTrainingSet({ ...packed, lengths: packed.lengths.subarray(1) }), (e: unknown) => e instanceof LabelingError && /packed\.lengths/.test(e.message));
-    assert.throws(() => unpackTrainingSet({ ...packed, texts: packed.texts + 'x' }), /do not cover the keys and texts/);
+    assert.throws(() => unpackTrainingSet({ ...packed, texts: [...packed.texts, utf16Bytes('x')] }), /do not cover the keys and texts/);
+    assert.throws(() => unpackTrainingSet({ ...packed, keys: 'abc' as never }), (e: unknown) => e instanceof LabelingError && /packed\.keys: assist-train: must be a list of UTF-16 byte chunks/.test(e.message));
   });
 
   it('packed example by example over several chunks, gives the strings of one join and one JSON of the finals', () => {
@@ -47,9 +55,10 @@ describe('ML assist: the training set packed for the worker (assist-worker.ts)',
     for (const e of examples) packer.add(e);
     const packed = packer.finish(big);
     assert.equal(packer.size, 2500);
-    assert.equal(packed.keys, examples.map((e) => e.key).join(''));
-    assert.equal(packed.texts, examples.map((e) => e.text).join(''));
-    assert.equal(packed.finals, JSON.stringify(examples.map((e) => e.final)));
+    assert.equal(packed.texts.length, 3, 'chunks of 1,024 examples');
+    assert.equal(utf16String(packed.keys), examples.map((e) => e.key).join(''));
+    assert.equal(utf16String(packed.texts), examples.map((e) => e.text).join(''));
+    assert.equal(`[${packed.finals.map((c) => utf16String([c])).join(',')}]`, JSON.stringify(examples.map((e) => e.final)));
     assert.deepEqual(Array.from(packed.lengths), [...examples.map((e) => e.key.length), ...examples.map((e) => e.text.length)]);
     assert.deepEqual(unpackTrainingSet(structuredClone(packed)), big);
     assert.deepEqual(packTrainingSet(big), packed);
