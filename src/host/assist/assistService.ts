@@ -317,7 +317,7 @@ export class AssistService extends Disposable {
           signal: job.signal,
           onProgress: (f, m) => job.progress(f, m),
           log,
-          run: (input, onProgress) => runWorkerTask(this.workerFile, 'assist-queue-order', input, { signal: job.signal, onProgress: (f, m) => onProgress(f, m ?? '') }),
+          run: (input, onProgress, transfer) => runWorkerTask(this.workerFile, 'assist-queue-order', input, { signal: job.signal, transfer, onProgress: (f, m) => onProgress(f, m ?? '') }),
         });
         this.changed.fire(entry);
         return r;

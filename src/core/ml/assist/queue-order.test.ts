@@ -22,11 +22,14 @@ import {
   featurizeTexts,
   marginOf,
   multiLabelMarginOf,
+  OrderItemsPacker,
+  orderInputBuffers,
   ORDER_FORMAT,
   ORDER_VERSION,
   queueOrderFile,
   readQueueOrder,
   uncertaintyOrderOf,
+  unpackOrderItems,
   writeQueueOrder,
   type QueueOrderFile,
 } from './queue-order';
@@ -359,6 +362,21 @@ describe('ML queue order (issue 12 items 2 and 6)', function () {
       assert.ok((await confidence(order.keys[0]!)) < (await confidence(order.keys.at(-1)!)), 'less sure of the first than of the last');
     });
 
+    it('the items packed for the worker unpack to exactly the items, over several chunks (any characters, lone surrogates, empty inputs); malformed packs are refused naming the field', () => {
+      const items = Array.from({ length: 2500 }, (_, i) => ({ key: `data/a.csv#${i}${i % 7 ? '' : 'é😀'}`, input: i % 11 ? `text ${i} \ud800 ${'x'.repeat(i % 13)}` : '' }));
+      const packer = new OrderItemsPacker();
+      for (const it of items) packer.add(it.key, it.input);
+      const packed = packer.finish();
+      assert.deepEqual([packed.count, packed.keys.length, packed.inputs.length], [2500, 3, 3]);
+      const input = { kind: 'clustered' as const, project: { id: 'p', name: 'p', type: 'text-classification' as const, queueSeed: 1 }, root: '/', packed, createdAt: '' };
+      const posted = structuredClone(packed, { transfer: orderInputBuffers(input) });
+      assert.deepEqual(unpackOrderItems(posted), items);
+      assert.deepEqual(unpackOrderItems(new OrderItemsPacker().finish()), []);
+      assert.throws(() => unpackOrderItems({ ...posted, lengths: posted.lengths.subarray(1) }), /packed\.lengths: assist-queue-order: 4999 lengths for 2500 items/);
+      assert.throws(() => unpackOrderItems({ ...posted, inputs: [...posted.inputs, new Uint8Array(2)] }), /do not cover the keys and inputs/);
+      assert.throws(() => unpackOrderItems({ ...posted, keys: ['k'] as never }), /packed\.keys: assist-queue-order: must be a list of UTF-16 byte chunks/);
+    });
+
     it('step 2 in the real worker thread (task assist-queue-order) writes the same order as in-process, with progress', async function () {
       this.timeout(120000);
       const { texts } = topicSentences();
@@ -370,12 +388,22 @@ describe('ML queue order (issue 12 items 2 and 6)', function () {
         await computeQueueOrder(store, p.root, { kind: 'clustered', now });
         const inProcess = fs.readFileSync(queueOrderFile(p.root, p.id), 'utf8');
         const seen: number[] = [];
+        const moved: ArrayBuffer[] = [];
         await computeQueueOrder(store, p.root, {
           kind: 'clustered',
           now,
-          run: (input, onProgress) => runWorkerTask(worker.file, 'assist-queue-order', input, { onProgress: (f, m) => onProgress(f, m ?? '') }),
+          run: (input, onProgress, transfer) => {
+            // The items go packed, every buffer moved (not a clone of the item objects).
+            assert.equal(input.items, undefined);
+            assert.equal(input.packed?.count, 200);
+            assert.deepEqual(transfer, orderInputBuffers(input));
+            moved.push(...transfer);
+            return runWorkerTask(worker.file, 'assist-queue-order', input, { transfer, onProgress: (f, m) => onProgress(f, m ?? '') });
+          },
           onProgress: (f) => seen.push(f),
         });
+        assert.equal(moved.length, 3);
+        assert.ok(moved.every((b) => b.byteLength === 0), 'detached here: moved to the worker');
         assert.equal(fs.readFileSync(queueOrderFile(p.root, p.id), 'utf8'), inProcess);
         assert.ok(seen.some((f) => f > 0.1 && f < 0.95), 'progress from the worker arrives while it works');
       } finally {
