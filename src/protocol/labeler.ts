@@ -2,7 +2,10 @@
  * Protocol of the labeling panel (webview/labeler <-> host labeler controller).
  *
  * Handshake: the webview sends `ready` (ipc.ts ReadyCommand); the host answers with a full `state`
- * notification (LabelerState, with a `version`). Afterwards:
+ * notification (LabelerState, with a `version`). A panel the host opens embeds its first state in the
+ * page instead (webviewHtml `initial`, with the first image preloaded): the webview shows it without a
+ * round trip and says `labeler/readyWith` its version; the host then posts only the items to hold ahead,
+ * or, when anything changed since the page was made, a full state as for `ready`. Afterwards:
  * - submit/skip/back/next/openItem are answered with their result, which carries the new `view`
  *   (LabelerView: everything but the project, applied on top of snapshot `base`). The webview draws the
  *   next item from that answer only, so it appears only once the journal append returned; a failed
@@ -178,6 +181,8 @@ export const LabelerViewNotification = notification<LabelerView>('labeler/view')
 export const LabelerUpcomingNotification = notification<{ upcoming: LabelerItem[] }>('labeler/upcoming');
 /** webview -> host: a view did not apply (its base is not the webview's version): send the full snapshot. */
 export const ResyncCommand = command<void>('labeler/resync');
+/** Instead of `ready`: the webview shows the state embedded in its page, at this version. */
+export const ReadyWithCommand = command<{ version: number }>('labeler/readyWith');
 
 /** Saves this labeler's annotation of the item (journal append) and moves to the next item. */
 export const SubmitRequest = request<SubmitParams, SubmitResult>('labeler/submit');

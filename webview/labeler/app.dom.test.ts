@@ -5,6 +5,7 @@ import type { LblBoxEditor } from '../components/box-editor';
 import type { LblClassEditor } from '../components/class-editor';
 import type { LblNerEditor } from '../components/ner-editor';
 import { FakeTransport } from '../shared/fake-transport';
+import { HostIpc } from '../shared/host-ipc';
 import './app';
 import type { LblLabelerApp } from './app';
 import { aState, anItem, drag, key, mountApp, pointerAt, unmountAll, withAnnotation } from './test-builders';
@@ -42,6 +43,29 @@ describe('lbl-labeler-app', () => {
     const instr = el.shadowRoot!.querySelector('lbl-instructions')!;
     assert.include(instr.shadowRoot!.textContent!, '<b>not html</b>');
     assert.isNull(instr.shadowRoot!.querySelector('b'));
+  });
+
+  it('a state embedded in the page is drawn as it connects, without asking for one; a reload of that page asks', async () => {
+    const state = aState('text-classification', { item: anItem('text-classification', { key: 'data/reviews.csv#9' }) });
+    const transport = new FakeTransport();
+    const el = document.createElement('lbl-labeler-app');
+    el.ipc = new HostIpc(transport);
+    el.initialState = state;
+    document.body.append(el);
+    await el.updateComplete;
+    assert.include(text(el), 'data/reviews.csv#9', 'the item is on screen before any host message');
+    assert.deepEqual(transport.methods, ['labeler/readyWith']);
+    assert.deepEqual(transport.lastParams('labeler/readyWith'), { version: state.version });
+    el.remove();
+    // The same page loaded again (the panel hidden and shown): its embedded state may be old.
+    const again = document.createElement('lbl-labeler-app');
+    again.ipc = new HostIpc(transport);
+    again.initialState = state;
+    document.body.append(again);
+    await again.updateComplete;
+    assert.equal(transport.methods.at(-1), 'ready');
+    assert.notInclude(text(again), 'data/reviews.csv#9');
+    again.remove();
   });
 
   it('multi-class: a hotkey selects one label; Enter submits it with the item version', async () => {

@@ -14,7 +14,7 @@ import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import { isMultiLabel, mediaOf, type Annotation } from '../../src/core/model';
 import {
-  BackRequest, LabelerStateNotification, LabelerUpcomingNotification, LabelerViewNotification, NextRequest, ResyncCommand, ShowErrorCommand, SkipRequest, SubmitRequest,
+  BackRequest, LabelerStateNotification, LabelerUpcomingNotification, LabelerViewNotification, NextRequest, ReadyWithCommand, ResyncCommand, ShowErrorCommand, SkipRequest, SubmitRequest,
   type LabelerMessage, type LabelerState, type LabelerView,
 } from '../../src/protocol/labeler';
 import type { IpcRequest } from '../../src/protocol/ipc';
@@ -28,7 +28,7 @@ import type { LblMaskEditor, MaskChangeDetail } from '../components/mask-editor'
 import '../components/mask-editor';
 import '../components/ner-editor';
 import '../components/polygon-editor';
-import { HostIpc, HostRequestError, mark, vscodeTransport } from '../shared/host-ipc';
+import { embeddedInitial, HostIpc, HostRequestError, mark, vscodeTransport } from '../shared/host-ipc';
 import { appStyles } from './app.styles';
 import { Draft } from './draft';
 import { onLabelerKeyDown, onLabelerKeyUp } from './keys';
@@ -37,6 +37,8 @@ import { Prefetch } from './prefetch';
 
 interface UiState {
   instructionsOpen?: boolean;
+  /** This page showed the state embedded in it: a reload of the same page (the panel hidden and shown again) asks for a new one. */
+  initialShown?: boolean;
 }
 
 const fmt = (n: number) => n.toLocaleString('en-US');
@@ -68,6 +70,8 @@ export class LblLabelerApp extends LitElement {
   declare refusedWhilePaused: boolean;
   /** Set before connecting (tests); otherwise created over the VS Code webview API. */
   ipc?: HostIpc;
+  /** The first state, shown as the app connects (tests; in VS Code it is read from the page). */
+  initialState?: LabelerState;
   draft?: Draft;
   /** Upcoming items held ahead of the labeler. */
   readonly prefetch = new Prefetch();
@@ -98,7 +102,16 @@ export class LblLabelerApp extends LitElement {
       this.ipc.on(LabelerViewNotification, (v) => this.applyView(v)),
       this.ipc.on(LabelerUpcomingNotification, (u) => this.prefetch.hold(u)),
     ];
-    this.ipc.ready();
+    mark('ready', 'labeler/state');
+    const ui = this.ipc.getUiState<UiState>();
+    const initial = ui?.initialShown ? undefined : (this.initialState ?? (this.ownsIpc ? embeddedInitial<LabelerState>() : undefined));
+    this.initialState = undefined;
+    if (initial) {
+      // Drawn now, without the ready round trip; the host then sends the items to hold ahead.
+      this.ipc.setUiState<UiState>({ ...ui, initialShown: true });
+      this.applyState(initial);
+      this.ipc.send(ReadyWithCommand, { version: initial.version });
+    } else this.ipc.ready();
   }
 
   override disconnectedCallback(): void {
@@ -130,9 +143,11 @@ export class LblLabelerApp extends LitElement {
     const old = this.state?.project;
     // The same project keeps its object, so the palette, instructions and editor see unchanged properties.
     const project = old && JSON.stringify(old) === JSON.stringify(s.project) ? old : s.project;
+    mark('receive', 'labeler/state');
     this.prefetch.clear();
     this.prefetch.hold(s);
     this.show({ ...s, project });
+    void this.markRendered('labeler/state');
   }
 
   /**
@@ -322,7 +337,7 @@ export class LblLabelerApp extends LitElement {
           </div>`
         : nothing}
       <lbl-instructions .text=${p.instructions} .open=${this.ipc?.getUiState<UiState>()?.instructionsOpen ?? true}
-        @lbl-instructions-toggle=${(e: CustomEvent<{ open: boolean }>) => this.ipc?.setUiState<UiState>({ instructionsOpen: e.detail.open })}></lbl-instructions>
+        @lbl-instructions-toggle=${(e: CustomEvent<{ open: boolean }>) => this.ipc?.setUiState<UiState>({ ...this.ipc.getUiState<UiState>(), instructionsOpen: e.detail.open })}></lbl-instructions>
       <lbl-label-palette .labels=${p.labels} .chosen=${chosen} .active=${mediaOf(p.type) === 'image' || p.type === 'text-ner' ? this.activeLabel : undefined}></lbl-label-palette>
       <main>${item ? this.renderEditor() : renderEmpty(this)}</main>
       ${item ? this.renderActions() : nothing}

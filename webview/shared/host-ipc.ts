@@ -38,6 +38,20 @@ export function mark(m: string, method: string, extra: Partial<Pick<LblTiming, '
   if (list.length > MAX_TIMINGS) list.splice(0, list.length - MAX_TIMINGS);
 }
 
+/**
+ * The first state or model a host embedded in the page (webviewHtml's `initial`: a JSON data block
+ * `#lbl-initial`), so the first paint needs no round trip; undefined when there is none or it does not parse.
+ */
+export function embeddedInitial<T>(): T | undefined {
+  const el = document.getElementById('lbl-initial');
+  if (!el?.textContent) return undefined;
+  try {
+    return JSON.parse(el.textContent) as T;
+  } catch {
+    return undefined; // the host's notification after ready brings it
+  }
+}
+
 export interface Transport {
   post(message: WireMessage): void;
   /** Registers the receiver of host messages; returns an unsubscribe function. */

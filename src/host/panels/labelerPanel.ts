@@ -20,6 +20,7 @@ import {
   NextRequest,
   OpenItemRequest,
   PingRequest,
+  ReadyWithCommand,
   ResyncCommand,
   ShowErrorCommand,
   SkipRequest,
@@ -44,7 +45,7 @@ import { LabelerQueue } from './labelerQueue';
 import { IpcHost, type Lap } from './ipcHost';
 import { adoptAppPanel } from './panelRestore';
 import { mlOrderOf, type QueueOrders } from './queueOrders';
-import { createAppPanel } from './webviewHtml';
+import { createAppPanel, webviewHtml } from './webviewHtml';
 
 const HISTORY = 200;
 
@@ -66,6 +67,10 @@ export class LabelerPanel extends Disposable {
   private history: string[] = [];
   private message: LabelerMessage | undefined;
   private _lastState: LabelerState | undefined;
+  /** The state embedded in the page (loadPage), until the webview says it shows it (then it is lastState). */
+  private embedded: LabelerState | undefined;
+  /** Something was to be posted before the webview said ready: the embedded state is not current. */
+  private missed = false;
   /** The version of the last state or view sent (the webview applies a view only on top of it). */
   private version = 0;
   /** The store's change seq the last state or view reflected: feed changes up to it are already shown. */
@@ -96,15 +101,26 @@ export class LabelerPanel extends Disposable {
     const title = `Label: ${def.name}`;
     const roots = dataRoots(entry.folder.uri, def.dataSources.map((d) => d.glob));
     const app = { title, app: 'labeler', tag: 'lbl-labeler-app', dataRoots: roots };
-    this.panel = this._register(restore.existing ? adoptAppPanel(restore.existing, extensionUri, app) : createAppPanel(extensionUri, { viewType: WebviewTypes.Labeler, ...app }));
+    this.panel = this._register(restore.existing ? adoptAppPanel(restore.existing, extensionUri, app) : createAppPanel(extensionUri, { viewType: WebviewTypes.Labeler, ...app, deferHtml: true }));
     this.ipc = this._register(new IpcHost(this.panel.webview, logger, 'labeler'));
+    if (!restore.existing) void this.loadPage(extensionUri, app);
     const resync = () => {
+      this.embedded = undefined;
       this.ready = true;
       this.held.reset(); // a (re)loaded webview holds nothing
       void this.pushState();
     };
     this.ipc.onCommand(ReadyCommand, resync);
     this.ipc.onCommand(ResyncCommand, resync);
+    // The webview shows the embedded state: only the items to hold ahead follow, unless it is not current.
+    this.ipc.onCommand(ReadyWithCommand, ({ version }) => {
+      const shown = this.embedded;
+      if (this.ready || this.missed || !shown || version !== shown.version || version !== this.version) return resync();
+      this.embedded = undefined;
+      this._lastState = shown;
+      this.ready = true;
+      void this.store().then((st) => this.flushHeld(st), () => undefined);
+    });
     this.ipc.onRequest(SubmitRequest, (p, lap) => this.submit(p, lap));
     this.ipc.onRequest(SkipRequest, async (p, lap) => {
       const store = await this.store();
@@ -146,7 +162,11 @@ export class LabelerPanel extends Disposable {
     }));
     if (restore.suggestions) {
       this._register(restore.suggestions.onDidChange((e) => {
-        if (e.id !== this.entry.id || e.root !== this.entry.root || !this.ready) return;
+        if (e.id !== this.entry.id || e.root !== this.entry.root) return;
+        if (!this.ready) {
+          this.missed = true;
+          return;
+        }
         this.held.forget('all'); // held items may show other suggestions now: sent again with the view
         void this.store().then((s) => this.pushView(s), () => undefined);
       }));
@@ -238,6 +258,7 @@ export class LabelerPanel extends Disposable {
    */
   private onProjectChange(c: ProjectChange): void {
     this.entry = c.entry;
+    if (!this.ready) this.missed = true;
     if (!this.ready || c.seq <= this.shownSeq) return;
     // Held items it touched are sent again with the view below.
     this.held.forget(c.items);
@@ -262,33 +283,69 @@ export class LabelerPanel extends Disposable {
 
   private orderChanged(p: { root: string; id: string }): void {
     // Before the first snapshot, pushState waits for the order itself.
-    if (p.id !== this.entry.id || p.root !== this.entry.root || !this.ready || !this._lastState) return;
+    if (p.id !== this.entry.id || p.root !== this.entry.root) return;
+    if (!this.ready) this.missed = true;
+    if (!this.ready || !this._lastState) return;
     void this.store().then((s) => this.pushView(s), () => undefined); // the items to hold ahead follow the order
   }
 
   /** Sends the full snapshot (ready, resync, a new definition or instructions). */
   async pushState(): Promise<void> {
+    if (!this.ready) this.missed = true;
     if (!this.ready || this.isDisposed) return;
     try {
       const store = await this.store();
-      // An ML queue order is read before the first item is chosen.
-      if (mlOrderOf(store.def) && this.queue.queueOrder(store, this.entry) === undefined) await this.queue.load(this.entry);
-      const instructions = await this.instructions.read();
-      const def = store.def;
-      this.held.reset();
-      const view = this.answerView(store);
-      const { base: _base, itemFromUpcoming: _held, position: _position, ...fields } = view;
-      const state: LabelerState = {
-        ...fields,
-        project: { id: def.id, name: def.name, type: def.type, status: def.status, labels: def.labels, ...(def.ignoreLabel !== undefined ? { ignoreLabel: def.ignoreLabel } : {}), instructions },
-      };
-      this._lastState = state;
-      this.panel.title = `Label: ${def.name}`;
+      const state = await this.stateOf(store);
+      this.afterAnswer(store);
       this.remembered();
       await this.ipc.notify(LabelerStateNotification, state);
     } catch (e) {
       this.logger.error(`labeler ${this.entry.id}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     }
+  }
+
+  /**
+   * The full snapshot (nothing held: the items to hold ahead are pending, posted by flushHeld). An ML
+   * queue order is read before the first item is chosen.
+   */
+  private async stateOf(store: ProjectStore): Promise<LabelerState> {
+    if (mlOrderOf(store.def) && this.queue.queueOrder(store, this.entry) === undefined) await this.queue.load(this.entry);
+    const instructions = await this.instructions.read();
+    const def = store.def;
+    this.held.reset();
+    this.flushHeld(store);
+    const view = this.buildView(store);
+    const { base: _base, itemFromUpcoming: _held, position: _position, ...fields } = view;
+    const state: LabelerState = {
+      ...fields,
+      project: { id: def.id, name: def.name, type: def.type, status: def.status, labels: def.labels, ...(def.ignoreLabel !== undefined ? { ignoreLabel: def.ignoreLabel } : {}), instructions },
+    };
+    this._lastState = state;
+    this.panel.title = `Label: ${def.name}`;
+    return state;
+  }
+
+  /**
+   * A new panel's page, with its first state embedded and the first item's image preloaded: the webview
+   * draws it as its script runs, without the ready round trip, and the image is fetched while the script
+   * loads (the items to hold ahead are posted once it says it shows that state, so their images do not
+   * compete with the first). Without a state (it could not be read), the page asks for one as a restored
+   * panel does.
+   */
+  private async loadPage(extensionUri: vscode.Uri, app: { title: string; app: string; tag: string }): Promise<void> {
+    let state: LabelerState | undefined;
+    this.missed = false;
+    try {
+      state = await this.stateOf(await this.store());
+    } catch (e) {
+      this.logger.error(`labeler ${this.entry.id}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    }
+    if (this.isDisposed) return;
+    // lastState is what the webview shows: this one once it says so.
+    this._lastState = undefined;
+    this.embedded = state;
+    this.panel.webview.html = webviewHtml(this.panel.webview, extensionUri, app.app, app.tag, this.panel.title, state, state?.item?.imageUri ? [state.item.imageUri] : []);
+    if (state) this.remembered();
   }
 
   /**
@@ -302,6 +359,7 @@ export class LabelerPanel extends Disposable {
 
   /** Sends a view (a change from elsewhere, a host-side open); before the first snapshot, the snapshot. */
   private async pushView(store: ProjectStore): Promise<void> {
+    if (!this.ready) this.missed = true;
     if (!this.ready || this.isDisposed) return;
     if (!this._lastState) return this.pushState();
     try {
@@ -324,13 +382,19 @@ export class LabelerPanel extends Disposable {
   private answerView(store: ProjectStore): LabelerView {
     this.flushHeld(store);
     const view = this.buildView(store);
-    // After the answer's write batch: the held items, then onShow (it remembers the item for Reload
-    // Window in the workspace state, a message of its own to the workbench).
+    this.afterAnswer(store);
+    return view;
+  }
+
+  /**
+   * After the answer's write batch: the held items, then onShow (it remembers the item for Reload
+   * Window in the workspace state, a message of its own to the workbench).
+   */
+  private afterAnswer(store: ProjectStore): void {
     setTimeout(() => setTimeout(() => {
       this.flushHeld(store);
       if (!this.isDisposed) this.restore.onShow?.(this);
     }, 0), 0);
-    return view;
   }
 
   /** Reads the pending held items at their current version and posts them. */

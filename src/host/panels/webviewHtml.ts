@@ -19,9 +19,10 @@ export function webviewOptions(extensionUri: vscode.Uri, dataRoots: vscode.Uri[]
  *
  * `initial`: a first snapshot embedded as a JSON data block (`<script type="application/json"
  * id="lbl-initial">`, which is never executed, so CSP does not govern it; `<` escaped so the data cannot
- * close the element), for an app whose first paint must not wait for a round trip (the dashboard).
+ * close the element), for an app whose first paint must not wait for a round trip (the dashboard, the
+ * labeler). `preloadImages`: webview URIs of images the first paint shows, fetched while the script loads.
  */
-export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, app: string, tag: string, title: string, initial?: unknown): string {
+export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, app: string, tag: string, title: string, initial?: unknown, preloadImages: string[] = []): string {
   const nonce = randomBytes(16).toString('base64');
   const asset = (f: string) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', f));
   const csp = [
@@ -38,7 +39,7 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, a
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${asset('codicon.css')}" id="vscode-codicon-stylesheet">
-<title>${escapeHtml(title)}</title>
+${preloadImages.map((u) => `<link rel="preload" as="image" href="${escapeHtml(u)}">\n`).join('')}<title>${escapeHtml(title)}</title>
 <style nonce="${nonce}">html, body { height: 100%; margin: 0; padding: 0; } body { background: var(--vscode-editor-background); color: var(--vscode-foreground); font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); }</style>
 </head>
 <body>
@@ -60,10 +61,11 @@ function escapeHtml(s: string): string {
 /** A webview panel showing one built app (`dist/webview/<app>.js`, root element `<tag>`). */
 export function createAppPanel(
   extensionUri: vscode.Uri,
-  opts: { viewType: string; title: string; app: string; tag: string; dataRoots?: vscode.Uri[] },
+  opts: { viewType: string; title: string; app: string; tag: string; dataRoots?: vscode.Uri[]; deferHtml?: boolean },
 ): vscode.WebviewPanel {
   const panel = vscode.window.createWebviewPanel(opts.viewType, opts.title, vscode.ViewColumn.Active, webviewOptions(extensionUri, opts.dataRoots));
   panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'labeling.svg');
-  panel.webview.html = webviewHtml(panel.webview, extensionUri, opts.app, opts.tag, opts.title);
+  // deferHtml: the caller sets the page itself (with its first state embedded).
+  if (!opts.deferHtml) panel.webview.html = webviewHtml(panel.webview, extensionUri, opts.app, opts.tag, opts.title);
   return panel;
 }
