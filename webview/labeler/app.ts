@@ -103,6 +103,9 @@ export class LblLabelerApp extends LitElement {
       this.ipc.on(LabelerUpcomingNotification, (u) => this.prefetch.hold(u)),
     ];
     mark('ready', 'labeler/state');
+    // The workbench shows the page's frame once the page loaded (or ~200 ms after it was written).
+    if (document.readyState === 'complete') mark('load', 'labeler/state');
+    else window.addEventListener('load', () => mark('load', 'labeler/state'), { once: true });
     const ui = this.ipc.getUiState<UiState>();
     const initial = ui?.initialShown ? undefined : (this.initialState ?? (this.ownsIpc ? embeddedInitial<LabelerState>() : undefined));
     this.initialState = undefined;
