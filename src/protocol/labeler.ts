@@ -30,6 +30,8 @@
  *   pressed, method labeler/submit), 'send' (any request posted), 'reply' (its answer received; `host`
  *   holds the host's durations when sent), 'render' (the answer's view is in the DOM and the next
  *   animation frame ran), then for an image item 'decoded' (`decoded`: whether the image decoded);
+ *   for the first state (method labeler/state): 'ready' (the app connected), 'load' (the page's load
+ *   event), 'receive' (the state applied: embedded, or its notification), 'render' and 'decoded';
  * - when the extension host runs with LABELING_TIMINGS=1, every answer carries `timings` (ipc.ts
  *   HostTimings, ms): for submit/skip `store` (the durable write), `state` (the view built), and
  *   `total` (request received to answer posted, host side).
