@@ -11,9 +11,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Session } from 'node:inspector';
 import { pathToFileURL } from 'node:url';
 import type { Database, SqlJsStatic } from 'sql.js';
+import { LABELS, startProfile, writeBenchProject } from './bench-data';
 
 const [treeArg, nArg, kArg] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const TREE = path.resolve(treeArg ?? path.join(__dirname, '..'));
@@ -22,40 +22,12 @@ const K = Number(kArg ?? 3000);
 const STMTS = process.argv.includes('--stmts');
 /** --prof=<file>: a CPU profile (.cpuprofile) of the submit loop alone, taken with node:inspector. */
 const PROF = process.argv.find((a) => a.startsWith('--prof='))?.slice('--prof='.length);
-const LABELS = ['pos', 'neg', 'neutral'];
-const LABELERS = ['ann', 'bob', 'cat'];
 const WASM = path.join(TREE, 'node_modules/sql.js/dist/sql-wasm.wasm');
 
 const now = (): number => performance.now();
 const pct = (s: number[], p: number): number => s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
 const gc = (): void => (globalThis as { gc?: () => void }).gc?.();
 const mod = async <T>(rel: string): Promise<T> => (await import(pathToFileURL(path.join(TREE, rel)).href)) as T;
-
-/** Writes `count` lines made by `line`, 10,000 to a write, after `head`. */
-function writeLines(file: string, head: string, count: number, line: (j: number) => string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const fd = fs.openSync(file, 'w');
-  fs.writeSync(fd, head);
-  for (let i = 0; i < count; i += 10_000) {
-    const end = Math.min(count, i + 10_000);
-    const lines: string[] = [];
-    for (let j = i; j < end; j++) lines.push(line(j));
-    fs.writeSync(fd, lines.join(''));
-  }
-  fs.closeSync(fd);
-}
-
-/** scripts/bench.ts's data: n items, and journals where ann and bob label every item, cat 90% (the same lines). */
-function writeData(root: string, n: number): void {
-  writeLines(path.join(root, 'data/items.csv'), 'id,text\n', n, (j) => `i${j},"Review number ${j}: the product was fine, shipping slow."\n`);
-  LABELERS.forEach((by, li) => {
-    const base = Date.UTC(2026, 10, 1) + li * 1000;
-    writeLines(path.join(root, '.labeling/bench/journal', by, 'laptop.jsonl'), '', li === 2 ? Math.floor(n * 0.9) : n, (j) => {
-      const label = LABELS[(j + (j % 7 === 0 ? li : 0)) % 3];
-      return `{"v":1,"at":"${new Date(base + j * 3000).toISOString()}","by":"${by}","dev":"laptop","seq":${j + 1},"type":"submit","item":"data/items.csv#i${j}","ann":{"kind":"classes","labels":["${label}"]}}\n`;
-    });
-  });
-}
 
 const one = (db: Database, sql: string): unknown => db.exec(sql)[0]?.values[0]?.[0];
 
@@ -121,12 +93,7 @@ async function run(): Promise<void> {
   console.log(`bench-submit ${TREE} n=${N} k=${K} (node ${process.version}, load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')})`);
   const root = fs.mkdtempSync(path.join(os.tmpdir(), `labeling-bsub-${N}-`));
   try {
-    await createProject(root, {
-      id: 'bench', type: 'text-classification', labels: LABELS,
-      dataSources: [{ kind: 'table', glob: 'data/*.csv', textColumn: 'text', idColumn: 'id' }],
-      consensus: { minLabelers: 3, maxLabelers: 3 }, queueSeed: 42,
-    });
-    writeData(root, N);
+    await writeBenchProject(createProject, root, N);
     const def = await loadProject(root, 'bench');
     const SQL = await loadSqlJs(WASM);
     const startMs = Date.now();
@@ -179,13 +146,7 @@ async function run(): Promise<void> {
 
     const counter = STMTS ? countStatements(SQL) : undefined;
     const store = await ProjectStore.open({ root, id: 'bench', labeler: 'zoe', device: 'bench', wasmPath: WASM });
-    const session = PROF ? new Session() : undefined;
-    const post = (method: string): Promise<unknown> => new Promise((res, rej) => session!.post(method, (e, r) => (e ? rej(e) : res(r))));
-    if (session) {
-      session.connect();
-      await post('Profiler.enable');
-      await post('Profiler.start');
-    }
+    const stopProfile = PROF ? await startProfile(PROF) : undefined;
     const times: number[] = [];
     for (let i = 0; i < K; i++) {
       const it = store.nextItem();
@@ -196,11 +157,7 @@ async function run(): Promise<void> {
       times.push(now() - t0);
     }
     const counts = counter?.stop();
-    if (session && PROF) {
-      const { profile } = (await post('Profiler.stop')) as { profile: unknown };
-      fs.writeFileSync(PROF, JSON.stringify(profile));
-      session.disconnect();
-    }
+    await stopProfile?.();
     times.sort((a, b) => a - b);
     console.log(`  submit p50 ${pct(times, 50).toFixed(3)} ms, p90 ${pct(times, 90).toFixed(3)}, p99 ${pct(times, 99).toFixed(3)} (${times.length})`);
     const per = K - Math.floor(K / 2);
