@@ -102,6 +102,23 @@ describe('the per-labeler table', () => {
     await s.close();
   });
 
+  it('lists disagreements below any threshold as getItem gives the agreements (full agreement only above 1)', async () => {
+    const { s } = await build(false);
+    const agreements = new Map<string, number>();
+    for (let i = 1; i <= n; i++) {
+      const a = s.getItem(K(i))!.agreement;
+      if (a !== undefined) agreements.set(K(i), a);
+    }
+    assert.ok([...agreements.values()].some((a) => a === 1) && [...agreements.values()].some((a) => a < 1));
+    for (const below of [0.5, 1, 1.5]) {
+      const got = s.labelers.disagreements(below, undefined, 10_000);
+      const expected = [...agreements].filter(([, a]) => a < below).map(([key]) => key).sort();
+      assert.deepEqual(got.map((d) => d.key).sort(), expected, `below ${below}`);
+      for (let i = 1; i < got.length; i++) assert.ok(got[i - 1]!.agreement <= got[i]!.agreement);
+    }
+    await s.close();
+  });
+
   /** Patterns as getItem (a recomputation from each item's events) gives them: label sets only. */
   const expectedPatterns = (s: ProjectStore): string[] => {
     const expected = new Map<string, number>();

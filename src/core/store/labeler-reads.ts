@@ -8,6 +8,7 @@ import type { Annotation } from '../model';
 import { unpackAnn } from './ann-text';
 import { PATTERN_SEP, RATING_SEP } from './rating-patterns';
 import { doneAnnSql, type IndexDb } from './index-db';
+import { AGREEMENT_INDEXED } from './schema';
 
 export interface LabelerItem {
   key: string;
@@ -99,9 +100,10 @@ export class LabelerReads {
   /** Items several labelers labeled whose agreement is below `below` (in [0, 1]), lowest first. */
   disagreements(below: number, after?: { agreement: number; id: number }, limit = 100): { key: string; agreement: number; id: number }[] {
     const [ag, id] = after ? [after.agreement, after.id] : [-1, 0];
+    // Through the partial index for `below` up to 1; above 1 (every item with an agreement) without it.
+    const from = below <= 1 ? `items INDEXED BY items_agreement WHERE ${AGREEMENT_INDEXED} AND` : 'items WHERE agreement IS NOT NULL AND';
     return this.idx().all<{ key: string; agreement: number; id: number }>(
-      `SELECT key, agreement, id FROM items INDEXED BY items_agreement
-       WHERE agreement IS NOT NULL AND agreement < ? AND (agreement > ? OR (agreement = ? AND id > ?)) ORDER BY agreement, id LIMIT ?`,
+      `SELECT key, agreement, id FROM ${from} agreement < ? AND (agreement > ? OR (agreement = ? AND id > ?)) ORDER BY agreement, id LIMIT ?`,
       [below, ag, ag, id, limit],
     );
   }

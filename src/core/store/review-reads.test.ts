@@ -166,6 +166,12 @@ describe('review reads (filters, keyset pages, counts)', () => {
     for (const l of ['ann', 'bob', 'cat']) assert.equal(c.labelers[l], all(reads, { labeler: l }).length, l);
     for (const l of ['pos', 'neg', 'neutral']) assert.equal(c.labels[l] ?? 0, all(reads, { label: l }).length, l);
     assert.equal(c.agreementBelow, all(reads, { agreementBelow: 0.9 }).length);
+    assert.equal(counts.counts(1).agreementBelow, all(reads, { agreementBelow: 1 }).length);
+    // Above every agreement (the lists refuse it): each item with an agreement, full agreement included.
+    let withAgreement = 0;
+    for (const p of all(reads, {})) if (s.getItem(p.key)!.agreement !== undefined) withAgreement++;
+    assert.ok(withAgreement > all(reads, { agreementBelow: 1 }).length);
+    assert.equal(counts.counts(1.5).agreementBelow, withAgreement);
   });
 
   it('counts and lists follow a review at once (counter table and flags kept by the index)', async () => {

@@ -13,7 +13,7 @@ import { LabelingError } from '../errors';
 import type { ItemState } from '../model';
 import { REVIEW_ASSETS, type ReviewAsset, type ReviewCountsResult, type ReviewFilter, type ReviewPage, type ReviewRow } from './review-filter';
 import { doneAnnSql, type IndexDb } from './index-db';
-import { ITEM_FLAGS } from './schema';
+import { AGREEMENT_INDEXED, ITEM_FLAGS } from './schema';
 
 export { REVIEW_ASSETS, type ReviewAsset, type ReviewCountsResult, type ReviewFilter, type ReviewPage, type ReviewRow } from './review-filter';
 
@@ -185,7 +185,7 @@ export class ReviewReads {
       case 'agreement': {
         const [ag, id] = [Number(cur[0] ?? -1), Number(cur[1] ?? 0)];
         sql = `SELECT ${COLS}, i.agreement AS c1, i.id AS c2 FROM items i INDEXED BY items_agreement
-          WHERE ${where(['i.agreement IS NOT NULL AND i.agreement < ? AND (i.agreement > ? OR (i.agreement = ? AND i.id > ?))'])} ORDER BY i.agreement, i.id LIMIT ?`;
+          WHERE ${where([`i.${AGREEMENT_INDEXED} AND i.agreement < ? AND (i.agreement > ? OR (i.agreement = ? AND i.id > ?))`])} ORDER BY i.agreement, i.id LIMIT ?`;
         params = [f.agreementBelow!, ag, ag, id];
         break;
       }
@@ -289,7 +289,7 @@ export class ReviewReads {
       return Number(this.idx().one(`SELECT COUNT(*) FROM items i INDEXED BY ${flag.index} WHERE ${where([`i.flags & ${flag.bit}`])}`, cond.params) ?? 0);
     }
     if (driver === 'agreement') {
-      return Number(this.idx().one(`SELECT COUNT(*) FROM items i INDEXED BY items_agreement WHERE ${where(['i.agreement IS NOT NULL AND i.agreement < ?'])}`, [f.agreementBelow!, ...cond.params]) ?? 0);
+      return Number(this.idx().one(`SELECT COUNT(*) FROM items i INDEXED BY items_agreement WHERE ${where([`i.${AGREEMENT_INDEXED} AND i.agreement < ?`])}`, [f.agreementBelow!, ...cond.params]) ?? 0);
     }
     return Number(this.idx().one(`SELECT COUNT(*) FROM items i${cond.sql.length ? ` WHERE ${cond.sql.join(' AND ')}` : ''}`, cond.params) ?? 0);
   }
@@ -355,7 +355,11 @@ export class ReviewCounts {
       labels: Object.fromEntries(db.all<{ label: string; n: number }>('SELECT label, n FROM cnt_label WHERE n > 0 ORDER BY label', []).map((r) => [r.label, r.n])),
     };
     if (agreementBelow !== undefined) {
-      out.agreementBelow = Number(db.one('SELECT COUNT(*) FROM items INDEXED BY items_agreement WHERE agreement IS NOT NULL AND agreement < ?', [agreementBelow]) ?? 0);
+      // Through the partial index for a threshold up to 1 (every filter's); above 1 every item with an agreement counts.
+      const sql = agreementBelow <= 1
+        ? `SELECT COUNT(*) FROM items INDEXED BY items_agreement WHERE ${AGREEMENT_INDEXED} AND agreement < ?`
+        : 'SELECT COUNT(*) FROM items WHERE agreement IS NOT NULL AND agreement < ?';
+      out.agreementBelow = Number(db.one(sql, [agreementBelow]) ?? 0);
     }
     return out;
   }
