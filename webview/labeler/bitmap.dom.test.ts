@@ -139,4 +139,32 @@ describe('image bitmaps held ahead for the canvas editors', () => {
     el.prefetch.clear();
     assert.deepEqual(items.map((it) => heldBitmap(it.imageUri!) !== undefined), items.map(() => false), 'clear() closes them all');
   });
+
+  it('a view that brings an image into the bitmap window makes its bitmap only after the view was drawn', async () => {
+    const items = [1, 2, 3, 4, 5].map((n) => imageItem(20 + n));
+    const state = aState(TYPE, { item: imageItem(20), upcoming: items, upcomingKeys: items.map((i) => i.key) });
+    const { el, transport } = await mountApp(state, new FakeTransport());
+    for (const it of items) assert.isTrue(await el.prefetch.decode(it.imageUri!));
+    await Promise.all(items.map((it) => el.prefetch.bitmapMade(it.imageUri!)));
+    const fourth = items[BITMAPS]!.imageUri!;
+    assert.isUndefined(heldBitmap(fourth));
+
+    // createImageBitmap of an element decodes its file again on the page's thread: not before the view is on screen.
+    const original = window.createImageBitmap;
+    const calls: string[] = [];
+    window.createImageBitmap = ((...args: Parameters<typeof createImageBitmap>) => {
+      calls.push(el.state?.version === 2 && el.shadowRoot!.querySelector('.progress')?.textContent?.startsWith('2 of') ? 'after view drawn' : 'before view drawn');
+      return original(...args);
+    }) as typeof createImageBitmap;
+    try {
+      transport.notify(LabelerViewNotification, { base: 1, version: 2, item: imageItem(20), progress: { labeled: 2, total: 6, mine: 1 }, canGoBack: true, upcomingKeys: items.slice(1).map((i) => i.key) });
+      await el.updateComplete;
+      assert.deepEqual(calls, [], 'no bitmap is made while the view is applied and drawn');
+      assert.isTrue(await el.prefetch.bitmapMade(fourth));
+      assert.deepEqual(calls, ['after view drawn']);
+      assert.isDefined(heldBitmap(fourth));
+    } finally {
+      window.createImageBitmap = original;
+    }
+  });
 });

@@ -10,6 +10,9 @@
 import type { LabelerItem, LabelerViewFields } from '../../src/protocol/labeler';
 import { forgetBitmap, forgetDecoded, rememberBitmap, rememberDecoded } from '../shared/image-cache';
 
+/** Resolves in a task after the next animation frame (the frame that shows a view just applied). */
+const afterNextFrame = (): Promise<void> => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+
 /** How many upcoming items' images are held as bitmaps (besides the one shown). */
 export const BITMAPS = 3;
 
@@ -71,11 +74,20 @@ export class Prefetch {
     return this.bitmapKeys.some((k) => this.items.get(k)?.imageUri === uri);
   }
 
-  /** Makes a bitmap of a decoded image (off the main thread) and holds it if it is still wanted then. */
+  /**
+   * Makes a bitmap of a decoded image and holds it if it is still wanted then. Not before the next frame
+   * ran: createImageBitmap of an element decodes the file again on the page's thread (a 640 x 480 PNG:
+   * 2-6 ms in the workbench), and a view that moves the window (the answer of a submit) would otherwise
+   * pay it before the next item is drawn.
+   */
   private makeBitmap(uri: string, img: HTMLImageElement): void {
     if (this.bitmaps.has(uri) || this.images.get(uri)?.img !== img || !this.wantsBitmap(uri)) return;
-    const made: Promise<boolean> = createImageBitmap(img).then(
+    const made: Promise<boolean> = afterNextFrame().then((): Promise<ImageBitmap | undefined> | undefined => {
+      if (this.bitmaps.get(uri) !== made || this.images.get(uri)?.img !== img) return undefined; // forgotten meanwhile
+      return createImageBitmap(img);
+    }).then(
       (b) => {
+        if (!b) return false;
         if (this.bitmaps.get(uri) === made && this.images.get(uri)?.img === img) {
           rememberBitmap(uri, b);
           return true;
