@@ -192,6 +192,7 @@ export class LabelerPanel extends Disposable {
     }
     const sent = this.offered.get(p.key);
     const offered = sent?.version === p.version ? sent.offered : offerOf(now, this.entry, this.restore.suggestions);
+    lap('read'); // the item read for its version (LABELING_TIMINGS: the rest of the store lap is the durable submit)
     let annotation: Annotation | undefined;
     if (p.mask !== undefined) {
       annotation = await submittedMask(store.projectDir, store.def, p.key, p.mask);
