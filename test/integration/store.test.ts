@@ -153,8 +153,10 @@ describe('labeling panel wiring (inside the VS Code extension host)', function (
     const panel = await eventually(() => api.labelers.all.find((p) => p.project.id === 'store-reviews'), 'the labeling panel');
     assert.equal(panel.currentKey, key);
     assert.equal(panel.panel.title, 'Label: Store Reviews');
-    assert.match(panel.panel.webview.html, /<lbl-labeler-app>/);
-    assert.match(panel.panel.webview.html, /default-src 'none'/);
+    // The page is set once its first state is built (it is embedded in the page): wait for it.
+    const html = await eventually(() => panel.panel.webview.html || undefined, "the panel's page");
+    assert.match(html, /<lbl-labeler-app>/);
+    assert.match(html, /default-src 'none'/);
     await vscode.commands.executeCommand('labeling.openItem', entry, 'data/reviews.csv#no-such-row');
     assert.equal(panel.currentKey, key, 'an unknown item leaves the panel where it was');
     panel.panel.dispose();
