@@ -27,8 +27,10 @@ import {
   type SkippedImage,
 } from './image-train';
 import { ASSIST_IMAGE_TYPES, isAssistImageType, type AssistImageType } from './image-training-set';
-import { encodeModel, loadFirstCandidate, readModelFile, type ModelCandidate, type ModelFileProblem, type TrainedFiles } from './model-store';
+import { encodeModel, type ModelFileProblem, type TrainedFiles } from './model-store';
+import { loadFirstCandidate, readModelFile, type ModelCandidate } from './model-load';
 import { trainForValidation, validateHeldOut, type TrainedForValidation, type TrainValidateOptions, type ValidationFigures } from './train';
+import { checkUtf16Chunks, PairPacker, splitPairs, Utf16Chunks, utf16String } from './string-pack';
 import { ASSIST_TEXT_TYPES, isAssistTextType, type AssistTextType, type TrainingExample, type TrainingSet } from './training-set';
 
 /** The fields of project.json trainAndValidate reads (the type, the split's seed, mlAssist's target and hold-out). */
@@ -49,7 +51,7 @@ export interface AssistTrainInput {
  * A training set as a few flat values: posting 100k example objects to a thread is a structured clone of
  * each (about 240 ms holding the extension host at 100k, bench:ml jobs). Texts and keys are concatenated
  * with their lengths, the final annotations are one JSON text, and all three are UTF-16 code units
- * (exactly the strings, lone surrogates too) in chunks of PACK_CHUNK examples, so posting moves the
+ * (exactly the strings, lone surrogates too) in chunks of CHUNK examples (string-pack.ts), so posting moves the
  * buffers (packedBuffers: the transfer list) instead of copying ~14 M characters in one turn (a 26 ms
  * blocked turn of the host at 100k, bench:ml jobs "post").
  */
@@ -71,17 +73,7 @@ export function packedBuffers(p: PackedTrainingSet): ArrayBuffer[] {
   return [p.lengths, ...p.keys, ...p.texts, ...p.finals].map((a) => a.buffer as ArrayBuffer);
 }
 
-/** A string's UTF-16 code units as bytes, in a buffer of its own (it is transferred). */
-export function utf16Bytes(s: string): Uint8Array {
-  const bytes = new Uint8Array(2 * s.length);
-  if (s.length) Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).write(s, 'utf16le');
-  return bytes;
-}
-
-/** The string of utf16Bytes' chunks, joined. */
-export function utf16String(chunks: readonly Uint8Array[]): string {
-  return chunks.map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength).toString('utf16le')).join('');
-}
+export { utf16Bytes, utf16String } from './string-pack';
 
 export function packTrainingSet(set: TrainingSet): PackedTrainingSet {
   const packer = new TrainingSetPacker();
@@ -89,86 +81,42 @@ export function packTrainingSet(set: TrainingSet): PackedTrainingSet {
   return packer.finish(set);
 }
 
-/** Examples a packer joins into one piece of each string at a time. */
-const PACK_CHUNK = 1024;
-
 /**
  * Packs a training set example by example as it is read (readTrainingExamples), a few µs each: packing
  * 100k examples at once held the extension host for one turn of ~80 ms (bench:ml jobs), and the example
- * objects stayed on its heap until then. Every PACK_CHUNK examples the chunk's strings are joined and
+ * objects stayed on its heap until then. Every CHUNK examples (string-pack.ts PairPacker) the chunk's strings are joined and
  * encoded (utf16Bytes, ~0.2 ms a chunk); `finish` only gathers the chunks.
  */
 export class TrainingSetPacker {
-  private keys: string[] = [];
-  private texts: string[] = [];
-  private finals: string[] = [];
-  private readonly chunks = { keys: [] as Uint8Array[], texts: [] as Uint8Array[], finals: [] as Uint8Array[] };
-  private keyLengths = new Int32Array(PACK_CHUNK);
-  private textLengths = new Int32Array(PACK_CHUNK);
+  /** The finals comma-joined, each chunk ending where the pairs' chunk ends. */
+  private readonly finals = new Utf16Chunks(',');
+  private readonly pairs = new PairPacker(() => this.finals.flush());
+
   /** Examples added. */
-  size = 0;
+  get size(): number {
+    return this.pairs.count;
+  }
 
   add(e: TrainingExample): void {
-    if (this.size === this.keyLengths.length) {
-      const grow = (a: Int32Array) => {
-        const b = new Int32Array(2 * a.length);
-        b.set(a);
-        return b;
-      };
-      this.keyLengths = grow(this.keyLengths);
-      this.textLengths = grow(this.textLengths);
-    }
-    this.keyLengths[this.size] = e.key.length;
-    this.textLengths[this.size] = e.text.length;
-    this.size++;
-    this.keys.push(e.key);
-    this.texts.push(e.text);
     // JSON.stringify of the list of finals writes each as JSON.stringify of it, comma-separated.
     this.finals.push(JSON.stringify(e.final));
-    if (this.keys.length === PACK_CHUNK) this.flush();
+    this.pairs.add(e.key, e.text);
   }
 
   finish(set: Omit<TrainingSet, 'examples'>): PackedTrainingSet {
-    this.flush();
-    const n = this.size;
-    const lengths = new Int32Array(2 * n);
-    lengths.set(this.keyLengths.subarray(0, n));
-    lengths.set(this.textLengths.subarray(0, n), n);
-    const { keys, texts, finals } = this.chunks;
-    return { projectId: set.projectId, type: set.type, keys, texts, lengths, finals, withoutText: set.withoutText };
-  }
-
-  private flush(): void {
-    if (!this.keys.length) return;
-    this.chunks.keys.push(utf16Bytes(this.keys.join('')));
-    this.chunks.texts.push(utf16Bytes(this.texts.join('')));
-    this.chunks.finals.push(utf16Bytes(this.finals.join(',')));
-    this.keys = [];
-    this.texts = [];
-    this.finals = [];
+    const { first, second, lengths } = this.pairs.finish();
+    return { projectId: set.projectId, type: set.type, keys: first, texts: second, lengths, finals: this.finals.chunks, withoutText: set.withoutText };
   }
 }
 
 export function unpackTrainingSet(p: PackedTrainingSet): TrainingSet {
   const bad = (field: string, message: string) => new LabelingError('invalid-input', `assist-train: ${message}`, { field });
-  for (const f of ['keys', 'texts', 'finals'] as const) {
-    if (!Array.isArray(p[f]) || !p[f].every((c) => c instanceof Uint8Array && c.byteLength % 2 === 0)) throw bad(`packed.${f}`, 'must be a list of UTF-16 byte chunks');
-  }
+  checkUtf16Chunks(p as unknown as Record<string, unknown>, ['keys', 'texts', 'finals'], bad);
   // Each chunk holds whole finals, comma-joined: the chunks are joined with a comma too.
   const finals = JSON.parse(`[${p.finals.map((c) => utf16String([c])).join(',')}]`) as TrainingSet['examples'][number]['final'][];
   const n = finals.length;
   if (!(p.lengths instanceof Int32Array) || p.lengths.length !== 2 * n) throw bad('packed.lengths', `${p.lengths?.length} lengths for ${n} examples`);
-  const keys = utf16String(p.keys);
-  const texts = utf16String(p.texts);
-  const examples: TrainingSet['examples'] = new Array(n);
-  let k = 0;
-  let t = 0;
-  for (let i = 0; i < n; i++) {
-    const key = keys.slice(k, (k += p.lengths[i]!));
-    const text = texts.slice(t, (t += p.lengths[n + i]!));
-    examples[i] = { key, text, final: finals[i]! };
-  }
-  if (k !== keys.length || t !== texts.length) throw bad('packed.lengths', 'the lengths do not cover the keys and texts');
+  const examples: TrainingSet['examples'] = splitPairs(p.keys, p.texts, p.lengths, n, bad, ['keys', 'texts']).map(([key, text], i) => ({ key, text, final: finals[i]! }));
   return { projectId: p.projectId, type: p.type, examples, withoutText: p.withoutText };
 }
 

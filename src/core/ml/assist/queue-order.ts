@@ -27,10 +27,10 @@ import { ImageModel } from '../image-model';
 import { checkpoint, type WorkHooks } from '../logreg';
 import { TextModel } from '../text-model';
 import type { AnyAssistModel, AssistModel, AssistModelType } from './assist-model';
-import { utf16Bytes, utf16String } from './assist-worker';
 import { featurizeImageFiles } from './image-train';
 import { isAssistImageType, itemImagePath, staysInside } from './image-training-set';
-import { loadLatestModel } from './model-store';
+import { loadLatestModel } from './model-load';
+import { checkUtf16Chunks, PairPacker, splitPairs } from './string-pack';
 import { ORDER_FORMAT, ORDER_VERSION, writeQueueOrder, type MlQueueOrder, type QueueOrderFile } from './queue-order-file';
 import { clusterOrderOf, featurizeTexts, marginOf, multiLabelMarginOf, uncertaintyOrderOf } from './queue-order-rank';
 import { isAssistTextType } from './training-set';
@@ -287,40 +287,17 @@ export interface PackedOrderItems {
   lengths: Int32Array;
 }
 
-/** Items a packer joins and encodes at a time. */
-const ORDER_CHUNK = 1024;
-
-/** Packs open items one by one as they are read (a chunk's strings joined and encoded every ORDER_CHUNK items). */
+/** Packs open items one by one as they are read (string-pack.ts PairPacker: a chunk encoded every CHUNK items). */
 export class OrderItemsPacker {
-  private keys: string[] = [];
-  private inputs: string[] = [];
-  private readonly chunks = { keys: [] as Uint8Array[], inputs: [] as Uint8Array[] };
-  private readonly lengths: number[] = [];
+  private readonly pairs = new PairPacker();
 
   add(key: string, input: string): void {
-    this.keys.push(key);
-    this.inputs.push(input);
-    this.lengths.push(key.length, input.length);
-    if (this.keys.length === ORDER_CHUNK) this.flush();
+    this.pairs.add(key, input);
   }
 
   finish(): PackedOrderItems {
-    this.flush();
-    const count = this.lengths.length / 2;
-    const lengths = new Int32Array(2 * count);
-    for (let i = 0; i < count; i++) {
-      lengths[i] = this.lengths[2 * i]!;
-      lengths[count + i] = this.lengths[2 * i + 1]!;
-    }
-    return { count, keys: this.chunks.keys, inputs: this.chunks.inputs, lengths };
-  }
-
-  private flush(): void {
-    if (!this.keys.length) return;
-    this.chunks.keys.push(utf16Bytes(this.keys.join('')));
-    this.chunks.inputs.push(utf16Bytes(this.inputs.join('')));
-    this.keys = [];
-    this.inputs = [];
+    const { count, first, second, lengths } = this.pairs.finish();
+    return { count, keys: first, inputs: second, lengths };
   }
 }
 
@@ -332,17 +309,8 @@ export function orderInputBuffers(input: OrderInput): ArrayBuffer[] {
 
 export function unpackOrderItems(p: PackedOrderItems): { key: string; input: string }[] {
   const bad = (field: string, message: string) => new LabelingError('invalid-input', `assist-queue-order: ${message}`, { field });
-  for (const f of ['keys', 'inputs'] as const) {
-    if (!Array.isArray(p[f]) || !p[f].every((c) => c instanceof Uint8Array && c.byteLength % 2 === 0)) throw bad(`packed.${f}`, 'must be a list of UTF-16 byte chunks');
-  }
+  checkUtf16Chunks(p as unknown as Record<string, unknown>, ['keys', 'inputs'], bad);
   const n = p.count;
   if (!Number.isInteger(n) || !(p.lengths instanceof Int32Array) || p.lengths.length !== 2 * n) throw bad('packed.lengths', `${p.lengths?.length} lengths for ${n} items`);
-  const keys = utf16String(p.keys);
-  const inputs = utf16String(p.inputs);
-  const items: { key: string; input: string }[] = new Array(n);
-  let k = 0;
-  let t = 0;
-  for (let i = 0; i < n; i++) items[i] = { key: keys.slice(k, (k += p.lengths[i]!)), input: inputs.slice(t, (t += p.lengths[n + i]!)) };
-  if (k !== keys.length || t !== inputs.length) throw bad('packed.lengths', 'the lengths do not cover the keys and inputs');
-  return items;
+  return splitPairs(p.keys, p.inputs, p.lengths, n, bad, ['keys', 'inputs']).map(([key, input]) => ({ key, input }));
 }
