@@ -31,7 +31,7 @@ import { monitorEventLoopDelay, performance, PerformanceObserver, type EventLoop
 import { bundleWorker } from '../src/core/jobs/worker-fixture';
 import { JOURNAL_VERSION } from '../src/core/journal/events';
 import { AssistModel } from '../src/core/ml/assist/assist-model';
-import { loadLatestModel } from '../src/core/ml/assist/model-store';
+import { loadLatestModel } from '../src/core/ml/assist/model-load';
 import { prelabelQueue, trainAssistModel, validateAssistModel } from '../src/core/ml/assist/pipeline';
 import { suggestionsFile, type QueueSource } from '../src/core/ml/assist/predict-queue';
 import type { TrainingExample } from '../src/core/ml/assist/training-set';

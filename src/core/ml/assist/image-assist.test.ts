@@ -13,7 +13,8 @@ import { AssistModel, suggestionOf, type AssistImagePrediction } from './assist-
 import { digitPng, digitProject, fileOf } from './image-assist-fixture';
 import { featurizeImageFiles, predictImageFiles, trainAndValidateImages, type ImageFilePrediction, type ImageTrainResult } from './image-train';
 import { ASSIST_IMAGE_TYPES, collectImageTrainingSet, itemImagePath } from './image-training-set';
-import { listModels, loadLatestModel, modelsDir, saveModel } from './model-store';
+import { listModels, modelsDir, saveModel } from './model-store';
+import { loadLatestModel } from './model-load';
 
 const isCancelled = (e: unknown) => e instanceof LabelingError && e.reason === 'cancelled';
 

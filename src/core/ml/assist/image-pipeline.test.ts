@@ -11,7 +11,8 @@ import { AssistModel } from './assist-model';
 import { cancelTrainingAt, digitPng, digitProject, fileOf, type DigitProject } from './image-assist-fixture';
 import { trainImagesFromFiles } from './image-train';
 import { ASSIST_IMAGE_TYPES, collectImageTrainingSet } from './image-training-set';
-import { listModels, loadLatestModel, modelsDir } from './model-store';
+import { listModels, modelsDir } from './model-store';
+import { loadLatestModel } from './model-load';
 import { prelabelQueue, trainAssistModel, validateAssistModel } from './pipeline';
 import { readSuggestions, suggestionsFile } from './predict-queue';
 

@@ -28,7 +28,7 @@ import { writeFileAtomic } from '../../project/fsutil';
 import { CACHE_DIR, labelingDir } from '../../project/paths';
 import { ASSIST_MODEL_TYPES, AssistModel, type AnyAssistModel, type AssistModelType } from './assist-model';
 import type { TrainResult, ValidationFigures } from './train';
-import { ASSIST_TEXT_TYPES, type AssistTextType } from './training-set';
+import type { AssistTextType } from './training-set';
 
 export const MANIFEST_FORMAT = 'data-labeling.assist-manifest';
 export const MANIFEST_VERSION = 2;
@@ -94,7 +94,7 @@ const MANIFEST_RE = /^manifest-(\d+)\.json$/;
 /** Every file of a version: its model, manifest, held-out examples and validation model. */
 const VERSION_FILE_RE = /^(?:model|manifest|validator)-(\d+)\.json$|^holdout-(\d+)\.jsonl$/;
 const modelName = (v: number): string => `model-${v}.json`;
-const manifestName = (v: number): string => `manifest-${v}.json`;
+export const manifestName = (v: number): string => `manifest-${v}.json`;
 const holdoutName = (v: number): string => `holdout-${v}.jsonl`;
 const validatorName = (v: number): string => `validator-${v}.json`;
 const versionFiles = (v: number): string[] => [modelName(v), manifestName(v), holdoutName(v), validatorName(v)];
@@ -317,111 +317,6 @@ export async function listModels(root: string, projectId: string): Promise<{ man
   return { manifests, problems };
 }
 
-/**
- * The newest version whose manifest and model both read, or undefined (no model yet, or none
- * readable); `problems` names each damaged file passed over. Only models of `types` are loaded
- * (default: the text types); a version of another type is passed over as a problem. Validated or not:
- * prelabels take loadValidatedModel.
- */
-export async function loadLatestModel(root: string, projectId: string): Promise<{ loaded?: LoadedModel; problems: ModelFileProblem[] }>;
-export async function loadLatestModel<T extends AssistModelType>(root: string, projectId: string, types: readonly T[]): Promise<{ loaded?: LoadedModel<T>; problems: ModelFileProblem[] }>;
-export async function loadLatestModel(
-  root: string,
-  projectId: string,
-  types: readonly AssistModelType[] = ASSIST_TEXT_TYPES,
-): Promise<{ loaded?: LoadedModel<AssistModelType>; problems: ModelFileProblem[] }> {
-  const { manifests, problems } = await listModels(root, projectId);
-  const loaded = await loadFirstCandidate(
-    manifests.map((m) => candidateOf(root, m)),
-    types,
-    problems,
-  );
-  return { ...(loaded ? { loaded } : {}), problems };
-}
-
-/**
- * What prelabels use: the newest VALIDATED version whose files read (as loadLatestModel), and the newer
- * versions passed over because their validation has not run yet (`waiting`, newest first).
- */
-export async function loadValidatedModel<T extends AssistModelType>(
-  root: string,
-  projectId: string,
-  types: readonly T[],
-): Promise<{ loaded?: LoadedModel<T> & { manifest: ValidatedManifest }; waiting: ModelManifest[]; problems: ModelFileProblem[] }> {
-  const { candidates, waiting, problems } = await validatedCandidates(root, projectId);
-  const loaded = await loadFirstCandidate(candidates, types, problems);
-  return { ...(loaded ? { loaded: loaded as LoadedModel<T> & { manifest: ValidatedManifest } } : {}), waiting, problems };
-}
-
-/**
- * A version's files, absolute, and its manifest (small): what a worker is posted instead of the model,
- * so the thread that chose the version never reads, parses or posts the model itself.
- */
-export interface ModelCandidate<M extends ModelManifest = ModelManifest> {
-  manifest: M;
-  manifestFile: string;
-  modelFile: string;
-}
-
-/**
- * The validated versions prelabels may use, newest first, as loadValidatedModel would try them, without
- * reading a model file: the manifests only (`problems`: the manifests that do not read). A worker session
- * loads the first whose model reads (loadFirstCandidate, the same loop as loadValidatedModel's).
- */
-export async function validatedCandidates(
-  root: string,
-  projectId: string,
-): Promise<{ candidates: ModelCandidate<ValidatedManifest>[]; waiting: ModelManifest[]; problems: ModelFileProblem[] }> {
-  const { manifests, problems } = await listModels(root, projectId);
-  const first = manifests.findIndex(isValidated);
-  const waiting = (first < 0 ? manifests : manifests.slice(0, first)).filter((m) => !isValidated(m));
-  return { candidates: manifests.filter(isValidated).map((m) => candidateOf(root, m)), waiting, problems };
-}
-
-function candidateOf<M extends ModelManifest>(root: string, manifest: M): ModelCandidate<M> {
-  const dir = modelsDir(root, manifest.projectId);
-  return { manifest, manifestFile: path.join(dir, manifestName(manifest.version)), modelFile: path.join(dir, manifest.modelFile) };
-}
-
-/**
- * The model of the first candidate of `types` whose model file reads and holds the type its manifest
- * says; each one passed over is pushed on `problems` (a manifest of another type, a damaged model file:
- * the LabelingError's message, naming the file and field). Runs where the model is used: in this thread
- * for loadValidatedModel and loadLatestModel, in the worker for a prediction session posted candidates.
- */
-export async function loadFirstCandidate<M extends ModelManifest>(
-  candidates: readonly ModelCandidate<M>[],
-  types: readonly AssistModelType[],
-  problems: ModelFileProblem[],
-): Promise<(LoadedModel<AssistModelType> & { manifest: M }) | undefined> {
-  for (const { manifest, manifestFile, modelFile } of candidates) {
-    if (!types.includes(manifest.type)) {
-      problems.push({ file: manifestFile, message: `type: a model of type ${manifest.type}; ${orList(types)} wanted` });
-      continue;
-    }
-    try {
-      const model = await readModelFile(modelFile);
-      if (model.type !== manifest.type) throw new LabelingError('invalid-input', `holds a ${model.type} model, its manifest says ${manifest.type}`, { file: modelFile, field: 'type' });
-      return { manifest, model, manifestFile, modelFile };
-    } catch (e) {
-      problems.push({ file: modelFile, message: messageOf(e) });
-    }
-  }
-  return undefined;
-}
-
-/** A model file (a saved model or a validation model); a damaged one is a LabelingError naming the file. */
-export async function readModelFile(file: string): Promise<AnyAssistModel> {
-  let json: unknown;
-  try {
-    json = JSON.parse(await fsp.readFile(file, 'utf8'));
-  } catch (e) {
-    if (e instanceof SyntaxError) throw new LabelingError('invalid-input', `not valid JSON (${e.message})`, { file });
-    throw e;
-  }
-  return AssistModel.fromAnyJSON(json, file);
-}
-
 /** The files a version's validation job reads, absolute: its validation model (the saved one unless named) and its held-out examples. */
 export function validationFiles(root: string, m: ModelManifest): { validatorFile: string; holdoutFile: string } | undefined {
   const input = m.validationInput;
@@ -464,12 +359,8 @@ function parseManifest(text: string, file: string, projectId: string, version: n
   return o as unknown as ModelManifest;
 }
 
-/** "a, b or c" */
-function orList(items: readonly string[]): string {
-  return items.length > 1 ? `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}` : (items[0] ?? 'none');
-}
-
-function messageOf(e: unknown): string {
+/** An error's message, for a problem naming its file. */
+export function messageOf(e: unknown): string {
   if (e instanceof LabelingError) return e.message;
   return e instanceof Error ? e.message : String(e);
 }

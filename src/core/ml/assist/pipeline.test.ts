@@ -10,7 +10,8 @@ import { classes, cleanupWorkspaces, openStore, setProjectRoles, type ProjectBui
 import { hashTree, seededProject, sentimentRows, tempFiles } from './assist-fixture';
 import { AssistModel } from './assist-model';
 import { cancelTrainingAt } from './image-assist-fixture';
-import { isValidated, listModels, loadLatestModel, loadValidatedModel, modelsDir } from './model-store';
+import { isValidated, listModels, modelsDir } from './model-store';
+import { loadLatestModel, loadValidatedModel } from './model-load';
 import { prelabelQueue, publishSuggestions, trainAssistModel, validateAssistModel } from './pipeline';
 import { predictQueue, readSuggestions, suggestionsFile } from './predict-queue';
 import { trainAndValidate } from './train';

@@ -57,15 +57,8 @@ import {
 } from './assist-worker';
 import type { SkippedImage } from './image-train';
 import { ASSIST_IMAGE_TYPES, collectImageTrainingSet, isAssistImageType, type ImageTrainingSet } from './image-training-set';
-import {
-  loadValidatedModel,
-  modelsDir,
-  saveForValidation,
-  validatedCandidates,
-  type ModelFileProblem,
-  type ModelManifest,
-  type ValidatedManifest,
-} from './model-store';
+import { modelsDir, saveForValidation, type ModelFileProblem, type ModelManifest, type ValidatedManifest } from './model-store';
+import { loadValidatedModel, validatedCandidates } from './model-load';
 import {
   predictQueue,
   readSuggestions,

@@ -14,7 +14,8 @@ import { open, seededProject, sentimentRows, tempFiles } from './assist-fixture'
 import { digitProject } from './image-assist-fixture';
 import { trainImagesFromFiles } from './image-train';
 import { collectImageTrainingSet } from './image-training-set';
-import { loadLatestModel, saveModel } from './model-store';
+import { saveModel } from './model-store';
+import { loadLatestModel } from './model-load';
 import {
   clusterOrderOf,
   computeQueueOrder,
