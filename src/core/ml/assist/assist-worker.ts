@@ -206,7 +206,7 @@ export async function assistValidate(input: AssistValidateInput, media: 'text' |
 
 /**
  * What a prediction session loads: the model as posted, or (what prelabelQueue posts) the validated
- * versions to try, newest first (model-store.ts validatedCandidates: manifests and absolute paths): the
+ * versions to try, newest first (model-load.ts validatedCandidates: manifests and absolute paths): the
  * session reads and checks the first whose model file reads and holds its manifest's type, passing the
  * others over exactly as loadValidatedModel does in a thread of its own (loadFirstCandidate), so the
  * thread that posts never reads, parses, rebuilds or clones the model (~9 MB of JSON at 100k labels).

@@ -14,7 +14,7 @@
  *    (recordValidation), marking it validated.
  *  - prelabelQueue (inference): the newest VALIDATED version predicts the unlabeled queue in a worker
  *    session (loaded once, one call per queue page; this thread reads the manifests only and posts the
- *    model files' paths, the session reads, checks and passes over a damaged one, model-store.ts
+ *    model files' paths, the session reads, checks and passes over a damaged one, model-load.ts
  *    loadFirstCandidate) and the LOCAL suggestions file is written
  *    (predict-queue.ts: atomic). A newer version not validated yet is passed over, and the log says so;
  *    with no validated version it predicts nothing and fails saying why.
@@ -259,7 +259,7 @@ async function loadPredictor(root: string, id: string, types: readonly AssistMod
 
 /**
  * In a worker session: this thread lists the manifests (validatedCandidates) and posts the validated
- * versions' paths; the session loads the first whose model file reads (model-store.ts loadFirstCandidate)
+ * versions' paths; the session loads the first whose model file reads (model-load.ts loadFirstCandidate)
  * and answers which, with the problems of those it passed over. No validated version: no thread started.
  */
 async function openWorkerPredictor(root: string, id: string, workerFile: string, image: boolean, signal: AbortSignal | undefined): Promise<OpenedPredictor> {
