@@ -10,7 +10,7 @@
 //          same moment: VS Code creating the webview is in it, which the extension does not control
 // The in-frame half (dashboardInit) is installed with page.addInitScript, so it runs in every frame as it is
 // created, before VS Code writes the HTML: it watches for lbl-dashboard-app's first section.
-import { closeTab, paletteReady } from './bench-ui-steps.mjs';
+import { closeTab, showDashboard } from './bench-ui-steps.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -77,17 +77,7 @@ async function dashboardFrames(page, timeoutMs = Number(process.env.BENCH_UI_DAS
 /** One Show Dashboard: the figures of one open (ms) and the steps on the way. */
 async function openOnce(wb, p) {
   const { page } = wb;
-  await paletteReady(wb, 'Labeling: Show Dashboard');
-  let start = Date.now();
-  await page.keyboard.press('Enter');
-  const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: `Bench ${p.id}` }).first();
-  const tab = page.locator('.tabs-container .tab', { hasText: 'Dashboard:' }).first();
-  const which = await Promise.race([row.waitFor({ timeout: 60000 }).then(() => 'pick'), tab.waitFor({ timeout: 60000 }).then(() => 'panel')]);
-  if (which === 'pick') {
-    await sleep(150);
-    start = Date.now();
-    await page.keyboard.press('Enter');
-  }
+  const { start, which } = await showDashboard(wb, p);
   const { inner, outer } = await dashboardFrames(page);
   const d = await inner.evaluate(async () => {
     // The paint entries are queued after the frame that painted: give them a moment.
