@@ -91,7 +91,7 @@ async function run(): Promise<void> {
       db2?.close();
       gc();
       t = now();
-      const loaded = loader.openFromSnapshot(SQL, root, def, nullLogger);
+      const loaded = await loader.openFromSnapshot(SQL, root, def, nullLogger); // sync before 2026-12-02, a promise since
       t = lap('openFromSnapshot', t);
       loaded?.idx.free();
       loaded?.idx.db.close();

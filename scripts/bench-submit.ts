@@ -1,6 +1,6 @@
 /**
  * A/B probe of the durable submit and the snapshot save, run against any tree of this repository:
- *   node --expose-gc --import tsx scripts/bench-submit.ts <tree> [items=200000] [submits=3000] [--stmts]
+ *   node --expose-gc --import tsx scripts/bench-submit.ts <tree> [items=200000] [submits=3000] [--stmts] [--tail]
  * <tree> is the checkout whose src/ is imported (this one, or a `git worktree` of an older commit), so the
  * same script measures both. Builds the bench's project (3 labelers, ~2.9 annotations per item), saves a
  * snapshot with its parts timed (export, write, fsync) and its page figures, opens the store from it and
@@ -11,6 +11,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import type { Database, SqlJsStatic } from 'sql.js';
 import { LABELS, startProfile, writeBenchProject } from './bench-data';
@@ -20,9 +21,12 @@ const TREE = path.resolve(treeArg ?? path.join(__dirname, '..'));
 const N = Number(nArg ?? 200_000);
 const K = Number(kArg ?? 3000);
 const STMTS = process.argv.includes('--stmts');
+/** --tail: the slowest 1% of submits, each with its time in fs writes, fdatasync and sql.js calls, and the collections that overlapped it. */
+const TAIL = process.argv.includes('--tail');
 /** --prof=<file>: a CPU profile (.cpuprofile) of the submit loop alone, taken with node:inspector. */
 const PROF = process.argv.find((a) => a.startsWith('--prof='))?.slice('--prof='.length);
 const WASM = path.join(TREE, 'node_modules/sql.js/dist/sql-wasm.wasm');
+const fsCjs = createRequire(__filename)('node:fs') as typeof fs;
 
 const now = (): number => performance.now();
 const pct = (s: number[], p: number): number => s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
@@ -78,6 +82,46 @@ function countStatements(SQL: SqlJsStatic): { start(): void; stop(): Map<string,
       on = false;
       return counts;
     },
+  };
+}
+
+/** Times, per submit, the journal's write and fdatasync (node:fs patched, ESM bindings synced) and sql.js's statement calls. */
+function timePhases(SQL: SqlJsStatic): { reset(): void; read(): string } {
+  const acc = { write: 0, sync: 0, sql: 0 };
+  let depth = 0;
+  const wrap = <O extends object>(o: O, m: string, bucket: keyof typeof acc): void => {
+    const rec = o as Record<string, (...a: unknown[]) => unknown>;
+    const orig = rec[m]!;
+    rec[m] = function (this: unknown, ...a: unknown[]) {
+      if (depth++ > 0) {
+        try {
+          return orig.apply(this, a);
+        } finally {
+          depth--;
+        }
+      }
+      const t0 = now();
+      try {
+        return orig.apply(this, a);
+      } finally {
+        depth--;
+        acc[bucket] += now() - t0;
+      }
+    };
+  };
+  wrap(fsCjs, 'writeSync', 'write');
+  wrap(fsCjs, 'fdatasyncSync', 'sync');
+  syncBuiltinESMExports();
+  for (const m of ['prepare', 'exec', 'run']) wrap(SQL.Database.prototype, m, 'sql');
+  const probe = new SQL.Database();
+  const S = Object.getPrototypeOf(probe.prepare('SELECT 1')) as object;
+  probe.close();
+  for (const m of ['step', 'run', 'bind', 'get', 'getAsObject', 'reset']) wrap(S, m, 'sql');
+  return {
+    reset: () => {
+      acc.write = acc.sync = acc.sql = 0;
+    },
+    read: () => `write ${acc.write.toFixed(2)}, fdatasync ${acc.sync.toFixed(2)}, sql ${acc.sql.toFixed(2)}`,
   };
 }
 
@@ -145,19 +189,44 @@ async function run(): Promise<void> {
     gc();
 
     const counter = STMTS ? countStatements(SQL) : undefined;
+    const phases = TAIL ? timePhases(SQL) : undefined;
     const store = await ProjectStore.open({ root, id: 'bench', labeler: 'zoe', device: 'bench', wasmPath: WASM });
     const stopProfile = PROF ? await startProfile(PROF) : undefined;
+    // Garbage collections seen while submitting, to tell a slow submit's own work from a collection inside it.
+    const gcs: { start: number; ms: number; kind: number }[] = [];
+    const obs = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) gcs.push({ start: e.startTime, ms: e.duration, kind: (e.detail as { kind?: number } | undefined)?.kind ?? 0 });
+    });
+    obs.observe({ entryTypes: ['gc'] });
     const times: number[] = [];
+    const spans: { i: number; t0: number; ms: number; parts?: string }[] = [];
     for (let i = 0; i < K; i++) {
       const it = store.nextItem();
       if (!it) break;
       if (i === Math.floor(K / 2)) counter?.start();
+      phases?.reset();
       const t0 = now();
       await store.submit(it.key, { kind: 'classes', labels: [LABELS[i % 3]!] });
       times.push(now() - t0);
+      spans.push({ i, t0, ms: now() - t0, ...(phases ? { parts: phases.read() } : {}) });
     }
     const counts = counter?.stop();
     await stopProfile?.();
+    await new Promise((r) => setTimeout(r, 50));
+    obs.disconnect();
+    if (TAIL) {
+      // The slowest 1% with the collections that overlapped each (kind: 1 minor, 2 major, 4 incremental, 8 weak).
+      const slow = [...spans].sort((a, b) => b.ms - a.ms).slice(0, Math.max(10, Math.ceil(spans.length / 100)));
+      let inGc = 0;
+      for (const s of slow) {
+        const over = gcs.filter((g) => g.start < s.t0 + s.ms && g.start + g.ms > s.t0);
+        const gcMs = over.reduce((a, g) => a + g.ms, 0);
+        if (gcMs > 0) inGc++;
+        console.log(`    #${s.i} ${s.ms.toFixed(2)} ms${s.parts ? ` (${s.parts})` : ''}${over.length ? `, gc ${over.map((g) => `${g.kind}:${g.ms.toFixed(2)}`).join(' ')}` : ''}`);
+      }
+      const tot = (k: number): string => gcs.filter((g) => g.kind === k).reduce((a, g) => a + g.ms, 0).toFixed(0);
+      console.log(`  tail: ${inGc} of ${slow.length} slowest overlap a collection; gc during submits: minor ${gcs.filter((g) => g.kind === 1).length} (${tot(1)} ms), major ${gcs.filter((g) => g.kind === 2).length} (${tot(2)} ms), incremental ${gcs.filter((g) => g.kind === 4).length} (${tot(4)} ms)`);
+    }
     times.sort((a, b) => a - b);
     console.log(`  submit p50 ${pct(times, 50).toFixed(3)} ms, p90 ${pct(times, 90).toFixed(3)}, p99 ${pct(times, 99).toFixed(3)} (${times.length})`);
     const per = K - Math.floor(K / 2);

@@ -31,3 +31,38 @@ export async function exists(p: string): Promise<boolean> {
     return false;
   }
 }
+
+/** Bytes per read call of readWholeFile, and how many run at once (libuv's thread pool has four threads by default). */
+const READ_CHUNK = 8 * 1024 * 1024;
+const READ_LANES = 4;
+
+/**
+ * Reads a whole file as `readFileSync` does, in chunks read by several of libuv's threads at once: the
+ * kernel's copy into fresh pages then runs on every core. For a 585 MB index snapshot, 470-1,014 ms with
+ * readFileSync against 180-280 ms this way (2 cores). A file that ends before the size it had when opened
+ * is an error (snapshots are replaced by rename, so the open file does not change).
+ */
+export async function readWholeFile(file: string): Promise<Buffer> {
+  const h = await fsp.open(file, 'r');
+  try {
+    const size = (await h.stat()).size;
+    const buf = Buffer.allocUnsafe(size);
+    let next = 0;
+    const lane = async (): Promise<void> => {
+      while (next < size) {
+        const start = next;
+        const end = Math.min(size, start + READ_CHUNK);
+        next = end;
+        for (let off = start; off < end; ) {
+          const { bytesRead } = await h.read(buf, off, end - off, off);
+          if (bytesRead === 0) throw new Error(`${file} ended at byte ${off} of ${size} while being read`);
+          off += bytesRead;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(READ_LANES, Math.ceil(size / READ_CHUNK)) }, lane));
+    return buf;
+  } finally {
+    await h.close();
+  }
+}

@@ -244,13 +244,13 @@ export function snapshotMetaOf(root: string, def: ProjectDef, state: JournalStat
 }
 
 /** Loads the snapshot and replays new journal tails; undefined when there is no usable snapshot. */
-export function openFromSnapshot(
+export async function openFromSnapshot(
   SQL: SqlJsStatic,
   root: string,
   def: ProjectDef,
   log: Logger,
-): ({ idx: IndexDb; replayed: number } & JournalState) | undefined {
-  const snap = loadSnapshot(SQL, cacheDir(root, def.id), indexDefHash(def));
+): Promise<({ idx: IndexDb; replayed: number } & JournalState) | undefined> {
+  const snap = await loadSnapshot(SQL, cacheDir(root, def.id), indexDefHash(def));
   if (!snap) return undefined;
   const project = projectLabelsOf(def);
   const labels = labelsChangeNeedsRebuild(snap.meta.labels, project.names, snap.meta.problems);

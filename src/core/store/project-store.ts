@@ -117,7 +117,7 @@ export class ProjectStore extends StoreActions {
     const def = await loadProject(opts.root, opts.id);
     const SQL = await loadSqlJs(opts.wasmPath);
     const myJournal = `.labeling/${def.id}/journal/${myFolder(opts.root, def.id, opts.labeler)}/${safeSegment(opts.device)}.jsonl`;
-    let loaded = openFromSnapshot(SQL, opts.root, def, log);
+    let loaded = await openFromSnapshot(SQL, opts.root, def, log);
     let fresh = false;
     if (!loaded) {
       loaded = { ...(await buildIndex(SQL, opts.root, def, opts)), replayed: 0 };

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Database, SqlJsStatic } from 'sql.js';
 import type { ProjectDef } from '../model';
-import { writeFileAtomic } from '../project/fsutil';
+import { readWholeFile, writeFileAtomic } from '../project/fsutil';
 import type { FileMark } from '../journal/marks';
 import type { JournalProblem } from '../journal/reader';
 import { getMeta, openSnapshot, setMeta } from './db';
@@ -53,10 +53,10 @@ export async function saveSnapshot(dir: string, db: Database, meta: SnapshotMeta
 }
 
 /** The snapshot's database and what it covers; undefined when missing, unreadable, of another format or definition. */
-export function loadSnapshot(SQL: SqlJsStatic, dir: string, defHash: string): { db: Database; meta: SnapshotMeta } | undefined {
+export async function loadSnapshot(SQL: SqlJsStatic, dir: string, defHash: string): Promise<{ db: Database; meta: SnapshotMeta } | undefined> {
   let bytes: Uint8Array;
   try {
-    bytes = fs.readFileSync(path.join(dir, SNAPSHOT_FILE));
+    bytes = await readWholeFile(path.join(dir, SNAPSHOT_FILE));
   } catch {
     return undefined;
   }
