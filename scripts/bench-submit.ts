@@ -191,6 +191,10 @@ async function run(): Promise<void> {
     const counter = STMTS ? countStatements(SQL) : undefined;
     const phases = TAIL ? timePhases(SQL) : undefined;
     const store = await ProjectStore.open({ root, id: 'bench', labeler: 'zoe', device: 'bench', wasmPath: WASM });
+    // The open store's pages: headroom.ts adds free pages on open (trees before it: freelist 0).
+    const storeDb = (store as unknown as { idx: { db: Database } }).idx.db;
+    const pagesNow = (): string => `pages ${String(one(storeDb, 'PRAGMA page_count'))}, freelist ${String(one(storeDb, 'PRAGMA freelist_count'))}`;
+    console.log(`  opened: ${pagesNow()}`);
     const stopProfile = PROF ? await startProfile(PROF) : undefined;
     // Garbage collections seen while submitting, to tell a slow submit's own work from a collection inside it.
     const gcs: { start: number; ms: number; kind: number }[] = [];
@@ -211,6 +215,7 @@ async function run(): Promise<void> {
       spans.push({ i, t0, ms: now() - t0, ...(phases ? { parts: phases.read() } : {}) });
     }
     const counts = counter?.stop();
+    console.log(`  after ${times.length} submits: ${pagesNow()}`);
     await stopProfile?.();
     await new Promise((r) => setTimeout(r, 50));
     obs.disconnect();

@@ -40,13 +40,16 @@ const READ_LANES = 4;
  * Reads a whole file as `readFileSync` does, in chunks read by several of libuv's threads at once: the
  * kernel's copy into fresh pages then runs on every core. For a 585 MB index snapshot, 470-1,014 ms with
  * readFileSync against 180-280 ms this way (2 cores). A file that ends before the size it had when opened
- * is an error (snapshots are replaced by rename, so the open file does not change).
+ * is an error (snapshots are replaced by rename, so the open file does not change). `spare(size)` zeroed
+ * bytes follow the file's in the buffer (room to grow in place).
  */
-export async function readWholeFile(file: string): Promise<Buffer> {
+export async function readWholeFile(file: string, opts: { spare?: (size: number) => number } = {}): Promise<Buffer> {
   const h = await fsp.open(file, 'r');
   try {
     const size = (await h.stat()).size;
-    const buf = Buffer.allocUnsafe(size);
+    const spare = Math.max(0, opts.spare?.(size) ?? 0);
+    const buf = Buffer.allocUnsafe(size + spare);
+    buf.fill(0, size);
     let next = 0;
     const lane = async (): Promise<void> => {
       while (next < size) {

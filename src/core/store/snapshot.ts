@@ -13,6 +13,7 @@ import { readWholeFile, writeFileAtomic } from '../project/fsutil';
 import type { FileMark } from '../journal/marks';
 import type { JournalProblem } from '../journal/reader';
 import { getMeta, openSnapshot, setMeta } from './db';
+import { headroomBytes, withFreePages } from './headroom';
 import { SCHEMA_VERSION } from './schema';
 import { CONSENSUS_RULE_VERSION } from './agreement';
 
@@ -56,7 +57,9 @@ export async function saveSnapshot(dir: string, db: Database, meta: SnapshotMeta
 export async function loadSnapshot(SQL: SqlJsStatic, dir: string, defHash: string): Promise<{ db: Database; meta: SnapshotMeta } | undefined> {
   let bytes: Uint8Array;
   try {
-    bytes = await readWholeFile(path.join(dir, SNAPSHOT_FILE));
+    let size = 0;
+    const read = await readWholeFile(path.join(dir, SNAPSHOT_FILE), { spare: (s) => headroomBytes((size = s)) });
+    bytes = withFreePages(read, size);
   } catch {
     return undefined;
   }
