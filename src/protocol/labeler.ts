@@ -19,6 +19,8 @@
  *   one before for Next after Back). It keeps those of `upcomingKeys`, decoding images ahead; a view
  *   naming `itemFromUpcoming` shows the held one (with the view's `position`). An answer's view carries
  *   only the keys: its new items follow in an `upcoming` notification, posted once the answer went out.
+ *   A submit's answer names the item just submitted in `heldSubmitted`: the webview holds its own copy
+ *   (the annotation it submitted), which is not sent back.
  *
  * Requests are answered with their typed result or an IpcError whose `reason` is a core ErrorReason
  * ('paused', 'conflict', 'not-found', 'forbidden', 'invalid-input', 'io') or a transport failure
@@ -136,6 +138,13 @@ export interface LabelerView extends LabelerViewFields {
   itemFromUpcoming?: string;
   /** With `itemFromUpcoming`: where that item sits in the labeler's history now (the held copy's may be older). */
   position?: { index: number; count: number };
+  /**
+   * A submit's answer: hold the item just submitted (for Back) as it was shown, with the annotation the
+   * webview submitted (the prelabel it confirmed, or the one it sent), at this version and state, as if
+   * it came in `upcoming`: the host does not send it back (an item of 1,000 boxes is ~50 KB). Absent
+   * for a mask, and when the host did not know what the webview showed.
+   */
+  heldSubmitted?: { key: string; version: number; state: ItemState };
 }
 
 export interface SubmitParams {
@@ -173,6 +182,16 @@ export interface NavigationResult {
   moved: boolean;
   /** The view after moving (absent when nothing moved). */
   view?: LabelerView;
+}
+
+/**
+ * The item just submitted as both ends hold it for Back (LabelerView.heldSubmitted): the item as it was
+ * shown, with the annotation submitted at the version and state after the submit, as a full read sends
+ * it (the labeler's own annotation: no prelabel, no rejection; a view gives the position).
+ */
+export function submittedCopy(shown: LabelerItem, annotation: Annotation, at: { version: number; state: ItemState }): LabelerItem {
+  const { prelabel: _prelabel, rejected: _rejected, position: _position, mask: _mask, ...rest } = shown;
+  return { ...rest, annotation, version: at.version, state: at.state };
 }
 
 /** host -> webview: the full snapshot. */

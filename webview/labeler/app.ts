@@ -14,7 +14,7 @@ import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import { isMultiLabel, mediaOf, type Annotation } from '../../src/core/model';
 import {
-  BackRequest, LabelerStateNotification, LabelerUpcomingNotification, LabelerViewNotification, NextRequest, ReadyWithCommand, ResyncCommand, ShowErrorCommand, SkipRequest, SubmitRequest,
+  BackRequest, LabelerStateNotification, LabelerUpcomingNotification, LabelerViewNotification, NextRequest, ReadyWithCommand, ResyncCommand, ShowErrorCommand, SkipRequest, SubmitRequest, submittedCopy,
   type LabelerMessage, type LabelerState, type LabelerView,
 } from '../../src/protocol/labeler';
 import type { IpcRequest } from '../../src/protocol/ipc';
@@ -42,6 +42,13 @@ interface UiState {
 }
 
 const fmt = (n: number) => n.toLocaleString('en-US');
+
+/** What a submit sent: the item at its version, and the annotation (a confirmed prelabel's, by reference). */
+interface Submitted {
+  key: string;
+  version: number;
+  annotation: Annotation;
+}
 
 /** A request answered sooner (the usual submit takes ~20 ms) never redraws the buttons as disabled. */
 const BUSY_DRAWN_AFTER_MS = 150;
@@ -157,12 +164,17 @@ export class LblLabelerApp extends LitElement {
    * A view on top of snapshot `v.base`: ignored, with a resync asked for, when this webview is at another
    * version or does not hold the upcoming item it names. Returns whether it applied.
    */
-  applyView(v: LabelerView): boolean {
+  applyView(v: LabelerView, submitted?: Submitted): boolean {
     const s = this.state;
     const held = v.itemFromUpcoming !== undefined ? this.prefetch.get(v.itemFromUpcoming) : undefined;
     if (!s || v.base !== s.version || (v.itemFromUpcoming !== undefined && !held)) {
       this.ipc?.send(ResyncCommand, undefined);
       return false;
+    }
+    const was = s.item;
+    if (v.heldSubmitted && submitted && was && was.key === submitted.key && was.version === submitted.version && v.heldSubmitted.key === was.key) {
+      // The item just submitted, held for Back as the host would send it: with the annotation submitted.
+      this.prefetch.hold({ upcoming: [submittedCopy(was, submitted.annotation, v.heldSubmitted)] });
     }
     let item = v.item;
     if (!item && held) {
@@ -201,7 +213,10 @@ export class LblLabelerApp extends LitElement {
     }
     const d = this.draft;
     // A prelabel confirmed as it is goes by reference: the host has it (its version is checked).
-    if (d.fromPrelabel || d.suggested) await this.run(SubmitRequest, { key: item.key, version: item.version, fromPrelabel: true });
+    if (d.fromPrelabel || d.suggested) {
+      const confirmed = item.prelabel?.annotation;
+      await this.run(SubmitRequest, { key: item.key, version: item.version, fromPrelabel: true }, confirmed && { key: item.key, version: item.version, annotation: confirmed });
+    }
     else if (d.annotation.kind === 'mask') {
       // The painted raster as runs; the host validates it, stores the blob and submits the annotation.
       const mask = this.maskEditor?.encoded();
@@ -211,7 +226,10 @@ export class LblLabelerApp extends LitElement {
       }
       await this.run(SubmitRequest, { key: item.key, version: item.version, mask, fromPrelabel: undefined });
     }
-    else await this.run(SubmitRequest, { key: item.key, annotation: d.annotation, version: item.version, fromPrelabel: undefined });
+    else {
+      const annotation = d.annotation;
+      await this.run(SubmitRequest, { key: item.key, annotation, version: item.version, fromPrelabel: undefined }, { key: item.key, version: item.version, annotation });
+    }
   }
 
   async skip(): Promise<void> {
@@ -264,14 +282,17 @@ export class LblLabelerApp extends LitElement {
     this.editor?.applyLabel(label);
   }
 
-  /** Sends a request; an answer that carries a view shows it (the next item appears only now). */
-  private async run<P, R extends { view?: LabelerView }>(req: IpcRequest<P, R>, params: P): Promise<R | undefined> {
+  /**
+   * Sends a request; an answer that carries a view shows it (the next item appears only now). A submit
+   * says what it submitted: the answer may ask to hold that item for Back with it (heldSubmitted).
+   */
+  private async run<P, R extends { view?: LabelerView }>(req: IpcRequest<P, R>, params: P, submitted?: Submitted): Promise<R | undefined> {
     if (!this.ipc || this.inFlight) return undefined;
     this.inFlight = true;
     const drawBusy = setTimeout(() => (this.busy = true), BUSY_DRAWN_AFTER_MS);
     try {
       const r = await this.ipc.request(req, params);
-      if (r?.view && this.applyView(r.view)) void this.markRendered(req.method);
+      if (r?.view && this.applyView(r.view, submitted)) void this.markRendered(req.method);
       return r;
     } catch (e) {
       const reason = e instanceof HostRequestError ? e.reason : 'error';

@@ -151,6 +151,47 @@ describe('lbl-labeler-app: the labeling loop (prefetch, views, failed submits)',
     assert.deepEqual(el.prefetch.keys(), [B.key, P.key], 'the shown one stays until the next view');
   });
 
+  it('the item just submitted is held for Back from its answer (heldSubmitted), with the labels submitted, without the host sending it', async () => {
+    const { el, t } = await app(aState('text-classification', { item: { ...A, position: { index: 3, count: 3 } }, upcoming: [B], upcomingKeys: [B.key] }));
+    key(window, '2');
+    key(window, 'Enter');
+    await settle(el);
+    const req = t.request('labeler/submit')!;
+    t.answer(req.id, { savedAt: '2026-12-01T08:00:00.000Z', view: nextView({ upcoming: undefined, upcomingKeys: [C.key, A.key], heldSubmitted: { key: A.key, version: 4, state: 'labeled' } }) });
+    await settle(el);
+    assert.include(shownText(el), 'Second review, prefetched.');
+    const kept = el.prefetch.get(A.key);
+    assert.ok(kept, 'the submitted item is held');
+    const { position: _shown, ...shownA } = A;
+    assert.deepEqual(kept, { ...shownA, annotation: { kind: 'classes', labels: ['ORG'] }, version: 4, state: 'labeled' }, 'as the host would send it: the labels submitted, the new version and state');
+    // Back to it: the answer names it, and it is shown with its labels (no resync, nothing sent again).
+    const back = [...el.shadowRoot!.querySelectorAll('vscode-button')].find((b) => b.textContent!.includes('Back'))!;
+    back.click();
+    await settle(el);
+    t.answer(t.request('labeler/back')!.id, { moved: true, view: nextView({ base: 2, version: 3, itemFromUpcoming: A.key, position: { index: 4, count: 4 }, upcoming: undefined, upcomingKeys: [B.key, C.key] }) });
+    await settle(el);
+    assert.notInclude(t.methods, 'labeler/resync');
+    assert.include(shownText(el), 'First review.');
+    assert.deepEqual(el.draft?.annotation, { kind: 'classes', labels: ['ORG'] });
+    assert.equal(el.draft?.version, 4);
+    assert.include(header(el), '4 / 4');
+  });
+
+  it('a confirmed suggestion is held for Back with the suggestion as its annotation', async () => {
+    const boxes = [{ label: 'PER', x: 10, y: 10, w: 50, h: 40 }];
+    const cur = anItem('image-detection', { key: 'images/a.png', ref: { path: 'images/a.png' }, prelabel: { annotation: { kind: 'boxes', boxes }, confidence: 0.8 }, version: 4 });
+    const next = anItem('image-detection', { key: 'images/b.png', ref: { path: 'images/b.png' }, version: 2 });
+    const { el, t } = await app(aState('image-detection', { item: cur, upcoming: [next], upcomingKeys: [next.key] }));
+    key(window, 'Enter');
+    await settle(el);
+    const req = t.request('labeler/submit')!;
+    assert.deepEqual(req.params, { key: cur.key, version: 4, fromPrelabel: true }, 'still by reference');
+    t.answer(req.id, { savedAt: '2026-12-01T08:00:00.000Z', view: nextView({ itemFromUpcoming: next.key, upcoming: undefined, upcomingKeys: [cur.key], heldSubmitted: { key: cur.key, version: 5, state: 'labeled' } }) });
+    await settle(el);
+    const { prelabel: _p, ...rest } = cur;
+    assert.deepEqual(el.prefetch.get(cur.key), { ...rest, annotation: { kind: 'boxes', boxes }, version: 5, state: 'labeled' });
+  });
+
   it('Enter on a suggestion keeps it drawn as suggested while the submit is in flight; a failure draws it confirmed', async () => {
     const boxes = [{ label: 'PER', x: 10, y: 10, w: 50, h: 40 }];
     const cur = anItem('image-detection', { key: 'images/a.png', ref: { path: 'images/a.png' }, prelabel: { annotation: { kind: 'boxes', boxes } }, version: 4 });

@@ -37,19 +37,29 @@ export function positionIn(history: string[], key: string): { index: number; cou
 export class HeldItems {
   /** Items the webview holds (next queue items, previous own items), with the version sent. */
   private held = new Map<string, number>();
+  /** The items as last sent (flush), by key: what a view naming one shows, without reading it again. */
+  private sent = new Map<string, LabelerItem>();
   /** Keys the last view asked the webview to hold that it does not have yet: read and posted after its answer (flush). */
   private pending: string[] = [];
 
   /** A (re)loaded webview, or a full snapshot: it holds nothing. */
   reset(): void {
     this.held.clear();
+    this.sent.clear();
     this.pending = [];
   }
 
   /** Held items that may have changed (all of them, or these keys): sent again with the next view. */
   forget(keys: readonly string[] | 'all'): void {
-    if (keys === 'all') this.held.clear();
-    else for (const k of keys) this.held.delete(k);
+    if (keys === 'all') {
+      this.held.clear();
+      this.sent.clear();
+    } else {
+      for (const k of keys) {
+        this.held.delete(k);
+        this.sent.delete(k);
+      }
+    }
   }
 
   /** Whether the webview holds the item at this version. */
@@ -57,9 +67,26 @@ export class HeldItems {
     return this.held.get(key) === version;
   }
 
+  /** The item the webview holds with this key at this version, as it was sent; undefined when it holds none. */
+  item(key: string, version: number): LabelerItem | undefined {
+    const it = this.holds(key, version) ? this.sent.get(key) : undefined;
+    return it?.version === version ? it : undefined;
+  }
+
+  /** The webview holds this item already (it made the copy itself: LabelerView.heldSubmitted): not to be read and posted. */
+  keep(item: LabelerItem): void {
+    this.held.set(item.key, item.version);
+    this.sent.set(item.key, item);
+    this.pending = this.pending.filter((k) => k !== item.key);
+  }
+
   /** Holds these keys from now on: the others are let go, the new ones wait to be read and posted (flush). */
   hold(keys: string[]): void {
-    for (const k of [...this.held.keys()]) if (!keys.includes(k)) this.held.delete(k);
+    for (const k of [...this.held.keys()]) {
+      if (keys.includes(k)) continue;
+      this.held.delete(k);
+      this.sent.delete(k);
+    }
     for (const k of keys) {
       if (this.held.has(k)) continue;
       this.held.set(k, -1); // its version is read when it is posted
@@ -86,11 +113,17 @@ export class HeldItems {
           continue;
         }
         this.held.set(k, v.version);
-        upcoming.push(toItem(v));
+        const item = toItem(v);
+        this.sent.set(k, item);
+        upcoming.push(item);
       }
     } catch (e) {
       // A store closed in between: the next view sends its item in full.
-      for (const k of keys) if (!upcoming.some((u) => u.key === k)) this.held.delete(k);
+      for (const k of keys) {
+        if (upcoming.some((u) => u.key === k)) continue;
+        this.held.delete(k);
+        this.sent.delete(k);
+      }
       onProblem(e instanceof Error ? e.message : String(e));
     }
     return upcoming;

@@ -87,15 +87,17 @@ const UNNAMED_PRELABEL = 'prelabel';
  * labeler's own earlier submit (Back, a resubmit) carries that submit's source forward: changed when
  * the new annotation differs from the journal prelabel of that source, or, for a local suggestion (no
  * longer at the item's version), when the earlier submit had changed it or this one differs from it.
- * So a confirmation corrected later counts as changed, not as dropped.
+ * So a confirmation corrected later counts as changed, not as dropped. `item` reads the item as it is
+ * now, called only without `offered`.
  */
-export function outcomeOf(now: ItemView, annotation: Annotation, offered: Offered | undefined): SubmitOptions {
+export function outcomeOf(item: () => ItemView, annotation: Annotation, offered: Offered | undefined): SubmitOptions {
   let source: string | undefined;
   let changed: boolean;
   if (offered) {
     source = offered.source ?? UNNAMED_PRELABEL;
     changed = !sameAnnotation(annotation, offered.annotation);
   } else {
+    const now = item(); // read only here: a prelabel or suggestion sent with the item needs no read
     const mine = now.mine;
     if (!mine?.source) return {};
     source = mine.source;
