@@ -50,7 +50,13 @@ export interface BulkOptions {
    * this thread writes the rows it hands over (ingest/scan-stream.ts). Without it, in this thread.
    */
   workerFile?: string;
+  /** The tables this build writes (default all); counters are written with `items` (a split build, bench-bulk-phases.ts). */
+  tables?: ReadonlySet<BulkTable>;
+  /** Only items with ids in [from, to) are written and counted (a split build, bench-bulk-phases.ts; not with workerFile). */
+  range?: readonly [number, number];
 }
+
+export type BulkTable = 'items' | 'ev' | 'done' | 'rvw';
 
 /** Rows per chunk the scan worker hands over. */
 const SCAN_CHUNK_ROWS = 4096;
@@ -164,33 +170,49 @@ export async function bulkLoad(SQL: SqlJsStatic, idx: IndexDb, root: string, def
   const rvw = new RawInsert(SQL, idx.db, INSERT_RVW);
   const inserts = [plain, full, ev, done, rvw];
   let id = 0;
+  const want = (t: BulkTable): boolean => !opts.tables || opts.tables.has(t);
+  const wItems = want('items');
+  const wEv = want('ev');
+  const wDone = want('done');
+  const wRvw = want('rvw');
+  const { range } = opts;
+  if (range && opts.workerFile) throw new LabelingError('io', 'a bulk build of an id range scans in this thread');
 
   const write = (it: Pick<ScannedItem, 'key' | 'row' | 'source' | 'text'>, missing: boolean): void => {
     id++;
+    if (range && (id < range[0] || id >= range[1])) {
+      const k = cols.keys.get(it.key);
+      if (k !== undefined) written[k] = 1;
+      return;
+    }
     const head: Cell[] = [id, it.key, it.row ?? null, it.source, it.text ?? null, queueOrder(def.queueSeed, it.key)];
     const k = cols.keys.get(it.key);
     if (k === undefined && !missing) {
       full.flush();
-      plain.add(head);
+      if (wItems) plain.add(head);
       count(stateCounts, 'unlabeled');
       return;
     }
     if (k !== undefined) written[k] = 1;
     const rows = k === undefined ? [] : sortedUnique(cols.rowsOf(k));
+    if (wEv) for (const r of rows) ev.add([id, r.ord, evTypeCode(r.type), r.ann, r.pre, r.conf, r.src, r.base, r.target, r.seen, r.chg]);
+    if (!wItems && !wDone) {
+      if (wRvw) for (const f of reviewFacts(rows)) rvw.add([id, f.labeler, f.acc, f.rej]);
+      return;
+    }
     const c = computeItem(rows, idx.barriers, consensusFor(def, root), missing, false);
     plain.flush();
-    full.add([...head, missing ? 1 : 0, ...(stateValues(c) as Cell[])]);
-    for (const r of rows) ev.add([id, r.ord, evTypeCode(r.type), r.ann, r.pre, r.conf, r.src, r.base, r.target, r.seen, r.chg]);
+    if (wItems) full.add([...head, missing ? 1 : 0, ...(stateValues(c) as Cell[])]);
     const outcomes = doneOutcomes(rows, c.done);
     outcomeCounts.add(outcomes);
     for (const d of c.done) {
-      done.add(doneValues(d, id, c, outcomes) as Cell[]);
+      if (wDone) done.add(doneValues(d, id, c, outcomes) as Cell[]);
       if (d.kind === 'sub') count(labelerCounts, d.labeler);
       else dash.skip(d.labeler);
     }
     dash.rows(rows);
     for (const f of reviewFacts(rows)) {
-      rvw.add([id, f.labeler, f.acc, f.rej]);
+      if (wRvw) rvw.add([id, f.labeler, f.acc, f.rej]);
       dash.review(f);
     }
     const assigned = assignFactOf(c);
@@ -207,7 +229,7 @@ export async function bulkLoad(SQL: SqlJsStatic, idx: IndexDb, root: string, def
     if (from >= to) return;
     if (cellOf(rows, from, SCAN_ROW.id) !== id + 1) throw new LabelingError('io', `the scan worker's item ${String(cellOf(rows, from, SCAN_ROW.id))} came where item ${id + 1} was due`);
     full.flush();
-    plain.addEncoded(rows, from, to);
+    if (wItems) plain.addEncoded(rows, from, to);
     id += to - from;
     stateCounts.set('unlabeled', (stateCounts.get('unlabeled') ?? 0) + (to - from));
   };
@@ -269,6 +291,7 @@ export async function bulkLoad(SQL: SqlJsStatic, idx: IndexDb, root: string, def
   } finally {
     for (const ins of inserts) ins.free();
   }
+  if (!wItems) return { marks: read.marks, live: read.live, problems: read.problems, items: id, events: read.events };
   dash.write((sql, params) => idx.db.run(sql, params));
   for (const [b, n] of flagCounts) idx.db.run('INSERT INTO cnt_flag VALUES (?, ?)', [b, n]);
   for (const [p, n] of patterns.counts) idx.db.run(BUMP_PATTERN, [p, n]);
