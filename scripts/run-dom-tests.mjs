@@ -44,6 +44,7 @@ const NONCE = 'domtests';
 export const PAGE_CSP = [
   "default-src 'none'",
   "img-src 'self' data: blob:",
+  "connect-src 'self' data:", // as the webviews' (a held image's file fetched for its bitmap: webview/labeler/prefetch.ts)
   `style-src 'self' 'nonce-${NONCE}'`,
   "font-src 'self'",
   `script-src 'self' 'nonce-${NONCE}'`,

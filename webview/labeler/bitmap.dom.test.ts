@@ -7,7 +7,7 @@ import type { LblMaskEditor } from '../components/mask-editor';
 import { FakeTransport } from '../shared/fake-transport';
 import { decodedImage, forgetDecoded, heldBitmap, rememberBitmap, rememberDecoded } from '../shared/image-cache';
 import './app';
-import { BITMAPS } from './prefetch';
+import { BITMAPS, BLOB_DECODE_PIXELS } from './prefetch';
 import { aState, anItem, blankImage, drag, key, mount, mountApp, someLabels, unmountAll } from './test-builders';
 
 const TYPE = 'image-semantic-segmentation';
@@ -138,6 +138,26 @@ describe('image bitmaps held ahead for the canvas editors', () => {
 
     el.prefetch.clear();
     assert.deepEqual(items.map((it) => heldBitmap(it.imageUri!) !== undefined), items.map(() => false), 'clear() closes them all');
+  });
+
+  it(`the bitmap of an upcoming image over ${BLOB_DECODE_PIXELS.toLocaleString('en-US')} pixels is decoded from its file as a Blob (off the page's thread), a smaller one's from the element`, async () => {
+    const items = [imageItem(31, 1200, 900), imageItem(32)];
+    const original = window.createImageBitmap;
+    const sources: string[] = [];
+    window.createImageBitmap = ((...args: Parameters<typeof createImageBitmap>) => {
+      const src = args[0];
+      sources.push(src instanceof Blob ? `blob ${src.type}` : src instanceof HTMLImageElement ? 'element' : String(src));
+      return original(...args);
+    }) as typeof createImageBitmap;
+    try {
+      const { el } = await mountApp(aState(TYPE, { item: imageItem(30), upcoming: items, upcomingKeys: items.map((i) => i.key) }), new FakeTransport());
+      for (const it of items) assert.isTrue(await el.prefetch.decode(it.imageUri!));
+      for (const it of items) assert.isTrue(await el.prefetch.bitmapMade(it.imageUri!));
+      assert.deepEqual(sources.sort(), ['blob image/png', 'element'], 'the large one from its file, the small one from its element');
+      for (const it of items) assert.isDefined(heldBitmap(it.imageUri!));
+    } finally {
+      window.createImageBitmap = original;
+    }
   });
 
   it('a view that brings an image into the bitmap window makes its bitmap only after the view was drawn', async () => {

@@ -10,8 +10,43 @@
 import type { LabelerItem, LabelerViewFields } from '../../src/protocol/labeler';
 import { forgetBitmap, forgetDecoded, rememberBitmap, rememberDecoded } from '../shared/image-cache';
 
-/** Resolves in a task after the next animation frame (the frame that shows a view just applied). */
-const afterNextFrame = (): Promise<void> => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+/** How long a bitmap waits for the page's thread to be idle after the frame. */
+const IDLE_WAIT_MS = 200;
+
+/**
+ * Resolves after the next animation frame (the frame that shows a view just applied), once the page's
+ * thread is idle (the workbench shares it; at most IDLE_WAIT_MS later).
+ */
+const afterNextFrame = (): Promise<void> => new Promise((r) => requestAnimationFrame(() => requestIdleCallback(() => r(), { timeout: IDLE_WAIT_MS })));
+
+/**
+ * Images of more pixels than this get their bitmap decoded from the file (a Blob) off the page's thread;
+ * smaller ones from the decoded element on it. The file is fetched again through VS Code's webview
+ * service worker, which asks the workbench (its thread is the page's): for a 640 x 480 PNG that costs
+ * the page's thread more than decoding it there (2-6 ms; a Chromium trace of bench:ui detect-1000: 11 ms
+ * more busy in the 150 ms after each Enter), for a 4000 x 3000 one far less (~90 ms to decode).
+ */
+export const BLOB_DECODE_PIXELS = 1_000_000;
+
+/** A bitmap of the image at `uri`: a large one decoded from its file off the page's thread, else from the decoded element. */
+async function bitmapOf(uri: string, img: HTMLImageElement): Promise<ImageBitmap> {
+  if (img.naturalWidth * img.naturalHeight <= BLOB_DECODE_PIXELS) return createImageBitmap(img);
+  let blob: Blob | undefined;
+  try {
+    const r = await fetch(uri);
+    if (r.ok) blob = await r.blob();
+  } catch {
+    // not fetchable here (a CSP without connect-src for it): the element
+  }
+  if (blob) {
+    try {
+      return await createImageBitmap(blob);
+    } catch {
+      // not an image Chromium decodes from a Blob: the element
+    }
+  }
+  return createImageBitmap(img);
+}
 
 /** How many upcoming items' images are held as bitmaps (besides the one shown). */
 export const BITMAPS = 3;
@@ -75,16 +110,18 @@ export class Prefetch {
   }
 
   /**
-   * Makes a bitmap of a decoded image and holds it if it is still wanted then. Not before the next frame
-   * ran: createImageBitmap of an element decodes the file again on the page's thread (a 640 x 480 PNG:
-   * 2-6 ms in the workbench), and a view that moves the window (the answer of a submit) would otherwise
-   * pay it before the next item is drawn.
+   * Makes a bitmap of a decoded image and holds it if it is still wanted then. createImageBitmap of an
+   * element decodes the file again on the page's thread (a 640 x 480 PNG 2-6 ms in the workbench, a 12 MP
+   * one ~90 ms): a large image's comes from its file as a Blob, which Chromium decodes off the page's
+   * thread (bitmapOf). Not before the next frame ran and the page's thread is idle, so a view that moves the window
+   * (the answer of a submit) is drawn first, and its frame is not held by the fetch (it goes through the
+   * webview's service worker and the workbench).
    */
   private makeBitmap(uri: string, img: HTMLImageElement): void {
     if (this.bitmaps.has(uri) || this.images.get(uri)?.img !== img || !this.wantsBitmap(uri)) return;
     const made: Promise<boolean> = afterNextFrame().then((): Promise<ImageBitmap | undefined> | undefined => {
       if (this.bitmaps.get(uri) !== made || this.images.get(uri)?.img !== img) return undefined; // forgotten meanwhile
-      return createImageBitmap(img);
+      return bitmapOf(uri, img);
     }).then(
       (b) => {
         if (!b) return false;

@@ -16,11 +16,16 @@ const BEHIND = 3;
 /**
  * The keys the webview should hold: the next queue items after the current one (`upcoming` gives the
  * queue's next keys), and the labeler's own items around the one shown in their history (the next
- * BEHIND for Back, the one before for Next after Back).
+ * BEHIND for Back, the one before for Next after Back). The item Back shows comes second, after the
+ * next queue item: the webview keeps a drawable bitmap of the first few keys' images only
+ * (webview/labeler/prefetch.ts BITMAPS, decoded from the file off the page's thread), and a canvas
+ * editor given a plain decoded image decodes it again on its thread as it draws.
  */
 export function heldWindow(upcoming: (limit: number) => string[], current: string | undefined, history: string[]): string[] {
   const keys = upcoming(PREFETCH + 1).filter((k) => k !== current).slice(0, PREFETCH);
   const at = current === undefined ? -1 : history.indexOf(current);
+  const back = history[at + 1];
+  if (back !== undefined && back !== current && !keys.includes(back)) keys.splice(Math.min(1, keys.length), 0, back);
   for (let i = Math.max(0, at - 1); i <= at + BEHIND && i < history.length; i++) {
     const k = history[i]!;
     if (i !== at && k !== current && !keys.includes(k)) keys.push(k);

@@ -28,6 +28,8 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, a
   const csp = [
     "default-src 'none'",
     `img-src ${webview.cspSource} data:`,
+    // The labeler fetches a held image's file again as a Blob, for a bitmap decoded off the page's thread (prefetch.ts).
+    `connect-src ${webview.cspSource} data:`,
     `style-src ${webview.cspSource} 'nonce-${nonce}'`,
     `font-src ${webview.cspSource}`,
     `script-src 'nonce-${nonce}'`,
