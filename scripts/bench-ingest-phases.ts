@@ -11,8 +11,9 @@
  * same, stepped), and the cuts measured against it:
  *  - pre:<index>+<index>: those indexes created on the empty tables too (pre:items_key, pre:items_state);
  *  - mem-sort: finishBulkLoad under PRAGMA temp_store = MEMORY and a larger cache (the sorter's runs in memory);
- *  - pre-partial: the partial indexes (filters, assigned, agreement) created on the empty table, not by a scan
- *    (db.ts's createEmptyIndex now does this: `phases` and `ship` include it; late-partial is the order before).
+ *  - pre-partial: the partial indexes (filters, assigned, agreement) created on the empty table, not by a scan;
+ *  - cache16: every index built under PRAGMAS's page cache (db.ts's execSecondary builds items_open under a
+ *    512 KB one: `ship` and `phases` do).
  * json_parse_raw (bench.ts's parseRate over ann's journal of the same n, kept outside the project) before each mode.
  * Bundled, outside dist/ (`node esbuild.mjs` empties it), run from the repository:
  *   npx esbuild scripts/bench-ingest-phases.ts src/core/jobs/worker-main.ts --bundle --platform=node --format=cjs \
@@ -30,21 +31,20 @@ import { loadProject } from '../src/core/project/load';
 import type { ProjectDef } from '../src/core/model';
 import { scanToChunks, SCAN_ROW_WIDTH, type ScanChunk } from '../src/core/ingest/scan-stream';
 import { bulkLoad } from '../src/core/store/bulk';
-import { createEmptyIndex, loadSqlJs } from '../src/core/store/db';
+import { createEmptyIndex, execSecondary, loadSqlJs, SECONDARY_STATEMENTS } from '../src/core/store/db';
 import { IndexDb } from '../src/core/store/index-db';
 import { buildIndex } from '../src/core/store/loader';
 import { consensusFor } from '../src/core/store/mask-source';
 import { RawInsert } from '../src/core/store/raw-insert';
 import type { EncodedRows } from '../src/core/store/row-encoding';
-import { SECONDARY } from '../src/core/store/schema';
 import { measureInputs } from '../src/core/store/size-hint';
 import { startProfile, writeBenchProject } from './bench-data';
 
 const N = Number(process.env.BENCH_N ?? 300_000);
-const MODES = (process.env.BENCH_MODES ?? 'ship,late-partial,phases,parts,late-partial,phases,mem-sort,late-partial,phases,ship').split(',');
+const MODES = (process.env.BENCH_MODES ?? 'ship,cache16,phases,parts,cache16,phases,pre-partial,cache16,phases,ship').split(',');
 const WASM = process.env.BENCH_WASM ?? path.resolve('node_modules/sql.js/dist/sql-wasm.wasm');
 const WORKER = process.env.BENCH_WORKER ?? path.join(__dirname, '../src/core/jobs/worker-main.js');
-const STATEMENTS = SECONDARY.split(/\n(?=CREATE |DROP )/).map((s) => s.trim()).filter(Boolean);
+const STATEMENTS = SECONDARY_STATEMENTS.map((s) => s.trim()).filter(Boolean);
 const PARTIAL = STATEMENTS.filter((s) => /^CREATE INDEX[^(]*\([^)]*\)\s*WHERE/.test(s));
 const gc = (): void => (globalThis as { gc?: () => void }).gc?.();
 const CLK = 100;
@@ -104,7 +104,7 @@ function parseRate(file: string): number {
 }
 
 /** buildIndex's steps (loader.ts), stepped; `before` runs on the empty tables, `pragmas` around the index builds. */
-async function stepped(SQL: SqlJsStatic, root: string, def: ProjectDef, steps: Steps, opts: { before?: string[]; sortPragmas?: boolean } = {}): Promise<Database> {
+async function stepped(SQL: SqlJsStatic, root: string, def: ProjectDef, steps: Steps, opts: { before?: string[]; sortPragmas?: boolean; cache16?: boolean } = {}): Promise<Database> {
   const inputs = await measureInputs(root, def);
   steps.mark('measureInputs');
   const db = createEmptyIndex(SQL, inputs.indexBytes);
@@ -118,7 +118,8 @@ async function stepped(SQL: SqlJsStatic, root: string, def: ProjectDef, steps: S
   steps.mark('commit');
   if (opts.sortPragmas) db.exec('PRAGMA temp_store = MEMORY; PRAGMA cache_size = -262144;');
   for (const s of STATEMENTS) {
-    db.exec(s);
+    if (opts.cache16) db.exec(s);
+    else execSecondary(db, s);
     const name = /(?:INDEX|TRIGGER) IF NOT EXISTS (\w+)/.exec(s)?.[1] ?? s.slice(0, 20);
     if (!name.startsWith('t_')) steps.mark(`index ${name}`);
   }
@@ -186,8 +187,8 @@ async function main(): Promise<void> {
       } else if (mode === 'phases') db = await stepped(SQL, root, def, steps);
       else if (mode === 'mem-sort') db = await stepped(SQL, root, def, steps, { sortPragmas: true });
       else if (mode === 'pre-partial') db = await stepped(SQL, root, def, steps, { before: PARTIAL });
-      // As before createEmptyIndex made the partial indexes: dropped on the empty tables, built after the load.
-      else if (mode === 'late-partial') db = await stepped(SQL, root, def, steps, { before: PARTIAL.map((st) => `DROP INDEX IF EXISTS ${/EXISTS (\w+)/.exec(st)![1]!};`) });
+      // Every index built under PRAGMAS's 16 MB page cache (before execSecondary built items_open under 512 KB).
+      else if (mode === 'cache16') db = await stepped(SQL, root, def, steps, { cache16: true });
       // pre:<index>+<index>: those of SECONDARY also created on the empty tables (written row by row by the load).
       else if (mode.startsWith('pre:')) {
         const names = mode.slice(4).split('+');
