@@ -268,9 +268,8 @@ async function benchSize(n: number, withRaw: boolean): Promise<void> {
     record('peak_rss_mb', n, rssMb(), 'MB');
     // After the peak is read, so its strings do not count in it.
     if (withRaw) parseRate(root, 'bench', 'json_parse_raw_end');
-    // The ingest again with the scan in this thread (what the worker bought), last: run right after the first
-    // ingest it left the process's memory so that the snapshot save measured later took +38% in three pairs
-    // against 4bf45e2's bench (which did not have it), and +2% in three without it (README, issue 10).
+    // The ingest again with the scan in this thread (what the worker bought), last, so that the figures before it
+    // take the steps of the bench before it existed (4bf45e2's), for A/B runs against that commit (README, issue 10).
     // The journals are moved aside for it (an ingest reads data sources only) and back.
     const journals = path.join(root, '.labeling', 'bench', 'journal');
     fs.renameSync(journals, `${journals}.aside`);
