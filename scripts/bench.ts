@@ -6,6 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
+import { constants } from 'node:perf_hooks';
 import * as path from 'node:path';
 import { createProject } from '../src/core/project/create';
 import { loadProject } from '../src/core/project/load';
@@ -59,6 +60,24 @@ function pct(sorted: number[], p: number): number {
 }
 const gc = (): void => (globalThis as { gc?: () => void }).gc?.();
 const rssMb = (): number => process.resourceUsage().maxRSS / 1024;
+/** Every collection V8 ran (a gc PerformanceObserver): how much of a figure is GC, by the entries' start times. */
+const gcEntries: { start: number; ms: number; major: boolean }[] = [];
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    gcEntries.push({ start: e.startTime, ms: e.duration, major: (e.detail as { kind?: number } | undefined)?.kind === constants.NODE_PERFORMANCE_GC_MAJOR });
+  }
+}).observe({ entryTypes: ['gc'] });
+/** The collections from here to the call of the function returned (which waits for the observer's late entries), as text. */
+function gcSince(): () => Promise<string> {
+  const from = now();
+  return async () => {
+    const to = now();
+    await new Promise((r) => setTimeout(r, 50));
+    const within = gcEntries.filter((e) => e.start >= from && e.start < to);
+    const sum = (es: typeof within): string => es.reduce((a, e) => a + e.ms, 0).toFixed(0);
+    return `${sum(within)} ms in ${within.length} collections (${sum(within.filter((e) => e.major))} ms of it mark-compact)`;
+  };
+}
 
 /** Writes data/items.csv with n rows, in chunks. */
 function writeCsv(root: string, n: number): void {
@@ -177,20 +196,25 @@ async function benchSize(n: number, withRaw: boolean): Promise<void> {
     if (withRaw) rawLimits(root, 'bench');
 
     // Rebuild from journals: ingest + every event + state pass + indexes.
+    const gcRebuild = gcSince();
     t = now();
     const built = await buildIndex(SQL, root, def, { workerFile: WORKER });
     const rebuildSecs = (now() - t) / 1000;
     record('rebuild', events, events / rebuildSecs, 'events/s');
     record('rebuild_total', events, rebuildSecs * 1000, 'ms');
+    console.log(`    (the rebuild's GC: ${await gcRebuild()})`);
     // As the store saves a snapshot: marks of journals changed since they were read are checked by content.
     t = now();
+    const gcSave = gcSince();
     const files: Record<string, FileMark> = {};
     const abs = new Map(listJournalFiles(root, 'bench').map((f) => [f.rel, f.abs]));
     for (const [rel, mark] of built.marks) files[rel] = recheckMark(abs.get(rel)!, mark);
+    const recheckMs = now() - t;
     const bytes = await saveSnapshot(path.join(root, '.labeling/.cache/bench'), built.idx.db, {
       format: SNAPSHOT_FORMAT, schema: SCHEMA_VERSION, defHash: indexDefHash(def), labels: LABELS, files, problems: built.problems, savedAt: new Date().toISOString(),
     });
     record('snapshot_save', n, now() - t, 'ms');
+    console.log(`    (the save: ${recheckMs.toFixed(0)} ms rechecking journal marks; GC ${await gcSave()})`);
     record('snapshot_size', n, bytes / 1024 / 1024, 'MB');
     agreementRawLimit(built.idx.db, n);
     built.idx.free();
