@@ -49,6 +49,30 @@ export async function writeBenchProject(
   writeData(root, n);
 }
 
+/**
+ * Every collection V8 runs from the call on (a gc PerformanceObserver). The function returned gives the collections
+ * that started between two performance.now() times, by kind (perf_hooks: 1 scavenge, 2 mark-compact, 4 incremental
+ * marking, 8 weak callbacks), after a short wait for the observer's late entries.
+ */
+export function gcLog(): (from: number, to: number) => Promise<Map<number, { ms: number; n: number }>> {
+  const entries: { start: number; ms: number; kind: number }[] = [];
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) entries.push({ start: e.startTime, ms: e.duration, kind: (e.detail as { kind?: number } | undefined)?.kind ?? 0 });
+  }).observe({ entryTypes: ['gc'] });
+  return async (from, to) => {
+    await new Promise((r) => setTimeout(r, 50));
+    const by = new Map<number, { ms: number; n: number }>();
+    for (const e of entries) {
+      if (e.start < from || e.start >= to) continue;
+      const k = by.get(e.kind) ?? { ms: 0, n: 0 };
+      k.ms += e.ms;
+      k.n++;
+      by.set(e.kind, k);
+    }
+    return by;
+  };
+}
+
 /** Starts a CPU profile (node:inspector); the function returned stops it and writes it to `file` (.cpuprofile). */
 export async function startProfile(file: string): Promise<() => Promise<void>> {
   const session = new Session();

@@ -15,7 +15,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { writeBenchProject } from './bench-data';
+import { gcLog, writeBenchProject } from './bench-data';
 
 const [treeArg, nArg, kArg] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const TREE = path.resolve(treeArg ?? path.join(__dirname, '..'));
@@ -25,23 +25,9 @@ const WASM = path.join(TREE, 'node_modules/sql.js/dist/sql-wasm.wasm');
 
 const now = (): number => performance.now();
 const mod = async <T>(rel: string): Promise<T> => (await import(pathToFileURL(path.join(TREE, rel)).href)) as T;
-/** Every collection V8 ran (perf_hooks kinds: 1 scavenge, 2 mark-compact, 4 incremental marking, 8 weak callbacks). */
-const gcEntries: { start: number; ms: number; kind: number }[] = [];
-new PerformanceObserver((list) => {
-  for (const e of list.getEntries()) gcEntries.push({ start: e.startTime, ms: e.duration, kind: (e.detail as { kind?: number } | undefined)?.kind ?? 0 });
-}).observe({ entryTypes: ['gc'] });
-/** The collections that started between two times, by kind (after a wait for the observer's late entries). */
-async function gcText(from: number, to: number): Promise<string> {
-  await new Promise((r) => setTimeout(r, 50));
-  const by = new Map<number, { ms: number; n: number }>();
-  for (const e of gcEntries.filter((x) => x.start >= from && x.start < to)) {
-    const k = by.get(e.kind) ?? { ms: 0, n: 0 };
-    k.ms += e.ms;
-    k.n++;
-    by.set(e.kind, k);
-  }
-  return [...by].map(([kind, k]) => `kind ${kind} ${k.ms.toFixed(0)} ms / ${k.n}`).join(', ') || 'none';
-}
+const gcWithin = gcLog();
+const gcText = async (from: number, to: number): Promise<string> =>
+  [...(await gcWithin(from, to))].map(([kind, k]) => `kind ${kind} ${k.ms.toFixed(0)} ms / ${k.n}`).join(', ') || 'none';
 const dirtyMb = (): string => {
   const m = /^Dirty:\s+(\d+) kB/m.exec(fs.readFileSync('/proc/meminfo', 'utf8'));
   return m ? `${(Number(m[1]) / 1024).toFixed(0)} MB` : 'n/a';

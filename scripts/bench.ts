@@ -21,6 +21,7 @@ import { computeAgreement } from '../src/core/stats/compute';
 import { reviewStats } from '../src/cli/commands/stats';
 import { dashboardModel } from '../src/core/stats/dashboard';
 import { REVIEW_ASSETS, reviewReadsOf, type ReviewFilter } from '../src/core/store/review-reads';
+import { gcLog } from './bench-data';
 
 /**
  * Set by scripts/build-bench.mjs (esbuild `define`) to the bundle's path when this runs as dist/bench/bench.js
@@ -60,22 +61,15 @@ function pct(sorted: number[], p: number): number {
 }
 const gc = (): void => (globalThis as { gc?: () => void }).gc?.();
 const rssMb = (): number => process.resourceUsage().maxRSS / 1024;
-/** Every collection V8 ran (a gc PerformanceObserver): how much of a figure is GC, by the entries' start times. */
-const gcEntries: { start: number; ms: number; major: boolean }[] = [];
-new PerformanceObserver((list) => {
-  for (const e of list.getEntries()) {
-    gcEntries.push({ start: e.startTime, ms: e.duration, major: (e.detail as { kind?: number } | undefined)?.kind === constants.NODE_PERFORMANCE_GC_MAJOR });
-  }
-}).observe({ entryTypes: ['gc'] });
-/** The collections from here to the call of the function returned (which waits for the observer's late entries), as text. */
+const gcWithin = gcLog();
+/** The collections from here to the call of the function returned, as text. */
 function gcSince(): () => Promise<string> {
   const from = now();
   return async () => {
-    const to = now();
-    await new Promise((r) => setTimeout(r, 50));
-    const within = gcEntries.filter((e) => e.start >= from && e.start < to);
-    const sum = (es: typeof within): string => es.reduce((a, e) => a + e.ms, 0).toFixed(0);
-    return `${sum(within)} ms in ${within.length} collections (${sum(within.filter((e) => e.major))} ms of it mark-compact)`;
+    const by = await gcWithin(from, now());
+    const sum = (kinds: number[]): string => kinds.reduce((a, k) => a + (by.get(k)?.ms ?? 0), 0).toFixed(0);
+    const count = [...by.values()].reduce((a, k) => a + k.n, 0);
+    return `${sum([...by.keys()])} ms in ${count} collections (${sum([constants.NODE_PERFORMANCE_GC_MAJOR])} ms of it mark-compact)`;
   };
 }
 
