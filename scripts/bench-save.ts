@@ -6,7 +6,9 @@
  * scripts/bench.ts does, then saves the snapshot `saves` times, each split as the store's saveSnapshot runs it:
  * sql.js's export (the backup API into one buffer), the write into the page cache, the fsync, the rename; with the
  * kernel's dirty page count (/proc/meminfo) before each save and the collections V8 ran during it. --worker scans in
- * dist/worker.js as the extension does; --recheck times the journal marks' recheck (bench.ts's, before its save).
+ * dist/worker.js as the extension does; --recheck times the journal marks' recheck (bench.ts's, before its save);
+ * --atomic writes with the tree's own writeFileAtomic (src/core/project/fsutil.ts: write, fsync and rename as one
+ * figure), as its saveSnapshot does, instead of this probe's single write call.
  * What it showed (2026-12-02): the export and the write are bound by first-touch page faults of this VM (585 MB of
  * fresh memory each, 0.5-2.2 s and 0.2-1.7 s for the same bytes), not by GC, the recheck or the code, which is
  * the same in 4bf45e2. Not a test: nothing is asserted.
@@ -64,6 +66,9 @@ async function run(): Promise<void> {
         console.log(`  recheck after ${wait} ms: ${parts.join(', ')}`);
       }
     }
+    const atomic = process.argv.includes('--atomic')
+      ? (await mod<typeof import('../src/core/project/fsutil')>('src/core/project/fsutil.ts')).writeFileAtomic
+      : undefined;
     const dir = path.join(root, '.labeling/.cache/bench');
     fs.mkdirSync(dir, { recursive: true });
     for (let i = 0; i < K; i++) {
@@ -77,15 +82,20 @@ async function run(): Promise<void> {
       const t0 = (t = now());
       const bytes = built.idx.db.export();
       t = lap('export', t);
-      const tmp = path.join(dir, `index.sqlite.${i}.tmp`);
-      const h = await fs.promises.open(tmp, 'w');
-      await h.writeFile(bytes);
-      t = lap('write', t);
-      await h.sync();
-      t = lap('fsync', t);
-      await h.close();
-      await fs.promises.rename(tmp, path.join(dir, 'index.sqlite'));
-      lap('close+rename', t);
+      if (atomic) {
+        await atomic(path.join(dir, 'index.sqlite'), bytes);
+        lap('writeFileAtomic', t);
+      } else {
+        const tmp = path.join(dir, `index.sqlite.${i}.tmp`);
+        const h = await fs.promises.open(tmp, 'w');
+        await h.writeFile(bytes);
+        t = lap('write', t);
+        await h.sync();
+        t = lap('fsync', t);
+        await h.close();
+        await fs.promises.rename(tmp, path.join(dir, 'index.sqlite'));
+        lap('close+rename', t);
+      }
       const t1 = now();
       console.log(`  save ${i + 1}: ${(t1 - t0).toFixed(0)} ms (${parts.join(', ')}); ${(bytes.byteLength / 1048576).toFixed(0)} MB, dirty before ${dirty}; GC ${await gcText(t0, t1)}`);
     }

@@ -5,13 +5,44 @@ import { ioError } from '../errors';
 
 let counter = 0;
 
+/** Bytes per read or write call of readWholeFile and writeFileAtomic, and how many run at once (libuv's thread pool has four threads by default). */
+const IO_CHUNK = 8 * 1024 * 1024;
+const IO_LANES = 4;
+
+/** Runs `step(start, end)` over [0, size) in IO_CHUNK pieces, IO_LANES at a time. */
+async function inLanes(size: number, step: (start: number, end: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < size) {
+      const start = next;
+      const end = Math.min(size, start + IO_CHUNK);
+      next = end;
+      await step(start, end);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(IO_LANES, Math.ceil(size / IO_CHUNK)) }, lane));
+}
+
+/**
+ * Writes a temp file beside `file`, fsyncs it and renames it over `file`. Bytes longer than one chunk are
+ * written as readWholeFile reads, by several of libuv's threads at once at their own offsets: the copy into
+ * fresh page-cache pages then runs on every core (a 585 MB snapshot: see scripts/bench-save.ts).
+ */
 export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
   await fsp.mkdir(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.${Date.now()}.${counter++}.tmp`;
   try {
     const h = await fsp.open(tmp, 'w');
     try {
-      await h.writeFile(data);
+      if (typeof data === 'string' || data.byteLength <= IO_CHUNK) await h.writeFile(data);
+      else
+        await inLanes(data.byteLength, async (start, end) => {
+          for (let off = start; off < end; ) {
+            const { bytesWritten } = await h.write(data, off, end - off, off);
+            if (bytesWritten === 0) throw new Error(`no byte written at ${off} of ${data.byteLength}`);
+            off += bytesWritten;
+          }
+        });
       await h.sync();
     } finally {
       await h.close();
@@ -32,10 +63,6 @@ export async function exists(p: string): Promise<boolean> {
   }
 }
 
-/** Bytes per read call of readWholeFile, and how many run at once (libuv's thread pool has four threads by default). */
-const READ_CHUNK = 8 * 1024 * 1024;
-const READ_LANES = 4;
-
 /**
  * Reads a whole file as `readFileSync` does, in chunks read by several of libuv's threads at once: the
  * kernel's copy into fresh pages then runs on every core. For a 585 MB index snapshot, 470-1,014 ms with
@@ -50,20 +77,13 @@ export async function readWholeFile(file: string, opts: { spare?: (size: number)
     const spare = Math.max(0, opts.spare?.(size) ?? 0);
     const buf = Buffer.allocUnsafe(size + spare);
     buf.fill(0, size);
-    let next = 0;
-    const lane = async (): Promise<void> => {
-      while (next < size) {
-        const start = next;
-        const end = Math.min(size, start + READ_CHUNK);
-        next = end;
-        for (let off = start; off < end; ) {
-          const { bytesRead } = await h.read(buf, off, end - off, off);
-          if (bytesRead === 0) throw new Error(`${file} ended at byte ${off} of ${size} while being read`);
-          off += bytesRead;
-        }
+    await inLanes(size, async (start, end) => {
+      for (let off = start; off < end; ) {
+        const { bytesRead } = await h.read(buf, off, end - off, off);
+        if (bytesRead === 0) throw new Error(`${file} ended at byte ${off} of ${size} while being read`);
+        off += bytesRead;
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(READ_LANES, Math.ceil(size / READ_CHUNK)) }, lane));
+    });
     return buf;
   } finally {
     await h.close();
