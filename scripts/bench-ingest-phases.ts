@@ -6,7 +6,8 @@
  * of SECONDARY, and the snapshot's export. Per step: wall, process CPU (both threads), this thread's CPU
  * (/proc/self/task/<pid>/stat), this thread's GC (v8.GCProfiler) and, for the rows, this thread's idle
  * time (performance.eventLoopUtilization: waiting for chunks). Then the parts alone in this thread: the scan
- * (scanToChunks with its chunks kept) and the binds of those chunks (RawInsert.addEncoded into an empty index).
+ * (scanToChunks with its chunks kept, ids checked for emptiness only as the bulk build scans; parts-all: every
+ * id checked for duplicates too, as before) and the binds of those chunks (RawInsert.addEncoded into an empty index).
  * Variants (BENCH_MODES, run in turn in one process, alternating): ship (buildIndex as shipped), phases (the
  * same, stepped), and the cuts measured against it:
  *  - pre:<index>+<index>: those indexes created on the empty tables too (pre:items_key, pre:items_state);
@@ -30,6 +31,7 @@ import { createProject } from '../src/core/project/create';
 import { loadProject } from '../src/core/project/load';
 import type { ProjectDef } from '../src/core/model';
 import { scanToChunks, SCAN_ROW_WIDTH, type ScanChunk } from '../src/core/ingest/scan-stream';
+import type { IdCheck } from '../src/core/ingest/tables';
 import { bulkLoad } from '../src/core/store/bulk';
 import { createEmptyIndex, execSecondary, loadSqlJs, SECONDARY_STATEMENTS } from '../src/core/store/db';
 import { IndexDb } from '../src/core/store/index-db';
@@ -129,11 +131,17 @@ async function stepped(SQL: SqlJsStatic, root: string, def: ProjectDef, steps: S
   return db;
 }
 
-/** The parts alone in this thread: the scan with its chunks kept, then their binds into an empty index. */
-async function parts(SQL: SqlJsStatic, root: string, def: ProjectDef, steps: Steps): Promise<Database> {
+/** The parts alone in this thread: the scan with its chunks kept (ids checked as `ids` says), then their binds into an empty index. */
+async function parts(SQL: SqlJsStatic, root: string, def: ProjectDef, steps: Steps, ids: IdCheck = 'empty'): Promise<Database> {
   const chunks: EncodedRows[] = [];
-  await scanToChunks({ root, sources: def.dataSources, seed: def.queueSeed, chunkRows: 4096 }, (c: ScanChunk) => c.kind === 'rows' && chunks.push(c.rows));
-  steps.mark('scan alone (this thread)');
+  let first = 0;
+  const t0 = performance.now();
+  await scanToChunks({ root, sources: def.dataSources, seed: def.queueSeed, chunkRows: 4096, ids }, (c: ScanChunk) => {
+    if (c.kind !== 'rows') return;
+    if (!chunks.length) first = performance.now() - t0;
+    chunks.push(c.rows);
+  });
+  steps.mark(`scan alone, ids ${ids} (1st chunk ${first.toFixed(0)} ms)`);
   const inputs = await measureInputs(root, def);
   const db = createEmptyIndex(SQL, inputs.indexBytes);
   steps.mark('create');
@@ -193,7 +201,7 @@ async function main(): Promise<void> {
       else if (mode.startsWith('pre:')) {
         const names = mode.slice(4).split('+');
         db = await stepped(SQL, root, def, steps, { before: STATEMENTS.filter((st) => names.includes(/EXISTS (\w+)/.exec(st)?.[1] ?? '')) });
-      } else if (mode === 'parts') db = await parts(SQL, root, def, steps);
+      } else if (mode === 'parts' || mode === 'parts-all') db = await parts(SQL, root, def, steps, mode === 'parts' ? 'empty' : 'all');
       else if (mode === 'scan-profile') {
         // The scan alone in this thread under a CPU profile (BENCH_PROFILE: the .cpuprofile written).
         const stop = await startProfile(process.env.BENCH_PROFILE ?? '/tmp/ingest-scan.cpuprofile');
@@ -205,7 +213,7 @@ async function main(): Promise<void> {
       const t = performance.now();
       const bytes = db.export().length;
       const exportMs = performance.now() - t;
-      const d = mode === 'parts' ? undefined : digest(db);
+      const d = mode.startsWith('parts') ? undefined : digest(db);
       reference ??= d;
       const rate = N / (wall / 1000);
       console.log(`\n${mode}: ${(wall / 1000).toFixed(3)} s, ingest ${Math.round(rate)} items/s, json_parse_raw ${Math.round(raw)} lines/s, ratio ${(rate / raw).toFixed(4)}, load ${load.toFixed(2)}; export ${exportMs.toFixed(0)} ms (${(bytes / 1048576).toFixed(1)} MB)${d ? `, same as the first: ${d === reference}` : ''}`);

@@ -1,13 +1,13 @@
 /**
  * A fast path for plain CSV/TSV: fields unquoted or fully quoted ("" inside quotes), one kind of line
  * ending (\n or \r\n), every record as wide as the first, empty lines skipped, a leading BOM dropped.
- * That is what csv-parse gives with { bom, skip_empty_lines, relax_column_count: false }. The whole
- * content is checked BEFORE the first record is handed over; anything else (a lone \r, a quote inside
- * an unquoted field, text after a closing quote, an unterminated quote, a ragged record, mixed line
- * endings) makes it return false without calling onRecord, and the caller runs csv-parse, which
- * parses those cases or reports them with their line.
+ * That is what csv-parse gives with { bom, skip_empty_lines, relax_column_count: false }. Each record is
+ * handed over as soon as it is read, so a scan's consumer starts on the first rows while the rest are
+ * read. At anything else (a lone \r, a quote inside an unquoted field, text after a closing quote, an
+ * unterminated quote, a ragged record, mixed line endings) it stops and returns how many records it
+ * handed over: the caller runs csv-parse, skips that many (csv-parse reads a prefix of plain records
+ * exactly as this does) and parses the rest or reports it with its line.
  */
-
 const DQ = 34;
 const LF = 10;
 const CR = 13;
@@ -31,13 +31,14 @@ class Fields {
   }
 }
 
-/** Returns false (nothing handed over) when the content needs the full parser. */
-export function fastDelimited(content: string, delimiter: string, onRecord: (record: string[]) => void): boolean {
-  if (delimiter.length !== 1 || delimiter.charCodeAt(0) === DQ || delimiter === '\n' || delimiter === '\r') return false;
+/** `true` when every record was handed over, else how many were before the first one that needs the full parser. */
+export function fastDelimited(content: string, delimiter: string, onRecord: (record: string[]) => void): true | number {
+  if (delimiter.length !== 1 || delimiter.charCodeAt(0) === DQ || delimiter === '\n' || delimiter === '\r') return 0;
   const delim = delimiter.charCodeAt(0);
   const n = content.length;
   const fields = new Fields();
   let width = -1;
+  let handed = 0;
   /** 0 unknown, 1 \n, 2 \r\n */
   let eol = 0;
   const lineEnd = (i: number): number => {
@@ -53,10 +54,11 @@ export function fastDelimited(content: string, delimiter: string, onRecord: (rec
     const first = content.charCodeAt(i);
     if (first === LF || first === CR) {
       const len = lineEnd(i); // an empty line
-      if (len < 0) return false;
+      if (len < 0) return handed;
       i += len;
       continue;
     }
+    fields.n = 0;
     let count = 0;
     for (;;) {
       if (content.charCodeAt(i) === DQ) {
@@ -64,7 +66,7 @@ export function fastDelimited(content: string, delimiter: string, onRecord: (rec
         let flags = 0;
         for (;;) {
           const q = content.indexOf('"', j);
-          if (q < 0) return false;
+          if (q < 0) return handed;
           if (content.charCodeAt(q + 1) === DQ) {
             flags = ESCAPED;
             j = q + 2;
@@ -79,7 +81,7 @@ export function fastDelimited(content: string, delimiter: string, onRecord: (rec
         for (; j < n; j++) {
           const c = content.charCodeAt(j);
           if (c === delim || c === LF || c === CR) break;
-          if (c === DQ) return false;
+          if (c === DQ) return handed;
         }
         fields.push(i, j, 0);
         i = j;
@@ -92,21 +94,20 @@ export function fastDelimited(content: string, delimiter: string, onRecord: (rec
         continue;
       }
       const len = lineEnd(i);
-      if (len < 0) return false;
+      if (len < 0) return handed;
       i += len;
       break;
     }
     if (width < 0) width = count;
-    else if (count !== width) return false;
-  }
-  const d = fields.data;
-  for (let f = 0; f < fields.n; ) {
+    else if (count !== width) return handed;
+    const d = fields.data;
     const record = new Array<string>(width);
-    for (let k = 0; k < width; k++, f += 3) {
+    for (let k = 0, f = 0; k < width; k++, f += 3) {
       const s = content.slice(d[f]!, d[f + 1]!);
       record[k] = d[f + 2]! & ESCAPED ? s.replaceAll('""', '"') : s;
     }
     onRecord(record);
+    handed++;
   }
   return true;
 }

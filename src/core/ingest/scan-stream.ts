@@ -10,6 +10,7 @@ import type { DataSource } from '../model';
 import { queueOrder } from '../queue/order';
 import { RowEncoder, transferList, type EncodedRows } from '../store/row-encoding';
 import { scanSources, type Progress } from './scan';
+import type { IdCheck } from './tables';
 
 export interface ScanStreamInput {
   root: string;
@@ -18,6 +19,8 @@ export interface ScanStreamInput {
   seed: number;
   /** Rows per chunk. */
   chunkRows: number;
+  /** How table rows' ids are checked (tables.ts): 'empty' when the receiver's unique key index finds duplicates. */
+  ids?: IdCheck;
 }
 
 /** Columns of a scanned item row, in INSERT order. */
@@ -44,6 +47,7 @@ export async function scanToChunks(input: ScanStreamInput, emit: (c: ScanChunk, 
       if (enc.full) flush();
     },
     {
+      ...(input.ids ? { ids: input.ids } : {}),
       onProgress: (progress) => {
         // Rows scanned before a progress message go first: the message's count includes them.
         flush();

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { LabelingError, throwIfAborted } from '../errors';
 import { itemKey, type DataSource } from '../model';
 import { extensionOf, globFiles, IMAGE_EXTENSIONS } from './globs';
-import { parseTable } from './tables';
+import { parseTable, type IdCheck } from './tables';
 
 export interface ScannedItem {
   key: string;
@@ -28,6 +28,8 @@ export interface ScanOptions {
   onProgress?: ProgressCallback;
   /** Awaited after each table file and every PAUSE_EVERY files of a folder (a background build writes what it got). */
   pause?: () => Promise<void>;
+  /** How table rows' ids are checked (tables.ts); 'all' unless the caller finds duplicate keys itself. */
+  ids?: IdCheck;
 }
 
 const PAUSE_EVERY = 2048;
@@ -81,7 +83,7 @@ export async function scanSources(
       for (const f of files) {
         throwIfAborted(opts.signal);
         const content = await fsp.readFile(path.join(root, f));
-        parseTable(f, content, src, (r) => emit({ key: itemKey({ path: f, row: r.row }), path: f, row: r.row, source: s, text: r.text }));
+        parseTable(f, content, src, (r) => emit({ key: itemKey({ path: f, row: r.row }), path: f, row: r.row, source: s, text: r.text }), opts.ids);
         if (pause) await pause();
       }
     }

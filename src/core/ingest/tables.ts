@@ -18,24 +18,35 @@ export interface TableOptions {
   idColumn?: string;
 }
 
+/**
+ * How ids are checked: 'all' (empty and duplicate ids are errors), or 'empty' only, for a reader that finds
+ * duplicates another way and then reads again with 'all' to report one (the bulk build: the unique index on
+ * item keys finds them, loader.ts; the Set of 1M ids was 1.1 of the scan's 2.4 s, scripts/bench-ingest-phases.ts).
+ */
+export type IdCheck = 'all' | 'empty';
+
 /** Parses one table file's content; `file` is the workspace-relative path used in errors. */
-export function parseTable(file: string, content: string | Buffer, opts: TableOptions, onRow: (r: TableRow) => void): void {
+export function parseTable(file: string, content: string | Buffer, opts: TableOptions, onRow: (r: TableRow) => void, ids: IdCheck = 'all'): void {
   const ext = extensionOf(file);
-  if (ext === 'csv' || ext === 'tsv') parseDelimited(file, content, ext === 'tsv' ? '\t' : ',', opts, onRow);
-  else if (ext === 'jsonl' || ext === 'ndjson') parseJsonLines(file, String(content), opts, onRow);
-  else if (ext === 'json') parseJsonArray(file, String(content), opts, onRow);
+  if (ext === 'csv' || ext === 'tsv') parseDelimited(file, content, ext === 'tsv' ? '\t' : ',', opts, onRow, ids);
+  else if (ext === 'jsonl' || ext === 'ndjson') parseJsonLines(file, String(content), opts, onRow, ids);
+  else if (ext === 'json') parseJsonArray(file, String(content), opts, onRow, ids);
   else throw new LabelingError('invalid-input', `not a table file (expected .csv, .tsv, .jsonl or .json)`, { file });
 }
 
 class RowKeys {
-  private readonly seen = new Set<string>();
+  /** The ids so far; undefined when duplicates are not looked for (IdCheck 'empty'). */
+  private readonly seen: Set<string> | undefined;
   private n = 0;
   constructor(
     private readonly file: string,
     private readonly idColumn: string | undefined,
+    ids: IdCheck,
     /** Maps the position passed to next() to a file line (CSV records can span lines). */
     private readonly lineOf: (pos: number) => number = (pos) => pos,
-  ) {}
+  ) {
+    this.seen = ids === 'all' ? new Set() : undefined;
+  }
   next(idValue: unknown, pos: number): string {
     this.n++;
     if (this.idColumn === undefined) return String(this.n);
@@ -43,6 +54,7 @@ class RowKeys {
       throw new LabelingError('invalid-input', 'empty id', { file: this.file, line: this.lineOf(pos), field: this.idColumn });
     }
     const id = String(idValue);
+    if (!this.seen) return id;
     if (this.seen.has(id)) {
       throw new LabelingError('invalid-input', `duplicate id "${id}"`, { file: this.file, line: this.lineOf(pos), field: this.idColumn });
     }
@@ -75,25 +87,33 @@ interface PushParser {
 }
 
 /**
- * Calls onRecord for each record without collecting them. Plain files take the fast path
- * (fast-csv.ts, ~5x faster); the rest goes through csv-parse: at 1M rows the record array of
- * csv-parse/sync holds ~130 MB while the index is written (its on_record option costs 2x in speed).
+ * Calls onRecord for each record without collecting them, in order, each once. Plain records take the
+ * fast path (fast-csv.ts, ~5x faster); from the first record it cannot read on, csv-parse takes over
+ * (its push interface: at 1M rows the record array of csv-parse/sync holds ~130 MB while the index is
+ * written, and its on_record option costs 2x in speed).
  * Falls back to csv-parse/sync if this csv-parse version has no push interface.
  */
 function eachRecord(content: string | Buffer, options: Options & { delimiter: string }, onRecord: (record: string[]) => void): void {
   // The fast path decodes the file into one string: only below V8's string limit (~512 MB), with margin.
   const decodable = typeof content === 'string' || content.length <= FAST_PATH_MAX_BYTES;
-  if (decodable && fastDelimited(typeof content === 'string' ? content : content.toString('utf8'), options.delimiter, onRecord)) return;
+  const fast = decodable ? fastDelimited(typeof content === 'string' ? content : content.toString('utf8'), options.delimiter, onRecord) : 0;
+  if (fast === true) return;
+  // The fast path stopped at a record it cannot read: csv-parse reads the file again, the records handed over skipped.
+  let skip = fast;
+  const rest = (r: string[]): void => {
+    if (skip > 0) skip--;
+    else onRecord(r);
+  };
   const api = (new Parser(options) as unknown as { api?: PushParser }).api;
   if (typeof api?.parse !== 'function') {
-    for (const r of parse(content, options) as string[][]) onRecord(r);
+    for (const r of parse(content, options) as string[][]) rest(r);
     return;
   }
-  const err = api.parse(typeof content === 'string' ? Buffer.from(content) : content, true, onRecord, () => undefined);
+  const err = api.parse(typeof content === 'string' ? Buffer.from(content) : content, true, rest, () => undefined);
   if (err !== undefined) throw err;
 }
 
-function parseDelimited(file: string, content: string | Buffer, delimiter: string, opts: TableOptions, onRow: (r: TableRow) => void): void {
+function parseDelimited(file: string, content: string | Buffer, delimiter: string, opts: TableOptions, onRow: (r: TableRow) => void, ids: IdCheck): void {
   let header: string[] | undefined;
   let ti = -1;
   let ii = -1;
@@ -117,7 +137,7 @@ function parseDelimited(file: string, content: string | Buffer, delimiter: strin
       if (opts.idColumn !== undefined && ii < 0) {
         throw new LabelingError('invalid-input', `no column "${opts.idColumn}" in the header`, { file, line: 1, field: opts.idColumn });
       }
-      keys = new RowKeys(file, opts.idColumn, (n) => lineOfRecord(content, delimiter, n));
+      keys = new RowKeys(file, opts.idColumn, ids, (n) => lineOfRecord(content, delimiter, n));
       return;
     }
     i++;
@@ -141,8 +161,8 @@ function rowOf(file: string, obj: unknown, line: number, opts: TableOptions, key
   onRow({ row: keys.next(opts.idColumn === undefined ? undefined : o[opts.idColumn], line), text, line });
 }
 
-function parseJsonLines(file: string, content: string, opts: TableOptions, onRow: (r: TableRow) => void): void {
-  const keys = new RowKeys(file, opts.idColumn);
+function parseJsonLines(file: string, content: string, opts: TableOptions, onRow: (r: TableRow) => void, ids: IdCheck): void {
+  const keys = new RowKeys(file, opts.idColumn, ids);
   let start = content.charCodeAt(0) === 0xfeff ? 1 : 0;
   let line = 0;
   while (start < content.length) {
@@ -162,7 +182,7 @@ function parseJsonLines(file: string, content: string, opts: TableOptions, onRow
   }
 }
 
-function parseJsonArray(file: string, content: string, opts: TableOptions, onRow: (r: TableRow) => void): void {
+function parseJsonArray(file: string, content: string, opts: TableOptions, onRow: (r: TableRow) => void, ids: IdCheck): void {
   let arr: unknown;
   try {
     arr = JSON.parse(content.charCodeAt(0) === 0xfeff ? content.slice(1) : content);
@@ -170,7 +190,7 @@ function parseJsonArray(file: string, content: string, opts: TableOptions, onRow
     throw new LabelingError('invalid-input', `invalid JSON (${(e as Error).message})`, { file }, { cause: e });
   }
   if (!Array.isArray(arr)) throw new LabelingError('invalid-input', 'expected a JSON array of objects', { file });
-  const keys = new RowKeys(file, opts.idColumn);
+  const keys = new RowKeys(file, opts.idColumn, ids);
   // JSON arrays carry no reliable line numbers: the line reported is the 1-based element index.
   arr.forEach((o, i) => rowOf(file, o, i + 1, opts, keys, onRow));
 }

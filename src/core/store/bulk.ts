@@ -145,7 +145,9 @@ function sortedUnique(rows: MemEv[]): MemEv[] {
 
 /**
  * Loads items and journals into an empty index (tables only, inside the caller's transaction).
- * Secondary indexes and triggers must be created afterwards (finishBulkLoad).
+ * Secondary indexes and triggers must be created afterwards (finishBulkLoad). Table rows' ids are not
+ * checked for duplicates as they are scanned (a Set of every id was ~40% of the scan): the unique index
+ * items_key fails on a repeated key, and buildIndex then scans again to report it with its file and line.
  */
 export async function bulkLoad(SQL: SqlJsStatic, idx: IndexDb, root: string, def: ProjectDef, opts: BulkOptions): Promise<BulkResult> {
   const read = await readAllJournals(idx, root, def, opts);
@@ -264,9 +266,9 @@ export async function bulkLoad(SQL: SqlJsStatic, idx: IndexDb, root: string, def
   try {
     opts.onProgress?.({ message: 'Indexing data sources' });
     if (opts.workerFile) {
-      const input = { root, sources: def.dataSources, seed: def.queueSeed, chunkRows: SCAN_CHUNK_ROWS };
+      const input = { root, sources: def.dataSources, seed: def.queueSeed, chunkRows: SCAN_CHUNK_ROWS, ids: 'empty' as const };
       await runWorkerStream(opts.workerFile, 'scan-sources', input, { ...(opts.signal ? { signal: opts.signal } : {}), onChunk: writeChunk });
-    } else if (!slicer) await scanSources(root, def.dataSources, (it) => write(it, false), opts);
+    } else if (!slicer) await scanSources(root, def.dataSources, (it) => write(it, false), { ...opts, ids: 'empty' });
     else {
       // Sliced: each file's items are written in slices once the file is parsed.
       const pending: ScannedItem[] = [];
@@ -277,7 +279,7 @@ export async function bulkLoad(SQL: SqlJsStatic, idx: IndexDb, root: string, def
         }
         pending.length = 0;
       };
-      await scanSources(root, def.dataSources, (it) => pending.push(it), { ...opts, pause: drain });
+      await scanSources(root, def.dataSources, (it) => pending.push(it), { ...opts, pause: drain, ids: 'empty' });
       await drain();
     }
     throwIfAborted(opts.signal);

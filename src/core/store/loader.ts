@@ -17,6 +17,7 @@ import { IndexDb } from './index-db';
 import { consensusFor } from './mask-source';
 import { labelsChangeNeedsRebuild, projectLabelsOf, type ProjectLabels } from './known-labels';
 import { measureInputs } from './size-hint';
+import { scanSources } from '../ingest/scan';
 import { SCHEMA_VERSION } from './schema';
 import { indexDefHash, loadSnapshot, SNAPSHOT_FORMAT, type SnapshotMeta } from './snapshot';
 import type { TimeSlicer } from './time-slice';
@@ -81,8 +82,14 @@ export async function buildIndex(SQL: SqlJsStatic, root: string, def: ProjectDef
     db.exec('COMMIT');
     throwIfAborted(opts.signal);
     opts.onProgress?.({ message: `Building the indexes of ${r.items} items` });
-    if (opts.slicer) await finishBulkLoadInSteps(db, () => opts.slicer!.pause());
-    else finishBulkLoad(db);
+    try {
+      if (opts.slicer) await finishBulkLoadInSteps(db, () => opts.slicer!.pause());
+      else finishBulkLoad(db);
+    } catch (e) {
+      // bulkLoad left duplicate ids to the unique key index: the scan with every id checked names the row.
+      if (/UNIQUE constraint failed: items\.key/.test(String(e))) await scanSources(root, def.dataSources, () => undefined, opts.signal ? { signal: opts.signal } : {});
+      throw e;
+    }
     return { idx, marks: r.marks, problems: r.problems, live: r.live, project: projectLabelsOf(def), items: r.items, events: r.events };
   } catch (e) {
     idx.free();

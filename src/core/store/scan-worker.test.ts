@@ -8,6 +8,7 @@ import type { Database } from 'sql.js';
 import { LabelingError } from '../errors';
 import { bundleWorker } from '../jobs/worker-fixture';
 import { runWorkerStream } from '../jobs/worker-client';
+import { scanSources } from '../ingest/scan';
 import type { ScanChunk } from '../ingest/scan-stream';
 import { loadProject } from '../project/load';
 import type { ProjectDef } from '../model';
@@ -125,6 +126,13 @@ describe('bulk build: data sources scanned in a worker thread', function () {
     assert.equal(a.message, b.message);
     assert.deepEqual(a.where, b.where);
     assert.match(a.message, /data\/items\.csv:\d+: id: duplicate id "r12"/);
+    // The build leaves duplicates to the unique key index, then scans with every id checked: the error is the scan's.
+    const scanned = await errorOf(scanSources(dup.root, defDup.dataSources, () => undefined));
+    assert.equal(a.message, scanned.message);
+    assert.deepEqual(a.where, scanned.where);
+    assert.deepEqual([scanned.where.line, scanned.where.field], [4501, 'id']);
+    const sliced = await errorOf(buildIndex(SQL, dup.root, defDup, { slicer: new TimeSlicer(1) }));
+    assert.deepEqual([sliced.message, sliced.where], [scanned.message, scanned.where]);
   });
 
   it('small table sources are scanned in this thread (a worker costs more to start than they take)', async () => {
