@@ -74,6 +74,9 @@ export class Workbench {
     if (text !== undefined) await this.quickInput.fill(text);
     if (pick) await page.locator('.quick-input-widget .monaco-list-row', { hasText: pick }).first().waitFor();
     await page.waitForTimeout(150); // validation and filtering are asynchronous
+    // Enter goes to the quick input, not to a webview that kept the keyboard (the labeling panel took an Enter
+    // meant for step 2 of Export Labels once, and the step stayed open).
+    await this.quickInput.focus();
     await page.keyboard.press('Enter');
   }
 

@@ -34,6 +34,7 @@ import { refreshItems } from './refresh';
 import type { WriteContext } from './manager-writes';
 import { throwIfAbortedWith, yieldToEventLoop } from './time-slice';
 import { indexDefHash, saveSnapshot } from './snapshot';
+import { SnapshotSchedule } from './snapshot-schedule';
 import { collectProjectMasks } from './mask-gc';
 import type { CollectOptions } from '../masks/blob-store';
 import { StoreActions } from './store-actions';
@@ -64,9 +65,7 @@ export interface SubmitOptions {
   changed?: boolean;
 }
 
-/** Snapshot automatically after SNAPSHOT_EVERY events since the last one, once none was written for SNAPSHOT_IDLE_MS. */
-export const SNAPSHOT_EVERY = 50_000;
-export const SNAPSHOT_IDLE_MS = 2_000;
+export { SNAPSHOT_EVERY, SNAPSHOT_IDLE_MS } from './snapshot-schedule';
 
 /** This labeler's journal folder: the lossless encoding of the id, or the legacy folder an older version made. */
 function myFolder(root: string, id: string, labeler: string): string {
@@ -85,9 +84,8 @@ export class ProjectStore extends StoreActions {
   private maint: Promise<unknown> = Promise.resolve();
   /** Aborted by close(): stops a refresh or rebuild running beside the writes. */
   private readonly closing = new AbortController();
-  private sinceSnapshot = 0;
   private writerP?: Promise<JournalWriter>;
-  private snapshotTimer?: ReturnType<typeof setTimeout>;
+  private readonly snapshots: SnapshotSchedule;
   private readonly feed: ChangeFeed;
   /** The time of this process's last event (the clock never goes back within a file). */
   private lastAt = 0;
@@ -108,6 +106,7 @@ export class ProjectStore extends StoreActions {
     super(new IndexViews(idx, opts.root, () => this._def), base, opts.labeler);
     this._def = this.effective();
     this.feed = new ChangeFeed(base.id, log);
+    this.snapshots = new SnapshotSchedule((fn) => this.serial(fn), () => this.saveSnapshot(), log);
     this.idx.takeTouched(); // what opening wrote is not a change
   }
 
@@ -124,8 +123,8 @@ export class ProjectStore extends StoreActions {
       fresh = true;
     }
     const store = new ProjectStore(SQL, opts, def, loaded.idx, journalStateOf(loaded), myJournal, log);
-    if (fresh) await store.saveSnapshot();
-    else store.sinceSnapshot = loaded.replayed;
+    if (fresh) await store.snapshots.save();
+    else store.snapshots.afterEvents(loaded.replayed);
     return store;
   }
 
@@ -150,7 +149,7 @@ export class ProjectStore extends StoreActions {
         if (w.repairedBytes) this.log.warn(`${this.myJournal}: removed a torn last line (${w.repairedBytes} bytes)`);
         if ((this.journals.marks.get(this.myJournal)?.offset ?? 0) !== w.size) {
           try {
-            this.afterEvents(replayTails(this.idx, this.opts.root, this._def.id, this.journals));
+            this.snapshots.afterEvents(replayTails(this.idx, this.opts.root, this._def.id, this.journals));
           } catch (e) {
             // commit() reads them again after its append and reports what still fails
             this.log.warn(`${this.myJournal}: could not read lines written by another process (${e instanceof Error ? e.message : String(e)})`);
@@ -311,21 +310,12 @@ export class ProjectStore extends StoreActions {
       this.log.info(`Rebuilding the index in the background: ${rejudge}`);
       void this.rebuild().catch((e: unknown) => this.log.warn(`rebuild: ${e instanceof Error ? e.message : String(e)}`));
     }
-    this.afterEvents(n);
+    this.snapshots.afterEvents(n);
   }
 
   /** Resolves once the maintenance queued so far (refreshes, rebuilds, a re-judging after a role event) is done. */
   settled(): Promise<void> {
     return this.maintenance(async () => undefined);
-  }
-
-  /** Past SNAPSHOT_EVERY events a snapshot is due: taken once writes pause, never on the write path. */
-  private afterEvents(n: number): void {
-    this.sinceSnapshot += n;
-    if (this.sinceSnapshot < SNAPSHOT_EVERY) return;
-    clearTimeout(this.snapshotTimer);
-    this.snapshotTimer = setTimeout(() => void this.snapshotIfIdle().catch((e) => this.log.warn(`snapshot: ${String(e)}`)), SNAPSHOT_IDLE_MS);
-    this.snapshotTimer.unref?.();
   }
 
   // ------------------------------------------------------------------ labeling
@@ -430,7 +420,7 @@ export class ProjectStore extends StoreActions {
       const step = <T>(fn: (idx: IndexDb) => T): Promise<T> =>
         yieldToEventLoop().then(() => this.mutate('refresh', async () => fn(this.idx)));
       const r = await refreshItems(this.opts.root, this.base, step, { signal: this.withClosing(signal), ...(onProgress ? { onProgress } : {}) });
-      if (r.added || r.missing || r.restored) this.sinceSnapshot++;
+      if (r.added || r.missing || r.restored) this.snapshots.afterEvents(1);
       return r;
     });
   }
@@ -463,9 +453,7 @@ export class ProjectStore extends StoreActions {
           reopen();
           reopen = undefined;
           if ('events' in caught) {
-            // The snapshot of the new index is taken once writes pause (db.export holds the event loop).
-            this.sinceSnapshot = 0;
-            this.afterEvents(SNAPSHOT_EVERY);
+            this.snapshots.replaced();
             return { items: built.items, events: built.events + caught.events };
           }
           if (attempt >= 3) throw new LabelingError('conflict', `the index could not be rebuilt: ${caught.retry}; try again`);
@@ -510,9 +498,9 @@ export class ProjectStore extends StoreActions {
     old.db.close();
   }
 
+  /** The snapshot of the index in use (SnapshotSchedule decides when), then the idle mask collection. */
   private async saveSnapshot(): Promise<number> {
     const size = await saveSnapshot(cacheDir(this.opts.root, this._def.id), this.idx.db, snapshotMetaOf(this.opts.root, this.base, this.journals));
-    this.sinceSnapshot = 0;
     if (this._def.type === 'image-semantic-segmentation') await this.collectMasks();
     return size;
   }
@@ -534,15 +522,15 @@ export class ProjectStore extends StoreActions {
 
   /** Saves a snapshot if anything changed since the last one (call when the user is idle). Returns its size or 0. */
   snapshotIfIdle(): Promise<number> {
-    return this.serial(() => (this.sinceSnapshot > 0 ? this.saveSnapshot() : 0));
+    return this.snapshots.ifIdle();
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
-    clearTimeout(this.snapshotTimer);
+    this.snapshots.stop();
     this.closing.abort(new LabelingError('cancelled', 'the project store is closed'));
     await this.serial(async () => {
-      if (this.sinceSnapshot > 0) await this.saveSnapshot();
+      await this.snapshots.close();
       this.closed = true;
       this.leases.cancelAll('the project store is closed');
     });

@@ -1,8 +1,9 @@
 /**
  * The labeling panel: one per project, the item on screen, navigation (Next, Skip, Back, Submit) and
- * the snapshots and views it posts. Beside it: labelerQueue.ts (the queue head and next keys, in an
- * ML order), labelerHeld.ts (the items the webview holds ahead and behind), labelerItem.ts (an item as
- * sent, the prelabel offered, what a submit records), labelerMasks.ts, labelerPanels.ts (the manager).
+ * the snapshots and views it posts. Beside it: labelerView.ts (where it is, what it showed, the views it
+ * builds), labelerQueue.ts (the queue head and next keys, in an ML order), labelerHeld.ts (the items the
+ * webview holds ahead and behind), labelerItem.ts (an item as sent, the prelabel offered, what a submit
+ * records), labelerMasks.ts, labelerPanels.ts (the manager).
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -25,9 +26,6 @@ import {
   ShowErrorCommand,
   SkipRequest,
   SubmitRequest,
-  submittedCopy,
-  type LabelerItem,
-  type LabelerMessage,
   type LabelerState,
   type LabelerView,
   type SubmitParams,
@@ -39,16 +37,14 @@ import type { ProjectEntry } from '../projects/registry';
 import type { ProjectChange, StoreManager } from '../projects/stores';
 import { Disposable } from '../util/lifecycle';
 import { InstructionsFile } from './instructionsFile';
-import { HeldItems, heldWindow, positionIn } from './labelerHeld';
-import { dataRoots, labelerItemOf, offerOf, outcomeOf, type Offered } from './labelerItem';
+import { dataRoots, offerOf, outcomeOf } from './labelerItem';
 import { submittedMask } from './labelerMasks';
 import { LabelerQueue } from './labelerQueue';
+import { LabelerNav } from './labelerView';
 import { IpcHost, type Lap } from './ipcHost';
 import { adoptAppPanel } from './panelRestore';
 import { mlOrderOf, type QueueOrders } from './queueOrders';
 import { createAppPanel, webviewHtml } from './webviewHtml';
-
-const HISTORY = 200;
 
 export { dataRoots } from './labelerItem';
 
@@ -60,27 +56,15 @@ export class LabelerPanel extends Disposable {
   readonly panel: vscode.WebviewPanel;
   private readonly ipc: IpcHost;
   private ready = false;
-  private current: string | undefined;
-  /** Position in the labeler's history while going Back: -1 = at the queue head. */
-  private historyIndex = -1;
-  private history: string[] = [];
-  private message: LabelerMessage | undefined;
-  private _lastState: LabelerState | undefined;
   /** The state embedded in the page (loadPage), until the webview says it shows it (then it is lastState). */
   private embedded: LabelerState | undefined;
   /** Something was to be posted before the webview said ready: the embedded state is not current. */
   private missed = false;
-  /** The version of the last state or view sent (the webview applies a view only on top of it). */
-  private version = 0;
-  /** The store's change seq the last state or view reflected: feed changes up to it are already shown. */
-  private shownSeq = -1;
   private readonly instructions: InstructionsFile;
-  /** Items the webview holds (next queue items, previous own items), and those it is yet to get. */
-  private readonly held = new HeldItems();
-  /** The prelabel or suggestion each item on screen or held was last sent with, at its version. */
-  private offered = new Map<string, { version: number; offered?: Offered }>();
   /** The queue head and next keys (in ML assist's queue order, only read for a project whose queueOrder is not random). */
   private readonly queue: LabelerQueue;
+  /** The item on screen, the history, what was sent (labelerView.ts). */
+  private readonly nav: LabelerNav;
 
   constructor(
     extensionUri: vscode.Uri,
@@ -102,11 +86,12 @@ export class LabelerPanel extends Disposable {
     const app = { title, app: 'labeler', tag: 'lbl-labeler-app', dataRoots: roots };
     this.panel = this._register(restore.existing ? adoptAppPanel(restore.existing, extensionUri, app) : createAppPanel(extensionUri, { viewType: WebviewTypes.Labeler, ...app, deferHtml: true }));
     this.ipc = this._register(new IpcHost(this.panel.webview, logger, 'labeler'));
+    this.nav = new LabelerNav(this.queue, { webview: this.panel.webview, entry: () => this.entry, logger, suggestions: restore.suggestions });
     if (!restore.existing) void this.loadPage(extensionUri, app);
     const resync = () => {
       this.embedded = undefined;
       this.ready = true;
-      this.held.reset(); // a (re)loaded webview holds nothing
+      this.nav.held.reset(); // a (re)loaded webview holds nothing
       void this.pushState();
     };
     this.ipc.onCommand(ReadyCommand, resync);
@@ -114,9 +99,9 @@ export class LabelerPanel extends Disposable {
     // The webview shows the embedded state: only the items to hold ahead follow, unless it is not current.
     this.ipc.onCommand(ReadyWithCommand, ({ version }) => {
       const shown = this.embedded;
-      if (this.ready || this.missed || !shown || version !== shown.version || version !== this.version) return resync();
+      if (this.ready || this.missed || !shown || version !== shown.version || version !== this.nav.version) return resync();
       this.embedded = undefined;
-      this._lastState = shown;
+      this.nav.lastState = shown;
       this.ready = true;
       void this.store().then((st) => this.flushHeld(st), () => undefined);
     });
@@ -125,29 +110,24 @@ export class LabelerPanel extends Disposable {
       const store = await this.store();
       await store.skip(p.key);
       lap('store');
-      this.forward(store);
+      this.nav.forward(store);
       const view = this.answerView(store);
       lap('state');
       return { moved: true, view };
     });
     this.ipc.onRequest(BackRequest, async () => {
       const store = await this.store();
-      this.history = store.historyKeys(HISTORY);
-      const at = this.current ? this.history.indexOf(this.current) : -1;
-      const nextIndex = at >= 0 ? at + 1 : 0;
-      if (nextIndex >= this.history.length) return { moved: false };
-      this.historyIndex = nextIndex;
-      this.current = this.history[nextIndex];
+      if (!this.nav.back(store)) return { moved: false };
       return { moved: true, view: this.answerView(store) };
     });
     this.ipc.onRequest(NextRequest, async () => {
       const store = await this.store();
-      const moved = this.forward(store);
+      const moved = this.nav.forward(store);
       return { moved, view: this.answerView(store) };
     });
     this.ipc.onRequest(OpenItemRequest, async (p) => {
       const store = await this.store();
-      this.moveTo(store, p.key);
+      this.nav.moveTo(store, p.key);
       return { moved: true, view: this.answerView(store) };
     });
     // The floor of npm run bench:ui: a round trip that touches nothing.
@@ -166,7 +146,7 @@ export class LabelerPanel extends Disposable {
           this.missed = true;
           return;
         }
-        this.held.forget('all'); // held items may show other suggestions now: sent again with the view
+        this.nav.held.forget('all'); // held items may show other suggestions now: sent again with the view
         void this.store().then((s) => this.pushView(s), () => undefined);
       }));
     }
@@ -197,7 +177,7 @@ export class LabelerPanel extends Disposable {
       if (!full) throw new LabelingError('not-found', `item "${p.key}" is not in the project`);
       return full;
     };
-    const sent = this.offered.get(p.key);
+    const sent = this.nav.offered.get(p.key);
     const offered = sent?.version === p.version ? sent.offered : offerOf(now(), this.entry, this.restore.suggestions);
     lap('read'); // the item's row read for its version, and its offer (LABELING_TIMINGS: the rest of the store lap is the durable submit)
     let annotation: Annotation | undefined;
@@ -209,30 +189,13 @@ export class LabelerPanel extends Disposable {
     await store.submit(p.key, annotation, outcomeOf(now, annotation, offered));
     lap('store');
     const savedAt = new Date().toISOString();
-    this.message = undefined;
-    const kept = p.mask === undefined ? this.keepSubmitted(store, p.key, p.version, annotation) : undefined;
-    this.forward(store);
+    this.nav.message = undefined;
+    const kept = p.mask === undefined ? this.nav.keepSubmitted(store, p.key, p.version, annotation) : undefined;
+    this.nav.forward(store);
     const view = this.answerView(store);
     if (kept) view.heldSubmitted = kept;
     lap('state');
     return { savedAt, view };
-  }
-
-  /**
-   * After a submit of the item on screen (not a mask: its runs come from its blob): the webview keeps
-   * its own copy for Back, with the annotation it submitted (LabelerView.heldSubmitted), as a full read
-   * would send it (the labeler's own annotation, so no prelabel; no rejection; the view gives the
-   * position). Returns what the answer tells the webview, or undefined when the item on screen is not
-   * the one submitted at that version.
-   */
-  private keepSubmitted(store: ProjectStore, key: string, version: number, annotation: Annotation): LabelerView['heldSubmitted'] {
-    const shown = this._lastState?.item;
-    if (!shown || shown.key !== key || shown.version !== version || annotation.kind === 'mask') return undefined;
-    const row = store.briefItems([key])[0];
-    if (!row || row.state === 'missing') return undefined;
-    this.held.keep(submittedCopy(shown, annotation, row));
-    this.offered.set(key, { version: row.version });
-    return { key, version: row.version, state: row.state };
   }
 
   get project(): ProjectEntry {
@@ -252,27 +215,19 @@ export class LabelerPanel extends Disposable {
 
   /** The last snapshot sent to the webview, with the views applied (tests and the review use it). */
   get lastState(): LabelerState | undefined {
-    return this._lastState;
+    return this.nav.lastState;
   }
 
   /** The item on screen (tests and the review use it). */
   get currentKey(): string | undefined {
-    return this.current;
+    return this.nav.current;
   }
 
   /** Shows an item (a tree click, a restored panel). */
   async openItem(key: string): Promise<void> {
     const store = await this.store();
-    this.moveTo(store, key);
+    this.nav.moveTo(store, key);
     await this.pushView(store);
-  }
-
-  private moveTo(store: ProjectStore, key: string): void {
-    if (!store.getItem(key)) throw new LabelingError('not-found', `item "${key}" is not in project ${this.entry.id}`);
-    this.current = key;
-    this.history = store.historyKeys(HISTORY);
-    this.historyIndex = this.history.indexOf(key);
-    this.message = undefined;
   }
 
   private store(): Promise<ProjectStore> {
@@ -286,30 +241,18 @@ export class LabelerPanel extends Disposable {
   private onProjectChange(c: ProjectChange): void {
     this.entry = c.entry;
     if (!this.ready) this.missed = true;
-    if (!this.ready || c.seq <= this.shownSeq) return;
+    if (!this.ready || c.seq <= this.nav.shownSeq) return;
     // Held items it touched are sent again with the view below.
-    this.held.forget(c.items);
+    this.nav.held.forget(c.items);
     if (c.kinds.includes('definition')) void this.pushState();
     else if (c.kinds.includes('items') || c.kinds.includes('stats')) void this.store().then((s) => this.pushView(s), () => undefined);
-  }
-
-  private forward(store: ProjectStore): boolean {
-    if (this.historyIndex > 0) {
-      this.historyIndex--;
-      this.current = this.history[this.historyIndex];
-      return true;
-    }
-    this.historyIndex = -1;
-    const before = this.current;
-    this.current = this.queue.headKey(store, this.entry);
-    return this.current !== before;
   }
 
   private orderChanged(p: { root: string; id: string }): void {
     // Before the first snapshot, pushState waits for the order itself.
     if (p.id !== this.entry.id || p.root !== this.entry.root) return;
     if (!this.ready) this.missed = true;
-    if (!this.ready || !this._lastState) return;
+    if (!this.ready || !this.nav.lastState) return;
     void this.store().then((s) => this.pushView(s), () => undefined); // the items to hold ahead follow the order
   }
 
@@ -336,15 +279,15 @@ export class LabelerPanel extends Disposable {
     if (mlOrderOf(store.def) && this.queue.queueOrder(store, this.entry) === undefined) await this.queue.load(this.entry);
     const instructions = await this.instructions.read();
     const def = store.def;
-    this.held.reset();
+    this.nav.held.reset();
     this.flushHeld(store);
-    const view = this.buildView(store);
+    const view = this.nav.buildView(store);
     const { base: _base, itemFromUpcoming: _held, position: _position, ...fields } = view;
     const state: LabelerState = {
       ...fields,
       project: { id: def.id, name: def.name, type: def.type, status: def.status, labels: def.labels, ...(def.ignoreLabel !== undefined ? { ignoreLabel: def.ignoreLabel } : {}), instructions },
     };
-    this._lastState = state;
+    this.nav.lastState = state;
     this.panel.title = `Label: ${def.name}`;
     return state;
   }
@@ -366,7 +309,7 @@ export class LabelerPanel extends Disposable {
     }
     if (this.isDisposed) return;
     // lastState is what the webview shows: this one once it says so.
-    this._lastState = undefined;
+    this.nav.lastState = undefined;
     this.embedded = state;
     this.panel.webview.html = webviewHtml(this.panel.webview, extensionUri, app.app, app.tag, this.panel.title, state, state?.item?.imageUri ? [state.item.imageUri] : []);
     if (state) this.remembered();
@@ -385,7 +328,7 @@ export class LabelerPanel extends Disposable {
   private async pushView(store: ProjectStore): Promise<void> {
     if (!this.ready) this.missed = true;
     if (!this.ready || this.isDisposed) return;
-    if (!this._lastState) return this.pushState();
+    if (!this.nav.lastState) return this.pushState();
     try {
       const view = this.answerView(store);
       this.remembered();
@@ -405,7 +348,7 @@ export class LabelerPanel extends Disposable {
    */
   private answerView(store: ProjectStore): LabelerView {
     this.flushHeld(store);
-    const view = this.buildView(store);
+    const view = this.nav.buildView(store);
     this.afterAnswer(store);
     return view;
   }
@@ -423,77 +366,7 @@ export class LabelerPanel extends Disposable {
 
   /** Reads the pending held items at their current version and posts them. */
   private flushHeld(store: ProjectStore): void {
-    const upcoming = this.held.flush(store, this.isDisposed, (v) => this.toLabelerItem(v), (m) => this.logger.warn(`labeler ${this.entry.id}: items to hold ahead not read: ${m}`));
+    const upcoming = this.nav.held.flush(store, this.isDisposed, (v) => this.nav.toLabelerItem(v), (m) => this.logger.warn(`labeler ${this.entry.id}: items to hold ahead not read: ${m}`));
     if (upcoming.length) void this.ipc.notify(LabelerUpcomingNotification, { upcoming });
-  }
-
-  /**
-   * The view of the current item (the queue head when it is gone), on top of the last version sent.
-   * Reads only the index: the item's row (the item in full only when the webview does not hold it at its
-   * version: an item with a 1,000-box prelabel is ~0.5 ms to read), the stats, the labeler's history
-   * keys and the next few keys.
-   */
-  private buildView(store: ProjectStore): LabelerView {
-    let row = this.current ? store.briefItems([this.current])[0] : undefined;
-    if (!row || row.state === 'missing') {
-      if (this.historyIndex < 0) {
-        const head = this.queue.headKey(store, this.entry);
-        row = head === undefined ? undefined : store.briefItems([head])[0];
-      }
-      this.current = row?.key;
-    }
-    const stats = store.stats(store.labeler);
-    this.history = store.historyKeys(HISTORY);
-    const view: LabelerView = {
-      base: this.version,
-      version: ++this.version,
-      progress: { labeled: stats.labeled, total: stats.items - stats.missing, mine: stats.mine ?? 0 },
-      canGoBack: this.history.length > 0 && (this.current === undefined || this.history.indexOf(this.current) < this.history.length - 1),
-    };
-    const def = store.def;
-    if (stats.items - stats.missing === 0) view.noData = { globs: def.dataSources.map((d) => d.glob), definition: `.labeling/${def.id}/project.json` };
-    const held = row && this.held.item(row.key, row.version);
-    let shown: LabelerItem | undefined;
-    if (row && held) {
-      view.itemFromUpcoming = row.key;
-      const position = positionIn(this.history, row.key);
-      if (position) view.position = position;
-      // What the webview shows: the held copy at the view's position.
-      const { position: _sent, ...rest } = held;
-      shown = position ? { ...rest, position } : rest;
-    } else if (row) {
-      const item = store.getItem(row.key);
-      if (item) shown = view.item = this.toLabelerItem(item);
-    }
-    if (this.message) view.message = this.message;
-    this.addUpcoming(store, view);
-    this.shownSeq = store.changeSeq;
-    // The state the webview now shows, as it applies the view (applyView): the project stays, everything
-    // else is the view's; a field the view leaves out (the no-data notice, a message) is gone.
-    const { base: _base, itemFromUpcoming: _held, position: _position, ...fields } = view;
-    if (this._lastState) this._lastState = { project: this._lastState.project, ...fields, item: shown };
-    return view;
-  }
-
-  /**
-   * The items the webview should hold: the next queue items after the current one, and the labeler's own
-   * items around the one shown in their history (the next BEHIND for Back, the one before for Next after
-   * Back). Those it does not hold yet are read and sent after the answer (flushHeld); one it holds at an
-   * older version is sent in full when it is shown (buildView compares versions), and one a change from
-   * elsewhere touched is sent again (onProjectChange).
-   */
-  private addUpcoming(store: ProjectStore, view: LabelerView): void {
-    if (store.def.status === 'paused') return;
-    const keys = heldWindow((limit) => this.queue.upcomingKeys(store, this.entry, limit), this.current, this.history);
-    for (const k of [...this.offered.keys()]) if (k !== this.current && !keys.includes(k)) this.offered.delete(k);
-    this.held.hold(keys);
-    view.upcomingKeys = keys;
-  }
-
-  /** The item as sent, remembering the prelabel or suggestion it is sent with at its version. */
-  private toLabelerItem(v: ItemView): LabelerItem {
-    const offered = v.mine ? undefined : offerOf(v, this.entry, this.restore.suggestions);
-    this.offered.set(v.key, offered ? { version: v.version, offered } : { version: v.version });
-    return labelerItemOf(v, offered, positionIn(this.history, v.key), { webview: this.panel.webview, entry: this.entry, logger: this.logger });
   }
 }
