@@ -19,6 +19,7 @@ import type { ProjectDef } from '../model';
 import { queueOrder } from '../queue/order';
 import { notApplied, roleProblems } from './apply';
 import { EvColumns } from './ev-columns';
+import { PARTIAL_INDEX_STATEMENTS } from './db';
 import { RawInsert, type Cell } from './raw-insert';
 import { cellOf, type EncodedRows } from './row-encoding';
 import { compareOrd, evTypeCode, type MemEv } from './ev-rows';
@@ -153,6 +154,8 @@ export async function bulkLoad(SQL: SqlJsStatic, idx: IndexDb, root: string, def
   const read = await readAllJournals(idx, root, def, opts);
   const { slicer } = opts;
   const { cols } = read;
+  // No journal rows: every item is written unlabeled, in none of the partial indexes (db.ts).
+  if (!cols.keys.size && !opts.tables) for (const st of PARTIAL_INDEX_STATEMENTS) idx.db.exec(st);
   const written = new Uint8Array(cols.keys.size);
   // Counters kept in JS while writing (the tables are empty: no triggers yet, no recount scan after).
   const labelCounts = new Map<string, number>();

@@ -56,6 +56,13 @@ function paddedImage(SQL: SqlJsStatic, size: number): Uint8Array {
 /** The statements of SECONDARY, an index or a trigger each (with the comments before the next). */
 export const SECONDARY_STATEMENTS = SECONDARY.split(/\n(?=CREATE |DROP )/);
 
+/**
+ * SECONDARY's partial indexes (review flags, assignees, agreement). A bulk build without journal rows
+ * creates them on the empty tables (bulk.ts): none of its rows is in one, and keeping six empty indexes
+ * while writing 1M rows costs ~0.1 s against ~0.7 s for six scans of the table after the load.
+ */
+export const PARTIAL_INDEX_STATEMENTS = SECONDARY_STATEMENTS.filter((s) => /^\s*CREATE INDEX[^(]*\([^)]*\)\s*WHERE/.test(s));
+
 /** PRAGMAS's page cache (cache_size), restored after an index built with another. */
 const CACHE_SIZE = Number(/cache_size = (-?\d+)/.exec(PRAGMAS)?.[1] ?? -2000);
 

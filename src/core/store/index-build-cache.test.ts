@@ -1,8 +1,13 @@
 import { strict as assert } from 'node:assert';
 import type { Database } from 'sql.js';
-import { createEmptyIndex, finishBulkLoad, finishBulkLoadInSteps, loadSqlJs, rows, scalar } from './db';
+import { loadProject } from '../project/load';
+import { createEmptyIndex, finishBulkLoad, finishBulkLoadInSteps, loadSqlJs, PARTIAL_INDEX_STATEMENTS, rows, scalar } from './db';
+import { bulkLoad } from './bulk';
+import { IndexDb } from './index-db';
+import { buildIndex } from './loader';
+import { consensusFor } from './mask-source';
 import { SECONDARY } from './schema';
-import { WASM } from './test-support';
+import { classes, cleanupWorkspaces, event, textProject, WASM, writeJournal } from './test-support';
 
 /** n items in one transaction, as a bulk build inserts them (qorder in no order). */
 function load(db: Database, n: number): void {
@@ -53,5 +58,40 @@ describe('the index builds after a bulk load', () => {
     assert.equal(rows(small, 'PRAGMA integrity_check')[0]?.['integrity_check' as never], 'ok');
     small.close();
     usual.close();
+  });
+
+  it('a build without journal rows creates the partial indexes on the empty tables; with journal rows, after the load; the index checks out either way', async () => {
+    after(cleanupWorkspaces);
+    const names = PARTIAL_INDEX_STATEMENTS.map((st) => /EXISTS (\w+)/.exec(st)?.[1]);
+    assert.deepEqual(names, ['items_assigned', 'items_agreement', 'items_prelabeled', 'items_approved', 'items_rejected', 'items_conflict']);
+    const SQL = await loadSqlJs(WASM);
+    const plain = await textProject(3000);
+    const withRows = await textProject(3000);
+    writeJournal(withRows.root, withRows.id, 'ann', 'd1', [
+      event({ type: 'submit', item: 'data/items.csv#r1', ann: classes('pos') }, { seq: 1 }),
+      event({ type: 'assign', item: 'data/items.csv#r2', to: 'bob' }, { seq: 2 }),
+    ]);
+    for (const [q, journal] of [[plain, false], [withRows, true]] as const) {
+      const def = await loadProject(q.root, q.id);
+      // The rows alone (bulkLoad): which indexes exist before finishBulkLoad.
+      const db = createEmptyIndex(SQL);
+      const idx = new IndexDb(db, def.queueSeed, consensusFor(def, q.root), def.roles);
+      db.exec('BEGIN');
+      await bulkLoad(SQL, idx, q.root, def, {});
+      db.exec('COMMIT');
+      const early = rows<{ name: string }>(db, "SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%' ORDER BY name").map((r) => r.name);
+      assert.deepEqual(early, journal ? [] : [...names].sort(), journal ? 'with journal rows' : 'without');
+      idx.free();
+      db.close();
+      // The whole build: the same definitions as SECONDARY's, every row where it belongs.
+      const built = await buildIndex(SQL, q.root, def, {});
+      const b = built.idx.db;
+      assert.equal(rows(b, 'PRAGMA integrity_check')[0]?.['integrity_check' as never], 'ok');
+      const sqlOf = new Map(rows<{ name: string; sql: string }>(b, "SELECT name, sql FROM sqlite_master WHERE type = 'index'").map((r) => [r.name, r.sql]));
+      for (const st of PARTIAL_INDEX_STATEMENTS) assert.equal(sqlOf.get(/EXISTS (\w+)/.exec(st)![1]!), st.slice(0, st.indexOf(';')).trim().replace('IF NOT EXISTS ', ''));
+      assert.equal(Number(scalar(b, 'SELECT COUNT(*) FROM items INDEXED BY items_assigned WHERE open = 1 AND assignee IS NOT NULL')), journal ? 1 : 0);
+      built.idx.free();
+      b.close();
+    }
   });
 });
