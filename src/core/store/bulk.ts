@@ -51,6 +51,8 @@ export interface BulkOptions {
    * this thread writes the rows it hands over (ingest/scan-stream.ts). Without it, in this thread.
    */
   workerFile?: string;
+  /** A scan started in the worker before this build (startWorkerScan): its rows are taken instead of starting one. */
+  scan?: WorkerScan;
   /** The tables this build writes (default all); counters are written with `items` (a split build, bench-bulk-phases.ts). */
   tables?: ReadonlySet<BulkTable>;
   /** Only items with ids in [from, to) are written and counted (a split build, bench-bulk-phases.ts; not with workerFile). */
@@ -61,6 +63,45 @@ export type BulkTable = 'items' | 'ev' | 'done' | 'rvw';
 
 /** Rows per chunk the scan worker hands over. */
 const SCAN_CHUNK_ROWS = 4096;
+
+/** The data-source scan running in a worker thread; its chunks wait (at most four ahead) until taken. */
+export interface WorkerScan {
+  /** Takes the chunks in order until the scan ends; resolves with it, or rejects with its error. */
+  take(onChunk: (c: ScanChunk) => Promise<void>): Promise<void>;
+  /** Stops a scan whose rows will not be taken (the build failed first); harmless once it ended. */
+  cancel(): void;
+}
+
+/**
+ * Starts the scan of `def`'s data sources in the worker before the index it fills exists: the worker
+ * boots, reads and parses its first rows while this thread makes the empty index (~0.2 s at 1M items)
+ * and reads the journals, instead of this thread waiting for its first chunk afterwards.
+ */
+export function startWorkerScan(workerFile: string, root: string, def: ProjectDef, signal?: AbortSignal): WorkerScan {
+  const stop = new AbortController();
+  let taker: ((c: ScanChunk) => Promise<void>) | undefined;
+  let open!: () => void;
+  const taken = new Promise<void>((resolve) => (open = resolve));
+  const input = { root, sources: def.dataSources, seed: def.queueSeed, chunkRows: SCAN_CHUNK_ROWS, ids: 'empty' as const };
+  const done = runWorkerStream(workerFile, 'scan-sources', input, {
+    signal: signal ? AbortSignal.any([signal, stop.signal]) : stop.signal,
+    onChunk: async (c: ScanChunk) => {
+      await taken;
+      await taker!(c);
+    },
+  });
+  done.catch(() => undefined); // its error is take()'s; after cancel() nobody asks
+  return {
+    take(onChunk) {
+      taker = onChunk;
+      open();
+      return done.then(() => undefined);
+    },
+    cancel() {
+      stop.abort(new LabelingError('cancelled', 'the build stopped before its data sources were read'));
+    },
+  };
+}
 
 export interface BulkResult {
   marks: Map<string, FileMark>;
@@ -151,6 +192,17 @@ function sortedUnique(rows: MemEv[]): MemEv[] {
  * items_key fails on a repeated key, and buildIndex then scans again to report it with its file and line.
  */
 export async function bulkLoad(SQL: SqlJsStatic, idx: IndexDb, root: string, def: ProjectDef, opts: BulkOptions): Promise<BulkResult> {
+  // The worker scans while the journals are read here.
+  const scan = opts.scan ?? (opts.workerFile ? startWorkerScan(opts.workerFile, root, def, opts.signal) : undefined);
+  try {
+    return await loadRows(SQL, idx, root, def, opts, scan);
+  } catch (e) {
+    scan?.cancel();
+    throw e;
+  }
+}
+
+async function loadRows(SQL: SqlJsStatic, idx: IndexDb, root: string, def: ProjectDef, opts: BulkOptions, scan: WorkerScan | undefined): Promise<BulkResult> {
   const read = await readAllJournals(idx, root, def, opts);
   const { slicer } = opts;
   const { cols } = read;
@@ -181,7 +233,7 @@ export async function bulkLoad(SQL: SqlJsStatic, idx: IndexDb, root: string, def
   const wDone = want('done');
   const wRvw = want('rvw');
   const { range } = opts;
-  if (range && opts.workerFile) throw new LabelingError('io', 'a bulk build of an id range scans in this thread');
+  if (range && scan) throw new LabelingError('io', 'a bulk build of an id range scans in this thread');
 
   const write = (it: Pick<ScannedItem, 'key' | 'row' | 'source' | 'text'>, missing: boolean): void => {
     id++;
@@ -268,10 +320,8 @@ export async function bulkLoad(SQL: SqlJsStatic, idx: IndexDb, root: string, def
 
   try {
     opts.onProgress?.({ message: 'Indexing data sources' });
-    if (opts.workerFile) {
-      const input = { root, sources: def.dataSources, seed: def.queueSeed, chunkRows: SCAN_CHUNK_ROWS, ids: 'empty' as const };
-      await runWorkerStream(opts.workerFile, 'scan-sources', input, { ...(opts.signal ? { signal: opts.signal } : {}), onChunk: writeChunk });
-    } else if (!slicer) await scanSources(root, def.dataSources, (it) => write(it, false), { ...opts, ids: 'empty' });
+    if (scan) await scan.take(writeChunk);
+    else if (!slicer) await scanSources(root, def.dataSources, (it) => write(it, false), { ...opts, ids: 'empty' });
     else {
       // Sliced: each file's items are written in slices once the file is parsed.
       const pending: ScannedItem[] = [];

@@ -1,6 +1,6 @@
 /** Building the index from scratch (data sources + every journal) and replaying journal tails. */
 import * as path from 'node:path';
-import type { SqlJsStatic } from 'sql.js';
+import type { Database, SqlJsStatic } from 'sql.js';
 import { LabelingError, throwIfAborted } from '../errors';
 import type { JournalEvent } from '../journal/events';
 import { listJournalFiles, type JournalFile } from '../journal/files';
@@ -12,7 +12,7 @@ import type { Logger } from '../logger';
 import { cacheDir } from '../project/paths';
 import { addProblems, Applier, ApplyFailed, rollback } from './apply';
 import { createEmptyIndex, finishBulkLoad, finishBulkLoadInSteps } from './db';
-import { bulkLoad } from './bulk';
+import { bulkLoad, startWorkerScan } from './bulk';
 import { IndexDb } from './index-db';
 import { consensusFor } from './mask-source';
 import { labelsChangeNeedsRebuild, projectLabelsOf, type ProjectLabels } from './known-labels';
@@ -72,13 +72,21 @@ export const SCAN_WORKER_MAX_JOURNAL_BYTES = 16 * 1024 * 1024;
 /** Bulk load (bulk.ts): tables without secondary indexes, every item written once with its final state, then indexes. */
 export async function buildIndex(SQL: SqlJsStatic, root: string, def: ProjectDef, opts: BuildOptions): Promise<{ idx: IndexDb } & JournalState & RebuildResult> {
   const inputs = await measureInputs(root, def, opts.signal);
-  const db = createEmptyIndex(SQL, inputs.indexBytes);
-  const idx = new IndexDb(db, def.queueSeed, consensusFor(def, root), def.roles);
   const { workerFile, scanWorkerFromBytes = SCAN_WORKER_FROM_BYTES, ...rest } = opts;
   const scanInWorker = workerFile !== undefined && inputs.tableBytes >= scanWorkerFromBytes && inputs.journalBytes < SCAN_WORKER_MAX_JOURNAL_BYTES;
+  // The worker's scan starts first: it boots and reads while the empty index is made.
+  const scan = scanInWorker ? startWorkerScan(workerFile, root, def, opts.signal) : undefined;
+  let db: Database;
+  try {
+    db = createEmptyIndex(SQL, inputs.indexBytes);
+  } catch (e) {
+    scan?.cancel();
+    throw e;
+  }
+  const idx = new IndexDb(db, def.queueSeed, consensusFor(def, root), def.roles);
   try {
     db.exec('BEGIN');
-    const r = await bulkLoad(SQL, idx, root, def, scanInWorker ? { ...rest, workerFile } : rest);
+    const r = await bulkLoad(SQL, idx, root, def, scan ? { ...rest, scan } : rest);
     db.exec('COMMIT');
     throwIfAborted(opts.signal);
     opts.onProgress?.({ message: `Building the indexes of ${r.items} items` });

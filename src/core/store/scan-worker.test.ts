@@ -13,6 +13,7 @@ import type { ScanChunk } from '../ingest/scan-stream';
 import { loadProject } from '../project/load';
 import type { ProjectDef } from '../model';
 import { loadSqlJs, rows } from './db';
+import { startWorkerScan } from './bulk';
 import { buildIndex, type BuildOptions } from './loader';
 import { TimeSlicer } from './time-slice';
 import { classes, cleanupWorkspaces, csvRows, event, textProject, WASM, writeFiles, writeJournal } from './test-support';
@@ -181,5 +182,26 @@ describe('bulk build: data sources scanned in a worker thread', function () {
     assert.equal(e.reason, 'cancelled');
     // The same project still builds afterwards (nothing of the cancelled build is in the way).
     assert.equal(await build(p.root, def, { workerFile: worker.file, scanWorkerFromBytes: 0 }), await build(p.root, def, {}));
+  });
+
+  it('a scan started before its taker keeps its chunks until taken, in order; cancelled before, it rejects as cancelled', async () => {
+    const p = await textProject(20_000);
+    const def = await loadProject(p.root, p.id);
+    const scan = startWorkerScan(worker.file, p.root, def);
+    // The worker runs ahead (at most four chunks) while nothing takes them.
+    await new Promise((r) => setTimeout(r, 300));
+    const ids: number[] = [];
+    await scan.take(async (c) => {
+      if (c.kind !== 'rows') return;
+      for (let r = 0; r < c.rows.rows; r++) ids.push(Number(c.rows.nums[r * c.rows.width]));
+    });
+    assert.equal(ids.length, 20_000);
+    assert.ok(ids.every((id, i) => id === i + 1), 'every item once, in scan order');
+    scan.cancel(); // after the end: nothing happens
+
+    const stopped = startWorkerScan(worker.file, p.root, def);
+    stopped.cancel();
+    const e = await errorOf(stopped.take(async () => undefined));
+    assert.equal(e.reason, 'cancelled');
   });
 });
