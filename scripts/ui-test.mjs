@@ -3,7 +3,7 @@
 // extension installed by linking the project into a fresh --extensions-dir. Each test/ui/*.ui.mjs exports
 // `tests = [{ name, run(workbench, ctx) }]`; each test gets a fresh server, browser and workspace.
 // Screenshots go to test-results/screenshots/; counts to test-results/ui.json.
-//   UI_GREP=<text> runs only the tests whose name contains it.
+//   UI_GREP=<text>[|<text>...] runs only the tests whose name contains one of them.
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -22,7 +22,8 @@ for (const f of files) {
   const mod = await import(pathToFileURL(path.join(ROOT, 'test/ui', f)).href);
   for (const t of mod.tests) all.push({ ...t, file: f });
 }
-const selected = all.filter((t) => !process.env.UI_GREP || t.name.includes(process.env.UI_GREP));
+const greps = process.env.UI_GREP?.split('|').filter(Boolean);
+const selected = all.filter((t) => !greps?.length || greps.some((g) => t.name.includes(g)));
 let passes = 0;
 let failures = 0;
 for (const t of selected) {

@@ -53,12 +53,16 @@ export class Workbench {
       const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
       try {
         await row.waitFor({ timeout: 5000 });
-        break;
+        // A webview that just had the keyboard (the labeling panel after Enter) can take it back and close the
+        // palette before Enter reaches it: open it again then.
+        await input.focus();
+        if (await input.isVisible()) break;
       } catch (e) {
         if (attempt >= 6) throw e;
         await page.keyboard.press('Escape');
         await page.waitForTimeout(1000);
       }
+      if (attempt >= 6) throw new Error(`the command palette closed before "${title}" could be run`);
     }
     await page.keyboard.press('Enter');
   }
@@ -87,6 +91,7 @@ export class Workbench {
     await this.quickInput.fill(text);
     await page.locator('.quick-input-widget .monaco-list-row', { hasText: text }).first().waitFor();
     await page.waitForTimeout(150);
+    await this.quickInput.focus(); // as in answer(): Enter for the pick, not for a webview
     await page.keyboard.press('Enter');
   }
 
