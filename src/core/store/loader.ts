@@ -76,15 +76,11 @@ export async function buildIndex(SQL: SqlJsStatic, root: string, def: ProjectDef
   const scanInWorker = workerFile !== undefined && inputs.tableBytes >= scanWorkerFromBytes && inputs.journalBytes < SCAN_WORKER_MAX_JOURNAL_BYTES;
   // The worker's scan starts first: it boots and reads while the empty index is made.
   const scan = scanInWorker ? startWorkerScan(workerFile, root, def, opts.signal) : undefined;
-  let db: Database;
+  let db: Database | undefined;
+  let idx: IndexDb | undefined;
   try {
     db = createEmptyIndex(SQL, inputs.indexBytes);
-  } catch (e) {
-    scan?.cancel();
-    throw e;
-  }
-  const idx = new IndexDb(db, def.queueSeed, consensusFor(def, root), def.roles);
-  try {
+    idx = new IndexDb(db, def.queueSeed, consensusFor(def, root), def.roles);
     db.exec('BEGIN');
     const r = await bulkLoad(SQL, idx, root, def, scan ? { ...rest, scan } : rest);
     db.exec('COMMIT');
@@ -100,8 +96,9 @@ export async function buildIndex(SQL: SqlJsStatic, root: string, def: ProjectDef
     }
     return { idx, marks: r.marks, problems: r.problems, live: r.live, project: projectLabelsOf(def), items: r.items, events: r.events };
   } catch (e) {
-    idx.free();
-    db.close();
+    scan?.cancel(); // when the build failed before it took the scan's rows; harmless after
+    idx?.free();
+    db?.close();
     throw e;
   }
 }
