@@ -23,6 +23,7 @@ export const tests = [
     workspace: { projects: true },
     async run(wb, { workspace }) {
       await labelFirstDigit(wb);
+      await wb.leaveWebview();
       await wb.palette('Labeling: Export Labels...');
       await wb.pick('Handwritten digits');
       await wb.answer('Export Labels: Handwritten digits (1/3)', 'CSV', { pick: 'CSV' });

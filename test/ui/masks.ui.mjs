@@ -68,6 +68,7 @@ export const tests = [
       for (let i = 0; i < stored.width * stored.height; i++) painted.push(vocIndex(stored.data[4 * i], stored.data[4 * i + 1], stored.data[4 * i + 2]));
       assert.ok(painted.filter((v) => v === 2).length > 100, 'a stroke of class 2 across the image');
 
+      await wb.leaveWebview();
       await wb.palette('Labeling: Export Labels...');
       await wb.pick('Digit masks');
       await wb.answer('Export Labels: Digit masks (1/3)', 'Pascal VOC', { pick: 'Pascal VOC' });
