@@ -31,10 +31,10 @@ describe('readWholeFile', () => {
 describe('writeFileAtomic', () => {
   after(cleanupWorkspaces);
 
-  it('writes exactly the given bytes, for strings, small buffers and multi-chunk buffers written by several lanes, and leaves no temp file', async () => {
+  it('writes exactly the given bytes, for strings, small buffers and buffers of several megabytes, and leaves no temp file', async () => {
     const root = tempWorkspace();
     fs.writeFileSync(path.join(root, 'old.bin'), 'the previous content, longer than some of the new ones');
-    // The same sizes as the read: one partial chunk, exactly two chunks, five chunks with an odd tail.
+    // The sizes of the read's test: one partial chunk, exactly two chunks, five chunks with an odd tail.
     for (const size of [0, 1000, 16 * 1024 * 1024, 4 * 8 * 1024 * 1024 + 12_345]) {
       const bytes = new Uint8Array(size);
       for (let i = 0; i < size; i += 4093) bytes[i] = ((i / 4093) & 0xff) | 1;

@@ -5,7 +5,7 @@ import { ioError } from '../errors';
 
 let counter = 0;
 
-/** Bytes per read or write call of readWholeFile and writeFileAtomic, and how many run at once (libuv's thread pool has four threads by default). */
+/** Bytes per read call of readWholeFile, and how many run at once (libuv's thread pool has four threads by default). */
 const IO_CHUNK = 8 * 1024 * 1024;
 const IO_LANES = 4;
 
@@ -24,9 +24,10 @@ async function inLanes(size: number, step: (start: number, end: number) => Promi
 }
 
 /**
- * Writes a temp file beside `file`, fsyncs it and renames it over `file`. Bytes longer than one chunk are
- * written as readWholeFile reads, by several of libuv's threads at once at their own offsets: the copy into
- * fresh page-cache pages then runs on every core (a 585 MB snapshot: see scripts/bench-save.ts).
+ * Writes a temp file beside `file`, fsyncs it and renames it over `file`. One write call: buffered writes
+ * to one file are serialized by the file system (ext4 holds the inode's lock for each), so the positional
+ * writes of several threads that speed readWholeFile up only contended here (a 58 MB snapshot's write
+ * 36-206 ms in four lanes against 55-83 ms in one, scripts/bench-save.ts --atomic, alternating).
  */
 export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
   await fsp.mkdir(path.dirname(file), { recursive: true });
@@ -34,15 +35,7 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
   try {
     const h = await fsp.open(tmp, 'w');
     try {
-      if (typeof data === 'string' || data.byteLength <= IO_CHUNK) await h.writeFile(data);
-      else
-        await inLanes(data.byteLength, async (start, end) => {
-          for (let off = start; off < end; ) {
-            const { bytesWritten } = await h.write(data, off, end - off, off);
-            if (bytesWritten === 0) throw new Error(`no byte written at ${off} of ${data.byteLength}`);
-            off += bytesWritten;
-          }
-        });
+      await h.writeFile(data);
       await h.sync();
     } finally {
       await h.close();
