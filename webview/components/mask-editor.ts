@@ -13,7 +13,8 @@
  * (a second canvas over the image, so the image is not redrawn). Undo keeps each stroke's changed
  * 64 x 64 tiles (before and after bytes), capped at HISTORY_CAP_BYTES.
  * The raster operations are in mask-editor-ops.ts, the overlay canvas painting in mask-editor-paint.ts,
- * the toolbar in mask-editor-toolbar.ts.
+ * the toolbar in mask-editor-toolbar.ts, the time-sliced flood fill and the polygon being drawn in
+ * mask-editor-tools.ts.
  *
  * The raster belongs to the editor: `mask` is copied in (setting it to the editor's own `raster` is a
  * no-op), edits mutate `raster` in place and fire lbl-mask-change after each stroke; `encoded()` is
@@ -26,7 +27,7 @@
  * @fires lbl-image-load - the image finished loading
  */
 import { html, type PropertyValues } from 'lit';
-import { closesPath, isValidRing, vertexCount } from '../../src/core/geometry/polygon';
+import { isValidRing, vertexCount } from '../../src/core/geometry/polygon';
 import type { Point, ViewTransform } from '../../src/core/geometry/transform';
 import type { MaskRunsMessage } from '../../src/protocol/mask-transport';
 import { CanvasEditorBase } from './canvas-editor';
@@ -34,8 +35,9 @@ import { noticeEvent, type LabelEditor } from './editor';
 import { maskEditorStyles } from './mask-editor.styles';
 import { paintOverlay, type OverlayScene } from './mask-editor-paint';
 import { MAX_BRUSH, MIN_BRUSH, renderMaskToolbar, TOOLS } from './mask-editor-toolbar';
+import { floodFillJob, PolygonDraft, type FillJob } from './mask-editor-tools';
 import {
-  addRect, applyStroke, clipRect, colourRect, emptyRect, encodeMaskRuns, fillPolygon, floodFillSteps, IGNORE, isEmpty, makeDisc, paletteLut,
+  addRect, applyStroke, clipRect, colourRect, emptyRect, encodeMaskRuns, fillPolygon, IGNORE, isEmpty, makeDisc, paletteLut,
   StrokeHistory, StrokeRecorder, stampSegment, unionRect, UNLABELED, type Disc, type Rect,
 } from './mask-editor-ops';
 
@@ -55,8 +57,6 @@ export interface MaskChangeDetail {
 export const HISTORY_CAP_BYTES = 64 * 1024 * 1024;
 /** A flood fill runs this long at most before it lets the panel paint and take input, then goes on in the next task. */
 export const FILL_SLICE_MS = 12;
-/** Rows of the offscreen overlay re-coloured per step after a flood fill (4,000 x 128 = 0.5 MP). */
-const COLOUR_BAND_ROWS = 128;
 const PICK_PX = 6;
 const DEFAULT_IGNORE_COLOR = '#ffffff';
 
@@ -107,12 +107,12 @@ export class LblMaskEditor extends CanvasEditorBase implements LabelEditor {
   /** The overlay over the image canvas: the mask, the brush cursor and the polygon being drawn. */
   private view?: HTMLCanvasElement;
   private stroke?: { x: number; y: number; value: number; dirty: Rect };
-  private fillJob?: { done: Promise<void> };
+  private fillJob?: FillJob;
   /** Time slice of a flood fill (tests set 0: one step per task). */
   fillSliceMs = FILL_SLICE_MS;
   private cursor?: Point;
-  private path?: number[];
-  private hoverPoint?: Point;
+  /** The polygon being drawn (polygon tool). */
+  private readonly polygon = new PolygonDraft();
 
   constructor() {
     super();
@@ -146,7 +146,7 @@ export class LblMaskEditor extends CanvasEditorBase implements LabelEditor {
     return this.fillJob?.done ?? Promise.resolve();
   }
   get drawing(): boolean {
-    return this.path !== undefined;
+    return this.polygon.active;
   }
   /** Bytes held by the undo history. */
   get historyBytes(): number {
@@ -211,7 +211,7 @@ export class LblMaskEditor extends CanvasEditorBase implements LabelEditor {
     this.canvas!.after(view);
     this.view = view;
     this.canvas!.addEventListener('dblclick', () => {
-      if (this.path) this.finishPath();
+      if (this.polygon.active) this.finishPath();
     });
     this.canvas!.addEventListener('pointerleave', () => {
       if (!this.stroke) this.repaintCursor(undefined);
@@ -223,20 +223,19 @@ export class LblMaskEditor extends CanvasEditorBase implements LabelEditor {
 
   protected resetInteraction(): void {
     this.stroke = undefined;
-    this.path = undefined;
-    this.hoverPoint = undefined;
+    this.polygon.clear();
     this.cursor = undefined;
   }
 
   protected describe(): string {
     const tool = TOOLS.find((t) => t.tool === this.tool)!.name;
     const size = this.tool === 'brush' || this.tool === 'eraser' ? ` of ${this.brushSize} px` : '';
-    return `Image with a segmentation mask, ${this.w} x ${this.h} pixels. Tool: ${tool}${size}.${this.drawing ? ` Drawing a polygon with ${vertexCount(this.path!)} points.` : ''}`;
+    return `Image with a segmentation mask, ${this.w} x ${this.h} pixels. Tool: ${tool}${size}.${this.drawing ? ` Drawing a polygon with ${vertexCount(this.polygon.path!)} points.` : ''}`;
   }
 
   protected hint(): string {
     if (this.fillJob) return 'Filling…';
-    if (this.path) return 'Click the first point, double-click or Enter to fill · Backspace undo point · Esc cancel';
+    if (this.polygon.active) return 'Click the first point, double-click or Enter to fill · Backspace undo point · Esc cancel';
     const rest = '[ ] size · O overlay · Ctrl+Z undo';
     if (this.tool === 'eraser') return `Drag to erase · ${rest}`;
     if (this.tool === 'polygon') return this.withHotkeys('class to fill', 'Click points of a polygon to fill');
@@ -254,11 +253,11 @@ export class LblMaskEditor extends CanvasEditorBase implements LabelEditor {
       return true;
     }
     if (e.ctrlKey || e.metaKey || e.altKey) return false;
-    if (this.path) {
+    if (this.polygon.active) {
       if (e.key === 'Escape') this.cancelPath();
       else if (e.key === 'Enter') this.finishPath();
       else if (e.key === 'Backspace') {
-        this.path = this.path.length > 2 ? this.path.slice(0, -2) : undefined;
+        this.polygon.back();
         this.paintView();
         this.requestUpdate(); // the hint and the canvas description
       } else return false;
@@ -282,7 +281,7 @@ export class LblMaskEditor extends CanvasEditorBase implements LabelEditor {
   }
 
   protected drawsActiveLabel(): boolean {
-    return this.path !== undefined;
+    return this.polygon.active;
   }
 
   /** A Lit update redrew the image: redraw the whole overlay. */
@@ -314,8 +313,8 @@ export class LblMaskEditor extends CanvasEditorBase implements LabelEditor {
   protected pointerMove(p: Point, _e: PointerEvent): void {
     if (!this.data) return;
     if (this.tool === 'polygon') {
-      if (this.path) {
-        this.hoverPoint = p;
+      if (this.polygon.active) {
+        this.polygon.hover = p;
         this.paintView();
       }
       return;
@@ -360,7 +359,7 @@ export class LblMaskEditor extends CanvasEditorBase implements LabelEditor {
     this.history.clear();
     this.stroke = undefined;
     this.fillJob = undefined; // a fill in progress stops (its next slice sees it is no longer the job)
-    this.path = undefined;
+    this.polygon.clear();
     if (!(width > 0 && height > 0)) {
       this.data = undefined;
       return;
@@ -423,48 +422,20 @@ export class LblMaskEditor extends CanvasEditorBase implements LabelEditor {
     this.emitChange();
   }
 
-  /**
-   * Flood fill in time slices: the fill itself, then the re-colouring of its rectangle in bands, each
-   * slice at most fillSliceMs (at least one step); a small region is done before this returns.
-   */
+  /** Flood fill in time slices (mask-editor-tools.ts), each at most fillSliceMs. */
   private startFill(x: number, y: number, value: number): void {
-    const data = this.data!;
-    this.recorder!.begin();
-    const dirty = emptyRect();
-    const steps = floodFillSteps(data, this.w, this.h, x, y, value, this.recorder!, dirty);
-    let colourRow = -1;
-    let resolve!: () => void;
-    const job = { done: new Promise<void>((r) => (resolve = r)) };
+    const job = floodFillJob({ data: this.data!, w: this.w, h: this.h, recorder: this.recorder!, sliceMs: this.fillSliceMs }, x, y, value, {
+      recolour: (r) => this.recolour(r),
+      current: (j) => this.fillJob === j,
+      continuing: () => this.requestUpdate(),
+      finished: (dirty) => {
+        this.fillJob = undefined;
+        this.commit(dirty, true);
+        this.requestUpdate();
+      },
+    });
     this.fillJob = job;
-    const step = (): boolean => {
-      if (colourRow < 0) {
-        if (!steps.next().done) return false;
-        colourRow = Math.max(0, dirty.y0);
-      }
-      const c = clipRect(dirty, this.w, this.h);
-      if (isEmpty(c) || colourRow >= c.y1) return true;
-      const y1 = Math.min(c.y1, colourRow + COLOUR_BAND_ROWS);
-      this.recolour({ x0: c.x0, y0: colourRow, x1: c.x1, y1 });
-      colourRow = y1;
-      return y1 >= c.y1;
-    };
-    const run = (first: boolean): void => {
-      if (this.fillJob !== job) return resolve(); // a new image or mask came: stop
-      const end = performance.now() + this.fillSliceMs;
-      let done: boolean;
-      do done = step();
-      while (!done && performance.now() < end);
-      if (!done) {
-        if (first) this.requestUpdate(); // the hint says it is filling
-        setTimeout(() => run(false), 0);
-        return;
-      }
-      this.fillJob = undefined;
-      this.commit(dirty, true);
-      this.requestUpdate();
-      resolve();
-    };
-    run(true);
+    job.start();
   }
 
   private afterEdit(rect: Rect): void {
@@ -482,29 +453,20 @@ export class LblMaskEditor extends CanvasEditorBase implements LabelEditor {
   // --- polygon fill -------------------------------------------------------------------------------
 
   private polygonClick(p: Point): void {
-    const r = PICK_PX / this.transform.scale;
-    const q: [number, number] = [Math.min(this.w, Math.max(0, p.x)), Math.min(this.h, Math.max(0, p.y))];
-    if (!this.path) {
-      if (p.x < 0 || p.y < 0 || p.x > this.w || p.y > this.h) return;
-      if (this.classIndex(this.activeLabel) === undefined) {
-        this.dispatchEvent(noticeEvent('info', 'Pick a label first (its hotkey or the label list), then draw.'));
-        return;
-      }
-      this.path = q;
-    } else if (closesPath(this.path, p, r)) return this.finishPath();
-    else {
-      const n = this.path.length;
-      // The second click of a double-click lands on the last point: not a new vertex (dblclick then closes).
-      if (Math.hypot(this.path[n - 2]! - q[0], this.path[n - 1]! - q[1]) > r) this.path = [...this.path, ...q];
-    }
+    const canStart = (): boolean => {
+      if (this.classIndex(this.activeLabel) !== undefined) return true;
+      this.dispatchEvent(noticeEvent('info', 'Pick a label first (its hotkey or the label list), then draw.'));
+      return false;
+    };
+    const did = this.polygon.click(p, this.w, this.h, PICK_PX / this.transform.scale, canStart);
+    if (did === 'close') return this.finishPath();
+    if (did === 'ignored') return;
     this.requestUpdate();
     this.paintView();
   }
 
   private finishPath(): void {
-    const ring = this.path;
-    this.path = undefined;
-    this.hoverPoint = undefined;
+    const ring = this.polygon.take();
     const value = this.classIndex(this.activeLabel);
     if (!ring || !isValidRing(ring) || value === undefined) {
       this.dispatchEvent(noticeEvent('info', 'A polygon fill needs at least 3 points enclosing an area; it was discarded.'));
@@ -518,9 +480,8 @@ export class LblMaskEditor extends CanvasEditorBase implements LabelEditor {
   }
 
   private cancelPath(): void {
-    if (!this.path) return;
-    this.path = undefined;
-    this.hoverPoint = undefined;
+    if (!this.polygon.active) return;
+    this.polygon.clear();
     this.paintView();
     this.requestUpdate();
   }
@@ -559,7 +520,7 @@ export class LblMaskEditor extends CanvasEditorBase implements LabelEditor {
   private overlayScene(): OverlayScene {
     return {
       transform: this.transform, w: this.w, h: this.h, offscreen: this.offscreen, offscreenBlank: this.offscreenBlank,
-      showOverlay: this.showOverlay, opacity: this.opacity, cursor: this.cursor, path: this.path, hoverPoint: this.hoverPoint,
+      showOverlay: this.showOverlay, opacity: this.opacity, cursor: this.cursor, path: this.polygon.path, hoverPoint: this.polygon.hover,
       brushSize: this.brushSize, tool: this.tool, activeColor: () => this.colorOf(this.activeLabel ?? ''),
     };
   }

@@ -5,12 +5,15 @@
  * by one short step of the write chain. Nothing here touches the index in use.
  */
 import type { SqlJsStatic } from 'sql.js';
+import { LabelingError } from '../errors';
+import type { Logger } from '../logger';
 import type { ProjectDef } from '../model';
 import type { IndexDb } from './index-db';
+import type { IndexLeases, ReadersPolicy } from './index-lease';
 import { labelsChangeNeedsRebuild, projectLabelsOf } from './known-labels';
 import { buildIndex, journalStateOf, replayTails, type JournalState } from './loader';
 import { indexDefHash } from './snapshot';
-import { TimeSlicer } from './time-slice';
+import { throwIfAbortedWith, TimeSlicer } from './time-slice';
 import type { RebuildResult, StoreProgress } from './types';
 
 export interface BuiltBeside extends RebuildResult {
@@ -52,4 +55,58 @@ export function catchUp(built: BuiltBeside, root: string, current: ProjectDef): 
 export function freeBuilt(built: { idx: IndexDb }): void {
   built.idx.free();
   built.idx.db.close();
+}
+
+/** What a rebuild beside the writes needs of its store (ProjectStore). */
+export interface RebuildSteps {
+  SQL: SqlJsStatic;
+  root: string;
+  workerFile?: string;
+  log: Logger;
+  /** The base definition (project.json as read) now: it may change between attempts. */
+  base(): ProjectDef;
+  leases: IndexLeases;
+  /** One step of the store's write chain. */
+  step<T>(fn: () => Promise<T>): Promise<T>;
+  /** Swaps the built index in, inside that step; the store owns (and frees) it from then on. */
+  install(idx: IndexDb, state: JournalState): void;
+}
+
+/**
+ * Builds a new index beside the one in use, waits for its readers (or cancels them, `readers`), then
+ * in one write step replays onto it the lines appended meanwhile and installs it. A build that no
+ * longer fits (the definition changed, a journal was rewritten) is built again, up to three times. A
+ * cancel or a failure frees the built index and keeps the one in use.
+ */
+export async function rebuildBeside(
+  s: RebuildSteps,
+  readers: ReadersPolicy,
+  signal: AbortSignal | undefined,
+  onProgress: ((p: StoreProgress) => void) | undefined,
+): Promise<RebuildResult> {
+  for (let attempt = 1; ; attempt++) {
+    const built = await buildBeside(s.SQL, s.root, s.base(), { ...(signal ? { signal } : {}), ...(onProgress ? { onProgress } : {}), ...(s.workerFile ? { workerFile: s.workerFile } : {}) });
+    let installed = false;
+    let reopen: (() => void) | undefined;
+    try {
+      reopen = await s.leases.drain(readers, signal, (names) => onProgress?.({ message: `Waiting for ${names.join(', ')} to finish` }));
+      const caught = await s.step(async () => {
+        throwIfAbortedWith(signal);
+        const r = catchUp(built, s.root, s.base());
+        if ('events' in r) {
+          s.install(built.idx, built.state);
+          installed = true;
+        }
+        return r;
+      });
+      reopen();
+      reopen = undefined;
+      if ('events' in caught) return { items: built.items, events: built.events + caught.events };
+      if (attempt >= 3) throw new LabelingError('conflict', `the index could not be rebuilt: ${caught.retry}; try again`);
+      s.log.info(`Rebuilding the index again: ${caught.retry}`);
+    } finally {
+      reopen?.();
+      if (!installed) freeBuilt(built);
+    }
+  }
 }

@@ -27,12 +27,12 @@ import { requireItem, requireRole, requireRunning } from './guards';
 import { IndexDb } from './index-db';
 import { labelsChangeNeedsRebuild, projectLabelsOf } from './known-labels';
 import { applyOwnAppend, buildIndex, journalStateOf, openFromSnapshot, replayTails, snapshotMetaOf, type JournalState } from './loader';
-import { buildBeside, catchUp, freeBuilt } from './background-build';
+import { rebuildBeside, type RebuildSteps } from './background-build';
 import { writeImport, type ImportOptions, type ImportResult } from './import-lines';
 import { REBUILD_CANCELS_READERS, type ReadersPolicy } from './index-lease';
 import { refreshItems } from './refresh';
 import type { WriteContext } from './manager-writes';
-import { throwIfAbortedWith, yieldToEventLoop } from './time-slice';
+import { yieldToEventLoop } from './time-slice';
 import { indexDefHash, saveSnapshot } from './snapshot';
 import { SnapshotSchedule } from './snapshot-schedule';
 import { collectProjectMasks } from './mask-gc';
@@ -433,36 +433,19 @@ export class ProjectStore extends StoreActions {
    */
   rebuild(signal?: AbortSignal, onProgress?: (p: StoreProgress) => void, opts: { readers?: ReadersPolicy } = {}): Promise<RebuildResult> {
     return this.maintenance(async () => {
-      signal = this.withClosing(signal ?? this.opts.signal);
-      onProgress ??= this.opts.onProgress;
-      for (let attempt = 1; ; attempt++) {
-        const built = await buildBeside(this.SQL, this.opts.root, this.base, { ...(signal ? { signal } : {}), ...(onProgress ? { onProgress } : {}), ...(this.opts.workerFile ? { workerFile: this.opts.workerFile } : {}) });
-        let installed = false;
-        let reopen: (() => void) | undefined;
-        try {
-          reopen = await this.leases.drain(opts.readers ?? 'wait', signal, (readers) => onProgress?.({ message: `Waiting for ${readers.join(', ')} to finish` }));
-          const caught = await this.mutate('rebuild', async () => {
-            throwIfAbortedWith(signal);
-            const r = catchUp(built, this.opts.root, this.base);
-            if ('events' in r) {
-              this.install(built.idx, built.state);
-              installed = true;
-            }
-            return r;
-          });
-          reopen();
-          reopen = undefined;
-          if ('events' in caught) {
-            this.snapshots.replaced();
-            return { items: built.items, events: built.events + caught.events };
-          }
-          if (attempt >= 3) throw new LabelingError('conflict', `the index could not be rebuilt: ${caught.retry}; try again`);
-          this.log.info(`Rebuilding the index again: ${caught.retry}`);
-        } finally {
-          reopen?.();
-          if (!installed) freeBuilt(built);
-        }
-      }
+      const steps: RebuildSteps = {
+        SQL: this.SQL,
+        root: this.opts.root,
+        ...(this.opts.workerFile ? { workerFile: this.opts.workerFile } : {}),
+        log: this.log,
+        base: () => this.base,
+        leases: this.leases,
+        step: (fn) => this.mutate('rebuild', fn),
+        install: (idx, state) => this.install(idx, state),
+      };
+      const r = await rebuildBeside(steps, opts.readers ?? 'wait', this.withClosing(signal ?? this.opts.signal), onProgress ?? this.opts.onProgress);
+      this.snapshots.replaced();
+      return r;
     });
   }
 
