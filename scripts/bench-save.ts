@@ -8,7 +8,8 @@
  * kernel's dirty page count (/proc/meminfo) before each save and the collections V8 ran during it. --worker scans in
  * dist/worker.js as the extension does; --recheck times the journal marks' recheck (bench.ts's, before its save);
  * --atomic writes with the tree's own writeFileAtomic (src/core/project/fsutil.ts: write, fsync and rename as one
- * figure), as its saveSnapshot does, instead of this probe's single write call.
+ * figure), as its saveSnapshot does, instead of this probe's single write call; --image takes the bytes from the
+ * tree's fileImage (src/core/store/snapshot.ts: a view of sql.js's in-memory file, no copy) instead of export().
  * What it showed (2026-12-02): the export and the write are bound by first-touch page faults of this VM (585 MB of
  * fresh memory each, 0.5-2.2 s and 0.2-1.7 s for the same bytes), not by GC, the recheck or the code, which is
  * the same in 4bf45e2. Not a test: nothing is asserted.
@@ -69,6 +70,9 @@ async function run(): Promise<void> {
     const atomic = process.argv.includes('--atomic')
       ? (await mod<typeof import('../src/core/project/fsutil')>('src/core/project/fsutil.ts')).writeFileAtomic
       : undefined;
+    const image = process.argv.includes('--image')
+      ? (await mod<typeof import('../src/core/store/snapshot')>('src/core/store/snapshot.ts')).fileImage
+      : undefined;
     const dir = path.join(root, '.labeling/.cache/bench');
     fs.mkdirSync(dir, { recursive: true });
     for (let i = 0; i < K; i++) {
@@ -80,8 +84,8 @@ async function run(): Promise<void> {
         return t1;
       };
       const t0 = (t = now());
-      const bytes = built.idx.db.export();
-      t = lap('export', t);
+      const bytes = image ? image(built.idx.db)! : built.idx.db.export();
+      t = lap(image ? 'fileImage' : 'export', t);
       if (atomic) {
         await atomic(path.join(dir, 'index.sqlite'), bytes);
         lap('writeFileAtomic', t);

@@ -28,8 +28,9 @@ async function inLanes(size: number, step: (start: number, end: number) => Promi
  * to one file are serialized by the file system (ext4 holds the inode's lock for each), so the positional
  * writes of several threads that speed readWholeFile up only contended here (a 58 MB snapshot's write
  * 36-206 ms in four lanes against 55-83 ms in one, scripts/bench-save.ts --atomic, alternating).
+ * `beforeRename` runs after the fsync; when it throws, the temp file is removed and `file` left as it was.
  */
-export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
+export async function writeFileAtomic(file: string, data: string | Uint8Array, opts: { beforeRename?: () => void } = {}): Promise<void> {
   await fsp.mkdir(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.${Date.now()}.${counter++}.tmp`;
   try {
@@ -40,6 +41,7 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
     } finally {
       await h.close();
     }
+    opts.beforeRename?.();
     await fsp.rename(tmp, file);
   } catch (e) {
     await fsp.rm(tmp, { force: true }).catch(() => undefined);

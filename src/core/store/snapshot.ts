@@ -12,7 +12,8 @@ import type { ProjectDef } from '../model';
 import { readWholeFile, writeFileAtomic } from '../project/fsutil';
 import type { FileMark } from '../journal/marks';
 import type { JournalProblem } from '../journal/reader';
-import { getMeta, openSnapshot, setMeta } from './db';
+import { getMeta, openSnapshot, scalar, setMeta } from './db';
+import { LabelingError } from '../errors';
 import { headroomBytes, withFreePages } from './headroom';
 import { SCHEMA_VERSION } from './schema';
 import { CONSENSUS_RULE_VERSION } from './agreement';
@@ -44,13 +45,62 @@ export function indexDefHash(def: ProjectDef): string {
   return createHash('sha1').update(JSON.stringify(basis)).digest('hex');
 }
 
-/** Writes the index with `meta` inside it: one file, one rename. Returns its size. */
+/**
+ * Writes the index with `meta` inside it: one file, one rename. Returns its size. The bytes written are the
+ * database's in-memory file itself (fileImage) where sql.js offers it, else export()'s copy. The caller
+ * makes no write to `db` until this resolves (the store saves inside its serialized writes); a write that
+ * does come anyway is caught before the rename, and the snapshot is then not saved.
+ */
 export async function saveSnapshot(dir: string, db: Database, meta: SnapshotMeta): Promise<number> {
-  setMeta(db, META_KEY, JSON.stringify(meta));
-  const bytes = db.export();
-  await writeFileAtomic(path.join(dir, SNAPSHOT_FILE), bytes);
+  // In a transaction of its own: BEGIN fails when one is open, whose pages the file would not have yet.
+  db.exec('BEGIN');
+  try {
+    setMeta(db, META_KEY, JSON.stringify(meta));
+    db.exec('COMMIT');
+  } catch (e) {
+    db.exec('ROLLBACK');
+    throw e;
+  }
+  const file = path.join(dir, SNAPSHOT_FILE);
+  const image = fileImage(db);
+  let size: number;
+  if (image) {
+    const before = writeMark(db);
+    await writeFileAtomic(file, image, {
+      beforeRename: () => {
+        if (writeMark(db) !== before) throw new LabelingError('conflict', 'the index was written to while its snapshot was being saved; the snapshot is left as it was');
+      },
+    });
+    size = image.byteLength;
+  } else {
+    const bytes = db.export();
+    await writeFileAtomic(file, bytes);
+    size = bytes.byteLength;
+  }
   await fs.promises.rm(path.join(dir, OLD_SIDECAR_FILE), { force: true });
-  return bytes.byteLength;
+  return size;
+}
+
+/**
+ * The database as sql.js keeps it, in a file of Emscripten's in-memory file system: a view of that file's
+ * bytes (`Database.fileImage`, added to sql.js by scripts/patch-sql-js.mjs), not a copy, so it changes with
+ * the next write. export() copies every page through SQLite's backup API into a new buffer of the database's
+ * size, which at 1M items is 600 MB of fresh memory touched on every save. After a commit the file is the
+ * database (journal_mode MEMORY: no journal in it; the pages SQLite caches are written at commit); its bytes
+ * differ from export()'s only in the header's change counters and in the contents of free pages. undefined
+ * when sql.js lacks the method or the file is not a rollback-journal database of `page_count` pages.
+ */
+export function fileImage(db: Database): Uint8Array | undefined {
+  const image = (db as Database & { fileImage?: () => Uint8Array }).fileImage?.();
+  if (!image) return undefined;
+  const size = Number(scalar(db, 'PRAGMA page_size')) * Number(scalar(db, 'PRAGMA page_count'));
+  if (!(size > 0) || image.length < size || image[18] !== 1 || image[19] !== 1) return undefined;
+  return image.subarray(0, size);
+}
+
+/** Changes when the database's pages may have: rows written (triggers' too) or the schema changed. */
+function writeMark(db: Database): string {
+  return `${String(scalar(db, 'SELECT total_changes()'))}/${String(scalar(db, 'PRAGMA schema_version'))}`;
 }
 
 /** The snapshot's database and what it covers; undefined when missing, unreadable, of another format or definition. */
