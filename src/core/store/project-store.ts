@@ -11,6 +11,7 @@ import type { SqlJsStatic } from 'sql.js';
 import { LabelingError } from '../errors';
 import { type EventPayload, type SubmitPayload } from '../journal/events';
 import type { JournalProblem } from '../journal/reader';
+import { NewerLines } from './newer-lines';
 import { openLockedWriter, type JournalWriter } from '../journal/writer';
 import { nullLogger, type Logger } from '../logger';
 import type { Annotation, ProjectDef } from '../model';
@@ -211,19 +212,11 @@ export class ProjectStore extends StoreActions {
     return page;
   }
 
-  /** Per item key: the lines of a newer version that name it (rebuilt only when the problems list changed). */
+  /** Per item key: the lines of a newer version that name it. */
   private newerLines(): Map<string, string[]> {
-    const problems = this.journals.problems;
-    if (this.newerCache?.problems === problems && this.newerCache.n === problems.length) return this.newerCache.byItem;
-    const byItem = new Map<string, string[]>();
-    for (const p of problems) {
-      if (!p.newer) continue;
-      for (const k of p.items ?? []) byItem.set(k, [...(byItem.get(k) ?? []), `${p.file}:${p.line}: ${p.message}`]);
-    }
-    this.newerCache = { problems, n: problems.length, byItem };
-    return byItem;
+    return this.newer.of(this.journals.problems);
   }
-  private newerCache?: { problems: readonly JournalProblem[]; n: number; byItem: Map<string, string[]> };
+  private readonly newer = new NewerLines();
 
   private serial<T>(fn: () => Promise<T> | T): Promise<T> {
     return this.enqueue('chain', fn);
