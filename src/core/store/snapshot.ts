@@ -58,7 +58,11 @@ export async function saveSnapshot(dir: string, db: Database, meta: SnapshotMeta
     setMeta(db, META_KEY, JSON.stringify(meta));
     db.exec('COMMIT');
   } catch (e) {
-    db.exec('ROLLBACK');
+    try {
+      db.exec('ROLLBACK');
+    } catch {
+      // a failed COMMIT may have ended the transaction already; the first error is the one to report
+    }
     throw e;
   }
   const file = path.join(dir, SNAPSHOT_FILE);
