@@ -5,27 +5,23 @@
  * Every write, sync, refresh, rebuild and definition reload ends by emitting what it changed on
  * `onChange` (change-feed.ts), before its promise resolves.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { SqlJsStatic } from 'sql.js';
 import { LabelingError } from '../errors';
 import { type EventPayload, type SubmitPayload } from '../journal/events';
 import type { JournalProblem } from '../journal/reader';
-import { NewerLines } from './newer-lines';
-import { openLockedWriter, type JournalWriter } from '../journal/writer';
 import { nullLogger, type Logger } from '../logger';
 import type { Annotation, ProjectDef } from '../model';
 import { completeLabels, reservedHotkeys, type LabelInput } from '../project/create';
 import { loadProject } from '../project/load';
-import { hybridClock } from '../team/clock';
 import { effectiveDefinition } from '../team/definition';
-import { journalFolderFor } from '../team/labeler-folder';
 import { teamVersionsOf, type TeamVersion } from '../team/versions';
-import { cacheDir, journalDir, projectDir, safeSegment } from '../project/paths';
+import { cacheDir, projectDir } from '../project/paths';
 import { ChangeFeed, takeTouchedKeys, type ChangeCause, type ChangeKind, type ChangeListener } from './change-feed';
 import { loadSqlJs } from './db';
 import { requireItem, requireRole, requireRunning } from './guards';
 import { IndexDb } from './index-db';
+import { NewerLines } from './newer-lines';
+import { OwnJournal } from './own-journal';
 import { labelsChangeNeedsRebuild, projectLabelsOf } from './known-labels';
 import { applyOwnAppend, buildIndex, journalStateOf, openFromSnapshot, replayTails, snapshotMetaOf, type JournalState } from './loader';
 import { rebuildBeside, type RebuildSteps } from './background-build';
@@ -68,28 +64,15 @@ export interface SubmitOptions {
 
 export { SNAPSHOT_EVERY, SNAPSHOT_IDLE_MS } from './snapshot-schedule';
 
-/** This labeler's journal folder: the lossless encoding of the id, or the legacy folder an older version made. */
-function myFolder(root: string, id: string, labeler: string): string {
-  let existing: string[] = [];
-  try {
-    existing = fs.readdirSync(journalDir(root, id));
-  } catch {
-    // no journal yet
-  }
-  return journalFolderFor(labeler, existing);
-}
-
 export class ProjectStore extends StoreActions {
   private chain: Promise<unknown> = Promise.resolve();
   /** Refreshes and rebuilds, one at a time, beside the write chain (they write through short steps of it). */
   private maint: Promise<unknown> = Promise.resolve();
   /** Aborted by close(): stops a refresh or rebuild running beside the writes. */
   private readonly closing = new AbortController();
-  private writerP?: Promise<JournalWriter>;
+  private readonly own: OwnJournal;
   private readonly snapshots: SnapshotSchedule;
   private readonly feed: ChangeFeed;
-  /** The time of this process's last event (the clock never goes back within a file). */
-  private lastAt = 0;
   /** Set by a rebuild inside the current write: its change covers every item. */
   private rebuilt = false;
 
@@ -100,13 +83,12 @@ export class ProjectStore extends StoreActions {
     private base: ProjectDef,
     private idx: IndexDb,
     private journals: JournalState,
-    /** This process's journal file: `<device>.jsonl` until the writer opens (it may get `<device>-2.jsonl`). */
-    private myJournal: string,
     private readonly log: Logger,
   ) {
     super(new IndexViews(idx, opts.root, () => this._def), base, opts.labeler);
     this._def = this.effective();
     this.feed = new ChangeFeed(base.id, log);
+    this.own = new OwnJournal(opts.root, base.id, opts.labeler, opts.device, log, (rel, size) => this.catchUpOwn(rel, size));
     this.snapshots = new SnapshotSchedule((fn) => this.serial(fn), () => this.saveSnapshot(), log);
     this.idx.takeTouched(); // what opening wrote is not a change
   }
@@ -116,51 +98,30 @@ export class ProjectStore extends StoreActions {
     const log = opts.logger ?? nullLogger;
     const def = await loadProject(opts.root, opts.id);
     const SQL = await loadSqlJs(opts.wasmPath);
-    const myJournal = `.labeling/${def.id}/journal/${myFolder(opts.root, def.id, opts.labeler)}/${safeSegment(opts.device)}.jsonl`;
     let loaded = await openFromSnapshot(SQL, opts.root, def, log);
     let fresh = false;
     if (!loaded) {
       loaded = { ...(await buildIndex(SQL, opts.root, def, opts)), replayed: 0 };
       fresh = true;
     }
-    const store = new ProjectStore(SQL, opts, def, loaded.idx, journalStateOf(loaded), myJournal, log);
+    const store = new ProjectStore(SQL, opts, def, loaded.idx, journalStateOf(loaded), log);
     if (fresh) await store.snapshots.save();
     else store.snapshots.afterEvents(loaded.replayed);
     return store;
   }
 
   /**
-   * The journal is created on the first append (opening a project writes nothing); a torn tail is
-   * repaired then. The writer holds the file's lock until close: another process of this labeler on
-   * this device writes `<device>-2.jsonl`. Lines the index has not read yet (another process wrote the
-   * file and exited) are applied before this process appends after them.
+   * Lines of this process's journal file up to `size` that the index has not read (another process of this
+   * labeler wrote the file and exited), applied when the writer opens, before it appends after them.
    */
-  private writer(): Promise<JournalWriter> {
-    if (!this.writerP) {
-      const labeler = myFolder(this.opts.root, this._def.id, this.opts.labeler);
-      const displayFolder = `.labeling/${this._def.id}/journal/${labeler}`;
-      this.writerP = openLockedWriter({
-        journalFolder: path.join(journalDir(this.opts.root, this._def.id), labeler),
-        lockFolder: path.join(cacheDir(this.opts.root, this._def.id), 'locks', labeler),
-        displayFolder,
-        by: this.opts.labeler,
-        device: this.opts.device,
-      }).then((w) => {
-        this.myJournal = `${displayFolder}/${path.basename(w.file)}`;
-        if (w.repairedBytes) this.log.warn(`${this.myJournal}: removed a torn last line (${w.repairedBytes} bytes)`);
-        if ((this.journals.marks.get(this.myJournal)?.offset ?? 0) !== w.size) {
-          try {
-            this.snapshots.afterEvents(replayTails(this.idx, this.opts.root, this._def.id, this.journals));
-          } catch (e) {
-            // commit() reads them again after its append and reports what still fails
-            this.log.warn(`${this.myJournal}: could not read lines written by another process (${e instanceof Error ? e.message : String(e)})`);
-          }
-        }
-        return w;
-      });
-      this.writerP.catch(() => (this.writerP = undefined));
+  private catchUpOwn(rel: string, size: number): void {
+    if ((this.journals.marks.get(rel)?.offset ?? 0) === size) return;
+    try {
+      this.snapshots.afterEvents(replayTails(this.idx, this.opts.root, this._def.id, this.journals));
+    } catch (e) {
+      // commit() reads them again after its append and reports what still fails
+      this.log.warn(`${rel}: could not read lines written by another process (${e instanceof Error ? e.message : String(e)})`);
     }
-    return this.writerP;
   }
 
   /** project.json plus the project-wide events the index holds (pause/resume, labels added, roles). */
@@ -185,7 +146,7 @@ export class ProjectStore extends StoreActions {
 
   /** Workspace-relative path of this labeler's journal on this device. */
   get journalFile(): string {
-    return this.myJournal;
+    return this.own.file;
   }
 
   /** Journal lines not applied ({file, line, message}): corrupt ones, and those of a newer version (`newer`). */
@@ -200,22 +161,19 @@ export class ProjectStore extends StoreActions {
 
   override getItem(key: string): ItemView | undefined {
     const view = super.getItem(key);
-    const newer = view && this.newerLines().get(key);
+    const newer = view && this.newer.of(this.journals.problems).get(key);
     if (newer) view.newer = newer;
     return view;
   }
 
   override page(view: PageView, after?: string, limit = 100): Page {
     const page = super.page(view, after, limit);
-    const newer = this.newerLines();
+    const newer = this.newer.of(this.journals.problems);
     if (newer.size) for (const s of page.items) if (newer.has(s.key)) s.newer = true;
     return page;
   }
 
   /** Per item key: the lines of a newer version that name it. */
-  private newerLines(): Map<string, string[]> {
-    return this.newer.of(this.journals.problems);
-  }
   private readonly newer = new NewerLines();
 
   private serial<T>(fn: () => Promise<T> | T): Promise<T> {
@@ -276,18 +234,8 @@ export class ProjectStore extends StoreActions {
    * problem (a rebuild would fail on it too), logged and shown with its line.
    */
   private async commit(payloads: EventPayload[]): Promise<void> {
-    let w = await this.writer();
-    if (!w.stillAtPath()) {
-      // git replaced the file (a rebase): write to the file now at the path, after what it holds.
-      this.log.info(`${this.myJournal}: the journal file was replaced on disk (git?); reopening it`);
-      this.writerP = undefined;
-      await w.close().catch(() => undefined);
-      w = await this.writer();
-    }
-    const ps = this.idx.projectSeen();
-    const appended = await w.append(payloads.map((p) => ({ ...p, ps })), new Date((this.lastAt = hybridClock(this.idx, payloads, this.lastAt))));
-    const file = { rel: this.myJournal, abs: path.join(this.opts.root, this.myJournal) };
-    await this.afterApplied(applyOwnAppend(this.idx, this.journals, this.opts.root, this._def.id, file, appended, this.log));
+    const appended = await this.own.append(this.idx, payloads);
+    await this.afterApplied(applyOwnAppend(this.idx, this.journals, this.opts.root, this._def.id, appended.file, appended, this.log));
   }
 
   /** After events were applied: a rebuild when the journals no longer match the index, else a snapshot when due. */
@@ -511,7 +459,7 @@ export class ProjectStore extends StoreActions {
       this.leases.cancelAll('the project store is closed');
     });
     await this.maint; // a refresh or rebuild beside the writes stops at its next slice
-    if (this.writerP) await (await this.writerP.catch(() => undefined))?.close();
+    await this.own.close();
     this.idx.free();
     this.idx.db.close();
   }
