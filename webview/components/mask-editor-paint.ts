@@ -7,7 +7,7 @@
 import type { Point, ViewTransform } from '../../src/core/geometry/transform';
 import { vertexCount } from '../../src/core/geometry/polygon';
 import { drawHandles, tracePath } from './canvas-draw';
-import { clipRect, isEmpty, type Rect } from './mask-editor-ops';
+import { clipRect, colourRect, emptyRect, isEmpty, type Rect } from './mask-editor-ops';
 import type { MaskTool } from './mask-editor';
 
 /** What the overlay shows, read from the editor at each repaint. */
@@ -110,4 +110,60 @@ function drawPath(ctx: CanvasRenderingContext2D, t: ViewTransform, s: OverlaySce
   tracePath(ctx, open, false);
   ctx.stroke();
   drawHandles(ctx, t, Array.from({ length: vertexCount(s.path) }, (_, i) => ({ x: s.path![2 * i]!, y: s.path![2 * i + 1]! })), color);
+}
+
+/** The image rectangle a repaint of the brush cursor centred at `c` covers (its outline included); empty without one. */
+export function cursorRect(c: Point | undefined, brushSize: number, scale: number): Rect {
+  if (!c) return emptyRect();
+  const r = brushSize / 2 + 3 / scale;
+  return { x0: c.x - r, y0: c.y - r, x1: c.x + r, y1: c.y + r };
+}
+
+/** Whether a brush of `brushSize` centred at `p` reaches the w x h image. */
+export function brushNearImage(p: Point, brushSize: number, w: number, h: number): boolean {
+  const r = brushSize / 2;
+  return p.x > -r && p.y > -r && p.x < w + r && p.y < h + r;
+}
+
+/**
+ * The mask coloured at image resolution (transparent where unlabeled): an offscreen canvas that rectangles of
+ * the raster are coloured into through the palette, and that paintOverlay draws from.
+ */
+export class ColouredMask {
+  canvas?: HTMLCanvasElement;
+  private ctx?: CanvasRenderingContext2D;
+  /** Class index -> RGBA (paletteLut). */
+  private lut: Uint32Array = new Uint32Array(256);
+  /**
+   * Nothing was coloured into the canvas since it was last cleared (a new item without a mask): it is not
+   * cleared again nor drawn over the view (each a pass over 4000 x 3000 on the item's first frame).
+   */
+  blank = true;
+
+  /** Takes a new palette; false when it is the one in use (nothing to re-colour). */
+  setPalette(lut: Uint32Array): boolean {
+    if (lut.every((c, i) => c === this.lut[i])) return false;
+    this.lut = lut;
+    return true;
+  }
+
+  /** A new raster of width x height: the canvas sized and cleared, unless it is blank at that size already. */
+  reset(width: number, height: number): void {
+    const off = this.canvas ?? document.createElement('canvas');
+    if (!this.canvas || !this.blank || off.width !== width || off.height !== height) {
+      off.width = width; // also clears it
+      off.height = height;
+    }
+    this.blank = true;
+    this.canvas = off;
+    this.ctx = off.getContext('2d')!;
+  }
+
+  /** Colours rectangle `r` of the raster `data` (w x h) into the canvas. */
+  recolour(data: Uint8Array | undefined, w: number, h: number, r: Rect): void {
+    const c = clipRect(r, w, h);
+    if (isEmpty(c) || !this.ctx || !data) return;
+    this.ctx.putImageData(colourRect(data, w, c, this.lut), c.x0, c.y0);
+    this.blank = false;
+  }
 }

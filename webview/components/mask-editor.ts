@@ -12,7 +12,8 @@
  * resolution (palette lookup into an ImageData), then repaints only that part of the overlay canvas
  * (a second canvas over the image, so the image is not redrawn). Undo keeps each stroke's changed
  * 64 x 64 tiles (before and after bytes), capped at HISTORY_CAP_BYTES.
- * The raster operations are in mask-editor-ops.ts, the overlay canvas painting in mask-editor-paint.ts,
+ * The raster operations are in mask-editor-ops.ts, the overlay canvas painting, the coloured offscreen mask
+ * (ColouredMask) and the brush cursor's geometry in mask-editor-paint.ts,
  * the toolbar in mask-editor-toolbar.ts, the time-sliced flood fill and the polygon being drawn in
  * mask-editor-tools.ts.
  *
@@ -33,11 +34,11 @@ import type { MaskRunsMessage } from '../../src/protocol/mask-transport';
 import { CanvasEditorBase } from './canvas-editor';
 import { noticeEvent, type LabelEditor } from './editor';
 import { maskEditorStyles } from './mask-editor.styles';
-import { paintOverlay, type OverlayScene } from './mask-editor-paint';
+import { brushNearImage, ColouredMask, cursorRect, paintOverlay, type OverlayScene } from './mask-editor-paint';
 import { MAX_BRUSH, MIN_BRUSH, renderMaskToolbar, TOOLS } from './mask-editor-toolbar';
 import { floodFillJob, PolygonDraft, type FillJob } from './mask-editor-tools';
 import {
-  addRect, applyStroke, clipRect, colourRect, emptyRect, encodeMaskRuns, fillPolygon, IGNORE, isEmpty, makeDisc, paletteLut,
+  addRect, applyStroke, emptyRect, encodeMaskRuns, fillPolygon, IGNORE, isEmpty, makeDisc, paletteLut,
   StrokeHistory, StrokeRecorder, stampSegment, unionRect, UNLABELED, type Disc, type Rect,
 } from './mask-editor-ops';
 
@@ -93,17 +94,10 @@ export class LblMaskEditor extends CanvasEditorBase implements LabelEditor {
   private h = 0;
   private recorder?: StrokeRecorder;
   private readonly history = new StrokeHistory(HISTORY_CAP_BYTES);
-  private lut: Uint32Array = new Uint32Array(256);
   private classOf = new Map<string, number>();
   private disc: Disc = makeDisc(20);
   /** The mask coloured at image resolution (transparent where unlabeled). */
-  private offscreen?: HTMLCanvasElement;
-  private offCtx?: CanvasRenderingContext2D;
-  /**
-   * Nothing was coloured into the offscreen since it was last cleared (a new item without a mask): it is
-   * not cleared again nor drawn over the view (each a pass over 4000 x 3000 on the item's first frame).
-   */
-  private offscreenBlank = true;
+  private readonly coloured = new ColouredMask();
   /** The overlay over the image canvas: the mask, the brush cursor and the polygon being drawn. */
   private view?: HTMLCanvasElement;
   private stroke?: { x: number; y: number; value: number; dirty: Rect };
@@ -304,7 +298,7 @@ export class LblMaskEditor extends CanvasEditorBase implements LabelEditor {
       if (inside) this.startFill(x, y, value);
       return;
     }
-    if (!inside && !this.nearImage(p)) return;
+    if (!inside && !brushNearImage(p, this.brushSize, this.w, this.h)) return;
     this.recorder!.begin();
     this.stroke = { x, y, value, dirty: emptyRect() };
     this.extendStroke(x, y);
@@ -348,8 +342,7 @@ export class LblMaskEditor extends CanvasEditorBase implements LabelEditor {
     const ignoreColor = this.labels.find((l) => l.name === ignore)?.color ?? DEFAULT_IGNORE_COLOR;
     const lut = paletteLut(classes.map((l) => l.color), ignoreColor);
     // The app sends a new labels array with every state: re-colour 12 MP only when a colour changed.
-    if (lut.every((c, i) => c === this.lut[i])) return;
-    this.lut = lut;
+    if (!this.coloured.setPalette(lut)) return;
     if (this.data) this.recolour({ x0: 0, y0: 0, x1: this.w, y1: this.h });
   }
 
@@ -373,24 +366,14 @@ export class LblMaskEditor extends CanvasEditorBase implements LabelEditor {
     this.w = width;
     this.h = height;
     this.recorder = new StrokeRecorder(this.data, width, height);
-    const off = this.offscreen ?? document.createElement('canvas');
-    if (!this.offscreen || !this.offscreenBlank || off.width !== width || off.height !== height) {
-      off.width = width; // also clears it
-      off.height = height;
-    }
-    this.offscreenBlank = true;
-    this.offscreen = off;
-    this.offCtx = off.getContext('2d')!;
+    this.coloured.reset(width, height);
     if (this.mask) this.recolour({ x0: 0, y0: 0, x1: width, y1: height });
     this.scheduleDraw();
   }
 
   /** Re-colours a rectangle of the offscreen overlay from the raster. */
   private recolour(r: Rect): void {
-    const c = clipRect(r, this.w, this.h);
-    if (isEmpty(c) || !this.offCtx || !this.data) return;
-    this.offCtx.putImageData(colourRect(this.data, this.w, c, this.lut), c.x0, c.y0);
-    this.offscreenBlank = false;
+    this.coloured.recolour(this.data, this.w, this.h, r);
   }
 
   private extendStroke(x: number, y: number): void {
@@ -488,16 +471,8 @@ export class LblMaskEditor extends CanvasEditorBase implements LabelEditor {
 
   // --- painting the overlay canvas ------------------------------------------------------------------
 
-  private nearImage(p: Point): boolean {
-    const r = this.brushSize / 2;
-    return p.x > -r && p.y > -r && p.x < this.w + r && p.y < this.h + r;
-  }
-
   private cursorRect(): Rect {
-    const c = this.cursor;
-    if (!c) return emptyRect();
-    const r = this.brushSize / 2 + 3 / this.transform.scale;
-    return { x0: c.x - r, y0: c.y - r, x1: c.x + r, y1: c.y + r };
+    return cursorRect(this.cursor, this.brushSize, this.transform.scale);
   }
 
   private repaintCursor(p: Point | undefined): void {
@@ -519,7 +494,7 @@ export class LblMaskEditor extends CanvasEditorBase implements LabelEditor {
 
   private overlayScene(): OverlayScene {
     return {
-      transform: this.transform, w: this.w, h: this.h, offscreen: this.offscreen, offscreenBlank: this.offscreenBlank,
+      transform: this.transform, w: this.w, h: this.h, offscreen: this.coloured.canvas, offscreenBlank: this.coloured.blank,
       showOverlay: this.showOverlay, opacity: this.opacity, cursor: this.cursor, path: this.polygon.path, hoverPoint: this.polygon.hover,
       brushSize: this.brushSize, tool: this.tool, activeColor: () => this.colorOf(this.activeLabel ?? ''),
     };
