@@ -175,9 +175,13 @@ describe('index snapshots written from the in-memory file (Database.fileImage)',
   it('the patch is idempotent, gives the same text from the original, and refuses a file of another shape', () => {
     const patched = fs.readFileSync(SQL_JS, 'utf8');
     assert.equal(patch(patched), patched);
-    const original = patched.replace(/\/\* data-labeling: fileImage \*\/\w+\.prototype\.fileImage=function\(\)\{[^}]*\};/, '');
-    assert.notEqual(original, patched);
+    const method = (name: string): RegExp => new RegExp(`/\\* data-labeling: ${name} \\*/\\w+\\.prototype\\.${name}=function\\(\\w*\\)\\{.*?\\};(?=/\\*|\\w+\\.prototype\\["export"\\])`);
+    const withoutReserve = patched.replace(method('fileReserve'), '');
+    const original = withoutReserve.replace(method('fileImage'), '');
+    assert.notEqual(withoutReserve, patched);
+    assert.notEqual(original, withoutReserve);
     assert.equal(patch(original), patched);
+    assert.equal(patch(withoutReserve), patched, 'an install patched before fileReserve existed gets it');
     const other = patch(original.replace('"_export"', '"_copy"'));
     assert.ok(other instanceof Error && /shape/.test(other.message));
   });
