@@ -18,12 +18,17 @@
  *  - split-range: both threads read every journal and scan every source; the worker writes the items from
  *    id N * BENCH_CUT (default 0.5) on, with their rows of every table, this thread those before; the
  *    worker's rows are appended here (INSERT ... SELECT per table) and its counters added to these.
+ *  - remote: this thread computes every row as base does, but hands the rows of `ev`, `done` and `rvw` over,
+ *    encoded for binding in chunks whose buffers are transferred (bulkLoad's `sinks`), to a worker
+ *    (bench-bulk-remote-worker.ts) that binds them into its own sql.js and builds done_mine and done_hist
+ *    while this thread commits and builds the items' indexes; the worker's bytes come back transferred and
+ *    are copied here as split-evdone's are (done's indexes created on the empty table first, then triggers).
  * Each step's wall time, this process's CPU time (process.cpuUsage: both threads) and this thread's GC time
  * (v8.GCProfiler), the worker's own steps, the peak RSS of each mode (VmHWM, reset before it through
  * /proc/self/clear_refs), json_parse_raw just before each mode, and whether its tables and counters hold
  * what the first mode's do (a few aggregates per table, every counter row).
  * Bundled as build-bench.mjs bundles the bench (outside dist/: `node esbuild.mjs` empties it), run from the repository:
- *   npx esbuild scripts/bench-bulk-phases.ts scripts/bench-bulk-split-worker.ts --bundle --platform=node --format=cjs \
+ *   npx esbuild scripts/bench-bulk-phases.ts scripts/bench-bulk-split-worker.ts scripts/bench-bulk-remote-worker.ts --bundle --platform=node --format=cjs \
  *     --target=node20 --sourcemap --external:vscode --external:esbuild --outdir=/tmp/bulk-probe
  *   BENCH_N=1000000 flock /tmp/team/bench.lock node --expose-gc --max-old-space-size=4096 /tmp/bulk-probe/bench-bulk-phases.js
  */
@@ -37,8 +42,9 @@ import { createProject } from '../src/core/project/create';
 import { loadProject } from '../src/core/project/load';
 import { listJournalFiles } from '../src/core/journal/files';
 import type { ProjectDef } from '../src/core/model';
-import { bulkLoad, type BulkTable } from '../src/core/store/bulk';
-import { createEmptyIndex, loadSqlJs } from '../src/core/store/db';
+import { bulkLoad, type BulkTable, type RowSink } from '../src/core/store/bulk';
+import { createEmptyIndex, execSecondary, loadSqlJs } from '../src/core/store/db';
+import { RowEncoder, transferList, type Cell } from '../src/core/store/row-encoding';
 import { IndexDb } from '../src/core/store/index-db';
 import { consensusFor } from '../src/core/store/mask-source';
 import { SECONDARY } from '../src/core/store/schema';
@@ -50,6 +56,7 @@ const MODES = (process.env.BENCH_MODES ?? 'base,split-ev,split-range,base,split-
 const HERE = __dirname;
 const WASM = process.env.BENCH_WASM ?? path.resolve('node_modules/sql.js/dist/sql-wasm.wasm');
 const WORKER = path.join(HERE, 'bench-bulk-split-worker.js');
+const REMOTE_WORKER = path.join(HERE, 'bench-bulk-remote-worker.js');
 const STATEMENTS = SECONDARY.split(/\n(?=CREATE |DROP )/).map((s) => s.trim()).filter(Boolean);
 const DONE_INDEXES = STATEMENTS.filter((s) => /^CREATE INDEX IF NOT EXISTS done_/.test(s));
 const gc = (): void => (globalThis as { gc?: () => void }).gc?.();
@@ -155,6 +162,81 @@ const COUNTERS: [string, string[], string[]][] = [
  * moved: the tables the worker writes (all of them with `cut`: the worker writes the items from id `cut` on,
  * this thread those before, and the worker's rows are appended here).
  */
+/** Rows of one table handed to the remote worker, encoded, 2,048 a chunk, the chunk's buffers transferred. */
+class RemoteSink implements RowSink {
+  private enc?: RowEncoder;
+  constructor(
+    private readonly worker: Worker,
+    private readonly table: 'ev' | 'done' | 'rvw',
+  ) {}
+  add(values: Cell[]): void {
+    this.enc ??= new RowEncoder(values.length, 2048);
+    this.enc.add(values);
+    if (this.enc.full) this.flush();
+  }
+  flush(): void {
+    if (!this.enc?.rows) return;
+    const rows = this.enc.take();
+    this.worker.postMessage({ table: this.table, rows }, transferList(rows));
+  }
+  free(): void {}
+}
+
+async function remote(SQL: SqlJsStatic, root: string, def: ProjectDef): Promise<Built> {
+  const steps = new Steps();
+  const inputs = await measureInputs(root, def);
+  const worker = new Worker(REMOTE_WORKER, { workerData: { wasm: WASM, after: DONE_INDEXES, sizeHint: Math.floor(inputs.journalBytes * 0.65) } });
+  type Answer = { buffer: ArrayBuffer; length: number; marks: [string, number][] };
+  const messages: ((m: { ready?: boolean; error?: string } & Partial<Answer>) => void)[] = [];
+  const failed = new Promise<never>((_, reject) => worker.once('error', reject));
+  failed.catch(() => undefined);
+  worker.on('message', (m: { ready?: boolean; error?: string } & Partial<Answer>) => messages.shift()?.(m));
+  const next = (): Promise<{ ready?: boolean; error?: string } & Partial<Answer>> => Promise.race([new Promise<{ ready?: boolean; error?: string } & Partial<Answer>>((resolve) => messages.push(resolve)), failed]);
+  const ready = next();
+  const db = createEmptyIndex(SQL, inputs.indexBytes);
+  const idx = new IndexDb(db, def.queueSeed, consensusFor(def, root), def.roles);
+  steps.mark('create (worker started)');
+  const r = await ready;
+  if (r.error) throw new Error(r.error);
+  steps.mark('worker ready');
+  db.exec('BEGIN');
+  const sinks = { ev: new RemoteSink(worker, 'ev'), done: new RemoteSink(worker, 'done'), rvw: new RemoteSink(worker, 'rvw') };
+  const answer = next();
+  await bulkLoad(SQL, idx, root, def, { sinks, onProgress: (p) => p.message === 'Indexing data sources' && steps.mark('journals') });
+  worker.postMessage({ end: true });
+  steps.mark('rows (ev, done, rvw handed over)');
+  db.exec('COMMIT');
+  steps.mark('commit');
+  const isDone = (st: string): boolean => / ON (done|rvw|ev) /.test(st) || /^CREATE TRIGGER/.test(st) || /^DROP /.test(st);
+  for (const st of STATEMENTS) {
+    if (isDone(st)) continue;
+    execSecondary(db, st);
+    steps.mark(`index ${/INDEX IF NOT EXISTS (\w+)/.exec(st)?.[1] ?? st.slice(0, 20)}`);
+  }
+  const got = await answer;
+  if (got.error) throw new Error(got.error);
+  await worker.terminate();
+  steps.mark('wait for the worker');
+  for (const st of DONE_INDEXES) db.exec(st);
+  steps.mark('done indexes on the empty table');
+  const w = new SQL.Database(new Uint8Array(got.buffer!, 0, got.length));
+  (got as { buffer?: ArrayBuffer }).buffer = undefined;
+  steps.mark(`open the worker's ${(got.length! / 1048576).toFixed(0)} MB`);
+  db.exec(`ATTACH '${(w as unknown as { filename: string }).filename}' AS w`);
+  db.exec('BEGIN');
+  for (const t of ['ev', 'done', 'rvw']) {
+    db.exec(`INSERT INTO main.${t} SELECT * FROM w.${t}`);
+    steps.mark(`copy ${t}`);
+  }
+  db.exec('COMMIT');
+  db.exec('DETACH w');
+  w.close();
+  steps.mark('commit, detach, close');
+  for (const st of STATEMENTS) if (isDone(st)) db.exec(st);
+  steps.mark('triggers');
+  return { db, idx, steps, worker: got.marks! };
+}
+
 async function split(SQL: SqlJsStatic, root: string, def: ProjectDef, moved: BulkTable[], sizeShare: number, cut?: number): Promise<Built> {
   const steps = new Steps();
   const inputs = await measureInputs(root, def);
@@ -235,6 +317,7 @@ async function main(): Promise<void> {
         : mode.startsWith('only-') ? await base(SQL, root, def, mode.slice(5).split('+') as BulkTable[])
         : mode === 'split-ev' ? await split(SQL, root, def, ['ev'], 0.4)
         : mode === 'split-evdone' ? await split(SQL, root, def, ['ev', 'done', 'rvw'], 0.75)
+        : mode === 'remote' ? await remote(SQL, root, def)
         : mode === 'split-range' ? await split(SQL, root, def, ['items', 'ev', 'done', 'rvw'], 0.55, Math.floor(N * Number(process.env.BENCH_CUT ?? 0.5)) + 1)
         : undefined;
       if (!built) throw new Error(`unknown mode ${mode}`);

@@ -39,7 +39,7 @@ const SCOPE = Object.fromEntries(EVENT_TYPES.map((t) => [t, EVENT_SPECS[t].scope
 const INSERT_PLAIN = 'INSERT INTO items (id, key, row, src, text, qorder) VALUES (?, ?, ?, ?, ?, ?)';
 const INSERT_FULL = `INSERT INTO items (id, key, row, src, text, qorder, missing, ${STATE_COLUMNS.join(', ')})
   VALUES (${Array(7 + STATE_COLUMNS.length).fill('?').join(', ')})`;
-const INSERT_EV = 'INSERT INTO ev (item, ord, type, ann, pre, conf, src, base, target, seen, chg) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+export const INSERT_EV = 'INSERT INTO ev (item, ord, type, ann, pre, conf, src, base, target, seen, chg) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
 
 export interface BulkOptions {
   signal?: AbortSignal;
@@ -57,6 +57,15 @@ export interface BulkOptions {
   tables?: ReadonlySet<BulkTable>;
   /** Only items with ids in [from, to) are written and counted (a split build, bench-bulk-phases.ts; not with workerFile). */
   range?: readonly [number, number];
+  /** Where rows of these tables go instead of this index (a split build handing them to a worker, bench-bulk-phases.ts). */
+  sinks?: Partial<Record<'ev' | 'done' | 'rvw', RowSink>>;
+}
+
+/** Takes rows as RawInsert does (values in its statement's parameter order). */
+export interface RowSink {
+  add(values: Cell[]): void;
+  flush(): void;
+  free(): void;
 }
 
 export type BulkTable = 'items' | 'ev' | 'done' | 'rvw';
@@ -222,9 +231,9 @@ async function loadRows(SQL: SqlJsStatic, idx: IndexDb, root: string, def: Proje
   // of the other kind are flushed first whenever plain and full rows alternate.
   const plain = new RawInsert(SQL, idx.db, INSERT_PLAIN);
   const full = new RawInsert(SQL, idx.db, INSERT_FULL);
-  const ev = new RawInsert(SQL, idx.db, INSERT_EV);
-  const done = new RawInsert(SQL, idx.db, INSERT_DONE);
-  const rvw = new RawInsert(SQL, idx.db, INSERT_RVW);
+  const ev = opts.sinks?.ev ?? new RawInsert(SQL, idx.db, INSERT_EV);
+  const done = opts.sinks?.done ?? new RawInsert(SQL, idx.db, INSERT_DONE);
+  const rvw = opts.sinks?.rvw ?? new RawInsert(SQL, idx.db, INSERT_RVW);
   const inserts = [plain, full, ev, done, rvw];
   let id = 0;
   const want = (t: BulkTable): boolean => !opts.tables || opts.tables.has(t);
