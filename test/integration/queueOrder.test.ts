@@ -28,6 +28,9 @@ describe('ML queue order in the labeling panel and the Queue view (inside the VS
     const def = JSON.parse(Buffer.from(await vscode.workspace.fs.readFile(file)).toString('utf8')) as { mlAssist: Record<string, unknown> };
     def.mlAssist.queueOrder = value;
     await vscode.workspace.fs.writeFile(file, Buffer.from(JSON.stringify(def, null, 2)));
+    // writeFile truncates the file before it writes: the registry may read it empty and hold that parse error
+    // until the change event of the write itself; the store is asked for once the registry has the new value.
+    await eventually(() => entry()?.def?.mlAssist.queueOrder === value, `queueOrder ${value} in the registry`, 20000);
     const store = await api.stores.get(entry());
     const loaded = () => store.def.mlAssist.queueOrder === value && entry().def?.mlAssist.queueOrder === value;
     for (let i = 0; i < 200 && !loaded(); i++) await new Promise((r) => setTimeout(r, 100));
