@@ -180,7 +180,7 @@ async function benchSize(n: number, withRaw: boolean): Promise<void> {
     // Ingest: data sources into a fresh index (no journals yet), as the extension builds it (the scan in
     // the worker thread), then with the scan in this thread (what the worker bought).
     let t = now();
-    const ingested = await buildIndex(SQL, root, def, { workerFile: WORKER });
+    const ingested = await buildIndex(SQL, root, def, { workerFile: WORKER, wasmPath: WASM });
     record('ingest', n, n / ((now() - t) / 1000), 'items/s');
     ingested.idx.free();
     ingested.idx.db.close();
@@ -192,7 +192,7 @@ async function benchSize(n: number, withRaw: boolean): Promise<void> {
     // Rebuild from journals: ingest + every event + state pass + indexes.
     const gcRebuild = gcSince();
     t = now();
-    const built = await buildIndex(SQL, root, def, { workerFile: WORKER });
+    const built = await buildIndex(SQL, root, def, { workerFile: WORKER, wasmPath: WASM });
     const rebuildSecs = (now() - t) / 1000;
     record('rebuild', events, events / rebuildSecs, 'events/s');
     record('rebuild_total', events, rebuildSecs * 1000, 'ms');

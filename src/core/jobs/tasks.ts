@@ -33,6 +33,7 @@ import {
 } from '../ml/assist/assist-worker';
 import type { ImageFilePrediction } from '../ml/assist/image-train';
 import { scanToChunks, type ScanChunk, type ScanStreamInput } from '../ingest/scan-stream';
+import { bulkRowsToChunks, type BulkChunk, type BulkStreamInput, type BulkStreamOutput } from '../store/bulk-stream';
 import { orderOfItems, type OrderInput, type OrderOutput } from '../ml/assist/queue-order';
 
 /** What a task or a session call receives besides its input. */
@@ -87,6 +88,8 @@ export interface WorkerSessionTypes {
 export interface WorkerStreamTypes {
   /** The items of a project's data sources (ingest/scan-stream.ts), encoded for the bulk build's item rows. */
   'scan-sources': { input: ScanStreamInput; chunk: ScanChunk; output: { items: number } };
+  /** A bulk build's rows (store/bulk-stream.ts): journals read and judged, sources scanned, rows computed and encoded here. */
+  'bulk-rows': { input: BulkStreamInput; chunk: BulkChunk; output: BulkStreamOutput };
 }
 
 /** Chunks a stream may have posted that the caller has not taken in yet. */
@@ -147,6 +150,7 @@ export const WORKER_STREAMS: {
   readonly [K in WorkerStreamName]: (input: StreamInput<K>, ctx: StreamContext) => StreamOutput<K> | Promise<StreamOutput<K>>;
 } = {
   'scan-sources': async (input, ctx) => ({ items: await scanToChunks(input, (c, transfer) => ctx.emit(c, transfer)) }),
+  'bulk-rows': (input, ctx) => bulkRowsToChunks(input, (c, transfer) => ctx.emit(c, transfer)),
 };
 
 export function isWorkerStreamName(name: unknown): name is WorkerStreamName {

@@ -11,3 +11,15 @@ export async function bundleWorker(): Promise<{ file: string; dispose(): void }>
   await esbuild.build({ entryPoints: [path.join(__dirname, 'worker-main.ts')], outfile: file, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning' });
   return { file, dispose: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
+
+/** The suite's bundled worker: made before its first test, removed after its last (`file` is set by then). */
+export function suiteWorker(): { file: string } {
+  const w = { file: '' };
+  let made: { file: string; dispose(): void } | undefined;
+  before(async () => {
+    made = await bundleWorker();
+    w.file = made.file;
+  });
+  after(() => made?.dispose());
+  return w;
+}

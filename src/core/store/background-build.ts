@@ -28,7 +28,7 @@ export async function buildBeside(
   SQL: SqlJsStatic,
   root: string,
   def: ProjectDef,
-  opts: { signal?: AbortSignal; onProgress?: (p: StoreProgress) => void; workerFile?: string },
+  opts: { signal?: AbortSignal; onProgress?: (p: StoreProgress) => void; workerFile?: string; wasmPath?: string },
 ): Promise<BuiltBeside> {
   const built = await buildIndex(SQL, root, def, { ...opts, slicer: new TimeSlicer(undefined, opts.signal) });
   return { idx: built.idx, state: journalStateOf(built), def, items: built.items, events: built.events };
@@ -62,6 +62,8 @@ export interface RebuildSteps {
   SQL: SqlJsStatic;
   root: string;
   workerFile?: string;
+  /** sql.js's wasm file (a worker making the rows loads it too). */
+  wasmPath?: string;
   log: Logger;
   /** The base definition (project.json as read) now: it may change between attempts. */
   base(): ProjectDef;
@@ -85,7 +87,7 @@ export async function rebuildBeside(
   onProgress: ((p: StoreProgress) => void) | undefined,
 ): Promise<RebuildResult> {
   for (let attempt = 1; ; attempt++) {
-    const built = await buildBeside(s.SQL, s.root, s.base(), { ...(signal ? { signal } : {}), ...(onProgress ? { onProgress } : {}), ...(s.workerFile ? { workerFile: s.workerFile } : {}) });
+    const built = await buildBeside(s.SQL, s.root, s.base(), { ...(signal ? { signal } : {}), ...(onProgress ? { onProgress } : {}), ...(s.workerFile ? { workerFile: s.workerFile } : {}), ...(s.wasmPath ? { wasmPath: s.wasmPath } : {}) });
     let installed = false;
     let reopen: (() => void) | undefined;
     try {

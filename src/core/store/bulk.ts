@@ -37,7 +37,7 @@ import type { StoreProgress } from './types';
 const SCOPE = Object.fromEntries(EVENT_TYPES.map((t) => [t, EVENT_SPECS[t].scope])) as Record<EventType, EventScope>;
 
 const INSERT_PLAIN = 'INSERT INTO items (id, key, row, src, text, qorder) VALUES (?, ?, ?, ?, ?, ?)';
-const INSERT_FULL = `INSERT INTO items (id, key, row, src, text, qorder, missing, ${STATE_COLUMNS.join(', ')})
+export const INSERT_FULL = `INSERT INTO items (id, key, row, src, text, qorder, missing, ${STATE_COLUMNS.join(', ')})
   VALUES (${Array(7 + STATE_COLUMNS.length).fill('?').join(', ')})`;
 export const INSERT_EV = 'INSERT INTO ev (item, ord, type, ann, pre, conf, src, base, target, seen, chg) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
 
@@ -57,8 +57,12 @@ export interface BulkOptions {
   tables?: ReadonlySet<BulkTable>;
   /** Only items with ids in [from, to) are written and counted (a split build, bench-bulk-phases.ts; not with workerFile). */
   range?: readonly [number, number];
-  /** Where rows of these tables go instead of this index (a split build handing them to a worker, bench-bulk-phases.ts). */
-  sinks?: Partial<Record<'ev' | 'done' | 'rvw', RowSink>>;
+  /**
+   * Where rows of these tables go instead of this index: a build whose rows are made in a worker
+   * (bulk-stream.ts), or a split build handing them to one (bench-bulk-phases.ts). `items` takes every item
+   * as a row of INSERT_FULL (those without journal rows with the state an unlabeled item has).
+   */
+  sinks?: Partial<Record<'items' | 'ev' | 'done' | 'rvw', RowSink>>;
 }
 
 /** Takes rows as RawInsert does (values in its statement's parameter order). */
@@ -216,7 +220,8 @@ async function loadRows(SQL: SqlJsStatic, idx: IndexDb, root: string, def: Proje
   const { slicer } = opts;
   const { cols } = read;
   // No journal rows: every item is written unlabeled, in none of the partial indexes (db.ts).
-  if (!cols.keys.size && !opts.tables) for (const st of PARTIAL_INDEX_STATEMENTS) idx.db.exec(st);
+  // (Not when the rows go elsewhere: their index makes them after the load.)
+  if (!cols.keys.size && !opts.tables && !opts.sinks) for (const st of PARTIAL_INDEX_STATEMENTS) idx.db.exec(st);
   const written = new Uint8Array(cols.keys.size);
   // Counters kept in JS while writing (the tables are empty: no triggers yet, no recount scan after).
   const labelCounts = new Map<string, number>();
@@ -230,7 +235,10 @@ async function loadRows(SQL: SqlJsStatic, idx: IndexDb, root: string, def: Proje
   // Rows are written in chunks through raw-insert.ts. Items are inserted in id order: pending rows
   // of the other kind are flushed first whenever plain and full rows alternate.
   const plain = new RawInsert(SQL, idx.db, INSERT_PLAIN);
-  const full = new RawInsert(SQL, idx.db, INSERT_FULL);
+  const full = opts.sinks?.items ?? new RawInsert(SQL, idx.db, INSERT_FULL);
+  const itemSink = opts.sinks?.items !== undefined;
+  // What an item without journal rows holds past (id, key, row, src, text, qorder), as a full row.
+  const unlabeled: Cell[] = itemSink ? [0, ...(stateValues(computeItem([], idx.barriers, consensusFor(def, root), false, false)) as Cell[])] : [];
   const ev = opts.sinks?.ev ?? new RawInsert(SQL, idx.db, INSERT_EV);
   const done = opts.sinks?.done ?? new RawInsert(SQL, idx.db, INSERT_DONE);
   const rvw = opts.sinks?.rvw ?? new RawInsert(SQL, idx.db, INSERT_RVW);
@@ -243,6 +251,7 @@ async function loadRows(SQL: SqlJsStatic, idx: IndexDb, root: string, def: Proje
   const wRvw = want('rvw');
   const { range } = opts;
   if (range && scan) throw new LabelingError('io', 'a bulk build of an id range scans in this thread');
+  if (itemSink && scan) throw new LabelingError('io', 'a bulk build handing its item rows on scans in this thread');
 
   const write = (it: Pick<ScannedItem, 'key' | 'row' | 'source' | 'text'>, missing: boolean): void => {
     id++;
@@ -254,6 +263,11 @@ async function loadRows(SQL: SqlJsStatic, idx: IndexDb, root: string, def: Proje
     const head: Cell[] = [id, it.key, it.row ?? null, it.source, it.text ?? null, queueOrder(def.queueSeed, it.key)];
     const k = cols.keys.get(it.key);
     if (k === undefined && !missing) {
+      if (itemSink) {
+        if (wItems) full.add([...head, ...unlabeled]);
+        count(stateCounts, 'unlabeled');
+        return;
+      }
       full.flush();
       if (wItems) plain.add(head);
       count(stateCounts, 'unlabeled');

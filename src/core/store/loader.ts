@@ -13,6 +13,7 @@ import { cacheDir } from '../project/paths';
 import { addProblems, Applier, ApplyFailed, rollback } from './apply';
 import { createEmptyIndex, finishBulkLoad, finishBulkLoadInSteps } from './db';
 import { bulkLoad, startWorkerScan } from './bulk';
+import { bulkLoadInWorker } from './bulk-stream';
 import { IndexDb } from './index-db';
 import { consensusFor } from './mask-source';
 import { labelsChangeNeedsRebuild, projectLabelsOf, type ProjectLabels } from './known-labels';
@@ -58,6 +59,10 @@ export interface BuildOptions {
   workerFile?: string;
   /** Overrides SCAN_WORKER_FROM_BYTES (tests). */
   scanWorkerFromBytes?: number;
+  /** sql.js's wasm file: with it and `workerFile`, journals of ROWS_WORKER_FROM_JOURNAL_BYTES or more are read in the worker (bulk-stream.ts). */
+  wasmPath?: string;
+  /** Overrides ROWS_WORKER_FROM_JOURNAL_BYTES (tests). */
+  rowsWorkerFromBytes?: number;
 }
 
 /** Table sources of this many bytes (~100,000 short rows) or more are scanned in the worker thread... */
@@ -69,11 +74,19 @@ export const SCAN_WORKER_FROM_BYTES = 8 * 1024 * 1024;
  */
 export const SCAN_WORKER_MAX_JOURNAL_BYTES = 16 * 1024 * 1024;
 
+/**
+ * With journals this large the whole of the rows is made in the worker instead (bulk-stream.ts): it reads
+ * and judges the journals, scans the sources and computes every row, while this thread binds the rows it
+ * hands over and then builds the indexes. The journal rows are then held in the worker's heap, not this one.
+ */
+export const ROWS_WORKER_FROM_JOURNAL_BYTES = SCAN_WORKER_MAX_JOURNAL_BYTES;
+
 /** Bulk load (bulk.ts): tables without secondary indexes, every item written once with its final state, then indexes. */
 export async function buildIndex(SQL: SqlJsStatic, root: string, def: ProjectDef, opts: BuildOptions): Promise<{ idx: IndexDb } & JournalState & RebuildResult> {
   const inputs = await measureInputs(root, def, opts.signal);
-  const { workerFile, scanWorkerFromBytes = SCAN_WORKER_FROM_BYTES, ...rest } = opts;
-  const scanInWorker = workerFile !== undefined && inputs.tableBytes >= scanWorkerFromBytes && inputs.journalBytes < SCAN_WORKER_MAX_JOURNAL_BYTES;
+  const { workerFile, scanWorkerFromBytes = SCAN_WORKER_FROM_BYTES, wasmPath, rowsWorkerFromBytes = ROWS_WORKER_FROM_JOURNAL_BYTES, ...rest } = opts;
+  const rowsInWorker = workerFile !== undefined && wasmPath !== undefined && inputs.journalBytes >= rowsWorkerFromBytes;
+  const scanInWorker = !rowsInWorker && workerFile !== undefined && inputs.tableBytes >= scanWorkerFromBytes && inputs.journalBytes < SCAN_WORKER_MAX_JOURNAL_BYTES;
   // The worker's scan starts first: it boots and reads while the empty index is made.
   const scan = scanInWorker ? startWorkerScan(workerFile, root, def, opts.signal) : undefined;
   let db: Database | undefined;
@@ -82,7 +95,9 @@ export async function buildIndex(SQL: SqlJsStatic, root: string, def: ProjectDef
     db = createEmptyIndex(SQL, inputs.indexBytes);
     idx = new IndexDb(db, def.queueSeed, consensusFor(def, root), def.roles);
     db.exec('BEGIN');
-    const r = await bulkLoad(SQL, idx, root, def, scan ? { ...rest, scan } : rest);
+    const r = rowsInWorker
+      ? await bulkLoadInWorker(SQL, idx, root, def, { ...rest, workerFile, wasm: wasmPath })
+      : await bulkLoad(SQL, idx, root, def, scan ? { ...rest, scan } : rest);
     db.exec('COMMIT');
     throwIfAborted(opts.signal);
     opts.onProgress?.({ message: `Building the indexes of ${r.items} items` });

@@ -378,6 +378,7 @@ export class ProjectStore extends StoreActions {
         SQL: this.SQL,
         root: this.opts.root,
         ...(this.opts.workerFile ? { workerFile: this.opts.workerFile } : {}),
+        wasmPath: this.opts.wasmPath,
         log: this.log,
         base: () => this.base,
         leases: this.leases,

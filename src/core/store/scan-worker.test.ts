@@ -4,31 +4,18 @@
  * in-thread scan's; a cancelled build rejects and leaves nothing behind.
  */
 import { strict as assert } from 'node:assert';
-import type { Database } from 'sql.js';
 import { LabelingError } from '../errors';
-import { bundleWorker } from '../jobs/worker-fixture';
+import { suiteWorker } from '../jobs/worker-fixture';
 import { runWorkerStream } from '../jobs/worker-client';
 import { scanSources } from '../ingest/scan';
 import type { ScanChunk } from '../ingest/scan-stream';
 import { loadProject } from '../project/load';
 import type { ProjectDef } from '../model';
-import { loadSqlJs, rows } from './db';
+import { loadSqlJs } from './db';
 import { startWorkerScan } from './bulk';
 import { buildIndex, type BuildOptions } from './loader';
 import { TimeSlicer } from './time-slice';
-import { classes, cleanupWorkspaces, csvRows, event, textProject, WASM, writeFiles, writeJournal } from './test-support';
-
-/** Every table, every row (ids included), in a fixed order. */
-function dumpAll(db: Database): string {
-  const tables = rows(db, "SELECT name FROM sqlite_master WHERE type = 'table' AND name <> 'migrations' ORDER BY name").map((r) => String((r as Record<string, unknown>)['name']));
-  return JSON.stringify(
-    tables.map((t) => {
-      const width = rows(db, `PRAGMA table_info(${t})`).length;
-      const by = Array.from({ length: width }, (_, i) => i + 1).join(', ');
-      return [t, rows(db, `SELECT * FROM ${t} ORDER BY ${by}`)];
-    }),
-  );
-}
+import { classes, cleanupWorkspaces, csvRows, dumpAll, event, textProject, WASM, writeFiles, writeJournal } from './test-support';
 
 async function build(root: string, def: ProjectDef, opts: BuildOptions): Promise<string> {
   const SQL = await loadSqlJs(WASM);
@@ -53,14 +40,8 @@ async function errorOf(p: Promise<unknown>): Promise<LabelingError> {
 
 describe('bulk build: data sources scanned in a worker thread', function () {
   this.timeout(60_000);
-  let worker: { file: string; dispose(): void };
-  before(async () => {
-    worker = await bundleWorker();
-  });
-  after(() => {
-    worker.dispose();
-    cleanupWorkspaces();
-  });
+  const worker = suiteWorker();
+  after(cleanupWorkspaces);
 
   /** 9,000 CSV rows (three chunks and more), a second source repeating some keys, text files, and journals. */
   async function project(): Promise<{ root: string; def: ProjectDef }> {

@@ -5,6 +5,8 @@ import * as path from 'node:path';
 import { JOURNAL_VERSION, type EventPayload, type JournalEvent } from '../journal/events';
 import type { Annotation, DataSource, ProjectType, Role } from '../model';
 import { createProject, type CreateProjectInput } from '../project/create';
+import type { Database } from 'sql.js';
+import { rows } from './db';
 import { ProjectStore } from './project-store';
 
 export const WASM = require.resolve('sql.js/dist/sql-wasm.wasm');
@@ -85,4 +87,16 @@ export function writeJournal(root: string, id: string, labeler: string, device: 
 export function setProjectRoles(p: { root: string; id: string }, roles: Record<string, Role[]>): void {
   const file = path.join(p.root, '.labeling', p.id, 'project.json');
   fs.writeFileSync(file, JSON.stringify({ ...JSON.parse(fs.readFileSync(file, 'utf8')), roles }, null, 2));
+}
+
+/** Every table of an index but migrations, every row (ids included), in a fixed order: two builds compared whole. */
+export function dumpAll(db: Database): string {
+  const tables = rows<{ name: string }>(db, "SELECT name FROM sqlite_master WHERE type = 'table' AND name <> 'migrations' ORDER BY name").map((r) => r.name);
+  return JSON.stringify(
+    tables.map((t) => {
+      const width = rows(db, `PRAGMA table_info(${t})`).length;
+      const by = Array.from({ length: width }, (_, i) => i + 1).join(', ');
+      return [t, rows(db, `SELECT * FROM ${t} ORDER BY ${by}`)];
+    }),
+  );
 }

@@ -1,0 +1,139 @@
+/**
+ * The bulk build with its rows made in a worker thread (bulk-stream.ts) gives the index the in-thread
+ * build gives, table by table and row by row, with the same problems (file, line, message) and marks;
+ * a malformed line in the middle of a chunk is reported exactly as the single-thread path reports it;
+ * a cancelled build rejects and the project builds again afterwards.
+ */
+import { strict as assert } from 'node:assert';
+import type { EventPayload, JournalEvent } from '../journal/events';
+import { suiteWorker } from '../jobs/worker-fixture';
+import { loadProject } from '../project/load';
+import type { ProjectDef } from '../model';
+import { loadSqlJs } from './db';
+import { buildIndex, type BuildOptions } from './loader';
+import { TimeSlicer } from './time-slice';
+import { classes, cleanupWorkspaces, dumpAll, event, setProjectRoles, textProject, WASM, writeFiles, writeJournal } from './test-support';
+import { BULK_CHUNK_ROWS } from './bulk-stream';
+
+/** The index's tables, its problems and its marks (without the stat's time of reading). */
+async function build(root: string, def: ProjectDef, opts: BuildOptions): Promise<{ dump: string; problems: string; marks: string; items: number; events: number }> {
+  const SQL = await loadSqlJs(WASM);
+  const built = await buildIndex(SQL, root, def, opts);
+  try {
+    const marks = [...built.marks].map(([f, m]) => [f, m.offset, m.line, m.chunks, m.ver, m.stat?.size]);
+    return { dump: dumpAll(built.idx.db), problems: JSON.stringify(built.problems), marks: JSON.stringify(marks), items: built.items, events: built.events };
+  } finally {
+    built.idx.free();
+    built.idx.db.close();
+  }
+}
+
+const K = (i: number): string => `data/items.csv#r${i}`;
+const at = (s: number): string => new Date(Date.UTC(2026, 10, 27, 10, 0, s)).toISOString();
+
+describe('bulk build: rows made in a worker thread', function () {
+  this.timeout(120_000);
+  const worker = suiteWorker();
+  after(cleanupWorkspaces);
+  const inWorker = (): BuildOptions => ({ workerFile: worker.file, wasmPath: WASM, rowsWorkerFromBytes: 0 });
+
+  /**
+   * 12,000 items; ann labels 9,000 of them (more than a chunk of rows) with a malformed line, a line of an
+   * unknown event field and a line naming an undefined label in the middle; bob and cat label some; a
+   * reviewer rejects, decides, adds a label mid-project (which the held line then uses) and imports;
+   * items known only from journals.
+   */
+  async function project(): Promise<{ root: string; def: ProjectDef; bad: number }> {
+    const p = await textProject(12_000, { consensus: { minLabelers: 2, maxLabelers: 3 } });
+    const bad = 4_321;
+    const annLines: string[] = [];
+    for (let i = 1; i <= 9_000; i++) {
+      const label = ['pos', 'neg', 'neutral'][i % 3]!;
+      const e = event({ type: 'submit', item: K(i), ann: classes(i === 4_000 ? 'extra' : label) }, { at: at(i), by: 'ann', dev: 'd1', seq: i });
+      annLines.push(i === bad ? '{"v":1,"at":"2026-11-27T10:00:00.000Z","by":"ann","dev":"d1","seq":' : JSON.stringify(e));
+    }
+    annLines.splice(6_000, 0, '   ', JSON.stringify({ ...event({ type: 'skip', item: K(9_500) }, { at: at(9_500), seq: 9_500 }), extra: 1 }));
+    writeFiles(p.root, { [`.labeling/${p.id}/journal/ann/d1.jsonl`]: annLines.join('\n') + '\n' + '{"v":1,"torn":' });
+    writeJournal(p.root, p.id, 'bob', 'd1', Array.from({ length: 3_000 }, (_, i) => event({ type: i % 10 === 9 ? 'skip' : 'submit', item: K(i * 3 + 1), ...(i % 10 === 9 ? {} : { ann: classes(i % 2 ? 'pos' : 'neg') }) } as EventPayload, { at: at(i * 2), by: 'bob', dev: 'd1', seq: i + 1 })));
+    writeJournal(p.root, p.id, 'cat', 'laptop', [
+      event({ type: 'submit', item: K(1), ann: classes('pos') }, { at: at(50), by: 'cat', dev: 'laptop', seq: 1 }),
+      event({ type: 'submit', item: 'gone/only-in-the-journal.txt', ann: classes('neg') }, { at: at(51), by: 'cat', dev: 'laptop', seq: 2 }),
+      event({ type: 'skip', item: K(11_999) }, { at: at(52), by: 'cat', dev: 'laptop', seq: 3 }),
+    ]);
+    const rev = (s: number, seq: number, payload: EventPayload): JournalEvent => event(payload, { at: at(s), by: 'rev', dev: 'r', seq });
+    writeJournal(p.root, p.id, 'rev', 'r', [
+      rev(10_000, 1, { type: 'reject', item: K(4), base: 2 }),
+      rev(10_001, 2, { type: 'decide', item: K(7), ann: classes('neg'), base: 2 }),
+      rev(10_002, 3, { type: 'labels', added: [{ name: 'extra', color: '#000000' }], mode: 'keep-as-prelabels' }),
+      rev(10_003, 4, { type: 'import', batch: 'b', submits: [{ item: K(11_000), ann: classes('neg'), pre: true, conf: 0.5 }, { item: 'gone.txt', ann: classes('pos') }] }),
+      rev(10_004, 5, { type: 'assign', item: K(11_001), to: 'bob' }),
+    ]);
+    return { root: p.root, def: await loadProject(p.root, p.id), bad };
+  }
+
+  it('gives the index, problems and marks of the in-thread build, at once or in slices', async () => {
+    const { root, def, bad } = await project();
+    const here = await build(root, def, {});
+    const there = await build(root, def, inWorker());
+    assert.equal(there.dump, here.dump);
+    assert.equal(there.problems, here.problems);
+    assert.equal(there.marks, here.marks);
+    assert.deepEqual([there.items, there.events], [here.items, here.events]);
+    assert.equal((await build(root, def, { ...inWorker(), slicer: new TimeSlicer(1) })).dump, here.dump);
+    // What the comparison stands on: the malformed line and the newer one reported, the held line applied once its label came.
+    const problems = JSON.parse(here.problems) as { file: string; line: number; message: string }[];
+    const ann = problems.filter((p) => p.file.endsWith('/ann/d1.jsonl'));
+    assert.deepEqual(ann.map((p) => p.line), [bad, 6_002]);
+    assert.match(ann[0]!.message, /^invalid JSON/);
+    assert.ok(bad > BULK_CHUNK_ROWS / 2 && bad < BULK_CHUNK_ROWS, 'the malformed line falls inside the first chunk of rows');
+    const tables = new Map(JSON.parse(here.dump) as [string, Record<string, unknown>[]][]);
+    const items = tables.get('items')!;
+    assert.equal(items.length, 12_000 + 2);
+    assert.ok((tables.get('ev')!).some((r) => r['ann'] !== null && String(r['ann']).includes('extra')), 'the line with the label added later is applied');
+    assert.ok((tables.get('meta')!).some((r) => r['k'] === 'labels_added'));
+  });
+
+  it('reads the journals twice when they hold role events, and judges every line as the in-thread build does', async () => {
+    const p = await textProject(200);
+    setProjectRoles(p, { boss: ['manager'], ann: ['labeler'] });
+    writeJournal(p.root, p.id, 'boss', 'b', [event({ type: 'roles', set: { boss: ['manager'], ann: ['labeler'], rev: ['reviewer'] } } as EventPayload, { at: at(0), by: 'boss', dev: 'b', seq: 1 }), event({ type: 'roles', set: { ann: [] } } as EventPayload, { at: at(100), by: 'boss', dev: 'b', seq: 2 })]);
+    writeJournal(p.root, p.id, 'ann', 'a', Array.from({ length: 150 }, (_, i) => ({ ...event({ type: 'submit', item: K(i + 1), ann: classes('pos') }, { at: at(i + 1), by: 'ann', dev: 'a', seq: i + 1 }), ps: [['boss', 'b', i < 90 ? 1 : 2]] }) as JournalEvent));
+    writeJournal(p.root, p.id, 'rev', 'r', [{ ...event({ type: 'status', status: 'paused' } as EventPayload, { at: at(120), by: 'rev', dev: 'r', seq: 1 }), ps: [['boss', 'b', 1]] } as JournalEvent]);
+    const def = await loadProject(p.root, p.id);
+    const here = await build(p.root, def, {});
+    const there = await build(p.root, def, inWorker());
+    assert.equal(there.dump, here.dump);
+    assert.equal(there.problems, here.problems);
+    const problems = JSON.parse(here.problems) as { line: number; message: string }[];
+    assert.deepEqual(problems.filter((x) => /not applied: ann is not a labeler/.test(x.message)).map((x) => x.line), Array.from({ length: 50 }, (_, i) => 101 + i), 'the lines after the demotion');
+    assert.ok(problems.some((x) => /rev is not a manager/.test(x.message)));
+  });
+
+  it('small journals are read in this thread; a missing worker file fails the build with its error', async () => {
+    const { root, def } = await project();
+    // No worker file there: a build that started the worker would fail.
+    const missing = `${worker.file}.missing.js`;
+    assert.equal((await build(root, def, { workerFile: missing, wasmPath: WASM })).dump, (await build(root, def, {})).dump);
+    const SQL = await loadSqlJs(WASM);
+    await assert.rejects(buildIndex(SQL, root, def, { workerFile: missing, wasmPath: WASM, rowsWorkerFromBytes: 0 }), /worker/);
+  });
+
+  it('a build cancelled while the worker makes rows rejects as cancelled; the project builds again afterwards', async () => {
+    const { root, def } = await project();
+    const SQL = await loadSqlJs(WASM);
+    const abort = new AbortController();
+    let seen = 0;
+    await assert.rejects(
+      buildIndex(SQL, root, def, {
+        ...inWorker(),
+        signal: abort.signal,
+        onProgress: () => {
+          if (++seen === 2) abort.abort();
+        },
+      }),
+      (e: unknown) => (e as { reason?: string }).reason === 'cancelled',
+    );
+    assert.ok(seen >= 2);
+    assert.equal((await build(root, def, inWorker())).dump, (await build(root, def, {})).dump);
+  });
+});
