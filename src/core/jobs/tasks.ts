@@ -33,7 +33,8 @@ import {
 } from '../ml/assist/assist-worker';
 import type { ImageFilePrediction } from '../ml/assist/image-train';
 import { scanToChunks, type ScanChunk, type ScanStreamInput } from '../ingest/scan-stream';
-import { bulkRowsToChunks, type BulkChunk, type BulkStreamInput, type BulkStreamOutput } from '../store/bulk-stream';
+import { bulkRowsToChunks, readJournalsTask, type BulkChunk, type BulkStreamInput, type BulkStreamOutput, type JournalPartInput } from '../store/bulk-stream';
+import type { JournalPart } from '../store/bulk';
 import { orderOfItems, type OrderInput, type OrderOutput } from '../ml/assist/queue-order';
 
 /** What a task or a session call receives besides its input. */
@@ -71,6 +72,8 @@ export interface WorkerTaskTypes {
   'assist-validate-images': { input: AssistValidateInput; output: AssistValidateOutput };
   /** ML assist's queue order (featurization and k-means, or the model's margins) of the items read on the main thread (queue-order.ts). */
   'assist-queue-order': { input: OrderInput; output: OrderOutput };
+  /** The last journal files of a bulk build read into columns while the build's worker reads the first (store/bulk-stream.ts). */
+  'read-journals': { input: JournalPartInput; output: JournalPart };
 }
 
 export interface WorkerSessionTypes {
@@ -128,6 +131,7 @@ export const WORKER_TASKS: { readonly [K in WorkerTaskName]: (input: TaskInput<K
   'assist-validate': (input, ctx) => assistValidate(input, 'text', { onProgress: (f, m) => ctx.progress(f, m) }),
   'assist-validate-images': (input, ctx) => assistValidate(input, 'image', { onProgress: (f, m) => ctx.progress(f, m) }),
   'assist-queue-order': (input, ctx) => orderOfItems(input, { onProgress: (f, m) => ctx.progress(f, m) }),
+  'read-journals': (input) => readJournalsTask(input),
 };
 
 export const WORKER_SESSIONS: { readonly [K in WorkerSessionName]: (start: SessionStart<K>, ctx: TaskContext) => SessionHandler<K> | Promise<SessionHandler<K>> } = {

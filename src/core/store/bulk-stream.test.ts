@@ -7,9 +7,14 @@
 import { strict as assert } from 'node:assert';
 import type { EventPayload, JournalEvent } from '../journal/events';
 import { suiteWorker } from '../jobs/worker-fixture';
+import { runWorkerTask } from '../jobs/worker-client';
+import { listJournalFiles } from '../journal/files';
 import { loadProject } from '../project/load';
 import type { ProjectDef } from '../model';
-import { loadSqlJs } from './db';
+import { createEmptyIndex, finishBulkLoad, loadSqlJs } from './db';
+import { bulkLoad, readJournalPart, type JournalHelper, type JournalPart } from './bulk';
+import { IndexDb } from './index-db';
+import { consensusFor } from './mask-source';
 import { buildIndex, type BuildOptions } from './loader';
 import { TimeSlicer } from './time-slice';
 import { classes, cleanupWorkspaces, dumpAll, event, setProjectRoles, textProject, WASM, writeFiles, writeJournal } from './test-support';
@@ -28,8 +33,108 @@ async function build(root: string, def: ProjectDef, opts: BuildOptions): Promise
   }
 }
 
+/** bulkLoad in this thread, with `helper` reading the last journal files (or without one); the index's tables and problems. */
+async function bulkWith(root: string, def: ProjectDef, helper?: JournalHelper): Promise<{ dump: string; problems: string; marks: string }> {
+  const SQL = await loadSqlJs(WASM);
+  const db = createEmptyIndex(SQL);
+  const idx = new IndexDb(db, def.queueSeed, consensusFor(def, root), def.roles);
+  try {
+    db.exec('BEGIN');
+    const r = await bulkLoad(SQL, idx, root, def, helper ? { journalHelper: helper } : {});
+    db.exec('COMMIT');
+    finishBulkLoad(db);
+    const marks = [...r.marks].map(([f, m]) => [f, m.offset, m.line, m.chunks, m.ver]);
+    return { dump: dumpAll(db), problems: JSON.stringify(r.problems), marks: JSON.stringify(marks) };
+  } finally {
+    idx.free();
+    db.close();
+  }
+}
+
+/** A helper reading its files in this thread, over an index of its own, as the worker's 'read-journals' does; records its parts. */
+function helperHere(root: string, def: ProjectDef, parts: JournalPart[]): JournalHelper {
+  return async (files) => {
+    const SQL = await loadSqlJs(WASM);
+    const db = createEmptyIndex(SQL);
+    const idx = new IndexDb(db, def.queueSeed, consensusFor(def, root), def.roles);
+    try {
+      const part = await readJournalPart(idx, def, files);
+      parts.push(part);
+      return part;
+    } finally {
+      idx.free();
+      db.close();
+    }
+  };
+}
+
 const K = (i: number): string => `data/items.csv#r${i}`;
 const at = (s: number): string => new Date(Date.UTC(2026, 10, 27, 10, 0, s)).toISOString();
+
+const line = (by: string, dev: string, s: number, seq: number, payload: EventPayload): JournalEvent => event(payload, { at: at(s), by, dev, seq });
+
+/** Four labelers' journals; `extra` lines go into the last one (the helper's part). */
+async function journals(extra: { first?: JournalEvent[]; last?: JournalEvent[]; roles?: boolean } = {}): Promise<{ root: string; def: ProjectDef }> {
+  const p = await textProject(3_000, { consensus: { minLabelers: 2, maxLabelers: 3 } });
+  if (extra.roles) setProjectRoles(p, { ann: ['labeler'], bob: ['labeler'], cat: ['labeler'], boss: ['manager'] });
+  const submits = (by: string, n: number, off: number): JournalEvent[] => Array.from({ length: n }, (_, i) => line(by, 'd', i + off, i + 1, { type: 'submit', item: K(((i * 7 + off) % 3_100) + 1), ann: classes(['pos', 'neg', 'neutral'][(i + off) % 3]!) }));
+  writeJournal(p.root, p.id, 'ann', 'd', [...submits('ann', 2_000, 0), ...(extra.first ?? [])]);
+  writeJournal(p.root, p.id, 'bob', 'd', submits('bob', 1_500, 3));
+  writeJournal(p.root, p.id, 'cat', 'd', submits('cat', 1_000, 5));
+  const dan = submits('dan', 1_200, 11).map((e) => JSON.stringify(e));
+  dan[600] = '{"v":1,"by":"dan", not json';
+  const tail = (extra.last ?? []).map((e) => JSON.stringify(e));
+  writeFiles(p.root, { [`.labeling/${p.id}/journal/dan/d.jsonl`]: [...dan, ...tail].join('\n') + '\n' });
+  return { root: p.root, def: await loadProject(p.root, p.id) };
+}
+
+
+describe('bulk build: the last journal files read by a second thread', function () {
+  this.timeout(60_000);
+  after(cleanupWorkspaces);
+  it('takes what the helper read when reading it here would give the same (a malformed line in its part reported as here)', async () => {
+    const { root, def } = await journals();
+    const parts: JournalPart[] = [];
+    const here = await bulkWith(root, def);
+    const split = await bulkWith(root, def, helperHere(root, def, parts));
+    assert.deepEqual(parts.map((x) => x.exact), [true]);
+    assert.ok(parts[0]!.marks.some(([f]) => f.endsWith('/dan/d.jsonl')), 'the last journal is the helper\'s');
+    assert.equal(split.dump, here.dump);
+    assert.equal(split.problems, here.problems);
+    assert.equal(split.marks, here.marks);
+    const problems = JSON.parse(here.problems) as { file: string; line: number; message: string }[];
+    assert.deepEqual(problems.map((x) => [x.file, x.line]), [['.labeling/p/journal/dan/d.jsonl', 601]]);
+    assert.match(problems[0]!.message, /^invalid JSON/);
+  });
+
+  it('reads the part here again when it held a project-wide event, a line for a label defined before it, or came after a role event', async () => {
+    const extra = line('dan', 'd', 9_000, 2_000, { type: 'labels', added: [{ name: 'extra', color: '#000000' }], mode: 'keep-as-prelabels' });
+    const cases: { name: string; opts: Parameters<typeof journals>[0]; exact: boolean }[] = [
+      { name: 'a label set in its part', opts: { last: [extra, line('dan', 'd', 9_001, 2_001, { type: 'submit', item: K(5), ann: classes('extra') })] }, exact: false },
+      { name: 'a label set before its part, used in it', opts: { first: [{ ...extra, by: 'ann', seq: 5_000 }], last: [line('dan', 'd', 9_001, 2_001, { type: 'submit', item: K(5), ann: classes('extra') })] }, exact: false },
+      { name: 'a role event before its part', opts: { roles: true, first: [line('ann', 'd', 9_000, 5_000, { type: 'roles', set: { dan: [] } } as EventPayload)] }, exact: true },
+      { name: 'base roles only: judged there as here', opts: { roles: true }, exact: true },
+    ];
+    for (const c of cases) {
+      const { root, def } = await journals(c.opts);
+      const parts: JournalPart[] = [];
+      const here = await bulkWith(root, def);
+      const split = await bulkWith(root, def, helperHere(root, def, parts));
+      assert.deepEqual(parts.map((x) => x.exact), [c.exact], c.name);
+      assert.equal(split.dump, here.dump, c.name);
+      assert.equal(split.problems, here.problems, c.name);
+      assert.equal(split.marks, here.marks, c.name);
+    }
+  });
+
+  it('reads the part here when the helper fails', async () => {
+    const { root, def } = await journals();
+    const here = await bulkWith(root, def);
+    const failed = await bulkWith(root, def, () => Promise.reject(new Error('the helper is gone')));
+    assert.equal(failed.dump, here.dump);
+    assert.equal(failed.problems, here.problems);
+  });
+});
 
 describe('bulk build: rows made in a worker thread', function () {
   this.timeout(120_000);
@@ -107,6 +212,28 @@ describe('bulk build: rows made in a worker thread', function () {
     const problems = JSON.parse(here.problems) as { line: number; message: string }[];
     assert.deepEqual(problems.filter((x) => /not applied: ann is not a labeler/.test(x.message)).map((x) => x.line), Array.from({ length: 50 }, (_, i) => 101 + i), 'the lines after the demotion');
     assert.ok(problems.some((x) => /rev is not a manager/.test(x.message)));
+  });
+
+  it('the last journals read by a second worker: the same index and problems (a malformed line in its part reported as here)', async () => {
+    const { root, def } = await journals();
+    const here = await build(root, def, {});
+    const there = await build(root, def, inWorker());
+    assert.equal(there.dump, here.dump);
+    assert.equal(there.problems, here.problems);
+    assert.equal(there.marks, here.marks);
+    assert.equal((await build(root, def, { ...inWorker(), slicer: new TimeSlicer(1) })).dump, here.dump);
+  });
+
+  it("the worker's 'read-journals' task gives the part read here, posted whole", async () => {
+    const { root, def } = await journals({ last: [line('dan', 'd', 9_000, 2_000, { type: 'import', batch: 'b', submits: [{ item: K(9), ann: classes('neg'), pre: true, conf: 0.25 }] })] });
+    const files = listJournalFiles(root, def.id).slice(2);
+    const parts: JournalPart[] = [];
+    const here = await helperHere(root, def, parts)(files);
+    const there = await runWorkerTask(worker.file, 'read-journals', { root, def, wasm: WASM, files });
+    // The same but for when each file's stat was taken.
+    const untimed = (x: JournalPart): JournalPart => ({ ...x, marks: x.marks.map(([f, m]) => [f, { ...m, ...(m.stat ? { stat: { ...m.stat, at: 0 } } : {}) }]) });
+    assert.deepEqual(untimed(there), untimed(here));
+    assert.ok(here.cols.sparse.length > 0 && here.exact && here.problems.length === 1);
   });
 
   it('small journals are read in this thread; a missing worker file fails the build with its error', async () => {

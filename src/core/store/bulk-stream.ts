@@ -12,11 +12,12 @@
  */
 import type { SqlJsStatic } from 'sql.js';
 import { LabelingError, throwIfAborted } from '../errors';
-import { runWorkerStream } from '../jobs/worker-client';
+import { runWorkerStream, runWorkerTask } from '../jobs/worker-client';
+import type { JournalFile } from '../journal/files';
 import type { FileMark } from '../journal/marks';
 import type { JournalProblem } from '../journal/reader';
 import type { ProjectDef } from '../model';
-import { bulkLoad, INSERT_EV, INSERT_FULL, type BulkResult, type RowSink } from './bulk';
+import { bulkLoad, INSERT_EV, INSERT_FULL, readJournalPart, type BulkResult, type JournalPart, type RowSink } from './bulk';
 import { INSERT_RVW } from './dashboard-counters';
 import { createEmptyIndex, loadSqlJs, rows as rowsOf } from './db';
 import { IndexDb, INSERT_DONE } from './index-db';
@@ -41,6 +42,28 @@ export interface BulkStreamInput {
   wasm: string;
   /** Rows per chunk posted (all tables together). */
   chunkRows: number;
+  /** The worker's own file: a second worker started from it reads the last journal files meanwhile ('read-journals'). */
+  helperFile?: string;
+}
+
+export interface JournalPartInput {
+  root: string;
+  def: ProjectDef;
+  wasm: string;
+  files: JournalFile[];
+}
+
+/** Task 'read-journals': journal files read into columns, judged by a scratch index of this thread's own (bulk.ts JournalPart). */
+export async function readJournalsTask(input: JournalPartInput): Promise<JournalPart> {
+  const SQL = await loadSqlJs(input.wasm);
+  const db = createEmptyIndex(SQL);
+  const idx = new IndexDb(db, input.def.queueSeed, consensusFor(input.def, input.root), input.def.roles);
+  try {
+    return await readJournalPart(idx, input.def, input.files);
+  } finally {
+    idx.free();
+    db.close();
+  }
 }
 
 export type BulkChunk = { kind: 'rows'; parts: { table: StreamTable; rows: EncodedRows }[] } | { kind: 'progress'; progress: StoreProgress };
@@ -128,7 +151,9 @@ export async function bulkRowsToChunks(input: BulkStreamInput, emit: (c: BulkChu
     const fresh = tableContents(db);
     const sinks = new ChunkSinks((c, transfer) => emit(c, transfer), input.chunkRows);
     db.exec('BEGIN');
+    const { helperFile } = input;
     const r = await bulkLoad(SQL, idx, input.root, input.def, {
+      ...(helperFile ? { journalHelper: (files: JournalFile[]) => runWorkerTask(helperFile, 'read-journals', { root: input.root, def: input.def, wasm: input.wasm, files }) } : {}),
       sinks: { items: sinks.sink('items'), ev: sinks.sink('ev'), done: sinks.sink('done'), rvw: sinks.sink('rvw') },
       onProgress: (progress) => {
         sinks.post();
@@ -157,6 +182,8 @@ export interface WorkerBulkOptions {
   onProgress?: (p: StoreProgress) => void;
   /** Yield to the event loop whenever a slice is used up (a background rebuild). */
   slicer?: TimeSlicer;
+  /** false: the worker reads every journal itself, without a second worker for the last files (tests, benches). */
+  journalHelper?: boolean;
 }
 
 /**
@@ -176,7 +203,7 @@ export async function bulkLoadInWorker(SQL: SqlJsStatic, idx: IndexDb, root: str
   };
   const { slicer, signal } = opts;
   try {
-    const input: BulkStreamInput = { root, def, wasm: opts.wasm, chunkRows: BULK_CHUNK_ROWS };
+    const input: BulkStreamInput = { root, def, wasm: opts.wasm, chunkRows: BULK_CHUNK_ROWS, ...(opts.journalHelper !== false ? { helperFile: opts.workerFile } : {}) };
     const out = await runWorkerStream(opts.workerFile, 'bulk-rows', input, {
       ...(signal ? { signal } : {}),
       onChunk: async (c: BulkChunk) => {

@@ -17,7 +17,7 @@ const CHG = 0x40;
 const MAX_INTERNED = 4096;
 
 /** Rarely set columns, kept by row number. */
-interface Sparse {
+export interface Sparse {
   sub?: number;
   conf?: number;
   src?: string;
@@ -56,6 +56,24 @@ export function orderTimeOfIso(at: string): number {
   if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 28 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59 || ms < 0) return orderTime(at);
   const t = Date.UTC(y, mo - 1, d, h, mi, sec, ms);
   return t > 0 ? t : orderTime(at);
+}
+
+/**
+ * The rows of an EvColumns as plain data (typed arrays, strings, numbers), posted between threads: a journal
+ * part read by another thread (bulk.ts) is appended to this thread's columns as if read here after them.
+ */
+export interface PackedColumns {
+  n: number;
+  item: Int32Array;
+  ms: Float64Array;
+  seq: Float64Array;
+  who: Int32Array;
+  code: Uint8Array;
+  ann: (string | null)[];
+  sparse: [number, Sparse][];
+  whos: { by: string; dev: string }[];
+  /** Item keys by index. */
+  keys: string[];
 }
 
 function grow<T extends Float64Array | Int32Array | Uint8Array>(a: T, cap: number): T {
@@ -116,7 +134,8 @@ export class EvColumns {
     return (this.lastWho = who);
   }
 
-  private push(key: string, ms: number, who: number, seq: number, sub: number, v: EvValues): void {
+  /** Index of a new row, with room for it. */
+  private next(): number {
     const i = this.n++;
     if (i === this.item.length) {
       const cap = i * 2;
@@ -126,20 +145,32 @@ export class EvColumns {
       this.who = grow(this.who, cap);
       this.code = grow(this.code, cap);
     }
+    return i;
+  }
+
+  private keyIndex(key: string): number {
     let k = this.keys.get(key);
     if (k === undefined) this.keys.set(key, (k = this.keys.size));
-    this.item[i] = k;
-    this.ms[i] = ms;
-    this.seq[i] = seq;
-    this.who[i] = who;
-    this.code[i] = evTypeCode(v.type) | (v.pre ? PRE : 0) | (v.chg ? CHG : 0);
-    let ann = v.ann;
+    return k;
+  }
+
+  private pushAnn(ann: string | null): void {
     if (ann !== null) {
       const known = this.anns.get(ann);
       if (known !== undefined) ann = known;
       else if (this.anns.size < MAX_INTERNED) this.anns.set(ann, ann);
     }
     this.ann.push(ann);
+  }
+
+  private push(key: string, ms: number, who: number, seq: number, sub: number, v: EvValues): void {
+    const i = this.next();
+    this.item[i] = this.keyIndex(key);
+    this.ms[i] = ms;
+    this.seq[i] = seq;
+    this.who[i] = who;
+    this.code[i] = evTypeCode(v.type) | (v.pre ? PRE : 0) | (v.chg ? CHG : 0);
+    this.pushAnn(v.ann);
     if (sub >= 0 || v.conf !== null || v.src !== null || v.base !== null || v.target !== null || v.seen !== null) {
       const s: Sparse = {};
       if (sub >= 0) s.sub = sub;
@@ -149,6 +180,34 @@ export class EvColumns {
       if (v.target !== null) s.target = v.target;
       if (v.seen !== null) s.seen = v.seen;
       this.sparse.set(i, s);
+    }
+  }
+
+  /** The rows so far as plain data (before group()). */
+  pack(): PackedColumns {
+    const { n } = this;
+    return {
+      n, item: this.item.slice(0, n), ms: this.ms.slice(0, n), seq: this.seq.slice(0, n), who: this.who.slice(0, n), code: this.code.slice(0, n),
+      ann: this.ann, sparse: [...this.sparse], whos: this.whos, keys: [...this.keys.keys()],
+    };
+  }
+
+  /** Appends packed rows after these, as if they had been added here (keys new to these numbered in their order). */
+  append(p: PackedColumns): void {
+    const keyOf = new Int32Array(p.keys.length);
+    for (let j = 0; j < p.keys.length; j++) keyOf[j] = this.keyIndex(p.keys[j]!);
+    const whoOf = p.whos.map((w) => this.whoOf(w.by, w.dev));
+    const sparse = new Map(p.sparse);
+    for (let r = 0; r < p.n; r++) {
+      const i = this.next();
+      this.item[i] = keyOf[p.item[r]!]!;
+      this.ms[i] = p.ms[r]!;
+      this.seq[i] = p.seq[r]!;
+      this.who[i] = whoOf[p.who[r]!]!;
+      this.code[i] = p.code[r]!;
+      this.pushAnn(p.ann[r] ?? null);
+      const s = sparse.get(r);
+      if (s) this.sparse.set(i, s);
     }
   }
 

@@ -95,6 +95,11 @@ export class LabelGate {
     return v;
   }
 
+  /** Events held so far (until settle()). */
+  get holding(): number {
+    return this.held.length;
+  }
+
   /** Applies the event now, or holds it until settle() when it uses a label not defined (yet). */
   offer(e: JournalEvent, file: string, line: number, apply: ApplyLine): void {
     if (this.verdict(e)) this.held.push({ e, file, line });

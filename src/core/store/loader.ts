@@ -63,6 +63,8 @@ export interface BuildOptions {
   wasmPath?: string;
   /** Overrides ROWS_WORKER_FROM_JOURNAL_BYTES (tests). */
   rowsWorkerFromBytes?: number;
+  /** false: the rows worker reads every journal itself, without a second worker for the last files (benches). */
+  journalHelper?: boolean;
 }
 
 /** Table sources of this many bytes (~100,000 short rows) or more are scanned in the worker thread... */
@@ -84,7 +86,7 @@ export const ROWS_WORKER_FROM_JOURNAL_BYTES = SCAN_WORKER_MAX_JOURNAL_BYTES;
 /** Bulk load (bulk.ts): tables without secondary indexes, every item written once with its final state, then indexes. */
 export async function buildIndex(SQL: SqlJsStatic, root: string, def: ProjectDef, opts: BuildOptions): Promise<{ idx: IndexDb } & JournalState & RebuildResult> {
   const inputs = await measureInputs(root, def, opts.signal);
-  const { workerFile, scanWorkerFromBytes = SCAN_WORKER_FROM_BYTES, wasmPath, rowsWorkerFromBytes = ROWS_WORKER_FROM_JOURNAL_BYTES, ...rest } = opts;
+  const { workerFile, scanWorkerFromBytes = SCAN_WORKER_FROM_BYTES, wasmPath, rowsWorkerFromBytes = ROWS_WORKER_FROM_JOURNAL_BYTES, journalHelper, ...rest } = opts;
   const rowsInWorker = workerFile !== undefined && wasmPath !== undefined && inputs.journalBytes >= rowsWorkerFromBytes;
   const scanInWorker = !rowsInWorker && workerFile !== undefined && inputs.tableBytes >= scanWorkerFromBytes && inputs.journalBytes < SCAN_WORKER_MAX_JOURNAL_BYTES;
   // The worker's scan starts first: it boots and reads while the empty index is made.
@@ -96,7 +98,7 @@ export async function buildIndex(SQL: SqlJsStatic, root: string, def: ProjectDef
     idx = new IndexDb(db, def.queueSeed, consensusFor(def, root), def.roles);
     db.exec('BEGIN');
     const r = rowsInWorker
-      ? await bulkLoadInWorker(SQL, idx, root, def, { ...rest, workerFile, wasm: wasmPath })
+      ? await bulkLoadInWorker(SQL, idx, root, def, { ...rest, workerFile, wasm: wasmPath, ...(journalHelper === false ? { journalHelper } : {}) })
       : await bulkLoad(SQL, idx, root, def, scan ? { ...rest, scan } : rest);
     db.exec('COMMIT');
     throwIfAborted(opts.signal);
