@@ -2,7 +2,8 @@
  * Not a test, not part of `npm run bench`: how much slower a rebuild gets when it yields to the event
  * loop (background-build.ts) than the blocking bulk build, and the longest time the event loop was
  * held, at MEASURE_N items (default 200,000) with the journals of bench.ts (3 labelers, ~2.9 events
- * per item). Run: node --expose-gc --import tsx scripts/measure-background-rebuild.ts
+ * per item). Mode `worker` (MEASURE_MODES=blocking,sliced,worker): sliced, with the rows made in a worker thread
+ * (bulk-stream.ts; the worker bundled from src/ first). Run: node --expose-gc --import tsx scripts/measure-background-rebuild.ts
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -52,13 +53,21 @@ async function main(): Promise<void> {
     const def = await loadProject(root, 'm');
     const SQL = await loadSqlJs(WASM);
     console.log(`${N.toLocaleString('en')} items, ${events.toLocaleString('en')} events, ${ROUNDS} rounds each (alternating)`);
-    const times: Record<'blocking' | 'sliced', number[]> = { blocking: [], sliced: [] };
+    type Mode = 'blocking' | 'sliced' | 'worker';
+    const modes = (process.env.MEASURE_MODES ?? process.env.MEASURE_MODE ?? 'blocking,sliced').split(',') as Mode[];
+    const times: Record<Mode, number[]> = { blocking: [], sliced: [], worker: [] };
     let longest = 0;
     let yields = 0;
+    let workerFile = '';
+    if (modes.includes('worker')) {
+      const esbuild = await import('esbuild');
+      workerFile = path.join(root, 'worker.js');
+      await esbuild.build({ entryPoints: [path.resolve(__dirname, '../src/core/jobs/worker-main.ts')], outfile: workerFile, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning' });
+    }
     for (let r = 0; r < ROUNDS; r++) {
-      for (const mode of (process.env.MEASURE_MODE ? [process.env.MEASURE_MODE as 'blocking' | 'sliced'] : (['blocking', 'sliced'] as const))) {
+      for (const mode of modes) {
         gc();
-        const slicer = mode === 'sliced' ? new TimeSlicer() : undefined;
+        const slicer = mode !== 'blocking' ? new TimeSlicer() : undefined;
         // The event-loop probe: the longest gap between two turns while the build runs.
         let phase = 'start';
         const onProgress = (p: { message: string }): void => void (phase = p.message);
@@ -74,12 +83,12 @@ async function main(): Promise<void> {
           if (probing) setImmediate(probe);
         };
         setImmediate(probe);
-        const built = await buildIndex(SQL, root, def, slicer ? { slicer, onProgress } : { onProgress });
+        const built = await buildIndex(SQL, root, def, { onProgress, ...(slicer ? { slicer } : {}), ...(mode === 'worker' ? { workerFile, wasmPath: WASM } : {}) });
         const ms = performance.now() - t0;
         await new Promise((r) => setImmediate(r)); // the probe measures the build's last stretch too
         probing = false;
         times[mode].push(ms);
-        if (slicer) {
+        if (mode === 'sliced' && slicer) {
           longest = Math.max(longest, gap);
           yields = slicer.yields;
         }
@@ -92,6 +101,7 @@ async function main(): Promise<void> {
     const b = median(times.blocking);
     const s = median(times.sliced);
     console.log(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+    if (times.worker.length) console.log(`median worker ${median(times.worker).toFixed(0)} ms`);
     if (!times.blocking.length || !times.sliced.length) return;
     console.log(`median blocking ${b.toFixed(0)} ms, sliced ${s.toFixed(0)} ms: ${(((s - b) / b) * 100).toFixed(1)}% slower; longest gap while sliced ${longest.toFixed(1)} ms (${yields} yields)`);
   } finally {
