@@ -34,7 +34,7 @@ import {
 import type { ImageFilePrediction } from '../ml/assist/image-train';
 import { scanToChunks, type ScanChunk, type ScanStreamInput } from '../ingest/scan-stream';
 import { bulkRowsToChunks, readJournalsTask, type BulkChunk, type BulkStreamInput, type BulkStreamOutput, type JournalPartInput } from '../store/bulk-stream';
-import type { JournalPart } from '../store/bulk';
+import type { JournalPart } from '../store/bulk-journals';
 import { orderOfItems, type OrderInput, type OrderOutput } from '../ml/assist/queue-order';
 
 /** What a task or a session call receives besides its input. */

@@ -12,13 +12,14 @@ import { listJournalFiles } from '../journal/files';
 import { loadProject } from '../project/load';
 import type { ProjectDef } from '../model';
 import { createEmptyIndex, finishBulkLoad, loadSqlJs } from './db';
-import { bulkLoad, readJournalPart, type JournalHelper, type JournalPart } from './bulk';
+import { bulkLoad } from './bulk';
+import type { JournalHelper, JournalPart } from './bulk-journals';
 import { IndexDb } from './index-db';
 import { consensusFor } from './mask-source';
 import { buildIndex, type BuildOptions } from './loader';
 import { TimeSlicer } from './time-slice';
 import { classes, cleanupWorkspaces, dumpAll, event, setProjectRoles, textProject, WASM, writeFiles, writeJournal } from './test-support';
-import { BULK_CHUNK_ROWS } from './bulk-stream';
+import { BULK_CHUNK_ROWS, readJournalsTask } from './bulk-stream';
 
 /** The index's tables, its problems and its marks (without the stat's time of reading). */
 async function build(root: string, def: ProjectDef, opts: BuildOptions): Promise<{ dump: string; problems: string; marks: string; items: number; events: number }> {
@@ -54,17 +55,9 @@ async function bulkWith(root: string, def: ProjectDef, helper?: JournalHelper): 
 /** A helper reading its files in this thread, over an index of its own, as the worker's 'read-journals' does; records its parts. */
 function helperHere(root: string, def: ProjectDef, parts: JournalPart[]): JournalHelper {
   return async (files) => {
-    const SQL = await loadSqlJs(WASM);
-    const db = createEmptyIndex(SQL);
-    const idx = new IndexDb(db, def.queueSeed, consensusFor(def, root), def.roles);
-    try {
-      const part = await readJournalPart(idx, def, files);
-      parts.push(part);
-      return part;
-    } finally {
-      idx.free();
-      db.close();
-    }
+    const part = await readJournalsTask({ root, def, wasm: WASM, files });
+    parts.push(part);
+    return part;
   };
 }
 

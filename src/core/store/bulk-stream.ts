@@ -17,7 +17,8 @@ import type { JournalFile } from '../journal/files';
 import type { FileMark } from '../journal/marks';
 import type { JournalProblem } from '../journal/reader';
 import type { ProjectDef } from '../model';
-import { bulkLoad, INSERT_EV, INSERT_FULL, readJournalPart, type BulkResult, type JournalPart, type RowSink } from './bulk';
+import { bulkLoad, INSERT_EV, INSERT_FULL, type BulkResult, type RowSink } from './bulk';
+import { readJournalPart, type JournalPart } from './bulk-journals';
 import { INSERT_RVW } from './dashboard-counters';
 import { createEmptyIndex, loadSqlJs, rows as rowsOf } from './db';
 import { IndexDb, INSERT_DONE } from './index-db';
@@ -54,12 +55,17 @@ export interface JournalPartInput {
 }
 
 /** Task 'read-journals': journal files read into columns, judged by a scratch index of this thread's own (bulk.ts JournalPart). */
-export async function readJournalsTask(input: JournalPartInput): Promise<JournalPart> {
+export function readJournalsTask(input: JournalPartInput): Promise<JournalPart> {
+  return withScratchIndex(input, (_SQL, idx) => readJournalPart(idx, input.def, input.files));
+}
+
+/** `fn` over an empty index of this thread's own for the project (never filled with rows), closed after. */
+async function withScratchIndex<T>(input: { root: string; def: ProjectDef; wasm: string }, fn: (SQL: SqlJsStatic, idx: IndexDb) => Promise<T>): Promise<T> {
   const SQL = await loadSqlJs(input.wasm);
   const db = createEmptyIndex(SQL);
   const idx = new IndexDb(db, input.def.queueSeed, consensusFor(input.def, input.root), input.def.roles);
   try {
-    return await readJournalPart(idx, input.def, input.files);
+    return await fn(SQL, idx);
   } finally {
     idx.free();
     db.close();
@@ -143,11 +149,9 @@ function tableContents(db: IndexDb['db']): Map<string, { columns: string[]; rows
 }
 
 /** The worker's side: bulkLoad over a scratch index, its rows posted as chunks; returns the rest. */
-export async function bulkRowsToChunks(input: BulkStreamInput, emit: (c: BulkChunk, transfer?: ArrayBuffer[]) => void): Promise<BulkStreamOutput> {
-  const SQL = await loadSqlJs(input.wasm);
-  const db = createEmptyIndex(SQL);
-  const idx = new IndexDb(db, input.def.queueSeed, consensusFor(input.def, input.root), input.def.roles);
-  try {
+export function bulkRowsToChunks(input: BulkStreamInput, emit: (c: BulkChunk, transfer?: ArrayBuffer[]) => void): Promise<BulkStreamOutput> {
+  return withScratchIndex(input, async (SQL, idx) => {
+    const { db } = idx;
     const fresh = tableContents(db);
     const sinks = new ChunkSinks((c, transfer) => emit(c, transfer), input.chunkRows);
     db.exec('BEGIN');
@@ -167,10 +171,7 @@ export async function bulkRowsToChunks(input: BulkStreamInput, emit: (c: BulkChu
       if (JSON.stringify(t) !== JSON.stringify(fresh.get(name))) tables.push({ name, ...t });
     }
     return { marks: [...r.marks], problems: r.problems, items: r.items, events: r.events, tables };
-  } finally {
-    idx.free();
-    db.close();
-  }
+  });
 }
 
 export interface WorkerBulkOptions {
