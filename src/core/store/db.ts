@@ -65,37 +65,63 @@ function paddedImage(SQL: SqlJsStatic, size: number): Uint8Array {
 export const SECONDARY_STATEMENTS = SECONDARY.split(/\n(?=CREATE |DROP )/);
 
 /**
- * SECONDARY's partial indexes (review flags, assignees, agreement). A bulk build without journal rows
- * creates them on the empty tables (bulk.ts): none of its rows is in one, and keeping six empty indexes
- * while writing 1M rows costs ~0.1 s against ~0.7 s for six scans of the table after the load.
+ * SECONDARY's partial indexes that hold no item written without journal rows (review flags, assignees,
+ * agreement). A bulk build without journal rows creates them on the empty tables (bulk.ts): keeping six
+ * empty indexes while writing 1M rows costs ~0.1 s against ~0.7 s for six scans of the table after the load.
+ * Not items_open: every such item is open, so it is built after the load, sorted.
  */
-export const PARTIAL_INDEX_STATEMENTS = SECONDARY_STATEMENTS.filter((s) => /^\s*CREATE INDEX[^(]*\([^)]*\)\s*WHERE/.test(s));
+export const PARTIAL_INDEX_STATEMENTS = SECONDARY_STATEMENTS.filter((s) => /^\s*CREATE INDEX IF NOT EXISTS (?!items_open )\w+ ON [^(]*\([^)]*\)\s*WHERE/.test(s));
 
-/** PRAGMAS's page cache (cache_size), restored after an index built with another. */
+/** PRAGMAS's page cache (cache_size) and temp store, restored after an index built with others. */
 const CACHE_SIZE = Number(/cache_size = (-?\d+)/.exec(PRAGMAS)?.[1] ?? -2000);
+const TEMP_STORE = /temp_store = (\w+)/.exec(PRAGMAS)?.[1] ?? 'FILE';
+
+/** The settings an index is built under after a bulk load: a page cache (KiB when negative) and a temp store. */
+interface BuildSettings {
+  readonly cache: number;
+  readonly temp: 'MEMORY' | 'FILE';
+}
 
 /**
- * The page cache (PRAGMA cache_size, KiB when negative) an index is built with after a bulk load, where not
- * PRAGMAS's. SQLite's sorter sorts runs as large as the page cache in memory, then merges them: items_open's
- * records (open, qorder, id) come in random qorder order and all tie on `open`, and runs of 512 KB (within
- * the CPU's caches) sort and merge in 1.0-1.4 s at 1M items against 1.6-2.3 s in runs of 16 MB (issue 15,
- * scripts/bench-ingest-phases.ts). The index is the same. items_key and items_state build slower so.
+ * SQLite's sorter sorts runs as large as the page cache in memory and, under temp_store FILE, writes each to a
+ * temporary file before merging them; sql.js's files are JavaScript buffers, every write and read a call out of
+ * the wasm. In memory (temp_store MEMORY) the runs stay on the wasm heap: at the bench's 1M items, 2.9M done rows
+ * (issue 15, medians of 3 alternating builds, quiet machine), done_mine 2.26 -> 1.78 s, done_hist 2.10 -> 1.64 s,
+ * items_state 0.99-1.11 -> 0.76-0.85 s, items_key 0.64 -> 0.49 s; the heap keeps the largest sort's runs (tens of
+ * MB; it never shrinks, and SQLite reuses it).
  */
-const BUILD_CACHE_SIZE: Readonly<Record<string, number>> = { items_open: -512 };
+const BUILD_DEFAULT: BuildSettings = { cache: CACHE_SIZE, temp: 'MEMORY' };
 
-/** Runs one of SECONDARY_STATEMENTS, under the page cache BUILD_CACHE_SIZE names for its index. */
+/**
+ * Where an index builds faster otherwise. items_open's records (qorder, id) come in random qorder order, and runs
+ * of 512 KB (within the CPU's caches) written to files sort and merge fastest: 0.71-0.77 s at 1M open items,
+ * against 0.99-1.28 s in runs of 16 MB and 1.08-1.22 s in memory (schema 12's (open, qorder, id) at 512 KB:
+ * 1.0-1.5 s). The indexes are the same under any setting.
+ */
+const BUILD_SETTINGS: Readonly<Record<string, BuildSettings>> = { items_open: { cache: -512, temp: 'FILE' } };
+
+/** The PRAGMA statements that change `from` to `to` (none when they are the same). */
+function settingsChange(from: BuildSettings, to: BuildSettings): string[] {
+  return [
+    ...(from.cache !== to.cache ? [`PRAGMA cache_size = ${to.cache}`] : []),
+    ...(from.temp !== to.temp ? [`PRAGMA temp_store = ${to.temp}`] : []),
+  ];
+}
+
+/** Runs one of SECONDARY_STATEMENTS; an index is built under the settings BUILD_SETTINGS or BUILD_DEFAULT give it, then PRAGMAS's are restored. */
 export function execSecondary(db: Database, statement: string): void {
   const name = /CREATE (?:UNIQUE )?INDEX IF NOT EXISTS (\w+)/.exec(statement)?.[1];
-  const cache = name === undefined ? undefined : BUILD_CACHE_SIZE[name];
-  if (cache === undefined) {
+  if (name === undefined) {
     db.exec(statement);
     return;
   }
-  db.exec(`PRAGMA cache_size = ${cache}`);
+  const usual: BuildSettings = { cache: CACHE_SIZE, temp: TEMP_STORE === 'MEMORY' ? 'MEMORY' : 'FILE' };
+  const build = BUILD_SETTINGS[name] ?? BUILD_DEFAULT;
+  for (const p of settingsChange(usual, build)) db.exec(p);
   try {
     db.exec(statement);
   } finally {
-    db.exec(`PRAGMA cache_size = ${CACHE_SIZE}`);
+    for (const p of settingsChange(build, usual)) db.exec(p);
   }
 }
 

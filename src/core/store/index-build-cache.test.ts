@@ -31,7 +31,7 @@ function recorded(db: Database): string[] {
 
 describe('the index builds after a bulk load', () => {
   for (const [how, finish] of [['at once', async (db: Database) => finishBulkLoad(db)], ['in steps', (db: Database) => finishBulkLoadInSteps(db, async () => undefined)]] as const) {
-    it(`build items_open under a 512 KB page cache and restore PRAGMAS's after it (${how})`, async () => {
+    it(`build items_open under a 512 KB page cache, the others sorting in memory, and restore PRAGMAS's after each (${how})`, async () => {
       const SQL = await loadSqlJs(WASM);
       const db = createEmptyIndex(SQL);
       load(db, 3000);
@@ -40,7 +40,15 @@ describe('the index builds after a bulk load', () => {
       const at = calls.findIndex((c) => c.startsWith('CREATE INDEX IF NOT EXISTS items_open '));
       assert.ok(at > 0, 'items_open is built on its own');
       assert.deepEqual(calls.slice(at - 1, at + 2), ['PRAGMA cache_size = -512', calls[at], 'PRAGMA cache_size = -16384']);
+      // Every other index sorts in memory (temp_store MEMORY), and PRAGMAS's temp store (FILE) comes back after it.
+      for (const name of ['items_key', 'items_state', 'done_mine', 'done_hist', 'items_agreement']) {
+        const i = calls.findIndex((c) => new RegExp(`^CREATE (UNIQUE )?INDEX IF NOT EXISTS ${name} `).test(c));
+        assert.ok(i > 0, name);
+        assert.deepEqual(calls.slice(i - 1, i + 2), ['PRAGMA temp_store = MEMORY', calls[i], 'PRAGMA temp_store = FILE'], name);
+      }
+      assert.equal(calls.filter((c) => c.startsWith('PRAGMA')).length, 2 * (calls.filter((c) => /^CREATE (UNIQUE )?INDEX/.test(c)).length), 'two PRAGMAs around every index');
       assert.equal(Number(scalar(db, 'PRAGMA cache_size')), -16384);
+      assert.equal(Number(scalar(db, 'PRAGMA temp_store')), 1, 'FILE');
       db.close();
     });
   }
@@ -58,6 +66,33 @@ describe('the index builds after a bulk load', () => {
     assert.equal(rows(small, 'PRAGMA integrity_check')[0]?.['integrity_check' as never], 'ok');
     small.close();
     usual.close();
+  });
+
+  it('items_open holds the open items only, in queue order, whether built after the load or kept row by row', async () => {
+    const SQL = await loadSqlJs(WASM);
+    const built = createEmptyIndex(SQL);
+    const kept = createEmptyIndex(SQL);
+    kept.exec(SECONDARY);
+    for (const db of [built, kept]) load(db, 9000);
+    finishBulkLoad(built);
+    const open = Number(scalar(built, 'SELECT COUNT(*) FROM items NOT INDEXED WHERE open = 1'));
+    assert.equal(open, 8000, 'every ninth item is closed');
+    for (const db of [built, kept]) {
+      // The index's own entries (a count through it reads nothing else), the same as the table's open items.
+      assert.equal(Number(scalar(db, 'SELECT COUNT(*) FROM items INDEXED BY items_open WHERE open = 1')), open);
+      assert.equal(rows(db, 'PRAGMA integrity_check')[0]?.['integrity_check' as never], 'ok');
+    }
+    const queue = 'SELECT id FROM items INDEXED BY items_open WHERE open = 1 ORDER BY qorder, id';
+    const inOrder = rows<{ id: number }>(built, 'SELECT id FROM items NOT INDEXED WHERE open = 1 ORDER BY qorder, id');
+    assert.deepEqual(rows(built, queue), inOrder);
+    assert.deepEqual(rows(kept, queue), inOrder);
+    // Closing and reopening an item moves it out of the index and back.
+    built.exec('UPDATE items SET open = 0 WHERE id = 2');
+    assert.equal(Number(scalar(built, 'SELECT COUNT(*) FROM items INDEXED BY items_open WHERE open = 1')), open - 1);
+    built.exec('UPDATE items SET open = 1 WHERE id = 2');
+    assert.deepEqual(rows(built, queue), inOrder);
+    built.close();
+    kept.close();
   });
 
   it('a build without journal rows creates the partial indexes on the empty tables; with journal rows, after the load; the index checks out either way', async () => {

@@ -3,7 +3,7 @@
  * done and the counter tables are derived from it per item, so replay order does not matter.
  */
 
-export const SCHEMA_VERSION = 12;
+export const SCHEMA_VERSION = 13;
 
 /** An item's workspace-relative file, from its key and row (itemKey in model.ts). */
 export const ITEM_PATH = 'CASE WHEN row IS NULL THEN key ELSE substr(key, 1, length(key) - length(row) - 1) END';
@@ -94,8 +94,10 @@ const FLAG_BITS = '(SELECT 1 AS b UNION ALL SELECT 2 UNION ALL SELECT 4 UNION AL
 /** Indexes for the queue, trees and history, and the triggers that keep counters current. */
 export const SECONDARY = `
 CREATE UNIQUE INDEX IF NOT EXISTS items_key ON items (key);
--- The queue: items_open in seeded order; items assigned to someone (few) in a small partial index.
-CREATE INDEX IF NOT EXISTS items_open ON items (open, qorder, id);
+-- The queue: the open items in seeded order (schema 13: partial, so a running project's closed items take no
+-- entries, and the sort keys on qorder first: 1.2-1.5 s -> 0.7-0.8 s at 1M open items, 0.13 s at 100,000 of 1M;
+-- every queue query says open = 1); items assigned to someone (few) in a small partial index.
+CREATE INDEX IF NOT EXISTS items_open ON items (qorder, id) WHERE open = 1;
 CREATE INDEX IF NOT EXISTS items_assigned ON items (assignee, qorder, id) WHERE open = 1 AND assignee IS NOT NULL;
 DROP INDEX IF EXISTS items_queue;
 CREATE INDEX IF NOT EXISTS items_state ON items (state, key);

@@ -178,7 +178,7 @@ export class IndexViews {
   nextKey(me: string): string | undefined {
     const mineFirst = this.idx.one(`SELECT key FROM items i INDEXED BY items_assigned WHERE ${QUEUE_MINE} ORDER BY qorder, id LIMIT 1`, [me, me]);
     if (mineFirst !== undefined) return String(mineFirst);
-    const free = this.idx.one(`SELECT key FROM items i WHERE ${QUEUE_FREE} ORDER BY qorder, id LIMIT 1`, [me]);
+    const free = this.idx.one(`SELECT key FROM items i INDEXED BY items_open WHERE ${QUEUE_FREE} ORDER BY qorder, id LIMIT 1`, [me]);
     return free === undefined ? undefined : String(free);
   }
 
@@ -186,7 +186,7 @@ export class IndexViews {
   nextKeys(me: string, limit: number): string[] {
     const n = Math.max(0, Math.floor(limit));
     const mine = this.idx.all<{ key: string }>(`SELECT key FROM items i INDEXED BY items_assigned WHERE ${QUEUE_MINE} ORDER BY qorder, id LIMIT ?`, [me, me, n]);
-    const free = mine.length < n ? this.idx.all<{ key: string }>(`SELECT key FROM items i WHERE ${QUEUE_FREE} ORDER BY qorder, id LIMIT ?`, [me, n - mine.length]) : [];
+    const free = mine.length < n ? this.idx.all<{ key: string }>(`SELECT key FROM items i INDEXED BY items_open WHERE ${QUEUE_FREE} ORDER BY qorder, id LIMIT ?`, [me, n - mine.length]) : [];
     return [...mine, ...free].map((r) => r.key);
   }
 
@@ -224,7 +224,7 @@ export class IndexViews {
     } else if (view === 'queue') {
       const [q, id] = after ? after.split(':').map(Number) : [-1, -1];
       list = this.idx.all<Row>(
-        `SELECT ${cols}, i.qorder || ':' || i.id AS c FROM items i WHERE i.open = 1 AND (i.qorder, i.id) > (?, ?) ORDER BY i.qorder, i.id LIMIT ?`,
+        `SELECT ${cols}, i.qorder || ':' || i.id AS c FROM items i INDEXED BY items_open WHERE i.open = 1 AND (i.qorder, i.id) > (?, ?) ORDER BY i.qorder, i.id LIMIT ?`,
         [q ?? -1, id ?? -1, n + 1],
       );
     } else if (view === 'mine') {
