@@ -2,7 +2,7 @@
  * A focused rebuild measurement (issue 15): the bench's project at N items (BENCH_N, default 200,000) with
  * 3 labelers' journals (~2.9 events per item), raw JSON.parse of one journal, then one bulk build from the
  * journals as the extension runs it (BENCH_WORKER=0: without the worker file; BENCH_ROWS_WORKER=0: the worker only
- * scans, the rows are made in this thread; BENCH_JOURNAL_HELPER=0: no second worker reads the last journals). Prints rebuild events/s,
+ * scans, the rows are made in this thread; BENCH_JOURNAL_HELPER=0: no second worker reads the last journals; BENCH_PHASES=1: when each kind of progress message came). Prints rebuild events/s,
  * the process's CPU time during the build (steadier than the clock on a loaded machine), its ratio to json_parse_raw of the same run and the peak RSS. Run with `node --cpu-prof` to profile it.
  * Not a test: nothing here is asserted.
  */
@@ -71,11 +71,24 @@ async function main(): Promise<void> {
     t = performance.now();
     const cpu = process.cpuUsage();
     const wasmPath = path.resolve(__dirname, '../node_modules/sql.js/dist/sql-wasm.wasm');
-    const built = await buildIndex(SQL, root, def, workerFile ? { workerFile, ...(process.env.BENCH_ROWS_WORKER !== '0' ? { wasmPath } : {}), ...(process.env.BENCH_JOURNAL_HELPER === '0' ? { journalHelper: false } : {}) } : {});
+    // BENCH_PHASES=1: when each kind of progress message (digits aside) came first and last, in s from the start.
+    const phases = new Map<string, [number, number]>();
+    const onProgress = (p: { message: string }): void => {
+      const at = (performance.now() - t) / 1000;
+      const kind = p.message.replace(/\d+/g, 'N');
+      const seen = phases.get(kind);
+      if (seen) seen[1] = at;
+      else phases.set(kind, [at, at]);
+    };
+    const built = await buildIndex(SQL, root, def, {
+      ...(workerFile ? { workerFile, ...(process.env.BENCH_ROWS_WORKER !== '0' ? { wasmPath } : {}), ...(process.env.BENCH_JOURNAL_HELPER === '0' ? { journalHelper: false } : {}) } : {}),
+      ...(process.env.BENCH_PHASES === '1' ? { onProgress } : {}),
+    });
     const secs = (performance.now() - t) / 1000;
     const used = process.cpuUsage(cpu);
     const rate = events / secs;
     console.log(`n=${N} events=${events} json_parse_raw=${Math.round(raw)} lines/s rebuild=${Math.round(rate)} events/s (${secs.toFixed(2)} s, this thread's process CPU ${((used.user + used.system) / 1e6).toFixed(2)} s) ratio=${(rate / raw).toFixed(4)} peak_rss=${Math.round(process.resourceUsage().maxRSS / 1024)} MB load=${os.loadavg()[0]!.toFixed(2)}`);
+    for (const [kind, [first, last]] of phases) console.log(`  ${first.toFixed(2)}-${last.toFixed(2)} s  ${kind}`);
     built.idx.free();
     built.idx.db.close();
   } finally {

@@ -2,7 +2,8 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { cleanupWorkspaces, event, tempWorkspace } from '../store/test-support';
-import { extendMark, followJournal, HASH_CHUNK, recheckMark, type FileMark } from './marks';
+import { extendMark, followJournal, followJournalPart, HASH_CHUNK, joinMarks, recheckMark, type FileMark } from './marks';
+import type { JournalProblem } from './reader';
 
 const noop = (): void => undefined;
 
@@ -42,6 +43,47 @@ describe('journal marks', () => {
     fs.utimesSync(file, before.atime, before.mtime);
     assert.equal(fs.statSync(file).size, before.size);
     assert.equal(follow(file, mark), 'rewritten');
+  });
+
+  it('a journal read as a head part and a tail part, split after a chunk boundary, gives the mark and line numbers of one read', () => {
+    const file = path.join(tempWorkspace(), 'j.jsonl');
+    // ~3.4 MB: a malformed line on each side of the split, a newer-version line in the tail, a torn last line.
+    const text = lines(20_000) + '{"v":1, not json\n' + lines(10_000, 20_001) + '{"v":99,"type":"skip"}\n' + lines(4_000, 30_001) + '{"v":1,"ty';
+    fs.writeFileSync(file, text);
+    age(file);
+    const problemsOf = (into: JournalProblem[]) => (p: JournalProblem): number => into.push(p);
+    const whole: JournalProblem[] = [];
+    const events: number[] = [];
+    const one = followJournal(file, 'j.jsonl', undefined, undefined, (_e, line) => events.push(line), problemsOf(whole));
+    assert.ok(one !== 'rewritten');
+    for (const cut of [HASH_CHUNK, 2 * HASH_CHUNK, 3 * HASH_CHUNK]) {
+      // The first line start at or after the boundary (the line through it goes to the head).
+      const start = text.indexOf('\n', cut - 1) + 1;
+      const got: JournalProblem[] = [];
+      const lines: number[] = [];
+      const head = followJournalPart(file, 'j.jsonl', { start: 0, end: start, hashFrom: 0, hashTo: cut }, 0, (_e, line) => lines.push(line), problemsOf(got));
+      assert.equal(head.mark.offset, start);
+      assert.equal(head.mark.chunks.length, cut / HASH_CHUNK);
+      // The tail read on its own (as a helper does, lines from 0), then numbered after the head's.
+      const tailProblems: JournalProblem[] = [];
+      const tailLines: number[] = [];
+      const tail = followJournalPart(file, 'j.jsonl', { start, hashFrom: cut }, 0, (_e, line) => tailLines.push(line), problemsOf(tailProblems));
+      assert.equal(tail.tornBytes, one.tornBytes);
+      const mark = joinMarks(head.mark, { ...tail.mark, line: tail.mark.line + head.mark.line }, { start, hashFrom: cut });
+      assert.ok(mark, `joined at ${cut}`);
+      assert.deepEqual({ ...mark, stat: { ...mark.stat!, at: 0 } }, { ...one.mark, stat: { ...one.mark.stat!, at: 0 } }, `the mark at ${cut}`);
+      assert.deepEqual([...got, ...tailProblems.map((p) => ({ ...p, line: p.line + head.mark.line }))], whole, `problems at ${cut}`);
+      assert.deepEqual([...lines, ...tailLines.map((l) => l + head.mark.line)], events, `event lines at ${cut}`);
+      // Numbered from the head's lines while reading (the tail read in the same thread): the same.
+      const here = followJournalPart(file, 'j.jsonl', { start, hashFrom: cut }, head.mark.line, noop, noop);
+      assert.deepEqual(joinMarks(head.mark, here.mark, { start, hashFrom: cut }), mark);
+      // Parts that do not meet (the file changed between the reads) give no mark.
+      assert.equal(joinMarks({ ...head.mark, offset: start - 1 }, tail.mark, { start, hashFrom: cut }), undefined);
+      assert.equal(joinMarks({ ...head.mark, chunks: head.mark.chunks.slice(1) }, tail.mark, { start, hashFrom: cut }), undefined);
+      // Two different stats: none kept (the next follow hashes the part).
+      assert.equal(joinMarks(head.mark, { ...tail.mark, stat: { ...tail.mark.stat!, size: '1' } }, { start, hashFrom: cut })?.stat, undefined);
+    }
+    assert.equal(whole.length, 2);
   });
 
   it('hashes only when the stat changed (or was taken too soon after a change to be trusted)', () => {

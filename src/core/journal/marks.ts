@@ -8,8 +8,8 @@
 import { createHash, type Hash } from 'node:crypto';
 import * as fs from 'node:fs';
 import type { JournalEvent } from './events';
-import type { LineVersions } from '../team/versions';
-import { LineReader, type JournalPosition, type JournalProblem, type ReadResult } from './reader';
+import { joinVersions, type LineVersions } from '../team/versions';
+import { LineReader, type JournalPosition, type JournalProblem, type OnConsumed, type ReadResult } from './reader';
 
 export const HASH_CHUNK = 1024 * 1024;
 
@@ -215,6 +215,84 @@ function openFollow(
   return { reader, finish };
 }
 
+/** Feeds the file's bytes from the hasher's offset up to `end` into it; false when the file ends before. */
+function hashBytes(fd: number, hasher: ChunkHasher, end: number): boolean {
+  const buf = Buffer.allocUnsafe(Math.min(HASH_CHUNK, Math.max(1, end - hasher.offset)));
+  while (hasher.offset < end) {
+    const n = fs.readSync(fd, buf, 0, Math.min(buf.length, end - hasher.offset), hasher.offset);
+    if (n <= 0) return false;
+    hasher.update(buf, 0, n);
+  }
+  return true;
+}
+
+/**
+ * A part of a journal file that one of two readers takes (a bulk build's, store/bulk-journals.ts): its lines
+ * from `start` up to `end` (both line starts; the end of the file when absent), and the chunk hashes of its
+ * bytes from `hashFrom` up to `hashTo` (HASH_CHUNK boundaries, at or before start and end; the end when absent).
+ * A head part starts at 0; a tail part starts where a head part ends, its hashes where the head's end.
+ */
+export interface FilePart {
+  start: number;
+  end?: number;
+  hashFrom: number;
+  hashTo?: number;
+}
+
+/**
+ * Reads a part of a journal file from no mark. Its lines are numbered from `lineBase` (the lines before
+ * it, when known); the mark returned covers the part (`line` counted from lineBase, `chunks` those of
+ * [hashFrom, hashTo)), to be joined with the head's (joinMarks). No live hasher: the next append
+ * resumes from the mark's last short chunk.
+ */
+export function followJournalPart(
+  absFile: string,
+  relFile: string,
+  part: FilePart,
+  lineBase: number,
+  onEvent: (e: JournalEvent, line: number) => void,
+  onProblem: (p: JournalProblem) => void,
+): FollowResult {
+  const fd = fs.openSync(absFile, 'r');
+  try {
+    const stat = statOf(fd);
+    const size = Math.min(part.end ?? Infinity, Number(stat.size));
+    const hasher = new ChunkHasher([], part.hashFrom);
+    // The end of the line before the part, from the chunk boundary on, is hashed here.
+    hashBytes(fd, hasher, Math.min(part.start, size));
+    const hashTo = part.hashTo ?? Infinity;
+    const consumed: OnConsumed = (b, s, e) => {
+      const n = Math.min(e - s, hashTo - hasher.offset);
+      if (n > 0) hasher.update(b, s, s + n);
+    };
+    const reader = new LineReader(fd, size, relFile, { offset: part.start, line: lineBase }, onEvent, onProblem, consumed);
+    while (reader.step());
+    const r = reader.result();
+    const mark: FileMark = { offset: r.offset, line: r.line, stat, chunks: hasher.digests() };
+    if (r.ver) mark.ver = r.ver;
+    return { ...r, mark };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * The mark of a file read as a head part then a tail part (followJournalPart; the tail's lines numbered
+ * after the head's), as followJournal would have made it. Undefined when the two do not meet: the file
+ * changed between the reads. The stat is kept only when both reads saw the same file (the earlier one:
+ * trusted() then waits longer).
+ */
+export function joinMarks(head: FileMark, tail: FileMark, part: FilePart): FileMark | undefined {
+  if (head.offset !== part.start || head.chunks.length * HASH_CHUNK !== part.hashFrom) return undefined;
+  const mark: FileMark = { offset: tail.offset, line: tail.line, chunks: [...head.chunks, ...tail.chunks] };
+  const a = head.stat;
+  const b = tail.stat;
+  if (a && b && a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs && a.ino === b.ino && a.dev === b.dev) mark.stat = a.at <= b.at ? a : b;
+  const ver = joinVersions(head.ver, tail.ver);
+  if (ver) mark.ver = ver;
+  return mark;
+}
+
 /**
  * The mark after this process appended [start, end) holding `lines` lines right at its offset: the
  * bytes are read back and hashed. The stat stays the old one (the file changed since), so the next
@@ -233,14 +311,7 @@ export function extendMark(
   const fd = fs.openSync(absFile, 'r');
   try {
     const hasher = live?.offset === from.offset ? live : from.offset === 0 ? new ChunkHasher() : resume(fd, from);
-    if (!hasher) return undefined;
-    const buf = Buffer.allocUnsafe(Math.min(HASH_CHUNK, Math.max(1, end - from.offset)));
-    for (let at = from.offset; at < end; ) {
-      const n = fs.readSync(fd, buf, 0, Math.min(buf.length, end - at), at);
-      if (n <= 0) return undefined;
-      hasher.update(buf, 0, n);
-      at += n;
-    }
+    if (!hasher || !hashBytes(fd, hasher, end)) return undefined;
     const next: FileMark = { offset: end, line: from.line + lines, chunks: hasher.digests() };
     if (from.stat) next.stat = from.stat;
     if (ver ?? from.ver) next.ver = ver ?? from.ver;

@@ -5,15 +5,17 @@
  * a cancelled build rejects and the project builds again afterwards.
  */
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
 import type { EventPayload, JournalEvent } from '../journal/events';
 import { suiteWorker } from '../jobs/worker-fixture';
 import { runWorkerTask } from '../jobs/worker-client';
 import { listJournalFiles } from '../journal/files';
+import { HASH_CHUNK } from '../journal/marks';
 import { loadProject } from '../project/load';
 import type { ProjectDef } from '../model';
 import { createEmptyIndex, finishBulkLoad, loadSqlJs } from './db';
 import { bulkLoad } from './bulk';
-import type { JournalHelper, JournalPart } from './bulk-journals';
+import { HEAD_SHARE, helperPlan, type JournalHelper, type JournalPart } from './bulk-journals';
 import { IndexDb } from './index-db';
 import { consensusFor } from './mask-source';
 import { buildIndex, type BuildOptions } from './loader';
@@ -67,11 +69,16 @@ const at = (s: number): string => new Date(Date.UTC(2026, 10, 27, 10, 0, s)).toI
 const line = (by: string, dev: string, s: number, seq: number, payload: EventPayload): JournalEvent => event(payload, { at: at(s), by, dev, seq });
 
 /** Four labelers' journals; `extra` lines go into the last one (the helper's part). */
-async function journals(extra: { first?: JournalEvent[]; last?: JournalEvent[]; roles?: boolean } = {}): Promise<{ root: string; def: ProjectDef }> {
+async function journals(extra: { first?: JournalEvent[]; last?: JournalEvent[]; roles?: boolean; big?: boolean } = {}): Promise<{ root: string; def: ProjectDef }> {
   const p = await textProject(3_000, { consensus: { minLabelers: 2, maxLabelers: 3 } });
   if (extra.roles) setProjectRoles(p, { ann: ['labeler'], bob: ['labeler'], cat: ['labeler'], boss: ['manager'] });
   const submits = (by: string, n: number, off: number): JournalEvent[] => Array.from({ length: n }, (_, i) => line(by, 'd', i + off, i + 1, { type: 'submit', item: K(((i * 7 + off) % 3_100) + 1), ann: classes(['pos', 'neg', 'neutral'][(i + off) % 3]!) }));
-  writeJournal(p.root, p.id, 'ann', 'd', [...submits('ann', 2_000, 0), ...(extra.first ?? [])]);
+  if (extra.big) {
+    // ~2.4 MB: HEAD_SHARE of all the journals' bytes falls in ann's, past its first hash chunk, and a malformed line after it.
+    const ann = [...submits('ann', 12_000, 0), ...(extra.first ?? [])].map((e) => JSON.stringify(e));
+    ann[9_000] = '{"v":1,"by":"ann", not json';
+    writeFiles(p.root, { [`.labeling/${p.id}/journal/ann/d.jsonl`]: ann.join('\n') + '\n' });
+  } else writeJournal(p.root, p.id, 'ann', 'd', [...submits('ann', 2_000, 0), ...(extra.first ?? [])]);
   writeJournal(p.root, p.id, 'bob', 'd', submits('bob', 1_500, 3));
   writeJournal(p.root, p.id, 'cat', 'd', submits('cat', 1_000, 5));
   const dan = submits('dan', 1_200, 11).map((e) => JSON.stringify(e));
@@ -118,6 +125,42 @@ describe('bulk build: the last journal files read by a second thread', function 
       assert.equal(split.problems, here.problems, c.name);
       assert.equal(split.marks, here.marks, c.name);
     }
+  });
+
+  it('splits the journal that holds HEAD_SHARE of the bytes after a hash chunk, at a line start; the tail read there, numbered and marked as here', async () => {
+    const { root, def } = await journals({ big: true });
+    const files = listJournalFiles(root, def.id);
+    const plan = helperPlan(files);
+    const ann = files[0]!;
+    assert.equal(plan.head.length, 1);
+    const headPart = plan.head[0]!.part!;
+    const tailPart = plan.tail[0]!.part!;
+    assert.deepEqual([plan.head[0]!.rel, plan.tail[0]!.rel, ...plan.tail.slice(1).map((f) => f.part)], [ann.rel, ann.rel, undefined, undefined, undefined]);
+    assert.deepEqual(headPart, { start: 0, end: tailPart.start, hashFrom: 0, hashTo: HASH_CHUNK });
+    assert.equal(tailPart.hashFrom, HASH_CHUNK);
+    const bytes = fs.readFileSync(ann.abs);
+    assert.ok(tailPart.start > HASH_CHUNK && bytes[tailPart.start - 1] === 0x0a && bytes.indexOf(0x0a, HASH_CHUNK - 1) + 1 === tailPart.start, 'the first line start after the boundary');
+    const total = files.reduce((n, f) => n + fs.statSync(f.abs).size, 0);
+    assert.ok(Math.abs(tailPart.start - total * HEAD_SHARE) < HASH_CHUNK, "about HEAD_SHARE of the bytes here, the rest the helper's");
+    const parts: JournalPart[] = [];
+    const here = await bulkWith(root, def);
+    const split = await bulkWith(root, def, helperHere(root, def, parts));
+    assert.deepEqual(parts.map((x) => x.exact), [true]);
+    assert.equal(split.dump, here.dump);
+    assert.equal(split.problems, here.problems);
+    assert.equal(split.marks, here.marks);
+    const problems = JSON.parse(here.problems) as { file: string; line: number; message: string }[];
+    assert.deepEqual(problems.map((x) => [x.file, x.line]), [['.labeling/p/journal/ann/d.jsonl', 9_001], ['.labeling/p/journal/dan/d.jsonl', 601]]);
+    // Its part held a label set (appended to ann's journal, in the tail): read here after the head, the same.
+    const extra = line('ann', 'd', 9_000, 20_000, { type: 'labels', added: [{ name: 'extra', color: '#000000' }], mode: 'keep-as-prelabels' });
+    const held = await journals({ big: true, first: [extra, line('ann', 'd', 9_001, 20_001, { type: 'submit', item: K(5), ann: classes('extra') })] });
+    const heldParts: JournalPart[] = [];
+    const heldHere = await bulkWith(held.root, held.def);
+    const heldSplit = await bulkWith(held.root, held.def, helperHere(held.root, held.def, heldParts));
+    assert.deepEqual(heldParts.map((x) => x.exact), [false]);
+    assert.equal(heldSplit.dump, heldHere.dump);
+    assert.equal(heldSplit.problems, heldHere.problems);
+    assert.equal(heldSplit.marks, heldHere.marks);
   });
 
   it('reads the part here when the helper fails', async () => {
@@ -215,6 +258,15 @@ describe('bulk build: rows made in a worker thread', function () {
     assert.equal(there.problems, here.problems);
     assert.equal(there.marks, here.marks);
     assert.equal((await build(root, def, { ...inWorker(), slicer: new TimeSlicer(1) })).dump, here.dump);
+  });
+
+  it('a journal split between the two workers: the same index, problems and marks', async () => {
+    const { root, def } = await journals({ big: true });
+    const here = await build(root, def, {});
+    const there = await build(root, def, inWorker());
+    assert.equal(there.dump, here.dump);
+    assert.equal(there.problems, here.problems);
+    assert.equal(there.marks, here.marks);
   });
 
   it("the worker's 'read-journals' task gives the part read here, posted whole", async () => {

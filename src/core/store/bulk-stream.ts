@@ -13,12 +13,11 @@
 import type { SqlJsStatic } from 'sql.js';
 import { LabelingError, throwIfAborted } from '../errors';
 import { runWorkerStream, runWorkerTask } from '../jobs/worker-client';
-import type { JournalFile } from '../journal/files';
 import type { FileMark } from '../journal/marks';
 import type { JournalProblem } from '../journal/reader';
 import type { ProjectDef } from '../model';
 import { bulkLoad, INSERT_EV, INSERT_FULL, type BulkResult, type RowSink } from './bulk';
-import { readJournalPart, type JournalPart } from './bulk-journals';
+import { readJournalPart, type JournalPart, type JournalSlice } from './bulk-journals';
 import { INSERT_RVW } from './dashboard-counters';
 import { createEmptyIndex, loadSqlJs, rows as rowsOf } from './db';
 import { IndexDb, INSERT_DONE } from './index-db';
@@ -51,7 +50,8 @@ export interface JournalPartInput {
   root: string;
   def: ProjectDef;
   wasm: string;
-  files: JournalFile[];
+  /** The files, or the tail part of the first (bulk-journals.ts helperPlan). */
+  files: JournalSlice[];
 }
 
 /** Task 'read-journals': journal files read into columns, judged by a scratch index of this thread's own (bulk.ts JournalPart). */
@@ -157,7 +157,7 @@ export function bulkRowsToChunks(input: BulkStreamInput, emit: (c: BulkChunk, tr
     db.exec('BEGIN');
     const { helperFile } = input;
     const r = await bulkLoad(SQL, idx, input.root, input.def, {
-      ...(helperFile ? { journalHelper: (files: JournalFile[]) => runWorkerTask(helperFile, 'read-journals', { root: input.root, def: input.def, wasm: input.wasm, files }) } : {}),
+      ...(helperFile ? { journalHelper: (files: JournalSlice[]) => runWorkerTask(helperFile, 'read-journals', { root: input.root, def: input.def, wasm: input.wasm, files }) } : {}),
       sinks: { items: sinks.sink('items'), ev: sinks.sink('ev'), done: sinks.sink('done'), rvw: sinks.sink('rvw') },
       onProgress: (progress) => {
         sinks.post();

@@ -43,6 +43,12 @@ export function foldVersions(ver: LineVersions | undefined, e: { v?: unknown; k?
   return ver;
 }
 
+/** The versions of a file's lines read in two parts, `head` then `tail` (either absent: no line in it), as foldVersions over them all. */
+export function joinVersions(head: LineVersions | undefined, tail: LineVersions | undefined): LineVersions | undefined {
+  if (!head || !tail) return tail ?? head;
+  return { by: tail.by, at: tail.at, k: tail.k, maxV: Math.max(head.maxV, tail.maxV), maxK: Math.max(head.maxK, tail.maxK) };
+}
+
 export interface TeamVersion {
   labeler: string;
   /** The highest consensus rule on any of their lines; null: none recorded. */
