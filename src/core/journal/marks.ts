@@ -79,10 +79,15 @@ function statOf(fd: number): FileStat {
   return { size: String(s.size), mtimeNs: String(s.mtimeNs), ctimeNs: String(s.ctimeNs), ino: String(s.ino), dev: String(s.dev), at: Date.now() };
 }
 
+/** True when two stats are of the same file unchanged (size, times, inode, device; not when they were taken). */
+function sameStat(a: FileStat, b: FileStat): boolean {
+  return a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs && a.ino === b.ino && a.dev === b.dev;
+}
+
 /** True when the file's stat is what the mark recorded, and was recorded long enough after its last change. */
 function trusted(mark: FileMark, now: FileStat): boolean {
   const s = mark.stat;
-  if (!s || s.size !== now.size || s.mtimeNs !== now.mtimeNs || s.ctimeNs !== now.ctimeNs || s.ino !== now.ino || s.dev !== now.dev) return false;
+  if (!s || !sameStat(s, now)) return false;
   return Number(BigInt(s.mtimeNs) / 1_000_000n) < s.at - RACY_MS;
 }
 
@@ -287,7 +292,7 @@ export function joinMarks(head: FileMark, tail: FileMark, part: FilePart): FileM
   const mark: FileMark = { offset: tail.offset, line: tail.line, chunks: [...head.chunks, ...tail.chunks] };
   const a = head.stat;
   const b = tail.stat;
-  if (a && b && a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs && a.ino === b.ino && a.dev === b.dev) mark.stat = a.at <= b.at ? a : b;
+  if (a && b && sameStat(a, b)) mark.stat = a.at <= b.at ? a : b;
   const ver = joinVersions(head.ver, tail.ver);
   if (ver) mark.ver = ver;
   return mark;

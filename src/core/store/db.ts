@@ -74,13 +74,15 @@ export const PARTIAL_INDEX_STATEMENTS = SECONDARY_STATEMENTS.filter((s) => /^\s*
 
 /** PRAGMAS's page cache (cache_size) and temp store, restored after an index built with others. */
 const CACHE_SIZE = Number(/cache_size = (-?\d+)/.exec(PRAGMAS)?.[1] ?? -2000);
-const TEMP_STORE = /temp_store = (\w+)/.exec(PRAGMAS)?.[1] ?? 'FILE';
 
 /** The settings an index is built under after a bulk load: a page cache (KiB when negative) and a temp store. */
 interface BuildSettings {
   readonly cache: number;
   readonly temp: 'MEMORY' | 'FILE';
 }
+
+/** PRAGMAS's settings, restored after each index build. */
+const USUAL: BuildSettings = { cache: CACHE_SIZE, temp: /temp_store = MEMORY/.test(PRAGMAS) ? 'MEMORY' : 'FILE' };
 
 /**
  * SQLite's sorter sorts runs as large as the page cache in memory and, under temp_store FILE, writes each to a
@@ -115,13 +117,12 @@ export function execSecondary(db: Database, statement: string): void {
     db.exec(statement);
     return;
   }
-  const usual: BuildSettings = { cache: CACHE_SIZE, temp: TEMP_STORE === 'MEMORY' ? 'MEMORY' : 'FILE' };
   const build = BUILD_SETTINGS[name] ?? BUILD_DEFAULT;
-  for (const p of settingsChange(usual, build)) db.exec(p);
+  for (const p of settingsChange(USUAL, build)) db.exec(p);
   try {
     db.exec(statement);
   } finally {
-    for (const p of settingsChange(build, usual)) db.exec(p);
+    for (const p of settingsChange(build, USUAL)) db.exec(p);
   }
 }
 
